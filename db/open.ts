@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../lib/problems';
+import * as schema from './schema';
+import { seedReferenceData } from './queries/reference';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+interface Journal {
+  entries: { idx: number; when: number; tag: string }[];
+}
+
+export interface OpenOptions {
+  /** Refuse to create the file when it does not exist. */
+  mustExist?: boolean;
+  migrationsFolder?: string;
+  /** Where the pre-migration backup goes; defaults beside the database file. */
+  backupPath?: (file: string, stamp: string) => string;
+  now?: Date;
+}
+
+export interface OpenResult {
+  db: Db;
+  /** The backup taken before applying migrations, if any were pending on an existing ledger. */
+  backup: string | null;
+}
+
+function appliedMigrations(sqlite: Database.Database): { created_at: number }[] {
+  const table = sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'`).get();
+  if (!table) return [];
+  return sqlite.prepare(`select created_at from __drizzle_migrations order by created_at`).all() as { created_at: number }[];
+}
+
+function defaultBackupPath(file: string, stamp: string): string {
+  return file.replace(/(\.[^./\\]+)?$/, (ext) => `.before-migration-${stamp}${ext || '.db'}`);
+}
+
+/**
+ * Opens a ledger database: WAL and foreign keys on, refuses a database written by a newer app,
+ * backs up an existing ledger before applying pending migrations, then seeds the shipped catalog
+ * and rule sets where they are missing.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): OpenResult {
+  const existed = file !== ':memory:' && existsSync(file);
+  if (options.mustExist && !existed) {
+    throw new UserError([{ file, message: '数据库文件不存在;请先用 eql init --db 创建,或检查路径' }]);
+  }
+  const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const known = new Set(journal.entries.map((e) => e.when));
+
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file, { fileMustExist: !!options.mustExist });
+  } catch (e) {
+    throw new UserError([{ file, message: `无法打开数据库:${(e as Error).message}` }]);
+  }
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+
+    const applied = appliedMigrations(sqlite);
+    const unknown = applied.filter((m) => !known.has(m.created_at));
+    if (unknown.length > 0) {
+      throw new UserError([{ file, message: '该数据库由更新版本的程序创建或升级,本程序无法安全打开;请升级程序后再试' }]);
+    }
+    let backup: string | null = null;
+    if (existed && applied.length > 0 && applied.length < journal.entries.length) {
+      const stamp = (options.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+      backup = (options.backupPath ?? defaultBackupPath)(file, stamp);
+      sqlite.prepare('vacuum into ?').run(backup);
+    }
+    const db = drizzle(sqlite, { schema }) as Db;
+    try {
+      migrate(db, { migrationsFolder: folder });
+    } catch (e) {
+      throw new UserError([
+        { file, message: `数据库升级失败:${(e as Error).message}${backup ? `;升级前的备份完好:${backup}` : ''}` },
+      ]);
+    }
+    seedReferenceData(db);
+    return { db, backup };
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
+}

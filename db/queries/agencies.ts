@@ -1,0 +1,32 @@
+import type { AgencyFacts } from '../../quotas/engine';
+import type { ExistingAgency } from '../../excel/template';
+import type { Db } from '../open';
+
+export interface AgencyRecord {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county';
+  parentCode: string | null;
+  staff: number;
+  authorizedPosts: number | null;
+  offices: number;
+  longitude: number | null;
+  latitude: number | null;
+}
+
+const AGENCY_COLUMNS = `a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
+  a.offices, a.longitude, a.latitude`;
+
+export function listAgencies(db: Db): (AgencyRecord & { id: number })[] {
+  return db.$client
+    .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id order by a.code`)
+    .all() as (AgencyRecord & { id: number })[];
+}
+
+export function agencyFacts(db: Db): AgencyFacts[] {
+  return listAgencies(db).map(({ code, level, staff, offices, parentCode }) => ({ code, level, staff, offices, parentCode }));
+}
+
+export function existingAgencies(db: Db): Map<string, ExistingAgency> {
+  return new Map(listAgencies(db).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
+}

@@ -1,0 +1,42 @@
+import type { AgencyRecord } from './agencies';
+import type { Db } from '../open';
+import { appendAudit, type Actor } from './audit';
+import type { AssetInput } from '../../excel/template';
+
+export type BulkAsset = Omit<AssetInput, 'row'> & { fundingSource?: string | null; location?: string | null; serialNumber?: string | null };
+
+/**
+ * Loads a whole generated ledger into an empty database in one transaction, recorded in the
+ * audit log as one bulk entry (a per-row trail of synthetic data would only bury real entries).
+ */
+export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly AgencyRecord[], assets: Iterable<BulkAsset>): { agencies: number; assets: number } {
+  const c = db.$client;
+  const insertAgency = c.prepare(
+    `insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, longitude, latitude)
+     values (@code, @name, @level, (select id from agencies where code = @parentCode), @staff, @authorizedPosts, @offices, @longitude, @latitude)`,
+  );
+  const insertAsset = c.prepare(
+    `insert into assets (asset_tag, item_code, agency_id, model, serial_number, purchase_date, price_fen, funding_source, status,
+       custodian, location, plate_number, odometer_km, calibration_valid_until, notes)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return c.transaction(() => {
+    const ids = new Map<string, number>();
+    for (const a of agencies) ids.set(a.code, Number(insertAgency.run(a).lastInsertRowid));
+    let n = 0;
+    for (const s of assets) {
+      insertAsset.run(
+        s.assetTag, s.itemCode, ids.get(s.agencyCode), s.model, s.serialNumber ?? null, s.purchaseDate, s.priceFen, s.fundingSource ?? null,
+        s.status, s.custodian, s.location ?? null, s.plateNumber, s.odometerKm, s.calibrationValidUntil, s.notes,
+      );
+      n++;
+    }
+    const counts = { agencies: agencies.length, assets: n };
+    appendAudit(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts }]);
+    return counts;
+  })();
+}
+
+export function isEmptyLedger(db: Db): boolean {
+  return !db.$client.prepare('select 1 from agencies limit 1').get();
+}

@@ -1,0 +1,124 @@
+import type { AgencyInput, AssetInput } from '../../excel/template';
+import type { Db } from '../open';
+import { appendAudit, type Actor, type AuditEntry } from './audit';
+
+export interface UpsertCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportSummary {
+  batch: string;
+  agencies: UpsertCounts;
+  assets: UpsertCounts;
+}
+
+const AGENCY_FIELDS = ['name', 'level', 'parentCode', 'staff', 'authorizedPosts', 'offices', 'longitude', 'latitude'] as const;
+const ASSET_FIELDS = [
+  'itemCode', 'model', 'agencyCode', 'purchaseDate', 'priceFen', 'status', 'custodian', 'plateNumber', 'odometerKm', 'calibrationValidUntil', 'notes',
+] as const;
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) out[k] = o[k];
+  return out;
+}
+
+function sameFields<T extends object>(a: T, b: T, keys: readonly (keyof T)[]): boolean {
+  return keys.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Stores a validated template import in one transaction: agencies by code, assets by asset tag,
+ * created or updated, each change written to the audit log with before and after.
+ */
+export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies: AgencyInput[], assets: AssetInput[]): ImportSummary {
+  const c = db.$client;
+  const agencyByCode = c.prepare(
+    `select a.id, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts, a.offices, a.longitude, a.latitude
+     from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`,
+  );
+  const insertAgency = c.prepare(
+    `insert into agencies (code, name, level, staff, authorized_posts, offices, longitude, latitude)
+     values (@code, @name, @level, @staff, @authorizedPosts, @offices, @longitude, @latitude)`,
+  );
+  const updateAgency = c.prepare(
+    `update agencies set name = @name, level = @level, staff = @staff, authorized_posts = @authorizedPosts,
+       offices = @offices, longitude = @longitude, latitude = @latitude where code = @code`,
+  );
+  const setParent = c.prepare(`update agencies set parent_id = (select id from agencies where code = ?) where code = ?`);
+  const agencyId = c.prepare(`select id from agencies where code = ?`).pluck();
+  const assetByTag = c.prepare(
+    `select s.id, s.item_code as itemCode, s.model, a.code as agencyCode, s.purchase_date as purchaseDate, s.price_fen as priceFen,
+       s.status, s.custodian, s.plate_number as plateNumber, s.odometer_km as odometerKm,
+       s.calibration_valid_until as calibrationValidUntil, s.notes
+     from assets s join agencies a on a.id = s.agency_id where s.asset_tag = ?`,
+  );
+  const insertAsset = c.prepare(
+    `insert into assets (asset_tag, item_code, agency_id, model, purchase_date, price_fen, status, custodian, plate_number,
+       odometer_km, calibration_valid_until, notes)
+     values (@assetTag, @itemCode, @agencyId, @model, @purchaseDate, @priceFen, @status, @custodian, @plateNumber,
+       @odometerKm, @calibrationValidUntil, @notes)`,
+  );
+  const updateAsset = c.prepare(
+    `update assets set item_code = @itemCode, agency_id = @agencyId, model = @model, purchase_date = @purchaseDate,
+       price_fen = @priceFen, status = @status, custodian = @custodian, plate_number = @plateNumber,
+       odometer_km = @odometerKm, calibration_valid_until = @calibrationValidUntil, notes = @notes
+     where id = @id`,
+  );
+
+  return c.transaction(() => {
+    const audit = (e: Omit<AuditEntry, 'batch'>) => appendAudit(db, who, [{ ...e, batch }]);
+    const agencyCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+    const assetCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+
+    // Parents may come later in the file than their children: store every agency, then link.
+    const befores = agencies.map((a) => agencyByCode.get(a.code) as (Record<string, unknown> & { parentCode: string | null }) | undefined);
+    agencies.forEach((a, i) => {
+      const before = befores[i];
+      const after = pick(a, AGENCY_FIELDS);
+      if (!before) {
+        insertAgency.run(a);
+        agencyCounts.created++;
+        audit({ action: 'create', entity: 'agency', entityKey: a.code, after });
+      } else if (sameFields(pick(before as never, AGENCY_FIELDS), after, AGENCY_FIELDS)) {
+        agencyCounts.unchanged++;
+      } else {
+        updateAgency.run(a);
+        agencyCounts.updated++;
+        audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, AGENCY_FIELDS), after });
+      }
+    });
+    agencies.forEach((a, i) => {
+      if (a.parentCode !== (befores[i]?.parentCode ?? null)) setParent.run(a.parentCode, a.code);
+    });
+
+    const ids = new Map<string, number>();
+    const idOf = (code: string) => {
+      let id = ids.get(code);
+      if (id === undefined) ids.set(code, (id = agencyId.get(code) as number));
+      return id;
+    };
+    for (const a of assets) {
+      const before = assetByTag.get(a.assetTag) as (Record<string, unknown> & { id: number }) | undefined;
+      const after = pick(a, ASSET_FIELDS);
+      const values = { ...after, assetTag: a.assetTag, agencyId: idOf(a.agencyCode) };
+      if (!before) {
+        insertAsset.run(values);
+        assetCounts.created++;
+        audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after });
+      } else {
+        const old = pick(before as never, ASSET_FIELDS) as typeof after;
+        if (sameFields(old, after, ASSET_FIELDS)) {
+          assetCounts.unchanged++;
+        } else {
+          updateAsset.run({ ...values, id: before.id });
+          assetCounts.updated++;
+          audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after });
+        }
+      }
+    }
+    return { batch, agencies: agencyCounts, assets: assetCounts };
+  })();
+}

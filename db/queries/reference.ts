@@ -1,0 +1,47 @@
+import { eq, sql } from 'drizzle-orm';
+import { CATALOG, SHIPPED_RULE_SETS } from '../../quotas/catalog';
+import type { CatalogItem, RuleSet } from '../../quotas/types';
+import type { Db } from '../open';
+import { catalogItems, quotaRules, ruleSets } from '../schema';
+import { appendAudit } from './audit';
+
+/** Inserts the shipped catalog items and rule sets that the database lacks; never overwrites local edits. */
+export function seedReferenceData(db: Db): void {
+  db.transaction((tx) => {
+    const haveItems = new Set(tx.select({ code: catalogItems.code }).from(catalogItems).all().map((r) => r.code));
+    const haveSets = new Set(tx.select({ id: ruleSets.id }).from(ruleSets).all().map((r) => r.id));
+    const newItems = CATALOG.filter((i) => !haveItems.has(i.code));
+    const newSets = SHIPPED_RULE_SETS.filter((s) => !haveSets.has(s.id));
+    if (newItems.length === 0 && newSets.length === 0) return;
+    if (newItems.length) tx.insert(catalogItems).values(newItems.map((i) => ({ ...i }))).run();
+    for (const s of newSets) {
+      tx.insert(ruleSets).values({ id: s.id, name: s.name, source: s.source, effectiveDate: s.effectiveDate, basedOn: s.basedOn }).run();
+      tx.insert(quotaRules)
+        .values(s.rules.map((r) => ({ ruleSetId: s.id, itemCode: r.item, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })))
+        .run();
+    }
+    appendAudit(db, { actor: 'system', at: new Date().toISOString() }, [
+      ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i })),
+      ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s })),
+    ]);
+  });
+}
+
+/** Basic items (S..) first, then optional ones (O..), each in code order. */
+export function loadCatalog(db: Db): CatalogItem[] {
+  return db.select().from(catalogItems).orderBy(sql`${catalogItems.kind} = 'optional'`, catalogItems.code).all();
+}
+
+export function listRuleSets(db: Db) {
+  return db.select().from(ruleSets).orderBy(ruleSets.id).all();
+}
+
+export function loadRuleSet(db: Db, id: string): RuleSet | null {
+  const head = db.select().from(ruleSets).where(eq(ruleSets.id, id)).get();
+  if (!head) return null;
+  const rules = db.select().from(quotaRules).where(eq(quotaRules.ruleSetId, id)).all();
+  return {
+    ...head,
+    rules: rules.map((r) => ({ item: r.itemCode, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })),
+  };
+}

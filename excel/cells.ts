@@ -1,0 +1,104 @@
+import { excelSerialToIso, isValidYmd, ymd, type IsoDate } from '../lib/dates';
+
+/** A SheetJS cell as read with `dense: true, cellDates: false`. */
+export interface Cell {
+  t: string;
+  v?: unknown;
+  w?: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = (message: string): Parsed<never> => ({ ok: false, message });
+
+/** Full-width digits, letters and punctuation to their ASCII forms; trims spaces of both widths. */
+export function normalizeText(s: string): string {
+  return s.normalize('NFKC').replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+}
+
+/** The cell as trimmed text, or null when blank. Whole numbers print without a decimal point. */
+export function cellText(cell: Cell | undefined): string | null {
+  if (!cell || cell.v === undefined || cell.v === null) return null;
+  if (cell.t === 'e') return null;
+  const v = cell.v;
+  const s = typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
+  const t = s.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+  return t === '' ? null : t;
+}
+
+export function isBlank(cell: Cell | undefined): boolean {
+  return cellText(cell) === null;
+}
+
+const NUMBER_TEXT = /^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
+
+/** A number written as a number, or as text with thousands separators, full-width digits, ¥ or 元. */
+export function parseNumber(cell: Cell | undefined): Parsed<number | null> {
+  if (!cell || isBlank(cell)) return ok(null);
+  if (cell.t === 'n' && typeof cell.v === 'number') return Number.isFinite(cell.v) ? ok(cell.v) : bad('不是有效数字');
+  const raw = normalizeText(String(cell.v)).replace(/^[¥￥]\s*/, '').replace(/\s*元$/, '').replace(/\s+/g, '');
+  if (!NUMBER_TEXT.test(raw)) return bad(`「${truncate(String(cell.v))}」不是数字`);
+  return ok(Number(raw.replace(/,/g, '')));
+}
+
+export function parseCount(cell: Cell | undefined, what: string): Parsed<number | null> {
+  const n = parseNumber(cell);
+  if (!n.ok || n.value === null) return n;
+  if (!Number.isInteger(n.value)) return bad(`${what}应为整数,文件中为 ${n.value}`);
+  if (n.value < 0) return bad(`${what}不能为负数,文件中为 ${n.value}`);
+  if (n.value > 1_000_000_000) return bad(`${what} ${n.value} 超出合理范围`);
+  return ok(n.value);
+}
+
+/** Money in yuan (with or without ¥) to integer fen. */
+export function parseYuanToFen(cell: Cell | undefined): Parsed<number | null> {
+  const n = parseNumber(cell);
+  if (!n.ok || n.value === null) return n;
+  if (n.value < 0) return bad(`金额不能为负数,文件中为 ${n.value}`);
+  if (n.value > 1e10) return bad(`金额 ${n.value} 元超出合理范围`);
+  return ok(Math.round(n.value * 100));
+}
+
+const DATE_TEXT: { re: RegExp; day: boolean }[] = [
+  { re: /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/, day: true },
+  { re: /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/, day: true },
+  { re: /^(\d{4})(\d{2})(\d{2})$/, day: true },
+  { re: /^(\d{4})[-/.](\d{1,2})$/, day: false },
+  { re: /^(\d{4})年(\d{1,2})月?$/, day: false },
+];
+
+/**
+ * An Excel date (serial number) or a date written as text: 2019-05-01, 2019/5/1, 2019.05.01,
+ * 2019年5月1日, 20190501; a month alone (2019.05, 2019年5月) means its first day.
+ */
+export function parseDate(cell: Cell | undefined, date1904 = false): Parsed<IsoDate | null> {
+  if (!cell || isBlank(cell)) return ok(null);
+  if (cell.t === 'n' && typeof cell.v === 'number') {
+    if (cell.v >= 19000101 && cell.v <= 29991231 && Number.isInteger(cell.v)) return parseDate({ t: 's', v: String(cell.v) });
+    const iso = excelSerialToIso(cell.v, date1904);
+    return iso ? ok(iso) : bad(`「${cell.v}」不是有效日期`);
+  }
+  if (cell.t === 'd' && cell.v instanceof Date) return ok(cell.v.toISOString().slice(0, 10));
+  const s = normalizeText(String(cell.v)).replace(/\s+/g, '');
+  for (const { re, day } of DATE_TEXT) {
+    const m = re.exec(s);
+    if (!m) continue;
+    const [y, mo, d] = [+m[1], +m[2], day ? +m[3] : 1];
+    if (!isValidYmd(y, mo, d)) return bad(`「${truncate(String(cell.v))}」不是存在的日期`);
+    return ok(ymd(y, mo, d));
+  }
+  return bad(`「${truncate(String(cell.v))}」不是日期(应为 YYYY-MM-DD 或 Excel 日期)`);
+}
+
+/** Maps a cell to one of a closed set of words; `words` maps each accepted spelling to its value. */
+export function parseChoice<T>(cell: Cell | undefined, words: ReadonlyMap<string, T>, canonical: readonly string[]): Parsed<T | null> {
+  const s = cellText(cell);
+  if (s === null) return ok(null);
+  const v = words.get(normalizeText(s));
+  return v === undefined ? bad(`「${truncate(s)}」不是有效取值(应为 ${canonical.join('/')})`) : ok(v);
+}
+
+export function truncate(s: string, n = 30): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}

@@ -1,0 +1,312 @@
+import type { IsoDate } from '../lib/dates';
+import type { Problem } from '../lib/problems';
+import type { Level } from '../quotas/types';
+import { cellText, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
+import { ProblemList } from './problems';
+import { readWorkbook, type Sheet } from './workbook';
+
+export const AGENCY_SHEET = '机构';
+export const ASSET_SHEET = '装备';
+
+export const AGENCY_HEADERS = ['机构编码', '机构名称', '层级', '上级机构编码', '执法人员数', '编制数', '办公室数', '经度', '纬度'] as const;
+export const ASSET_HEADERS = [
+  '资产编号', '装备代码', '规格型号', '所属机构编码', '购置日期', '购置金额(元)', '状态', '责任人', '车牌号', '行驶里程(公里)', '检定有效期至', '备注',
+] as const;
+
+export type AssetStatus = 'in_service' | 'under_repair' | 'idle' | 'scrapped';
+
+export const LEVEL_LABELS: Record<Level, string> = { province: '省级', city: '市级', county: '县级' };
+export const STATUS_LABELS: Record<AssetStatus, string> = { in_service: '在用', under_repair: '维修', idle: '闲置', scrapped: '报废' };
+
+const LEVEL_WORDS = new Map<string, Level>([
+  ['省级', 'province'], ['省', 'province'], ['市级', 'city'], ['市', 'city'], ['县级', 'county'], ['县', 'county'], ['区县', 'county'], ['县区', 'county'],
+]);
+export const STATUS_WORDS = new Map<string, AssetStatus>([
+  ['在用', 'in_service'], ['正常', 'in_service'], ['使用中', 'in_service'], ['在用中', 'in_service'],
+  ['维修', 'under_repair'], ['待修', 'under_repair'], ['维修中', 'under_repair'], ['送修', 'under_repair'],
+  ['闲置', 'idle'], ['备用', 'idle'],
+  ['报废', 'scrapped'], ['已报废', 'scrapped'],
+]);
+
+const LEVEL_RANK: Record<Level, number> = { province: 0, city: 1, county: 2 };
+
+export interface AgencyInput {
+  /** 0-based row in the sheet. */
+  row: number;
+  code: string;
+  name: string;
+  level: Level;
+  parentCode: string | null;
+  staff: number;
+  authorizedPosts: number | null;
+  offices: number;
+  longitude: number | null;
+  latitude: number | null;
+}
+
+export interface AssetInput {
+  row: number;
+  assetTag: string;
+  itemCode: string;
+  model: string | null;
+  agencyCode: string;
+  purchaseDate: IsoDate | null;
+  priceFen: number | null;
+  status: AssetStatus;
+  custodian: string | null;
+  plateNumber: string | null;
+  odometerKm: number | null;
+  calibrationValidUntil: IsoDate | null;
+  notes: string | null;
+}
+
+export interface ExistingAgency {
+  level: Level;
+  parentCode: string | null;
+}
+
+export interface TemplateContext {
+  file: string;
+  today: IsoDate;
+  itemCodes: ReadonlySet<string>;
+  existingAgencies: ReadonlyMap<string, ExistingAgency>;
+}
+
+export type TemplateResult =
+  | { ok: true; agencies: AgencyInput[]; assets: AssetInput[] }
+  | { ok: false; problems: Problem[] };
+
+const MAX_TEXT = 200;
+const MAX_NOTES = 2000;
+
+function firstNonBlankRow(sheet: Sheet): number {
+  for (let r = 0; r < sheet.rows.length; r++) if (sheet.rows[r]?.some((c) => cellText(c) !== null)) return r;
+  return -1;
+}
+
+/** Finds each expected header's column in the header row; reports missing and repeated ones. */
+function locateHeaders(sheet: Sheet, expected: readonly string[], problems: ProblemList): { headerRow: number; cols: Map<string, number> } | null {
+  const headerRow = firstNonBlankRow(sheet);
+  if (headerRow < 0) {
+    problems.add({ sheet: sheet.name, message: '工作表为空' });
+    return null;
+  }
+  const cols = new Map<string, number>();
+  const found: string[] = [];
+  (sheet.rows[headerRow] ?? []).forEach((cell, c) => {
+    const h = cellText(cell);
+    if (h === null) return;
+    const name = normalizeText(h).replace(/\s+/g, '');
+    found.push(h);
+    if (!expected.includes(name)) return;
+    if (cols.has(name)) problems.at(sheet.name, headerRow, c, name, `表头「${name}」重复出现`);
+    else cols.set(name, c);
+  });
+  const missing = expected.filter((h) => !cols.has(h));
+  if (missing.length) {
+    problems.at(sheet.name, headerRow, undefined, undefined,
+      `缺少列 ${missing.map((h) => `「${h}」`).join('、')};表头应为:${expected.join('、')};文件中为:${found.map((h) => truncate(h, 20)).join('、') || '(空)'}`);
+    return null;
+  }
+  return { headerRow, cols };
+}
+
+/** Reads one data row through per-field parsers, reporting each bad cell at its place. */
+class RowReader {
+  bad = false;
+  constructor(
+    private readonly sheet: string,
+    private readonly cols: Map<string, number>,
+    private readonly cells: (Cell | undefined)[],
+    readonly row: number,
+    private readonly problems: ProblemList,
+  ) {}
+
+  cell(header: string): Cell | undefined {
+    return this.cells[this.cols.get(header)!];
+  }
+
+  fail(header: string | undefined, message: string): void {
+    this.bad = true;
+    this.problems.at(this.sheet, this.row, header === undefined ? undefined : this.cols.get(header), header, message);
+  }
+
+  take<T>(header: string, parsed: Parsed<T | null>, required: boolean): T | null {
+    if (!parsed.ok) {
+      this.fail(header, parsed.message);
+      return null;
+    }
+    if (parsed.value === null && required) this.fail(header, '必填,不能为空');
+    return parsed.value;
+  }
+
+  text(header: string, required = false, max = MAX_TEXT): string | null {
+    const s = cellText(this.cell(header));
+    if (s !== null && s.length > max) {
+      this.fail(header, `内容过长(${s.length} 字,最多 ${max} 字)`);
+      return null;
+    }
+    return this.take(header, { ok: true, value: s }, required);
+  }
+
+  code(header: string, required = false): string | null {
+    const s = this.text(header, required, 50);
+    return s === null ? null : normalizeText(s).toUpperCase();
+  }
+
+  coordinate(header: string, limit: number): number | null {
+    const n = this.take(header, parseNumber(this.cell(header)), false);
+    if (n !== null && Math.abs(n) > limit) {
+      this.fail(header, `${n} 超出范围(-${limit} 至 ${limit})`);
+      return null;
+    }
+    return n;
+  }
+}
+
+function* dataRows(sheet: Sheet, headerRow: number, cols: Map<string, number>, problems: ProblemList): Generator<RowReader> {
+  const used = [...cols.values()];
+  for (let r = headerRow + 1; r < sheet.rows.length; r++) {
+    const cells = sheet.rows[r];
+    if (!cells || used.every((c) => cellText(cells[c]) === null)) continue;
+    yield new RowReader(sheet.name, cols, cells, r, problems);
+  }
+}
+
+/** Valid agency rows, and every code the sheet names (valid row or not). */
+function readAgencies(sheet: Sheet, problems: ProblemList): { agencies: AgencyInput[]; codes: Set<string> } {
+  const located = locateHeaders(sheet, AGENCY_HEADERS, problems);
+  if (!located) return { agencies: [], codes: new Set() };
+  const out: AgencyInput[] = [];
+  const seen = new Map<string, number>();
+  for (const r of dataRows(sheet, located.headerRow, located.cols, problems)) {
+    const code = r.code('机构编码', true);
+    const name = r.text('机构名称', true);
+    const level = r.take('层级', parseChoice(r.cell('层级'), LEVEL_WORDS, Object.values(LEVEL_LABELS)), true);
+    const parentCode = r.code('上级机构编码');
+    const staff = r.take('执法人员数', parseCount(r.cell('执法人员数'), '执法人员数'), true);
+    const authorizedPosts = r.take('编制数', parseCount(r.cell('编制数'), '编制数'), false);
+    const offices = r.take('办公室数', parseCount(r.cell('办公室数'), '办公室数'), false);
+    const longitude = r.coordinate('经度', 180);
+    const latitude = r.coordinate('纬度', 90);
+    if (code !== null) {
+      const first = seen.get(code);
+      if (first !== undefined) r.fail('机构编码', `机构编码「${code}」与第 ${first + 1} 行重复`);
+      else seen.set(code, r.row);
+      if (parentCode === code) r.fail('上级机构编码', '上级机构不能是机构自身');
+    }
+    if (r.bad) continue;
+    out.push({ row: r.row, code: code!, name: name!, level: level!, parentCode, staff: staff!, authorizedPosts, offices: offices ?? 1, longitude, latitude });
+  }
+  return { agencies: out, codes: new Set(seen.keys()) };
+}
+
+function readAssets(sheet: Sheet, ctx: TemplateContext, date1904: boolean, problems: ProblemList): AssetInput[] {
+  const located = locateHeaders(sheet, ASSET_HEADERS, problems);
+  if (!located) return [];
+  const out: AssetInput[] = [];
+  const seen = new Map<string, number>();
+  for (const r of dataRows(sheet, located.headerRow, located.cols, problems)) {
+    const assetTag = r.text('资产编号', true, 64);
+    const itemCode = r.code('装备代码', true);
+    const model = r.text('规格型号');
+    const agencyCode = r.code('所属机构编码', true);
+    const purchaseDate = r.take('购置日期', parseDate(r.cell('购置日期'), date1904), false);
+    const priceFen = r.take('购置金额(元)', parseYuanToFen(r.cell('购置金额(元)')), false);
+    const status = r.take('状态', parseChoice(r.cell('状态'), STATUS_WORDS, Object.values(STATUS_LABELS)), true);
+    const custodian = r.text('责任人');
+    const plateNumber = r.text('车牌号', false, 20);
+    const odometer = r.take('行驶里程(公里)', parseNumber(r.cell('行驶里程(公里)')), false);
+    const calibrationValidUntil = r.take('检定有效期至', parseDate(r.cell('检定有效期至'), date1904), false);
+    const notes = r.text('备注', false, MAX_NOTES);
+    if (assetTag !== null) {
+      const first = seen.get(assetTag);
+      if (first !== undefined) r.fail('资产编号', `资产编号「${assetTag}」与第 ${first + 1} 行重复`);
+      else seen.set(assetTag, r.row);
+    }
+    if (itemCode !== null && !ctx.itemCodes.has(itemCode)) r.fail('装备代码', `未知装备代码「${truncate(itemCode)}」(应为 S01–S28 或 O01–O28)`);
+    if (purchaseDate !== null && purchaseDate > ctx.today) r.fail('购置日期', `购置日期 ${purchaseDate} 晚于今天`);
+    if (odometer !== null && (odometer < 0 || odometer > 5_000_000)) r.fail('行驶里程(公里)', `行驶里程 ${odometer} 不在 0 至 5,000,000 公里之间`);
+    if (r.bad) continue;
+    out.push({
+      row: r.row, assetTag: assetTag!, itemCode: itemCode!, model, agencyCode: agencyCode!, purchaseDate, priceFen, status: status!,
+      custodian, plateNumber: plateNumber === null ? null : normalizeText(plateNumber).toUpperCase(),
+      odometerKm: odometer === null ? null : Math.round(odometer), calibrationValidUntil, notes,
+    });
+  }
+  return out;
+}
+
+/** Checks parents and owners against the file and the ledger: they exist, form no cycle, and rank above. */
+function checkAgencyReferences(
+  agencies: AgencyInput[],
+  namedCodes: ReadonlySet<string>,
+  assets: AssetInput[],
+  ctx: TemplateContext,
+  problems: ProblemList,
+): void {
+  const merged = new Map<string, ExistingAgency>(ctx.existingAgencies);
+  for (const a of agencies) merged.set(a.code, { level: a.level, parentCode: a.parentCode });
+  const fileRow = new Map(agencies.map((a) => [a.code, a.row]));
+
+  for (const a of agencies) {
+    if (a.parentCode === null) continue;
+    const parent = merged.get(a.parentCode);
+    if (!parent) {
+      if (namedCodes.has(a.parentCode)) continue;
+      problems.at(AGENCY_SHEET, a.row, AGENCY_HEADERS.indexOf('上级机构编码'), '上级机构编码', `上级机构「${a.parentCode}」在文件和台账中都不存在`);
+      continue;
+    }
+    const trail = [a.code];
+    for (let p: string | null = a.parentCode; p !== null; p = merged.get(p)?.parentCode ?? null) {
+      if (p === a.code) {
+        problems.at(AGENCY_SHEET, a.row, AGENCY_HEADERS.indexOf('上级机构编码'), '上级机构编码', `上级关系形成循环:${[...trail, p].join(' → ')}`);
+        break;
+      }
+      if (trail.length > merged.size) break;
+      trail.push(p);
+    }
+    if (LEVEL_RANK[parent.level] >= LEVEL_RANK[a.level]) {
+      problems.at(AGENCY_SHEET, a.row, AGENCY_HEADERS.indexOf('上级机构编码'), '上级机构编码',
+        `上级机构「${a.parentCode}」为${LEVEL_LABELS[parent.level]},应高于本机构的${LEVEL_LABELS[a.level]}`);
+    }
+  }
+  // A ledger agency under a re-imported parent whose level no longer ranks above it.
+  for (const [code, e] of ctx.existingAgencies) {
+    if (fileRow.has(code) || e.parentCode === null || !fileRow.has(e.parentCode)) continue;
+    const parent = merged.get(e.parentCode)!;
+    if (LEVEL_RANK[parent.level] >= LEVEL_RANK[e.level]) {
+      problems.at(AGENCY_SHEET, fileRow.get(e.parentCode)!, AGENCY_HEADERS.indexOf('层级'), '层级',
+        `台账中的下级机构「${code}」为${LEVEL_LABELS[e.level]},本机构层级须高于它`);
+    }
+  }
+  const ownerCol = ASSET_HEADERS.indexOf('所属机构编码');
+  for (const a of assets) {
+    if (!merged.has(a.agencyCode) && !namedCodes.has(a.agencyCode)) problems.at(ASSET_SHEET, a.row, ownerCol, '所属机构编码', `机构「${truncate(a.agencyCode)}」在文件和台账中都不存在`);
+  }
+}
+
+/**
+ * Reads the canonical template (sheets 机构 and 装备, either may be absent but not both) and
+ * validates it completely against the ledger's agencies and catalog. Every problem is reported.
+ */
+export function parseTemplate(buf: Uint8Array, ctx: TemplateContext): TemplateResult {
+  const read = readWorkbook(buf, ctx.file);
+  if (!read.ok) return read;
+  const { workbook } = read;
+  const problems = new ProblemList(ctx.file);
+  const agencySheet = workbook.sheets.find((s) => s.name.trim() === AGENCY_SHEET);
+  const assetSheet = workbook.sheets.find((s) => s.name.trim() === ASSET_SHEET);
+  if (!agencySheet && !assetSheet) {
+    problems.add({ message: `找不到工作表「${AGENCY_SHEET}」或「${ASSET_SHEET}」;文件中的工作表为:${workbook.sheets.map((s) => s.name).join('、')}` });
+    return { ok: false, problems: problems.all() };
+  }
+  const { agencies, codes } = agencySheet ? readAgencies(agencySheet, problems) : { agencies: [], codes: new Set<string>() };
+  const assets = assetSheet ? readAssets(assetSheet, ctx, workbook.date1904, problems) : [];
+  checkAgencyReferences(agencies, codes, assets, ctx, problems);
+  if (!problems.empty) return { ok: false, problems: problems.all() };
+  if (agencies.length === 0 && assets.length === 0) {
+    return { ok: false, problems: [{ file: ctx.file, message: '文件中没有数据行' }] };
+  }
+  return { ok: true, agencies, assets };
+}

@@ -1,0 +1,35 @@
+export type Level = 'province' | 'city' | 'county';
+export const LEVELS: readonly Level[] = ['province', 'city', 'county'];
+
+export type ItemKind = 'basic' | 'optional';
+
+export interface CatalogItem {
+  code: string;
+  category: string;
+  name: string;
+  unit: string;
+  kind: ItemKind;
+  /** Measuring instruments count as usable only while their verification certificate is valid. */
+  needsCalibration: boolean;
+  aliases: string[];
+}
+
+export type Basis = 'per_staff' | 'per_agency' | 'per_office';
+
+/** One quota: `quantity` units per `per` staff (per_staff), per agency, or per office. */
+export interface QuotaRule {
+  item: string;
+  level: Level;
+  basis: Basis;
+  quantity: number;
+  per: number;
+}
+
+export interface RuleSet {
+  id: string;
+  name: string;
+  source: string;
+  effectiveDate: string | null;
+  basedOn: string | null;
+  rules: QuotaRule[];
+}

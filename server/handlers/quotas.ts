@@ -1,0 +1,41 @@
+import { isIsoDate, type IsoDate } from '../../lib/dates';
+import { UserError } from '../../lib/problems';
+import { DEFAULT_RULE_SET } from '../../quotas/catalog';
+import { rollUp, shortfallRows, type QuotaRow } from '../../quotas/engine';
+import type { Db } from '../../db/open';
+import { agencyFacts } from '../../db/queries/agencies';
+import { holdingsAsOf } from '../../db/queries/holdings';
+import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
+
+export interface ShortfallInput {
+  ruleSet?: string;
+  /** Only this agency's rows (with `rollup`, its subtree's sums). */
+  agency?: string;
+  rollup?: boolean;
+  /** Reference date for calibration validity; defaults to today. */
+  date?: IsoDate;
+}
+
+export interface ShortfallResult {
+  ruleSet: string;
+  date: IsoDate;
+  rows: QuotaRow[];
+}
+
+/** Every agency x catalog item against a rule set, optionally rolled up over subtrees. */
+export function shortfall(db: Db, input: ShortfallInput, today: IsoDate): ShortfallResult {
+  const ruleSetId = input.ruleSet ?? DEFAULT_RULE_SET;
+  const date = input.date ?? today;
+  if (!isIsoDate(date)) throw new UserError([{ field: 'date', message: `日期「${date}」无效,应为 YYYY-MM-DD` }]);
+  const ruleSet = loadRuleSet(db, ruleSetId);
+  if (!ruleSet) throw new UserError([{ field: 'rules', message: `未知的配备标准「${ruleSetId}」` }]);
+  const agencies = agencyFacts(db);
+  if (input.agency !== undefined && !agencies.some((a) => a.code === input.agency)) {
+    throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
+  }
+  const catalog = loadCatalog(db);
+  let rows = shortfallRows(agencies, catalog, ruleSet, holdingsAsOf(db, date));
+  if (input.rollup) rows = rollUp(agencies, rows);
+  if (input.agency !== undefined) rows = rows.filter((r) => r.agency === input.agency);
+  return { ruleSet: ruleSetId, date, rows };
+}
