@@ -105,7 +105,7 @@ function locateHeaders(sheet: Sheet, expected: readonly string[], problems: Prob
   const missing = expected.filter((h) => !cols.has(h));
   if (missing.length) {
     problems.at(sheet.name, headerRow, undefined, undefined,
-      `缺少列 ${missing.map((h) => `「${h}」`).join('、')};表头应为:${expected.join('、')};文件中为:${found.map((h) => truncate(h, 20)).join('、') || '(空)'}`);
+      `缺少列${missing.map((h) => `「${h}」`).join('、')};表头应为:${expected.join('、')};文件中为:${found.map((h) => truncate(h, 20)).join('、') || '(空)'}`);
     return null;
   }
   return { headerRow, cols };

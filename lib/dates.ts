@@ -20,7 +20,7 @@ export function isIsoDate(s: string): boolean {
 
 /** Excel serial day number (1900 or 1904 date system) to an ISO date; null when out of range. */
 export function excelSerialToIso(serial: number, date1904 = false): IsoDate | null {
-  if (!Number.isFinite(serial)) return null;
+  if (!Number.isFinite(serial) || serial < 0 || serial > 2_958_465) return null;
   const days = Math.floor(serial);
   // Excel's 1900 system counts the non-existent 1900-02-29 as day 60; 1899-12-30 as day 0 absorbs it.
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
