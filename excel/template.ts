@@ -30,9 +30,7 @@ export const STATUS_WORDS = new Map<string, AssetStatus>([
 
 const LEVEL_RANK: Record<Level, number> = { province: 0, city: 1, county: 2 };
 
-export interface AgencyInput {
-  /** 0-based row in the sheet. */
-  row: number;
+export interface AgencyRecord {
   code: string;
   name: string;
   level: Level;
@@ -42,6 +40,11 @@ export interface AgencyInput {
   offices: number;
   longitude: number | null;
   latitude: number | null;
+}
+
+export interface AgencyInput extends AgencyRecord {
+  /** 0-based row in the sheet. */
+  row: number;
 }
 
 export interface AssetInput {

@@ -1,18 +1,6 @@
 import type { AgencyFacts } from '../../quotas/engine';
-import type { ExistingAgency } from '../../excel/template';
+import type { AgencyRecord, ExistingAgency } from '../../excel/template';
 import type { Db } from '../open';
-
-export interface AgencyRecord {
-  code: string;
-  name: string;
-  level: 'province' | 'city' | 'county';
-  parentCode: string | null;
-  staff: number;
-  authorizedPosts: number | null;
-  offices: number;
-  longitude: number | null;
-  latitude: number | null;
-}
 
 const AGENCY_COLUMNS = `a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
   a.offices, a.longitude, a.latitude`;

@@ -1,7 +1,6 @@
-import type { AgencyRecord } from './agencies';
 import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';
-import type { AssetInput } from '../../excel/template';
+import type { AgencyRecord, AssetInput } from '../../excel/template';
 
 export type BulkAsset = Omit<AssetInput, 'row'> & { fundingSource?: string | null; location?: string | null; serialNumber?: string | null };
 

@@ -14,7 +14,7 @@ export function holdingsAsOf(db: Db, date: string): Map<string, Map<string, Hold
     .prepare(
       `select agency_id, item_code, count(*),
          sum(status in ('in_service','idle')),
-         sum(status in ('in_service','idle') and calibration_valid_until >= ?)
+         coalesce(sum(status in ('in_service','idle') and calibration_valid_until >= ?), 0)
        from assets where status != 'scrapped'
        group by agency_id, item_code`,
     )

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AGENCY_HEADERS, ASSET_HEADERS } from '../../excel/template';
+import { AGENCY_HEADERS, ASSET_HEADERS, type AgencyRecord } from '../../excel/template';
 import type { Problem } from '../../lib/problems';
 import { UserError } from '../../lib/problems';
 import { importTemplate } from '../../server/handlers/imports';
 import type { Db } from '../../db/open';
 import { agency, asset, templateBuffer, tempLedger, xlsx, type TestAsset } from '../fixtures/factories';
 import { count, snapshot } from '../fixtures/db';
-import type { AgencyRecord } from '../../db/queries/agencies';
 
 const who = { actor: '张三', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';

@@ -1,0 +1,100 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agency, asset, templateBuffer, tempDir, units } from '../fixtures/factories';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
+
+function eql(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function json(...args: string[]) {
+  return JSON.parse(execFileSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8' }));
+}
+
+const CITY = agency({ code: '220100', level: 'city', staff: 20 });
+const COUNTY = agency({ code: '220102', level: 'county', parentCode: '220100', staff: 23 });
+
+function ledgerWith(dir: string, assets = [] as ReturnType<typeof asset>[]): string {
+  const db = join(dir, 'l.db');
+  expect(eql('init', '--db', db).code).toBe(0);
+  const file = join(dir, 'in.xlsx');
+  writeFileSync(file, templateBuffer([CITY, COUNTY], assets));
+  const r = eql('import', file, '--db', db);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  return db;
+}
+
+describe('eql', () => {
+  it('init creates a database file that shortfall can read', () => {
+    const dir = tempDir();
+    const db = join(dir, 'new.db');
+    const r = eql('init', '--db', db);
+    expect(r.code).toBe(0);
+    expect(json('shortfall', '--db', db)).toEqual({ ruleSet: 'national-2020', date: expect.any(String), rows: [] });
+  });
+
+  it('prints one row per agency and catalog item in the documented shape', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir, [...units(3, { itemCode: 'S01', agencyCode: '220102' }), asset({ itemCode: 'S01', agencyCode: '220102', status: 'under_repair' })]);
+    const out = json('shortfall', '--db', db, '--date', '2026-01-01');
+    expect(out.ruleSet).toBe('national-2020');
+    expect(out.rows).toHaveLength(2 * 56);
+    expect(out.rows.find((r: { agency: string; item: string }) => r.agency === '220102' && r.item === 'S01')).toEqual({
+      agency: '220102', item: 'S01', required: 5, held: 4, usable: 3, shortfall: 1, surplus: 0,
+    });
+  });
+
+  it('filters to one agency, rolls up its subtree, and switches rule sets', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir, units(2, { itemCode: 'S10', agencyCode: '220102' }));
+    const own = json('shortfall', '--db', db, '--agency', '220100');
+    expect(new Set(own.rows.map((r: { agency: string }) => r.agency))).toEqual(new Set(['220100']));
+    const s10 = (o: { rows: { item: string }[] }) => o.rows.find((r) => r.item === 'S10');
+    expect(s10(own)).toMatchObject({ required: 2, held: 0, shortfall: 2 });
+    expect(s10(json('shortfall', '--db', db, '--agency', '220100', '--rollup'))).toMatchObject({ required: 4, held: 2, shortfall: 2 });
+    expect(s10(json('shortfall', '--db', db, '--agency', '220102', '--rules', 'zhejiang-2022'))).toMatchObject({ required: 3, held: 2, shortfall: 1 });
+  });
+
+  it('rejects a bad workbook with exit code 1 and the problems on stderr, storing nothing', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir);
+    const bad = join(dir, 'bad.xlsx');
+    writeFileSync(bad, templateBuffer([agency({ code: '220103', parentCode: '229999' })], [asset({ assetTag: 'Q1', itemCode: 'S01', agencyCode: '220103' })]));
+    const r = eql('import', bad, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('文件「bad.xlsx」 工作表「机构」 第 2 行 D 列(上级机构编码):上级机构「229999」在文件和台账中都不存在');
+    expect(json('shortfall', '--db', db).rows.some((row: { agency: string }) => row.agency === '220103')).toBe(false);
+  });
+
+  it('explains a missing file, an unknown rule set, a bad date and an unknown command', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir);
+    expect(eql('import', join(dir, 'nope.xlsx'), '--db', db)).toMatchObject({ code: 1, err: expect.stringContaining('无法读取文件') });
+    expect(eql('shortfall', '--db', db, '--rules', 'mars-2099')).toMatchObject({ code: 1, err: expect.stringContaining('mars-2099') });
+    expect(eql('shortfall', '--db', db, '--date', '2026-02-30')).toMatchObject({ code: 1, err: expect.stringContaining('2026-02-30') });
+    expect(eql('shortfall', '--db', db, '--agency', '000000')).toMatchObject({ code: 1, err: expect.stringContaining('000000') });
+    expect(eql('shortfall', '--db', join(dir, 'missing.db'))).toMatchObject({ code: 1, err: expect.stringContaining('不存在') });
+    expect(eql('frobnicate')).toMatchObject({ code: 2, err: expect.stringContaining('未知命令') });
+    expect(eql('shortfall')).toMatchObject({ code: 2, err: expect.stringContaining('--db') });
+  });
+
+  it('demo fills an empty ledger with a province of about 113 agencies and 50,000 assets, once', () => {
+    const dir = tempDir();
+    const db = join(dir, 'demo.db');
+    const r = eql('demo', '--db', db);
+    expect(r.code).toBe(0);
+    const [, agencies, assets] = /(\d+) 个机构,(\d+) 件装备/.exec(r.out)!.map(Number);
+    expect(agencies).toBe(113);
+    expect(assets).toBeGreaterThan(48_000);
+    expect(assets).toBeLessThan(52_000);
+    const rolled = json('shortfall', '--db', db, '--agency', '990000', '--rollup');
+    const total = rolled.rows.reduce((s: number, row: { shortfall: number }) => s + row.shortfall, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(eql('demo', '--db', db)).toMatchObject({ code: 1, err: expect.stringContaining('已有') });
+  });
+});

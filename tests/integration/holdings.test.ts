@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../../bench/generate';
+import { loadLedger } from '../../db/queries/bulk';
+import { holdingsAsOf } from '../../db/queries/holdings';
+import { countHoldings } from '../../quotas/engine';
+import { shortfall } from '../../server/handlers/quotas';
+import { tempLedger } from '../fixtures/factories';
+
+/** Nested maps as sorted plain objects, so the comparison ignores insertion order. */
+const plain = (m: Map<string, Map<string, unknown>>) =>
+  Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, Object.fromEntries([...v].sort(([a], [b]) => a.localeCompare(b)))]));
+
+const who = { actor: 'test', at: '2026-11-23T00:00:00Z' };
+
+describe('holdings from the database', () => {
+  it('match the engine counting the same assets one by one', () => {
+    const { db } = tempLedger();
+    const agencies = generateAgencies(7, [DEMO_PROVINCE]);
+    const assets = [...generateAssets(7, agencies, 8_000, '2026-11-23')];
+    loadLedger(db, who, 'test', agencies, assets);
+    for (const date of ['2026-11-23', '2027-06-30']) {
+      const expected = countHoldings(
+        assets.map((a) => ({ agency: a.agencyCode, item: a.itemCode, status: a.status, calibrationValidUntil: a.calibrationValidUntil })),
+        date,
+      );
+      expect(plain(holdingsAsOf(db, date))).toEqual(plain(expected));
+    }
+  });
+
+  it('calibrations expire in the shortfall report as the reference date moves on', () => {
+    const { db } = tempLedger();
+    const agencies = generateAgencies(7, [DEMO_PROVINCE]);
+    loadLedger(db, who, 'test', agencies, generateAssets(7, agencies, 8_000, '2026-11-23'));
+    const usable = (date: string) =>
+      shortfall(db, { agency: '990000', rollup: true, date }, '2026-11-23').rows.find((r) => r.item === 'S15')!.usable;
+    expect(usable('2028-01-01')).toBeLessThan(usable('2026-11-23'));
+    expect(usable('2028-01-01')).toBe(0);
+  });
+});
+
+describe('the demo generator', () => {
+  it('builds the same ledger from the same seed', () => {
+    const a = generateAgencies(3, [DEMO_PROVINCE]);
+    expect(generateAgencies(3, [DEMO_PROVINCE])).toEqual(a);
+    const first = [...generateAssets(3, a, 2_000, '2026-11-23')];
+    expect([...generateAssets(3, a, 2_000, '2026-11-23')]).toEqual(first);
+  });
+
+  it('gives every county 5 to 30 staff and leaves some items short', () => {
+    const agencies = generateAgencies(3, [DEMO_PROVINCE]);
+    const counties = agencies.filter((a) => a.level === 'county');
+    expect(counties).toHaveLength(100);
+    expect(agencies.filter((a) => a.level === 'city')).toHaveLength(12);
+    for (const c of counties) expect(c.staff).toBeGreaterThanOrEqual(5);
+    const mean = counties.reduce((s, c) => s + c.staff, 0) / counties.length;
+    expect(mean).toBeGreaterThan(12);
+    expect(mean).toBeLessThan(20);
+  });
+});
