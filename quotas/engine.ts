@@ -1,4 +1,4 @@
-import type { CatalogItem, Level, QuotaRule, RuleSet } from './types';
+import { LEVELS, type CatalogItem, type Level, type QuotaRule, type RuleSet } from './types';
 
 export interface AgencyFacts {
   code: string;
@@ -7,16 +7,6 @@ export interface AgencyFacts {
   staff: number;
   offices: number;
   parentCode: string | null;
-}
-
-/** Counts of one agency's assets of one item. */
-export interface Holding {
-  /** Not scrapped. */
-  held: number;
-  /** In service or idle. */
-  active: number;
-  /** In service or idle with a calibration valid on the reference date. */
-  activeCalibrated: number;
 }
 
 export interface QuotaRow {
@@ -29,7 +19,31 @@ export interface QuotaRow {
   surplus: number;
 }
 
-export const NO_HOLDING: Holding = { held: 0, active: 0, activeCalibrated: 0 };
+/**
+ * Asset counts per agency x catalog item, cell `a * catalog.length + i` for the a-th agency and
+ * i-th item: held = not scrapped; active = in service or idle; activeCalibrated = active with a
+ * calibration valid on the reference date.
+ */
+export interface HoldingMatrix {
+  held: Int32Array;
+  active: Int32Array;
+  activeCalibrated: Int32Array;
+}
+
+export function emptyHoldings(agencies: number, items: number): HoldingMatrix {
+  const n = agencies * items;
+  return { held: new Int32Array(n), active: new Int32Array(n), activeCalibrated: new Int32Array(n) };
+}
+
+const FIELDS = ['required', 'held', 'usable', 'shortfall', 'surplus'] as const;
+const WIDTH = FIELDS.length;
+
+/** Quota figures per agency x item: `values[(a * catalog.length + i) * 5 + f]` for field f of FIELDS. */
+export interface QuotaMatrix {
+  agencies: readonly AgencyFacts[];
+  catalog: readonly CatalogItem[];
+  values: Float64Array;
+}
 
 export function required(rule: QuotaRule | undefined, agency: AgencyFacts): number {
   if (!rule) return 0;
@@ -43,92 +57,87 @@ export function required(rule: QuotaRule | undefined, agency: AgencyFacts): numb
   }
 }
 
-export type RuleIndex = ReadonlyMap<string, QuotaRule>;
-
-export function indexRules(ruleSet: RuleSet): RuleIndex {
+export function indexRules(ruleSet: RuleSet): ReadonlyMap<string, QuotaRule> {
   return new Map(ruleSet.rules.map((r) => [`${r.item}/${r.level}`, r]));
 }
 
-/** One agency's row for one item, measured against the rule for the agency's own level. */
-export function quotaRow(agency: AgencyFacts, item: CatalogItem, rules: RuleIndex, h: Holding): QuotaRow {
-  const req = item.kind === 'optional' ? 0 : required(rules.get(`${item.code}/${agency.level}`), agency);
-  return {
-    agency: agency.code,
-    item: item.code,
-    required: req,
-    held: h.held,
-    usable: item.needsCalibration ? h.activeCalibrated : h.active,
-    shortfall: Math.max(0, req - h.held),
-    surplus: Math.max(0, h.held - req),
-  };
+/**
+ * Measures every agency against the rule for its own level. Optional items have no quota:
+ * required 0, never a shortfall. Instruments that need calibration are usable only while it is valid.
+ */
+export function measure(agencies: readonly AgencyFacts[], catalog: readonly CatalogItem[], ruleSet: RuleSet, h: HoldingMatrix): QuotaMatrix {
+  const rules = indexRules(ruleSet);
+  const byLevel = new Map(LEVELS.map((level) => [level, catalog.map((item) => (item.kind === 'optional' ? undefined : rules.get(`${item.code}/${level}`)))]));
+  const n = catalog.length;
+  const values = new Float64Array(agencies.length * n * WIDTH);
+  agencies.forEach((agency, a) => {
+    const levelRules = byLevel.get(agency.level)!;
+    for (let i = 0; i < n; i++) {
+      const cell = a * n + i;
+      const req = required(levelRules[i], agency);
+      const held = h.held[cell];
+      const b = cell * WIDTH;
+      values[b] = req;
+      values[b + 1] = held;
+      values[b + 2] = catalog[i].needsCalibration ? h.activeCalibrated[cell] : h.active[cell];
+      values[b + 3] = Math.max(0, req - held);
+      values[b + 4] = Math.max(0, held - req);
+    }
+  });
+  return { agencies, catalog, values };
 }
 
-/** holdings: agency code -> item code -> counts. */
-export type Holdings = ReadonlyMap<string, ReadonlyMap<string, Holding>>;
-
-/** Every agency x every catalog item, each agency at its own level. */
-export function shortfallRows(
-  agencies: readonly AgencyFacts[],
-  catalog: readonly CatalogItem[],
-  ruleSet: RuleSet,
-  holdings: Holdings,
-): QuotaRow[] {
-  const rules = indexRules(ruleSet);
-  const rows: QuotaRow[] = [];
-  for (const a of agencies) {
-    const byItem = holdings.get(a.code);
-    for (const item of catalog) rows.push(quotaRow(a, item, rules, byItem?.get(item.code) ?? NO_HOLDING));
-  }
-  return rows;
+/** Agency indices ordered so that every agency comes after all of its descendants. */
+function childrenFirst(agencies: readonly AgencyFacts[], index: ReadonlyMap<string, number>): number[] {
+  const parentOf = agencies.map((a) => (a.parentCode === null ? -1 : (index.get(a.parentCode) ?? -1)));
+  const depth = new Int32Array(agencies.length).fill(-1);
+  const depthOf = (start: number): number => {
+    const path: number[] = [];
+    for (let i = start; depth[i] < 0; i = parentOf[i]) {
+      if (path.includes(i)) throw new Error(`agency hierarchy has a cycle through ${agencies[i].code}`);
+      path.push(i);
+      if (parentOf[i] < 0) {
+        depth[path.pop()!] = 0;
+        break;
+      }
+    }
+    for (let k = path.length - 1; k >= 0; k--) depth[path[k]] = depth[parentOf[path[k]]] + 1;
+    return depth[start];
+  };
+  return agencies.map((_, i) => i).sort((x, y) => depthOf(y) - depthOf(x));
 }
 
 /**
  * For each agency, the sums over its subtree (itself and every descendant), each agency having
  * been measured at its own level: one agency's surplus never offsets another's shortfall.
- * `rows` must hold the per-agency rows of every agency in `agencies`.
  */
-export function rollUp(agencies: readonly AgencyFacts[], rows: readonly QuotaRow[]): QuotaRow[] {
-  const children = new Map<string, string[]>();
-  for (const a of agencies) {
-    if (a.parentCode === null) continue;
-    const list = children.get(a.parentCode);
-    if (list) list.push(a.code);
-    else children.set(a.parentCode, [a.code]);
+export function rollUp(m: QuotaMatrix): QuotaMatrix {
+  const { agencies, catalog } = m;
+  const index = new Map(agencies.map((a, i) => [a.code, i]));
+  const values = m.values.slice();
+  const span = catalog.length * WIDTH;
+  for (const a of childrenFirst(agencies, index)) {
+    const parentCode = agencies[a].parentCode;
+    const p = parentCode === null ? undefined : index.get(parentCode);
+    if (p === undefined) continue;
+    for (let k = 0; k < span; k++) values[p * span + k] += values[a * span + k];
   }
-  const own = new Map<string, QuotaRow[]>();
-  for (const r of rows) {
-    const list = own.get(r.agency);
-    if (list) list.push(r);
-    else own.set(r.agency, [r]);
-  }
+  return { agencies, catalog, values };
+}
 
-  const totals = new Map<string, Map<string, QuotaRow>>();
-  const visit = (code: string, trail: Set<string>): Map<string, QuotaRow> => {
-    const done = totals.get(code);
-    if (done) return done;
-    if (trail.has(code)) throw new Error(`agency hierarchy has a cycle through ${code}`);
-    trail.add(code);
-    const sum = new Map<string, QuotaRow>();
-    const add = (r: QuotaRow) => {
-      const s = sum.get(r.item);
-      if (!s) {
-        sum.set(r.item, { ...r, agency: code });
-        return;
-      }
-      s.required += r.required;
-      s.held += r.held;
-      s.usable += r.usable;
-      s.shortfall += r.shortfall;
-      s.surplus += r.surplus;
-    };
-    for (const r of own.get(code) ?? []) add(r);
-    for (const child of children.get(code) ?? []) for (const r of visit(child, trail).values()) add(r);
-    trail.delete(code);
-    totals.set(code, sum);
-    return sum;
-  };
-
-  return agencies.flatMap((a) => [...visit(a.code, new Set()).values()]);
+/** The matrix as rows, agency by agency in catalog order; only the given agency's when named. */
+export function quotaRows(m: QuotaMatrix, agencyCode?: string): QuotaRow[] {
+  const rows: QuotaRow[] = [];
+  const n = m.catalog.length;
+  m.agencies.forEach((agency, a) => {
+    if (agencyCode !== undefined && agency.code !== agencyCode) return;
+    for (let i = 0; i < n; i++) {
+      const b = (a * n + i) * WIDTH;
+      const v = m.values;
+      rows.push({ agency: agency.code, item: m.catalog[i].code, required: v[b], held: v[b + 1], usable: v[b + 2], shortfall: v[b + 3], surplus: v[b + 4] });
+    }
+  });
+  return rows;
 }
 
 export interface AssetFacts {
@@ -142,19 +151,18 @@ export interface AssetFacts {
  * Counts assets into holdings as of `date`: a calibration counts while `validUntil >= date`; an
  * item needing calibration with no recorded certificate is not usable.
  */
-export function countHoldings(assets: Iterable<AssetFacts>, date: string): Map<string, Map<string, Holding>> {
-  const out = new Map<string, Map<string, Holding>>();
+export function countHoldings(assets: Iterable<AssetFacts>, date: string, agencies: readonly AgencyFacts[], catalog: readonly CatalogItem[]): HoldingMatrix {
+  const agencyIndex = new Map(agencies.map((a, i) => [a.code, i]));
+  const itemIndex = new Map(catalog.map((c, i) => [c.code, i]));
+  const h = emptyHoldings(agencies.length, catalog.length);
   for (const a of assets) {
     if (a.status === 'scrapped') continue;
-    let byItem = out.get(a.agency);
-    if (!byItem) out.set(a.agency, (byItem = new Map()));
-    let h = byItem.get(a.item);
-    if (!h) byItem.set(a.item, (h = { held: 0, active: 0, activeCalibrated: 0 }));
-    h.held++;
+    const cell = agencyIndex.get(a.agency)! * catalog.length + itemIndex.get(a.item)!;
+    h.held[cell]++;
     if (a.status === 'in_service' || a.status === 'idle') {
-      h.active++;
-      if (a.calibrationValidUntil !== null && a.calibrationValidUntil >= date) h.activeCalibrated++;
+      h.active[cell]++;
+      if (a.calibrationValidUntil !== null && a.calibrationValidUntil >= date) h.activeCalibrated[cell]++;
     }
   }
-  return out;
+  return h;
 }

@@ -1,4 +1,3 @@
-import type { AgencyFacts } from '../../quotas/engine';
 import type { AgencyRecord, ExistingAgency } from '../../excel/template';
 import type { Db } from '../open';
 
@@ -9,10 +8,6 @@ export function listAgencies(db: Db): (AgencyRecord & { id: number })[] {
   return db.$client
     .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id order by a.code`)
     .all() as (AgencyRecord & { id: number })[];
-}
-
-export function agencyFacts(db: Db): AgencyFacts[] {
-  return listAgencies(db).map(({ code, level, staff, offices, parentCode }) => ({ code, level, staff, offices, parentCode }));
 }
 
 export function existingAgencies(db: Db): Map<string, ExistingAgency> {

@@ -1,31 +1,33 @@
-import type { Holding } from '../../quotas/engine';
+import { emptyHoldings, type HoldingMatrix } from '../../quotas/engine';
+import type { CatalogItem } from '../../quotas/types';
 import type { Db } from '../open';
 
 /**
- * Each agency's holdings per item as of `date`, in one indexed GROUP BY (the `assets_holdings`
- * index covers it): held = not scrapped; active = in service or idle; activeCalibrated = active
- * with `calibration_valid_until >= date`.
+ * The holdings matrix of `agencies` x `catalog` as of `date`, in one GROUP BY that the
+ * `assets_holdings` index covers.
  */
-export function holdingsAsOf(db: Db, date: string): Map<string, Map<string, Holding>> {
-  const codes = new Map<number, string>(
-    (db.$client.prepare('select id, code from agencies').raw().all() as [number, string][]).map(([id, code]) => [id, code]),
-  );
+export function holdingsAsOf(db: Db, date: string, agencies: readonly { id: number }[], catalog: readonly CatalogItem[]): HoldingMatrix {
+  const agencyIndex = new Map(agencies.map((a, i) => [a.id, i]));
+  const itemIndex = new Map(catalog.map((c, i) => [c.code, i]));
+  const h = emptyHoldings(agencies.length, catalog.length);
   const rows = db.$client
     .prepare(
       `select agency_id, item_code, count(*),
-         sum(status in ('in_service','idle')),
-         coalesce(sum(status in ('in_service','idle') and calibration_valid_until >= ?), 0)
+         count(nullif(status, 'under_repair')),
+         count(case when calibration_valid_until >= ? and status <> 'under_repair' then 1 end)
        from assets where status != 'scrapped'
        group by agency_id, item_code`,
     )
     .raw()
-    .all(date) as [number, string, number, number, number][];
-  const out = new Map<string, Map<string, Holding>>();
+    .iterate(date) as IterableIterator<[number, string, number, number, number]>;
   for (const [agencyId, item, held, active, activeCalibrated] of rows) {
-    const code = codes.get(agencyId)!;
-    let byItem = out.get(code);
-    if (!byItem) out.set(code, (byItem = new Map()));
-    byItem.set(item, { held, active, activeCalibrated });
+    const a = agencyIndex.get(agencyId);
+    const i = itemIndex.get(item);
+    if (a === undefined || i === undefined) continue;
+    const cell = a * catalog.length + i;
+    h.held[cell] = held;
+    h.active[cell] = active;
+    h.activeCalibrated[cell] = activeCalibrated;
   }
-  return out;
+  return h;
 }

@@ -1,9 +1,9 @@
 import { isIsoDate, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { DEFAULT_RULE_SET } from '../../quotas/catalog';
-import { rollUp, shortfallRows, type QuotaRow } from '../../quotas/engine';
+import { measure, quotaRows, rollUp, type QuotaRow } from '../../quotas/engine';
 import type { Db } from '../../db/open';
-import { agencyFacts } from '../../db/queries/agencies';
+import { listAgencies } from '../../db/queries/agencies';
 import { holdingsAsOf } from '../../db/queries/holdings';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
 
@@ -29,13 +29,11 @@ export function shortfall(db: Db, input: ShortfallInput, today: IsoDate): Shortf
   if (!isIsoDate(date)) throw new UserError([{ field: 'date', message: `日期「${date}」无效,应为 YYYY-MM-DD` }]);
   const ruleSet = loadRuleSet(db, ruleSetId);
   if (!ruleSet) throw new UserError([{ field: 'rules', message: `未知的配备标准「${ruleSetId}」` }]);
-  const agencies = agencyFacts(db);
+  const agencies = listAgencies(db);
   if (input.agency !== undefined && !agencies.some((a) => a.code === input.agency)) {
     throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   }
   const catalog = loadCatalog(db);
-  let rows = shortfallRows(agencies, catalog, ruleSet, holdingsAsOf(db, date));
-  if (input.rollup) rows = rollUp(agencies, rows);
-  if (input.agency !== undefined) rows = rows.filter((r) => r.agency === input.agency);
-  return { ruleSet: ruleSetId, date, rows };
+  const measured = measure(agencies, catalog, ruleSet, holdingsAsOf(db, date, agencies, catalog));
+  return { ruleSet: ruleSetId, date, rows: quotaRows(input.rollup ? rollUp(measured) : measured, input.agency) };
 }

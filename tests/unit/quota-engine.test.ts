@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, SHIPPED_RULE_SETS } from '../../quotas/catalog';
-import { countHoldings, rollUp, shortfallRows, type AgencyFacts, type AssetFacts } from '../../quotas/engine';
+import { countHoldings, measure, quotaRows, rollUp, type AgencyFacts, type AssetFacts } from '../../quotas/engine';
 import { assetFacts, facts } from '../fixtures/factories';
 
 const national = SHIPPED_RULE_SETS.find((r) => r.id === 'national-2020')!;
 const zhejiang = SHIPPED_RULE_SETS.find((r) => r.id === 'zhejiang-2022')!;
 
-function rowsFor(agencies: AgencyFacts[], assets: AssetFacts[] = [], date = '2026-06-30', ruleSet = national) {
-  return shortfallRows(agencies, CATALOG, ruleSet, countHoldings(assets, date));
+function measured(agencies: AgencyFacts[], assets: AssetFacts[] = [], date = '2026-06-30', ruleSet = national) {
+  return measure(agencies, CATALOG, ruleSet, countHoldings(assets, date, agencies, CATALOG));
 }
+
+function rowsFor(agencies: AgencyFacts[], assets: AssetFacts[] = [], date = '2026-06-30', ruleSet = national) {
+  return quotaRows(measured(agencies, assets, date, ruleSet));
+}
+
+const rolled = (agencies: AgencyFacts[], assets: AssetFacts[] = []) => quotaRows(rollUp(measured(agencies, assets)));
 
 function row(agencies: AgencyFacts[], item: string, assets: AssetFacts[] = [], date?: string, ruleSet = national) {
   const code = agencies[0].code;
@@ -164,27 +170,30 @@ describe('roll-up', () => {
 
   it('never nets one agency surplus against another agency shortfall', () => {
     const assets = [...many(4, { agency: 'K1', item: 'S01' })]; // K1: 2 surplus; K2: 2 short
-    const rolled = rollUp(tree, rowsFor(tree, assets));
-    const m = rolled.find((r) => r.agency === 'M' && r.item === 'S01')!;
+    const m = rolled(tree, assets).find((r) => r.agency === 'M' && r.item === 'S01')!;
     expect(m).toMatchObject({ required: 6, held: 4, shortfall: 4, surplus: 2 });
   });
 
   it('sums each agency of the subtree at its own level', () => {
-    const rolled = rollUp(tree, rowsFor(tree));
+    const rows = rolled(tree);
     // Samplers: province 1 + city 2 + two counties 3 each.
-    expect(rolled.find((r) => r.agency === 'P' && r.item === 'S08')!.required).toBe(9);
-    expect(rolled.find((r) => r.agency === 'M' && r.item === 'S08')!.required).toBe(8);
-    expect(rolled.find((r) => r.agency === 'K1' && r.item === 'S08')!.required).toBe(3);
+    expect(rows.find((r) => r.agency === 'P' && r.item === 'S08')!.required).toBe(9);
+    expect(rows.find((r) => r.agency === 'M' && r.item === 'S08')!.required).toBe(8);
+    expect(rows.find((r) => r.agency === 'K1' && r.item === 'S08')!.required).toBe(3);
   });
 
   it('gives a leaf agency its own figures', () => {
-    const rows = rowsFor(tree, many(1, { agency: 'K2', item: 'S09' }));
-    const own = rows.filter((r) => r.agency === 'K2');
-    expect(rollUp(tree, rows).filter((r) => r.agency === 'K2')).toEqual(own);
+    const assets = many(1, { agency: 'K2', item: 'S09' });
+    const own = rowsFor(tree, assets).filter((r) => r.agency === 'K2');
+    expect(rolled(tree, assets).filter((r) => r.agency === 'K2')).toEqual(own);
   });
 
   it('refuses a hierarchy with a cycle', () => {
     const cyclic = [facts({ code: 'A', parentCode: 'B' }), facts({ code: 'B', parentCode: 'A' })];
-    expect(() => rollUp(cyclic, rowsFor(cyclic))).toThrow(/cycle/);
+    expect(() => rolled(cyclic)).toThrow(/cycle/);
+  });
+
+  it('lists only the named agency when asked', () => {
+    expect(new Set(quotaRows(measured(tree), 'M').map((r) => r.agency))).toEqual(new Set(['M']));
   });
 });

@@ -1,0 +1,38 @@
+/**
+ * One import measured in a fresh process, so its peak memory is its own.
+ * Usage: import-child.ts bare|ledger FILE.xlsx DB_FILE — prints {"ms", "rows", "maxRssMb"}.
+ */
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import * as XLSX from 'xlsx';
+import { openDatabase } from '../db/open';
+import { importTemplate } from '../server/handlers/imports';
+
+const [mode, file, dbFile] = process.argv.slice(2);
+
+function bare(): number {
+  const wb = XLSX.read(readFileSync(file), { type: 'buffer', dense: true });
+  const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['装备'], { header: 1, raw: true }).slice(1);
+  const db = new Database(dbFile);
+  db.pragma('journal_mode = WAL');
+  db.exec(`create table t (${Array.from({ length: 12 }, (_, i) => `c${i}`).join(', ')})`);
+  const insert = db.prepare(`insert into t values (${Array(12).fill('?').join(', ')})`);
+  db.transaction(() => {
+    for (const r of rows) insert.run(Array.from({ length: 12 }, (_, i) => r[i] ?? null));
+  })();
+  db.close();
+  return rows.length;
+}
+
+function ledger(): number {
+  const { db } = openDatabase(dbFile);
+  const s = importTemplate(db, readFileSync(file), { file, who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
+  db.$client.close();
+  return s.assets.created + s.assets.updated + s.assets.unchanged;
+}
+
+const t0 = performance.now();
+const rows = mode === 'bare' ? bare() : ledger();
+const ms = performance.now() - t0;
+process.stdout.write(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
