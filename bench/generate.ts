@@ -136,6 +136,16 @@ function plan(r: Rand, agencies: readonly AgencyRecord[], target: number): Plan[
   const weight = plans.reduce((s, p) => s + p.history, 0);
   const k = weight > 0 ? Math.max(0, (target - base) / weight) : 0;
   for (const p of plans) p.history = Math.round(p.history * k);
+  // Rounding leaves the total a little off: settle the difference one unit at a time, never
+  // taking away more history than there is.
+  const history = plans.reduce((s, p) => s + p.history, 0);
+  let missing = Math.max(-history, target - base - history);
+  while (missing !== 0) {
+    const p = plans[Math.floor(r() * plans.length)];
+    if (missing < 0 && p.history === 0) continue;
+    p.history += Math.sign(missing);
+    missing -= Math.sign(missing);
+  }
   return plans;
 }
 

@@ -101,7 +101,8 @@ function templateImport() {
 }
 
 if (!existsSync(WORK)) mkdirSync(WORK, { recursive: true });
-console.log(`eql bench — node ${process.version}, better-sqlite3 ${(Database as unknown as { prototype: object }) && 'native'}, ${new Date().toISOString()}`);
+const sqliteVersion = new Database(':memory:').prepare('select sqlite_version()').pluck().get();
+console.log(`eql bench — node ${process.version}, SQLite ${sqliteVersion}, ${new Date().toISOString()}`);
 templateImport();
 nationalShortfall();
 console.log(`\n${results.filter((r) => r.ok).length} of ${results.length} targets met`);

@@ -66,6 +66,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // 64 MB of page cache: bulk writes touch several indexes at once.
+    sqlite.pragma('cache_size = -65536');
 
     const applied = appliedMigrations(sqlite);
     const unknown = applied.filter((m) => !known.has(m.created_at));

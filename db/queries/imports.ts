@@ -14,6 +14,9 @@ export interface ImportSummary {
   assets: UpsertCounts;
 }
 
+/** Existing assets are looked up this many tags at a time. */
+const LOOKUP_BATCH = 1000;
+
 const AGENCY_FIELDS = ['name', 'level', 'parentCode', 'staff', 'authorizedPosts', 'offices', 'longitude', 'latitude'] as const;
 const ASSET_FIELDS = [
   'itemCode', 'model', 'agencyCode', 'purchaseDate', 'priceFen', 'status', 'custodian', 'plateNumber', 'odometerKm', 'calibrationValidUntil', 'notes',
@@ -49,24 +52,26 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
   );
   const setParent = c.prepare(`update agencies set parent_id = (select id from agencies where code = ?) where code = ?`);
   const agencyId = c.prepare(`select id from agencies where code = ?`).pluck();
-  const assetByTag = c.prepare(
-    `select s.id, s.item_code as itemCode, s.model, a.code as agencyCode, s.purchase_date as purchaseDate, s.price_fen as priceFen,
-       s.status, s.custodian, s.plate_number as plateNumber, s.odometer_km as odometerKm,
+  const assetsByTags = c.prepare(
+    `select s.asset_tag as assetTag, s.id, s.item_code as itemCode, s.model, a.code as agencyCode, s.purchase_date as purchaseDate,
+       s.price_fen as priceFen, s.status, s.custodian, s.plate_number as plateNumber, s.odometer_km as odometerKm,
        s.calibration_valid_until as calibrationValidUntil, s.notes
-     from assets s join agencies a on a.id = s.agency_id where s.asset_tag = ?`,
+     from assets s join agencies a on a.id = s.agency_id where s.asset_tag in (select value from json_each(?))`,
   );
   const insertAsset = c.prepare(
     `insert into assets (asset_tag, item_code, agency_id, model, purchase_date, price_fen, status, custodian, plate_number,
        odometer_km, calibration_valid_until, notes)
-     values (@assetTag, @itemCode, @agencyId, @model, @purchaseDate, @priceFen, @status, @custodian, @plateNumber,
-       @odometerKm, @calibrationValidUntil, @notes)`,
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const updateAsset = c.prepare(
-    `update assets set item_code = @itemCode, agency_id = @agencyId, model = @model, purchase_date = @purchaseDate,
-       price_fen = @priceFen, status = @status, custodian = @custodian, plate_number = @plateNumber,
-       odometer_km = @odometerKm, calibration_valid_until = @calibrationValidUntil, notes = @notes
-     where id = @id`,
+    `update assets set asset_tag = ?, item_code = ?, agency_id = ?, model = ?, purchase_date = ?, price_fen = ?, status = ?,
+       custodian = ?, plate_number = ?, odometer_km = ?, calibration_valid_until = ?, notes = ?
+     where id = ?`,
   );
+  const assetValues = (a: AssetInput, agencyId: number) => [
+    a.assetTag, a.itemCode, agencyId, a.model, a.purchaseDate, a.priceFen, a.status, a.custodian, a.plateNumber, a.odometerKm,
+    a.calibrationValidUntil, a.notes,
+  ];
 
   return c.transaction(() => {
     const audit = (e: Omit<AuditEntry, 'batch'>) => appendAudit(db, who, [{ ...e, batch }]);
@@ -100,20 +105,26 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
       if (id === undefined) ids.set(code, (id = agencyId.get(code) as number));
       return id;
     };
-    for (const a of assets) {
-      const before = assetByTag.get(a.assetTag) as (Record<string, unknown> & { id: number }) | undefined;
-      const after = pick(a, ASSET_FIELDS);
-      const values = { ...after, assetTag: a.assetTag, agencyId: idOf(a.agencyCode) };
-      if (!before) {
-        insertAsset.run(values);
-        assetCounts.created++;
-        audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after });
-      } else {
+    for (let start = 0; start < assets.length; start += LOOKUP_BATCH) {
+      const chunk = assets.slice(start, start + LOOKUP_BATCH);
+      const existing = new Map<string, Record<string, unknown> & { id: number }>();
+      for (const row of assetsByTags.all(JSON.stringify(chunk.map((a) => a.assetTag))) as (Record<string, unknown> & { id: number; assetTag: string })[]) {
+        existing.set(row.assetTag, row);
+      }
+      for (const a of chunk) {
+        const before = existing.get(a.assetTag);
+        const after = pick(a, ASSET_FIELDS);
+        if (!before) {
+          insertAsset.run(assetValues(a, idOf(a.agencyCode)));
+          assetCounts.created++;
+          audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after });
+          continue;
+        }
         const old = pick(before as never, ASSET_FIELDS) as typeof after;
         if (sameFields(old, after, ASSET_FIELDS)) {
           assetCounts.unchanged++;
         } else {
-          updateAsset.run({ ...values, id: before.id });
+          updateAsset.run([...assetValues(a, idOf(a.agencyCode)), before.id]);
           assetCounts.updated++;
           audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after });
         }

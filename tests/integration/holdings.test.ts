@@ -48,6 +48,14 @@ describe('the demo generator', () => {
     expect([...generateAssets(3, a, 2_000, '2026-11-23')]).toEqual(first);
   });
 
+  it('makes exactly the number of assets asked for, or only the current holdings when asked for fewer', () => {
+    const agencies = generateAgencies(3, [DEMO_PROVINCE]);
+    expect([...generateAssets(3, agencies, 30_000, '2026-11-23')]).toHaveLength(30_000);
+    const few = [...generateAssets(3, agencies, 10, '2026-11-23')];
+    expect(few.length).toBeGreaterThan(10);
+    expect(few.every((a) => a.status !== 'scrapped')).toBe(true);
+  });
+
   it('gives every county 5 to 30 staff and leaves some items short', () => {
     const agencies = generateAgencies(3, [DEMO_PROVINCE]);
     const counties = agencies.filter((a) => a.level === 'county');
