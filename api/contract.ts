@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { Problem } from '../lib/problems';
+import type { QuotaRow } from '../quotas/engine';
+import type { CatalogItem, Level } from '../quotas/types';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
+const code = z.string().trim().min(1).max(50);
+
+export const ASSET_STATUS = z.enum(['in_service', 'under_repair', 'idle', 'scrapped']);
+export type AssetStatus = z.infer<typeof ASSET_STATUS>;
+
+/** The ledger's columns a user can sort and filter by. */
+export const ASSET_COLUMNS = [
+  'assetTag', 'itemCode', 'itemName', 'agencyCode', 'agencyName', 'model', 'serialNumber', 'purchaseDate', 'priceFen', 'fundingSource', 'status',
+  'custodian', 'location', 'plateNumber', 'odometerKm', 'calibrationValidUntil', 'notes',
+] as const;
+export const ASSET_COLUMN = z.enum(ASSET_COLUMNS);
+export type AssetColumn = z.infer<typeof ASSET_COLUMN>;
+
+const textFilter = z.object({
+  filterType: z.literal('text'),
+  type: z.enum(['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank']),
+  filter: z.string().max(200).nullish(),
+});
+const numberFilter = z.object({
+  filterType: z.literal('number'),
+  type: z.enum(['equals', 'notEqual', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual', 'inRange', 'blank', 'notBlank']),
+  filter: z.number().finite().nullish(),
+  filterTo: z.number().finite().nullish(),
+});
+const dateFilter = z.object({
+  filterType: z.literal('date'),
+  type: z.enum(['equals', 'notEqual', 'lessThan', 'greaterThan', 'inRange', 'blank', 'notBlank']),
+  dateFrom: z.string().max(30).nullish(),
+  dateTo: z.string().max(30).nullish(),
+});
+export const COLUMN_FILTER = z.discriminatedUnion('filterType', [textFilter, numberFilter, dateFilter]);
+export type ColumnFilter = z.infer<typeof COLUMN_FILTER>;
+
+export const ASSET_QUERY = z.object({
+  /** Only this agency and its subtree. */
+  agency: code.optional(),
+  statuses: z.array(ASSET_STATUS).max(4).optional(),
+  /** Matches tag, plate, model, custodian, item name. */
+  quick: z.string().trim().max(100).optional(),
+  filters: z.partialRecord(ASSET_COLUMN, COLUMN_FILTER).optional(),
+  itemCode: code.optional(),
+});
+export type AssetQuery = z.infer<typeof ASSET_QUERY>;
+
+export interface AssetRow {
+  id: number;
+  assetTag: string;
+  itemCode: string;
+  itemName: string;
+  agencyCode: string;
+  agencyName: string;
+  model: string | null;
+  serialNumber: string | null;
+  purchaseDate: string | null;
+  priceFen: number | null;
+  fundingSource: string | null;
+  status: AssetStatus;
+  custodian: string | null;
+  location: string | null;
+  plateNumber: string | null;
+  odometerKm: number | null;
+  calibrationValidUntil: string | null;
+  notes: string | null;
+}
+
+/** The fields a user edits; the asset tag is the asset's identity in every ledger it came from. */
+export const ASSET_FIELDS = z.object({
+  assetTag: z.string().trim().min(1, '资产编号必填').max(64, '资产编号最多 64 字'),
+  itemCode: z.string().trim().regex(/^[SO]\d{2}$/, '请选择装备品目'),
+  agencyCode: code,
+  model: z.string().trim().max(200).nullable(),
+  serialNumber: z.string().trim().max(100).nullable(),
+  purchaseDate: isoDate.nullable(),
+  priceFen: z.number().int('金额最小单位为分').min(0, '金额不能为负').max(1e12).nullable(),
+  fundingSource: z.string().trim().max(100).nullable(),
+  status: ASSET_STATUS,
+  custodian: z.string().trim().max(50).nullable(),
+  location: z.string().trim().max(200).nullable(),
+  plateNumber: z.string().trim().max(20).nullable(),
+  odometerKm: z.number().int('里程应为整数').min(0, '里程不能为负').max(5_000_000).nullable(),
+  calibrationValidUntil: isoDate.nullable(),
+  notes: z.string().max(2000).nullable(),
+});
+export type AssetFields = z.infer<typeof ASSET_FIELDS>;
+
+export interface AgencyNode {
+  id: number;
+  code: string;
+  name: string;
+  level: Level;
+  parentCode: string | null;
+  staff: number;
+  authorizedPosts: number | null;
+  offices: number;
+  longitude: number | null;
+  latitude: number | null;
+}
+
+export interface LedgerStatus {
+  file: string;
+  agencies: number;
+  assets: number;
+}
+
+export interface ImportOutcome {
+  agencies: { created: number; updated: number; unchanged: number };
+  assets: { created: number; updated: number; unchanged: number };
+}
+
+/** Declares an operation: its input schema, whether it writes, then (as a type) its output. */
+function op<I extends z.ZodType>(input: I, writes = false) {
+  return { returns: <O>() => ({ input, writes, output: undefined as unknown as O }) };
+}
+
+const none = z.object({}).strict();
+
+export const SHORTFALL_INPUT = z.object({
+  ruleSet: z.string().max(50).optional(),
+  agency: code.optional(),
+  rollup: z.boolean().optional(),
+  date: isoDate.optional(),
+});
+
+export const ASSET_PAGE = z
+  .object({
+    query: ASSET_QUERY,
+    startRow: z.number().int().min(0),
+    endRow: z.number().int().min(1),
+    sort: z.array(z.object({ colId: ASSET_COLUMN, sort: z.enum(['asc', 'desc']) })).max(5).optional(),
+  })
+  .refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行');
+
+export const api = {
+  'ledger/status': op(none).returns<LedgerStatus>(),
+  'ledger/loadDemo': op(none, true).returns<{ agencies: number; assets: number }>(),
+  'catalog/list': op(none).returns<CatalogItem[]>(),
+  'ruleSets/list': op(none).returns<{ id: string; name: string; source: string }[]>(),
+  'agencies/list': op(none).returns<AgencyNode[]>(),
+  'quotas/shortfall': op(SHORTFALL_INPUT).returns<{ ruleSet: string; date: string; rows: QuotaRow[] }>(),
+  'assets/list': op(ASSET_PAGE).returns<{ rows: AssetRow[]; total: number }>(),
+  'imports/template': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), true).returns<ImportOutcome>(),
+} as const;
+
+export type Api = typeof api;
+export type OpName = keyof Api;
+export type Input<N extends OpName> = z.input<Api[N]['input']>;
+export type ParsedInput<N extends OpName> = z.output<Api[N]['input']>;
+export type Output<N extends OpName> = Api[N]['output'];
+
+/** What every transport carries back: a value, or the problems the user can fix. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };

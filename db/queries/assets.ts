@@ -1,0 +1,97 @@
+import type { AssetColumn, AssetQuery, AssetRow, ColumnFilter } from '../../api/contract';
+import type { Db } from '../open';
+
+const COLUMN_SQL: Record<AssetColumn, string> = {
+  assetTag: 's.asset_tag', itemCode: 's.item_code', itemName: 'c.name', agencyCode: 'a.code', agencyName: 'a.name', model: 's.model',
+  serialNumber: 's.serial_number', purchaseDate: 's.purchase_date', priceFen: 's.price_fen', fundingSource: 's.funding_source',
+  status: 's.status', custodian: 's.custodian', location: 's.location', plateNumber: 's.plate_number', odometerKm: 's.odometer_km',
+  calibrationValidUntil: 's.calibration_valid_until', notes: 's.notes',
+};
+
+const SELECT = `select s.id, s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode, a.name as agencyName,
+  s.model, s.serial_number as serialNumber, s.purchase_date as purchaseDate, s.price_fen as priceFen, s.funding_source as fundingSource,
+  s.status, s.custodian, s.location, s.plate_number as plateNumber, s.odometer_km as odometerKm,
+  s.calibration_valid_until as calibrationValidUntil, s.notes
+  from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+function filterSql(col: string, f: ColumnFilter, params: unknown[]): string | null {
+  if (f.type === 'blank') return `(${col} is null or ${col} = '')`;
+  if (f.type === 'notBlank') return `(${col} is not null and ${col} <> '')`;
+  if (f.filterType === 'text') {
+    if (f.filter === null || f.filter === undefined || f.filter === '') return null;
+    const v = f.filter;
+    const like = (pattern: string, not = false) => {
+      params.push(pattern);
+      return `${not ? `(${col} is null or ${col} not like ? escape '\\')` : `${col} like ? escape '\\'`}`;
+    };
+    switch (f.type) {
+      case 'contains': return like(`%${likeEscape(v)}%`);
+      case 'notContains': return like(`%${likeEscape(v)}%`, true);
+      case 'startsWith': return like(`${likeEscape(v)}%`);
+      case 'endsWith': return like(`%${likeEscape(v)}`);
+      case 'equals': params.push(v); return `${col} = ?`;
+      case 'notEqual': params.push(v); return `(${col} is null or ${col} <> ?)`;
+    }
+  }
+  const [from, to] = f.filterType === 'number' ? [f.filter, f.filterTo] : [f.dateFrom?.slice(0, 10), f.dateTo?.slice(0, 10)];
+  if (from === null || from === undefined) return null;
+  const ops: Record<string, string> = { equals: '=', notEqual: '<>', lessThan: '<', lessThanOrEqual: '<=', greaterThan: '>', greaterThanOrEqual: '>=' };
+  if (f.type === 'inRange') {
+    if (to === null || to === undefined) return null;
+    params.push(from, to);
+    return `${col} between ? and ?`;
+  }
+  params.push(from);
+  return `${col} ${ops[f.type]} ?`;
+}
+
+function whereClause(q: AssetQuery): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (q.agency) {
+    parts.push(`s.agency_id in (with recursive sub(id) as (select id from agencies where code = ?
+      union all select x.id from agencies x join sub on x.parent_id = sub.id) select id from sub)`);
+    params.push(q.agency);
+  }
+  if (q.statuses && q.statuses.length > 0) {
+    parts.push(`s.status in (${q.statuses.map(() => '?').join(', ')})`);
+    params.push(...q.statuses);
+  }
+  if (q.itemCode) {
+    parts.push('s.item_code = ?');
+    params.push(q.itemCode);
+  }
+  if (q.quick) {
+    const p = `%${likeEscape(q.quick)}%`;
+    parts.push(`(${['s.asset_tag', 's.plate_number', 's.model', 's.custodian', 'c.name'].map((c) => `${c} like ? escape '\\'`).join(' or ')})`);
+    params.push(p, p, p, p, p);
+  }
+  for (const [column, f] of Object.entries(q.filters ?? {}) as [AssetColumn, ColumnFilter][]) {
+    const sql = filterSql(COLUMN_SQL[column], f, params);
+    if (sql) parts.push(sql);
+  }
+  return { sql: parts.length ? ` where ${parts.join(' and ')}` : '', params };
+}
+
+export interface AssetPage {
+  query: AssetQuery;
+  startRow: number;
+  endRow: number;
+  sort?: { colId: AssetColumn; sort: 'asc' | 'desc' }[];
+}
+
+/** One page of the ledger and the number of rows the whole query matches. */
+export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: number } {
+  const { sql, params } = whereClause(page.query);
+  const order = [...(page.sort ?? []).map((s) => `${COLUMN_SQL[s.colId]} ${s.sort === 'desc' ? 'desc' : 'asc'}`), 's.id'].join(', ');
+  const rows = db.$client
+    .prepare(`${SELECT}${sql} order by ${order} limit ? offset ?`)
+    .all(...params, page.endRow - page.startRow, page.startRow) as AssetRow[];
+  const total = db.$client
+    .prepare(`select count(*) from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code${sql}`)
+    .pluck()
+    .get(...params) as number;
+  return { rows, total };
+}

@@ -1,0 +1,83 @@
+import { AuditOutlined, TableOutlined } from '@ant-design/icons';
+import { Alert, Button, Layout, Menu, Spin, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useI18n } from './i18n';
+import { useApi } from './lib/useApi';
+import { Compliance } from './screens/Compliance';
+import { FirstRun } from './screens/FirstRun';
+import { Ledger, type LedgerFilter } from './screens/Ledger';
+
+type Screen = 'ledger' | 'compliance';
+const STARTED_KEY = 'eql.started';
+
+function readHash(): { screen: Screen; filter: LedgerFilter } {
+  const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
+  const p = new URLSearchParams(search);
+  return {
+    screen: path === 'compliance' ? 'compliance' : 'ledger',
+    filter: { agency: p.get('agency') ?? undefined, itemCode: p.get('item') ?? undefined, quick: p.get('q') ?? undefined },
+  };
+}
+
+export function App() {
+  const { t, lang, setLang } = useI18n();
+  const status = useApi('ledger/status', {});
+  const agencies = useApi('agencies/list', {});
+  const [{ screen, filter }, setRoute] = useState(readHash);
+  const [started, setStarted] = useState(() => localStorage.getItem(STARTED_KEY) === '1');
+
+  useEffect(() => {
+    const p = new URLSearchParams();
+    if (filter.agency) p.set('agency', filter.agency);
+    if (filter.itemCode) p.set('item', filter.itemCode);
+    if (filter.quick) p.set('q', filter.quick);
+    const hash = `#/${screen}${p.size ? `?${p}` : ''}`;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }, [screen, filter]);
+
+  const drill = useCallback((agency: string, itemCode: string) => setRoute({ screen: 'ledger', filter: { agency, itemCode } }), []);
+
+  if (status.error || agencies.error) {
+    return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={(status.error ?? agencies.error)!.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
+  }
+  if (!status.data || !agencies.data) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  if (status.data.agencies === 0 && !started) {
+    return (
+      <FirstRun
+        onReady={() => {
+          localStorage.setItem(STARTED_KEY, '1');
+          setStarted(true);
+          status.reload();
+          agencies.reload();
+        }}
+      />
+    );
+  }
+
+  return (
+    <Layout style={{ height: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #f0f0f0', paddingInline: 20, height: 52, lineHeight: '52px' }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>{t('appTitle')}</Typography.Title>
+        <Typography.Text type="secondary" style={{ flex: 1 }} ellipsis>{status.data.file}</Typography.Text>
+        <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>{t('language')}</Button>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={150} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+          <Menu
+            mode="inline"
+            selectedKeys={[screen]}
+            onClick={(e) => setRoute((r) => ({ ...r, screen: e.key as Screen }))}
+            items={[
+              { key: 'ledger', icon: <TableOutlined />, label: t('nav.ledger') },
+              { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
+            ]}
+          />
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 16, overflow: 'hidden' }}>
+          {screen === 'ledger' && <Ledger agencies={agencies.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
+          {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

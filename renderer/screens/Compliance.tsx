@@ -1,0 +1,111 @@
+import { Select, Space, Switch, Typography } from 'antd';
+import { AgGridReact } from 'ag-grid-react';
+import type { CellStyle, ColDef } from 'ag-grid-community';
+import { useMemo, useState } from 'react';
+import type { AgencyNode } from '../../api/contract';
+import type { QuotaRow } from '../../quotas/engine';
+import { useI18n } from '../i18n';
+import { useApi } from '../lib/useApi';
+import { gridLocale, gridTheme } from '../lib/grid';
+import { treeOrder } from '../lib/tree';
+
+interface MatrixRow {
+  code: string;
+  name: string;
+  depth: number;
+  level: AgencyNode['level'];
+  staff: number;
+  totalShortfall: number;
+  cells: Record<string, QuotaRow>;
+}
+
+/** 配备达标: agencies x catalog items against a rule set; a cell opens the assets behind it. */
+export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDrill: (agency: string, item: string) => void }) {
+  const { t, lang } = useI18n();
+  const [ruleSet, setRuleSet] = useState('national-2020');
+  const [rollup, setRollup] = useState(false);
+  const [basicOnly, setBasicOnly] = useState(true);
+  const ruleSets = useApi('ruleSets/list', {});
+  const catalog = useApi('catalog/list', {});
+  const result = useApi('quotas/shortfall', { ruleSet, rollup });
+
+  const items = useMemo(() => (catalog.data ?? []).filter((i) => !basicOnly || i.kind === 'basic'), [catalog.data, basicOnly]);
+
+  const rows = useMemo<MatrixRow[]>(() => {
+    const byAgency = new Map<string, Record<string, QuotaRow>>();
+    for (const r of result.data?.rows ?? []) {
+      let cells = byAgency.get(r.agency);
+      if (!cells) byAgency.set(r.agency, (cells = {}));
+      cells[r.item] = r;
+    }
+    return treeOrder(agencies).map(({ agency, depth }) => {
+      const cells = byAgency.get(agency.code) ?? {};
+      return {
+        code: agency.code, name: agency.name, depth, level: agency.level, staff: agency.staff, cells,
+        totalShortfall: items.reduce((s, i) => s + (cells[i.code]?.shortfall ?? 0), 0),
+      };
+    });
+  }, [result.data, agencies, items]);
+
+  const columns = useMemo<ColDef<MatrixRow>[]>(() => [
+    {
+      headerName: t('compliance.agency'), field: 'name', pinned: 'left', width: 300,
+      cellRenderer: (p: { data?: MatrixRow }) => <span style={{ paddingLeft: (p.data?.depth ?? 0) * 16 }}>{p.data?.name}</span>,
+    },
+    { headerName: t('compliance.level'), field: 'level', pinned: 'left', width: 70, valueFormatter: (p) => t(`level.${p.value as AgencyNode['level']}`) },
+    { headerName: t('compliance.staff'), field: 'staff', pinned: 'left', width: 80, type: 'numericColumn' },
+    {
+      headerName: t('compliance.totalShortfall'), field: 'totalShortfall', pinned: 'left', width: 90, type: 'numericColumn', sortable: true,
+      cellStyle: (p) => (p.value > 0 ? { color: '#cf1322', fontWeight: 600 } : null),
+    },
+    ...items.map<ColDef<MatrixRow>>((item) => ({
+      colId: item.code,
+      headerName: item.code,
+      headerTooltip: `${item.code} ${item.name}`,
+      width: 78,
+      sortable: true,
+      valueGetter: (p) => p.data?.cells[item.code]?.shortfall ?? 0,
+      cellRenderer: (p: { data?: MatrixRow }) => {
+        const r = p.data?.cells[item.code];
+        if (!r) return null;
+        const title = t('compliance.cellTitle', { r: r.required, h: r.held, u: r.usable, s: r.shortfall });
+        return <span title={title} data-testid={`cell-${p.data!.code}-${item.code}`}>{`${r.held}/${r.required}`}</span>;
+      },
+      cellStyle: (p): CellStyle => {
+        const r = p.data?.cells[item.code];
+        if (!r || r.required === 0) return { color: '#8c8c8c', cursor: 'pointer' };
+        return r.shortfall > 0 ? { background: r.held === 0 ? '#ffccc7' : '#fff1f0', color: '#a8071a', cursor: 'pointer' } : { background: '#f6ffed', cursor: 'pointer' };
+      },
+      onCellClicked: (p) => p.data && onDrill(p.data.code, item.code),
+    })),
+  ], [items, t, onDrill]);
+
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
+      <Space wrap size={16}>
+        <span>
+          {t('compliance.ruleSet')}:{' '}
+          <Select data-testid="rule-set" style={{ width: 260 }} value={ruleSet} onChange={setRuleSet} options={(ruleSets.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
+        </span>
+        <span>
+          <Switch data-testid="rollup" checked={rollup} onChange={setRollup} /> {t('compliance.rollup')}
+        </span>
+        <span>
+          <Switch checked={basicOnly} onChange={setBasicOnly} /> {t('compliance.basicOnly')}
+        </span>
+        <Typography.Text type="secondary">{result.data?.date}</Typography.Text>
+      </Space>
+      <div style={{ flex: 1, minHeight: 300 }}>
+        <AgGridReact<MatrixRow>
+          theme={gridTheme}
+          localeText={gridLocale(lang)}
+          loading={result.loading}
+          rowData={rows}
+          columnDefs={columns}
+          getRowId={(p) => p.data.code}
+          tooltipShowDelay={300}
+        />
+      </div>
+    </div>
+  );
+}

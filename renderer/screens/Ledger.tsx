@@ -1,0 +1,146 @@
+import { App, Input, Space, Tag, Typography } from 'antd';
+import { AgGridReact } from 'ag-grid-react';
+import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AgencyNode, AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter } from '../../api/contract';
+import { client } from '../api';
+import { AgencyPicker } from '../components/AgencyPicker';
+import { useI18n } from '../i18n';
+import { gridLocale, gridTheme } from '../lib/grid';
+import { integer, yuan } from '../lib/format';
+
+const STATUSES: AssetStatus[] = ['in_service', 'under_repair', 'idle', 'scrapped'];
+const STATUS_COLORS: Record<AssetStatus, string> = { in_service: 'green', under_repair: 'orange', idle: 'blue', scrapped: 'default' };
+const COLUMN_STATE_KEY = 'eql.ledger.columns';
+
+export interface LedgerFilter {
+  agency?: string;
+  itemCode?: string;
+  statuses?: AssetStatus[];
+  quick?: string;
+}
+
+type Kind = 'text' | 'number' | 'date';
+const COLUMNS: [AssetColumn, Kind, number][] = [
+  ['assetTag', 'text', 170], ['itemCode', 'text', 80], ['itemName', 'text', 180], ['agencyName', 'text', 240], ['status', 'text', 90],
+  ['model', 'text', 170], ['plateNumber', 'text', 110], ['custodian', 'text', 90], ['purchaseDate', 'date', 120], ['priceFen', 'number', 130],
+  ['odometerKm', 'number', 130], ['calibrationValidUntil', 'date', 130], ['fundingSource', 'text', 130], ['location', 'text', 120],
+  ['serialNumber', 'text', 120], ['agencyCode', 'text', 100], ['notes', 'text', 160],
+];
+const FILTERS: Record<Kind, string> = { text: 'agTextColumnFilter', number: 'agNumberColumnFilter', date: 'agDateColumnFilter' };
+
+/** The grid's filter model as the api's; money is typed in yuan and queried in fen. */
+function toFilters(model: Record<string, ColumnFilter>): AssetQuery['filters'] {
+  const out: Record<string, ColumnFilter> = {};
+  for (const [col, f] of Object.entries(model)) {
+    out[col] = col === 'priceFen' && f.filterType === 'number'
+      ? { ...f, filter: f.filter == null ? f.filter : Math.round(f.filter * 100), filterTo: f.filterTo == null ? f.filterTo : Math.round(f.filterTo * 100) }
+      : f;
+  }
+  return out as AssetQuery['filters'];
+}
+
+/** 台账: every asset, paged from the backend, with sort and filter on every column. */
+export function Ledger({ agencies, filter, onFilter }: { agencies: AgencyNode[]; filter: LedgerFilter; onFilter: (f: LedgerFilter) => void }) {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const api = useRef<GridApi<AssetRow> | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [quick, setQuick] = useState(filter.quick ?? '');
+  const statuses = filter.statuses ?? ['in_service', 'under_repair', 'idle'];
+
+  const columns = useMemo<ColDef<AssetRow>[]>(() => COLUMNS.map(([field, kind, width]) => ({
+    field, colId: field, width, headerName: t(`col.${field}`),
+    sortable: true,
+    filter: field === 'status' ? false : FILTERS[kind],
+    filterParams: { maxNumConditions: 1, buttons: ['reset'] },
+    valueFormatter: field === 'priceFen' ? (p) => yuan(p.value) : field === 'odometerKm' ? (p) => integer(p.value) : field === 'status' ? (p) => (p.value ? t(`status.${p.value as AssetStatus}`) : '') : undefined,
+    cellRenderer: field === 'status' ? (p: { value?: AssetStatus }) => p.value ? <Tag color={STATUS_COLORS[p.value]}>{t(`status.${p.value}`)}</Tag> : null : undefined,
+    type: kind === 'number' ? 'numericColumn' : undefined,
+    pinned: field === 'assetTag' ? 'left' : undefined,
+  })), [t]);
+
+  const query: AssetQuery = useMemo(() => ({ agency: filter.agency, itemCode: filter.itemCode, statuses, quick: filter.quick || undefined }), [filter.agency, filter.itemCode, statuses.join(), filter.quick]);
+
+  const datasource = useMemo<IDatasource>(() => ({
+    getRows: (p: IGetRowsParams) => {
+      client
+        .call('assets/list', {
+          query: { ...query, filters: toFilters(p.filterModel as Record<string, ColumnFilter>) },
+          startRow: p.startRow,
+          endRow: p.endRow,
+          sort: p.sortModel.map((s) => ({ colId: s.colId as AssetColumn, sort: s.sort })),
+        })
+        .then((r) => {
+          setTotal(r.total);
+          p.successCallback(r.rows, r.total);
+        }, (e: Error) => {
+          message.error(e.message);
+          p.failCallback();
+        });
+    },
+  }), [query, message]);
+
+  useEffect(() => {
+    api.current?.setGridOption('datasource', datasource);
+  }, [datasource]);
+
+  const saveColumns = useCallback(() => {
+    if (api.current) localStorage.setItem(COLUMN_STATE_KEY, JSON.stringify(api.current.getColumnState()));
+  }, []);
+
+  const toggle = (s: AssetStatus, on: boolean) => onFilter({ ...filter, statuses: on ? [...statuses, s] : statuses.filter((x) => x !== s) });
+
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
+      <Space wrap size={12}>
+        <AgencyPicker agencies={agencies} value={filter.agency} onChange={(agency) => onFilter({ ...filter, agency })} />
+        <Input.Search
+          data-testid="quick-search"
+          allowClear
+          style={{ width: 320 }}
+          placeholder={t('ledger.quick')}
+          value={quick}
+          onChange={(e) => setQuick(e.target.value)}
+          onSearch={(v) => onFilter({ ...filter, quick: v.trim() || undefined })}
+        />
+        <span>
+          {t('ledger.statuses')}:
+          {STATUSES.map((s) => (
+            <Tag.CheckableTag key={s} checked={statuses.includes(s)} onChange={(on) => toggle(s, on)} data-testid={`status-${s}`}>
+              {t(`status.${s}`)}
+            </Tag.CheckableTag>
+          ))}
+        </span>
+        {filter.itemCode && (
+          <Tag closable color="processing" onClose={() => onFilter({ ...filter, itemCode: undefined })}>
+            {filter.itemCode}
+          </Tag>
+        )}
+        <Typography.Text type="secondary" data-testid="ledger-count">{total === null ? '' : t('ledger.count', { n: total.toLocaleString('zh-CN') })}</Typography.Text>
+      </Space>
+      <div style={{ flex: 1, minHeight: 300 }}>
+        <AgGridReact<AssetRow>
+          theme={gridTheme}
+          localeText={gridLocale(lang)}
+          columnDefs={columns}
+          rowModelType="infinite"
+          cacheBlockSize={100}
+          maxBlocksInCache={50}
+          datasource={datasource}
+          getRowId={(p) => String(p.data.id)}
+          onGridReady={(e) => {
+            api.current = e.api;
+            const saved = localStorage.getItem(COLUMN_STATE_KEY);
+            if (saved) e.api.applyColumnState({ state: JSON.parse(saved), applyOrder: true });
+          }}
+          onColumnMoved={saveColumns}
+          onColumnResized={(e) => e.finished && saveColumns()}
+          onSortChanged={saveColumns}
+          onColumnPinned={saveColumns}
+          onColumnVisible={saveColumns}
+        />
+      </div>
+    </div>
+  );
+}

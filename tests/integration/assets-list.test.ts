@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { AssetRow } from '../../api/contract';
+import { dispatch } from '../../server/dispatch';
+import type { Context } from '../../server/context';
+import { importTemplate } from '../../server/handlers/imports';
+import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+
+const who = { actor: 'tester', at: '2026-11-23T00:00:00Z' };
+
+function ledger(): Context {
+  const { db, file } = tempLedger();
+  const agencies = [
+    agency({ code: 'P', level: 'province' }),
+    agency({ code: 'M', level: 'city', parentCode: 'P' }),
+    agency({ code: 'K1', level: 'county', parentCode: 'M' }),
+    agency({ code: 'K2', level: 'county', parentCode: 'M' }),
+  ];
+  importTemplate(db, templateBuffer(agencies, [
+    asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', plateNumber: '示A12345', priceFen: 25_000_000, purchaseDate: '2015-01-01', custodian: '王五' }),
+    asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K2', plateNumber: '示B54321', priceFen: 18_000_000, purchaseDate: '2020-06-01', status: 'under_repair' }),
+    asset({ assetTag: 'V3', itemCode: 'S01', agencyCode: 'M', plateNumber: '示A00001', priceFen: 30_000_000, purchaseDate: '2012-01-01', status: 'scrapped' }),
+    asset({ assetTag: 'G1', itemCode: 'S15', agencyCode: 'K1', model: '100%_型', priceFen: 900_000, purchaseDate: '2023-03-01' }),
+  ]), { file: 't.xlsx', who, today: '2026-11-23' });
+  return { db, file, who: () => who, today: () => '2026-11-23' };
+}
+
+async function list(ctx: Context, input: object): Promise<{ rows: AssetRow[]; total: number }> {
+  const r = await dispatch(ctx, 'assets/list', { startRow: 0, endRow: 100, ...input });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.value as { rows: AssetRow[]; total: number };
+}
+
+const tags = (r: { rows: AssetRow[] }) => r.rows.map((x) => x.assetTag);
+
+describe('the ledger query behind the 台账 grid', () => {
+  it('pages through every asset with its item and agency names', async () => {
+    const ctx = ledger();
+    const all = await list(ctx, { query: {} });
+    expect(all.total).toBe(4);
+    expect(all.rows[0]).toMatchObject({ assetTag: 'V1', itemName: '执法执勤专用车(含设备)', agencyName: 'K1执法大队', plateNumber: '示A12345' });
+    const page = await list(ctx, { query: {}, startRow: 1, endRow: 3 });
+    expect(page).toMatchObject({ total: 4, rows: [{ assetTag: 'V2' }, { assetTag: 'V3' }] });
+  });
+
+  it('finds a vehicle by part of its plate number', async () => {
+    const ctx = ledger();
+    expect(tags(await list(ctx, { query: { quick: 'B543' } }))).toEqual(['V2']);
+    expect(tags(await list(ctx, { query: { quick: '王五' } }))).toEqual(['V1']);
+  });
+
+  it('limits to an agency and its subtree, and to chosen statuses', async () => {
+    const ctx = ledger();
+    expect(tags(await list(ctx, { query: { agency: 'M' } }))).toEqual(['V1', 'V2', 'V3', 'G1']);
+    expect(tags(await list(ctx, { query: { agency: 'K1' } }))).toEqual(['V1', 'G1']);
+    expect(tags(await list(ctx, { query: { agency: 'M', statuses: ['in_service', 'idle', 'under_repair'], itemCode: 'S01' } }))).toEqual(['V1', 'V2']);
+  });
+
+  it('sorts by any column, and filters text, numbers and dates', async () => {
+    const ctx = ledger();
+    expect(tags(await list(ctx, { query: {}, sort: [{ colId: 'priceFen', sort: 'desc' }] }))).toEqual(['V3', 'V1', 'V2', 'G1']);
+    const f = (filters: object) => list(ctx, { query: { filters } });
+    expect(tags(await f({ plateNumber: { filterType: 'text', type: 'startsWith', filter: '示A' } }))).toEqual(['V1', 'V3']);
+    expect(tags(await f({ priceFen: { filterType: 'number', type: 'greaterThan', filter: 20_000_000 } }))).toEqual(['V1', 'V3']);
+    expect(tags(await f({ purchaseDate: { filterType: 'date', type: 'inRange', dateFrom: '2014-01-01 00:00:00', dateTo: '2021-01-01 00:00:00' } }))).toEqual(['V1', 'V2']);
+    expect(tags(await f({ plateNumber: { filterType: 'text', type: 'blank' } }))).toEqual(['G1']);
+  });
+
+  it('treats % and _ typed by the user as plain characters', async () => {
+    const ctx = ledger();
+    expect(tags(await list(ctx, { query: { filters: { model: { filterType: 'text', type: 'contains', filter: '0%_' } } } }))).toEqual(['G1']);
+    expect(tags(await list(ctx, { query: { quick: '%' } }))).toEqual(['G1']);
+  });
+
+  it('refuses unknown columns, oversized pages and malformed filters with typed problems', async () => {
+    const ctx = ledger();
+    const bad = async (input: object) => {
+      const r = await dispatch(ctx, 'assets/list', input);
+      expect(r.ok).toBe(false);
+      return r.ok ? [] : r.problems;
+    };
+    expect((await bad({ query: {}, startRow: 0, endRow: 100, sort: [{ colId: 'id; drop table assets', sort: 'asc' }] }))[0].field).toContain('sort');
+    expect((await bad({ query: {}, startRow: 0, endRow: 5000 }))[0].message).toContain('1000');
+    await bad({ query: { filters: { model: { filterType: 'text', type: 'regex', filter: '.*' } } }, startRow: 0, endRow: 10 });
+    await bad({ query: 'everything', startRow: 0, endRow: 10 });
+    expect((await dispatch(ctx, 'assets/drop', {})).ok).toBe(false);
+    expect((await list(ctx, { query: {} })).total).toBe(4);
+  });
+});
