@@ -1,0 +1,30 @@
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { openDatabase, type Db } from '../../db/open';
+import { actorNow } from '../../db/queries/audit';
+import { createHttpServer, listen } from '../../server/http';
+import { tempDir } from '../fixtures/factories';
+
+export const RENDERER = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
+
+export async function buildRenderer(): Promise<void> {
+  await build({ configFile: resolve(import.meta.dirname, '..', '..', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** The app's HTTP server on a fresh ledger in a temp dir, on a free loopback port. */
+export async function startApp(): Promise<{ url: string; db: Db; server: Server; stop: () => Promise<void> }> {
+  const file = join(tempDir(), 'ledger.db');
+  const { db } = openDatabase(file);
+  const server = createHttpServer({ db, file, who: () => actorNow('e2e'), today: () => '2026-11-23' }, RENDERER);
+  const { port } = await listen(server, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    db,
+    server,
+    stop: () => new Promise((done) => server.close(() => {
+      db.$client.close();
+      done();
+    })),
+  };
+}
