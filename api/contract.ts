@@ -89,6 +89,71 @@ export const ASSET_FIELDS = z.object({
 });
 export type AssetFields = z.infer<typeof ASSET_FIELDS>;
 
+export const MAINTENANCE_INPUT = z.object({
+  assetId: z.number().int().positive(),
+  date: isoDate,
+  kind: z.enum(['repair', 'service', 'inspection']),
+  description: z.string().trim().min(1, '请填写维护内容').max(1000),
+  costFen: z.number().int().min(0, '费用不能为负').max(1e11).nullable(),
+  vendor: z.string().trim().max(100).nullable(),
+  odometerKm: z.number().int().min(0).max(5_000_000).nullable(),
+  nextDueDate: isoDate.nullable(),
+  /** Sends the asset to repair, or back into service when the repair is done. */
+  setStatus: z.enum(['in_service', 'under_repair']).nullable(),
+});
+export type MaintenanceInput = z.infer<typeof MAINTENANCE_INPUT>;
+
+export const CALIBRATION_INPUT = z.object({
+  assetId: z.number().int().positive(),
+  date: isoDate,
+  validUntil: isoDate,
+  certificateNo: z.string().trim().max(100).nullable(),
+  institution: z.string().trim().max(100).nullable(),
+  result: z.enum(['pass', 'fail']),
+  notes: z.string().max(1000).nullable(),
+});
+export type CalibrationInput = z.infer<typeof CALIBRATION_INPUT>;
+
+export type DisposalStatus = 'requested' | 'approved' | 'scrapped' | 'rejected';
+
+export interface DisposalRow {
+  id: number;
+  assetId: number;
+  assetTag: string;
+  itemCode: string;
+  itemName: string;
+  agencyCode: string;
+  agencyName: string;
+  status: DisposalStatus;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  approvalRef: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  disposedDate: string | null;
+  residualValueFen: number | null;
+}
+
+export interface AuditItem {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AssetHistory {
+  asset: AssetRow;
+  maintenance: (Omit<MaintenanceInput, 'assetId' | 'setStatus'> & { id: number })[];
+  calibrations: (Omit<CalibrationInput, 'assetId'> & { id: number })[];
+  custody: { id: number; agencyCode: string; custodian: string; fromDate: string; toDate: string | null; purpose: string | null }[];
+  disposals: DisposalRow[];
+  audit: AuditItem[];
+}
+
 export interface AgencyNode {
   id: number;
   code: string;
@@ -144,6 +209,16 @@ export const api = {
   'agencies/list': op(none).returns<AgencyNode[]>(),
   'quotas/shortfall': op(SHORTFALL_INPUT).returns<{ ruleSet: string; date: string; rows: QuotaRow[] }>(),
   'assets/list': op(ASSET_PAGE).returns<{ rows: AssetRow[]; total: number }>(),
+  'assets/get': op(z.object({ id: z.number().int().positive() })).returns<AssetHistory>(),
+  'assets/create': op(ASSET_FIELDS, true).returns<AssetRow>(),
+  'assets/update': op(z.object({ id: z.number().int().positive(), fields: ASSET_FIELDS }), true).returns<AssetRow>(),
+  'maintenance/create': op(MAINTENANCE_INPUT, true).returns<{ id: number }>(),
+  'calibrations/create': op(CALIBRATION_INPUT, true).returns<{ id: number }>(),
+  'disposals/list': op(z.object({ status: z.enum(['requested', 'approved', 'scrapped', 'rejected']).optional() })).returns<DisposalRow[]>(),
+  'disposals/request': op(z.object({ assetId: z.number().int().positive(), reason: z.string().trim().min(1, '请填写报废原因').max(1000) }), true).returns<DisposalRow>(),
+  'disposals/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().min(1, '请填写审批文号').max(100) }), true).returns<DisposalRow>(),
+  'disposals/reject': op(z.object({ id: z.number().int().positive(), note: z.string().trim().min(1, '请填写不予报废的理由').max(1000) }), true).returns<DisposalRow>(),
+  'disposals/complete': op(z.object({ id: z.number().int().positive(), disposedDate: isoDate, residualValueFen: z.number().int().min(0).max(1e11).nullable() }), true).returns<DisposalRow>(),
   'imports/template': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), true).returns<ImportOutcome>(),
 } as const;
 

@@ -95,3 +95,7 @@ export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: 
     .get(...params) as number;
   return { rows, total };
 }
+
+export function getAssetRow(db: Db, id: number): AssetRow | undefined {
+  return db.$client.prepare(`${SELECT} where s.id = ?`).get(id) as AssetRow | undefined;
+}

@@ -3,6 +3,9 @@ import type { Context } from '../context';
 import { listAgencies } from '../../db/queries/agencies';
 import { listAssets } from '../../db/queries/assets';
 import { loadCatalog, listRuleSets } from '../../db/queries/reference';
+import {
+  addCalibration, addMaintenance, approveDisposal, assetHistory, completeDisposal, createAsset, listDisposals, rejectDisposal, requestDisposal, updateAsset,
+} from '../../db/queries/records';
 import { loadDemo } from './demo';
 import { importTemplate } from './imports';
 import { shortfall } from './quotas';
@@ -20,6 +23,16 @@ export const handlers: Handlers = {
   'agencies/list': (ctx) => listAgencies(ctx.db),
   'quotas/shortfall': (ctx, input) => shortfall(ctx.db, input, ctx.today()),
   'assets/list': (ctx, input) => listAssets(ctx.db, input),
+  'assets/get': (ctx, { id }) => assetHistory(ctx.db, id),
+  'assets/create': (ctx, fields) => createAsset(ctx.db, ctx.who(), fields),
+  'assets/update': (ctx, { id, fields }) => updateAsset(ctx.db, ctx.who(), id, fields),
+  'maintenance/create': (ctx, input) => ({ id: addMaintenance(ctx.db, ctx.who(), input) }),
+  'calibrations/create': (ctx, input) => ({ id: addCalibration(ctx.db, ctx.who(), input) }),
+  'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status),
+  'disposals/request': (ctx, { assetId, reason }) => requestDisposal(ctx.db, ctx.who(), assetId, reason),
+  'disposals/approve': (ctx, { id, approvalRef }) => approveDisposal(ctx.db, ctx.who(), id, approvalRef),
+  'disposals/reject': (ctx, { id, note }) => rejectDisposal(ctx.db, ctx.who(), id, note),
+  'disposals/complete': (ctx, { id, disposedDate, residualValueFen }) => completeDisposal(ctx.db, ctx.who(), id, disposedDate, residualValueFen),
   'imports/template': (ctx, input) => {
     const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), { file: input.fileName, who: ctx.who(), today: ctx.today() });
     return outcome;

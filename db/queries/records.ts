@@ -1,0 +1,189 @@
+import type { AssetFields, AssetHistory, AssetRow, CalibrationInput, DisposalRow, MaintenanceInput } from '../../api/contract';
+import { UserError } from '../../lib/problems';
+import type { Db } from '../open';
+import { appendAudit, type Actor, type AuditEntry } from './audit';
+import { getAssetRow } from './assets';
+
+const assetState = (db: Db, id: number): AssetRow => {
+  const row = getAssetRow(db, id);
+  if (!row) throw new UserError([{ field: 'assetId', message: `装备 #${id} 不存在` }]);
+  return row;
+};
+
+function agencyId(db: Db, code: string): number {
+  const id = db.$client.prepare('select id from agencies where code = ?').pluck().get(code) as number | undefined;
+  if (id === undefined) throw new UserError([{ field: 'agencyCode', message: `机构「${code}」不存在` }]);
+  return id;
+}
+
+function checkItem(db: Db, code: string): void {
+  if (!db.$client.prepare('select 1 from catalog_items where code = ?').get(code)) throw new UserError([{ field: 'itemCode', message: `未知装备代码「${code}」` }]);
+}
+
+function tagTaken(db: Db, tag: string, exceptId?: number): void {
+  const other = db.$client.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number | undefined;
+  if (other !== undefined && other !== exceptId) throw new UserError([{ field: 'assetTag', message: `资产编号「${tag}」已被其他装备使用` }]);
+}
+
+const FIELD_COLUMNS = `asset_tag = @assetTag, item_code = @itemCode, agency_id = @agencyId, model = @model, serial_number = @serialNumber,
+  purchase_date = @purchaseDate, price_fen = @priceFen, funding_source = @fundingSource, status = @status, custodian = @custodian,
+  location = @location, plate_number = @plateNumber, odometer_km = @odometerKm, calibration_valid_until = @calibrationValidUntil, notes = @notes`;
+
+/** Registers a new asset; its status cannot start as scrapped (that goes through 报废). */
+export function createAsset(db: Db, who: Actor, f: AssetFields): AssetRow {
+  return db.$client.transaction(() => {
+    tagTaken(db, f.assetTag);
+    checkItem(db, f.itemCode);
+    if (f.status === 'scrapped') throw new UserError([{ field: 'status', message: '新登记的装备不能为报废状态;报废请走报废流程' }]);
+    const id = Number(db.$client.prepare(
+      `insert into assets (asset_tag, item_code, agency_id, model, serial_number, purchase_date, price_fen, funding_source, status, custodian,
+         location, plate_number, odometer_km, calibration_valid_until, notes)
+       values (@assetTag, @itemCode, @agencyId, @model, @serialNumber, @purchaseDate, @priceFen, @fundingSource, @status, @custodian,
+         @location, @plateNumber, @odometerKm, @calibrationValidUntil, @notes)`,
+    ).run({ ...f, agencyId: agencyId(db, f.agencyCode) }).lastInsertRowid);
+    const after = assetState(db, id);
+    appendAudit(db, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after }]);
+    return after;
+  })();
+}
+
+/** Edits an asset's fields; scrapping and un-scrapping go through 报废, not through an edit. */
+export function updateAsset(db: Db, who: Actor, id: number, f: AssetFields): AssetRow {
+  return db.$client.transaction(() => {
+    const before = assetState(db, id);
+    tagTaken(db, f.assetTag, id);
+    checkItem(db, f.itemCode);
+    if ((f.status === 'scrapped') !== (before.status === 'scrapped')) {
+      throw new UserError([{ field: 'status', message: before.status === 'scrapped' ? '已报废的装备不能恢复' : '报废须经报废审批流程' }]);
+    }
+    db.$client.prepare(`update assets set ${FIELD_COLUMNS} where id = @id`).run({ ...f, agencyId: agencyId(db, f.agencyCode), id });
+    const after = assetState(db, id);
+    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: after.assetTag, before, after }]);
+    return after;
+  })();
+}
+
+/** Logs maintenance; a repair can send the asset to 维修 or bring it back into service, and updates the odometer. */
+export function addMaintenance(db: Db, who: Actor, m: MaintenanceInput): number {
+  return db.$client.transaction(() => {
+    const before = assetState(db, m.assetId);
+    if (before.status === 'scrapped') throw new UserError([{ field: 'assetId', message: '已报废的装备不能登记维护' }]);
+    const id = Number(db.$client.prepare(
+      `insert into maintenance_records (asset_id, date, kind, description, cost_fen, vendor, odometer_km, next_due_date)
+       values (@assetId, @date, @kind, @description, @costFen, @vendor, @odometerKm, @nextDueDate)`,
+    ).run(m).lastInsertRowid);
+    const changes: string[] = [];
+    if (m.setStatus && m.setStatus !== before.status) changes.push('status = @setStatus');
+    if (m.odometerKm !== null && (before.odometerKm === null || m.odometerKm > before.odometerKm)) changes.push('odometer_km = @odometerKm');
+    if (changes.length) db.$client.prepare(`update assets set ${changes.join(', ')} where id = @assetId`).run(m);
+    appendAudit(db, who, [
+      { action: 'create', entity: 'maintenance', entityKey: `${before.assetTag}#${id}`, after: m },
+      ...(changes.length ? [{ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, m.assetId) }] : []),
+    ]);
+    return id;
+  })();
+}
+
+/** Records a verification; a passed one moves the asset's calibration date forward. */
+export function addCalibration(db: Db, who: Actor, c: CalibrationInput): number {
+  return db.$client.transaction(() => {
+    const before = assetState(db, c.assetId);
+    if (c.validUntil < c.date) throw new UserError([{ field: 'validUntil', message: '有效期不能早于检定日期' }]);
+    const id = Number(db.$client.prepare(
+      `insert into calibrations (asset_id, date, valid_until, certificate_no, institution, result, notes)
+       values (@assetId, @date, @validUntil, @certificateNo, @institution, @result, @notes)`,
+    ).run(c).lastInsertRowid);
+    const entries: AuditEntry[] = [{ action: 'create', entity: 'calibration', entityKey: `${before.assetTag}#${id}`, after: c }];
+    if (c.result === 'pass' && (before.calibrationValidUntil === null || c.validUntil > before.calibrationValidUntil)) {
+      db.$client.prepare('update assets set calibration_valid_until = ? where id = ?').run(c.validUntil, c.assetId);
+      entries.push({ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, c.assetId) });
+    }
+    appendAudit(db, who, entries);
+    return id;
+  })();
+}
+
+const DISPOSAL_SELECT = `select d.id, d.asset_id as assetId, s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode,
+  a.name as agencyName, d.status, d.reason, d.requested_by as requestedBy, d.requested_at as requestedAt, d.approval_ref as approvalRef,
+  d.approved_by as approvedBy, d.approved_at as approvedAt, d.disposed_date as disposedDate, d.residual_value_fen as residualValueFen
+  from disposals d join assets s on s.id = d.asset_id join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
+
+function disposal(db: Db, id: number): DisposalRow {
+  const row = db.$client.prepare(`${DISPOSAL_SELECT} where d.id = ?`).get(id) as DisposalRow | undefined;
+  if (!row) throw new UserError([{ field: 'id', message: `报废申请 #${id} 不存在` }]);
+  return row;
+}
+
+export function listDisposals(db: Db, status?: DisposalRow['status']): DisposalRow[] {
+  return (status
+    ? db.$client.prepare(`${DISPOSAL_SELECT} where d.status = ? order by d.id desc`).all(status)
+    : db.$client.prepare(`${DISPOSAL_SELECT} order by d.id desc limit 1000`).all()) as DisposalRow[];
+}
+
+/** 报废申请: one open request per asset. */
+export function requestDisposal(db: Db, who: Actor, assetId: number, reason: string): DisposalRow {
+  return db.$client.transaction(() => {
+    const asset = assetState(db, assetId);
+    if (asset.status === 'scrapped') throw new UserError([{ field: 'assetId', message: '该装备已报废' }]);
+    if (db.$client.prepare(`select 1 from disposals where asset_id = ? and status in ('requested','approved')`).get(assetId)) {
+      throw new UserError([{ field: 'assetId', message: '该装备已有未办结的报废申请' }]);
+    }
+    const id = Number(db.$client.prepare(
+      `insert into disposals (asset_id, status, reason, requested_by, requested_at) values (?, 'requested', ?, ?, ?)`,
+    ).run(assetId, reason, who.actor, who.at).lastInsertRowid);
+    const after = disposal(db, id);
+    appendAudit(db, who, [{ action: 'create', entity: 'disposal', entityKey: `${asset.assetTag}#${id}`, after }]);
+    return after;
+  })();
+}
+
+function move(db: Db, who: Actor, id: number, from: DisposalRow['status'], apply: (d: DisposalRow) => void): DisposalRow {
+  return db.$client.transaction(() => {
+    const before = disposal(db, id);
+    if (before.status !== from) throw new UserError([{ field: 'id', message: `报废申请当前为「${before.status}」,不能执行此操作` }]);
+    apply(before);
+    const after = disposal(db, id);
+    appendAudit(db, who, [{ action: 'update', entity: 'disposal', entityKey: `${before.assetTag}#${id}`, before, after }]);
+    return after;
+  })();
+}
+
+export function approveDisposal(db: Db, who: Actor, id: number, approvalRef: string): DisposalRow {
+  return move(db, who, id, 'requested', () =>
+    db.$client.prepare(`update disposals set status = 'approved', approval_ref = ?, approved_by = ?, approved_at = ? where id = ?`).run(approvalRef, who.actor, who.at, id));
+}
+
+export function rejectDisposal(db: Db, who: Actor, id: number, note: string): DisposalRow {
+  return move(db, who, id, 'requested', () =>
+    db.$client.prepare(`update disposals set status = 'rejected', approval_ref = ?, approved_by = ?, approved_at = ? where id = ?`).run(note, who.actor, who.at, id));
+}
+
+/** The approved disposal is carried out: the asset leaves the holdings and keeps its history. */
+export function completeDisposal(db: Db, who: Actor, id: number, disposedDate: string, residualValueFen: number | null): DisposalRow {
+  return move(db, who, id, 'approved', (d) => {
+    const before = assetState(db, d.assetId);
+    db.$client.prepare(`update disposals set status = 'scrapped', disposed_date = ?, residual_value_fen = ? where id = ?`).run(disposedDate, residualValueFen, id);
+    db.$client.prepare(`update assets set status = 'scrapped', custodian = null where id = ?`).run(d.assetId);
+    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, d.assetId) }]);
+  });
+}
+
+export function assetHistory(db: Db, id: number): AssetHistory {
+  const asset = assetState(db, id);
+  const c = db.$client;
+  return {
+    asset,
+    maintenance: c.prepare(`select id, date, kind, description, cost_fen as costFen, vendor, odometer_km as odometerKm, next_due_date as nextDueDate
+      from maintenance_records where asset_id = ? order by date desc, id desc`).all(id) as AssetHistory['maintenance'],
+    calibrations: c.prepare(`select id, date, valid_until as validUntil, certificate_no as certificateNo, institution, result, notes
+      from calibrations where asset_id = ? order by date desc, id desc`).all(id) as AssetHistory['calibrations'],
+    custody: c.prepare(`select r.id, a.code as agencyCode, r.custodian, r.from_date as fromDate, r.to_date as toDate, r.purpose
+      from custody_records r join agencies a on a.id = r.agency_id where r.asset_id = ? order by r.from_date desc`).all(id) as AssetHistory['custody'],
+    disposals: c.prepare(`${DISPOSAL_SELECT} where d.asset_id = ? order by d.id desc`).all(id) as DisposalRow[],
+    audit: (c.prepare(`select id, at, actor, action, entity, before, after from audit_log
+      where entity in ('asset', 'maintenance', 'calibration', 'disposal') and (entity_key = ? or (entity_key > ? and entity_key < ?))
+      order by id desc limit 200`).all(asset.assetTag, `${asset.assetTag}#`, `${asset.assetTag}$`) as {
+      id: number; at: string; actor: string; action: string; entity: string; before: string | null; after: string | null;
+    }[]).map((e) => ({ ...e, before: e.before ? JSON.parse(e.before) : null, after: e.after ? JSON.parse(e.after) : null })),
+  };
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { AssetFields, AssetHistory, AssetRow, DisposalRow } from '../../api/contract';
+import type { Problem } from '../../lib/problems';
+import { dispatch } from '../../server/dispatch';
+import type { Context } from '../../server/context';
+import { importTemplate } from '../../server/handlers/imports';
+import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
+import { snapshot } from '../fixtures/db';
+
+const who = { actor: '李管理员', at: '2026-11-23T09:00:00.000Z' };
+
+function ledger(): Context {
+  const { db, file } = tempLedger();
+  importTemplate(db, templateBuffer(
+    [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 10 })],
+    [
+      ...units(2, { itemCode: 'S01', agencyCode: 'K' }).map((a, i) => ({ ...a, assetTag: `CAR-${i + 1}`, plateNumber: `示A1000${i}`, odometerKm: 150_000 })),
+      asset({ assetTag: 'GAS-1', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-01-31' }),
+    ],
+  ), { file: 't.xlsx', who, today: '2026-11-23' });
+  return { db, file, who: () => who, today: () => '2026-11-23' };
+}
+
+async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
+  const r = await dispatch(ctx, name, input);
+  if (!r.ok) throw Object.assign(new Error(r.problems.map((p) => p.message).join('; ')), { problems: r.problems });
+  return r.value as T;
+}
+
+async function refused(ctx: Context, name: string, input: unknown): Promise<Problem[]> {
+  const before = snapshot(ctx.db);
+  const r = await dispatch(ctx, name, input);
+  expect(r.ok).toBe(false);
+  expect(snapshot(ctx.db)).toEqual(before);
+  return r.ok ? [] : r.problems;
+}
+
+const idOf = (ctx: Context, tag: string) => ctx.db.$client.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
+const s01 = async (ctx: Context) =>
+  (await call<{ rows: { agency: string; item: string; held: number; shortfall: number; usable: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows.find((r) => r.item === 'S01')!;
+
+function fields(over: Partial<AssetFields> = {}): AssetFields {
+  return {
+    assetTag: 'NEW-1', itemCode: 'S09', agencyCode: 'K', model: '大疆 M350', serialNumber: null, purchaseDate: '2025-05-01', priceFen: 12_000_000,
+    fundingSource: '财政拨款', status: 'in_service', custodian: '赵六', location: null, plateNumber: null, odometerKm: null, calibrationValidUntil: null, notes: null,
+    ...over,
+  };
+}
+
+describe('registering and editing assets', () => {
+  it('creates an asset and writes who created it to the audit log', async () => {
+    const ctx = ledger();
+    const row = await call<AssetRow>(ctx, 'assets/create', fields());
+    expect(row).toMatchObject({ assetTag: 'NEW-1', itemName: '无人机(载荷大于4kg)', agencyCode: 'K' });
+    const h = await call<AssetHistory>(ctx, 'assets/get', { id: row.id });
+    expect(h.audit).toEqual([expect.objectContaining({ actor: '李管理员', action: 'create', entity: 'asset' })]);
+  });
+
+  it('refuses a duplicate tag, an unknown item or agency, bad values and a scrapped start, storing nothing', async () => {
+    const ctx = ledger();
+    expect((await refused(ctx, 'assets/create', fields({ assetTag: 'CAR-1' })))[0]).toMatchObject({ field: 'assetTag' });
+    expect((await refused(ctx, 'assets/create', fields({ itemCode: 'S99' })))[0]).toMatchObject({ field: 'itemCode' });
+    expect((await refused(ctx, 'assets/create', fields({ agencyCode: 'NOPE' })))[0]).toMatchObject({ field: 'agencyCode' });
+    expect((await refused(ctx, 'assets/create', fields({ status: 'scrapped' })))[0]).toMatchObject({ field: 'status' });
+    expect((await refused(ctx, 'assets/create', fields({ priceFen: -1 })))[0]).toMatchObject({ field: 'priceFen', message: '金额不能为负' });
+    expect((await refused(ctx, 'assets/create', fields({ purchaseDate: '2025/05/01' })))[0]).toMatchObject({ field: 'purchaseDate' });
+    expect((await refused(ctx, 'assets/create', { ...fields(), assetTag: '' }))[0]).toMatchObject({ field: 'assetTag', message: '资产编号必填' });
+  });
+
+  it('edits an asset, keeping before and after in the audit log', async () => {
+    const ctx = ledger();
+    const id = idOf(ctx, 'CAR-1');
+    const h0 = await call<AssetHistory>(ctx, 'assets/get', { id });
+    const { id: _id, itemName: _n, agencyName: _a, ...current } = h0.asset;
+    await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七', odometerKm: 160_000 } });
+    const h = await call<AssetHistory>(ctx, 'assets/get', { id });
+    expect(h.asset).toMatchObject({ custodian: '钱七', odometerKm: 160_000 });
+    expect(h.audit[0]).toMatchObject({ action: 'update', before: expect.objectContaining({ odometerKm: 150_000 }), after: expect.objectContaining({ odometerKm: 160_000 }) });
+  });
+
+  it('will not scrap through an edit nor take another asset’s tag', async () => {
+    const ctx = ledger();
+    const { id: _id, itemName: _n, agencyName: _a, ...current } = (await call<AssetHistory>(ctx, 'assets/get', { id: idOf(ctx, 'CAR-1') })).asset;
+    expect((await refused(ctx, 'assets/update', { id: idOf(ctx, 'CAR-1'), fields: { ...current, status: 'scrapped' } }))[0].message).toContain('报废');
+    expect((await refused(ctx, 'assets/update', { id: idOf(ctx, 'CAR-1'), fields: { ...current, assetTag: 'CAR-2' } }))[0]).toMatchObject({ field: 'assetTag' });
+    await refused(ctx, 'assets/update', { id: 999_999, fields: current });
+  });
+});
+
+describe('maintenance and calibration', () => {
+  it('a repair sends the vehicle to 维修, counts it held but not usable, and finishing it brings it back', async () => {
+    const ctx = ledger();
+    const id = idOf(ctx, 'CAR-1');
+    const base = { assetId: id, kind: 'repair', costFen: 350_000, vendor: '城东修理厂', nextDueDate: null };
+    await call(ctx, 'maintenance/create', { ...base, date: '2026-11-20', description: '更换刹车片', odometerKm: 152_000, setStatus: 'under_repair' });
+    expect(await s01(ctx)).toMatchObject({ held: 2, usable: 1 });
+    let h = await call<AssetHistory>(ctx, 'assets/get', { id });
+    expect(h.asset).toMatchObject({ status: 'under_repair', odometerKm: 152_000 });
+    expect(h.maintenance).toEqual([expect.objectContaining({ description: '更换刹车片', costFen: 350_000 })]);
+    await call(ctx, 'maintenance/create', { ...base, date: '2026-11-22', description: '修复完成', odometerKm: 151_000, setStatus: 'in_service' });
+    h = await call<AssetHistory>(ctx, 'assets/get', { id });
+    expect(h.asset).toMatchObject({ status: 'in_service', odometerKm: 152_000 });
+    expect(await s01(ctx)).toMatchObject({ usable: 2 });
+  });
+
+  it('a passed calibration makes an expired detector usable again; a failed one does not', async () => {
+    const ctx = ledger();
+    const id = idOf(ctx, 'GAS-1');
+    const gas = async () => (await call<{ rows: { item: string; usable: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows.find((r) => r.item === 'S15')!.usable;
+    expect(await gas()).toBe(0);
+    const cal = { assetId: id, date: '2026-11-01', validUntil: '2027-10-31', certificateNo: 'JD-1', institution: '省计量院', notes: null };
+    await call(ctx, 'calibrations/create', { ...cal, result: 'fail' });
+    expect(await gas()).toBe(0);
+    await call(ctx, 'calibrations/create', { ...cal, result: 'pass' });
+    expect(await gas()).toBe(1);
+    expect((await refused(ctx, 'calibrations/create', { ...cal, validUntil: '2026-01-01', result: 'pass' }))[0]).toMatchObject({ field: 'validUntil' });
+  });
+});
+
+describe('报废: request, approve, scrap', () => {
+  it('scrapping one vehicle raises the county’s vehicle shortfall by one and keeps its history', async () => {
+    const ctx = ledger();
+    const id = idOf(ctx, 'CAR-2');
+    const before = await s01(ctx);
+    const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '行驶超过 20 万公里,车况差' });
+    expect(d).toMatchObject({ status: 'requested', requestedBy: '李管理员' });
+    await call(ctx, 'disposals/approve', { id: d.id, approvalRef: '示环执〔2026〕12号' });
+    expect(await s01(ctx)).toEqual(before);
+    const done = await call<DisposalRow>(ctx, 'disposals/complete', { id: d.id, disposedDate: '2026-11-23', residualValueFen: 800_000 });
+    expect(done).toMatchObject({ status: 'scrapped', approvalRef: '示环执〔2026〕12号', approvedBy: '李管理员', residualValueFen: 800_000 });
+    expect(await s01(ctx)).toMatchObject({ held: before.held - 1, shortfall: before.shortfall + 1 });
+    const h = await call<AssetHistory>(ctx, 'assets/get', { id });
+    expect(h.asset.status).toBe('scrapped');
+    expect(h.disposals).toHaveLength(1);
+    expect(h.audit.map((e) => `${e.entity}:${e.action}`)).toEqual(expect.arrayContaining(['disposal:create', 'disposal:update', 'asset:update']));
+  });
+
+  it('refuses steps out of order, a second open request, and work on a scrapped asset', async () => {
+    const ctx = ledger();
+    const id = idOf(ctx, 'CAR-1');
+    const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '事故损毁' });
+    await refused(ctx, 'disposals/request', { assetId: id, reason: '再次申请' });
+    await refused(ctx, 'disposals/complete', { id: d.id, disposedDate: '2026-11-23', residualValueFen: null });
+    expect((await refused(ctx, 'disposals/approve', { id: d.id, approvalRef: '  ' }))[0].message).toBe('请填写审批文号');
+    await call(ctx, 'disposals/reject', { id: d.id, note: '可修复' });
+    await refused(ctx, 'disposals/approve', { id: d.id, approvalRef: 'X' });
+    const again = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '修复失败' });
+    await call(ctx, 'disposals/approve', { id: again.id, approvalRef: 'A-1' });
+    await call(ctx, 'disposals/complete', { id: again.id, disposedDate: '2026-11-23', residualValueFen: null });
+    await refused(ctx, 'maintenance/create', { assetId: id, date: '2026-11-23', kind: 'repair', description: 'x', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
+    await refused(ctx, 'disposals/request', { assetId: id, reason: '再次' });
+    expect((await call<DisposalRow[]>(ctx, 'disposals/list', {})).map((x) => x.status)).toEqual(['scrapped', 'rejected']);
+  });
+});
