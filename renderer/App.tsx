@@ -1,20 +1,22 @@
-import { AuditOutlined, TableOutlined } from '@ant-design/icons';
+import { AuditOutlined, DeleteOutlined, TableOutlined } from '@ant-design/icons';
 import { Alert, Button, Layout, Menu, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from './i18n';
 import { useApi } from './lib/useApi';
 import { Compliance } from './screens/Compliance';
+import { Disposals } from './screens/Disposals';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
-type Screen = 'ledger' | 'compliance';
+type Screen = 'ledger' | 'compliance' | 'disposals';
+const SCREENS: Screen[] = ['ledger', 'compliance', 'disposals'];
 const STARTED_KEY = 'eql.started';
 
 function readHash(): { screen: Screen; filter: LedgerFilter } {
   const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
   const p = new URLSearchParams(search);
   return {
-    screen: path === 'compliance' ? 'compliance' : 'ledger',
+    screen: SCREENS.includes(path as Screen) ? (path as Screen) : 'ledger',
     filter: { agency: p.get('agency') ?? undefined, itemCode: p.get('item') ?? undefined, quick: p.get('q') ?? undefined },
   };
 }
@@ -23,6 +25,7 @@ export function App() {
   const { t, lang, setLang } = useI18n();
   const status = useApi('ledger/status', {});
   const agencies = useApi('agencies/list', {});
+  const catalog = useApi('catalog/list', {});
   const [{ screen, filter }, setRoute] = useState(readHash);
   const [started, setStarted] = useState(() => localStorage.getItem(STARTED_KEY) === '1');
 
@@ -40,7 +43,7 @@ export function App() {
   if (status.error || agencies.error) {
     return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={(status.error ?? agencies.error)!.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
   }
-  if (!status.data || !agencies.data) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  if (!status.data || !agencies.data || !catalog.data) return <Spin style={{ display: 'block', marginTop: 120 }} />;
   if (status.data.agencies === 0 && !started) {
     return (
       <FirstRun
@@ -70,12 +73,14 @@ export function App() {
             items={[
               { key: 'ledger', icon: <TableOutlined />, label: t('nav.ledger') },
               { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
+              { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
             ]}
           />
         </Layout.Sider>
         <Layout.Content style={{ padding: 16, overflow: 'hidden' }}>
-          {screen === 'ledger' && <Ledger agencies={agencies.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
+          {screen === 'ledger' && <Ledger agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
+          {screen === 'disposals' && <Disposals />}
         </Layout.Content>
       </Layout>
     </Layout>

@@ -2,12 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Input, OpName, Output } from '../../api/contract';
 import { client } from '../api';
 
-/** Calls a read operation whenever `input` changes (compared as JSON); `reload` calls it again. */
-export function useApi<N extends OpName>(name: N, input: Input<N>) {
+/** Calls a read operation whenever `input` changes (compared as JSON) and `enabled`; `reload` calls it again. */
+export function useApi<N extends OpName>(name: N, input: Input<N>, enabled = true) {
   const key = JSON.stringify(input);
   const [state, setState] = useState<{ data?: Output<N>; error?: Error; loading: boolean }>({ loading: true });
   const [nonce, setNonce] = useState(0);
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     setState((s) => ({ ...s, loading: true }));
     client.call(name, JSON.parse(key)).then(
@@ -17,7 +18,7 @@ export function useApi<N extends OpName>(name: N, input: Input<N>) {
     return () => {
       live = false;
     };
-  }, [name, key, nonce]);
+  }, [name, key, nonce, enabled]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { ...state, reload };
 }

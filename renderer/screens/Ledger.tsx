@@ -1,10 +1,13 @@
-import { App, Input, Space, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Input, Space, Tag, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AgencyNode, AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter } from '../../api/contract';
 import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
+import { AssetDrawer } from '../components/AssetDrawer';
+import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { integer, yuan } from '../lib/format';
@@ -41,12 +44,13 @@ function toFilters(model: Record<string, ColumnFilter>): AssetQuery['filters'] {
 }
 
 /** 台账: every asset, paged from the backend, with sort and filter on every column. */
-export function Ledger({ agencies, filter, onFilter }: { agencies: AgencyNode[]; filter: LedgerFilter; onFilter: (f: LedgerFilter) => void }) {
+export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: AgencyNode[]; catalog: CatalogItem[]; filter: LedgerFilter; onFilter: (f: LedgerFilter) => void }) {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const api = useRef<GridApi<AssetRow> | null>(null);
   const [total, setTotal] = useState<number | null>(null);
   const [quick, setQuick] = useState(filter.quick ?? '');
+  const [open, setOpen] = useState<number | 'new' | null>(null);
   const statuses = filter.statuses ?? ['in_service', 'under_repair', 'idle'];
 
   const columns = useMemo<ColDef<AssetRow>[]>(() => COLUMNS.map(([field, kind, width]) => ({
@@ -94,6 +98,7 @@ export function Ledger({ agencies, filter, onFilter }: { agencies: AgencyNode[];
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
       <Space wrap size={12}>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen('new')}>{t('asset.new')}</Button>
         <AgencyPicker agencies={agencies} value={filter.agency} onChange={(agency) => onFilter({ ...filter, agency })} />
         <Input.Search
           data-testid="quick-search"
@@ -139,8 +144,21 @@ export function Ledger({ agencies, filter, onFilter }: { agencies: AgencyNode[];
           onSortChanged={saveColumns}
           onColumnPinned={saveColumns}
           onColumnVisible={saveColumns}
+          onRowClicked={(e) => e.data && setOpen(e.data.id)}
+          rowStyle={{ cursor: 'pointer' }}
         />
       </div>
+      <AssetDrawer
+        id={open}
+        agencies={agencies}
+        catalog={catalog}
+        defaultAgency={filter.agency}
+        onClose={() => setOpen(null)}
+        onChanged={(a) => {
+          api.current?.refreshInfiniteCache();
+          if (open === 'new' && a) setOpen(a.id);
+        }}
+      />
     </div>
   );
 }

@@ -24,10 +24,18 @@ async function openPage(url: string): Promise<Page> {
   return Object.assign(page, { errors });
 }
 
+const stored = (app: { db: import('../../db/open').Db }, tag: string, column: string) =>
+  app.db.$client.prepare(`select ${column} from assets where asset_tag = ?`).pluck().get(tag);
+
+async function closeDrawer(page: Page) {
+  await page.locator('.ant-drawer-close').click();
+  await page.locator('.ant-drawer-content').waitFor({ state: 'detached' });
+}
+
 const rowCount = (page: Page) => page.locator('.ag-center-cols-container .ag-row').count();
 
 describe('an equipment manager’s day in the browser', () => {
-  it('opens the demo province, finds a vehicle by plate, and drills from a compliance cell to its assets', { timeout: 120_000 }, async () => {
+  it('opens the demo, finds a vehicle by plate, edits it, logs a repair, scraps a county vehicle and sees its shortfall rise by one', { timeout: 120_000 }, async () => {
     const app = await startApp();
     try {
       const page = await openPage(app.url);
@@ -43,18 +51,73 @@ describe('an equipment manager’s day in the browser', () => {
       await page.getByTestId('ledger-count').filter({ hasText: '共 1 件' }).waitFor();
       await expect.poll(() => page.locator('.ag-row .ag-cell[col-id="assetTag"]').allInnerTexts()).toContain(car.tag);
 
+      // Edit the vehicle: a new custodian.
+      await page.locator('.ag-center-cols-container .ag-row').first().click();
+      const form = page.getByTestId('asset-form');
+      await form.getByLabel('责任人').fill('周建国');
+      await page.getByTestId('asset-save').click();
+      await expect.poll(() => stored(app, car.tag, 'custodian')).toBe('周建国');
+
+      // Log a repair that sends it to the workshop.
+      await page.getByRole('tab', { name: /维护记录/ }).click();
+      const maint = page.getByTestId('maintenance-form');
+      await maint.getByLabel('维护内容').fill('更换刹车片及前轮轴承');
+      await maint.getByLabel('装备状态').click();
+      await page.getByTitle('送修(改为维修)').click();
+      await maint.getByRole('button', { name: '登记维护' }).click();
+      await page.getByRole('tab', { name: '维护记录 (1)' }).waitFor();
+      expect(stored(app, car.tag, 'status')).toBe('under_repair');
+
+      // A bad value is refused next to its field and what was typed stays.
+      await page.getByRole('tab', { name: '基本信息' }).click();
+      const other = app.db.$client.prepare(`select asset_tag from assets where asset_tag <> ? limit 1`).pluck().get(car.tag) as string;
+      await form.getByLabel('资产编号').fill(other);
+      await form.getByLabel('备注').fill('这段备注不能丢');
+      await page.getByTestId('asset-save').click();
+      await page.getByText(`资产编号「${other}」已被其他装备使用`).waitFor();
+      expect(await form.getByLabel('备注').inputValue()).toBe('这段备注不能丢');
+      expect(stored(app, car.tag, 'notes')).not.toBe('这段备注不能丢');
+      await closeDrawer(page);
+
+      // Scrap one vehicle of a county and see the county's vehicle shortfall rise by one.
       await page.getByRole('menuitem', { name: '配备达标' }).click();
-      const county = app.db.$client.prepare(`select code, staff from agencies where level = 'county' order by code limit 1`).get() as { code: string; staff: number };
-      const held = app.db.$client
-        .prepare(`select count(*) from assets s join agencies a on a.id = s.agency_id where a.code = ? and s.item_code = 'S01' and s.status <> 'scrapped'`)
-        .pluck().get(county.code) as number;
+      // A county holding at least one vehicle but no more than it needs, so scrapping one shows as shortfall.
+      const county = app.db.$client.prepare(
+        `select a.code, a.staff, count(s.id) as held from agencies a join assets s on s.agency_id = a.id and s.item_code = 'S01' and s.status <> 'scrapped'
+         where a.level = 'county' group by a.id having held between 1 and (a.staff + 4) / 5 order by a.code limit 1`,
+      ).get() as { code: string; staff: number; held: number };
+      const held = county.held;
       const cell = page.getByTestId(`cell-${county.code}-S01`);
       await expect.poll(() => cell.innerText()).toBe(`${held}/${Math.ceil(county.staff / 5)}`);
 
+      await cell.hover();
+      const shortfall = Math.max(0, Math.ceil(county.staff / 5) - held);
+      await expect.poll(() => cell.getAttribute('title')).toContain(`缺额 ${shortfall}`);
       await cell.click();
       await page.getByTestId('ledger-count').filter({ hasText: `共 ${held} 件` }).waitFor();
       await expect.poll(() => rowCount(page)).toBe(held);
       expect(page.url()).toContain(`agency=${county.code}`);
+
+      await page.locator('.ag-center-cols-container .ag-row').first().click();
+      await page.getByRole('tab', { name: '报废' }).click();
+      await page.getByTestId('disposal-request-form').getByLabel('报废原因').fill('车龄超过 8 年,行驶超过 20 万公里');
+      await page.getByRole('button', { name: '申请报废' }).click();
+      await page.getByText('待审批').waitFor();
+      await closeDrawer(page);
+
+      await page.getByRole('menuitem', { name: '报废' }).click();
+      await page.getByTestId('disposals').getByRole('button', { name: '批准', exact: true }).click();
+      await page.getByLabel('审批文号').fill('示环执〔2026〕8号');
+      await page.getByRole('button', { name: '提交', exact: true }).click();
+      await page.getByText('已批准', { exact: true }).first().click();
+      await page.getByTestId('disposals').getByRole('button', { name: '办结报废' }).click();
+      await page.getByRole('button', { name: '提交', exact: true }).click();
+      await page.getByText('已报废', { exact: true }).first().click();
+      await page.getByTestId('disposals').getByText('示环执〔2026〕8号').waitFor();
+
+      await page.getByRole('menuitem', { name: '配备达标' }).click();
+      await expect.poll(() => cell.innerText()).toBe(`${held - 1}/${Math.ceil(county.staff / 5)}`);
+      await expect.poll(() => cell.getAttribute('title')).toContain(`缺额 ${shortfall + 1}`);
       expect((page as Page & { errors: string[] }).errors).toEqual([]);
     } finally {
       await app.stop();

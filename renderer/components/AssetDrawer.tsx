@@ -1,0 +1,113 @@
+import { Descriptions, Divider, Drawer, Empty, Table, Tabs, Tag } from 'antd';
+import type { AgencyNode, AssetHistory, AssetRow, AuditItem } from '../../api/contract';
+import type { CatalogItem } from '../../quotas/types';
+import { useI18n } from '../i18n';
+import { yuan } from '../lib/format';
+import { useApi } from '../lib/useApi';
+import { AssetForm } from './AssetForm';
+import { CalibrationForm, DisposalRequestForm, MaintenanceForm } from './RecordForms';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function AuditTable({ items }: { items: AuditItem[] }) {
+  const { t } = useI18n();
+  const describe = (e: AuditItem) => {
+    if (e.action !== 'update' || !e.before || !e.after) return e.entity;
+    const b = e.before as Record<string, unknown>;
+    const a = e.after as Record<string, unknown>;
+    return Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k}: ${b[k] ?? '—'} → ${a[k] ?? '—'}`).join(';');
+  };
+  return (
+    <Table<AuditItem> size="small" rowKey="id" pagination={{ pageSize: 20 }} dataSource={items} columns={[
+      { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => v.replace('T', ' ').slice(0, 19) },
+      { title: t('audit.actor'), dataIndex: 'actor', width: 110 },
+      { title: t('common.actions'), dataIndex: 'action', width: 70, render: (v: string) => t(`audit.action.${v}` as never) },
+      { title: t('audit.what'), render: (_, e) => describe(e) },
+    ]} />
+  );
+}
+
+/** One asset: its fields to edit, and its whole history (maintenance, calibrations, custody, disposal, changes). */
+export function AssetDrawer(props: { id: number | 'new' | null; agencies: AgencyNode[]; catalog: CatalogItem[]; defaultAgency?: string; onClose: () => void; onChanged: (a?: AssetRow) => void }) {
+  const { t } = useI18n();
+  const open = props.id !== null;
+  const isNew = props.id === 'new';
+  const history = useApi('assets/get', { id: typeof props.id === 'number' ? props.id : 0 }, !isNew && open);
+  const h: AssetHistory | undefined = history.data;
+  const changed = (a?: AssetRow) => {
+    history.reload();
+    props.onChanged(a);
+  };
+  const empty = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.empty')} />;
+
+  return (
+    <Drawer
+      open={open}
+      onClose={props.onClose}
+      size={760}
+      destroyOnHidden
+      title={isNew ? t('asset.newTitle') : h ? t('asset.title', { tag: h.asset.assetTag }) : ''}
+      extra={h && <Tag>{t(`status.${h.asset.status}`)}</Tag>}
+    >
+      {isNew && <AssetForm agencies={props.agencies} catalog={props.catalog} defaultAgency={props.defaultAgency} onSaved={(a) => props.onChanged(a)} />}
+      {!isNew && h && (
+        <Tabs items={[
+          { key: 'info', label: t('tab.info'), children: <AssetForm key={JSON.stringify(h.asset)} asset={h.asset} agencies={props.agencies} catalog={props.catalog} onSaved={changed} /> },
+          {
+            key: 'maintenance', label: `${t('tab.maintenance')} (${h.maintenance.length})`, children: (
+              <>
+                {h.asset.status !== 'scrapped' && <><MaintenanceForm asset={h.asset} today={today()} onDone={changed} /><Divider /></>}
+                {h.maintenance.length === 0 ? empty : (
+                  <Table size="small" rowKey="id" pagination={false} dataSource={h.maintenance} columns={[
+                    { title: t('maint.date'), dataIndex: 'date', width: 100 },
+                    { title: t('maint.kind'), dataIndex: 'kind', width: 60, render: (k: 'repair') => t(`maint.kind.${k}`) },
+                    { title: t('maint.description'), dataIndex: 'description' },
+                    { title: t('maint.cost'), dataIndex: 'costFen', width: 100, align: 'right', render: yuan },
+                    { title: t('maint.vendor'), dataIndex: 'vendor', width: 110 },
+                  ]} />
+                )}
+              </>
+            ),
+          },
+          {
+            key: 'calibrations', label: `${t('tab.calibrations')} (${h.calibrations.length})`, children: (
+              <>
+                {h.asset.status !== 'scrapped' && <><CalibrationForm asset={h.asset} today={today()} onDone={changed} /><Divider /></>}
+                {h.calibrations.length === 0 ? empty : (
+                  <Table size="small" rowKey="id" pagination={false} dataSource={h.calibrations} columns={[
+                    { title: t('cal.date'), dataIndex: 'date', width: 100 },
+                    { title: t('cal.validUntil'), dataIndex: 'validUntil', width: 100 },
+                    { title: t('cal.result'), dataIndex: 'result', width: 70, render: (r: 'pass') => t(`cal.${r}`) },
+                    { title: t('cal.certificate'), dataIndex: 'certificateNo' },
+                    { title: t('cal.institution'), dataIndex: 'institution' },
+                  ]} />
+                )}
+              </>
+            ),
+          },
+          {
+            key: 'disposal', label: t('tab.disposal'), children: (
+              <>
+                {h.asset.status !== 'scrapped' && !h.disposals.some((d) => d.status === 'requested' || d.status === 'approved') && (
+                  <><DisposalRequestForm asset={h.asset} onDone={changed} /><Divider /></>
+                )}
+                {h.disposals.length === 0 ? empty : h.disposals.map((d) => (
+                  <Descriptions key={d.id} size="small" bordered column={2} style={{ marginBottom: 12 }} items={[
+                    { label: t('col.status'), children: t(`disp.status.${d.status}`) },
+                    { label: t('disp.reason'), children: d.reason },
+                    { label: t('disp.requestedBy'), children: `${d.requestedBy} ${d.requestedAt.slice(0, 10)}` },
+                    { label: t('disp.approvalRef'), children: d.approvalRef },
+                    { label: t('disp.approvedBy'), children: d.approvedBy },
+                    { label: t('disp.disposedDate'), children: d.disposedDate },
+                    { label: t('disp.residual'), children: yuan(d.residualValueFen) },
+                  ]} />
+                ))}
+              </>
+            ),
+          },
+          { key: 'audit', label: t('tab.audit'), children: <AuditTable items={h.audit} /> },
+        ]} />
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,94 @@
+import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Segmented, Space, Table, Tag } from 'antd';
+import { useState } from 'react';
+import type { DisposalRow, DisposalStatus } from '../../api/contract';
+import { ApiError } from '../../api/client';
+import { client } from '../api';
+import { useI18n } from '../i18n';
+import { fenField, isoDateField } from '../lib/forms';
+import { yuan } from '../lib/format';
+import { useApi } from '../lib/useApi';
+
+type Step = { kind: 'approve' | 'reject' | 'complete'; row: DisposalRow };
+const COLORS: Record<DisposalStatus, string> = { requested: 'gold', approved: 'blue', scrapped: 'default', rejected: 'red' };
+
+/** 报废: requests waiting for approval, approved ones to carry out, and the record of all. */
+export function Disposals() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [status, setStatus] = useState<DisposalStatus | 'all'>('requested');
+  const list = useApi('disposals/list', status === 'all' ? {} : { status });
+  const [step, setStep] = useState<Step | null>(null);
+  const [form] = Form.useForm();
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    try {
+      if (step!.kind === 'approve') await client.call('disposals/approve', { id: step!.row.id, approvalRef: v.approvalRef });
+      if (step!.kind === 'reject') await client.call('disposals/reject', { id: step!.row.id, note: v.note });
+      if (step!.kind === 'complete') await client.call('disposals/complete', { id: step!.row.id, disposedDate: v.disposedDate, residualValueFen: v.residualValueFen ?? null });
+      setStep(null);
+      form.resetFields();
+      list.reload();
+    } catch (e) {
+      message.error(e instanceof ApiError ? e.problems.map((p) => p.message).join(';') : (e as Error).message);
+    }
+  };
+
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
+      <Segmented<DisposalStatus | 'all'>
+        value={status}
+        onChange={setStatus}
+        options={[...(['requested', 'approved', 'scrapped', 'rejected'] as const).map((s) => ({ value: s, label: t(`disp.status.${s}`) })), { value: 'all', label: t('disp.all') }]}
+      />
+      <Table<DisposalRow>
+        data-testid="disposals"
+        size="middle"
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.data}
+        locale={{ emptyText: t('disp.none') }}
+        pagination={{ pageSize: 50 }}
+        columns={[
+          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 170 },
+          { title: t('col.itemName'), dataIndex: 'itemName', ellipsis: true },
+          { title: t('col.agencyName'), dataIndex: 'agencyName', ellipsis: true },
+          { title: t('disp.reason'), dataIndex: 'reason', ellipsis: true },
+          { title: t('disp.requestedBy'), dataIndex: 'requestedBy', width: 110 },
+          { title: t('col.status'), dataIndex: 'status', width: 90, render: (s: DisposalStatus) => <Tag color={COLORS[s]}>{t(`disp.status.${s}`)}</Tag> },
+          { title: t('disp.approvalRef'), dataIndex: 'approvalRef', width: 150 },
+          { title: t('disp.residual'), dataIndex: 'residualValueFen', width: 110, align: 'right', render: yuan },
+          {
+            title: t('common.actions'), width: 190, render: (_, row) => (
+              <Space size={4}>
+                {row.status === 'requested' && <Button size="small" type="primary" onClick={() => setStep({ kind: 'approve', row })}>{t('disp.approve')}</Button>}
+                {row.status === 'requested' && <Button size="small" danger onClick={() => setStep({ kind: 'reject', row })}>{t('disp.reject')}</Button>}
+                {row.status === 'approved' && <Button size="small" type="primary" onClick={() => setStep({ kind: 'complete', row })}>{t('disp.complete')}</Button>}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={step !== null}
+        title={step ? `${t(step.kind === 'approve' ? 'disp.approve' : step.kind === 'reject' ? 'disp.reject' : 'disp.complete')} · ${step.row.assetTag}` : ''}
+        onOk={submit}
+        onCancel={() => setStep(null)}
+        okText={t('common.submit')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ disposedDate: new Date().toISOString().slice(0, 10) }}>
+          {step?.kind === 'approve' && <Form.Item name="approvalRef" label={t('disp.approvalRef')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}><Input maxLength={100} /></Form.Item>}
+          {step?.kind === 'reject' && <Form.Item name="note" label={t('disp.note')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}><Input.TextArea maxLength={1000} /></Form.Item>}
+          {step?.kind === 'complete' && (
+            <>
+              <Form.Item name="disposedDate" label={t('disp.disposedDate')} rules={[{ required: true, message: t('common.required') }]} {...isoDateField}><DatePicker /></Form.Item>
+              <Form.Item name="residualValueFen" label={t('disp.residual')} {...fenField}><InputNumber min={0} precision={2} /></Form.Item>
+            </>
+          )}
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+import { launchBrowser } from './browser';
+const { context, close } = await launchBrowser();
+const page = await context.newPage();
+page.on('console', (m) => m.type() === 'error' && console.log('console:', m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto('http://127.0.0.1:5181/#/ledger?q=' + encodeURIComponent('990101-S01'));
+await page.waitForTimeout(2500);
+await page.locator('.ag-center-cols-container .ag-row').first().click();
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/w/drawer.png' });
+await page.getByRole('tab', { name: /维护记录/ }).click();
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/w/drawer-maint.png' });
+await page.goto('http://127.0.0.1:5181/#/disposals');
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/w/disposals.png' });
+await close();
