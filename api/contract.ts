@@ -45,7 +45,10 @@ export const ASSET_QUERY = z.object({
   quick: z.string().trim().max(100).optional(),
   filters: z.partialRecord(ASSET_COLUMN, COLUMN_FILTER).optional(),
   itemCode: code.optional(),
+  /** Assets due for something by a date: vehicle replacement, calibration, or maintenance. */
+  due: z.object({ kind: z.enum(['replacement', 'calibration', 'maintenance']), until: isoDate }).optional(),
 });
+export type DueKind = 'replacement' | 'calibration' | 'maintenance';
 export type AssetQuery = z.infer<typeof ASSET_QUERY>;
 
 export interface AssetRow {
@@ -167,6 +170,22 @@ export interface AgencyNode {
   latitude: number | null;
 }
 
+export interface Overview {
+  date: string;
+  agencies: number;
+  /** Assets not scrapped, by status. */
+  byStatus: Record<AssetStatus, number>;
+  /** Agencies short of at least one basic item at their own level. */
+  agenciesBelowStandard: number;
+  shortfallUnits: number;
+  vehiclesDue: number;
+  vehicles: number;
+  calibrationsExpiring: number;
+  maintenanceDue: number;
+  /** Where the shortfall is largest. */
+  worst: { agency: string; name: string; shortfall: number }[];
+}
+
 export interface LedgerStatus {
   file: string;
   agencies: number;
@@ -208,6 +227,7 @@ export const api = {
   'ruleSets/list': op(none).returns<{ id: string; name: string; source: string }[]>(),
   'agencies/list': op(none).returns<AgencyNode[]>(),
   'quotas/shortfall': op(SHORTFALL_INPUT).returns<{ ruleSet: string; date: string; rows: QuotaRow[] }>(),
+  'overview/summary': op(z.object({ agency: code.optional(), ruleSet: z.string().max(50).optional() })).returns<Overview>(),
   'assets/list': op(ASSET_PAGE).returns<{ rows: AssetRow[]; total: number }>(),
   'assets/get': op(z.object({ id: z.number().int().positive() })).returns<AssetHistory>(),
   'assets/create': op(ASSET_FIELDS, true).returns<AssetRow>(),

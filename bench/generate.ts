@@ -21,7 +21,16 @@ const between = (r: Rand, lo: number, hi: number) => lo + r() * (hi - lo);
 const int = (r: Rand, lo: number, hi: number) => Math.floor(between(r, lo, hi + 1));
 const choose = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
-export type GeneratedAsset = Omit<AssetInput, 'row'> & { fundingSource: string; location: string };
+export interface GeneratedService {
+  date: IsoDate;
+  kind: 'repair' | 'service';
+  description: string;
+  costFen: number;
+  odometerKm: number | null;
+  nextDueDate: IsoDate | null;
+}
+
+export type GeneratedAsset = Omit<AssetInput, 'row'> & { fundingSource: string; location: string; service: GeneratedService | null };
 
 const CITY_NAMES = ['青川', '云溪', '临江', '南屏', '白石', '东浦', '安澜', '金沙', '石门', '清河', '长宁', '永和', '柳城', '桐溪', '松阳', '鹤山'];
 const COUNTY_FIRST = '安宝长丰福广和华嘉金乐临龙茂南平清庆瑞善泰通文武仙新兴阳宜永玉云泽兆';
@@ -150,6 +159,7 @@ function plan(r: Rand, agencies: readonly AgencyRecord[], target: number): Plan[
 }
 
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const REPAIRS = ['更换刹车片', '发动机故障维修', '更换电池', '屏幕损坏维修', '传感器故障送修', '电路故障维修'];
 
 function person(r: Rand): string {
   return choose(r, [...SURNAMES]) + choose(r, [...GIVEN]) + (r() < 0.6 ? choose(r, [...GIVEN]) : '');
@@ -180,7 +190,16 @@ export function* generateAssets(seed: number, agencies: readonly AgencyRecord[],
       const odometerKm = vehicle ? Math.round(years * between(r, 12_000, 30_000)) : null;
       let calibrationValidUntil: IsoDate | null = null;
       if (item.needsCalibration && r() > 0.08) calibrationValidUntil = addYears(addDays(today, -int(r, 0, 540)), 1);
+      // Vehicles are serviced every six months; the last service of some is overdue. Repairs are logged.
+      let service: GeneratedService | null = null;
+      if (status === 'under_repair') {
+        service = { date: addDays(today, -int(r, 1, 40)), kind: 'repair', description: choose(r, REPAIRS), costFen: int(r, 200, 8_000) * 100, odometerKm, nextDueDate: null };
+      } else if (vehicle && status !== 'scrapped') {
+        const date = addDays(today, -int(r, 10, 230));
+        service = { date, kind: 'service', description: '定期保养', costFen: int(r, 400, 1_500) * 100, odometerKm, nextDueDate: addDays(date, 182) };
+      }
       yield {
+        service,
         assetTag: `${agency.code}-${item.code}-${String(n + 1).padStart(4, '0')}`,
         itemCode: item.code,
         model: vehicle ? choose(r, VEHICLE_MODELS) : `${choose(r, MODEL_PREFIX)} ${item.code}-${int(r, 1, 9)}${int(r, 0, 9)}0`,

@@ -1,23 +1,32 @@
-import { AuditOutlined, DeleteOutlined, TableOutlined } from '@ant-design/icons';
+import { AuditOutlined, DashboardOutlined, DeleteOutlined, TableOutlined, ToolOutlined } from '@ant-design/icons';
 import { Alert, Button, Layout, Menu, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from './i18n';
 import { useApi } from './lib/useApi';
 import { Compliance } from './screens/Compliance';
 import { Disposals } from './screens/Disposals';
+import { inDays, Maintenance } from './screens/Maintenance';
+import { Overview } from './screens/Overview';
+import type { DueKind } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
-type Screen = 'ledger' | 'compliance' | 'disposals';
-const SCREENS: Screen[] = ['ledger', 'compliance', 'disposals'];
+type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals';
+const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals'];
+const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
 function readHash(): { screen: Screen; filter: LedgerFilter } {
   const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
   const p = new URLSearchParams(search);
   return {
-    screen: SCREENS.includes(path as Screen) ? (path as Screen) : 'ledger',
-    filter: { agency: p.get('agency') ?? undefined, itemCode: p.get('item') ?? undefined, quick: p.get('q') ?? undefined },
+    screen: SCREENS.includes(path as Screen) ? (path as Screen) : 'overview',
+    filter: {
+      agency: p.get('agency') ?? undefined,
+      itemCode: p.get('item') ?? undefined,
+      quick: p.get('q') ?? undefined,
+      due: DUE_KINDS.includes(p.get('due') as DueKind) ? { kind: p.get('due') as DueKind, until: p.get('until') ?? inDays(30) } : undefined,
+    },
   };
 }
 
@@ -34,6 +43,7 @@ export function App() {
     if (filter.agency) p.set('agency', filter.agency);
     if (filter.itemCode) p.set('item', filter.itemCode);
     if (filter.quick) p.set('q', filter.quick);
+    if (filter.due) (p.set('due', filter.due.kind), p.set('until', filter.due.until));
     const hash = `#/${screen}${p.size ? `?${p}` : ''}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }, [screen, filter]);
@@ -69,15 +79,30 @@ export function App() {
           <Menu
             mode="inline"
             selectedKeys={[screen]}
-            onClick={(e) => setRoute((r) => ({ ...r, screen: e.key as Screen }))}
+            onClick={(e) => setRoute((r) => ({ screen: e.key as Screen, filter: { agency: r.filter.agency } }))}
             items={[
+              { key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') },
               { key: 'ledger', icon: <TableOutlined />, label: t('nav.ledger') },
+              { key: 'maintenance', icon: <ToolOutlined />, label: t('nav.maintenance') },
               { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
               { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
             ]}
           />
         </Layout.Sider>
         <Layout.Content style={{ padding: 16, overflow: 'hidden' }}>
+          {screen === 'overview' && (
+            <Overview
+              agencies={agencies.data}
+              agency={filter.agency}
+              onAgency={(agency) => setRoute({ screen, filter: { agency } })}
+              links={{
+                toLedger: (agency) => setRoute({ screen: 'ledger', filter: { agency } }),
+                toCompliance: () => setRoute({ screen: 'compliance', filter }),
+                toDue: (kind, agency) => setRoute({ screen: 'maintenance', filter: { agency, due: { kind, until: kind === 'replacement' ? inDays(0) : inDays(30) } } }),
+              }}
+            />
+          )}
+          {screen === 'maintenance' && <Maintenance agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'ledger' && <Ledger agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
           {screen === 'disposals' && <Disposals />}

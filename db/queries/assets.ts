@@ -1,4 +1,6 @@
-import type { AssetColumn, AssetQuery, AssetRow, ColumnFilter } from '../../api/contract';
+import type { AssetColumn, AssetQuery, AssetRow, ColumnFilter, DueKind } from '../../api/contract';
+import { addYears } from '../../lib/dates';
+import { VEHICLE_REPLACEMENT } from '../../quotas/replacement';
 import type { Db } from '../open';
 
 const COLUMN_SQL: Record<AssetColumn, string> = {
@@ -13,6 +15,25 @@ const SELECT = `select s.id, s.asset_tag as assetTag, s.item_code as itemCode, c
   s.status, s.custodian, s.location, s.plate_number as plateNumber, s.odometer_km as odometerKm,
   s.calibration_valid_until as calibrationValidUntil, s.notes
   from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
+
+const VEHICLES = VEHICLE_REPLACEMENT.items.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
+
+/** Conditions for the due-lists; each takes the parameters `dueParams` gives. */
+const DUE_SQL: Record<DueKind, string> = {
+  replacement: `(s.item_code in (${VEHICLES}) and s.status <> 'scrapped' and (s.purchase_date <= ? or s.odometer_km >= ?))`,
+  calibration: `(c.needs_calibration = 1 and s.status <> 'scrapped' and (s.calibration_valid_until is null or s.calibration_valid_until <= ?))`,
+  maintenance: `(s.status <> 'scrapped' and (select m.next_due_date from maintenance_records m where m.asset_id = s.id order by m.date desc, m.id desc limit 1) <= ?)`,
+};
+
+export function dueParams(kind: DueKind, until: string): unknown[] {
+  return kind === 'replacement' ? [addYears(until, -VEHICLE_REPLACEMENT.years), VEHICLE_REPLACEMENT.km] : [until];
+}
+
+/** How many assets are due for `kind` by `until`, within an agency's subtree when one is named. */
+export function countDue(db: Db, kind: DueKind, until: string, agency?: string): number {
+  const { sql, params } = whereClause({ agency, due: { kind, until } });
+  return db.$client.prepare(`select count(*) from assets s join catalog_items c on c.code = s.item_code${sql}`).pluck().get(...params) as number;
+}
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
@@ -62,6 +83,10 @@ function whereClause(q: AssetQuery): { sql: string; params: unknown[] } {
   if (q.itemCode) {
     parts.push('s.item_code = ?');
     params.push(q.itemCode);
+  }
+  if (q.due) {
+    parts.push(DUE_SQL[q.due.kind]);
+    params.push(...dueParams(q.due.kind, q.due.until));
   }
   if (q.quick) {
     const p = `%${likeEscape(q.quick)}%`;

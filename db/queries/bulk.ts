@@ -2,7 +2,21 @@ import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';
 import type { AgencyRecord, AssetInput } from '../../excel/template';
 
-export type BulkAsset = Omit<AssetInput, 'row'> & { fundingSource?: string | null; location?: string | null; serialNumber?: string | null };
+export interface BulkService {
+  date: string;
+  kind: 'repair' | 'service';
+  description: string;
+  costFen: number | null;
+  odometerKm: number | null;
+  nextDueDate: string | null;
+}
+
+export type BulkAsset = Omit<AssetInput, 'row'> & {
+  fundingSource?: string | null;
+  location?: string | null;
+  serialNumber?: string | null;
+  service?: BulkService | null;
+};
 
 /**
  * Loads a whole generated ledger into an empty database in one transaction, recorded in the
@@ -19,15 +33,22 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
        custodian, location, plate_number, odometer_km, calibration_valid_until, notes)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const insertService = c.prepare(
+    `insert into maintenance_records (asset_id, date, kind, description, cost_fen, odometer_km, next_due_date) values (?, ?, ?, ?, ?, ?, ?)`,
+  );
   return c.transaction(() => {
     const ids = new Map<string, number>();
     for (const a of agencies) ids.set(a.code, Number(insertAgency.run(a).lastInsertRowid));
     let n = 0;
     for (const s of assets) {
-      insertAsset.run(
+      const { lastInsertRowid } = insertAsset.run(
         s.assetTag, s.itemCode, ids.get(s.agencyCode), s.model, s.serialNumber ?? null, s.purchaseDate, s.priceFen, s.fundingSource ?? null,
         s.status, s.custodian, s.location ?? null, s.plateNumber, s.odometerKm, s.calibrationValidUntil, s.notes,
       );
+      if (s.service) {
+        const m = s.service;
+        insertService.run(lastInsertRowid, m.date, m.kind, m.description, m.costFen, m.odometerKm, m.nextDueDate);
+      }
       n++;
     }
     const counts = { agencies: agencies.length, assets: n };

@@ -3,7 +3,7 @@ import { App, Button, Input, Space, Tag, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AgencyNode, AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter } from '../../api/contract';
+import type { AgencyNode, AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../api/contract';
 import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { AssetDrawer } from '../components/AssetDrawer';
@@ -18,6 +18,7 @@ const COLUMN_STATE_KEY = 'eql.ledger.columns';
 
 export interface LedgerFilter {
   agency?: string;
+  due?: { kind: DueKind; until: string };
   itemCode?: string;
   statuses?: AssetStatus[];
   quick?: string;
@@ -64,7 +65,10 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
     pinned: field === 'assetTag' ? 'left' : undefined,
   })), [t]);
 
-  const query: AssetQuery = useMemo(() => ({ agency: filter.agency, itemCode: filter.itemCode, statuses, quick: filter.quick || undefined }), [filter.agency, filter.itemCode, statuses.join(), filter.quick]);
+  const query: AssetQuery = useMemo(
+    () => ({ agency: filter.agency, itemCode: filter.itemCode, statuses, quick: filter.quick || undefined, due: filter.due }),
+    [filter.agency, filter.itemCode, statuses.join(), filter.quick, filter.due?.kind, filter.due?.until],
+  );
 
   const datasource = useMemo<IDatasource>(() => ({
     getRows: (p: IGetRowsParams) => {

@@ -9,6 +9,7 @@ import {
 import { loadDemo } from './demo';
 import { importTemplate } from './imports';
 import { shortfall } from './quotas';
+import { overview } from './overview';
 
 type Handlers = { [N in OpName]: (ctx: Context, input: ParsedInput<N>) => Output<N> | Promise<Output<N>> };
 
@@ -22,6 +23,7 @@ export const handlers: Handlers = {
   'ruleSets/list': (ctx) => listRuleSets(ctx.db).map(({ id, name, source }) => ({ id, name, source })),
   'agencies/list': (ctx) => listAgencies(ctx.db),
   'quotas/shortfall': (ctx, input) => shortfall(ctx.db, input, ctx.today()),
+  'overview/summary': (ctx, input) => overview(ctx.db, input, ctx.today()),
   'assets/list': (ctx, input) => listAssets(ctx.db, input),
   'assets/get': (ctx, { id }) => assetHistory(ctx.db, id),
   'assets/create': (ctx, fields) => createAsset(ctx.db, ctx.who(), fields),

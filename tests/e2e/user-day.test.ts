@@ -41,7 +41,18 @@ describe('an equipment manager’s day in the browser', () => {
       const page = await openPage(app.url);
       await page.getByText('欢迎使用执法装备台账').waitFor();
       await page.getByTestId('open-demo').click();
-      await page.getByTestId('ledger-count').filter({ hasText: /共 [\d,]+ 件/ }).waitFor({ timeout: 60_000 });
+
+      // The overview's figures each open the list behind them, and the list has as many rows.
+      const figure = async (id: string) => Number((await page.getByTestId(id).locator('.ant-statistic-content').innerText()).replace(/,/g, ''));
+      await page.getByTestId('ov-maintenance').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
+      const maintenanceDue = await figure('ov-maintenance');
+      expect(maintenanceDue).toBeGreaterThan(0);
+      await page.getByTestId('ov-maintenance').click();
+      await page.getByTestId('ledger-count').filter({ hasText: `共 ${maintenanceDue.toLocaleString('zh-CN')} 件` }).waitFor();
+      await page.getByRole('menuitem', { name: '总览' }).click();
+      const held = await figure('ov-assets');
+      await page.getByTestId('ov-assets').click();
+      await page.getByTestId('ledger-count').filter({ hasText: `共 ${held.toLocaleString('zh-CN')} 件` }).waitFor();
 
       const car = app.db.$client
         .prepare(`select asset_tag as tag, plate_number as plate from assets where plate_number is not null and status = 'in_service' limit 1 offset 17`)
@@ -86,16 +97,16 @@ describe('an equipment manager’s day in the browser', () => {
         `select a.code, a.staff, count(s.id) as held from agencies a join assets s on s.agency_id = a.id and s.item_code = 'S01' and s.status <> 'scrapped'
          where a.level = 'county' group by a.id having held between 1 and (a.staff + 4) / 5 order by a.code limit 1`,
       ).get() as { code: string; staff: number; held: number };
-      const held = county.held;
+      const countyHeld = county.held;
       const cell = page.getByTestId(`cell-${county.code}-S01`);
-      await expect.poll(() => cell.innerText()).toBe(`${held}/${Math.ceil(county.staff / 5)}`);
+      await expect.poll(() => cell.innerText()).toBe(`${countyHeld}/${Math.ceil(county.staff / 5)}`);
 
       await cell.hover();
-      const shortfall = Math.max(0, Math.ceil(county.staff / 5) - held);
+      const shortfall = Math.max(0, Math.ceil(county.staff / 5) - countyHeld);
       await expect.poll(() => cell.getAttribute('title')).toContain(`缺额 ${shortfall}`);
       await cell.click();
-      await page.getByTestId('ledger-count').filter({ hasText: `共 ${held} 件` }).waitFor();
-      await expect.poll(() => rowCount(page)).toBe(held);
+      await page.getByTestId('ledger-count').filter({ hasText: `共 ${countyHeld} 件` }).waitFor();
+      await expect.poll(() => rowCount(page)).toBe(countyHeld);
       expect(page.url()).toContain(`agency=${county.code}`);
 
       await page.locator('.ag-center-cols-container .ag-row').first().click();
@@ -116,7 +127,7 @@ describe('an equipment manager’s day in the browser', () => {
       await page.getByTestId('disposals').getByText('示环执〔2026〕8号').waitFor();
 
       await page.getByRole('menuitem', { name: '配备达标' }).click();
-      await expect.poll(() => cell.innerText()).toBe(`${held - 1}/${Math.ceil(county.staff / 5)}`);
+      await expect.poll(() => cell.innerText()).toBe(`${countyHeld - 1}/${Math.ceil(county.staff / 5)}`);
       await expect.poll(() => cell.getAttribute('title')).toContain(`缺额 ${shortfall + 1}`);
       expect((page as Page & { errors: string[] }).errors).toEqual([]);
     } finally {

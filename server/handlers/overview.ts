@@ -1,0 +1,52 @@
+import type { AssetStatus, Overview } from '../../api/contract';
+import { addDays, type IsoDate } from '../../lib/dates';
+import { UserError } from '../../lib/problems';
+import type { Db } from '../../db/open';
+import { listAgencies } from '../../db/queries/agencies';
+import { countDue } from '../../db/queries/assets';
+import { VEHICLE_REPLACEMENT } from '../../quotas/replacement';
+import { shortfall } from './quotas';
+
+export const DUE_WINDOW_DAYS = 30;
+
+/** The figures a bureau head looks at first, for the whole ledger or one agency's subtree. */
+export function overview(db: Db, input: { agency?: string; ruleSet?: string }, today: IsoDate): Overview {
+  const agencies = listAgencies(db);
+  let scope = new Set(agencies.map((a) => a.code));
+  if (input.agency !== undefined) {
+    if (!scope.has(input.agency)) throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
+    scope = new Set([input.agency]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const a of agencies) if (a.parentCode && scope.has(a.parentCode) && !scope.has(a.code)) (scope.add(a.code), (grew = true));
+    }
+  }
+  const names = new Map(agencies.map((a) => [a.code, a.name]));
+  const byAgency = new Map<string, number>();
+  for (const r of shortfall(db, { ruleSet: input.ruleSet }, today).rows) {
+    if (!scope.has(r.agency) || !r.item.startsWith('S')) continue;
+    byAgency.set(r.agency, (byAgency.get(r.agency) ?? 0) + r.shortfall);
+  }
+  const ids = agencies.filter((a) => scope.has(a.code)).map((a) => a.id);
+  const inScope = `agency_id in (select value from json_each(?))`;
+  const byStatus: Record<AssetStatus, number> = { in_service: 0, under_repair: 0, idle: 0, scrapped: 0 };
+  for (const r of db.$client.prepare(`select status, count(*) as n from assets where ${inScope} group by status`).all(JSON.stringify(ids)) as { status: AssetStatus; n: number }[]) {
+    byStatus[r.status] = r.n;
+  }
+  const vehicles = db.$client
+    .prepare(`select count(*) from assets where ${inScope} and status <> 'scrapped' and item_code in (select value from json_each(?))`)
+    .pluck().get(JSON.stringify(ids), JSON.stringify(VEHICLE_REPLACEMENT.items)) as number;
+  const soon = addDays(today, DUE_WINDOW_DAYS);
+  return {
+    date: today,
+    agencies: scope.size,
+    byStatus,
+    agenciesBelowStandard: [...byAgency.values()].filter((n) => n > 0).length,
+    shortfallUnits: [...byAgency.values()].reduce((s, n) => s + n, 0),
+    vehicles,
+    vehiclesDue: countDue(db, 'replacement', today, input.agency),
+    calibrationsExpiring: countDue(db, 'calibration', soon, input.agency),
+    maintenanceDue: countDue(db, 'maintenance', soon, input.agency),
+    worst: [...byAgency].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([agency, n]) => ({ agency, name: names.get(agency)!, shortfall: n })),
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { AssetRow, Overview } from '../../api/contract';
+import { dispatch } from '../../server/dispatch';
+import type { Context } from '../../server/context';
+import { importTemplate } from '../../server/handlers/imports';
+import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+
+const TODAY = '2026-11-23';
+const who = { actor: 't', at: `${TODAY}T00:00:00Z` };
+
+function ledger(): Context {
+  const { db, file } = tempLedger();
+  importTemplate(db, templateBuffer(
+    [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 5 })],
+    [
+      asset({ assetTag: 'OLD-8Y', itemCode: 'S01', agencyCode: 'K', purchaseDate: '2018-11-23', odometerKm: 90_000 }),
+      asset({ assetTag: 'NEW-8Y', itemCode: 'S01', agencyCode: 'K', purchaseDate: '2018-11-24', odometerKm: 199_999 }),
+      asset({ assetTag: 'KM-200K', itemCode: 'S01', agencyCode: 'M', purchaseDate: '2022-01-01', odometerKm: 200_000 }),
+      asset({ assetTag: 'SCRAP', itemCode: 'S01', agencyCode: 'M', purchaseDate: '2001-01-01', status: 'scrapped' }),
+      asset({ assetTag: 'GAS-SOON', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-12-23' }),
+      asset({ assetTag: 'GAS-LATER', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-12-24' }),
+      asset({ assetTag: 'GAS-NONE', itemCode: 'S15', agencyCode: 'M', calibrationValidUntil: null }),
+      asset({ assetTag: 'CAM', itemCode: 'S10', agencyCode: 'K', calibrationValidUntil: null }),
+    ],
+  ), { file: 't.xlsx', who, today: TODAY });
+  return { db, file, who: () => who, today: () => TODAY };
+}
+
+async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
+  const r = await dispatch(ctx, name, input);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.value as T;
+}
+
+const due = async (ctx: Context, kind: string, until: string, agency?: string) =>
+  (await call<{ rows: AssetRow[] }>(ctx, 'assets/list', { query: { due: { kind, until }, agency }, startRow: 0, endRow: 100 })).rows.map((r) => r.assetTag);
+
+describe('due-lists', () => {
+  it('a vehicle is due for replacement at exactly 8 years of service or exactly 200,000 km', async () => {
+    const ctx = ledger();
+    expect(await due(ctx, 'replacement', TODAY)).toEqual(['OLD-8Y', 'KM-200K']);
+    expect(await due(ctx, 'replacement', '2026-11-24')).toEqual(['OLD-8Y', 'NEW-8Y', 'KM-200K']);
+  });
+
+  it('lists instruments whose certificate ends by the date or was never recorded', async () => {
+    const ctx = ledger();
+    expect(await due(ctx, 'calibration', '2026-12-23')).toEqual(['GAS-SOON', 'GAS-NONE']);
+    expect(await due(ctx, 'calibration', '2026-12-23', 'K')).toEqual(['GAS-SOON']);
+  });
+
+  it('lists assets whose latest maintenance record sets a next date by the date', async () => {
+    const ctx = ledger();
+    const id = ctx.db.$client.prepare(`select id from assets where asset_tag = 'NEW-8Y'`).pluck().get() as number;
+    const log = (date: string, nextDueDate: string | null) => call(ctx, 'maintenance/create', {
+      assetId: id, date, kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate, setStatus: null,
+    });
+    await log('2026-05-01', '2026-11-01');
+    expect(await due(ctx, 'maintenance', TODAY)).toEqual(['NEW-8Y']);
+    await log('2026-11-20', '2027-05-20');
+    expect(await due(ctx, 'maintenance', TODAY)).toEqual([]);
+  });
+});
+
+describe('the overview', () => {
+  it('counts what the due-lists list, and the agencies below standard', async () => {
+    const ctx = ledger();
+    const o = await call<Overview>(ctx, 'overview/summary', {});
+    expect(o).toMatchObject({
+      agencies: 2, vehicles: 3, vehiclesDue: 2, calibrationsExpiring: 2, maintenanceDue: 0, agenciesBelowStandard: 2,
+      byStatus: { in_service: 7, under_repair: 0, idle: 0, scrapped: 1 },
+    });
+    expect(o.worst[0].shortfall).toBeGreaterThanOrEqual(o.worst[1].shortfall);
+    const k = await call<Overview>(ctx, 'overview/summary', { agency: 'K' });
+    expect(k).toMatchObject({ agencies: 1, vehicles: 2, vehiclesDue: 1, calibrationsExpiring: 1 });
+  });
+
+  it('refuses an unknown agency', async () => {
+    const r = await dispatch(ledger(), 'overview/summary', { agency: 'X' });
+    expect(r.ok).toBe(false);
+  });
+});
