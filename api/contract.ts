@@ -157,6 +157,30 @@ export interface AssetHistory {
   audit: AuditItem[];
 }
 
+export const AGENCY_FIELDS = z.object({
+  name: z.string().trim().min(1, '机构名称必填').max(100),
+  staff: z.number().int('执法人员数应为整数').min(0, '执法人员数不能为负').max(100_000),
+  authorizedPosts: z.number().int().min(0, '编制数不能为负').max(100_000).nullable(),
+  offices: z.number().int().min(0, '办公室数不能为负').max(10_000),
+  longitude: z.number().min(-180, '经度应在 -180 至 180 之间').max(180, '经度应在 -180 至 180 之间').nullable(),
+  latitude: z.number().min(-90, '纬度应在 -90 至 90 之间').max(90, '纬度应在 -90 至 90 之间').nullable(),
+});
+export type AgencyFields = z.infer<typeof AGENCY_FIELDS>;
+
+export const NEW_AGENCY = AGENCY_FIELDS.extend({
+  code: z.string().trim().min(1, '机构编码必填').max(50),
+  level: z.enum(['province', 'city', 'county']),
+  parentCode: z.string().trim().max(50).nullable(),
+});
+
+/** One change applied to many assets at once. */
+export const BULK_CHANGE = z.union([
+  z.object({ status: z.enum(['in_service', 'under_repair', 'idle']) }).strict(),
+  z.object({ agencyCode: z.string().trim().min(1).max(50) }).strict(),
+  z.object({ custodian: z.string().trim().max(50).nullable() }).strict(),
+]);
+export type BulkChange = z.infer<typeof BULK_CHANGE>;
+
 export interface AgencyNode {
   id: number;
   code: string;
@@ -226,12 +250,15 @@ export const api = {
   'catalog/list': op(none).returns<CatalogItem[]>(),
   'ruleSets/list': op(none).returns<{ id: string; name: string; source: string }[]>(),
   'agencies/list': op(none).returns<AgencyNode[]>(),
+  'agencies/create': op(NEW_AGENCY, true).returns<AgencyNode>(),
+  'agencies/update': op(z.object({ code: code, fields: AGENCY_FIELDS }), true).returns<AgencyNode>(),
   'quotas/shortfall': op(SHORTFALL_INPUT).returns<{ ruleSet: string; date: string; rows: QuotaRow[] }>(),
   'overview/summary': op(z.object({ agency: code.optional(), ruleSet: z.string().max(50).optional() })).returns<Overview>(),
   'assets/list': op(ASSET_PAGE).returns<{ rows: AssetRow[]; total: number }>(),
   'assets/get': op(z.object({ id: z.number().int().positive() })).returns<AssetHistory>(),
   'assets/create': op(ASSET_FIELDS, true).returns<AssetRow>(),
   'assets/update': op(z.object({ id: z.number().int().positive(), fields: ASSET_FIELDS }), true).returns<AssetRow>(),
+  'assets/bulkUpdate': op(z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), change: BULK_CHANGE }), true).returns<{ updated: number; batch: string }>(),
   'maintenance/create': op(MAINTENANCE_INPUT, true).returns<{ id: number }>(),
   'calibrations/create': op(CALIBRATION_INPUT, true).returns<{ id: number }>(),
   'disposals/list': op(z.object({ status: z.enum(['requested', 'approved', 'scrapped', 'rejected']).optional() })).returns<DisposalRow[]>(),

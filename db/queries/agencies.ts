@@ -1,5 +1,7 @@
 import type { AgencyRecord, ExistingAgency } from '../../excel/template';
 import type { Db } from '../open';
+import { UserError } from '../../lib/problems';
+import { appendAudit, type Actor } from './audit';
 
 const AGENCY_COLUMNS = `a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
   a.offices, a.longitude, a.latitude`;
@@ -12,4 +14,43 @@ export function listAgencies(db: Db): (AgencyRecord & { id: number })[] {
 
 export function existingAgencies(db: Db): Map<string, ExistingAgency> {
   return new Map(listAgencies(db).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
+}
+
+const RANK = { province: 0, city: 1, county: 2 } as const;
+
+function agencyByCode(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
+  return db.$client.prepare(`select a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
+    a.offices, a.longitude, a.latitude from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`).get(code) as (AgencyRecord & { id: number }) | undefined;
+}
+
+/** Adds an agency under a parent of a higher level (or as a root). */
+export function createAgency(db: Db, who: Actor, a: AgencyRecord): AgencyRecord & { id: number } {
+  return db.$client.transaction(() => {
+    if (agencyByCode(db, a.code)) throw new UserError([{ field: 'code', message: `机构编码「${a.code}」已存在` }]);
+    let parentId: number | null = null;
+    if (a.parentCode !== null) {
+      const parent = agencyByCode(db, a.parentCode);
+      if (!parent) throw new UserError([{ field: 'parentCode', message: `上级机构「${a.parentCode}」不存在` }]);
+      if (RANK[parent.level] >= RANK[a.level]) throw new UserError([{ field: 'level', message: '上级机构的层级须高于本机构' }]);
+      parentId = parent.id;
+    }
+    db.$client.prepare(`insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, longitude, latitude)
+      values (@code, @name, @level, @parentId, @staff, @authorizedPosts, @offices, @longitude, @latitude)`).run({ ...a, parentId });
+    const after = agencyByCode(db, a.code)!;
+    appendAudit(db, who, [{ action: 'create', entity: 'agency', entityKey: a.code, after }]);
+    return after;
+  })();
+}
+
+/** Edits an agency's own figures (staff, offices, coordinates…); its code, level and place in the tree stay. */
+export function updateAgency(db: Db, who: Actor, code: string, f: Omit<AgencyRecord, 'code' | 'level' | 'parentCode'>): AgencyRecord & { id: number } {
+  return db.$client.transaction(() => {
+    const before = agencyByCode(db, code);
+    if (!before) throw new UserError([{ field: 'code', message: `机构「${code}」不存在` }]);
+    db.$client.prepare(`update agencies set name = @name, staff = @staff, authorized_posts = @authorizedPosts, offices = @offices,
+      longitude = @longitude, latitude = @latitude where code = @code`).run({ ...f, code });
+    const after = agencyByCode(db, code)!;
+    appendAudit(db, who, [{ action: 'update', entity: 'agency', entityKey: code, before, after }]);
+    return after;
+  })();
 }

@@ -1,4 +1,4 @@
-import type { AssetFields, AssetHistory, AssetRow, CalibrationInput, DisposalRow, MaintenanceInput } from '../../api/contract';
+import type { AssetFields, AssetHistory, BulkChange, AssetRow, CalibrationInput, DisposalRow, MaintenanceInput } from '../../api/contract';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
@@ -186,4 +186,24 @@ export function assetHistory(db: Db, id: number): AssetHistory {
       id: number; at: string; actor: string; action: string; entity: string; before: string | null; after: string | null;
     }[]).map((e) => ({ ...e, before: e.before ? JSON.parse(e.before) : null, after: e.after ? JSON.parse(e.after) : null })),
   };
+}
+
+/** One change to many assets in one transaction; every asset's before and after share one audit batch. */
+export function bulkUpdateAssets(db: Db, who: Actor, batch: string, ids: number[], change: BulkChange): number {
+  return db.$client.transaction(() => {
+    const rows = ids.map((id) => assetState(db, id));
+    const scrapped = rows.filter((r) => r.status === 'scrapped');
+    if (scrapped.length) {
+      throw new UserError([{ field: 'ids', message: `所选装备中有 ${scrapped.length} 件已报废(如 ${scrapped[0].assetTag}),不能批量修改` }]);
+    }
+    let set: string;
+    let value: unknown;
+    if ('status' in change) [set, value] = ['status = ?', change.status];
+    else if ('agencyCode' in change) [set, value] = ['agency_id = ?', agencyId(db, change.agencyCode)];
+    else [set, value] = ['custodian = ?', change.custodian];
+    const update = db.$client.prepare(`update assets set ${set} where id = ?`);
+    for (const r of rows) update.run(value, r.id);
+    appendAudit(db, who, rows.map((before) => ({ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, before.id), batch })));
+    return rows.length;
+  })();
 }

@@ -1,10 +1,11 @@
 import type { OpName, Output, ParsedInput } from '../../api/contract';
 import type { Context } from '../context';
-import { listAgencies } from '../../db/queries/agencies';
+import { randomUUID } from 'node:crypto';
+import { createAgency, listAgencies, updateAgency } from '../../db/queries/agencies';
 import { listAssets } from '../../db/queries/assets';
 import { loadCatalog, listRuleSets } from '../../db/queries/reference';
 import {
-  addCalibration, addMaintenance, approveDisposal, assetHistory, completeDisposal, createAsset, listDisposals, rejectDisposal, requestDisposal, updateAsset,
+  addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, rejectDisposal, requestDisposal, updateAsset,
 } from '../../db/queries/records';
 import { loadDemo } from './demo';
 import { importTemplate } from './imports';
@@ -22,12 +23,18 @@ export const handlers: Handlers = {
   'catalog/list': (ctx) => loadCatalog(ctx.db),
   'ruleSets/list': (ctx) => listRuleSets(ctx.db).map(({ id, name, source }) => ({ id, name, source })),
   'agencies/list': (ctx) => listAgencies(ctx.db),
+  'agencies/create': (ctx, input) => createAgency(ctx.db, ctx.who(), input),
+  'agencies/update': (ctx, { code, fields }) => updateAgency(ctx.db, ctx.who(), code, fields),
   'quotas/shortfall': (ctx, input) => shortfall(ctx.db, input, ctx.today()),
   'overview/summary': (ctx, input) => overview(ctx.db, input, ctx.today()),
   'assets/list': (ctx, input) => listAssets(ctx.db, input),
   'assets/get': (ctx, { id }) => assetHistory(ctx.db, id),
   'assets/create': (ctx, fields) => createAsset(ctx.db, ctx.who(), fields),
   'assets/update': (ctx, { id, fields }) => updateAsset(ctx.db, ctx.who(), id, fields),
+  'assets/bulkUpdate': (ctx, { ids, change }) => {
+    const batch = randomUUID();
+    return { updated: bulkUpdateAssets(ctx.db, ctx.who(), batch, ids, change), batch };
+  },
   'maintenance/create': (ctx, input) => ({ id: addMaintenance(ctx.db, ctx.who(), input) }),
   'calibrations/create': (ctx, input) => ({ id: addCalibration(ctx.db, ctx.who(), input) }),
   'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status),

@@ -152,3 +152,57 @@ describe('报废: request, approve, scrap', () => {
     expect((await call<DisposalRow[]>(ctx, 'disposals/list', {})).map((x) => x.status)).toEqual(['scrapped', 'rejected']);
   });
 });
+
+describe('bulk edits', () => {
+  it('changes status, transfers and sets custodians of many assets in one audited batch', async () => {
+    const ctx = ledger();
+    const ids = ['CAR-1', 'CAR-2'].map((t) => idOf(ctx, t));
+    const r = await call<{ updated: number; batch: string }>(ctx, 'assets/bulkUpdate', { ids, change: { status: 'idle' } });
+    expect(r.updated).toBe(2);
+    await call(ctx, 'assets/bulkUpdate', { ids, change: { agencyCode: 'M' } });
+    await call(ctx, 'assets/bulkUpdate', { ids, change: { custodian: '孙八' } });
+    const rows = ctx.db.$client.prepare(`select s.status, a.code, s.custodian from assets s join agencies a on a.id = s.agency_id where s.id in (?, ?)`).all(...ids);
+    expect(rows).toEqual([{ status: 'idle', code: 'M', custodian: '孙八' }, { status: 'idle', code: 'M', custodian: '孙八' }]);
+    const batch = ctx.db.$client.prepare(`select count(*) from audit_log where batch = ?`).pluck().get(r.batch);
+    expect(batch).toBe(2);
+  });
+
+  it('changes nothing when one asset of the selection cannot take the change', async () => {
+    const ctx = ledger();
+    const ids = ['CAR-1', 'CAR-2'].map((t) => idOf(ctx, t));
+    const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: ids[1], reason: 'x' });
+    await call(ctx, 'disposals/approve', { id: d.id, approvalRef: 'A' });
+    await call(ctx, 'disposals/complete', { id: d.id, disposedDate: '2026-11-23', residualValueFen: null });
+    expect((await refused(ctx, 'assets/bulkUpdate', { ids, change: { status: 'idle' } }))[0].message).toContain('已报废');
+    await refused(ctx, 'assets/bulkUpdate', { ids: [ids[0]], change: { agencyCode: 'NOWHERE' } });
+    await refused(ctx, 'assets/bulkUpdate', { ids: [ids[0]], change: { status: 'scrapped' } });
+    await refused(ctx, 'assets/bulkUpdate', { ids: [ids[0]], change: { status: 'idle', custodian: 'x' } });
+    await refused(ctx, 'assets/bulkUpdate', { ids: [], change: { status: 'idle' } });
+  });
+});
+
+describe('agencies', () => {
+  const figures = { name: '丙县大队', staff: 12, authorizedPosts: 15, offices: 2, longitude: 120.5, latitude: 30.1 };
+
+  it('edits staff and offices, and the requirement follows', async () => {
+    const ctx = ledger();
+    await call(ctx, 'agencies/update', { code: 'K', fields: { ...figures, name: 'K执法大队', staff: 23 } });
+    expect(await s01(ctx)).toMatchObject({ held: 2 });
+    const rows = (await call<{ rows: { item: string; required: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows;
+    expect(rows.find((r) => r.item === 'S01')!.required).toBe(5);
+    expect(rows.find((r) => r.item === 'S21')!.required).toBe(2);
+    const entry = ctx.db.$client.prepare(`select before, after from audit_log where entity = 'agency' and action = 'update'`).get() as { before: string; after: string };
+    expect([JSON.parse(entry.before).staff, JSON.parse(entry.after).staff]).toEqual([10, 23]);
+  });
+
+  it('adds a county under a city, and refuses a duplicate code, a missing parent or a parent of the same level', async () => {
+    const ctx = ledger();
+    await call(ctx, 'agencies/create', { ...figures, code: 'K2', level: 'county', parentCode: 'M' });
+    expect((await call<{ code: string; parentCode: string }[]>(ctx, 'agencies/list', {})).find((a) => a.code === 'K2')).toMatchObject({ parentCode: 'M' });
+    expect((await refused(ctx, 'agencies/create', { ...figures, code: 'K2', level: 'county', parentCode: 'M' }))[0]).toMatchObject({ field: 'code' });
+    expect((await refused(ctx, 'agencies/create', { ...figures, code: 'K3', level: 'county', parentCode: 'ZZ' }))[0]).toMatchObject({ field: 'parentCode' });
+    expect((await refused(ctx, 'agencies/create', { ...figures, code: 'K3', level: 'county', parentCode: 'K' }))[0]).toMatchObject({ field: 'level' });
+    expect((await refused(ctx, 'agencies/update', { code: 'K', fields: { ...figures, staff: -1 } }))[0]).toMatchObject({ field: 'fields.staff' });
+    expect((await refused(ctx, 'agencies/update', { code: 'K', fields: { ...figures, latitude: 91 } }))[0].message).toContain('纬度');
+  });
+});
