@@ -1,9 +1,10 @@
-import { AuditOutlined, DashboardOutlined, DeleteOutlined, TableOutlined, ToolOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, TableOutlined, ToolOutlined } from '@ant-design/icons';
 import { Alert, Button, Layout, Menu, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from './i18n';
 import { useApi } from './lib/useApi';
 import { Compliance } from './screens/Compliance';
+import { Agencies } from './screens/Agencies';
 import { Disposals } from './screens/Disposals';
 import { inDays, Maintenance } from './screens/Maintenance';
 import { Overview } from './screens/Overview';
@@ -11,8 +12,8 @@ import type { DueKind } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
-type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals';
-const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals'];
+type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'agencies';
+const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'agencies'];
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
@@ -86,6 +87,7 @@ export function App() {
               { key: 'maintenance', icon: <ToolOutlined />, label: t('nav.maintenance') },
               { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
               { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
+              { key: 'agencies', icon: <ApartmentOutlined />, label: t('nav.agencies') },
             ]}
           />
         </Layout.Sider>
@@ -106,6 +108,7 @@ export function App() {
           {screen === 'ledger' && <Ledger agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
           {screen === 'disposals' && <Disposals />}
+          {screen === 'agencies' && <Agencies agencies={agencies.data} onChanged={agencies.reload} />}
         </Layout.Content>
       </Layout>
     </Layout>

@@ -1,12 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Input, Space, Tag, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
-import type { ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
+import type { CellValueChangedEvent, ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AgencyNode, AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../api/contract';
 import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { AssetDrawer } from '../components/AssetDrawer';
+import { BulkBar } from '../components/BulkBar';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
@@ -32,6 +33,8 @@ const COLUMNS: [AssetColumn, Kind, number][] = [
   ['serialNumber', 'text', 120], ['agencyCode', 'text', 100], ['notes', 'text', 160],
 ];
 const FILTERS: Record<Kind, string> = { text: 'agTextColumnFilter', number: 'agNumberColumnFilter', date: 'agDateColumnFilter' };
+/** Edited in place with a double click; everything else through the asset form. */
+const INLINE: ReadonlySet<AssetColumn> = new Set(['model', 'custodian', 'location', 'plateNumber', 'odometerKm', 'notes']);
 
 /** The grid's filter model as the api's; money is typed in yuan and queried in fen. */
 function toFilters(model: Record<string, ColumnFilter>): AssetQuery['filters'] {
@@ -63,7 +66,27 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
     cellRenderer: field === 'status' ? (p: { value?: AssetStatus }) => p.value ? <Tag color={STATUS_COLORS[p.value]}>{t(`status.${p.value}`)}</Tag> : null : undefined,
     type: kind === 'number' ? 'numericColumn' : undefined,
     pinned: field === 'assetTag' ? 'left' : undefined,
+    editable: (p) => INLINE.has(field) && p.data?.status !== 'scrapped',
+    cellEditor: kind === 'number' ? 'agNumberCellEditor' : 'agTextCellEditor',
+    cellEditorParams: kind === 'number' ? { min: 0, precision: 0 } : { maxLength: field === 'notes' ? 2000 : 200 },
+    cellClass: field === 'assetTag' ? 'eql-link' : undefined,
   })), [t]);
+
+  const [selected, setSelected] = useState<AssetRow[]>([]);
+
+  /** Saves one edited cell through the same update as the form; a refused value is put back. */
+  const saveCell = useCallback(async (e: CellValueChangedEvent<AssetRow>) => {
+    if (!e.data || e.oldValue === e.newValue) return;
+    const { id, itemName: _i, agencyName: _a, ...fields } = e.data;
+    const value = typeof e.newValue === 'string' ? e.newValue.trim() || null : e.newValue ?? null;
+    try {
+      await client.call('assets/update', { id, fields: { ...fields, [e.colDef.field!]: value } });
+      message.success(t('edit.saved', { tag: e.data.assetTag }));
+    } catch (err) {
+      e.node.setDataValue(e.colDef.field!, e.oldValue);
+      message.error(t('edit.failed', { tag: e.data.assetTag, why: (err as Error).message }));
+    }
+  }, [message, t]);
 
   const query: AssetQuery = useMemo(
     () => ({ agency: filter.agency, itemCode: filter.itemCode, statuses, quick: filter.quick || undefined, due: filter.due }),
@@ -126,6 +149,16 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
             {filter.itemCode}
           </Tag>
         )}
+        {selected.length > 0 && (
+          <BulkBar
+            agencies={agencies}
+            ids={selected.map((r) => r.id)}
+            onDone={() => {
+              api.current?.deselectAll();
+              api.current?.refreshInfiniteCache();
+            }}
+          />
+        )}
         <Typography.Text type="secondary" data-testid="ledger-count">{total === null ? '' : t('ledger.count', { n: total.toLocaleString('zh-CN') })}</Typography.Text>
       </Space>
       <div style={{ flex: 1, minHeight: 300 }}>
@@ -148,8 +181,12 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
           onSortChanged={saveColumns}
           onColumnPinned={saveColumns}
           onColumnVisible={saveColumns}
-          onRowClicked={(e) => e.data && setOpen(e.data.id)}
-          rowStyle={{ cursor: 'pointer' }}
+          onCellClicked={(e) => e.data && e.column.getColId() === 'assetTag' && setOpen(e.data.id)}
+          rowSelection={{ mode: 'multiRow', headerCheckbox: false }}
+          onSelectionChanged={(e) => setSelected(e.api.getSelectedRows())}
+          onCellValueChanged={saveCell}
+          stopEditingWhenCellsLoseFocus
+          suppressColumnVirtualisation
         />
       </div>
       <AssetDrawer

@@ -63,7 +63,7 @@ describe('an equipment manager’s day in the browser', () => {
       await expect.poll(() => page.locator('.ag-row .ag-cell[col-id="assetTag"]').allInnerTexts()).toContain(car.tag);
 
       // Edit the vehicle: a new custodian.
-      await page.locator('.ag-center-cols-container .ag-row').first().click();
+      await page.locator('.ag-row .ag-cell[col-id="assetTag"]').first().click();
       const form = page.getByTestId('asset-form');
       await form.getByLabel('责任人').fill('周建国');
       await page.getByTestId('asset-save').click();
@@ -109,7 +109,7 @@ describe('an equipment manager’s day in the browser', () => {
       await expect.poll(() => rowCount(page)).toBe(countyHeld);
       expect(page.url()).toContain(`agency=${county.code}`);
 
-      await page.locator('.ag-center-cols-container .ag-row').first().click();
+      await page.locator('.ag-row .ag-cell[col-id="assetTag"]').first().click();
       await page.getByRole('tab', { name: '报废' }).click();
       await page.getByTestId('disposal-request-form').getByLabel('报废原因').fill('车龄超过 8 年,行驶超过 20 万公里');
       await page.getByRole('button', { name: '申请报废' }).click();
@@ -129,6 +129,61 @@ describe('an equipment manager’s day in the browser', () => {
       await page.getByRole('menuitem', { name: '配备达标' }).click();
       await expect.poll(() => cell.innerText()).toBe(`${countyHeld - 1}/${Math.ceil(county.staff / 5)}`);
       await expect.poll(() => cell.getAttribute('title')).toContain(`缺额 ${shortfall + 1}`);
+      expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('keeping the ledger in shape', () => {
+  it('edits an agency’s staff, bulk-sets custodians, and edits cells in place (refused values revert)', { timeout: 120_000 }, async () => {
+    const app = await startApp();
+    try {
+      const page = await openPage(app.url);
+      await page.getByTestId('open-demo').click();
+      await page.getByTestId('ov-assets').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
+
+      // 机构: raise a county's staff; its vehicle requirement follows.
+      const county = app.db.$client.prepare(`select code, name from agencies where level = 'county' order by code limit 1`).get() as { code: string; name: string };
+      await page.getByRole('menuitem', { name: '机构' }).click();
+      await page.getByPlaceholder('搜索机构').fill(county.name);
+      await page.getByTestId('agency-tree').getByText(county.name).click();
+      await page.getByTestId('agency-form').getByLabel('执法人员数').fill('40');
+      await page.getByTestId('agency-save').click();
+      await expect.poll(() => app.db.$client.prepare('select staff from agencies where code = ?').pluck().get(county.code)).toBe(40);
+      await page.getByRole('menuitem', { name: '配备达标' }).click();
+      await expect.poll(() => page.getByTestId(`cell-${county.code}-S01`).innerText()).toMatch(/\/8$/);
+
+      // 台账: select two assets of the county and set their custodian at once.
+      await page.getByRole('menuitem', { name: '台账' }).click();
+      await page.getByTestId('quick-search').locator('input').fill(`${county.code}-S01`);
+      await page.getByTestId('quick-search').locator('input').press('Enter');
+      await page.getByTestId('ledger-count').filter({ hasText: /共 [1-9]/ }).waitFor();
+      const checkboxes = page.locator('.ag-row .ag-selection-checkbox input');
+      await checkboxes.nth(0).check();
+      await checkboxes.nth(1).check();
+      await page.getByTestId('bulk-custodian').click();
+      await page.locator('.ant-popover').getByRole('textbox').fill('批量责任人');
+      await page.locator('.ant-popover').getByRole('button', { name: '应用' }).click();
+      await expect.poll(() => app.db.$client.prepare(`select count(*) from assets where custodian = '批量责任人'`).pluck().get()).toBe(2);
+
+      // Edit a cell in place; an odometer beyond reason is refused and put back.
+      const firstTag = await page.locator('.ag-row .ag-cell[col-id="assetTag"]').first().innerText();
+      const odometer = page.locator('.ag-row[row-index="0"] .ag-cell[col-id="odometerKm"]');
+      const before = app.db.$client.prepare('select odometer_km from assets where asset_tag = ?').pluck().get(firstTag);
+      await odometer.dblclick();
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.type('9999999');
+      await page.keyboard.press('Enter');
+      await page.getByText(`${firstTag} 未保存`).waitFor();
+      expect(app.db.$client.prepare('select odometer_km from assets where asset_tag = ?').pluck().get(firstTag)).toBe(before);
+      await expect.poll(() => odometer.innerText()).toBe(Number(before).toLocaleString('zh-CN'));
+      await odometer.dblclick();
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.type('250000');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => app.db.$client.prepare('select odometer_km from assets where asset_tag = ?').pluck().get(firstTag)).toBe(250_000);
       expect((page as Page & { errors: string[] }).errors).toEqual([]);
     } finally {
       await app.stop();
