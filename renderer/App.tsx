@@ -76,7 +76,7 @@ export function App() {
         <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>{t('language')}</Button>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={150} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+        <Layout.Sider width={172} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
           <Menu
             mode="inline"
             selectedKeys={[screen]}

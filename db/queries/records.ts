@@ -25,6 +25,20 @@ function tagTaken(db: Db, tag: string, exceptId?: number): void {
   if (other !== undefined && other !== exceptId) throw new UserError([{ field: 'assetTag', message: `资产编号「${tag}」已被其他装备使用` }]);
 }
 
+/**
+ * Keeps the custody history: when an asset changes hands (custodian or agency), the open record
+ * closes on the day and a new one opens for the new custodian.
+ */
+function recordCustody(db: Db, who: Actor, before: AssetRow | null, after: AssetRow): void {
+  if (before && before.custodian === after.custodian && before.agencyCode === after.agencyCode) return;
+  const day = who.at.slice(0, 10);
+  db.$client.prepare('update custody_records set to_date = ? where asset_id = ? and to_date is null').run(day, after.id);
+  if (after.custodian && after.status !== 'scrapped') {
+    db.$client.prepare(`insert into custody_records (asset_id, agency_id, custodian, from_date) values (?, (select id from agencies where code = ?), ?, ?)`)
+      .run(after.id, after.agencyCode, after.custodian, day);
+  }
+}
+
 const FIELD_COLUMNS = `asset_tag = @assetTag, item_code = @itemCode, agency_id = @agencyId, model = @model, serial_number = @serialNumber,
   purchase_date = @purchaseDate, price_fen = @priceFen, funding_source = @fundingSource, status = @status, custodian = @custodian,
   location = @location, plate_number = @plateNumber, odometer_km = @odometerKm, calibration_valid_until = @calibrationValidUntil, notes = @notes`;
@@ -42,6 +56,7 @@ export function createAsset(db: Db, who: Actor, f: AssetFields): AssetRow {
          @location, @plateNumber, @odometerKm, @calibrationValidUntil, @notes)`,
     ).run({ ...f, agencyId: agencyId(db, f.agencyCode) }).lastInsertRowid);
     const after = assetState(db, id);
+    recordCustody(db, who, null, after);
     appendAudit(db, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after }]);
     return after;
   })();
@@ -58,6 +73,7 @@ export function updateAsset(db: Db, who: Actor, id: number, f: AssetFields): Ass
     }
     db.$client.prepare(`update assets set ${FIELD_COLUMNS} where id = @id`).run({ ...f, agencyId: agencyId(db, f.agencyCode), id });
     const after = assetState(db, id);
+    recordCustody(db, who, before, after);
     appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: after.assetTag, before, after }]);
     return after;
   })();
@@ -164,7 +180,9 @@ export function completeDisposal(db: Db, who: Actor, id: number, disposedDate: s
     const before = assetState(db, d.assetId);
     db.$client.prepare(`update disposals set status = 'scrapped', disposed_date = ?, residual_value_fen = ? where id = ?`).run(disposedDate, residualValueFen, id);
     db.$client.prepare(`update assets set status = 'scrapped', custodian = null where id = ?`).run(d.assetId);
-    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, d.assetId) }]);
+    const after = assetState(db, d.assetId);
+    recordCustody(db, who, before, after);
+    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after }]);
   });
 }
 
@@ -202,8 +220,13 @@ export function bulkUpdateAssets(db: Db, who: Actor, batch: string, ids: number[
     else if ('agencyCode' in change) [set, value] = ['agency_id = ?', agencyId(db, change.agencyCode)];
     else [set, value] = ['custodian = ?', change.custodian];
     const update = db.$client.prepare(`update assets set ${set} where id = ?`);
-    for (const r of rows) update.run(value, r.id);
-    appendAudit(db, who, rows.map((before) => ({ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, before.id), batch })));
+    const entries: AuditEntry[] = rows.map((before) => {
+      update.run(value, before.id);
+      const after = assetState(db, before.id);
+      recordCustody(db, who, before, after);
+      return { action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, batch };
+    });
+    appendAudit(db, who, entries);
     return rows.length;
   })();
 }

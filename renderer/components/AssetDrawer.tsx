@@ -86,6 +86,16 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
             ),
           },
           {
+            key: 'custody', label: `${t('tab.custody')} (${h.custody.length})`, children: h.custody.length === 0 ? empty : (
+              <Table size="small" rowKey="id" pagination={false} dataSource={h.custody} columns={[
+                { title: t('col.custodian'), dataIndex: 'custodian', width: 120 },
+                { title: t('col.agencyCode'), dataIndex: 'agencyCode', width: 110, render: (c: string) => props.agencies.find((a) => a.code === c)?.name ?? c },
+                { title: t('custody.from'), dataIndex: 'fromDate', width: 110 },
+                { title: t('custody.to'), dataIndex: 'toDate', width: 110, render: (d: string | null) => d ?? t('custody.current') },
+              ]} />
+            ),
+          },
+          {
             key: 'disposal', label: t('tab.disposal'), children: (
               <>
                 {h.asset.status !== 'scrapped' && !h.disposals.some((d) => d.status === 'requested' || d.status === 'approved') && (

@@ -168,5 +168,9 @@ export const en: Messages = {
   'bulk.clear': 'Clear selection',
   'edit.saved': 'Saved {tag}',
   'edit.failed': '{tag} not saved: {why}',
+  'tab.custody': 'Custody',
+  'custody.from': 'From',
+  'custody.to': 'To',
+  'custody.current': 'current',
   error: 'Something went wrong',
 };

@@ -166,6 +166,10 @@ export const zhCN = {
   'bulk.clear': '取消选择',
   'edit.saved': '已保存 {tag}',
   'edit.failed': '{tag} 未保存:{why}',
+  'tab.custody': '领用保管',
+  'custody.from': '起',
+  'custody.to': '止',
+  'custody.current': '至今',
   error: '出错了',
 };
 

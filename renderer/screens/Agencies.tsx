@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Select, Tree, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { AgencyFields, AgencyNode } from '../../api/contract';
 import { formatProblem, type Problem } from '../../lib/problems';
 import { client } from '../api';
@@ -56,6 +56,9 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
     }
   };
 
+  // The form store outlives a selection: start each agency (or a new one) from its own values.
+  useEffect(() => form.resetFields(), [form, selected, adding, agencies]);
+
   const level = Form.useWatch('level', form) ?? current?.level;
   const staff = Form.useWatch('staff', form) ?? 0;
   const offices = Form.useWatch('offices', form) ?? 0;
@@ -102,7 +105,7 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
                 { label: t('ag.parent'), children: agencies.find((a) => a.code === current.parentCode)?.name ?? '—' },
               ]} />
             )}
-            <Form key={`${selected}-${adding}`} form={form} layout="vertical" initialValues={initial} onFinish={save} data-testid="agency-form">
+            <Form form={form} layout="vertical" initialValues={initial} onFinish={save} data-testid="agency-form">
               <Row gutter={12}>
                 {adding && (
                   <>

@@ -55,7 +55,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
     { headerName: t('compliance.level'), field: 'level', pinned: 'left', width: 70, valueFormatter: (p) => t(`level.${p.value as AgencyNode['level']}`) },
     { headerName: t('compliance.staff'), field: 'staff', pinned: 'left', width: 80, type: 'numericColumn' },
     {
-      headerName: t('compliance.totalShortfall'), field: 'totalShortfall', pinned: 'left', width: 90, type: 'numericColumn', sortable: true,
+      headerName: t('compliance.totalShortfall'), field: 'totalShortfall', pinned: 'left', width: 100, type: 'numericColumn', sortable: true,
       cellStyle: (p) => (p.value > 0 ? { color: '#cf1322', fontWeight: 600 } : null),
     },
     ...items.map<ColDef<MatrixRow>>((item) => ({

@@ -149,6 +149,7 @@ describe('keeping the ledger in shape', () => {
       await page.getByRole('menuitem', { name: '机构' }).click();
       await page.getByPlaceholder('搜索机构').fill(county.name);
       await page.getByTestId('agency-tree').getByText(county.name).click();
+      await expect.poll(() => page.getByTestId('agency-form').getByLabel('机构名称').inputValue()).toBe(county.name);
       await page.getByTestId('agency-form').getByLabel('执法人员数').fill('40');
       await page.getByTestId('agency-save').click();
       await expect.poll(() => app.db.$client.prepare('select staff from agencies where code = ?').pluck().get(county.code)).toBe(40);

@@ -75,6 +75,7 @@ describe('registering and editing assets', () => {
     await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七', odometerKm: 160_000 } });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id });
     expect(h.asset).toMatchObject({ custodian: '钱七', odometerKm: 160_000 });
+    expect(h.custody).toEqual([expect.objectContaining({ custodian: '钱七', agencyCode: 'K', fromDate: '2026-11-23', toDate: null })]);
     expect(h.audit[0]).toMatchObject({ action: 'update', before: expect.objectContaining({ odometerKm: 150_000 }), after: expect.objectContaining({ odometerKm: 160_000 }) });
   });
 
@@ -132,6 +133,7 @@ describe('报废: request, approve, scrap', () => {
     const h = await call<AssetHistory>(ctx, 'assets/get', { id });
     expect(h.asset.status).toBe('scrapped');
     expect(h.disposals).toHaveLength(1);
+    expect(h.custody.every((c) => c.toDate !== null)).toBe(true);
     expect(h.audit.map((e) => `${e.entity}:${e.action}`)).toEqual(expect.arrayContaining(['disposal:create', 'disposal:update', 'asset:update']));
   });
 
@@ -165,6 +167,10 @@ describe('bulk edits', () => {
     expect(rows).toEqual([{ status: 'idle', code: 'M', custodian: '孙八' }, { status: 'idle', code: 'M', custodian: '孙八' }]);
     const batch = ctx.db.$client.prepare(`select count(*) from audit_log where batch = ?`).pluck().get(r.batch);
     expect(batch).toBe(2);
+    const custody = (await call<AssetHistory>(ctx, 'assets/get', { id: ids[0] })).custody;
+    expect(custody).toEqual([
+      expect.objectContaining({ agencyCode: 'M', custodian: '孙八', fromDate: '2026-11-23', toDate: null }),
+    ]);
   });
 
   it('changes nothing when one asset of the selection cannot take the change', async () => {
