@@ -241,6 +241,7 @@ export const ASSET_PAGE = z
     startRow: z.number().int().min(0),
     endRow: z.number().int().min(1),
     sort: z.array(z.object({ colId: ASSET_COLUMN, sort: z.enum(['asc', 'desc']) })).max(5).optional(),
+    withTotal: z.boolean().optional(),
   })
   .refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行');
 
@@ -254,7 +255,7 @@ export const api = {
   'agencies/update': op(z.object({ code: code, fields: AGENCY_FIELDS }), true).returns<AgencyNode>(),
   'quotas/shortfall': op(SHORTFALL_INPUT).returns<{ ruleSet: string; date: string; rows: QuotaRow[] }>(),
   'overview/summary': op(z.object({ agency: code.optional(), ruleSet: z.string().max(50).optional() })).returns<Overview>(),
-  'assets/list': op(ASSET_PAGE).returns<{ rows: AssetRow[]; total: number }>(),
+  'assets/list': op(ASSET_PAGE).returns<{ rows: AssetRow[]; total: number | null }>(),
   'assets/get': op(z.object({ id: z.number().int().positive() })).returns<AssetHistory>(),
   'assets/create': op(ASSET_FIELDS, true).returns<AssetRow>(),
   'assets/update': op(z.object({ id: z.number().int().positive(), fields: ASSET_FIELDS }), true).returns<AssetRow>(),

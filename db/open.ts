@@ -89,6 +89,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
       ]);
     }
     seedReferenceData(db);
+    // Keeps the planner's statistics current (SQLite's advice for long-lived connections).
+    sqlite.pragma('optimize = 0x10002');
     return { db, backup };
   } catch (e) {
     sqlite.close();

@@ -31,8 +31,8 @@ export function dueParams(kind: DueKind, until: string): unknown[] {
 
 /** How many assets are due for `kind` by `until`, within an agency's subtree when one is named. */
 export function countDue(db: Db, kind: DueKind, until: string, agency?: string): number {
-  const { sql, params } = whereClause({ agency, due: { kind, until } });
-  return db.$client.prepare(`select count(*) from assets s join catalog_items c on c.code = s.item_code${sql}`).pluck().get(...params) as number;
+  const { sql, params, joins } = whereClause(db, { agency, due: { kind, until } });
+  return db.$client.prepare(`select count(*) ${fromClause(joins)}${sql}`).pluck().get(...params) as number;
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -68,16 +68,30 @@ function filterSql(col: string, f: ColumnFilter, params: unknown[]): string | nu
   return `${col} ${ops[f.type]} ?`;
 }
 
-function whereClause(q: AssetQuery): { sql: string; params: unknown[] } {
+interface Where {
+  sql: string;
+  params: unknown[];
+  /** Which of the agencies (a) and catalog (c) tables the condition reads. */
+  joins: Set<'a' | 'c'>;
+}
+
+const tableOf = (column: string) => column.split('.')[0] as 's' | 'a' | 'c';
+
+/**
+ * The WHERE clause of a ledger query. `statusIndex: false` keeps the planner off the status index
+ * (SQLite's unary +), so a page sorted by an indexed column walks that column's index instead.
+ */
+function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
   const parts: string[] = [];
   const params: unknown[] = [];
+  const joins = new Set<'a' | 'c'>();
   if (q.agency) {
     parts.push(`s.agency_id in (with recursive sub(id) as (select id from agencies where code = ?
       union all select x.id from agencies x join sub on x.parent_id = sub.id) select id from sub)`);
     params.push(q.agency);
   }
   if (q.statuses && q.statuses.length > 0) {
-    parts.push(`s.status in (${q.statuses.map(() => '?').join(', ')})`);
+    parts.push(`${statusIndex ? '' : '+'}s.status in (${q.statuses.map(() => '?').join(', ')})`);
     params.push(...q.statuses);
   }
   if (q.itemCode) {
@@ -87,17 +101,35 @@ function whereClause(q: AssetQuery): { sql: string; params: unknown[] } {
   if (q.due) {
     parts.push(DUE_SQL[q.due.kind]);
     params.push(...dueParams(q.due.kind, q.due.until));
+    if (q.due.kind === 'calibration') joins.add('c');
   }
   if (q.quick) {
     const p = `%${likeEscape(q.quick)}%`;
-    parts.push(`(${['s.asset_tag', 's.plate_number', 's.model', 's.custodian', 'c.name'].map((c) => `${c} like ? escape '\\'`).join(' or ')})`);
-    params.push(p, p, p, p, p);
+    // Item names are matched in the 56-row catalog, not row by row.
+    const items = db.$client.prepare(`select code from catalog_items where name like ? escape '\\' or aliases like ? escape '\\'`).pluck().all(p, p) as string[];
+    if ([...q.quick].length >= 3) {
+      // Three characters or more: the trigram index gives the matching ids, so the query starts from them.
+      parts.push(`s.id in (select rowid from assets_search where assets_search match ?
+        union all select id from assets where item_code in (select value from json_each(?)))`);
+      params.push(`"${q.quick.replace(/"/g, '""')}"`, JSON.stringify(items));
+    } else {
+      parts.push(`(${['s.asset_tag', 's.plate_number', 's.model', 's.custodian'].map((c) => `${c} like ? escape '\\'`).join(' or ')}
+        or s.item_code in (select value from json_each(?)))`);
+      params.push(p, p, p, p, JSON.stringify(items));
+    }
   }
   for (const [column, f] of Object.entries(q.filters ?? {}) as [AssetColumn, ColumnFilter][]) {
     const sql = filterSql(COLUMN_SQL[column], f, params);
-    if (sql) parts.push(sql);
+    if (!sql) continue;
+    parts.push(sql);
+    const table = tableOf(COLUMN_SQL[column]);
+    if (table !== 's') joins.add(table);
   }
-  return { sql: parts.length ? ` where ${parts.join(' and ')}` : '', params };
+  return { sql: parts.length ? ` where ${parts.join(' and ')}` : '', params, joins };
+}
+
+function fromClause(joins: Set<'a' | 'c'>): string {
+  return `from assets s${joins.has('a') ? ' join agencies a on a.id = s.agency_id' : ''}${joins.has('c') ? ' join catalog_items c on c.code = s.item_code' : ''}`;
 }
 
 export interface AssetPage {
@@ -105,20 +137,38 @@ export interface AssetPage {
   startRow: number;
   endRow: number;
   sort?: { colId: AssetColumn; sort: 'asc' | 'desc' }[];
+  /** Count the rows the query matches (the grid asks once per query, with its first block). */
+  withTotal?: boolean;
 }
 
-/** One page of the ledger and the number of rows the whole query matches. */
-export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: number } {
-  const { sql, params } = whereClause(page.query);
-  const order = [...(page.sort ?? []).map((s) => `${COLUMN_SQL[s.colId]} ${s.sort === 'desc' ? 'desc' : 'asc'}`), 's.id'].join(', ');
-  const rows = db.$client
-    .prepare(`${SELECT}${sql} order by ${order} limit ? offset ?`)
-    .all(...params, page.endRow - page.startRow, page.startRow) as AssetRow[];
-  const total = db.$client
-    .prepare(`select count(*) from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code${sql}`)
+/**
+ * One page of the ledger, and the number of rows the query matches when asked. The page's ids are
+ * chosen first, reading only the tables the filter and sort need; then those rows are fetched whole.
+ */
+export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: number | null } {
+  const { sql, params, joins } = whereClause(db, page.query, false);
+  const sort = page.sort ?? [];
+  // The tie-breaker runs the same way as the last sort, so an index on the sorted column serves both.
+  const last = sort.length ? sort[sort.length - 1].sort : 'asc';
+  const order = [...sort.map((x) => `${COLUMN_SQL[x.colId]} ${x.sort === 'desc' ? 'desc' : 'asc'}`), `s.id ${last === 'desc' ? 'desc' : 'asc'}`].join(', ');
+  const pageJoins = new Set(joins);
+  for (const x of sort) {
+    const table = tableOf(COLUMN_SQL[x.colId]);
+    if (table !== 's') pageJoins.add(table);
+  }
+  const ids = db.$client
+    .prepare(`select s.id ${fromClause(pageJoins)}${sql} order by ${order} limit ? offset ?`)
     .pluck()
-    .get(...params) as number;
-  return { rows, total };
+    .all(...params, page.endRow - page.startRow, page.startRow) as number[];
+  const byId = new Map(
+    (db.$client.prepare(`${SELECT} where s.id in (select value from json_each(?))`).all(JSON.stringify(ids)) as AssetRow[]).map((r) => [r.id, r]),
+  );
+  let total: number | null = null;
+  if (page.withTotal !== false) {
+    const w = whereClause(db, page.query);
+    total = db.$client.prepare(`select count(*) ${fromClause(w.joins)}${w.sql}`).pluck().get(...w.params) as number;
+  }
+  return { rows: ids.map((id) => byId.get(id)!), total };
 }
 
 export function getAssetRow(db: Db, id: number): AssetRow | undefined {

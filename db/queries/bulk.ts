@@ -36,7 +36,7 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
   const insertService = c.prepare(
     `insert into maintenance_records (asset_id, date, kind, description, cost_fen, odometer_km, next_due_date) values (?, ?, ?, ?, ?, ?, ?)`,
   );
-  return c.transaction(() => {
+  const result = c.transaction(() => {
     const ids = new Map<string, number>();
     for (const a of agencies) ids.set(a.code, Number(insertAgency.run(a).lastInsertRowid));
     let n = 0;
@@ -55,6 +55,8 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
     appendAudit(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts }]);
     return counts;
   })();
+  c.exec('analyze');
+  return result;
 }
 
 export function isEmptyLedger(db: Db): boolean {

@@ -31,6 +31,12 @@ export const assets = sqliteTable(
     index('assets_holdings').on(t.agencyId, t.itemCode, t.status, t.calibrationValidUntil),
     index('assets_item').on(t.itemCode),
     index('assets_plate').on(t.plateNumber),
+    // The ledger grid's common sorts and its status chips.
+    index('assets_status').on(t.status),
+    index('assets_purchase_date').on(t.purchaseDate),
+    index('assets_calibration').on(t.calibrationValidUntil),
+    index('assets_odometer').on(t.odometerKm),
+    index('assets_custodian').on(t.custodian),
     check('assets_status', sql`${t.status} in ('in_service','under_repair','idle','scrapped')`),
     check('assets_numbers', sql`(${t.priceFen} is null or ${t.priceFen} >= 0) and (${t.odometerKm} is null or ${t.odometerKm} >= 0)`),
   ],

@@ -93,24 +93,40 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
     [filter.agency, filter.itemCode, statuses.join(), filter.quick, filter.due?.kind, filter.due?.until],
   );
 
-  const datasource = useMemo<IDatasource>(() => ({
-    getRows: (p: IGetRowsParams) => {
-      client
-        .call('assets/list', {
-          query: { ...query, filters: toFilters(p.filterModel as Record<string, ColumnFilter>) },
-          startRow: p.startRow,
-          endRow: p.endRow,
-          sort: p.sortModel.map((s) => ({ colId: s.colId as AssetColumn, sort: s.sort })),
-        })
-        .then((r) => {
-          setTotal(r.total);
-          p.successCallback(r.rows, r.total);
-        }, (e: Error) => {
-          message.error(e.message);
-          p.failCallback();
-        });
-    },
-  }), [query, message]);
+  // The total is counted with the first block of each filter and kept for the blocks after it.
+  const totals = useRef(new Map<string, number>());
+  const refresh = useCallback(() => {
+    totals.current.clear();
+    api.current?.refreshInfiniteCache();
+  }, []);
+  const datasource = useMemo<IDatasource>(() => {
+    const cache = totals.current;
+    cache.clear();
+    return {
+      getRows: (p: IGetRowsParams) => {
+        const filters = toFilters(p.filterModel as Record<string, ColumnFilter>);
+        const key = JSON.stringify(filters);
+        const known = cache.get(key);
+        client
+          .call('assets/list', {
+            query: { ...query, filters },
+            startRow: p.startRow,
+            endRow: p.endRow,
+            sort: p.sortModel.map((s) => ({ colId: s.colId as AssetColumn, sort: s.sort })),
+            withTotal: known === undefined,
+          })
+          .then((r) => {
+            const total = r.total ?? known!;
+            cache.set(key, total);
+            setTotal(total);
+            p.successCallback(r.rows, total);
+          }, (e: Error) => {
+            message.error(e.message);
+            p.failCallback();
+          });
+      },
+    };
+  }, [query, message]);
 
   useEffect(() => {
     api.current?.setGridOption('datasource', datasource);
@@ -155,7 +171,7 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
             ids={selected.map((r) => r.id)}
             onDone={() => {
               api.current?.deselectAll();
-              api.current?.refreshInfiniteCache();
+              refresh();
             }}
           />
         )}
@@ -196,7 +212,7 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
         defaultAgency={filter.agency}
         onClose={() => setOpen(null)}
         onChanged={(a) => {
-          api.current?.refreshInfiniteCache();
+          refresh();
           if (open === 'new' && a) setOpen(a.id);
         }}
       />

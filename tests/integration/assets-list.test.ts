@@ -48,6 +48,18 @@ describe('the ledger query behind the 台账 grid', () => {
     expect(tags(await list(ctx, { query: { quick: '王五' } }))).toEqual(['V1']);
   });
 
+  it('finds text in the middle of a tag, plate or model whatever the case, and follows edits', async () => {
+    const ctx = ledger();
+    expect(tags(await list(ctx, { query: { quick: 'a1234' } }))).toEqual(['V1']);
+    expect(tags(await list(ctx, { query: { quick: '0%_型' } }))).toEqual(['G1']);
+    const id = ctx.db.$client.prepare(`select id from assets where asset_tag = 'V2'`).pluck().get() as number;
+    ctx.db.$client.prepare(`update assets set plate_number = '示C99887' where id = ?`).run(id);
+    expect(tags(await list(ctx, { query: { quick: 'C9988' } }))).toEqual(['V2']);
+    expect(tags(await list(ctx, { query: { quick: 'B543' } }))).toEqual([]);
+    ctx.db.$client.prepare(`delete from assets where id = ?`).run(id);
+    expect(tags(await list(ctx, { query: { quick: 'C9988' } }))).toEqual([]);
+  });
+
   it('limits to an agency and its subtree, and to chosen statuses', async () => {
     const ctx = ledger();
     expect(tags(await list(ctx, { query: { agency: 'M' } }))).toEqual(['V1', 'V2', 'V3', 'G1']);
