@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Problem } from '../lib/problems';
 import type { QuotaRow } from '../quotas/engine';
-import type { CatalogItem, Level } from '../quotas/types';
+import type { AgencyRecord, CatalogItem } from '../quotas/types';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
 const code = z.string().trim().min(1).max(50);
@@ -181,18 +181,7 @@ export const BULK_CHANGE = z.union([
 ]);
 export type BulkChange = z.infer<typeof BULK_CHANGE>;
 
-export interface AgencyNode {
-  id: number;
-  code: string;
-  name: string;
-  level: Level;
-  parentCode: string | null;
-  staff: number;
-  authorizedPosts: number | null;
-  offices: number;
-  longitude: number | null;
-  latitude: number | null;
-}
+export type AgencyNode = AgencyRecord & { id: number };
 
 export interface Overview {
   date: string;

@@ -2,7 +2,8 @@ import { addDays, addYears, type IsoDate } from '../lib/dates';
 import { CATALOG, SHIPPED_RULE_SETS } from '../quotas/catalog';
 import { indexRules, required, type AgencyFacts } from '../quotas/engine';
 import type { CatalogItem, Level } from '../quotas/types';
-import type { AgencyRecord, AssetInput, AssetStatus } from '../excel/template';
+import type { AssetInput, AssetStatus } from '../excel/template';
+import type { AgencyRecord } from '../quotas/types';
 
 /** A deterministic PRNG (mulberry32), so a seed always builds the same ledger. */
 export function rng(seed: number): () => number {

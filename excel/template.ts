@@ -1,6 +1,6 @@
 import type { IsoDate } from '../lib/dates';
 import type { Problem } from '../lib/problems';
-import type { Level } from '../quotas/types';
+import { LEVEL_RANK, type AgencyRecord, type Level } from '../quotas/types';
 import { cellText, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
 import { ProblemList } from './problems';
 import { readWorkbook, type Sheet } from './workbook';
@@ -28,19 +28,6 @@ export const STATUS_WORDS = new Map<string, AssetStatus>([
   ['报废', 'scrapped'], ['已报废', 'scrapped'],
 ]);
 
-const LEVEL_RANK: Record<Level, number> = { province: 0, city: 1, county: 2 };
-
-export interface AgencyRecord {
-  code: string;
-  name: string;
-  level: Level;
-  parentCode: string | null;
-  staff: number;
-  authorizedPosts: number | null;
-  offices: number;
-  longitude: number | null;
-  latitude: number | null;
-}
 
 export interface AgencyInput extends AgencyRecord {
   /** 0-based row in the sheet. */

@@ -1,6 +1,7 @@
 import * as XLSX from 'xlsx';
 import { isIsoDate, isoToExcelSerial } from '../lib/dates';
-import { LEVEL_LABELS, STATUS_LABELS, AGENCY_HEADERS, ASSET_HEADERS, AGENCY_SHEET, ASSET_SHEET, type AgencyRecord, type AssetInput } from './template';
+import { LEVEL_LABELS, STATUS_LABELS, AGENCY_HEADERS, ASSET_HEADERS, AGENCY_SHEET, ASSET_SHEET, type AssetInput } from './template';
+import type { AgencyRecord } from '../quotas/types';
 
 /** A cell value; an `{ date }` is written as a real Excel date. */
 export type OutValue = string | number | boolean | null | undefined | { date: string };

@@ -1,6 +1,23 @@
 export type Level = 'province' | 'city' | 'county';
 export const LEVELS: readonly Level[] = ['province', 'city', 'county'];
 
+/** A parent agency must rank above its children: province 0, city 1, county 2. */
+export const LEVEL_RANK: Record<Level, number> = { province: 0, city: 1, county: 2 };
+
+/** An enforcement agency (执法机构) as the ledger keeps it. */
+export interface AgencyRecord {
+  code: string;
+  name: string;
+  level: Level;
+  parentCode: string | null;
+  /** Enforcement staff (执法人员数). */
+  staff: number;
+  authorizedPosts: number | null;
+  offices: number;
+  longitude: number | null;
+  latitude: number | null;
+}
+
 export type ItemKind = 'basic' | 'optional';
 
 export interface CatalogItem {

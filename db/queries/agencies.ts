@@ -1,4 +1,5 @@
-import type { AgencyRecord, ExistingAgency } from '../../excel/template';
+import type { ExistingAgency } from '../../excel/template';
+import { LEVEL_RANK, type AgencyRecord } from '../../quotas/types';
 import type { Db } from '../open';
 import { UserError } from '../../lib/problems';
 import { appendAudit, type Actor } from './audit';
@@ -16,8 +17,6 @@ export function existingAgencies(db: Db): Map<string, ExistingAgency> {
   return new Map(listAgencies(db).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
 }
 
-const RANK = { province: 0, city: 1, county: 2 } as const;
-
 function agencyByCode(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
   return db.$client.prepare(`select a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
     a.offices, a.longitude, a.latitude from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`).get(code) as (AgencyRecord & { id: number }) | undefined;
@@ -31,7 +30,7 @@ export function createAgency(db: Db, who: Actor, a: AgencyRecord): AgencyRecord 
     if (a.parentCode !== null) {
       const parent = agencyByCode(db, a.parentCode);
       if (!parent) throw new UserError([{ field: 'parentCode', message: `上级机构「${a.parentCode}」不存在` }]);
-      if (RANK[parent.level] >= RANK[a.level]) throw new UserError([{ field: 'level', message: '上级机构的层级须高于本机构' }]);
+      if (LEVEL_RANK[parent.level] >= LEVEL_RANK[a.level]) throw new UserError([{ field: 'level', message: '上级机构的层级须高于本机构' }]);
       parentId = parent.id;
     }
     db.$client.prepare(`insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, longitude, latitude)

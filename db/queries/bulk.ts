@@ -1,6 +1,8 @@
 import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';
-import type { AgencyRecord, AssetInput } from '../../excel/template';
+import { indexAssetsAfter, lastAssetId } from './search';
+import type { AssetInput } from '../../excel/template';
+import type { AgencyRecord } from '../../quotas/types';
 
 export interface BulkService {
   date: string;
@@ -37,6 +39,7 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
     `insert into maintenance_records (asset_id, date, kind, description, cost_fen, odometer_km, next_due_date) values (?, ?, ?, ?, ?, ?, ?)`,
   );
   const result = c.transaction(() => {
+    const indexedUpTo = lastAssetId(db);
     const ids = new Map<string, number>();
     for (const a of agencies) ids.set(a.code, Number(insertAgency.run(a).lastInsertRowid));
     let n = 0;
@@ -51,6 +54,7 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
       }
       n++;
     }
+    indexAssetsAfter(db, indexedUpTo);
     const counts = { agencies: agencies.length, assets: n };
     appendAudit(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts }]);
     return counts;

@@ -1,6 +1,7 @@
 import type { AgencyInput, AssetInput } from '../../excel/template';
 import type { Db } from '../open';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
+import { indexAssetsAfter, lastAssetId } from './search';
 
 export interface UpsertCounts {
   created: number;
@@ -73,7 +74,8 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
     a.calibrationValidUntil, a.notes,
   ];
 
-  return c.transaction(() => {
+ return c.transaction(() => {
+    const indexedUpTo = lastAssetId(db);
     const audit = (e: Omit<AuditEntry, 'batch'>) => appendAudit(db, who, [{ ...e, batch }]);
     const agencyCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     const assetCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
@@ -130,6 +132,7 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
         }
       }
     }
+    indexAssetsAfter(db, indexedUpTo);
     return { batch, agencies: agencyCounts, assets: assetCounts };
   })();
 }

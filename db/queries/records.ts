@@ -3,6 +3,7 @@ import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
 import { getAssetRow } from './assets';
+import { indexAssetsAfter, lastAssetId } from './search';
 
 const assetState = (db: Db, id: number): AssetRow => {
   const row = getAssetRow(db, id);
@@ -49,12 +50,14 @@ export function createAsset(db: Db, who: Actor, f: AssetFields): AssetRow {
     tagTaken(db, f.assetTag);
     checkItem(db, f.itemCode);
     if (f.status === 'scrapped') throw new UserError([{ field: 'status', message: '新登记的装备不能为报废状态;报废请走报废流程' }]);
+    const indexedUpTo = lastAssetId(db);
     const id = Number(db.$client.prepare(
       `insert into assets (asset_tag, item_code, agency_id, model, serial_number, purchase_date, price_fen, funding_source, status, custodian,
          location, plate_number, odometer_km, calibration_valid_until, notes)
        values (@assetTag, @itemCode, @agencyId, @model, @serialNumber, @purchaseDate, @priceFen, @fundingSource, @status, @custodian,
          @location, @plateNumber, @odometerKm, @calibrationValidUntil, @notes)`,
     ).run({ ...f, agencyId: agencyId(db, f.agencyCode) }).lastInsertRowid);
+    indexAssetsAfter(db, indexedUpTo);
     const after = assetState(db, id);
     recordCustody(db, who, null, after);
     appendAudit(db, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after }]);

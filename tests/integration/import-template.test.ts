@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGENCY_HEADERS, ASSET_HEADERS, type AgencyRecord } from '../../excel/template';
+import { AGENCY_HEADERS, ASSET_HEADERS } from '../../excel/template';
+import type { AgencyRecord } from '../../quotas/types';
 import type { Problem } from '../../lib/problems';
 import { UserError } from '../../lib/problems';
 import { importTemplate } from '../../server/handlers/imports';

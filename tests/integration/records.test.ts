@@ -54,6 +54,8 @@ describe('registering and editing assets', () => {
     expect(row).toMatchObject({ assetTag: 'NEW-1', itemName: '无人机(载荷大于4kg)', agencyCode: 'K' });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id: row.id });
     expect(h.audit).toEqual([expect.objectContaining({ actor: '李管理员', action: 'create', entity: 'asset' })]);
+    const found = await call<{ rows: AssetRow[] }>(ctx, 'assets/list', { query: { quick: 'w-1' }, startRow: 0, endRow: 10 });
+    expect(found.rows.map((r) => r.assetTag)).toEqual(['NEW-1']);
   });
 
   it('refuses a duplicate tag, an unknown item or agency, bad values and a scrapped start, storing nothing', async () => {
