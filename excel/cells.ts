@@ -1,4 +1,5 @@
 import { excelSerialToIso, isValidYmd, ymd, type IsoDate } from '../lib/dates';
+import { yuanToFen } from '../lib/money';
 
 /** A SheetJS cell as read with `dense: true, cellDates: false`. */
 export interface Cell {
@@ -57,7 +58,7 @@ export function parseYuanToFen(cell: Cell | undefined): Parsed<number | null> {
   if (!n.ok || n.value === null) return n;
   if (n.value < 0) return bad(`金额不能为负数,文件中为 ${n.value}`);
   if (n.value > 1e10) return bad(`金额 ${n.value} 元超出合理范围`);
-  return ok(Math.round(n.value * 100));
+  return ok(yuanToFen(n.value));
 }
 
 const DATE_TEXT: { re: RegExp; day: boolean }[] = [

@@ -1,5 +1,6 @@
 import * as XLSX from 'xlsx';
 import { isIsoDate, isoToExcelSerial } from '../lib/dates';
+import { fenToYuan } from '../lib/money';
 import { LEVEL_LABELS, STATUS_LABELS, AGENCY_HEADERS, ASSET_HEADERS, AGENCY_SHEET, ASSET_SHEET, type AssetInput } from './template';
 import type { AgencyRecord } from '../quotas/types';
 
@@ -51,7 +52,7 @@ export function templateSheets(agencies: readonly AgencyRecord[], assets: Iterab
   const assetRows: OutValue[][] = [[...ASSET_HEADERS]];
   for (const a of assets) {
     assetRows.push([
-      a.assetTag, a.itemCode, a.model, a.agencyCode, d(a.purchaseDate), a.priceFen === null ? null : a.priceFen / 100, STATUS_LABELS[a.status],
+      a.assetTag, a.itemCode, a.model, a.agencyCode, d(a.purchaseDate), a.priceFen === null ? null : fenToYuan(a.priceFen), STATUS_LABELS[a.status],
       a.custodian, a.plateNumber, a.odometerKm, d(a.calibrationValidUntil), a.notes,
     ]);
   }

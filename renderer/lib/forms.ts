@@ -1,6 +1,7 @@
 import type { FormInstance } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client';
+import { fenToYuan, yuanToFen } from '../../lib/money';
 import type { Problem } from '../../lib/problems';
 
 /** Form.Item props that keep an ISO date string in the form while a DatePicker shows it. */
@@ -11,8 +12,8 @@ export const isoDateField = {
 
 /** Form.Item props that keep integer fen in the form while the user types yuan. */
 export const fenField = {
-  getValueProps: (v: number | null | undefined) => ({ value: v === null || v === undefined ? null : v / 100 }),
-  normalize: (y: number | null) => (y === null || y === undefined ? null : Math.round(y * 100)),
+  getValueProps: (v: number | null | undefined) => ({ value: v === null || v === undefined ? null : fenToYuan(v) }),
+  normalize: (y: number | null) => (y === null || y === undefined ? null : yuanToFen(y)),
 };
 
 /** Empty strings from inputs become null, as the api expects for a blank field. */

@@ -12,6 +12,7 @@ import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { integer, yuan } from '../lib/format';
+import { yuanToFen } from '../../lib/money';
 
 const STATUSES: AssetStatus[] = ['in_service', 'under_repair', 'idle', 'scrapped'];
 const STATUS_COLORS: Record<AssetStatus, string> = { in_service: 'green', under_repair: 'orange', idle: 'blue', scrapped: 'default' };
@@ -41,7 +42,7 @@ function toFilters(model: Record<string, ColumnFilter>): AssetQuery['filters'] {
   const out: Record<string, ColumnFilter> = {};
   for (const [col, f] of Object.entries(model)) {
     out[col] = col === 'priceFen' && f.filterType === 'number'
-      ? { ...f, filter: f.filter == null ? f.filter : Math.round(f.filter * 100), filterTo: f.filterTo == null ? f.filterTo : Math.round(f.filterTo * 100) }
+      ? { ...f, filter: f.filter == null ? f.filter : yuanToFen(f.filter), filterTo: f.filterTo == null ? f.filterTo : yuanToFen(f.filterTo) }
       : f;
   }
   return out as AssetQuery['filters'];

@@ -27,6 +27,15 @@ async function openPage(url: string): Promise<Page> {
 const stored = (app: { db: import('../../db/open').Db }, tag: string, column: string) =>
   app.db.$client.prepare(`select ${column} from assets where asset_tag = ?`).pluck().get(tag);
 
+/** A fresh ledger in the browser: the first-run screen, then the demo province, landing on 总览. */
+async function openDemo(url: string): Promise<Page> {
+  const page = await openPage(url);
+  await page.getByText('欢迎使用执法装备台账').waitFor();
+  await page.getByTestId('open-demo').click();
+  await page.getByTestId('ov-maintenance').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
+  return page;
+}
+
 async function closeDrawer(page: Page) {
   await page.locator('.ant-drawer-close').click();
   await page.locator('.ant-drawer-content').waitFor({ state: 'detached' });
@@ -38,13 +47,10 @@ describe('an equipment manager’s day in the browser', () => {
   it('opens the demo, finds a vehicle by plate, edits it, logs a repair, scraps a county vehicle and sees its shortfall rise by one', { timeout: 120_000 }, async () => {
     const app = await startApp();
     try {
-      const page = await openPage(app.url);
-      await page.getByText('欢迎使用执法装备台账').waitFor();
-      await page.getByTestId('open-demo').click();
+      const page = await openDemo(app.url);
 
       // The overview's figures each open the list behind them, and the list has as many rows.
       const figure = async (id: string) => Number((await page.getByTestId(id).locator('.ant-statistic-content').innerText()).replace(/,/g, ''));
-      await page.getByTestId('ov-maintenance').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
       const maintenanceDue = await figure('ov-maintenance');
       expect(maintenanceDue).toBeGreaterThan(0);
       await page.getByTestId('ov-maintenance').click();
@@ -70,13 +76,16 @@ describe('an equipment manager’s day in the browser', () => {
       await expect.poll(() => stored(app, car.tag, 'custodian')).toBe('周建国');
 
       // Log a repair that sends it to the workshop.
-      await page.getByRole('tab', { name: /维护记录/ }).click();
+      const records = () => app.db.$client.prepare(`select count(*) from maintenance_records m join assets s on s.id = m.asset_id where s.asset_tag = ?`).pluck().get(car.tag) as number;
+      const before = records();
+      await page.getByRole('tab', { name: `维护记录 (${before})` }).click();
       const maint = page.getByTestId('maintenance-form');
       await maint.getByLabel('维护内容').fill('更换刹车片及前轮轴承');
       await maint.getByLabel('装备状态').click();
       await page.getByTitle('送修(改为维修)').click();
       await maint.getByRole('button', { name: '登记维护' }).click();
-      await page.getByRole('tab', { name: '维护记录 (1)' }).waitFor();
+      await page.getByRole('tab', { name: `维护记录 (${before + 1})` }).waitFor();
+      await page.getByRole('cell', { name: '更换刹车片及前轮轴承' }).waitFor();
       expect(stored(app, car.tag, 'status')).toBe('under_repair');
 
       // A bad value is refused next to its field and what was typed stays.
@@ -140,9 +149,7 @@ describe('keeping the ledger in shape', () => {
   it('edits an agency’s staff, bulk-sets custodians, and edits cells in place (refused values revert)', { timeout: 120_000 }, async () => {
     const app = await startApp();
     try {
-      const page = await openPage(app.url);
-      await page.getByTestId('open-demo').click();
-      await page.getByTestId('ov-assets').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
+      const page = await openDemo(app.url);
 
       // 机构: raise a county's staff; its vehicle requirement follows.
       const county = app.db.$client.prepare(`select code, name from agencies where level = 'county' order by code limit 1`).get() as { code: string; name: string };

@@ -20,6 +20,16 @@ function migrationsWithExtra(dir: string, sql: string): string {
   return folder;
 }
 
+/** A closed ledger file holding one agency, 330000. */
+function ledgerWithOneAgency(): { dir: string; file: string } {
+  const dir = tempDir();
+  const file = join(dir, 'a.db');
+  const { db } = openDatabase(file);
+  db.$client.prepare(`insert into agencies (code, name, level) values ('330000', '省总队', 'province')`).run();
+  db.$client.close();
+  return { dir, file };
+}
+
 describe('opening a ledger database', () => {
   it('creates the schema with WAL and foreign keys on, and the shipped catalog and rule sets', () => {
     const dir = tempDir();
@@ -53,11 +63,7 @@ describe('opening a ledger database', () => {
   });
 
   it('backs up an existing ledger before applying a new migration', () => {
-    const dir = tempDir();
-    const file = join(dir, 'a.db');
-    const first = openDatabase(file).db;
-    first.$client.prepare(`insert into agencies (code, name, level) values ('330000', '省总队', 'province')`).run();
-    first.$client.close();
+    const { dir, file } = ledgerWithOneAgency();
 
     const folder = migrationsWithExtra(dir, 'ALTER TABLE `assets` ADD `barcode` text;');
     const { db, backup } = openDatabase(file, { migrationsFolder: folder, now: new Date('2026-11-23T08:09:10Z') });
@@ -71,11 +77,7 @@ describe('opening a ledger database', () => {
   });
 
   it('stops with the backup intact when a migration fails, leaving the ledger as it was', () => {
-    const dir = tempDir();
-    const file = join(dir, 'a.db');
-    const first = openDatabase(file).db;
-    first.$client.prepare(`insert into agencies (code, name, level) values ('330000', '省总队', 'province')`).run();
-    first.$client.close();
+    const { dir, file } = ledgerWithOneAgency();
 
     const folder = migrationsWithExtra(dir, 'ALTER TABLE `assets` ADD `x` text;--> statement-breakpoint\nTHIS IS NOT SQL;');
     const err = (() => {
