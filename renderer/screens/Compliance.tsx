@@ -64,7 +64,9 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
       headerTooltip: `${item.code} ${item.name}`,
       width: 78,
       sortable: true,
-      valueGetter: (p) => p.data?.cells[item.code]?.shortfall ?? 0,
+      // The whole row is the value, so any change of required, held or usable re-renders the cell.
+      valueGetter: (p) => p.data?.cells[item.code],
+      comparator: (a?: QuotaRow, b?: QuotaRow) => (a?.shortfall ?? 0) - (b?.shortfall ?? 0),
       cellRenderer: (p: { data?: MatrixRow }) => {
         const r = p.data?.cells[item.code];
         if (!r) return null;

@@ -163,6 +163,17 @@ describe('keeping the ledger in shape', () => {
       await page.getByRole('menuitem', { name: '配备达标' }).click();
       await expect.poll(() => page.getByTestId(`cell-${county.code}-S01`).innerText()).toMatch(/\/8$/);
 
+      // The Zhejiang rules ask a county for 3 cameras where the national standard asks 2; roll-up sums the subtree.
+      const camera = page.getByTestId(`cell-${county.code}-S10`);
+      await expect.poll(() => camera.innerText()).toMatch(/\/2$/);
+      await page.getByTestId('rule-set').click();
+      await page.getByTitle('浙江省评分细则配备要求(2022)').click();
+      await expect.poll(() => camera.innerText()).toMatch(/\/3$/);
+      const city = app.db.$client.prepare(`select p.code, count(*) as counties from agencies a join agencies p on p.id = a.parent_id where a.code = ? group by p.id`).get(county.code) as { code: string };
+      const counties = app.db.$client.prepare(`select count(*) from agencies a join agencies p on p.id = a.parent_id where p.code = ?`).pluck().get(city.code) as number;
+      await page.getByTestId('rollup').click();
+      await expect.poll(() => page.getByTestId(`cell-${city.code}-S10`).innerText()).toMatch(new RegExp(`/${2 + 3 * counties}$`));
+
       // 台账: select two assets of the county and set their custodian at once.
       await page.getByRole('menuitem', { name: '台账' }).click();
       await page.getByTestId('quick-search').locator('input').fill(`${county.code}-S01`);
