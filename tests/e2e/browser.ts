@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
 import { chromium, type BrowserContext } from 'playwright-core';
+
+export const RENDERER = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
+
+export async function buildRenderer(): Promise<void> {
+  await build({ configFile: resolve(import.meta.dirname, '..', '..', 'vite.config.ts'), logLevel: 'warn' });
+}
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -1,16 +1,10 @@
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
-import { build } from 'vite';
+import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/open';
 import { actorNow } from '../../db/queries/audit';
 import { createHttpServer, listen } from '../../server/http';
 import { tempDir } from '../fixtures/factories';
-
-export const RENDERER = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
-
-export async function buildRenderer(): Promise<void> {
-  await build({ configFile: resolve(import.meta.dirname, '..', '..', 'vite.config.ts'), logLevel: 'warn' });
-}
+import { RENDERER } from './browser';
 
 /** The app's HTTP server on a fresh ledger in a temp dir, on a free loopback port. */
 export async function startApp(): Promise<{ url: string; db: Db; server: Server; stop: () => Promise<void> }> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './browser';
-import { buildRenderer, startApp } from './harness';
+import { buildRenderer, launchBrowser } from './browser';
+import { startApp } from './harness';
 
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
