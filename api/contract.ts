@@ -85,7 +85,8 @@ export const ASSET_FIELDS = z.object({
   status: ASSET_STATUS,
   custodian: z.string().trim().max(50).nullable(),
   location: z.string().trim().max(200).nullable(),
-  plateNumber: z.string().trim().max(20).nullable(),
+  // Plates are identifiers: stored in upper case with full-width characters folded, as imports store them.
+  plateNumber: z.string().trim().max(20).transform((v) => v.normalize('NFKC').toUpperCase()).nullable(),
   odometerKm: z.number().int('里程应为整数').min(0, '里程不能为负').max(5_000_000).nullable(),
   calibrationValidUntil: isoDate.nullable(),
   notes: z.string().max(2000).nullable(),

@@ -81,6 +81,21 @@ const tableOf = (column: string) => column.split('.')[0] as 's' | 'a' | 'c';
  * The WHERE clause of a ledger query. `statusIndex: false` keeps the planner off the status index
  * (SQLite's unary +), so a page sorted by an indexed column walks that column's index instead.
  */
+/**
+ * Plates are stored in upper case, so a prefix or exact match is an index range on the upper-cased
+ * text; null for the other filter types, which go through `filterSql`.
+ */
+function plateFilterSql(f: ColumnFilter, params: unknown[]): string | null {
+  if (f.filterType !== 'text' || !f.filter || (f.type !== 'startsWith' && f.type !== 'equals')) return null;
+  const v = f.filter.normalize('NFKC').toUpperCase();
+  if (f.type === 'equals') {
+    params.push(v);
+    return 's.plate_number = ?';
+  }
+  params.push(v, `${v}\u{10FFFF}`);
+  return 's.plate_number >= ? and s.plate_number < ?';
+}
+
 function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -119,7 +134,7 @@ function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
     }
   }
   for (const [column, f] of Object.entries(q.filters ?? {}) as [AssetColumn, ColumnFilter][]) {
-    const sql = filterSql(COLUMN_SQL[column], f, params);
+    const sql = column === 'plateNumber' ? plateFilterSql(f, params) ?? filterSql(COLUMN_SQL[column], f, params) : filterSql(COLUMN_SQL[column], f, params);
     if (!sql) continue;
     parts.push(sql);
     const table = tableOf(COLUMN_SQL[column]);

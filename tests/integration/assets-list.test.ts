@@ -72,6 +72,9 @@ describe('the ledger query behind the 台账 grid', () => {
     expect(tags(await list(ctx, { query: {}, sort: [{ colId: 'priceFen', sort: 'desc' }] }))).toEqual(['V3', 'V1', 'V2', 'G1']);
     const f = (filters: object) => list(ctx, { query: { filters } });
     expect(tags(await f({ plateNumber: { filterType: 'text', type: 'startsWith', filter: '示A' } }))).toEqual(['V1', 'V3']);
+    expect(tags(await f({ plateNumber: { filterType: 'text', type: 'startsWith', filter: '示a1' } }))).toEqual(['V1']);
+    expect(tags(await f({ plateNumber: { filterType: 'text', type: 'equals', filter: '示ａ00001' } }))).toEqual(['V3']);
+    expect(tags(await f({ plateNumber: { filterType: 'text', type: 'contains', filter: '543' } }))).toEqual(['V2']);
     expect(tags(await f({ priceFen: { filterType: 'number', type: 'greaterThan', filter: 20_000_000 } }))).toEqual(['V1', 'V3']);
     expect(tags(await f({ purchaseDate: { filterType: 'date', type: 'inRange', dateFrom: '2014-01-01 00:00:00', dateTo: '2021-01-01 00:00:00' } }))).toEqual(['V1', 'V2']);
     expect(tags(await f({ plateNumber: { filterType: 'text', type: 'blank' } }))).toEqual(['G1']);

@@ -50,8 +50,8 @@ function fields(over: Partial<AssetFields> = {}): AssetFields {
 describe('registering and editing assets', () => {
   it('creates an asset and writes who created it to the audit log', async () => {
     const ctx = ledger();
-    const row = await call<AssetRow>(ctx, 'assets/create', fields());
-    expect(row).toMatchObject({ assetTag: 'NEW-1', itemName: '无人机(载荷大于4kg)', agencyCode: 'K' });
+    const row = await call<AssetRow>(ctx, 'assets/create', fields({ plateNumber: ' 示ｄ12345 ' }));
+    expect(row).toMatchObject({ assetTag: 'NEW-1', itemName: '无人机(载荷大于4kg)', agencyCode: 'K', plateNumber: '示D12345' });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id: row.id });
     expect(h.audit).toEqual([expect.objectContaining({ actor: '李管理员', action: 'create', entity: 'asset' })]);
     const found = await call<{ rows: AssetRow[] }>(ctx, 'assets/list', { query: { quick: 'w-1' }, startRow: 0, endRow: 10 });
