@@ -17,9 +17,10 @@ export function existingAgencies(db: Db): Map<string, ExistingAgency> {
   return new Map(listAgencies(db).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
 }
 
-function agencyByCode(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
-  return db.$client.prepare(`select a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
-    a.offices, a.longitude, a.latitude from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`).get(code) as (AgencyRecord & { id: number }) | undefined;
+export function agencyByCode(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
+  return db.$client
+    .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`)
+    .get(code) as (AgencyRecord & { id: number }) | undefined;
 }
 
 /** Adds an agency under a parent of a higher level (or as a root). */

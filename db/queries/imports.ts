@@ -1,5 +1,6 @@
 import type { AgencyInput, AssetInput } from '../../excel/template';
 import type { Db } from '../open';
+import { agencyByCode } from './agencies';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';
 
@@ -39,10 +40,6 @@ function sameFields<T extends object>(a: T, b: T, keys: readonly (keyof T)[]): b
  */
 export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies: AgencyInput[], assets: AssetInput[]): ImportSummary {
   const c = db.$client;
-  const agencyByCode = c.prepare(
-    `select a.id, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts, a.offices, a.longitude, a.latitude
-     from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`,
-  );
   const insertAgency = c.prepare(
     `insert into agencies (code, name, level, staff, authorized_posts, offices, longitude, latitude)
      values (@code, @name, @level, @staff, @authorizedPosts, @offices, @longitude, @latitude)`,
@@ -81,7 +78,7 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
     const assetCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
 
     // Parents may come later in the file than their children: store every agency, then link.
-    const befores = agencies.map((a) => agencyByCode.get(a.code) as (Record<string, unknown> & { parentCode: string | null }) | undefined);
+    const befores = agencies.map((a) => agencyByCode(db, a.code));
     agencies.forEach((a, i) => {
       const before = befores[i];
       const after = pick(a, AGENCY_FIELDS);
