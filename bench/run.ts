@@ -135,7 +135,7 @@ function ledgerPages(db: Db) {
   const statuses = ['in_service', 'under_repair', 'idle'] as ('in_service' | 'under_repair' | 'idle')[];
   const cases: [string, AssetPage][] = [
     ['first page (default statuses)', { query: { statuses }, startRow: 0, endRow: 100 }],
-    ['a later block (row 500,000; the total is already known)', { query: { statuses }, startRow: 500_000, endRow: 500_100, withTotal: false }],
+    ['a later block (row 500,000, scrollbar dragged to the middle; the total is already known)', { query: { statuses }, startRow: 500_000, endRow: 500_100, withTotal: false }],
     ['sorted by purchase date', { query: { statuses }, startRow: 0, endRow: 100, sort: [{ colId: 'purchaseDate', sort: 'desc' }] }],
     ['sorted by plate number', { query: {}, startRow: 0, endRow: 100, sort: [{ colId: 'plateNumber', sort: 'asc' }] }],
     ['quick search of a plate', { query: { quick: '示A1234' }, startRow: 0, endRow: 100 }],

@@ -75,12 +75,10 @@ interface Where {
   joins: Set<'a' | 'c'>;
 }
 
+const LIVE_STATUSES = ['in_service', 'under_repair', 'idle'] as const;
+
 const tableOf = (column: string) => column.split('.')[0] as 's' | 'a' | 'c';
 
-/**
- * The WHERE clause of a ledger query. `statusIndex: false` keeps the planner off the status index
- * (SQLite's unary +), so a page sorted by an indexed column walks that column's index instead.
- */
 /**
  * Plates are stored in upper case, so a prefix or exact match is an index range on the upper-cased
  * text; null for the other filter types, which go through `filterSql`.
@@ -96,6 +94,10 @@ function plateFilterSql(f: ColumnFilter, params: unknown[]): string | null {
   return 's.plate_number >= ? and s.plate_number < ?';
 }
 
+/**
+ * The WHERE clause of a ledger query. `statusIndex: false` keeps the planner off the status index
+ * (SQLite's unary +), so a page sorted by an indexed column walks that column's index instead.
+ */
 function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -106,8 +108,12 @@ function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
     params.push(q.agency);
   }
   if (q.statuses && q.statuses.length > 0) {
-    parts.push(`${statusIndex ? '' : '+'}s.status in (${q.statuses.map(() => '?').join(', ')})`);
-    params.push(...q.statuses);
+    const live = !statusIndex && q.statuses.length === LIVE_STATUSES.length && LIVE_STATUSES.every((x) => q.statuses!.includes(x));
+    if (live) parts.push(`s.status <> 'scrapped'`); // the literal form the partial index assets_live is declared with
+    else {
+      parts.push(`${statusIndex ? '' : '+'}s.status in (${q.statuses.map(() => '?').join(', ')})`);
+      params.push(...q.statuses);
+    }
   }
   if (q.itemCode) {
     parts.push('s.item_code = ?');

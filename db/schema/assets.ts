@@ -37,6 +37,8 @@ export const assets = sqliteTable(
     index('assets_calibration').on(t.calibrationValidUntil),
     index('assets_odometer').on(t.odometerKm),
     index('assets_custodian').on(t.custodian),
+    // The default view (everything not scrapped) in id order: a deep block walks only this narrow index.
+    index('assets_live').on(t.id).where(sql`status <> 'scrapped'`),
     check('assets_status', sql`${t.status} in ('in_service','under_repair','idle','scrapped')`),
     check('assets_numbers', sql`(${t.priceFen} is null or ${t.priceFen} >= 0) and (${t.odometerKm} is null or ${t.odometerKm} >= 0)`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX `assets_live` ON `assets` (`id`) WHERE status <> 'scrapped';
