@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Problem } from '../lib/problems';
+import { ROLES, type Right, type SessionUser } from './roles';
 import type { QuotaRow } from '../quotas/engine';
 import type { AgencyRecord, CatalogItem } from '../quotas/types';
 
@@ -211,9 +212,80 @@ export interface ImportOutcome {
   assets: { created: number; updated: number; unchanged: number };
 }
 
-/** Declares an operation: its input schema, whether it writes, then (as a type) its output. */
-function op<I extends z.ZodType>(input: I, writes = false) {
-  return { returns: <O>() => ({ input, writes, output: undefined as unknown as O }) };
+const username = z.string().trim().min(1, '用户名必填').max(50, '用户名最多 50 字').regex(/^[^\s]+$/, '用户名不能含空格');
+const password = z.string().min(8, '密码至少 8 位').max(200, '密码过长');
+const ROLE = z.enum(ROLES);
+
+export const NEW_USER = z.object({
+  username,
+  displayName: z.string().trim().min(1, '姓名必填').max(50),
+  role: ROLE,
+  /** The agency whose subtree the user works in; null: the whole ledger. */
+  agencyCode: z.string().trim().min(1).max(50).nullable(),
+  password,
+});
+
+export const USER_CHANGE = NEW_USER.omit({ username: true, password: true }).extend({
+  id: z.number().int().positive(),
+  active: z.boolean(),
+  /** A new password set by the administrator; null keeps the current one. */
+  password: password.nullable(),
+});
+
+export interface UserRow extends SessionUser {
+  active: boolean;
+  createdAt: string;
+}
+
+export const AUDIT_QUERY = z.object({
+  actor: z.string().trim().max(50).optional(),
+  entity: z.string().trim().max(30).optional(),
+  /** Contains, on the entity's key (asset tag, agency code, user name). */
+  key: z.string().trim().max(100).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  batch: z.string().max(64).optional(),
+});
+export type AuditQuery = z.infer<typeof AUDIT_QUERY>;
+
+export interface AuditRow extends AuditItem {
+  entityKey: string;
+  batch: string | null;
+}
+
+/** The last bulk edit or import, which can be taken back as one step. */
+export interface UndoableBatch {
+  batch: string;
+  kind: 'bulk' | 'import';
+  at: string;
+  actor: string;
+  entries: number;
+}
+
+export interface BackupInfo {
+  name: string;
+  kind: 'daily' | 'manual' | 'migration' | 'before-restore' | 'uploaded';
+  at: string;
+  bytes: number;
+}
+
+export interface BackupPreview extends BackupInfo {
+  integrity: string;
+  agencies: number;
+  assets: number;
+  users: number;
+  lastChange: { at: string; actor: string } | null;
+}
+
+/** A file a transport hands to the user to save (an .xlsx export, a backup). */
+export interface FileOut {
+  fileName: string;
+  base64: string;
+}
+
+/** Declares an operation: its input schema, the right it needs, whether it writes, then (as a type) its output. */
+function op<I extends z.ZodType>(input: I, right: Right, writes = false) {
+  return { returns: <O>() => ({ input, right, writes, output: undefined as unknown as O }) };
 }
 
 const none = z.object({}).strict();
@@ -236,28 +308,46 @@ export const ASSET_PAGE = z
   .refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行');
 
 export const api = {
-  'ledger/status': op(none).returns<LedgerStatus>(),
-  'ledger/loadDemo': op(none, true).returns<{ agencies: number; assets: number }>(),
-  'catalog/list': op(none).returns<CatalogItem[]>(),
-  'ruleSets/list': op(none).returns<{ id: string; name: string; source: string }[]>(),
-  'agencies/list': op(none).returns<AgencyNode[]>(),
-  'agencies/create': op(NEW_AGENCY, true).returns<AgencyNode>(),
-  'agencies/update': op(z.object({ code: code, fields: AGENCY_FIELDS }), true).returns<AgencyNode>(),
-  'quotas/shortfall': op(SHORTFALL_INPUT).returns<{ ruleSet: string; date: string; rows: QuotaRow[] }>(),
-  'overview/summary': op(z.object({ agency: code.optional(), ruleSet: z.string().max(50).optional() })).returns<Overview>(),
-  'assets/list': op(ASSET_PAGE).returns<{ rows: AssetRow[]; total: number | null }>(),
-  'assets/get': op(z.object({ id: z.number().int().positive() })).returns<AssetHistory>(),
-  'assets/create': op(ASSET_FIELDS, true).returns<AssetRow>(),
-  'assets/update': op(z.object({ id: z.number().int().positive(), fields: ASSET_FIELDS }), true).returns<AssetRow>(),
-  'assets/bulkUpdate': op(z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), change: BULK_CHANGE }), true).returns<{ updated: number; batch: string }>(),
-  'maintenance/create': op(MAINTENANCE_INPUT, true).returns<{ id: number }>(),
-  'calibrations/create': op(CALIBRATION_INPUT, true).returns<{ id: number }>(),
-  'disposals/list': op(z.object({ status: z.enum(['requested', 'approved', 'scrapped', 'rejected']).optional() })).returns<DisposalRow[]>(),
-  'disposals/request': op(z.object({ assetId: z.number().int().positive(), reason: z.string().trim().min(1, '请填写报废原因').max(1000) }), true).returns<DisposalRow>(),
-  'disposals/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().min(1, '请填写审批文号').max(100) }), true).returns<DisposalRow>(),
-  'disposals/reject': op(z.object({ id: z.number().int().positive(), note: z.string().trim().min(1, '请填写不予报废的理由').max(1000) }), true).returns<DisposalRow>(),
-  'disposals/complete': op(z.object({ id: z.number().int().positive(), disposedDate: isoDate, residualValueFen: z.number().int().min(0).max(1e11).nullable() }), true).returns<DisposalRow>(),
-  'imports/template': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), true).returns<ImportOutcome>(),
+  'auth/status': op(none, 'public').returns<{ hasUsers: boolean; user: SessionUser | null }>(),
+  'auth/setup': op(NEW_USER.omit({ role: true, agencyCode: true }), 'public', true).returns<SessionUser>(),
+  'auth/login': op(z.object({ username: z.string().trim().max(50), password: z.string().max(200) }), 'public').returns<SessionUser>(),
+  'auth/logout': op(none, 'public').returns<null>(),
+  'auth/changePassword': op(z.object({ current: z.string().max(200), next: password }), 'self', true).returns<null>(),
+  'users/list': op(none, 'admin').returns<UserRow[]>(),
+  'users/create': op(NEW_USER, 'admin', true).returns<UserRow>(),
+  'users/update': op(USER_CHANGE, 'admin', true).returns<UserRow>(),
+  'audit/list': op(z.object({ query: AUDIT_QUERY, startRow: z.number().int().min(0), endRow: z.number().int().min(1) }).refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行'), 'audit').returns<{ rows: AuditRow[]; total: number }>(),
+  'audit/export': op(z.object({ query: AUDIT_QUERY }), 'audit').returns<FileOut>(),
+  'undo/last': op(none, 'edit').returns<UndoableBatch | null>(),
+  'undo/apply': op(z.object({ batch: z.string().min(1).max(64) }), 'edit', true).returns<{ undone: number }>(),
+  'backups/list': op(none, 'admin').returns<BackupInfo[]>(),
+  'backups/create': op(none, 'admin', true).returns<BackupInfo>(),
+  'backups/download': op(z.object({ name: z.string().min(1).max(255) }), 'admin').returns<FileOut>(),
+  'backups/upload': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(1024 * 1024 * 1024) }), 'admin', true).returns<BackupInfo>(),
+  'backups/preview': op(z.object({ name: z.string().min(1).max(255) }), 'admin').returns<BackupPreview>(),
+  'backups/restore': op(z.object({ name: z.string().min(1).max(255) }), 'admin', true).returns<{ restored: string; safetyCopy: string }>(),
+  'ledger/status': op(none, 'read').returns<LedgerStatus>(),
+  'ledger/loadDemo': op(none, 'admin', true).returns<{ agencies: number; assets: number }>(),
+  'catalog/list': op(none, 'read').returns<CatalogItem[]>(),
+  'ruleSets/list': op(none, 'read').returns<{ id: string; name: string; source: string }[]>(),
+  'agencies/list': op(none, 'read').returns<AgencyNode[]>(),
+  'agencies/create': op(NEW_AGENCY, 'edit', true).returns<AgencyNode>(),
+  'agencies/update': op(z.object({ code: code, fields: AGENCY_FIELDS }), 'edit', true).returns<AgencyNode>(),
+  'quotas/shortfall': op(SHORTFALL_INPUT, 'read').returns<{ ruleSet: string; date: string; rows: QuotaRow[] }>(),
+  'overview/summary': op(z.object({ agency: code.optional(), ruleSet: z.string().max(50).optional() }), 'read').returns<Overview>(),
+  'assets/list': op(ASSET_PAGE, 'read').returns<{ rows: AssetRow[]; total: number | null }>(),
+  'assets/get': op(z.object({ id: z.number().int().positive() }), 'read').returns<AssetHistory>(),
+  'assets/create': op(ASSET_FIELDS, 'edit', true).returns<AssetRow>(),
+  'assets/update': op(z.object({ id: z.number().int().positive(), fields: ASSET_FIELDS }), 'edit', true).returns<AssetRow>(),
+  'assets/bulkUpdate': op(z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), change: BULK_CHANGE }), 'edit', true).returns<{ updated: number; batch: string }>(),
+  'maintenance/create': op(MAINTENANCE_INPUT, 'edit', true).returns<{ id: number }>(),
+  'calibrations/create': op(CALIBRATION_INPUT, 'edit', true).returns<{ id: number }>(),
+  'disposals/list': op(z.object({ status: z.enum(['requested', 'approved', 'scrapped', 'rejected']).optional() }), 'read').returns<DisposalRow[]>(),
+  'disposals/request': op(z.object({ assetId: z.number().int().positive(), reason: z.string().trim().min(1, '请填写报废原因').max(1000) }), 'edit', true).returns<DisposalRow>(),
+  'disposals/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().min(1, '请填写审批文号').max(100) }), 'approve', true).returns<DisposalRow>(),
+  'disposals/reject': op(z.object({ id: z.number().int().positive(), note: z.string().trim().min(1, '请填写不予报废的理由').max(1000) }), 'approve', true).returns<DisposalRow>(),
+  'disposals/complete': op(z.object({ id: z.number().int().positive(), disposedDate: isoDate, residualValueFen: z.number().int().min(0).max(1e11).nullable() }), 'edit', true).returns<DisposalRow>(),
+  'imports/template': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), 'edit', true).returns<ImportOutcome>(),
 } as const;
 
 export type Api = typeof api;

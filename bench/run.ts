@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type Db } from '../db/open';
 import { createHttpServer, listen } from '../server/http';
+import { Sessions } from '../server/auth/sessions';
+import { hashPassword } from '../server/auth/password';
+import { createUser } from '../db/queries/users';
 import { buildRenderer, CHROMIUM, launchBrowser, RENDERER } from '../tests/e2e/browser';
 import { listAssets, type AssetPage } from '../db/queries/assets';
 import { loadDemo } from '../server/handlers/demo';
@@ -88,10 +91,14 @@ async function ledgerInBrowser(db: Db, file: string) {
     return;
   }
   await buildRenderer();
-  const server = createHttpServer({ db, file, who: () => who, today: () => TODAY }, RENDERER);
+  const sessions = new Sessions();
+  const admin = createUser(db, who, { username: 'bench', displayName: 'bench', role: 'admin', agencyCode: null }, await hashPassword('bench-password'));
+  const token = sessions.start(admin.id);
+  const server = createHttpServer({ db, file, today: () => TODAY, sessions }, RENDERER);
   const { port } = await listen(server, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
   const { context, close } = await launchBrowser();
+  await context.addCookies([{ name: 'eql_session', value: token, url: base }]);
   try {
     const page = await context.newPage();
     const firstPage: number[] = [];
@@ -103,7 +110,7 @@ async function ledgerInBrowser(db: Db, file: string) {
     }
     const post = async (body: object) => {
       const t = performance.now();
-      const r = await fetch(`${base}/api/assets/list`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(`${base}/api/assets/list`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `eql_session=${token}` }, body: JSON.stringify(body) });
       await r.json();
       return performance.now() - t;
     };

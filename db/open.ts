@@ -2,11 +2,12 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../lib/problems';
 import * as schema from './schema';
 import { seedReferenceData } from './queries/reference';
+import { backupPath, integrity, listBackups } from './backup';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -20,8 +21,6 @@ export interface OpenOptions {
   /** Refuse to create the file when it does not exist. */
   mustExist?: boolean;
   migrationsFolder?: string;
-  /** Where the pre-migration backup goes; defaults beside the database file. */
-  backupPath?: (file: string, stamp: string) => string;
   now?: Date;
 }
 
@@ -37,12 +36,19 @@ function appliedMigrations(sqlite: Database.Database): { created_at: number }[] 
   return sqlite.prepare(`select created_at from __drizzle_migrations order by created_at`).all() as { created_at: number }[];
 }
 
-function defaultBackupPath(file: string, stamp: string): string {
-  return file.replace(/(\.[^./\\]+)?$/, (ext) => `.before-migration-${stamp}${ext || '.db'}`);
+
+/** What to do when the integrity check fails: the newest backups, and how to restore one. */
+function corruptMessage(file: string, check: string): string {
+  const latest = listBackups(file).slice(0, 3).map((b) => b.name);
+  return `台账文件未通过完整性检查(PRAGMA integrity_check),为免扩大损坏已停止打开:${check.split('\n')[0]}。` +
+    (latest.length
+      ? `可从备份恢复:${latest.join('、')}(位于 ${dirname(file)}${sep}backups);桌面版在提示中选择“从备份恢复”,浏览器版运行 npm run web -- --restore 备份文件名`
+      : '未找到该台账的备份;请用其他台账文件打开,或联系技术支持');
 }
 
 /**
- * Opens a ledger database: WAL and foreign keys on, refuses a database written by a newer app,
+ * Opens a ledger database: WAL and foreign keys on, refuses a damaged database (integrity check)
+ * or one written by a newer app,
  * backs up an existing ledger before applying pending migrations, then seeds the shipped catalog
  * and rule sets where they are missing.
  */
@@ -62,10 +68,20 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     throw new UserError([{ file, message: `无法打开数据库:${(e as Error).message}` }]);
   }
   try {
-    sqlite.pragma('journal_mode = WAL');
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      if (existed) {
+        const check = integrity(sqlite);
+        if (check !== 'ok') throw new UserError([{ file, message: corruptMessage(file, check) }]);
+      }
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError([{ file, message: corruptMessage(file, (e as Error).message) }]);
+    }
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('synchronous = NORMAL');
+    // A committed change survives a power cut too, not only a crash: the ledger is an official record.
+    sqlite.pragma('synchronous = FULL');
     // 64 MB of page cache: bulk writes touch several indexes at once.
     sqlite.pragma('cache_size = -65536');
 
@@ -76,8 +92,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     }
     let backup: string | null = null;
     if (existed && applied.length > 0 && applied.length < journal.entries.length) {
-      const stamp = (options.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-      backup = (options.backupPath ?? defaultBackupPath)(file, stamp);
+      backup = backupPath(file, 'migration', options.now ?? new Date());
       sqlite.prepare('vacuum into ?').run(backup);
     }
     const db = drizzle(sqlite, { schema }) as Db;

@@ -11,6 +11,8 @@ export interface Problem {
   /** Field or header name, e.g. "层级". */
   field?: string;
   message: string;
+  /** Set when the caller must sign in (again), or is signed in but lacks the right. */
+  code?: 'unauthenticated' | 'forbidden';
 }
 
 export function formatProblem(p: Problem): string {

@@ -1,11 +1,49 @@
+import type { SessionUser } from '../api/roles';
 import type { IsoDate } from '../lib/dates';
 import type { Db } from '../db/open';
-import type { Actor } from '../db/queries/audit';
+import { actorNow, type Actor } from '../db/queries/audit';
+import { userById } from '../db/queries/users';
+import type { Sessions } from './auth/sessions';
 
-/** What a handler needs besides its input: the open ledger, who is acting, and today. */
-export interface Context {
+/** The open ledger a transport serves; `db` is replaced in place when a backup is restored. */
+export interface Ledger {
   db: Db;
   file: string;
-  who: () => Actor;
   today: () => IsoDate;
+  sessions: Sessions;
+}
+
+/** What a handler needs besides its input: the ledger, who is calling, and how to sign them in or out. */
+export interface Context extends Ledger {
+  user: SessionUser | null;
+  who: () => Actor;
+  /** Starts a session for the caller (a user id) or ends it (null). */
+  signIn: (userId: number | null) => void;
+  /** The ledger the call runs on, for operations that replace its database. */
+  ledger: Ledger;
+}
+
+/**
+ * The context of one call from a caller holding `token` (an HTTP cookie, a window's IPC session);
+ * `setToken` hands a new token (or null) back to the transport.
+ */
+export function callContext(ledger: Ledger, token: string | undefined, setToken: (token: string | null) => void): Context {
+  const userId = ledger.sessions.user(token);
+  const row = userId === null ? undefined : userById(ledger.db, userId);
+  const user: SessionUser | null = row?.active
+    ? { id: row.id, username: row.username, displayName: row.displayName, role: row.role, agencyCode: row.agencyCode }
+    : null;
+  return {
+    db: ledger.db,
+    file: ledger.file,
+    today: ledger.today,
+    sessions: ledger.sessions,
+    ledger,
+    user,
+    who: () => actorNow(user?.username ?? '(未登录)'),
+    signIn: (id) => {
+      ledger.sessions.end(token);
+      setToken(id === null ? null : ledger.sessions.start(id));
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { api, type Envelope, type OpName } from '../api/contract';
-import { UserError } from '../lib/problems';
+import { can, ROLE_NAMES } from '../api/roles';
+import { UserError, type Problem } from '../lib/problems';
 import type { Context } from './context';
 import { handlers } from './handlers';
 
@@ -16,10 +17,35 @@ export function isOpName(name: string): name is OpName {
   return Object.prototype.hasOwnProperty.call(api, name);
 }
 
-/** Validates an operation's input with its schema and runs its handler; every failure comes back as problems. */
+/** SQLite's errors that the user's machine causes, in words they can act on; the transaction was rolled back. */
+const STORAGE_ERRORS: Record<string, string> = {
+  SQLITE_FULL: '磁盘空间已满,本次修改未保存(已存数据完好);请清理磁盘后重试',
+  SQLITE_READONLY: '台账文件为只读(或所在文件夹不可写),本次修改未保存;请检查文件属性与权限',
+  SQLITE_CANTOPEN: '无法打开台账文件,本次修改未保存;请检查文件是否被移动或删除',
+  SQLITE_CORRUPT: '台账文件已损坏,本次修改未保存;请从备份恢复',
+  SQLITE_IOERR: '读写台账文件出错(磁盘故障或空间不足),本次修改未保存',
+};
+
+function storageProblem(e: unknown): Problem | null {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string') return null;
+  const base = Object.keys(STORAGE_ERRORS).find((k) => code === k || code.startsWith(`${k}_`));
+  return base ? { message: STORAGE_ERRORS[base] } : null;
+}
+
+/**
+ * Checks the caller's right, validates the input with the operation's schema and runs its handler;
+ * every failure comes back as problems.
+ */
 export async function dispatch(ctx: Context, name: string, raw: unknown): Promise<Envelope<unknown>> {
   if (!isOpName(name)) return { ok: false, problems: [{ message: `未知操作「${name}」` }] };
   const spec = api[name];
+  if (spec.right !== 'public') {
+    if (!ctx.user) return { ok: false, problems: [{ code: 'unauthenticated', message: '请先登录(或登录已超时)' }] };
+    if (!can(ctx.user.role, spec.right)) {
+      return { ok: false, problems: [{ code: 'forbidden', message: `当前角色(${ROLE_NAMES[ctx.user.role]})无权执行此操作` }] };
+    }
+  }
   const parsed = spec.input.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => ({ field: i.path.join('.') || undefined, message: i.message })) };
@@ -30,6 +56,8 @@ export async function dispatch(ctx: Context, name: string, raw: unknown): Promis
     return { ok: true, value };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, problems: e.problems };
+    const storage = storageProblem(e);
+    if (storage) return { ok: false, problems: [storage] };
     console.error(`[${name}]`, e);
     return { ok: false, problems: [{ message: `内部错误:${(e as Error).message}` }] };
   }

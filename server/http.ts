@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import type { Context } from './context';
+import { callContext, type Ledger } from './context';
 import { dispatch } from './dispatch';
 
 const MAX_BODY = 400 * 1024 * 1024;
@@ -14,9 +14,19 @@ export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'uns
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8') {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+const COOKIE = 'eql_session';
+
+function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8', extra: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra });
   res.end(body);
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -47,14 +57,20 @@ function serveStatic(root: string, urlPath: string, res: ServerResponse) {
   createReadStream(file).pipe(res);
 }
 
+export interface HttpOptions {
+  /** Accept any Host header (the server is bound to a LAN address and sign-in is required). */
+  lan?: boolean;
+}
+
 /**
- * Hosts the api over HTTP and the built renderer. Requests must name a loopback host (no DNS
- * rebinding) and api calls must come from the page itself (no cross-site requests).
+ * Hosts the api over HTTP and the built renderer. Sessions ride in an HttpOnly, SameSite=Strict
+ * cookie. On loopback, requests must name a loopback host (no DNS rebinding); api calls must come
+ * from the page itself (no cross-site requests).
  */
-export function createHttpServer(ctx: Context, rendererRoot: string): Server {
+export function createHttpServer(ledger: Ledger, rendererRoot: string, options: HttpOptions = {}): Server {
   return createServer(async (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (!LOOPBACK.has(host)) return send(res, 421, JSON.stringify({ ok: false, problems: [{ message: '仅接受本机访问' }] }));
+    if (!options.lan && !LOOPBACK.has(host)) return send(res, 421, JSON.stringify({ ok: false, problems: [{ message: '仅接受本机访问' }] }));
     const url = req.url ?? '/';
     if (url.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, JSON.stringify({ ok: false, problems: [{ message: '仅支持 POST' }] }));
@@ -67,8 +83,14 @@ export function createHttpServer(ctx: Context, rendererRoot: string): Server {
       } catch (e) {
         return send(res, 400, JSON.stringify({ ok: false, problems: [{ message: `请求无效:${(e as Error).message}` }] }));
       }
+      let setCookie: string | undefined;
+      const ctx = callContext(ledger, cookie(req, COOKIE), (token) => {
+        setCookie = token === null
+          ? `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`
+          : `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+      });
       const result = await dispatch(ctx, url.slice('/api/'.length).split('?')[0], input);
-      return send(res, 200, JSON.stringify(result));
+      return send(res, 200, JSON.stringify(result), undefined, setCookie ? { 'set-cookie': setCookie } : {});
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
     serveStatic(rendererRoot, url, res);

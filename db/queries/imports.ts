@@ -19,8 +19,8 @@ export interface ImportSummary {
 /** Existing assets are looked up this many tags at a time. */
 const LOOKUP_BATCH = 1000;
 
-const AGENCY_FIELDS = ['name', 'level', 'parentCode', 'staff', 'authorizedPosts', 'offices', 'longitude', 'latitude'] as const;
-const ASSET_FIELDS = [
+export const IMPORTED_AGENCY_FIELDS = ['name', 'level', 'parentCode', 'staff', 'authorizedPosts', 'offices', 'longitude', 'latitude'] as const;
+export const IMPORTED_ASSET_FIELDS = [
   'itemCode', 'model', 'agencyCode', 'purchaseDate', 'priceFen', 'status', 'custodian', 'plateNumber', 'odometerKm', 'calibrationValidUntil', 'notes',
 ] as const;
 
@@ -38,7 +38,7 @@ function sameFields<T extends object>(a: T, b: T, keys: readonly (keyof T)[]): b
  * Stores a validated template import in one transaction: agencies by code, assets by asset tag,
  * created or updated, each change written to the audit log with before and after.
  */
-export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies: AgencyInput[], assets: AssetInput[]): ImportSummary {
+export function applyTemplateImport(db: Db, who: Actor, batch: string, label: string, agencies: AgencyInput[], assets: AssetInput[]): ImportSummary {
   const c = db.$client;
   const insertAgency = c.prepare(
     `insert into agencies (code, name, level, staff, authorized_posts, offices, longitude, latitude)
@@ -81,17 +81,17 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
     const befores = agencies.map((a) => agencyByCode(db, a.code));
     agencies.forEach((a, i) => {
       const before = befores[i];
-      const after = pick(a, AGENCY_FIELDS);
+      const after = pick(a, IMPORTED_AGENCY_FIELDS);
       if (!before) {
         insertAgency.run(a);
         agencyCounts.created++;
         audit({ action: 'create', entity: 'agency', entityKey: a.code, after });
-      } else if (sameFields(pick(before as never, AGENCY_FIELDS), after, AGENCY_FIELDS)) {
+      } else if (sameFields(pick(before as never, IMPORTED_AGENCY_FIELDS), after, IMPORTED_AGENCY_FIELDS)) {
         agencyCounts.unchanged++;
       } else {
         updateAgency.run(a);
         agencyCounts.updated++;
-        audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, AGENCY_FIELDS), after });
+        audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, IMPORTED_AGENCY_FIELDS), after });
       }
     });
     agencies.forEach((a, i) => {
@@ -112,15 +112,15 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
       }
       for (const a of chunk) {
         const before = existing.get(a.assetTag);
-        const after = pick(a, ASSET_FIELDS);
+        const after = pick(a, IMPORTED_ASSET_FIELDS);
         if (!before) {
           insertAsset.run(assetValues(a, idOf(a.agencyCode)));
           assetCounts.created++;
           audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after });
           continue;
         }
-        const old = pick(before as never, ASSET_FIELDS) as typeof after;
-        if (sameFields(old, after, ASSET_FIELDS)) {
+        const old = pick(before as never, IMPORTED_ASSET_FIELDS) as typeof after;
+        if (sameFields(old, after, IMPORTED_ASSET_FIELDS)) {
           assetCounts.unchanged++;
         } else {
           updateAsset.run([...assetValues(a, idOf(a.agencyCode)), before.id]);
@@ -130,6 +130,7 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, agencies:
       }
     }
     indexAssetsAfter(db, indexedUpTo);
+    audit({ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts } });
     return { batch, agencies: agencyCounts, assets: assetCounts };
   })();
 }

@@ -30,7 +30,7 @@ function tagTaken(db: Db, tag: string, exceptId?: number): void {
  * Keeps the custody history: when an asset changes hands (custodian or agency), the open record
  * closes on the day and a new one opens for the new custodian.
  */
-function recordCustody(db: Db, who: Actor, before: AssetRow | null, after: AssetRow): void {
+export function recordCustody(db: Db, who: Actor, before: AssetRow | null, after: AssetRow): void {
   if (before && before.custodian === after.custodian && before.agencyCode === after.agencyCode) return;
   const day = who.at.slice(0, 10);
   db.$client.prepare('update custody_records set to_date = ? where asset_id = ? and to_date is null').run(day, after.id);
@@ -229,6 +229,7 @@ export function bulkUpdateAssets(db: Db, who: Actor, batch: string, ids: number[
       recordCustody(db, who, before, after);
       return { action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, batch };
     });
+    entries.push({ action: 'bulk', entity: 'bulk-edit', entityKey: `${rows.length}`, after: change, batch });
     appendAudit(db, who, entries);
     return rows.length;
   })();

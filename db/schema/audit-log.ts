@@ -7,7 +7,7 @@ export const auditLog = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     at: text('at').notNull(),
     actor: text('actor').notNull(),
-    action: text('action', { enum: ['create', 'update', 'delete', 'bulk'] }).notNull(),
+    action: text('action', { enum: ['create', 'update', 'delete', 'bulk', 'undo'] }).notNull(),
     entity: text('entity').notNull(),
     entityKey: text('entity_key').notNull(),
     before: text('before', { mode: 'json' }),

@@ -8,3 +8,4 @@ export * from './calibrations';
 export * from './disposals';
 export * from './custody-records';
 export * from './audit-log';
+export * from './users';

@@ -2,7 +2,9 @@ import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatProblem, UserError } from '../../lib/problems';
-import type { Context } from '../../server/context';
+import { copyBackupOver, listBackups, resolveBackup } from '../../db/backup';
+import type { Ledger } from '../../server/context';
+import { scheduleDailyBackups } from '../../server/daily-backup';
 import { serveApi } from './ipc';
 import { defaultLedgerFile, openLedger } from './ledger';
 import { buildMenu } from './menu';
@@ -13,19 +15,50 @@ import { createMainWindow } from './window';
 
 const here = import.meta.dirname;
 const pageUrl = pathToFileURL(join(here, '..', 'renderer', 'index.html')).toString();
-let ctx: Context | null = null;
+let ledger: Ledger | null = null;
+let stopBackups = () => {};
 let win: BrowserWindow | null = null;
 
-function fail(e: unknown): never {
-  dialog.showErrorBox('执法装备台账无法打开台账', e instanceof UserError ? e.problems.map(formatProblem).join('\n') : String(e));
-  app.exit(1);
-  throw e;
-}
+const explain = (e: unknown) => (e instanceof UserError ? e.problems.map(formatProblem).join('\n') : String(e));
 
 function useLedger(file: string) {
   const next = openLedger(file);
-  ctx?.db.$client.close();
-  ctx = next;
+  stopBackups();
+  ledger?.db.$client.close();
+  ledger = next;
+  stopBackups = scheduleDailyBackups(next);
+}
+
+/**
+ * Opens the default ledger; when it will not open (damaged, or from a newer app), offers the way
+ * out: restore the newest backup, open another file, or quit.
+ */
+async function openAtStart(): Promise<void> {
+  const file = defaultLedgerFile();
+  for (;;) {
+    try {
+      return useLedger(file);
+    } catch (e) {
+      const newest = listBackups(file)[0];
+      const buttons = [...(newest ? [`从最近的备份恢复(${newest.at.slice(0, 10)})`] : []), '打开其他台账文件…', '退出'];
+      const { response } = await dialog.showMessageBox({ type: 'error', title: '执法装备台账无法打开台账', message: explain(e), buttons, cancelId: buttons.length - 1 });
+      const choice = buttons[response];
+      if (newest && response === 0) await copyBackupOver(resolveBackup(file, newest.name), file, () => undefined);
+      else if (choice === '打开其他台账文件…') {
+        const r = await dialog.showOpenDialog({ title: '打开台账文件', properties: ['openFile'], filters: [{ name: '台账数据库', extensions: ['db', 'sqlite'] }] });
+        if (!r.canceled && r.filePaths[0]) {
+          try {
+            return useLedger(r.filePaths[0]);
+          } catch (again) {
+            dialog.showErrorBox('无法打开该台账文件', explain(again));
+          }
+        }
+      } else {
+        app.exit(1);
+        return;
+      }
+    }
+  }
 }
 
 async function chooseLedger() {
@@ -35,7 +68,7 @@ async function chooseLedger() {
     useLedger(r.filePaths[0]);
     win?.reload();
   } catch (e) {
-    dialog.showErrorBox('无法打开该台账文件', e instanceof UserError ? e.problems.map(formatProblem).join('\n') : String(e));
+    dialog.showErrorBox('无法打开该台账文件', explain(e));
   }
 }
 
@@ -47,24 +80,22 @@ if (!app.requestSingleInstanceLock()) {
     win?.focus();
   });
   app.on('web-contents-created', (_e, contents) => blockNavigation(contents, () => pageUrl));
-  app.whenReady().then(() => {
-    try {
-      useLedger(defaultLedgerFile());
-    } catch (e) {
-      fail(e);
-    }
+  app.whenReady().then(async () => {
+    await openAtStart();
+    if (!ledger) return;
     denyPermissions(session.defaultSession);
     enforceCsp(session.defaultSession);
-    serveApi(() => ctx!, () => pageUrl);
+    serveApi(() => ledger!, () => pageUrl, () => win);
     Menu.setApplicationMenu(buildMenu({
       openLedger: chooseLedger,
-      about: () => dialog.showMessageBox(win!, { title: '关于', message: `执法装备台账 ${app.getVersion()}`, detail: `台账文件:${ctx?.file}` }),
+      about: () => dialog.showMessageBox(win!, { title: '关于', message: `执法装备台账 ${app.getVersion()}`, detail: `台账文件:${ledger?.file}` }),
     }));
     win = createMainWindow(join(here, 'preload.cjs'));
     win.loadURL(pageUrl);
   });
   app.on('window-all-closed', () => {
-    ctx?.db.$client.close();
+    stopBackups();
+    ledger?.db.$client.close();
     app.quit();
   });
 }

@@ -1,15 +1,50 @@
-import { ipcMain } from 'electron';
-import type { Context } from '../../server/context';
+import { dialog, ipcMain, type BrowserWindow, type FileFilter } from 'electron';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { callContext, type Ledger } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { isTrustedSender } from './security/ipc-sender';
 
 export const API_CHANNEL = 'api';
+export const FILE_OPEN_CHANNEL = 'file:open';
+export const FILE_SAVE_CHANNEL = 'file:save';
 
-/** The IPC transport: one channel, the same dispatcher (and zod validation) as HTTP. */
-export function serveApi(context: () => Context, ownUrl: () => string): void {
+/** The kinds of file the page may ask to open or save, each with its dialog filter. */
+export const FILE_KINDS: Record<string, FileFilter> = {
+  xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] },
+  backup: { name: '台账备份', extensions: ['db'] },
+};
+
+const MAX_OPEN_BYTES = 1024 * 1024 * 1024;
+
+const isKind = (k: unknown): k is string => typeof k === 'string' && Object.prototype.hasOwnProperty.call(FILE_KINDS, k);
+
+/**
+ * The IPC transport: one channel, the same dispatcher (rights, zod validation) as HTTP; each
+ * window's page has its own sign-in session. Files go through native dialogs in this process only.
+ */
+export function serveApi(ledger: () => Ledger, ownUrl: () => string, window: () => BrowserWindow | null): void {
+  const tokens = new Map<number, string>();
   ipcMain.handle(API_CHANNEL, (event, name: unknown, input: unknown) => {
     if (!isTrustedSender(event, ownUrl)) return { ok: false, problems: [{ message: '拒绝来自未知页面的请求' }] };
     if (typeof name !== 'string') return { ok: false, problems: [{ message: '请求无效' }] };
-    return dispatch(context(), name, input);
+    const id = event.sender.id;
+    const ctx = callContext(ledger(), tokens.get(id), (token) => (token === null ? tokens.delete(id) : tokens.set(id, token)));
+    return dispatch(ctx, name, input);
+  });
+  ipcMain.handle(FILE_OPEN_CHANNEL, async (event, kind: unknown) => {
+    if (!isTrustedSender(event, ownUrl) || !isKind(kind)) return null;
+    const r = await dialog.showOpenDialog(window()!, { properties: ['openFile'], filters: [FILE_KINDS[kind]] });
+    const path = r.filePaths[0];
+    if (r.canceled || !path) return null;
+    if (statSync(path).size > MAX_OPEN_BYTES) return { error: `文件「${basename(path)}」超过 1 GB,无法打开` };
+    return { name: basename(path), base64: readFileSync(path).toString('base64') };
+  });
+  ipcMain.handle(FILE_SAVE_CHANNEL, async (event, kind: unknown, name: unknown, base64: unknown) => {
+    if (!isTrustedSender(event, ownUrl) || !isKind(kind) || typeof name !== 'string' || typeof base64 !== 'string') return null;
+    const r = await dialog.showSaveDialog(window()!, { defaultPath: basename(name), filters: [FILE_KINDS[kind]] });
+    if (r.canceled || !r.filePath) return null;
+    writeFileSync(r.filePath, Buffer.from(base64, 'base64'));
+    return r.filePath;
   });
 }

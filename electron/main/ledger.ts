@@ -1,11 +1,10 @@
 import { app } from 'electron';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { todayIso } from '../../lib/dates';
 import { openDatabase } from '../../db/open';
-import { actorNow } from '../../db/queries/audit';
-import type { Context } from '../../server/context';
+import { Sessions } from '../../server/auth/sessions';
+import type { Ledger } from '../../server/context';
 import { DEFAULT_LEDGER_FILE } from '../../server/paths';
 
 /** Migrations ship beside the app (extraResources) when packaged, and in the source tree in development. */
@@ -19,9 +18,8 @@ export function defaultLedgerFile(): string {
   return join(dir, DEFAULT_LEDGER_FILE);
 }
 
-/** Opens a ledger file as the context every api call runs in. */
-export function openLedger(file: string): Context {
+/** Opens a ledger file for the window to work on; nobody is signed in to it yet. */
+export function openLedger(file: string): Ledger {
   const { db } = openDatabase(file, { migrationsFolder: migrationsFolder() });
-  const user = userInfo().username;
-  return { db, file, who: () => actorNow(`desktop:${user}`), today: () => todayIso() };
+  return { db, file, today: () => todayIso(), sessions: new Sessions() };
 }

@@ -1,6 +1,8 @@
 import { contextBridge, ipcRenderer } from 'electron';
 
-// Only one function crosses into the page: invoke(name, input) on the api channel.
+// Three functions cross into the page: api calls, and opening or saving a file through a native dialog.
 contextBridge.exposeInMainWorld('api', {
   invoke: (name: string, input: unknown) => ipcRenderer.invoke('api', name, input),
+  openFile: (kind: string) => ipcRenderer.invoke('file:open', kind),
+  saveFile: (kind: string, name: string, base64: string) => ipcRenderer.invoke('file:save', kind, name, base64),
 });

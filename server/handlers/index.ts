@@ -1,12 +1,21 @@
 import type { OpName, Output, ParsedInput } from '../../api/contract';
 import type { Context } from '../context';
 import { randomUUID } from 'node:crypto';
+import { UserError } from '../../lib/problems';
+import { listBackups, previewBackup, resolveBackup } from '../../db/backup';
 import { createAgency, listAgencies, updateAgency } from '../../db/queries/agencies';
 import { listAssets } from '../../db/queries/assets';
+import { listAudit } from '../../db/queries/audit';
 import { loadCatalog, listRuleSets } from '../../db/queries/reference';
 import {
   addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, rejectDisposal, requestDisposal, updateAsset,
 } from '../../db/queries/records';
+import { lastUndoable, undoBatch } from '../../db/queries/undo';
+import { countUsers, listUsers } from '../../db/queries/users';
+import { inScope, requireAgency, requireAssets, requireDisposal, scopeCodes, scopedAgency } from '../scope';
+import { exportAudit } from './audit';
+import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
+import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
 import { loadDemo } from './demo';
 import { importTemplate } from './imports';
 import { shortfall } from './quotas';
@@ -16,34 +25,75 @@ type Handlers = { [N in OpName]: (ctx: Context, input: ParsedInput<N>) => Output
 
 const count = (ctx: Context, table: 'agencies' | 'assets') => ctx.db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
 
-/** Every operation of the contract, implemented once for every transport. */
+/** Every operation of the contract, implemented once for every transport; the dispatcher has checked the right, these check the agency scope. */
 export const handlers: Handlers = {
+  'auth/status': (ctx) => ({ hasUsers: countUsers(ctx.db) > 0, user: ctx.user }),
+  'auth/setup': (ctx, input) => setup(ctx, input),
+  'auth/login': (ctx, input) => login(ctx, input),
+  'auth/logout': (ctx) => (ctx.signIn(null), null),
+  'auth/changePassword': (ctx, input) => changePassword(ctx, input),
+  'users/list': (ctx) => listUsers(ctx.db),
+  'users/create': (ctx, input) => createUserAccount(ctx, input),
+  'users/update': (ctx, input) => updateUserAccount(ctx, input),
+  'audit/list': (ctx, { query, startRow, endRow }) => listAudit(ctx.db, query, startRow, endRow),
+  'audit/export': (ctx, { query }) => exportAudit(ctx.db, query, ctx.today()),
+  'undo/last': (ctx) => lastUndoable(ctx.db),
+  'undo/apply': (ctx, { batch }) => {
+    const last = lastUndoable(ctx.db);
+    if (last && last.batch === batch && last.actor !== ctx.user!.username && ctx.user!.role !== 'admin') {
+      throw new UserError([{ field: 'batch', message: `这是 ${last.actor} 的操作;只能撤销自己的操作(系统管理员除外)` }]);
+    }
+    return { undone: undoBatch(ctx.db, ctx.who(), batch, randomUUID()) };
+  },
+  'backups/list': (ctx) => listBackups(ctx.file),
+  'backups/create': (ctx) => createManualBackup(ctx),
+  'backups/download': (ctx, { name }) => downloadBackup(ctx, name),
+  'backups/upload': (ctx, { fileName, base64 }) => uploadBackup(ctx, fileName, base64),
+  'backups/preview': (ctx, { name }) => previewBackup(resolveBackup(ctx.file, name)),
+  'backups/restore': (ctx, { name }) => restoreBackup(ctx, name),
   'ledger/status': (ctx) => ({ file: ctx.file, agencies: count(ctx, 'agencies'), assets: count(ctx, 'assets') }),
   'ledger/loadDemo': (ctx) => loadDemo(ctx.db, ctx.who(), ctx.today()),
   'catalog/list': (ctx) => loadCatalog(ctx.db),
   'ruleSets/list': (ctx) => listRuleSets(ctx.db).map(({ id, name, source }) => ({ id, name, source })),
-  'agencies/list': (ctx) => listAgencies(ctx.db),
-  'agencies/create': (ctx, input) => createAgency(ctx.db, ctx.who(), input),
-  'agencies/update': (ctx, { code, fields }) => updateAgency(ctx.db, ctx.who(), code, fields),
-  'quotas/shortfall': (ctx, input) => shortfall(ctx.db, input, ctx.today()),
-  'overview/summary': (ctx, input) => overview(ctx.db, input, ctx.today()),
-  'assets/list': (ctx, input) => listAssets(ctx.db, input),
-  'assets/get': (ctx, { id }) => assetHistory(ctx.db, id),
-  'assets/create': (ctx, fields) => createAsset(ctx.db, ctx.who(), fields),
-  'assets/update': (ctx, { id, fields }) => updateAsset(ctx.db, ctx.who(), id, fields),
+  'agencies/list': (ctx) => {
+    const codes = scopeCodes(ctx);
+    const all = listAgencies(ctx.db);
+    return codes === null ? all : all.filter((a) => codes.has(a.code));
+  },
+  'agencies/create': (ctx, input) => {
+    if (input.parentCode === null) {
+      if (scopeCodes(ctx) !== null) throw new UserError([{ field: 'parentCode', message: '只能在本单位及下级机构中新增机构' }]);
+    } else requireAgency(ctx, input.parentCode, 'parentCode');
+    return createAgency(ctx.db, ctx.who(), input);
+  },
+  'agencies/update': (ctx, { code, fields }) => (requireAgency(ctx, code, 'code'), updateAgency(ctx.db, ctx.who(), code, fields)),
+  'quotas/shortfall': (ctx, input) => shortfall(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'overview/summary': (ctx, input) => overview(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'assets/list': (ctx, input) => listAssets(ctx.db, { ...input, query: { ...input.query, agency: scopedAgency(ctx, input.query.agency) } }),
+  'assets/get': (ctx, { id }) => (requireAssets(ctx, [id]), assetHistory(ctx.db, id)),
+  'assets/create': (ctx, fields) => (requireAgency(ctx, fields.agencyCode), createAsset(ctx.db, ctx.who(), fields)),
+  'assets/update': (ctx, { id, fields }) => {
+    requireAssets(ctx, [id]);
+    requireAgency(ctx, fields.agencyCode);
+    return updateAsset(ctx.db, ctx.who(), id, fields);
+  },
   'assets/bulkUpdate': (ctx, { ids, change }) => {
+    requireAssets(ctx, ids);
+    if ('agencyCode' in change) requireAgency(ctx, change.agencyCode);
     const batch = randomUUID();
     return { updated: bulkUpdateAssets(ctx.db, ctx.who(), batch, ids, change), batch };
   },
-  'maintenance/create': (ctx, input) => ({ id: addMaintenance(ctx.db, ctx.who(), input) }),
-  'calibrations/create': (ctx, input) => ({ id: addCalibration(ctx.db, ctx.who(), input) }),
-  'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status),
-  'disposals/request': (ctx, { assetId, reason }) => requestDisposal(ctx.db, ctx.who(), assetId, reason),
-  'disposals/approve': (ctx, { id, approvalRef }) => approveDisposal(ctx.db, ctx.who(), id, approvalRef),
-  'disposals/reject': (ctx, { id, note }) => rejectDisposal(ctx.db, ctx.who(), id, note),
-  'disposals/complete': (ctx, { id, disposedDate, residualValueFen }) => completeDisposal(ctx.db, ctx.who(), id, disposedDate, residualValueFen),
+  'maintenance/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addMaintenance(ctx.db, ctx.who(), input) }),
+  'calibrations/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addCalibration(ctx.db, ctx.who(), input) }),
+  'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status).filter((d) => inScope(ctx, d.agencyCode)),
+  'disposals/request': (ctx, { assetId, reason }) => (requireAssets(ctx, [assetId]), requestDisposal(ctx.db, ctx.who(), assetId, reason)),
+  'disposals/approve': (ctx, { id, approvalRef }) => (requireDisposal(ctx, id), approveDisposal(ctx.db, ctx.who(), id, approvalRef)),
+  'disposals/reject': (ctx, { id, note }) => (requireDisposal(ctx, id), rejectDisposal(ctx.db, ctx.who(), id, note)),
+  'disposals/complete': (ctx, { id, disposedDate, residualValueFen }) => (requireDisposal(ctx, id), completeDisposal(ctx.db, ctx.who(), id, disposedDate, residualValueFen)),
   'imports/template': (ctx, input) => {
-    const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), { file: input.fileName, who: ctx.who(), today: ctx.today() });
+    const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
+      file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx),
+    });
     return outcome;
   },
 };

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/open';
-import { actorNow } from '../../db/queries/audit';
 import { createHttpServer, listen } from '../../server/http';
+import { ledgerOf } from '../fixtures/context';
 import { tempDir } from '../fixtures/factories';
 import { RENDERER } from './browser';
 
@@ -10,7 +10,7 @@ import { RENDERER } from './browser';
 export async function startApp(): Promise<{ url: string; db: Db; server: Server; stop: () => Promise<void> }> {
   const file = join(tempDir(), 'ledger.db');
   const { db } = openDatabase(file);
-  const server = createHttpServer({ db, file, who: () => actorNow('e2e'), today: () => '2026-11-23' }, RENDERER);
+  const server = createHttpServer(ledgerOf(db, file), RENDERER);
   const { port } = await listen(server, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}/`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetRow } from '../../api/contract';
+import { contextAs } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import { importTemplate } from '../../server/handlers/imports';
@@ -21,7 +22,7 @@ function ledger(): Context {
     asset({ assetTag: 'V3', itemCode: 'S01', agencyCode: 'M', plateNumber: '示A00001', priceFen: 30_000_000, purchaseDate: '2012-01-01', status: 'scrapped' }),
     asset({ assetTag: 'G1', itemCode: 'S15', agencyCode: 'K1', model: '100%_型', priceFen: 900_000, purchaseDate: '2023-03-01' }),
   ]), { file: 't.xlsx', who, today: '2026-11-23' });
-  return { db, file, who: () => who, today: () => '2026-11-23' };
+  return contextAs(db, file, 'admin', { username: who.actor }, '2026-11-23');
 }
 
 async function list(ctx: Context, input: object): Promise<{ rows: AssetRow[]; total: number }> {

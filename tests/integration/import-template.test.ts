@@ -75,9 +75,9 @@ describe('importing the canonical template', () => {
     const auditBefore = count(db, 'audit_log');
     importBuf(db, templateBuffer(TREE, [asset({ assetTag: 'A1', itemCode: 'S01', agencyCode: '330102' })]));
     const entries = db.$client.prepare(`select * from audit_log where actor = '张三' order by id`).all() as Record<string, string>[];
-    expect(count(db, 'audit_log') - auditBefore).toBe(5);
+    expect(count(db, 'audit_log') - auditBefore).toBe(6);
     expect(entries.map((e) => `${e.action} ${e.entity} ${e.entity_key}`)).toEqual([
-      'create agency 330000', 'create agency 330100', 'create agency 330102', 'create agency 330103', 'create asset A1',
+      'create agency 330000', 'create agency 330100', 'create agency 330102', 'create agency 330103', 'create asset A1', 'bulk import ledger.xlsx',
     ]);
     expect(new Set(entries.map((e) => e.batch)).size).toBe(1);
     expect(JSON.parse(entries[4].after)).toMatchObject({ itemCode: 'S01', agencyCode: '330102', status: 'in_service' });

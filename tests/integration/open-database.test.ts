@@ -67,7 +67,7 @@ describe('opening a ledger database', () => {
 
     const folder = migrationsWithExtra(dir, 'ALTER TABLE `assets` ADD `barcode` text;');
     const { db, backup } = openDatabase(file, { migrationsFolder: folder, now: new Date('2026-11-23T08:09:10Z') });
-    expect(backup).toBe(join(dir, 'a.before-migration-20261123T080910.db'));
+    expect(backup).toBe(join(dir, 'backups', 'a-20261123T080910-migration.db'));
     expect(db.$client.prepare(`select barcode from assets`).all()).toEqual([]);
     db.$client.close();
     const copy = new Database(backup!, { readonly: true });
@@ -89,8 +89,8 @@ describe('opening a ledger database', () => {
     })();
     expect(err).toBeInstanceOf(UserError);
     expect(err!.message).toContain('数据库升级失败');
-    expect(err!.message).toContain('before-migration');
-    expect(readdirSync(dir).some((f) => f.includes('before-migration'))).toBe(true);
+    expect(err!.message).toContain('-migration.db');
+    expect(readdirSync(join(dir, 'backups')).some((f) => f.endsWith('-migration.db'))).toBe(true);
     const { db } = openDatabase(file);
     expect(db.$client.prepare('select code from agencies').pluck().all()).toEqual(['330000']);
     expect(db.$client.prepare(`select count(*) from pragma_table_info('assets') where name = 'x'`).pluck().get()).toBe(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetRow, Overview } from '../../api/contract';
+import { contextAs } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import { importTemplate } from '../../server/handlers/imports';
@@ -23,7 +24,7 @@ function ledger(): Context {
       asset({ assetTag: 'CAM', itemCode: 'S10', agencyCode: 'K', calibrationValidUntil: null }),
     ],
   ), { file: 't.xlsx', who, today: TODAY });
-  return { db, file, who: () => who, today: () => TODAY };
+  return contextAs(db, file, 'admin', { username: who.actor }, TODAY);
 }
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {

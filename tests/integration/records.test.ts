@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetFields, AssetHistory, AssetRow, DisposalRow } from '../../api/contract';
 import type { Problem } from '../../lib/problems';
+import { contextAs } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import { importTemplate } from '../../server/handlers/imports';
@@ -18,7 +19,7 @@ function ledger(): Context {
       asset({ assetTag: 'GAS-1', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-01-31' }),
     ],
   ), { file: 't.xlsx', who, today: '2026-11-23' });
-  return { db, file, who: () => who, today: () => '2026-11-23' };
+  return contextAs(db, file, 'admin', { username: who.actor }, '2026-11-23');
 }
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
@@ -167,7 +168,7 @@ describe('bulk edits', () => {
     await call(ctx, 'assets/bulkUpdate', { ids, change: { custodian: '孙八' } });
     const rows = ctx.db.$client.prepare(`select s.status, a.code, s.custodian from assets s join agencies a on a.id = s.agency_id where s.id in (?, ?)`).all(...ids);
     expect(rows).toEqual([{ status: 'idle', code: 'M', custodian: '孙八' }, { status: 'idle', code: 'M', custodian: '孙八' }]);
-    const batch = ctx.db.$client.prepare(`select count(*) from audit_log where batch = ?`).pluck().get(r.batch);
+    const batch = ctx.db.$client.prepare(`select count(*) from audit_log where batch = ? and entity = 'asset'`).pluck().get(r.batch);
     expect(batch).toBe(2);
     const custody = (await call<AssetHistory>(ctx, 'assets/get', { id: ids[0] })).custody;
     expect(custody).toEqual([
