@@ -76,7 +76,8 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
       } else {
         c.prepare(`update assets set ${ASSET_SET} where id = @id`).run({ ...pick(JSON.parse(e.before!), IMPORTED_ASSET_FIELDS), id });
         const restored = getAssetRow(db, id) as AssetRow;
-        recordCustody(db, who, now, restored);
+        // A bulk edit recorded the hand-over, so its undo records the hand-back; imports record no custody.
+        if (last.kind === 'bulk') recordCustody(db, who, now, restored);
         audit.push({ action: 'update', entity: 'asset', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId });
       }
     }

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { OpName } from '../../api/contract';
+import { can, ROLES, type Role } from '../../api/roles';
+import { api } from '../../api/contract';
+import { Sessions } from '../../server/auth/sessions';
+import { callContext, type Context, type Ledger } from '../../server/context';
+import { dispatch } from '../../server/dispatch';
+import { importTemplate } from '../../server/handlers/imports';
+import { contextAs } from '../fixtures/context';
+import { snapshot } from '../fixtures/db';
+import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+
+const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
+
+/** A province with two counties, one vehicle each, and a pending disposal in county K1. */
+function ledger() {
+  const { db, file } = tempLedger();
+  importTemplate(db, templateBuffer(
+    [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' }), agency({ code: 'K2', parentCode: 'P' })],
+    [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K2' })],
+  ), { file: 't.xlsx', who, today: '2026-11-23' });
+  const id = (tag: string) => db.$client.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
+  return { db, file, v1: id('V1'), v2: id('V2') };
+}
+
+async function run(ctx: Context, name: OpName, input: unknown) {
+  return dispatch(ctx, name, input);
+}
+
+/** One valid input per write operation, on county K1's data. */
+function writes(v1: number): [OpName, unknown][] {
+  return [
+    ['assets/update', { id: v1, fields: { assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', model: 'x', serialNumber: null, purchaseDate: null, priceFen: null, fundingSource: null, status: 'idle', custodian: null, location: null, plateNumber: null, odometerKm: null, calibrationValidUntil: null, notes: null } }],
+    ['assets/bulkUpdate', { ids: [v1], change: { custodian: '赵六' } }],
+    ['maintenance/create', { assetId: v1, date: '2026-11-20', kind: 'repair', description: '换胎', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null }],
+    ['agencies/update', { code: 'K1', fields: { name: 'K1', staff: 30, authorizedPosts: null, offices: 1, longitude: null, latitude: null } }],
+    ['disposals/request', { assetId: v1, reason: '老旧' }],
+  ];
+}
+
+describe('roles, enforced by the api whatever the UI shows', () => {
+  it('refuses every operation to a caller who is not signed in, except signing in', async () => {
+    const { db, file } = ledger();
+    const ledgerCtx: Ledger = { db, file, today: () => '2026-11-23', sessions: new Sessions() };
+    const anon = callContext(ledgerCtx, undefined, () => undefined);
+    const before = snapshot(db);
+    for (const name of Object.keys(api) as OpName[]) {
+      const r = await run(anon, name, {});
+      if (api[name].right === 'public') continue;
+      expect(r.ok, name).toBe(false);
+      if (!r.ok) expect(r.problems[0].code, name).toBe('unauthenticated');
+    }
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it.each(ROLES.filter((r) => !can(r, 'edit')))('refuses ledger edits to %s and stores nothing', async (role: Role) => {
+    const { db, file, v1 } = ledger();
+    const ctx = contextAs(db, file, role);
+    const before = snapshot(db);
+    for (const [name, input] of writes(v1)) {
+      const r = await run(ctx, name, input);
+      expect(r.ok, `${role} ${name}`).toBe(false);
+      if (!r.ok) expect(r.problems[0]).toMatchObject({ code: 'forbidden' });
+    }
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('lets a manager edit but not approve disposals, and a bureau head approve but not edit', async () => {
+    const { db, file, v1 } = ledger();
+    const manager = contextAs(db, file, 'manager');
+    const head = contextAs(db, file, 'head');
+    const req = await run(manager, 'disposals/request', { assetId: v1, reason: '老旧' });
+    expect(req.ok).toBe(true);
+    const id = (req as { value: { id: number } }).value.id;
+    expect((await run(manager, 'disposals/approve', { id, approvalRef: '环执〔2026〕1号' })).ok).toBe(false);
+    const approved = await run(head, 'disposals/approve', { id, approvalRef: '环执〔2026〕1号' });
+    expect(approved.ok && (approved.value as { approvedBy: string }).approvedBy).toBe('test-head');
+    expect((await run(head, 'assets/bulkUpdate', { ids: [v1], change: { custodian: 'x' } })).ok).toBe(false);
+  });
+
+  it('keeps users, backups and restore to the administrator, and the audit log to administrators and heads', async () => {
+    const { db, file } = ledger();
+    for (const role of ROLES) {
+      const ctx = contextAs(db, file, role);
+      expect((await run(ctx, 'users/list', {})).ok, role).toBe(role === 'admin');
+      expect((await run(ctx, 'backups/list', {})).ok, role).toBe(role === 'admin');
+      expect((await run(ctx, 'audit/list', { query: {}, startRow: 0, endRow: 10 })).ok, role).toBe(role === 'admin' || role === 'head');
+    }
+  });
+});
+
+describe('agency scopes', () => {
+  it('shows a county manager only its own county, and refuses to touch the neighbour’s assets', async () => {
+    const { db, file, v1, v2 } = ledger();
+    const k1 = contextAs(db, file, 'manager', { agencyCode: 'K1' });
+    const list = await run(k1, 'assets/list', { query: {}, startRow: 0, endRow: 100 });
+    expect(list.ok && (list.value as { rows: { assetTag: string }[] }).rows.map((r) => r.assetTag)).toEqual(['V1']);
+    const agencies = await run(k1, 'agencies/list', {});
+    expect(agencies.ok && (agencies.value as { code: string }[]).map((a) => a.code)).toEqual(['K1']);
+    const before = snapshot(db);
+    for (const [name, input] of writes(v2).map(([n, i]) => [n, JSON.parse(JSON.stringify(i).replace(/"K1"/g, '"K2"'))] as [OpName, unknown])) {
+      const r = await run(k1, name, input);
+      expect(r.ok, name).toBe(false);
+    }
+    expect((await run(k1, 'assets/list', { query: { agency: 'P' }, startRow: 0, endRow: 10 })).ok).toBe(false);
+    expect((await run(k1, 'assets/bulkUpdate', { ids: [v1], change: { agencyCode: 'K2' } })).ok).toBe(false);
+    expect(snapshot(db)).toEqual(before);
+    expect((await run(k1, 'assets/bulkUpdate', { ids: [v1], change: { custodian: '赵六' } })).ok).toBe(true);
+  });
+
+  it('refuses a county manager’s workbook that reaches into another county, naming the row', async () => {
+    const { db, file } = ledger();
+    const k1 = contextAs(db, file, 'manager', { agencyCode: 'K1' });
+    const buf = templateBuffer([], [asset({ assetTag: 'N1', itemCode: 'S09', agencyCode: 'K1' }), asset({ assetTag: 'N2', itemCode: 'S09', agencyCode: 'K2' })]);
+    const before = snapshot(db);
+    const r = await run(k1, 'imports/template', { fileName: 'k1.xlsx', base64: Buffer.from(buf).toString('base64') });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toEqual([expect.objectContaining({ file: 'k1.xlsx', sheet: '装备', row: 3, message: expect.stringContaining('K2') })]);
+    expect(snapshot(db)).toEqual(before);
+  });
+});
+
+describe('signing in', () => {
+  async function signedLedger() {
+    const { db, file } = ledger();
+    let now = 0;
+    const sessions = new Sessions({ idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now);
+    const l: Ledger = { db, file, today: () => '2026-11-23', sessions };
+    let token: string | undefined;
+    const ctx = () => callContext(l, token, (t) => (token = t ?? undefined));
+    return { db, ctx, advance: (ms: number) => (now += ms), token: () => token };
+  }
+
+  it('creates the first administrator once, then only signs in with the right password', async () => {
+    const { ctx } = await signedLedger();
+    expect(await run(ctx(), 'auth/status', {})).toMatchObject({ ok: true, value: { hasUsers: false, user: null } });
+    expect((await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'short' })).ok).toBe(false);
+    expect((await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' })).ok).toBe(true);
+    expect((await run(ctx(), 'users/list', {})).ok).toBe(true);
+    expect((await run(ctx(), 'auth/setup', { username: 'evil', displayName: 'x', password: 'another pass' })).ok).toBe(false);
+    await run(ctx(), 'auth/logout', {});
+    expect((await run(ctx(), 'users/list', {})).ok).toBe(false);
+    expect((await run(ctx(), 'auth/login', { username: 'admin', password: 'wrong password' })).ok).toBe(false);
+    expect((await run(ctx(), 'auth/login', { username: 'admin', password: 'correct horse' })).ok).toBe(true);
+  });
+
+  it('stores passwords only as salted scrypt hashes', async () => {
+    const { db, ctx } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    const stored = db.$client.prepare('select password_hash from users').pluck().get() as string;
+    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(stored).not.toContain('correct horse');
+    expect(JSON.stringify(db.$client.prepare('select * from audit_log where entity = ?').all('user'))).not.toContain('scrypt');
+  });
+
+  it('ends a session after 30 idle minutes, and locks a name after five wrong passwords', async () => {
+    const { ctx, advance } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    advance(29 * 60_000);
+    expect((await run(ctx(), 'users/list', {})).ok).toBe(true);
+    advance(31 * 60_000);
+    const r = await run(ctx(), 'users/list', {});
+    expect(!r.ok && r.problems[0].code).toBe('unauthenticated');
+    for (let i = 0; i < 5; i++) await run(ctx(), 'auth/login', { username: 'admin', password: `wrong ${i}` });
+    const locked = await run(ctx(), 'auth/login', { username: 'admin', password: 'correct horse' });
+    expect(!locked.ok && locked.problems[0].message).toContain('15 分钟');
+  });
+
+  it('signs a user out when the administrator deactivates them, and never leaves the ledger without an administrator', async () => {
+    const { ctx, token } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    const adminToken = token();
+    const created = await run(ctx(), 'users/create', { username: 'k1', displayName: '县管理员', role: 'manager', agencyCode: 'K1', password: 'k1 password' });
+    expect(created.ok).toBe(true);
+    const k1Id = (created as { value: { id: number } }).value.id;
+    await run(ctx(), 'auth/logout', {});
+    await run(ctx(), 'auth/login', { username: 'k1', password: 'k1 password' });
+    expect((await run(ctx(), 'assets/list', { query: {}, startRow: 0, endRow: 10 })).ok).toBe(true);
+    const k1Token = token();
+    expect(k1Token).not.toBe(adminToken);
+    await run(ctx(), 'auth/logout', {});
+    await run(ctx(), 'auth/login', { username: 'admin', password: 'correct horse' });
+    const me = (await run(ctx(), 'auth/status', {})) as { value: { user: { id: number } } };
+    expect((await run(ctx(), 'users/update', { id: me.value.user.id, displayName: 'x', role: 'manager', agencyCode: null, active: true, password: null })).ok).toBe(false);
+    expect((await run(ctx(), 'users/update', { id: k1Id, displayName: '县管理员', role: 'manager', agencyCode: 'K1', active: false, password: null })).ok).toBe(true);
+    expect((await run(ctx(), 'auth/login', { username: 'k1', password: 'k1 password' })).ok).toBe(false);
+  });
+});

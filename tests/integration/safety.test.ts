@@ -1,0 +1,200 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BackupInfo, BackupPreview, UndoableBatch } from '../../api/contract';
+import { openDatabase } from '../../db/open';
+import { dailyBackup, listBackups, pruneDaily } from '../../db/backup';
+import type { Context } from '../../server/context';
+import { dispatch } from '../../server/dispatch';
+import { importTemplate } from '../../server/handlers/imports';
+import { contextAs } from '../fixtures/context';
+import { snapshot } from '../fixtures/db';
+import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import type { UserError } from '../../lib/problems';
+
+const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
+
+function seeded() {
+  const { db, file } = tempLedger();
+  importTemplate(db, templateBuffer(
+    [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' })],
+    [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', custodian: '王五' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K1' })],
+  ), { file: 'seed.xlsx', who, today: '2026-11-23' });
+  return { db, file, ctx: contextAs(db, file, 'admin') };
+}
+
+/** Runs `npm run web`'s server until it says it is serving, then stops it; returns what it printed. */
+function startsServing(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`no start: ${out}`))), 30_000);
+    const take = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('已启动')) (clearTimeout(timer), child.kill('SIGTERM'), resolve(out));
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('exit', () => (clearTimeout(timer), resolve(out)));
+  });
+}
+
+async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
+  const r = await dispatch(ctx, name, input);
+  if (!r.ok) throw Object.assign(new Error(r.problems.map((p) => p.message).join('; ')), { problems: r.problems });
+  return r.value as T;
+}
+
+const ids = (ctx: Context) => ctx.db.$client.prepare('select id from assets order by id').pluck().all() as number[];
+
+describe('backups and restore', () => {
+  it('restores exactly what was backed up, after keeping a copy of the ledger it replaces', async () => {
+    const { ctx } = seeded();
+    const backedUp = snapshot(ctx.db);
+    const made = await call<BackupInfo>(ctx, 'backups/create', {});
+    await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { status: 'idle' } });
+    const changed = snapshot(ctx.ledger.db);
+
+    const preview = await call<BackupPreview>(ctx, 'backups/preview', { name: made.name });
+    expect(preview).toMatchObject({ kind: 'manual', integrity: 'ok', agencies: 2, assets: 2 });
+
+    const r = await call<{ safetyCopy: string }>(ctx, 'backups/restore', { name: made.name });
+    const { audit_log: auditAfter, ...restored } = snapshot(ctx.ledger.db);
+    const { audit_log: auditBefore, ...expected } = backedUp;
+    expect(restored).toEqual(expected);
+    // The restore itself is the one entry added to the restored audit log.
+    expect(auditAfter).toEqual([...auditBefore, expect.objectContaining({ entity: 'restore', entity_key: made.name })]);
+    // The replaced ledger is kept as a backup and holds the bulk edit.
+    const safety = openDatabase(join(ctx.file, '..', 'backups', r.safetyCopy)).db;
+    expect(snapshot(safety).assets).toEqual(changed.assets);
+    safety.$client.close();
+  });
+
+  it('refuses names outside the backup folder, and uploads that are not ledgers', async () => {
+    const { ctx } = seeded();
+    for (const name of ['../ledger.db', '/etc/passwd', 'x.db']) {
+      await expect(call(ctx, 'backups/preview', { name })).rejects.toThrow(/备份/);
+    }
+    const before = listBackups(ctx.file);
+    await expect(call(ctx, 'backups/upload', { fileName: 'notes.db', base64: Buffer.from('not sqlite at all').toString('base64') })).rejects.toThrow();
+    expect(listBackups(ctx.file)).toEqual(before);
+  });
+
+  it('takes one daily backup a day and keeps only the newest N', async () => {
+    const { db, file } = seeded();
+    for (let d = 1; d <= 5; d++) {
+      const now = new Date(`2026-11-0${d}T08:00:00Z`);
+      expect(await dailyBackup(db.$client, file, 3, now)).not.toBeNull();
+      expect(await dailyBackup(db.$client, file, 3, new Date(`2026-11-0${d}T18:00:00Z`))).toBeNull();
+    }
+    expect(listBackups(file).filter((b) => b.kind === 'daily').map((b) => b.at.slice(0, 10))).toEqual(['2026-11-05', '2026-11-04', '2026-11-03']);
+    expect(pruneDaily(file, 3)).toEqual([]);
+  });
+});
+
+describe('a damaged ledger', () => {
+  it('is refused on open with the newest backup named, and opens again after a restore from it', async () => {
+    const { db, file, ctx } = seeded();
+    const backup = await call<BackupInfo>(ctx, 'backups/create', {});
+    db.$client.close();
+    // Overwrite a page in the middle of the file: the b-tree no longer adds up.
+    const bytes = readFileSync(file);
+    bytes.fill(0x5a, 4096 * 3, 4096 * 3 + 600);
+    writeFileSync(file, bytes);
+    let err: UserError | undefined;
+    try {
+      openDatabase(file).db.$client.close();
+    } catch (e) {
+      err = e as UserError;
+    }
+    expect(err?.message).toContain('完整性检查');
+    expect(err?.message).toContain(backup.name);
+
+    expect(await startsServing(['--db', file, '--restore', backup.name, '--port', '0'])).toContain('已用备份');
+    const reopened = openDatabase(file).db;
+    expect(reopened.$client.prepare('select count(*) from assets').pluck().get()).toBe(2);
+    reopened.$client.close();
+  });
+});
+
+describe('refusing to serve beyond this machine without sign-in', () => {
+  it('will not listen on a LAN address while the ledger has no users', () => {
+    const { db, file } = tempLedger();
+    db.$client.close();
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--db', file, '--host', '0.0.0.0', '--port', '0'], { encoding: 'utf8', timeout: 30_000 });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('拒绝监听 0.0.0.0');
+  });
+});
+
+describe('undo', () => {
+  it('takes back the last bulk edit once, with custody and audit, and refuses a second time', async () => {
+    const { ctx } = seeded();
+    const before = snapshot(ctx.db).assets;
+    await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { custodian: '赵六' } });
+    const last = await call<UndoableBatch>(ctx, 'undo/last', {});
+    expect(last).toMatchObject({ kind: 'bulk', entries: 2 });
+    expect(await call(ctx, 'undo/apply', { batch: last.batch })).toEqual({ undone: 2 });
+    expect(snapshot(ctx.db).assets).toEqual(before);
+    expect(await call(ctx, 'undo/last', {})).toBeNull();
+    await expect(call(ctx, 'undo/apply', { batch: last.batch })).rejects.toThrow(/只能撤销/);
+    const undoEntries = ctx.db.$client.prepare(`select action, entity from audit_log where id > (select max(id) from audit_log where batch = ?)`).all(last.batch);
+    expect(undoEntries).toEqual([{ action: 'update', entity: 'asset' }, { action: 'update', entity: 'asset' }, { action: 'undo', entity: 'undo' }]);
+  });
+
+  it('takes back an import: created assets and agencies go, updated ones get their earlier values', async () => {
+    const { ctx } = seeded();
+    const before = snapshot(ctx.db);
+    const buf = templateBuffer(
+      [agency({ code: 'K2', parentCode: 'P' })],
+      [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', custodian: '孙七' }), asset({ assetTag: 'N1', itemCode: 'S09', agencyCode: 'K2' })],
+    );
+    await call(ctx, 'imports/template', { fileName: 'second.xlsx', base64: Buffer.from(buf).toString('base64') });
+    const last = await call<UndoableBatch>(ctx, 'undo/last', {});
+    expect(last.kind).toBe('import');
+    await call(ctx, 'undo/apply', { batch: last.batch });
+    const after = snapshot(ctx.db);
+    for (const table of ['agencies', 'assets', 'custody_records', 'maintenance_records'] as const) expect(after[table], table).toEqual(before[table]);
+    expect(ctx.db.$client.prepare(`select count(*) from assets_search where assets_search match '"N1"'`).pluck().get()).toBe(0);
+  });
+
+  it('refuses when a later change touched the same asset, and changes nothing', async () => {
+    const { ctx } = seeded();
+    await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { status: 'idle' } });
+    const last = await call<UndoableBatch>(ctx, 'undo/last', {});
+    await call(ctx, 'maintenance/create', { assetId: ids(ctx)[0], date: '2026-11-23', kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
+    const before = snapshot(ctx.db);
+    await expect(call(ctx, 'undo/apply', { batch: last.batch })).rejects.toThrow(/V1.*无法撤销/);
+    expect(snapshot(ctx.db)).toEqual(before);
+  });
+
+  it('lets a manager undo only their own batch', async () => {
+    const { db, file } = seeded();
+    const a = contextAs(db, file, 'manager', { username: 'a' });
+    const b = contextAs(db, file, 'manager', { username: 'b' });
+    await call(a, 'assets/bulkUpdate', { ids: ids(a), change: { status: 'idle' } });
+    const last = await call<UndoableBatch>(b, 'undo/last', {});
+    await expect(call(b, 'undo/apply', { batch: last.batch })).rejects.toThrow(/只能撤销自己的操作/);
+  });
+});
+
+describe('a full disk and a read-only ledger', () => {
+  it('give a clear message and keep what was stored', async () => {
+    const { ctx } = seeded();
+    const before = snapshot(ctx.db);
+    const pages = ctx.db.$client.pragma('page_count', { simple: true }) as number;
+    ctx.db.$client.pragma(`max_page_count = ${pages}`);
+    const big = templateBuffer([], Array.from({ length: 2000 }, (_, i) => asset({ assetTag: `BIG-${i}`, itemCode: 'S09', agencyCode: 'K1', notes: 'x'.repeat(500) })));
+    const full = await dispatch(ctx, 'imports/template', { fileName: 'big.xlsx', base64: Buffer.from(big).toString('base64') });
+    expect(full).toEqual({ ok: false, problems: [{ message: expect.stringContaining('磁盘空间已满') }] });
+    expect(snapshot(ctx.db)).toEqual(before);
+
+    ctx.db.$client.pragma('max_page_count = 1000000');
+    ctx.db.$client.pragma('query_only = 1');
+    const ro = await dispatch(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { status: 'idle' } });
+    expect(ro).toEqual({ ok: false, problems: [{ message: expect.stringContaining('只读') }] });
+    ctx.db.$client.pragma('query_only = 0');
+    expect(snapshot(ctx.db)).toEqual(before);
+  });
+});
