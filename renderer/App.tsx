@@ -1,6 +1,16 @@
-import { ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, TableOutlined, ToolOutlined } from '@ant-design/icons';
-import { Alert, Button, Layout, Menu, Spin, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import {
+  ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined,
+} from '@ant-design/icons';
+import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
+import { useCallback, useContext, useEffect, useState } from 'react';
+import { can, type SessionUser } from '../api/roles';
+import { client, SIGNED_OUT } from './api';
+import { showProblems } from './lib/forms';
+import { SessionContext } from './lib/session';
+import { Audit } from './screens/Audit';
+import { Backups } from './screens/Backups';
+import { SignIn } from './screens/SignIn';
+import { Users } from './screens/Users';
 import { useI18n } from './i18n';
 import { useApi } from './lib/useApi';
 import { Compliance } from './screens/Compliance';
@@ -12,8 +22,8 @@ import type { DueKind } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
-type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'agencies';
-const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'agencies'];
+type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'agencies' | 'audit' | 'users' | 'backups';
+const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'agencies', 'audit', 'users', 'backups'];
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
@@ -31,8 +41,77 @@ function readHash(): { screen: Screen; filter: LedgerFilter } {
   };
 }
 
+/** Signs the user in (or creates the first administrator), then shows the ledger; a lapsed session returns here. */
 export function App() {
+  const { t } = useI18n();
+  const auth = useApi('auth/status', {});
+  const [user, setUser] = useState<SessionUser | null>(null);
+  const [expired, setExpired] = useState(false);
+  useEffect(() => {
+    if (auth.data) setUser(auth.data.user);
+  }, [auth.data]);
+  useEffect(() => {
+    const out = () => setUser((u) => (u && setExpired(true), null));
+    window.addEventListener(SIGNED_OUT, out);
+    return () => window.removeEventListener(SIGNED_OUT, out);
+  }, []);
+  if (auth.error) return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={auth.error.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
+  if (!auth.data) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  if (!user) {
+    return <SignIn setup={!auth.data.hasUsers} notice={expired ? t('auth.expired') : undefined} onSignedIn={(u) => (setExpired(false), setUser(u), auth.reload())} />;
+  }
+  return (
+    <SessionContext.Provider value={user}>
+      <Workspace key={user.id} onSignOut={() => (setUser(null), auth.reload())} />
+    </SessionContext.Provider>
+  );
+}
+
+/** The header's user menu: who is signed in, change password, sign out. */
+function UserMenu({ onSignOut }: { onSignOut: () => void }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const user = useContext(SessionContext)!;
+  const [changing, setChanging] = useState(false);
+  const [form] = Form.useForm();
+  const change = async () => {
+    const v = await form.validateFields();
+    try {
+      await client.call('auth/changePassword', { current: v.current, next: v.next });
+      message.success(t('auth.changed'));
+      setChanging(false);
+    } catch (e) {
+      const rest = showProblems(form, e);
+      if (rest.length) message.error(rest.map((p) => p.message).join(';'));
+    }
+  };
+  return (
+    <>
+      <Dropdown menu={{
+        items: [{ key: 'password', label: t('auth.changePassword') }, { key: 'logout', label: t('auth.logout'), danger: true }],
+        onClick: async ({ key }) => {
+          if (key === 'password') (form.resetFields(), setChanging(true));
+          else {
+            await client.call('auth/logout', {});
+            onSignOut();
+          }
+        },
+      }}>
+        <Button size="small" icon={<UserOutlined />} data-testid="user-menu">{user.displayName}({t(`role.${user.role}`)})</Button>
+      </Dropdown>
+      <Modal open={changing} title={t('auth.changePassword')} onOk={change} onCancel={() => setChanging(false)} okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden>
+        <Form form={form} layout="vertical" preserve={false}>
+          <Form.Item name="current" label={t('auth.current')} rules={[{ required: true }]}><Input.Password autoComplete="current-password" /></Form.Item>
+          <Form.Item name="next" label={t('auth.new')} rules={[{ required: true }, { min: 8 }]}><Input.Password autoComplete="new-password" /></Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+function Workspace({ onSignOut }: { onSignOut: () => void }) {
   const { t, lang, setLang } = useI18n();
+  const user = useContext(SessionContext)!;
   const status = useApi('ledger/status', {});
   const agencies = useApi('agencies/list', {});
   const catalog = useApi('catalog/list', {});
@@ -73,6 +152,7 @@ export function App() {
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #f0f0f0', paddingInline: 20, height: 52, lineHeight: '52px' }}>
         <Typography.Title level={4} style={{ margin: 0 }}>{t('appTitle')}</Typography.Title>
         <Typography.Text type="secondary" style={{ flex: 1 }} ellipsis>{status.data.file}</Typography.Text>
+        <UserMenu onSignOut={onSignOut} />
         <Button size="small" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>{t('language')}</Button>
       </Layout.Header>
       <Layout>
@@ -88,6 +168,11 @@ export function App() {
               { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
               { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
               { key: 'agencies', icon: <ApartmentOutlined />, label: t('nav.agencies') },
+              ...(can(user.role, 'audit') ? [{ key: 'audit', icon: <FileSearchOutlined />, label: t('nav.audit') }] : []),
+              ...(can(user.role, 'admin') ? [
+                { key: 'users', icon: <TeamOutlined />, label: t('nav.users') },
+                { key: 'backups', icon: <SafetyOutlined />, label: t('nav.backups') },
+              ] : []),
             ]}
           />
         </Layout.Sider>
@@ -109,6 +194,9 @@ export function App() {
           {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
           {screen === 'disposals' && <Disposals />}
           {screen === 'agencies' && <Agencies agencies={agencies.data} onChanged={agencies.reload} />}
+          {screen === 'audit' && <Audit />}
+          {screen === 'users' && <Users agencies={agencies.data} />}
+          {screen === 'backups' && <Backups onRestored={onSignOut} />}
         </Layout.Content>
       </Layout>
     </Layout>

@@ -5,7 +5,7 @@ import { useI18n } from '../i18n';
 import { agencyTree } from '../lib/tree';
 
 /** Picks one agency from the province/city/county tree; empty means all agencies. */
-export function AgencyPicker(props: { agencies: AgencyNode[]; value?: string; onChange: (code: string | undefined) => void; width?: number }) {
+export function AgencyPicker(props: { agencies: AgencyNode[]; value?: string | null; onChange?: (code: string | undefined) => void; width?: number }) {
   const { t } = useI18n();
   const tree = useMemo(() => agencyTree(props.agencies), [props.agencies]);
   return (
@@ -14,7 +14,7 @@ export function AgencyPicker(props: { agencies: AgencyNode[]; value?: string; on
       style={{ width: props.width ?? 280 }}
       treeData={tree}
       value={props.value}
-      onChange={(v) => props.onChange(v ?? undefined)}
+      onChange={(v) => props.onChange?.(v ?? undefined)}
       allowClear
       showSearch
       treeNodeFilterProp="title"

@@ -8,6 +8,7 @@ import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { AssetDrawer } from '../components/AssetDrawer';
 import { BulkBar } from '../components/BulkBar';
+import { UndoButton } from '../components/UndoButton';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
@@ -74,6 +75,7 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   })), [t]);
 
   const [selected, setSelected] = useState<AssetRow[]>([]);
+  const [edits, setEdits] = useState(0);
 
   /** Saves one edited cell through the same update as the form; a refused value is put back. */
   const saveCell = useCallback(async (e: CellValueChangedEvent<AssetRow>) => {
@@ -173,9 +175,11 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
             onDone={() => {
               api.current?.deselectAll();
               refresh();
+              setEdits((n) => n + 1);
             }}
           />
         )}
+        <UndoButton nonce={edits} onUndone={refresh} />
         <Typography.Text type="secondary" data-testid="ledger-count">{total === null ? '' : t('ledger.count', { n: total.toLocaleString('zh-CN') })}</Typography.Text>
       </Space>
       <div style={{ flex: 1, minHeight: 300 }}>

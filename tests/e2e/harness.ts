@@ -10,14 +10,15 @@ import { RENDERER } from './browser';
 export async function startApp(): Promise<{ url: string; db: Db; server: Server; stop: () => Promise<void> }> {
   const file = join(tempDir(), 'ledger.db');
   const { db } = openDatabase(file);
-  const server = createHttpServer(ledgerOf(db, file), RENDERER);
+  const ledger = ledgerOf(db, file);
+  const server = createHttpServer(ledger, RENDERER);
   const { port } = await listen(server, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}/`,
     db,
     server,
     stop: () => new Promise((done) => server.close(() => {
-      db.$client.close();
+      ledger.db.$client.close(); // a restore may have replaced the connection the test started with
       done();
     })),
   };

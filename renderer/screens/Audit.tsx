@@ -1,0 +1,62 @@
+import { DownloadOutlined } from '@ant-design/icons';
+import { App, Button, DatePicker, Input, Select, Space, Table, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import type { AuditQuery, AuditRow } from '../../api/contract';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, describeChange } from '../../lib/changes';
+import { client, saveFile } from '../api';
+import { useI18n } from '../i18n';
+import { useApi } from '../lib/useApi';
+
+const PAGE = 50;
+
+const change = (e: AuditRow) => describeChange(e.before, e.after);
+
+/** Who changed what and when, newest first, filtered and exported as the user sees it. */
+export function Audit() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [query, setQuery] = useState<AuditQuery>({});
+  const [page, setPage] = useState(1);
+  const [exporting, setExporting] = useState(false);
+  const list = useApi('audit/list', { query, startRow: (page - 1) * PAGE, endRow: page * PAGE });
+  const filter = (q: AuditQuery) => (setQuery(q), setPage(1));
+  const exportXlsx = async () => {
+    setExporting(true);
+    try {
+      await saveFile('xlsx', await client.call('audit/export', { query }));
+    } catch (e) {
+      message.error((e as Error).message);
+    } finally {
+      setExporting(false);
+    }
+  };
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%' }}>
+      <Space wrap>
+        <Input.Search allowClear placeholder={t('audit.actor')} style={{ width: 160 }} onSearch={(v) => filter({ ...query, actor: v.trim() || undefined })} data-testid="audit-actor" />
+        <Select allowClear placeholder={t('audit.entity')} style={{ width: 140 }} value={query.entity} onChange={(v) => filter({ ...query, entity: v })} options={Object.entries(AUDIT_ENTITIES).map(([value, label]) => ({ value, label }))} />
+        <Input.Search allowClear placeholder={t('audit.keyFilter')} style={{ width: 200 }} onSearch={(v) => filter({ ...query, key: v.trim() || undefined })} data-testid="audit-key" />
+        <DatePicker.RangePicker onChange={(r) => filter({ ...query, from: (r?.[0] as Dayjs | null)?.format('YYYY-MM-DD'), to: (r?.[1] as Dayjs | null)?.format('YYYY-MM-DD') })} />
+        <Button icon={<DownloadOutlined />} onClick={exportXlsx} loading={exporting} data-testid="audit-export">{t('audit.export')}</Button>
+        <Typography.Text type="secondary" data-testid="audit-count">{list.data ? t('audit.count', { n: list.data.total.toLocaleString('zh-CN') }) : ''}</Typography.Text>
+      </Space>
+      <Table<AuditRow>
+        rowKey="id"
+        size="small"
+        loading={list.loading}
+        dataSource={list.data?.rows}
+        scroll={{ y: 'calc(100vh - 230px)' }}
+        pagination={{ current: page, pageSize: PAGE, total: list.data?.total ?? 0, showSizeChanger: false, onChange: setPage }}
+        columns={[
+          { title: t('audit.when'), dataIndex: 'at', width: 160, render: (v: string) => new Date(v).toLocaleString('zh-CN', { hour12: false }) },
+          { title: t('audit.actor'), dataIndex: 'actor', width: 110 },
+          { title: t('audit.action'), dataIndex: 'action', width: 80, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
+          { title: t('audit.entity'), dataIndex: 'entity', width: 100, render: (e: string) => AUDIT_ENTITIES[e] ?? e },
+          { title: t('audit.key'), dataIndex: 'entityKey', width: 170, ellipsis: true },
+          { title: t('audit.change'), key: 'change', ellipsis: true, render: (_, e) => <span title={change(e)}>{change(e)}</span> },
+        ]}
+      />
+    </div>
+  );
+}
