@@ -54,6 +54,17 @@ async function closeDrawer(page: Page) {
   await page.locator('.ant-drawer-content').waitFor({ state: 'detached' });
 }
 
+/** On 台账, finds a county's vehicles by quick search and selects the first two. */
+async function selectTwoVehicles(page: Page, countyCode: string) {
+  await page.getByRole('menuitem', { name: '台账' }).click();
+  await page.getByTestId('quick-search').locator('input').fill(`${countyCode}-S01`);
+  await page.getByTestId('quick-search').locator('input').press('Enter');
+  await page.getByTestId('ledger-count').filter({ hasText: /共 [1-9]/ }).waitFor();
+  const checkboxes = page.locator('.ag-row .ag-selection-checkbox input');
+  await checkboxes.nth(0).check();
+  await checkboxes.nth(1).check();
+}
+
 const rowCount = (page: Page) => page.locator('.ag-center-cols-container .ag-row').count();
 
 describe('an equipment manager’s day in the browser', () => {
@@ -188,13 +199,7 @@ describe('keeping the ledger in shape', () => {
       await expect.poll(() => page.getByTestId(`cell-${city.code}-S10`).innerText()).toMatch(new RegExp(`/${2 + 3 * counties}$`));
 
       // 台账: select two assets of the county and set their custodian at once.
-      await page.getByRole('menuitem', { name: '台账' }).click();
-      await page.getByTestId('quick-search').locator('input').fill(`${county.code}-S01`);
-      await page.getByTestId('quick-search').locator('input').press('Enter');
-      await page.getByTestId('ledger-count').filter({ hasText: /共 [1-9]/ }).waitFor();
-      const checkboxes = page.locator('.ag-row .ag-selection-checkbox input');
-      await checkboxes.nth(0).check();
-      await checkboxes.nth(1).check();
+      await selectTwoVehicles(page, county.code);
       await page.getByTestId('bulk-custodian').click();
       await page.locator('.ant-popover').getByRole('textbox').fill('批量责任人');
       await page.locator('.ant-popover').getByRole('button', { name: '应用' }).click();
@@ -250,13 +255,7 @@ describe('the safety of the data', () => {
       const before = statuses();
 
       // A bulk edit, taken back with one click; the undo shows in the audit log.
-      await page.getByRole('menuitem', { name: '台账' }).click();
-      await page.getByTestId('quick-search').locator('input').fill(`${county.code}-S01`);
-      await page.getByTestId('quick-search').locator('input').press('Enter');
-      await page.getByTestId('ledger-count').filter({ hasText: /共 [1-9]/ }).waitFor();
-      const checkboxes = page.locator('.ag-row .ag-selection-checkbox input');
-      await checkboxes.nth(0).check();
-      await checkboxes.nth(1).check();
+      await selectTwoVehicles(page, county.code);
       await page.getByTestId('bulk-status').click();
       await page.locator('.ant-popover .ant-select').click();
       await page.locator('.ant-select-item-option').filter({ hasText: '闲置' }).click();
