@@ -13,7 +13,7 @@ export function backupDir(ledgerFile: string): string {
 }
 
 const stem = (ledgerFile: string) => basename(ledgerFile, extname(ledgerFile));
-export const stampOf = (now: Date) => now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+const stampOf = (now: Date) => now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
 const NAME = /^(.+)-(\d{8}T\d{6})(?:-\d+)?-([a-z-]+)\.db$/;
 
 export function backupPath(ledgerFile: string, kind: BackupKind, now: Date): string {
@@ -40,9 +40,9 @@ function info(path: string): BackupInfo | null {
 export function listBackups(ledgerFile: string): BackupInfo[] {
   const dir = backupDir(ledgerFile);
   if (!existsSync(dir)) return [];
-  const own = `${stem(ledgerFile)}-`;
+  const own = stem(ledgerFile);
   return readdirSync(dir)
-    .filter((f) => f.startsWith(own))
+    .filter((f) => NAME.exec(f)?.[1] === own)
     .map((f) => info(join(dir, f)))
     .filter((b): b is BackupInfo => b !== null)
     .sort((a, b) => (a.at === b.at ? b.name.localeCompare(a.name) : b.at.localeCompare(a.at)));

@@ -2,7 +2,7 @@ import type { SessionUser } from '../api/roles';
 import type { IsoDate } from '../lib/dates';
 import type { Db } from '../db/open';
 import { actorNow, type Actor } from '../db/queries/audit';
-import { userById } from '../db/queries/users';
+import { sessionUser, userById } from '../db/queries/users';
 import type { Sessions } from './auth/sessions';
 
 /** The open ledger a transport serves; `db` is replaced in place when a backup is restored. */
@@ -11,6 +11,8 @@ export interface Ledger {
   file: string;
   today: () => IsoDate;
   sessions: Sessions;
+  /** Where this app's migrations are, when not beside the code (a packaged Electron app). */
+  migrationsFolder?: string;
 }
 
 /** What a handler needs besides its input: the ledger, who is calling, and how to sign them in or out. */
@@ -30,14 +32,13 @@ export interface Context extends Ledger {
 export function callContext(ledger: Ledger, token: string | undefined, setToken: (token: string | null) => void): Context {
   const userId = ledger.sessions.user(token);
   const row = userId === null ? undefined : userById(ledger.db, userId);
-  const user: SessionUser | null = row?.active
-    ? { id: row.id, username: row.username, displayName: row.displayName, role: row.role, agencyCode: row.agencyCode }
-    : null;
+  const user = row?.active ? sessionUser(row) : null;
   return {
     db: ledger.db,
     file: ledger.file,
     today: ledger.today,
     sessions: ledger.sessions,
+    migrationsFolder: ledger.migrationsFolder,
     ledger,
     user,
     who: () => actorNow(user?.username ?? '(未登录)'),

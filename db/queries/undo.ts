@@ -1,6 +1,7 @@
 import type { AssetRow, UndoableBatch } from '../../api/contract';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
+import { agencyByCode } from './agencies';
 import { getAssetRow } from './assets';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
 import { IMPORTED_AGENCY_FIELDS, IMPORTED_ASSET_FIELDS } from './imports';
@@ -43,11 +44,14 @@ function pick(o: Record<string, unknown>, keys: readonly string[]): Record<strin
  * changed since: updated rows get their earlier values, created rows are removed. The undo is
  * itself recorded in the audit log, entry by entry.
  */
-export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string): number {
+export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string, anyones = false): number {
   const c = db.$client;
   return c.transaction(() => {
     const last = lastUndoable(db);
     if (!last || last.batch !== batch) throw new UserError([{ field: 'batch', message: '只能撤销最近一次批量修改或导入,且只能撤销一次' }]);
+    if (!anyones && last.actor !== who.actor) {
+      throw new UserError([{ field: 'batch', message: `这是 ${last.actor} 的操作;只能撤销自己的操作(系统管理员除外)` }]);
+    }
     const entries = c.prepare(
       `select id, action, entity, entity_key as entityKey, before from audit_log where batch = ? and entity in ('asset', 'agency') order by id desc`,
     ).all(batch) as Stored[];
@@ -65,9 +69,9 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
     }
 
     const audit: AuditEntry[] = [];
-    const assetBefore = (tag: string) => c.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
+    const idOf = (tag: string) => c.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
     for (const e of entries.filter((x) => x.entity === 'asset')) {
-      const id = assetBefore(e.entityKey);
+      const id = idOf(e.entityKey);
       const now = getAssetRow(db, id)!;
       if (e.action === 'create') {
         c.prepare('delete from custody_records where asset_id = ?').run(id);
@@ -84,8 +88,10 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
     // Agencies: restore updated ones first (parents may point back), then remove created ones, children first.
     const agencyEntries = entries.filter((x) => x.entity === 'agency');
     for (const e of agencyEntries.filter((x) => x.action === 'update')) {
-      c.prepare(`update agencies set ${AGENCY_SET} where code = @code`).run({ ...pick(JSON.parse(e.before!), IMPORTED_AGENCY_FIELDS), code: e.entityKey });
-      audit.push({ action: 'update', entity: 'agency', entityKey: e.entityKey, before: null, after: JSON.parse(e.before!), batch: undoBatchId });
+      const now = pick(agencyByCode(db, e.entityKey) as never, IMPORTED_AGENCY_FIELDS);
+      const restored = pick(JSON.parse(e.before!), IMPORTED_AGENCY_FIELDS);
+      c.prepare(`update agencies set ${AGENCY_SET} where code = @code`).run({ ...restored, code: e.entityKey });
+      audit.push({ action: 'update', entity: 'agency', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId });
     }
     const created = agencyEntries.filter((x) => x.action === 'create').map((x) => x.entityKey);
     const level = (code: string) => ({ county: 0, city: 1, province: 2 })[c.prepare('select level from agencies where code = ?').pluck().get(code) as 'county'] ?? 0;

@@ -1,5 +1,5 @@
 import type { UserRow } from '../../api/contract';
-import type { Role } from '../../api/roles';
+import type { Role, SessionUser } from '../../api/roles';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';
@@ -8,6 +8,8 @@ const SELECT = `select u.id, u.username, u.display_name as displayName, u.role, 
   from users u left join agencies a on a.id = u.agency_id`;
 
 const row = (r: (Omit<UserRow, 'active'> & { active: number }) | undefined): UserRow | undefined => (r ? { ...r, active: r.active === 1 } : undefined);
+
+export const sessionUser = ({ id, username, displayName, role, agencyCode }: UserRow): SessionUser => ({ id, username, displayName, role, agencyCode });
 
 export function countUsers(db: Db): number {
   return db.$client.prepare('select count(*) from users').pluck().get() as number;

@@ -20,6 +20,7 @@ export function defaultLedgerFile(): string {
 
 /** Opens a ledger file for the window to work on; nobody is signed in to it yet. */
 export function openLedger(file: string): Ledger {
-  const { db } = openDatabase(file, { migrationsFolder: migrationsFolder() });
-  return { db, file, today: () => todayIso(), sessions: new Sessions() };
+  const folder = migrationsFolder();
+  const { db } = openDatabase(file, { migrationsFolder: folder });
+  return { db, file, today: () => todayIso(), sessions: new Sessions(), migrationsFolder: folder };
 }

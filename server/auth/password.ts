@@ -1,5 +1,4 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { UserError } from '../../lib/problems';
 
 const N = 16384;
 const R = 8;
@@ -10,11 +9,6 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { N: n, r, p, maxmem: 256 * n * r }, (e, key) => (e ? reject(e) : resolve(key))),
   );
-}
-
-export function checkPasswordStrength(password: string, field = 'password'): void {
-  if ([...password].length < 8) throw new UserError([{ field, message: '密码至少 8 位' }]);
-  if (password.length > 200) throw new UserError([{ field, message: '密码过长' }]);
 }
 
 /** scrypt with a random salt, stored with its parameters so they can be raised later. */

@@ -7,7 +7,7 @@ export interface SessionLimits {
   maxMs: number;
 }
 
-export const DEFAULT_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
+const DEFAULT_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
 
 /** Failed logins of one name within this window lock it for the rest of the window. */
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -52,12 +52,12 @@ export class Sessions {
   }
 
   /** Ends every session of a user (deactivated, role changed, password reset). */
-  endAll(userId: number): void {
+  endUser(userId: number): void {
     for (const [token, s] of this.byToken) if (s.userId === userId) this.byToken.delete(token);
   }
 
   /** Signs everyone out (the ledger was replaced by a backup). */
-  endAllSessions(): void {
+  endAll(): void {
     this.byToken.clear();
   }
 

@@ -1,11 +1,9 @@
 import type { Input, UserRow } from '../../api/contract';
 import type { SessionUser } from '../../api/roles';
 import { UserError } from '../../lib/problems';
-import { countUsers, createUser, credentials, setPassword, updateUser, userById } from '../../db/queries/users';
+import { countUsers, createUser, credentials, sessionUser, setPassword, updateUser, userById } from '../../db/queries/users';
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { Context } from '../context';
-
-const sessionUser = ({ id, username, displayName, role, agencyCode }: UserRow): SessionUser => ({ id, username, displayName, role, agencyCode });
 
 /** The first administrator, who manages the whole ledger; possible only while the ledger has no users. */
 export async function setup(ctx: Context, input: { username: string; displayName: string; password: string }): Promise<SessionUser> {
@@ -46,7 +44,7 @@ export async function createUserAccount(ctx: Context, input: Input<'users/create
 /** Changes a user; a changed role, scope, activity or password signs that user out everywhere. */
 export async function updateUserAccount(ctx: Context, { id, password, ...change }: Input<'users/update'>): Promise<UserRow> {
   const before = userById(ctx.db, id);
-  const after = updateUser(ctx.db, ctx.who(), id, { ...change, active: change.active }, password ? await hashPassword(password) : undefined);
-  if (before && (password || before.role !== after.role || before.agencyCode !== after.agencyCode || before.active !== after.active)) ctx.sessions.endAll(id);
+  const after = updateUser(ctx.db, ctx.who(), id, change, password ? await hashPassword(password) : undefined);
+  if (before && (password || before.role !== after.role || before.agencyCode !== after.agencyCode || before.active !== after.active)) ctx.sessions.endUser(id);
   return after;
 }

@@ -39,16 +39,17 @@ export async function restoreBackup(ctx: Context, name: string): Promise<{ resto
   if (preview.integrity !== 'ok') throw new UserError([{ file: name, message: `该备份未通过完整性检查,不能恢复:${preview.integrity.split('\n')[0]}` }]);
   const safety = await createBackup(ctx.db.$client, ctx.file, 'before-restore');
   const { ledger } = ctx;
+  const reopen = () => openDatabase(ledger.file, { migrationsFolder: ledger.migrationsFolder }).db;
   await copyBackupOver(path, ledger.file, () => ledger.db.$client.close());
   try {
-    ledger.db = openDatabase(ledger.file).db;
+    ledger.db = reopen();
   } catch (e) {
     // The restored copy would not open (a newer app's backup): put the ledger back as it was.
     await copyBackupOver(resolveBackup(ctx.file, safety.name), ledger.file, () => undefined);
-    ledger.db = openDatabase(ledger.file).db;
+    ledger.db = reopen();
     throw e;
   }
   appendAudit(ledger.db, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name } }]);
-  ledger.sessions.endAllSessions();
+  ledger.sessions.endAll();
   return { restored: name, safetyCopy: safety.name };
 }

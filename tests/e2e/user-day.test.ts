@@ -54,6 +54,9 @@ async function closeDrawer(page: Page) {
   await page.locator('.ant-drawer-content').waitFor({ state: 'detached' });
 }
 
+const firstCounty = (app: { db: import('../../db/open').Db }) =>
+  app.db.$client.prepare(`select code, name from agencies where level = 'county' order by code limit 1`).get() as { code: string; name: string };
+
 /** On 台账, finds a county's vehicles by quick search and selects the first two. */
 async function selectTwoVehicles(page: Page, countyCode: string) {
   await page.getByRole('menuitem', { name: '台账' }).click();
@@ -176,7 +179,7 @@ describe('keeping the ledger in shape', () => {
       const page = await openDemo(app.url);
 
       // 机构: raise a county's staff; its vehicle requirement follows.
-      const county = app.db.$client.prepare(`select code, name from agencies where level = 'county' order by code limit 1`).get() as { code: string; name: string };
+      const county = firstCounty(app);
       await page.getByRole('menuitem', { name: '机构' }).click();
       await page.getByPlaceholder('搜索机构').fill(county.name);
       await page.getByTestId('agency-tree').getByText(county.name).click();
@@ -250,7 +253,7 @@ describe('the safety of the data', () => {
     const app = await startApp();
     try {
       const page = await openDemo(app.url);
-      const county = app.db.$client.prepare(`select code, name from agencies where level = 'county' order by code limit 1`).get() as { code: string; name: string };
+      const county = firstCounty(app);
       const statuses = () => app.db.$client.prepare(`select status from assets s join agencies a on a.id = s.agency_id where a.code = ? order by s.id`).pluck().all(county.code);
       const before = statuses();
 

@@ -91,6 +91,18 @@ describe('backups and restore', () => {
     expect(listBackups(file).filter((b) => b.kind === 'daily').map((b) => b.at.slice(0, 10))).toEqual(['2026-11-05', '2026-11-04', '2026-11-03']);
     expect(pruneDaily(file, 3)).toEqual([]);
   });
+
+  it('lists only its own ledger’s backups, not those of a ledger whose name starts the same', async () => {
+    const { db, file } = seeded();
+    const other = openDatabase(join(file, '..', 'ledger-2.db')).db;
+    await dailyBackup(other.$client, join(file, '..', 'ledger-2.db'), 3, new Date('2026-11-01T08:00:00Z'));
+    other.$client.close();
+    expect(listBackups(file)).toEqual([]);
+    await dailyBackup(db.$client, file, 3, new Date('2026-11-02T08:00:00Z'));
+    expect(listBackups(file).map((b) => b.name)).toEqual(['ledger-20261102T080000-daily.db']);
+    expect(pruneDaily(file, 0)).toEqual(['ledger-20261102T080000-daily.db']);
+    expect(listBackups(join(file, '..', 'ledger-2.db'))).toHaveLength(1);
+  });
 });
 
 describe('a damaged ledger', () => {
