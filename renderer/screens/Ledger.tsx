@@ -9,6 +9,7 @@ import { AgencyPicker } from '../components/AgencyPicker';
 import { AssetDrawer } from '../components/AssetDrawer';
 import { BulkBar } from '../components/BulkBar';
 import { UndoButton } from '../components/UndoButton';
+import { useCan } from '../lib/session';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
@@ -59,6 +60,8 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   const [open, setOpen] = useState<number | 'new' | null>(null);
   const statuses = filter.statuses ?? ['in_service', 'under_repair', 'idle'];
 
+  // Editing is offered only to those the backend would let edit.
+  const canEdit = useCan('edit');
   const columns = useMemo<ColDef<AssetRow>[]>(() => COLUMNS.map(([field, kind, width]) => ({
     field, colId: field, width, headerName: t(`col.${field}`),
     sortable: true,
@@ -68,11 +71,11 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
     cellRenderer: field === 'status' ? (p: { value?: AssetStatus }) => p.value ? <Tag color={STATUS_COLORS[p.value]}>{t(`status.${p.value}`)}</Tag> : null : undefined,
     type: kind === 'number' ? 'numericColumn' : undefined,
     pinned: field === 'assetTag' ? 'left' : undefined,
-    editable: (p) => INLINE.has(field) && p.data?.status !== 'scrapped',
+    editable: (p) => canEdit && INLINE.has(field) && p.data?.status !== 'scrapped',
     cellEditor: kind === 'number' ? 'agNumberCellEditor' : 'agTextCellEditor',
     cellEditorParams: kind === 'number' ? { min: 0, precision: 0 } : { maxLength: field === 'notes' ? 2000 : 200 },
     cellClass: field === 'assetTag' ? 'eql-link' : undefined,
-  })), [t]);
+  })), [t, canEdit]);
 
   const [selected, setSelected] = useState<AssetRow[]>([]);
   const [edits, setEdits] = useState(0);
@@ -144,7 +147,7 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
       <Space wrap size={12}>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen('new')}>{t('asset.new')}</Button>
+        {canEdit && <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen('new')}>{t('asset.new')}</Button>}
         <AgencyPicker agencies={agencies} value={filter.agency} onChange={(agency) => onFilter({ ...filter, agency })} />
         <Input.Search
           data-testid="quick-search"
@@ -203,7 +206,7 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
           onColumnPinned={saveColumns}
           onColumnVisible={saveColumns}
           onCellClicked={(e) => e.data && e.column.getColId() === 'assetTag' && setOpen(e.data.id)}
-          rowSelection={{ mode: 'multiRow', headerCheckbox: false }}
+          rowSelection={canEdit ? { mode: 'multiRow', headerCheckbox: false } : undefined}
           onSelectionChanged={(e) => setSelected(e.api.getSelectedRows())}
           onCellValueChanged={saveCell}
           stopEditingWhenCellsLoseFocus

@@ -36,6 +36,7 @@ async function createAdministrator(page: Page, password = 'admin-pass-2026') {
   await page.getByLabel('姓名').fill('王管理');
   await page.getByLabel('密码', { exact: true }).fill(password);
   await page.getByLabel('确认密码').fill(password);
+  await shot(page, 'setup');
   await page.getByTestId('sign-in').click();
 }
 
@@ -240,6 +241,7 @@ async function signIn(page: Page, username: string, password: string) {
   await page.getByTestId('login').waitFor();
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码', { exact: true }).fill(password);
+  await shot(page, 'login');
   await page.getByTestId('sign-in').click();
 }
 
@@ -304,6 +306,8 @@ describe('the safety of the data', () => {
       const held = app.db.$client.prepare(`select count(*) from assets s join agencies a on a.id = s.agency_id where a.code = ? and s.status <> 'scrapped'`).pluck().get(county.code) as number;
       await page.getByTestId('ledger-count').filter({ hasText: `共 ${held.toLocaleString('zh-CN')} 件` }).waitFor();
       expect(await page.getByRole('menuitem', { name: '用户' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: '登记装备' }).count()).toBe(0);
+      expect(await page.locator('.ag-row .ag-selection-checkbox').count()).toBe(0);
       await shot(page, 'viewer-ledger');
       const refused = await page.evaluate(() => fetch('/api/assets/bulkUpdate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: [1], change: { custodian: 'x' } }) }).then((r) => r.json()));
       expect(refused).toMatchObject({ ok: false, problems: [{ code: 'forbidden' }] });
