@@ -9,6 +9,7 @@ import { actorNow } from '../db/queries/audit';
 import { importTemplate } from '../server/handlers/imports';
 import { shortfall } from '../server/handlers/quotas';
 import { loadDemo } from '../server/handlers/demo';
+import { approveByCode, planFromFile, planJson, planText } from './dispatch';
 import { formatShortfallTable } from './table';
 
 const USAGE = `eql — 执法装备台账命令行
@@ -20,6 +21,10 @@ const USAGE = `eql — 执法装备台账命令行
                 [--date YYYY-MM-DD] [--json]
                                          按机构与装备品目计算应配、在册、可用、缺额、超配
   eql demo --db FILE                     载入演示省份(1 省、12 市、100 县,约 5 万件装备)
+  eql dispatch plan --db FILE --tasks FILE.json [--reserve 0.5] [--json]
+                                         保存任务并用 HiGHS 求解调度方案(草稿):按距离最短、优先级加权缺口最小
+  eql dispatch approve --db FILE --plan 方案编号 [--ref 批准文号]
+                                         批准草稿方案,所列装备在任务日期内被占用
 
 通用选项:
   --user NAME    记入审计日志的操作人(默认为当前系统用户)
@@ -35,6 +40,10 @@ const options = {
   date: { type: 'string' },
   json: { type: 'boolean' },
   user: { type: 'string' },
+  tasks: { type: 'string' },
+  reserve: { type: 'string' },
+  plan: { type: 'string' },
+  ref: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -50,7 +59,7 @@ function needDb(db: string | undefined): string {
 }
 
 /** Runs one eql command; returns the process exit code. */
-export function run(argv: string[], io: Io): number {
+export async function run(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -112,6 +121,27 @@ export function run(argv: string[], io: Io): number {
         try {
           const n = loadDemo(db, who, today);
           io.out(`已载入演示数据:${n.agencies} 个机构,${n.assets} 件装备`);
+        } finally {
+          db.$client.close();
+        }
+        return 0;
+      }
+      case 'dispatch': {
+        const sub = rest[0];
+        if (sub !== 'plan' && sub !== 'approve') throw new UsageError('用法:eql dispatch plan|approve …');
+        const { db } = openDatabase(needDb(v.db), { mustExist: true });
+        try {
+          if (sub === 'plan') {
+            if (!v.tasks) throw new UsageError('缺少 --tasks FILE.json');
+            const reserve = v.reserve === undefined ? undefined : Number(v.reserve);
+            if (reserve !== undefined && !(reserve >= 0 && reserve <= 1)) throw new UsageError('--reserve 应为 0 到 1 之间的数');
+            const plan = await planFromFile(db, who, v.tasks, today, reserve);
+            io.out(v.json ? JSON.stringify(planJson(plan)) : planText(plan));
+          } else {
+            if (!v.plan) throw new UsageError('缺少 --plan 方案编号');
+            const plan = approveByCode(db, who, v.plan, v.ref ?? null);
+            io.out(`已批准调度方案 ${plan.code}:${plan.units} 台次装备在任务日期内被占用`);
+          }
         } finally {
           db.$client.close();
         }

@@ -1,5 +1,6 @@
 import { UserError } from '../lib/problems';
 import type { Context } from './context';
+import { planLeads } from '../db/queries/plans';
 
 const FORBIDDEN = (code: string) => `机构「${code}」不在您的管辖范围内`;
 
@@ -47,4 +48,10 @@ export function requireAssets(ctx: Context, ids: readonly number[]): void {
 export function requireDisposal(ctx: Context, id: number): void {
   const assetId = ctx.db.$client.prepare('select asset_id from disposals where id = ?').pluck().get(id) as number | undefined;
   if (assetId !== undefined) requireAssets(ctx, [assetId]);
+}
+
+/** Refuses when any task of the plan is led from outside the caller's scope. */
+export function requirePlan(ctx: Context, id: number): void {
+  if (scopeCodes(ctx) === null) return;
+  for (const code of planLeads(ctx.db, id).get(id) ?? []) requireAgency(ctx, code, 'id');
 }

@@ -10,13 +10,16 @@ import { loadCatalog, listRuleSets } from '../../db/queries/reference';
 import {
   addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, rejectDisposal, requestDisposal, updateAsset,
 } from '../../db/queries/records';
+import { approvePlan, cancelPlan, commitments, dispatchCounts, dispatchPlan, listPlans, planDetail, returnUnits } from '../../db/queries/plans';
+import { deleteTask, dispatchSettings, listTasks, saveDispatchSettings, saveTask, taskById, tasksByIds } from '../../db/queries/tasks';
 import { lastUndoable, undoBatch } from '../../db/queries/undo';
 import { countUsers, listUsers } from '../../db/queries/users';
-import { inScope, requireAgency, requireAssets, requireDisposal, scopeCodes, scopedAgency } from '../scope';
+import { inScope, requireAgency, requireAssets, requireDisposal, requirePlan, scopeCodes, scopedAgency } from '../scope';
 import { exportAudit } from './audit';
 import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
 import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
 import { loadDemo } from './demo';
+import { createPlan, exportPlan, teamDemandFor } from './dispatch';
 import { importTemplate } from './imports';
 import { shortfall } from './quotas';
 import { overview } from './overview';
@@ -84,6 +87,32 @@ export const handlers: Handlers = {
   'disposals/approve': (ctx, { id, approvalRef }) => (requireDisposal(ctx, id), approveDisposal(ctx.db, ctx.who(), id, approvalRef)),
   'disposals/reject': (ctx, { id, note }) => (requireDisposal(ctx, id), rejectDisposal(ctx.db, ctx.who(), id, note)),
   'disposals/complete': (ctx, { id, disposedDate, residualValueFen }) => (requireDisposal(ctx, id), completeDisposal(ctx.db, ctx.who(), id, disposedDate, residualValueFen)),
+  'tasks/list': (ctx) => listTasks(ctx.db, scopeCodes(ctx)),
+  'tasks/save': (ctx, { id, fields }) => {
+    if (id !== null) requireAgency(ctx, taskById(ctx.db, id).leadAgency, 'leadAgency');
+    requireAgency(ctx, fields.leadAgency, 'leadAgency');
+    return saveTask(ctx.db, ctx.who(), id, fields);
+  },
+  'tasks/delete': (ctx, { id }) => (requireAgency(ctx, taskById(ctx.db, id).leadAgency, 'leadAgency'), deleteTask(ctx.db, ctx.who(), id), null),
+  'tasks/teamDemand': (ctx, { leadAgency, teamSize }) => teamDemandFor(ctx.db, leadAgency, teamSize),
+  'dispatch/settings': (ctx) => dispatchSettings(ctx.db),
+  'dispatch/saveSettings': (ctx, input) => saveDispatchSettings(ctx.db, ctx.who(), input),
+  'dispatch/timeline': (ctx, { from, to }) => commitments(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
+  'dispatch/counts': (ctx, { from, to }) => dispatchCounts(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
+  'plans/list': (ctx) => listPlans(ctx.db, scopeCodes(ctx)),
+  'plans/get': (ctx, { id }) => (requirePlan(ctx, id), planDetail(ctx.db, id)),
+  'plans/create': (ctx, { taskIds }) => {
+    const tasks = tasksByIds(ctx.db, taskIds);
+    const missing = taskIds.find((id) => !tasks.some((t) => t.id === id));
+    if (missing !== undefined) throw new UserError([{ field: 'taskIds', message: `任务 #${missing} 不存在` }]);
+    for (const t of tasks) requireAgency(ctx, t.leadAgency, 'leadAgency');
+    return createPlan(ctx.db, ctx.who(), tasks, scopeCodes(ctx), ctx.today());
+  },
+  'plans/approve': (ctx, { id, approvalRef }) => (requirePlan(ctx, id), approvePlan(ctx.db, ctx.who(), id, approvalRef), planDetail(ctx.db, id)),
+  'plans/dispatch': (ctx, { id, date }) => (requirePlan(ctx, id), dispatchPlan(ctx.db, ctx.who(), id, date), planDetail(ctx.db, id)),
+  'plans/return': (ctx, input) => (requirePlan(ctx, input.id), returnUnits(ctx.db, ctx.who(), input), planDetail(ctx.db, input.id)),
+  'plans/cancel': (ctx, { id }) => (requirePlan(ctx, id), cancelPlan(ctx.db, ctx.who(), id), planDetail(ctx.db, id)),
+  'plans/export': (ctx, { id }) => (requirePlan(ctx, id), exportPlan(planDetail(ctx.db, id))),
   'imports/template': (ctx, input) => {
     const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
       file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx),
