@@ -11,7 +11,7 @@ import { templateSheets, workbookBuffer } from '../../excel/write';
 
 /** Kill points per kind of work; 200 in all by default (EQL_KILL_POINTS scales them). */
 const SCALE = Number(process.env.EQL_KILL_POINTS ?? 200) / 200;
-const POINTS = { import: Math.round(20 * SCALE), bulk: Math.round(110 * SCALE), approve: Math.round(70 * SCALE) };
+const POINTS = { import: Math.round(20 * SCALE), bulk: Math.round(80 * SCALE), approve: Math.round(50 * SCALE), plan: Math.round(50 * SCALE) };
 const CHILD = join(import.meta.dirname, '..', 'fixtures', 'kill-child.ts');
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
@@ -140,5 +140,30 @@ describe('killed with SIGKILL at random points, the ledger always opens whole', 
       expect(count(db, `select count(*) from audit_log where entity = 'disposal'`)).toBe(expected);
       expect(count(db, `select count(*) from custody_records r join assets s on s.id = r.asset_id where s.status = 'scrapped' and r.to_date is null`)).toBe(0);
     });
+  });
+
+  it(`stores each dispatch plan and its approval whole or not at all (${POINTS.plan} kill points)`, { timeout: 600_000 }, async () => {
+    let approved = 0;
+    await trials('plan', 4_000, (db) => {
+      // A stored plan has its task and its audit entry; an approved one has its approver and one commitment entry per unit.
+      expect(count(db, `select count(*) from plans p where not exists (select 1 from plan_tasks t where t.plan_id = p.id)`)).toBe(0);
+      expect(count(db, `select count(*) from plans`)).toBe(count(db, `select count(*) from audit_log where entity = 'plan' and action = 'create'`));
+      const plans = db.$client.prepare(`select id, code, status, approved_by as approvedBy, (select count(*) from plan_assignments a where a.plan_id = p.id) as units from plans p`)
+        .all() as { id: number; code: string; status: string; approvedBy: string | null; units: number }[];
+      for (const p of plans) {
+        const commitments = count(db, `select count(*) from audit_log where entity = 'dispatch' and json_extract(after, '$.plan') = '${p.code}'`);
+        if (p.status === 'approved') {
+          expect(p.approvedBy).not.toBeNull();
+          expect(commitments).toBe(p.units);
+          approved++;
+        } else {
+          expect(p.approvedBy).toBeNull();
+          expect(commitments).toBe(0);
+        }
+      }
+      expect(plans.every((p) => p.status === 'draft' || p.status === 'approved')).toBe(true);
+      expect(count(db, `select count(*) from plans where status = 'draft'`)).toBeLessThanOrEqual(1);
+    });
+    expect(approved).toBeGreaterThan(0);
   });
 });
