@@ -97,4 +97,45 @@ describe('eql', () => {
     expect(total).toBeGreaterThan(0);
     expect(eql('demo', '--db', db)).toMatchObject({ code: 1, err: expect.stringContaining('已有') });
   });
+
+  it('plans tasks from a JSON file into the documented JSON, and approves the stored plan', () => {
+    const dir = tempDir();
+    const db = join(dir, 'l.db');
+    expect(eql('init', '--db', db).code).toBe(0);
+    const book = join(dir, 'in.xlsx');
+    writeFileSync(book, templateBuffer(
+      [agency({ code: 'P', level: 'province', staff: 0, latitude: 30, longitude: 120 }), agency({ code: 'K', parentCode: 'P', staff: 0, latitude: 30.1, longitude: 120 })],
+      [...units(2, { itemCode: 'S09', agencyCode: 'K' }), ...units(3, { itemCode: 'S15', agencyCode: 'P', calibrationValidUntil: '2027-01-01' })],
+    ));
+    expect(eql('import', book, '--db', db).code).toBe(0);
+    const tasks = join(dir, 'tasks.json');
+    writeFileSync(tasks, JSON.stringify([{ id: 'T1', lead: 'P', start: '2026-12-01', end: '2026-12-05', priority: 3, demand: { S09: 3, S15: 1 } }]));
+    const out = json('dispatch', 'plan', '--db', db, '--tasks', tasks, '--reserve', '0.5');
+    expect(out).toEqual({
+      plan: 'DD-' + out.plan.slice(3), status: 'optimal', objective: expect.any(Number),
+      assignments: [
+        { task: 'T1', asset: expect.any(String), from: 'K', item: 'S09', km: 11.1 },
+        { task: 'T1', asset: expect.any(String), from: 'P', item: 'S15', km: 0 },
+      ],
+      unmet: [{ task: 'T1', item: 'S09', quantity: 2, reason: 'reserve', detail: expect.any(String) }],
+    });
+    expect(out.objective).toBeCloseTo(11.1 + 2 * 3 * 100_000, 0);
+    const approved = eql('dispatch', 'approve', '--db', db, '--plan', out.plan, '--ref', '环执调〔2026〕1号');
+    expect(approved.code).toBe(0);
+    expect(approved.out).toContain('已批准');
+    expect(eql('dispatch', 'approve', '--db', db, '--plan', out.plan)).toMatchObject({ code: 1, err: expect.stringContaining('已批准') });
+  });
+
+  it('names the file, the task and the field of a bad tasks file', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir);
+    const tasks = join(dir, 'bad.json');
+    writeFileSync(tasks, JSON.stringify([{ id: 'T1', lead: '220100', start: '2026-12-01', end: '2026-12-05', demand: { S09: 0 } }]));
+    const r = eql('dispatch', 'plan', '--db', db, '--tasks', tasks);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('文件「bad.json」');
+    expect(r.err).toContain('第 1 个任务 demand.S09');
+    writeFileSync(tasks, '[{"id": "T1",');
+    expect(eql('dispatch', 'plan', '--db', db, '--tasks', tasks).err).toContain('不是有效的 JSON');
+  });
 });

@@ -1,0 +1,221 @@
+import * as XLSX from 'xlsx';
+import { describe, expect, it } from 'vitest';
+import type { Input, OpName, Output, PlanDetail, TaskFields } from '../../api/contract';
+import type { Role, SessionUser } from '../../api/roles';
+import type { Context } from '../../server/context';
+import { dispatch } from '../../server/dispatch';
+import { importTemplate } from '../../server/handlers/imports';
+import { contextAs } from '../fixtures/context';
+import { snapshot } from '../fixtures/db';
+import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
+
+const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
+
+/**
+ * A province (P, at 30.0 N) with two counties on its meridian: K1 11 km north, K2 33 km north.
+ * Each county holds drones, detectors and vehicles; the province holds two drones.
+ */
+function province() {
+  const { db, file } = tempLedger();
+  importTemplate(db, templateBuffer(
+    [
+      agency({ code: 'P', level: 'province', staff: 0, latitude: 30.0, longitude: 120 }),
+      agency({ code: 'K1', parentCode: 'P', staff: 0, latitude: 30.1, longitude: 120 }),
+      agency({ code: 'K2', parentCode: 'P', staff: 0, latitude: 30.3, longitude: 120 }),
+    ],
+    [
+      ...units(2, { itemCode: 'S09', agencyCode: 'P' }),
+      ...units(2, { itemCode: 'S09', agencyCode: 'K1' }),
+      ...units(3, { itemCode: 'S09', agencyCode: 'K2' }),
+      asset({ assetTag: 'GAS-K1-A', itemCode: 'S15', agencyCode: 'K1', calibrationValidUntil: '2027-06-30' }),
+      asset({ assetTag: 'GAS-K1-B', itemCode: 'S15', agencyCode: 'K1', calibrationValidUntil: '2026-12-05' }),
+      asset({ assetTag: 'CAR-K2', itemCode: 'S01', agencyCode: 'K2', odometerKm: 120_000, plateNumber: '浙A12345' }),
+    ],
+  ), { file: 't.xlsx', who, today: '2026-11-23' });
+  const as = (role: Role, over: Partial<SessionUser> = {}) => contextAs(db, file, role, { username: role, ...over });
+  return { db, file, as, dispatcher: as('dispatcher'), head: as('head'), manager: as('manager') };
+}
+
+async function call<N extends OpName>(ctx: Context, name: N, input: Input<N>): Promise<Output<N>> {
+  const r = await dispatch(ctx, name, input);
+  if (!r.ok) throw new Error(`${name}: ${r.problems.map((p) => p.message).join('; ')}`);
+  return r.value as Output<N>;
+}
+
+async function refused(ctx: Context, name: OpName, input: unknown): Promise<string> {
+  const r = await dispatch(ctx, name, input);
+  expect(r.ok, name).toBe(false);
+  return r.ok ? '' : r.problems.map((p) => p.message).join('; ');
+}
+
+function task(over: Partial<TaskFields> = {}): TaskFields {
+  return {
+    code: null, name: '秋冬季大气专项', type: 'special', leadAgency: 'P', locationAgency: null, latitude: null, longitude: null,
+    startDate: '2026-12-01', endDate: '2026-12-10', priority: 3, teamSize: null, notes: null, demand: [{ item: 'S09', quantity: 2 }], ...over,
+  };
+}
+
+const sources = (plan: PlanDetail) => plan.assignments.map((a) => `${a.taskCode}:${a.itemCode}<-${a.fromCode}`);
+
+describe('tasks and dispatch plans through the api', () => {
+  it('plans a task from the nearest agencies, keeping half of each agency’s own requirement at home', async () => {
+    const { dispatcher } = province();
+    // The reserve: ceil(0.5 x 1 drone required) = 1 kept home by each agency. P can send 1, K1 1, K2 2.
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 3 }] }) });
+    expect(t.code).toBe('RW-2026-001');
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    expect(plan).toMatchObject({ status: 'draft', solverStatus: 'optimal', units: 3, unmet: 0 });
+    expect(sources(plan)).toEqual(['RW-2026-001:S09<-P', 'RW-2026-001:S09<-K1', 'RW-2026-001:S09<-K2']);
+    expect(plan.objective).toBeCloseTo(11.1 + 33.4, 0);
+  });
+
+  it('derives a team’s demand from the standard’s per-person ratios', async () => {
+    const { dispatcher } = province();
+    expect(await call(dispatcher, 'tasks/teamDemand', { leadAgency: 'K1', teamSize: 12 })).toEqual({ S01: 3, S02: 3, S04: 12 });
+  });
+
+  it('uses a new reserve ratio once a bureau head sets it, and refuses it to the dispatcher', async () => {
+    const { dispatcher, head } = province();
+    await refused(dispatcher, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
+    await call(head, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 7 }] }) });
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    expect(plan).toMatchObject({ units: 7, unmet: 0, reserveRatio: 0 });
+  });
+
+  it('explains unmet demand: none held, calibration lapsing before the last day, reserve', async () => {
+    const { as, dispatcher } = province();
+    const t = await call(dispatcher, 'tasks/save', {
+      id: null, fields: task({ demand: [{ item: 'S15', quantity: 2 }, { item: 'O07', quantity: 1 }, { item: 'S09', quantity: 5 }] }),
+    });
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    // GAS-K1-B lapses on 12-05, before the task ends on 12-10; GAS-K1-A can go but K1 keeps ceil(0.5 x 3) = 2 at home.
+    expect(plan.unmetRows.map((u) => [u.itemCode, u.quantity, u.reason])).toEqual([['O07', 1, 'none'], ['S09', 1, 'reserve'], ['S15', 2, 'reserve']]);
+    // With no reserve, only the detector calibrated through the last day goes.
+    await call(as('head'), 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
+    const again = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    expect(again.assignments.filter((a) => a.itemCode === 'S15').map((a) => a.assetTag)).toEqual(['GAS-K1-A']);
+    expect(again.unmetRows.find((u) => u.itemCode === 'S15')).toMatchObject({ quantity: 1, reason: 'unusable' });
+  });
+
+  it('takes a bureau head to approve; approved units are committed and a later plan for overlapping dates leaves them alone', async () => {
+    const { db, dispatcher, head } = province();
+    const t1 = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 4 }] }) });
+    const p1 = await call(dispatcher, 'plans/create', { taskIds: [t1.id] });
+    const before = snapshot(db);
+    expect(await refused(dispatcher, 'plans/approve', { id: p1.id, approvalRef: null })).toContain('无权');
+    expect(snapshot(db)).toEqual(before);
+    const approved = await call(head, 'plans/approve', { id: p1.id, approvalRef: '环执调〔2026〕3号' });
+    expect(approved).toMatchObject({ status: 'approved', approvedBy: 'head', approvalRef: '环执调〔2026〕3号', flags: 0 });
+    expect(db.$client.prepare(`select count(*) from audit_log where entity = 'dispatch'`).pluck().get()).toBe(4);
+
+    const t2 = await call(dispatcher, 'tasks/save', { id: null, fields: task({ name: '交叉检查', type: 'cross', startDate: '2026-12-08', endDate: '2026-12-12' }) });
+    const p2 = await call(dispatcher, 'plans/create', { taskIds: [t2.id] });
+    expect(p2.assignments).toEqual([]);
+    expect(p2.unmetRows).toEqual([expect.objectContaining({ itemCode: 'S09', quantity: 2, reason: 'reserve' })]);
+    // The same task after the first has ended can reuse the committed units.
+    await call(dispatcher, 'tasks/save', { id: t2.id, fields: task({ name: '交叉检查', type: 'cross', startDate: '2026-12-11', endDate: '2026-12-15' }) });
+    expect(await call(dispatcher, 'plans/list', {})).toHaveLength(1);
+    const p3 = await call(dispatcher, 'plans/create', { taskIds: [t2.id] });
+    expect(p3.units).toBe(2);
+    // A second plan cannot take a task that an approved plan holds, nor may the task change under it.
+    expect(await refused(dispatcher, 'plans/create', { taskIds: [t1.id] })).toContain('已由方案');
+    expect(await refused(dispatcher, 'tasks/save', { id: t1.id, fields: task({ priority: 5 }) })).toContain('不能修改');
+    expect(await refused(dispatcher, 'tasks/delete', { id: t1.id })).toContain('不能删除');
+  });
+
+  it('refuses to approve a draft the ledger has overtaken, and changes nothing', async () => {
+    const { db, dispatcher, head, manager } = province();
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    const car = plan.assignments[0];
+    await call(manager, 'maintenance/create', {
+      assetId: car.assetId, date: '2026-11-24', kind: 'repair', description: '发动机故障', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: 'under_repair',
+    });
+    const before = snapshot(db);
+    expect(await refused(head, 'plans/approve', { id: plan.id, approvalRef: null })).toContain('在维修');
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('flags an approved plan when the ledger changes under it', async () => {
+    const { dispatcher, head, manager } = province();
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
+    await call(manager, 'disposals/request', { assetId: plan.assignments[0].assetId, reason: '事故' });
+    const after = await call(dispatcher, 'plans/get', { id: plan.id });
+    expect(after.flagRows).toEqual([{ assetTag: 'CAR-K2', taskCode: t.code, message: '已申请报废' }]);
+    expect((await call(dispatcher, 'plans/list', {}))[0].flags).toBe(1);
+  });
+
+  it('sends units out with custody records, takes them back with odometer and damage, and counts them for the score', async () => {
+    const { db, dispatcher, head } = province();
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }, { item: 'S09', quantity: 1 }] }) });
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
+    const out = await call(dispatcher, 'plans/dispatch', { id: plan.id, date: '2026-12-01' });
+    expect(out.status).toBe('dispatched');
+    const open = db.$client.prepare(`select count(*) from custody_records where to_date is null and purpose like ?`).pluck().get(`调度单 ${plan.code}%`);
+    expect(open).toBe(2);
+    const [car, drone] = [out.assignments.find((a) => a.itemCode === 'S01')!, out.assignments.find((a) => a.itemCode === 'S09')!];
+    expect(await refused(dispatcher, 'plans/return', { id: plan.id, date: '2026-12-10', units: [{ assignmentId: car.id, odometerKm: 100, damageNote: null, toRepair: false }] }))
+      .toContain('小于出发前');
+    await call(dispatcher, 'plans/return', { id: plan.id, date: '2026-12-10', units: [{ assignmentId: car.id, odometerKm: 121_350, damageNote: null, toRepair: false }] });
+    expect((await call(dispatcher, 'plans/get', { id: plan.id })).status).toBe('dispatched');
+    const back = await call(dispatcher, 'plans/return', { id: plan.id, date: '2026-12-11', units: [{ assignmentId: drone.id, odometerKm: null, damageNote: '螺旋桨断裂', toRepair: true }] });
+    expect(back.status).toBe('returned');
+    expect(db.$client.prepare(`select odometer_km from assets where asset_tag = 'CAR-K2'`).pluck().get()).toBe(121_350);
+    expect(db.$client.prepare(`select status from assets where id = ?`).pluck().get(drone.assetId)).toBe('under_repair');
+    expect(db.$client.prepare(`select description from maintenance_records where asset_id = ?`).pluck().get(drone.assetId)).toContain('螺旋桨断裂');
+    expect(db.$client.prepare(`select count(*) from custody_records where to_date is null and purpose like ?`).pluck().get(`调度单 ${plan.code}%`)).toBe(0);
+    const counts = await call(dispatcher, 'dispatch/counts', {});
+    expect(counts.map((c) => [c.agencyCode, c.itemCode, c.units])).toEqual([[drone.fromCode, 'S09', 1], ['K2', 'S01', 1]].sort());
+  });
+
+  it('exports the dispatch order as a workbook with a row per unit and the unmet demand with its reason', async () => {
+    const { dispatcher } = province();
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 2 }] }) });
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    const file = await call(dispatcher, 'plans/export', { id: plan.id });
+    expect(file.fileName).toBe(`调度单-${plan.code}.xlsx`);
+    const wb = XLSX.read(Buffer.from(file.base64, 'base64'));
+    expect(wb.SheetNames).toEqual(['调度单', '任务', '调出装备', '未满足需求']);
+    const units = XLSX.utils.sheet_to_json<Record<string, unknown>>(wb.Sheets['调出装备']);
+    expect(units).toEqual([expect.objectContaining({ 任务编号: t.code, 资产编号: 'CAR-K2', 车牌号: '浙A12345', 调出单位编码: 'K2', '距离(km)': 33.4 })]);
+    const unmet = XLSX.utils.sheet_to_json<Record<string, unknown>>(wb.Sheets['未满足需求']);
+    expect(unmet).toEqual([expect.objectContaining({ 装备代码: 'S01', 缺口数量: 1, 原因: expect.stringContaining('维修') })]);
+  });
+
+  it('keeps a county dispatcher to tasks led from its county and to its own units', async () => {
+    const { as, dispatcher } = province();
+    const k1 = as('dispatcher', { agencyCode: 'K1' });
+    const other = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
+    expect(await refused(k1, 'tasks/save', { id: null, fields: task() })).toContain('管辖范围');
+    expect(await refused(k1, 'plans/create', { taskIds: [other.id] })).toContain('管辖范围');
+    const own = await call(k1, 'tasks/save', { id: null, fields: task({ leadAgency: 'K1', demand: [{ item: 'S09', quantity: 3 }] }) });
+    expect((await call(k1, 'tasks/list', {})).map((t) => t.code)).toEqual([own.code]);
+    const plan = await call(k1, 'plans/create', { taskIds: [own.id] });
+    expect(new Set(plan.assignments.map((a) => a.fromCode))).toEqual(new Set(['K1']));
+    expect(plan.unmetRows[0]).toMatchObject({ quantity: 2, reason: 'reserve' });
+  });
+
+  it('refuses tasks and plans to managers and read-only users', async () => {
+    const { db, as, dispatcher } = province();
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
+    const before = snapshot(db);
+    for (const role of ['manager', 'readonly', 'head'] as Role[]) {
+      await refused(as(role), 'tasks/save', { id: null, fields: task() });
+      await refused(as(role), 'plans/create', { taskIds: [t.id] });
+    }
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('refuses bad tasks with the field named', async () => {
+    const { dispatcher } = province();
+    expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ endDate: '2026-11-01' }) })).toContain('结束日期不能早于开始日期');
+    expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ latitude: 30 }) })).toContain('经纬度须同时填写');
+    expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S99', quantity: 1 }] }) })).toContain('未知装备代码');
+    expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ leadAgency: 'NOPE' }) })).toContain('不存在');
+    expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ priority: 9 }) })).toContain('优先级');
+  });
+});
