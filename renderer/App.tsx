@@ -1,5 +1,5 @@
 import {
-  ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined,
+  ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
 import { useCallback, useContext, useEffect, useState } from 'react';
@@ -16,14 +16,15 @@ import { useApi } from './lib/useApi';
 import { Compliance } from './screens/Compliance';
 import { Agencies } from './screens/Agencies';
 import { Disposals } from './screens/Disposals';
+import { Dispatch } from './screens/Dispatch';
 import { inDays, Maintenance } from './screens/Maintenance';
 import { Overview } from './screens/Overview';
 import type { DueKind } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
-type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'agencies' | 'audit' | 'users' | 'backups';
-const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'agencies', 'audit', 'users', 'backups'];
+type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'dispatch' | 'agencies' | 'audit' | 'users' | 'backups';
+const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'dispatch', 'agencies', 'audit', 'users', 'backups'];
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
@@ -167,6 +168,7 @@ function Workspace({ onSignOut }: { onSignOut: () => void }) {
               { key: 'maintenance', icon: <ToolOutlined />, label: t('nav.maintenance') },
               { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
               { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
+              { key: 'dispatch', icon: <DeploymentUnitOutlined />, label: t('nav.dispatch') },
               { key: 'agencies', icon: <ApartmentOutlined />, label: t('nav.agencies') },
               ...(can(user.role, 'audit') ? [{ key: 'audit', icon: <FileSearchOutlined />, label: t('nav.audit') }] : []),
               ...(can(user.role, 'admin') ? [
@@ -193,6 +195,7 @@ function Workspace({ onSignOut }: { onSignOut: () => void }) {
           {screen === 'ledger' && <Ledger agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
           {screen === 'disposals' && <Disposals />}
+          {screen === 'dispatch' && <Dispatch agencies={agencies.data} catalog={catalog.data} />}
           {screen === 'agencies' && <Agencies agencies={agencies.data} onChanged={agencies.reload} />}
           {screen === 'audit' && <Audit />}
           {screen === 'users' && <Users agencies={agencies.data} />}

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildRenderer, launchBrowser } from './browser';
 import { startApp } from './harness';
+import * as XLSX from 'xlsx';
+import { saveTask } from '../../db/queries/tasks';
 
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
@@ -280,7 +282,6 @@ describe('the safety of the data', () => {
       const download = page.waitForEvent('download');
       await page.getByTestId('audit-export').click();
       const file = await (await download).path();
-      const XLSX = await import('xlsx');
       const rows = XLSX.utils.sheet_to_json<Record<string, string>>(XLSX.read(readFileSync(file)).Sheets['审计日志']);
       expect(rows).toHaveLength(4);
       expect(rows.map((r) => r['操作人'])).toEqual(['admin', 'admin', 'admin', 'admin']);
@@ -329,6 +330,98 @@ describe('the safety of the data', () => {
       await signIn(page, 'admin', 'admin-pass-2026');
       await page.getByRole('menuitem', { name: '备份与恢复' }).waitFor();
       expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('a dispatcher’s operation', () => {
+  it('writes a task from a team size, plans it with another, approves, exports the order, sends the units out and takes them back', { timeout: 180_000 }, async () => {
+    const app = await startApp();
+    try {
+      const page = await openDemo(app.url);
+      const city = app.db.$client.prepare(`select code, name from agencies where level = 'city' order by code limit 1`).get() as { code: string; name: string };
+      // A second task on overlapping dates, already in the ledger: the two are planned together.
+      saveTask(app.db, { actor: 'seed', at: '2026-11-23T00:00:00Z' }, null, {
+        code: 'JC-2026-01', name: '跨市交叉检查', type: 'cross', leadAgency: city.code, locationAgency: null, latitude: null, longitude: null,
+        startDate: '2026-12-05', endDate: '2026-12-12', priority: 5, teamSize: null, notes: null, demand: [{ item: 'S09', quantity: 3 }, { item: 'S15', quantity: 2 }],
+      });
+      await page.getByRole('menuitem', { name: '任务调度' }).click();
+      await page.getByTestId('task-new').click();
+      const form = page.getByTestId('task-form');
+      await form.getByLabel('任务名称').fill('秋冬季大气污染防治专项');
+      await form.getByTestId('agency-picker').first().click();
+      await form.getByTestId('agency-picker').first().locator('input').fill(city.name.slice(-10));
+      await page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: city.name }).first().click();
+      await form.getByPlaceholder('开始日期').click();
+      await form.getByPlaceholder('开始日期').fill('2026-12-01');
+      await form.getByPlaceholder('开始日期').press('Enter');
+      await form.getByPlaceholder('结束日期').fill('2026-12-10');
+      await form.getByPlaceholder('结束日期').press('Enter');
+      await form.locator('#teamSize').fill('12');
+      await page.getByTestId('task-derive').click();
+      await expect.poll(() => form.locator('.ant-select-content').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('S04')]));
+      await page.getByTestId('task-add-line').click();
+      await form.locator('.ant-select').last().click();
+      await page.keyboard.type('S09');
+      await page.keyboard.press('Enter');
+      await shot(page, 'dispatch-task-form');
+      await page.getByTestId('task-save').click();
+      await page.getByText(/任务 RW-2026-\d+ 已保存/).waitFor();
+      const saved = app.db.$client.prepare(`select t.code, json_group_object(d.item_code, d.quantity) as demand from tasks t join task_demands d on d.task_id = t.id where t.name = ?`)
+        .get('秋冬季大气污染防治专项') as { code: string; demand: string };
+      expect(JSON.parse(saved.demand)).toEqual({ S01: 3, S02: 3, S04: 12, S09: 1 });
+
+      // Plan both tasks together.
+      const tasks = page.getByTestId('tasks');
+      for (const code of [saved.code, 'JC-2026-01']) await tasks.locator('tr', { hasText: code }).locator('.ant-checkbox-input').check();
+      await shot(page, 'dispatch-tasks');
+      await page.getByTestId('plan-create').click();
+      const view = page.getByTestId('plan-view');
+      await view.getByText('最优(HiGHS 已证明)').waitFor({ timeout: 30_000 });
+      const plan = app.db.$client.prepare(`select id, code, (select count(*) from plan_assignments where plan_id = plans.id) as units from plans order by id desc limit 1`).get() as { id: number; code: string; units: number };
+      expect(plan.units).toBeGreaterThan(10);
+      await shot(page, 'dispatch-plan');
+
+      // The bureau head's approval (the administrator holds that right too), then the dispatch order.
+      await page.getByTestId('plan-approve').click();
+      await page.locator('.ant-modal').getByLabel('审批文号').fill('环执调〔2026〕12号');
+      await page.locator('.ant-modal').getByRole('button', { name: '提交' }).click();
+      await page.getByText('方案已批准,所列装备在任务日期内已占用').waitFor();
+      expect(app.db.$client.prepare('select status, approval_ref from plans where id = ?').get(plan.id)).toEqual({ status: 'approved', approval_ref: '环执调〔2026〕12号' });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('plan-export').click()]);
+      expect(download.suggestedFilename()).toBe(`调度单-${plan.code}.xlsx`);
+      const book = XLSX.read(readFileSync((await download.path())!));
+      expect(XLSX.utils.sheet_to_json(book.Sheets['调出装备'])).toHaveLength(plan.units);
+
+      await page.getByTestId('plan-dispatch').click();
+      await page.locator('.ant-modal').getByRole('button', { name: '提交' }).click();
+      await page.getByText('装备已出发,已登记使用记录').waitFor();
+      expect(app.db.$client.prepare(`select count(*) from custody_records where to_date is null and purpose like ?`).pluck().get(`调度单 ${plan.code}%`)).toBe(plan.units);
+
+      await page.getByRole('tab', { name: '装备占用' }).click();
+      await page.getByTestId('timeline').waitFor();
+      await shot(page, 'dispatch-timeline');
+
+      // Everything comes back; one drone with a broken propeller goes to repair.
+      await page.getByRole('tab', { name: '调度方案' }).click();
+      await page.getByTestId('plan-return').click();
+      const dialog = page.locator('.ant-modal');
+      const drone = dialog.locator('tr', { hasText: '无人机' }).first();
+      const droneTag = await drone.locator('td').nth(1).innerText();
+      await drone.locator('input:not([type=checkbox])').last().fill('螺旋桨断裂');
+      await drone.locator('.ant-checkbox-input').last().check();
+      await shot(page, 'dispatch-return');
+      await dialog.getByRole('button', { name: '提交' }).click();
+      await page.getByText('归还已登记').waitFor();
+      expect(app.db.$client.prepare('select status from plans where id = ?').pluck().get(plan.id)).toBe('returned');
+      expect(stored(app, droneTag, 'status')).toBe('under_repair');
+
+      await page.getByRole('tab', { name: '调度台次' }).click();
+      await page.getByTestId('dispatch-counts').locator('.ant-table-row').first().waitFor();
+      await shot(page, 'dispatch-counts');
+      expect(page.errors).toEqual([]);
     } finally {
       await app.stop();
     }

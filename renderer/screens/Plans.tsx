@@ -1,0 +1,229 @@
+import { ExportOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useState } from 'react';
+import type { PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
+import { client, saveFile } from '../api';
+import { useI18n } from '../i18n';
+import { useCan } from '../lib/session';
+import { useApi } from '../lib/useApi';
+
+export const PLAN_COLORS: Record<PlanStatus, string> = { draft: 'default', approved: 'blue', dispatched: 'orange', returned: 'green', cancelled: 'red' };
+
+const today = () => dayjs().format('YYYY-MM-DD');
+const firstStart = (p: PlanDetail) => p.taskRows.reduce((d, t) => (t.startDate < d ? t.startDate : d), '9999-12-31');
+const lastEnd = (p: PlanDetail) => p.taskRows.reduce((d, t) => (t.endDate > d ? t.endDate : d), '0000-01-01');
+/** Units leave on the first task's start; they come back today, or on the last day when the tasks lie ahead. */
+const departure = (p: PlanDetail) => firstStart(p);
+const returnDay = (p: PlanDetail) => (today() >= firstStart(p) ? today() : lastEnd(p));
+
+/** The plans, newest first, and the one selected with what it sends, what it leaves unmet and why. */
+export function Plans({ selected, onSelect }: { selected: number | null; onSelect: (id: number) => void }) {
+  const { t } = useI18n();
+  const list = useApi('plans/list', {});
+  useEffect(() => {
+    if (selected === null && list.data?.length) onSelect(list.data[0].id);
+  }, [selected, list.data, onSelect]);
+  const status = (s: PlanStatus) => <Tag color={PLAN_COLORS[s]}>{t(`plan.status.${s}` as `plan.status.${PlanStatus}`)}</Tag>;
+  return (
+    <div style={{ display: 'flex', gap: 16, alignItems: 'flex-start' }}>
+      <div style={{ width: 370, flex: 'none', display: 'flex', flexDirection: 'column', gap: 12 }}>
+        <ReserveSetting />
+        <Table<PlanSummary>
+          data-testid="plans"
+          size="small"
+          rowKey="id"
+          loading={list.loading}
+          dataSource={list.data}
+          pagination={{ pageSize: 15 }}
+          locale={{ emptyText: t('plan.none') }}
+          onRow={(r) => ({ onClick: () => onSelect(r.id), style: { cursor: 'pointer', background: r.id === selected ? '#e6f4ff' : undefined } })}
+          columns={[
+            { title: t('plan.code'), dataIndex: 'code', width: 118 },
+            { title: t('col.status'), dataIndex: 'status', width: 74, render: status },
+            { title: t('dsp.tasks'), dataIndex: 'tasks', ellipsis: true, render: (v: string[]) => v.join('、') },
+            { title: t('plan.units'), dataIndex: 'units', width: 50, align: 'right' },
+            { title: t('plan.unmet'), dataIndex: 'unmet', width: 50, align: 'right', render: (n: number) => (n ? <Typography.Text type="danger">{n}</Typography.Text> : 0) },
+            { title: '', dataIndex: 'flags', width: 36, render: (n: number) => (n ? <Tag color="red">!</Tag> : null) },
+          ]}
+        />
+      </div>
+      <div style={{ flex: 1, minWidth: 0 }}>
+        {selected === null ? <Empty description={t('plan.none')} /> : <PlanView id={selected} onChanged={list.reload} />}
+      </div>
+    </div>
+  );
+}
+
+/** The reserve ratio every plan applies; bureau heads change it. */
+function ReserveSetting() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const canSet = useCan('approve');
+  const settings = useApi('dispatch/settings', {});
+  const [ratio, setRatio] = useState<number | null>(null);
+  useEffect(() => setRatio(settings.data?.reserveRatio ?? null), [settings.data]);
+  if (!settings.data) return null;
+  return (
+    <Space wrap size={[8, 4]}>
+      <Typography.Text style={{ whiteSpace: 'nowrap' }}>{t('plan.reserve')}</Typography.Text>
+      <InputNumber min={0} max={1} step={0.1} value={ratio} onChange={setRatio} disabled={!canSet} style={{ width: 90 }} data-testid="reserve-ratio" />
+      {canSet && (
+        <Button size="small" disabled={ratio === null || ratio === settings.data.reserveRatio} onClick={async () => {
+          try {
+            await client.call('dispatch/saveSettings', { ...settings.data!, reserveRatio: ratio! });
+            message.success(t('plan.reserveSaved'));
+            settings.reload();
+          } catch (e) {
+            message.error((e as Error).message);
+          }
+        }}>{t('common.save')}</Button>
+      )}
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('plan.reserveHint')}</Typography.Text>
+    </Space>
+  );
+}
+
+type Step = 'approve' | 'dispatch' | 'return' | null;
+
+function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const canApprove = useCan('approve');
+  const canDispatch = useCan('dispatch');
+  const detail = useApi('plans/get', { id });
+  const [step, setStep] = useState<Step>(null);
+  const [form] = Form.useForm();
+  const plan = detail.data;
+
+  const act = async (f: () => Promise<PlanDetail | unknown>, done: string) => {
+    try {
+      await f();
+      message.success(done);
+      setStep(null);
+      detail.reload();
+      onChanged();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  };
+  if (detail.error) return <Alert type="error" showIcon title={detail.error.message} />;
+  if (!plan) return null;
+  const out = plan.assignments.filter((a) => a.returnedAt === null);
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    if (step === 'approve') await act(() => client.call('plans/approve', { id, approvalRef: v.approvalRef?.trim() || null }), t('plan.approved'));
+    if (step === 'dispatch') await act(() => client.call('plans/dispatch', { id, date: v.date.format('YYYY-MM-DD') }), t('plan.dispatched'));
+    if (step === 'return') {
+      const units: ReturnInput['units'] = out
+        .filter((a) => v.units?.[a.id]?.back)
+        .map((a) => ({ assignmentId: a.id, odometerKm: v.units[a.id].odometerKm ?? null, damageNote: v.units[a.id].damageNote?.trim() || null, toRepair: !!v.units[a.id].toRepair }));
+      if (units.length === 0) return message.warning(t('plan.pickReturned'));
+      await act(() => client.call('plans/return', { id, date: v.date.format('YYYY-MM-DD'), units }), t('plan.returned'));
+    }
+  };
+
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }} data-testid="plan-view">
+      <Space wrap>
+        <Typography.Title level={5} style={{ margin: 0 }}>{t('plan.title', { code: plan.code })}</Typography.Title>
+        <Tag color={PLAN_COLORS[plan.status]}>{t(`plan.status.${plan.status}` as `plan.status.${PlanStatus}`)}</Tag>
+        {plan.status === 'draft' && canApprove && <Button type="primary" onClick={() => setStep('approve')} data-testid="plan-approve">{t('plan.approve')}</Button>}
+        {plan.status === 'approved' && canDispatch && <Button type="primary" onClick={() => setStep('dispatch')} data-testid="plan-dispatch">{t('plan.dispatch')}</Button>}
+        {plan.status === 'dispatched' && canDispatch && <Button type="primary" onClick={() => setStep('return')} data-testid="plan-return">{t('plan.return')}</Button>}
+        {(plan.status === 'draft' || plan.status === 'approved') && canDispatch && (
+          <Button danger onClick={() => act(() => client.call('plans/cancel', { id }), t('plan.cancelled'))}>{t('plan.cancel')}</Button>
+        )}
+        <Button icon={<ExportOutlined />} onClick={async () => saveFile('xlsx', await client.call('plans/export', { id }))} data-testid="plan-export">{t('plan.export')}</Button>
+      </Space>
+      {plan.flagRows.length > 0 && (
+        <Alert type="error" showIcon data-testid="plan-flags" title={t('plan.flagged', { n: plan.flagRows.length })}
+          description={<ul style={{ margin: 0, paddingLeft: 18 }}>{plan.flagRows.map((f, i) => <li key={i}>{f.assetTag}({f.taskCode}):{f.message}</li>)}</ul>} />
+      )}
+      <Descriptions size="small" bordered column={3} styles={{ label: { whiteSpace: 'nowrap' } }} items={[
+        { label: t('plan.solver'), children: `${plan.solverStatus === 'optimal' ? t('plan.optimal') : plan.solverStatus}` },
+        { label: t('plan.objective'), children: plan.objective.toLocaleString('zh-CN') },
+        { label: t('plan.units'), children: plan.units },
+        { label: t('plan.unmet'), children: plan.unmet },
+        { label: t('plan.km'), children: plan.assignments.reduce((s, a) => s + a.km, 0).toFixed(1) },
+        { label: t('plan.reserve'), children: plan.reserveRatio },
+        { label: t('plan.createdBy'), children: `${plan.createdBy} ${plan.createdAt.slice(0, 16).replace('T', ' ')}` },
+        { label: t('plan.approvedBy'), children: plan.approvedBy ? `${plan.approvedBy} ${plan.approvalRef ?? ''}` : '—' },
+      ]} />
+      <Typography.Text strong>{t('plan.sent')}</Typography.Text>
+      <Table<PlanAssignmentRow>
+        data-testid="plan-units"
+        size="small"
+        rowKey="id"
+        dataSource={plan.assignments}
+        pagination={{ pageSize: 12, hideOnSinglePage: true }}
+        locale={{ emptyText: t('plan.noUnits') }}
+        columns={[
+          { title: t('task.code'), dataIndex: 'taskCode', width: 112 },
+          { title: t('col.itemName'), render: (_, a) => `${a.itemCode} ${a.itemName}`, width: 190, ellipsis: true },
+          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 138 },
+          { title: t('col.plateNumber'), dataIndex: 'plateNumber', width: 90 },
+          { title: t('plan.from'), dataIndex: 'fromName', ellipsis: true },
+          { title: 'km', dataIndex: 'km', width: 60, align: 'right' },
+          { title: t('plan.returnedAt'), dataIndex: 'returnedAt', width: 96, render: (v: string | null, a) => (v ? `${v}${a.damageNote ? ' ⚠' : ''}` : '') },
+        ]}
+      />
+      {plan.unmetRows.length > 0 && (
+        <>
+          <Typography.Text strong type="danger">{t('plan.unmetTitle')}</Typography.Text>
+          <Table<PlanUnmetRow>
+            data-testid="plan-unmet"
+            size="small"
+            rowKey={(u) => `${u.taskCode}/${u.itemCode}`}
+            dataSource={plan.unmetRows}
+            pagination={false}
+            columns={[
+              { title: t('task.code'), dataIndex: 'taskCode', width: 118 },
+              { title: t('col.itemName'), render: (_, u) => `${u.itemCode} ${u.itemName}`, width: 260, ellipsis: true },
+              { title: t('plan.shortBy'), dataIndex: 'quantity', width: 64, align: 'right' },
+              { title: t('plan.reason'), dataIndex: 'reason', width: 150, render: (r: PlanUnmetRow['reason']) => <Tag color="volcano">{t(`plan.reason.${r}` as `plan.reason.${PlanUnmetRow['reason']}`)}</Tag> },
+              { title: t('plan.detail'), dataIndex: 'detail' },
+            ]}
+          />
+        </>
+      )}
+      <Modal
+        open={step !== null}
+        width={step === 'return' ? 860 : 480}
+        title={step ? t(`plan.${step}`) : ''}
+        onOk={submit}
+        onCancel={() => setStep(null)}
+        okText={t('common.submit')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ date: dayjs(step === 'dispatch' ? departure(plan) : returnDay(plan)) }}>
+          {step === 'approve' && (
+            <Form.Item name="approvalRef" label={t('disp.approvalRef')}><Input maxLength={100} placeholder={t('plan.refHint')} /></Form.Item>
+          )}
+          {(step === 'dispatch' || step === 'return') && (
+            <Form.Item name="date" label={t(step === 'dispatch' ? 'plan.dispatchDate' : 'plan.returnDate')} rules={[{ required: true }]}><DatePicker /></Form.Item>
+          )}
+          {step === 'return' && (
+            <Table<PlanAssignmentRow>
+              size="small"
+              rowKey="id"
+              dataSource={out}
+              pagination={false}
+              scroll={{ y: 360 }}
+              columns={[
+                { title: t('plan.back'), width: 56, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'back']} valuePropName="checked" initialValue><Checkbox /></Form.Item> },
+                { title: t('col.assetTag'), dataIndex: 'assetTag', width: 150 },
+                { title: t('col.itemName'), dataIndex: 'itemName', ellipsis: true },
+                { title: t('plan.odometer'), width: 130, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'odometerKm']}><InputNumber min={0} style={{ width: 120 }} disabled={a.itemCode !== 'S01' && a.itemCode !== 'O01'} /></Form.Item> },
+                { title: t('plan.damage'), width: 220, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'damageNote']}><Input maxLength={1000} /></Form.Item> },
+                { title: t('plan.toRepair'), width: 80, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'toRepair']} valuePropName="checked"><Checkbox /></Form.Item> },
+              ]}
+            />
+          )}
+        </Form>
+      </Modal>
+    </div>
+  );
+}
