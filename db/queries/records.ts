@@ -202,7 +202,7 @@ export function assetHistory(db: Db, id: number): AssetHistory {
       from custody_records r join agencies a on a.id = r.agency_id where r.asset_id = ? order by r.from_date desc`).all(id) as AssetHistory['custody'],
     disposals: c.prepare(`${DISPOSAL_SELECT} where d.asset_id = ? order by d.id desc`).all(id) as DisposalRow[],
     audit: (c.prepare(`select id, at, actor, action, entity, before, after from audit_log
-      where entity in ('asset', 'maintenance', 'calibration', 'disposal') and (entity_key = ? or (entity_key > ? and entity_key < ?))
+      where entity in ('asset', 'maintenance', 'calibration', 'disposal', 'dispatch') and (entity_key = ? or (entity_key > ? and entity_key < ?))
       order by id desc limit 200`).all(asset.assetTag, `${asset.assetTag}#`, `${asset.assetTag}$`) as {
       id: number; at: string; actor: string; action: string; entity: string; before: string | null; after: string | null;
     }[]).map((e) => ({ ...e, before: e.before ? JSON.parse(e.before) : null, after: e.after ? JSON.parse(e.after) : null })),

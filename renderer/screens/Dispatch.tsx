@@ -7,6 +7,7 @@ import { client } from '../api';
 import { TaskForm } from '../components/TaskForm';
 import { useI18n } from '../i18n';
 import { useCan } from '../lib/session';
+import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
 import { DispatchCounts, Timeline } from './DispatchViews';
 import { Plans, PLAN_COLORS } from './Plans';
@@ -89,10 +90,10 @@ function Tasks({ agencies, catalog, onPlanned }: { agencies: AgencyNode[]; catal
           { title: t('task.code'), dataIndex: 'code', width: 130 },
           { title: t('task.name'), dataIndex: 'name', ellipsis: true },
           { title: t('task.type'), dataIndex: 'type', width: 96, render: (v: TaskRow['type']) => <Tag>{TASK_TYPES[v]}</Tag> },
-          { title: t('task.lead'), dataIndex: 'leadAgencyName', ellipsis: true },
-          { title: t('task.dates'), width: 200, render: (_, r) => `${r.startDate} ~ ${r.endDate}` },
+          { title: t('task.lead'), dataIndex: 'leadAgencyName', ellipsis: true, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
+          { title: t('task.dates'), width: 190, render: (_, r) => `${r.startDate} ~ ${r.endDate}` },
           { title: t('task.priority'), dataIndex: 'priority', width: 72, align: 'center' },
-          { title: t('task.demand'), ellipsis: true, render: (_, r) => r.demand.map((d) => `${d.item}×${d.quantity}`).join('、') },
+          { title: t('task.demand'), ellipsis: true, render: (_, r) => { const text = r.demand.map((d) => `${d.item}×${d.quantity}`).join('、'); return <span title={text}>{text}</span>; } },
           {
             title: t('dsp.plan.status'), width: 150,
             render: (_, r) => (r.livePlan ? <Tag color={PLAN_COLORS[r.livePlan.status]}>{r.livePlan.code} {t(`plan.status.${r.livePlan.status}` as `plan.status.${PlanStatus}`)}</Tag> : null),

@@ -6,6 +6,7 @@ import type { PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetR
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
 import { useCan } from '../lib/session';
+import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
 
 export const PLAN_COLORS: Record<PlanStatus, string> = { draft: 'default', approved: 'blue', dispatched: 'orange', returned: 'green', cancelled: 'red' };
@@ -39,12 +40,11 @@ export function Plans({ selected, onSelect }: { selected: number | null; onSelec
           locale={{ emptyText: t('plan.none') }}
           onRow={(r) => ({ onClick: () => onSelect(r.id), style: { cursor: 'pointer', background: r.id === selected ? '#e6f4ff' : undefined } })}
           columns={[
-            { title: t('plan.code'), dataIndex: 'code', width: 118 },
-            { title: t('col.status'), dataIndex: 'status', width: 74, render: status },
-            { title: t('dsp.tasks'), dataIndex: 'tasks', ellipsis: true, render: (v: string[]) => v.join('、') },
-            { title: t('plan.units'), dataIndex: 'units', width: 50, align: 'right' },
-            { title: t('plan.unmet'), dataIndex: 'unmet', width: 50, align: 'right', render: (n: number) => (n ? <Typography.Text type="danger">{n}</Typography.Text> : 0) },
-            { title: '', dataIndex: 'flags', width: 36, render: (n: number) => (n ? <Tag color="red">!</Tag> : null) },
+            { title: t('plan.code'), dataIndex: 'code', width: 116 },
+            { title: t('col.status'), dataIndex: 'status', width: 76, render: (v: PlanStatus, r) => <>{status(v)}{r.flags ? <Tag color="red" title={t('plan.flagged', { n: r.flags })}>!</Tag> : null}</> },
+            { title: t('dsp.tasks'), dataIndex: 'tasks', ellipsis: true, render: (v: string[]) => <span title={v.join('、')}>{v.join('、')}</span> },
+            { title: t('plan.units'), dataIndex: 'units', width: 46, align: 'right' },
+            { title: t('plan.unmet'), dataIndex: 'unmet', width: 46, align: 'right', render: (n: number) => (n ? <Typography.Text type="danger">{n}</Typography.Text> : 0) },
           ]}
         />
       </div>
@@ -161,10 +161,10 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
         locale={{ emptyText: t('plan.noUnits') }}
         columns={[
           { title: t('task.code'), dataIndex: 'taskCode', width: 112 },
-          { title: t('col.itemName'), render: (_, a) => `${a.itemCode} ${a.itemName}`, width: 190, ellipsis: true },
+          { title: t('col.itemName'), render: (_, a) => `${a.itemCode} ${a.itemName}`, width: 170, ellipsis: true },
           { title: t('col.assetTag'), dataIndex: 'assetTag', width: 138 },
-          { title: t('col.plateNumber'), dataIndex: 'plateNumber', width: 90 },
-          { title: t('plan.from'), dataIndex: 'fromName', ellipsis: true },
+          { title: t('col.plateNumber'), dataIndex: 'plateNumber' },
+          { title: t('plan.from'), dataIndex: 'fromName', width: 150, ellipsis: true, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
           { title: 'km', dataIndex: 'km', width: 60, align: 'right' },
           { title: t('plan.returnedAt'), dataIndex: 'returnedAt', width: 96, render: (v: string | null, a) => (v ? `${v}${a.damageNote ? ' ⚠' : ''}` : '') },
         ]}

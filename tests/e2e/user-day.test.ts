@@ -18,7 +18,9 @@ afterAll(async () => {
   await closeBrowser?.();
 });
 
-async function openPage(url: string): Promise<Page> {
+type WatchedPage = Page & { errors: string[] };
+
+async function openPage(url: string): Promise<WatchedPage> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -43,7 +45,7 @@ async function createAdministrator(page: Page, password = 'admin-pass-2026') {
 }
 
 /** A fresh ledger in the browser: the administrator, the first-run screen, then the demo province, landing on 总览. */
-async function openDemo(url: string): Promise<Page> {
+async function openDemo(url: string): Promise<WatchedPage> {
   const page = await openPage(url);
   await createAdministrator(page);
   await page.getByText('欢迎使用执法装备台账').waitFor();
@@ -168,7 +170,7 @@ describe('an equipment manager’s day in the browser', () => {
       await page.getByRole('menuitem', { name: '配备达标' }).click();
       await expect.poll(() => cell.innerText()).toBe(`${countyHeld - 1}/${Math.ceil(county.staff / 5)}`);
       await expect.poll(() => cell.getAttribute('title')).toContain(`缺额 ${shortfall + 1}`);
-      expect((page as Page & { errors: string[] }).errors).toEqual([]);
+      expect(page.errors).toEqual([]);
     } finally {
       await app.stop();
     }
@@ -227,7 +229,7 @@ describe('keeping the ledger in shape', () => {
       await page.keyboard.type('250000');
       await page.keyboard.press('Enter');
       await expect.poll(() => app.db.$client.prepare('select odometer_km from assets where asset_tag = ?').pluck().get(firstTag)).toBe(250_000);
-      expect((page as Page & { errors: string[] }).errors).toEqual([]);
+      expect(page.errors).toEqual([]);
     } finally {
       await app.stop();
     }
@@ -329,7 +331,7 @@ describe('the safety of the data', () => {
       await page.getByTestId('login').waitFor();
       await signIn(page, 'admin', 'admin-pass-2026');
       await page.getByRole('menuitem', { name: '备份与恢复' }).waitFor();
-      expect((page as Page & { errors: string[] }).errors).toEqual([]);
+      expect(page.errors).toEqual([]);
     } finally {
       await app.stop();
     }
@@ -389,6 +391,8 @@ describe('a dispatcher’s operation', () => {
       await page.locator('.ant-modal').getByLabel('审批文号').fill('环执调〔2026〕12号');
       await page.locator('.ant-modal').getByRole('button', { name: '提交' }).click();
       await page.getByText('方案已批准,所列装备在任务日期内已占用').waitFor();
+      await page.getByTestId('plans').locator('.ant-tag', { hasText: '已批准' }).waitFor();
+      await shot(page, 'dispatch-approved');
       expect(app.db.$client.prepare('select status, approval_ref from plans where id = ?').get(plan.id)).toEqual({ status: 'approved', approval_ref: '环执调〔2026〕12号' });
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('plan-export').click()]);
       expect(download.suggestedFilename()).toBe(`调度单-${plan.code}.xlsx`);
