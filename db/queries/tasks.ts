@@ -51,8 +51,12 @@ function dropDrafts(db: Db, who: Actor, taskId: number): void {
   }
 }
 
-function refuseIfCommitted(db: Db, taskId: number, verb: string): void {
-  const held = plansOf(db, taskId).find((p) => p.status !== 'draft');
+/**
+ * A task that a plan has sent units to keeps its record: it cannot change (nor be deleted while
+ * any plan but a draft names it). After a cancelled plan it can change and be planned again.
+ */
+function refuseIfCommitted(db: Db, taskId: number, verb: '修改' | '删除'): void {
+  const held = plansOf(db, taskId).find((p) => p.status !== 'draft' && (verb === '删除' || p.status !== 'cancelled'));
   if (held) throw new UserError([{ field: 'id', message: `任务已在调度方案「${held.code}」(${held.status === 'cancelled' ? '已取消' : '已批准或执行'})中,不能${verb};请另建任务` }]);
 }
 

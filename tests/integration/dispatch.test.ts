@@ -122,6 +122,10 @@ describe('tasks and dispatch plans through the api', () => {
     expect(await refused(dispatcher, 'plans/create', { taskIds: [t1.id] })).toContain('已由方案');
     expect(await refused(dispatcher, 'tasks/save', { id: t1.id, fields: task({ priority: 5 }) })).toContain('不能修改');
     expect(await refused(dispatcher, 'tasks/delete', { id: t1.id })).toContain('不能删除');
+    // Once its plan is cancelled the task can change and be planned again.
+    await call(dispatcher, 'plans/cancel', { id: p1.id });
+    await call(dispatcher, 'tasks/save', { id: t1.id, fields: task({ priority: 5 }) });
+    expect((await call(dispatcher, 'plans/create', { taskIds: [t1.id] })).status).toBe('draft');
   });
 
   it('refuses to approve a draft the ledger has overtaken, and changes nothing', async () => {
