@@ -338,5 +338,8 @@ export const en: Messages = {
   'counts.basic': "Basic",
   'counts.optional': "Optional",
   'counts.units': "Units",
+  'plan.optionalReserve': "Optional reserve ({n})",
+  'plan.optionalReserveTitle': "Optional items kept at home",
+  'plan.optionalReserveHint': "Optional items have no quota and no reserve by default; set here how many units of an item each agency keeps at home during any task.",
   error: 'Something went wrong',
 };

@@ -336,6 +336,9 @@ export const zhCN = {
   'counts.basic': "标配",
   'counts.optional': "选配",
   'counts.units': "台次",
+  'plan.optionalReserve': "选配留守({n} 项)",
+  'plan.optionalReserveTitle': "选配装备留守数量",
+  'plan.optionalReserveHint': "选配装备没有配备标准,默认不留守;在此为个别品目设定每个单位任务期间至少留守的件数。",
   error: '出错了',
 };
 

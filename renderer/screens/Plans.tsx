@@ -1,13 +1,14 @@
-import { ExportOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import { ExportOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import type { PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
+import type { DispatchSettings, PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
 import { useCan } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
+import type { CatalogItem } from '../../quotas/types';
 
 export const PLAN_COLORS: Record<PlanStatus, string> = { draft: 'default', approved: 'blue', dispatched: 'orange', returned: 'green', cancelled: 'red' };
 
@@ -55,32 +56,90 @@ export function Plans({ selected, onSelect }: { selected: number | null; onSelec
   );
 }
 
-/** The reserve ratio every plan applies; bureau heads change it. */
+/** The reserve every plan applies: a ratio of each basic item's requirement, and counts of optional items; bureau heads change them. */
 function ReserveSetting() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const canSet = useCan('approve');
   const settings = useApi('dispatch/settings', {});
+  const catalog = useApi('catalog/list', {});
   const [ratio, setRatio] = useState<number | null>(null);
+  const [editingOptional, setEditingOptional] = useState(false);
   useEffect(() => setRatio(settings.data?.reserveRatio ?? null), [settings.data]);
   if (!settings.data) return null;
+  const save = async (next: DispatchSettings) => {
+    try {
+      await client.call('dispatch/saveSettings', next);
+      message.success(t('plan.reserveSaved'));
+      setEditingOptional(false);
+      settings.reload();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  };
+  const optional = Object.entries(settings.data.optionalReserve);
   return (
     <Space wrap size={[8, 4]}>
       <Typography.Text style={{ whiteSpace: 'nowrap' }}>{t('plan.reserve')}</Typography.Text>
       <InputNumber min={0} max={1} step={0.1} value={ratio} onChange={setRatio} disabled={!canSet} style={{ width: 90 }} data-testid="reserve-ratio" />
       {canSet && (
-        <Button size="small" disabled={ratio === null || ratio === settings.data.reserveRatio} onClick={async () => {
-          try {
-            await client.call('dispatch/saveSettings', { ...settings.data!, reserveRatio: ratio! });
-            message.success(t('plan.reserveSaved'));
-            settings.reload();
-          } catch (e) {
-            message.error((e as Error).message);
-          }
-        }}>{t('common.save')}</Button>
+        <Button size="small" disabled={ratio === null || ratio === settings.data.reserveRatio} onClick={() => save({ ...settings.data!, reserveRatio: ratio! })}>{t('common.save')}</Button>
       )}
+      <Button size="small" type="link" disabled={!canSet && optional.length === 0} onClick={() => setEditingOptional(true)}>
+        {t('plan.optionalReserve', { n: optional.length })}
+      </Button>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('plan.reserveHint')}</Typography.Text>
+      {editingOptional && (
+        <OptionalReserve
+          value={settings.data.optionalReserve}
+          catalog={catalog.data ?? []}
+          canSet={canSet}
+          onSave={(optionalReserve) => save({ ...settings.data!, optionalReserve })}
+          onClose={() => setEditingOptional(false)}
+        />
+      )}
     </Space>
+  );
+}
+
+/** Units of optional items each agency keeps at home, item by item. */
+function OptionalReserve(props: { value: Record<string, number>; catalog: CatalogItem[]; canSet: boolean; onSave: (v: Record<string, number>) => Promise<void>; onClose: () => void }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<{ lines: { item: string; count: number }[] }>();
+  return (
+    <Modal
+      open
+      title={t('plan.optionalReserveTitle')}
+      okButtonProps={{ disabled: !props.canSet }}
+      onOk={async () => {
+        const v = await form.validateFields();
+        await props.onSave(Object.fromEntries((v.lines ?? []).filter((l) => l?.item).map((l) => [l.item, l.count])));
+      }}
+      onCancel={props.onClose}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+    >
+      <Typography.Paragraph type="secondary">{t('plan.optionalReserveHint')}</Typography.Paragraph>
+      <Form form={form} initialValues={{ lines: Object.entries(props.value).map(([item, count]) => ({ item, count })) }}>
+        <Form.List name="lines">
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((f) => (
+                <Space key={f.key} align="baseline">
+                  <Form.Item name={[f.name, 'item']} rules={[{ required: true, message: t('common.required') }]}>
+                    <Select showSearch optionFilterProp="label" style={{ width: 300 }}
+                      options={props.catalog.filter((c) => c.kind === 'optional').map((c) => ({ value: c.code, label: `${c.code} ${c.name}` }))} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'count']} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0} max={1000} /></Form.Item>
+                  <MinusCircleOutlined onClick={() => remove(f.name)} />
+                </Space>
+              ))}
+              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ count: 1 })}>{t('task.addLine')}</Button>
+            </>
+          )}
+        </Form.List>
+      </Form>
+    </Modal>
   );
 }
 
@@ -161,10 +220,10 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
         locale={{ emptyText: t('plan.noUnits') }}
         columns={[
           { title: t('task.code'), dataIndex: 'taskCode', width: 112 },
-          { title: t('col.itemName'), render: (_, a) => `${a.itemCode} ${a.itemName}`, width: 170, ellipsis: true },
+          { title: t('col.itemName'), render: (_, a) => <span title={a.itemName}>{a.itemCode} {a.itemName}</span>, ellipsis: true },
           { title: t('col.assetTag'), dataIndex: 'assetTag', width: 138 },
-          { title: t('col.plateNumber'), dataIndex: 'plateNumber' },
-          { title: t('plan.from'), dataIndex: 'fromName', width: 150, ellipsis: true, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
+          { title: t('col.plateNumber'), dataIndex: 'plateNumber', width: 100 },
+          { title: t('plan.from'), dataIndex: 'fromName', width: 130, ellipsis: true, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
           { title: 'km', dataIndex: 'km', width: 60, align: 'right' },
           { title: t('plan.returnedAt'), dataIndex: 'returnedAt', width: 96, render: (v: string | null, a) => (v ? `${v}${a.damageNote ? ' ⚠' : ''}` : '') },
         ]}

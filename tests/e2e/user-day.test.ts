@@ -386,6 +386,18 @@ describe('a dispatcher’s operation', () => {
       expect(plan.units).toBeGreaterThan(10);
       await shot(page, 'dispatch-plan');
 
+      // The bureau head keeps one small drone (O06) at home in every agency from now on.
+      await page.getByRole('button', { name: '选配留守(0 项)' }).click();
+      const reserve = page.locator('.ant-modal');
+      await reserve.getByRole('button', { name: '添加需求' }).click();
+      await reserve.locator('.ant-select').click();
+      await page.keyboard.type('O06');
+      await page.keyboard.press('Enter');
+      await shot(page, 'dispatch-optional-reserve');
+      await reserve.getByRole('button', { name: '保存' }).click();
+      await page.getByRole('button', { name: '选配留守(1 项)' }).waitFor();
+      expect(JSON.parse(app.db.$client.prepare(`select value from settings where key = 'dispatch'`).pluck().get() as string).optionalReserve).toEqual({ O06: 1 });
+
       // The bureau head's approval (the administrator holds that right too), then the dispatch order.
       await page.getByTestId('plan-approve').click();
       await page.locator('.ant-modal').getByLabel('审批文号').fill('环执调〔2026〕12号');

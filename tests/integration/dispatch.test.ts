@@ -30,6 +30,7 @@ function province() {
       asset({ assetTag: 'GAS-K1-A', itemCode: 'S15', agencyCode: 'K1', calibrationValidUntil: '2027-06-30' }),
       asset({ assetTag: 'GAS-K1-B', itemCode: 'S15', agencyCode: 'K1', calibrationValidUntil: '2026-12-05' }),
       asset({ assetTag: 'CAR-K2', itemCode: 'S01', agencyCode: 'K2', odometerKm: 120_000, plateNumber: '浙A12345' }),
+      ...units(2, { itemCode: 'O06', agencyCode: 'K1' }),
     ],
   ), { file: 't.xlsx', who, today: '2026-11-23' });
   const as = (role: Role, over: Partial<SessionUser> = {}) => contextAs(db, file, role, { username: role, ...over });
@@ -81,6 +82,16 @@ describe('tasks and dispatch plans through the api', () => {
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 7 }] }) });
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     expect(plan).toMatchObject({ units: 7, unmet: 0, reserveRatio: 0 });
+  });
+
+  it('keeps no optional item at home unless a count is set for it', async () => {
+    const { dispatcher, head } = province();
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'O06', quantity: 2 }] }) });
+    expect((await call(dispatcher, 'plans/create', { taskIds: [t.id] })).units).toBe(2);
+    await call(head, 'dispatch/saveSettings', { reserveRatio: 0.5, optionalReserve: { O06: 1 } });
+    const kept = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    expect(kept.units).toBe(1);
+    expect(kept.unmetRows[0]).toMatchObject({ itemCode: 'O06', quantity: 1, reason: 'reserve' });
   });
 
   it('explains unmet demand: none held, calibration lapsing before the last day, reserve', async () => {
