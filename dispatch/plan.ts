@@ -94,7 +94,7 @@ const usableStatus = (a: CandidateAsset) => a.status === 'in_service' || a.statu
 const calibratedThrough = (a: CandidateAsset, day: IsoDate) => !a.needsCalibration || (a.calibrationValidUntil !== null && a.calibrationValidUntil >= day);
 
 /** Whether the unit could serve the task: usable, calibrated through its last day, free on its dates. */
-export function eligible(a: CandidateAsset, t: Interval): boolean {
+function eligible(a: CandidateAsset, t: Interval): boolean {
   return usableStatus(a) && calibratedThrough(a, t.end) && !a.commitments.some((c) => overlaps(c, t));
 }
 

@@ -16,7 +16,6 @@ const today = () => dayjs().format('YYYY-MM-DD');
 const firstStart = (p: PlanDetail) => p.taskRows.reduce((d, t) => (t.startDate < d ? t.startDate : d), '9999-12-31');
 const lastEnd = (p: PlanDetail) => p.taskRows.reduce((d, t) => (t.endDate > d ? t.endDate : d), '0000-01-01');
 /** Units leave on the first task's start; they come back today, or on the last day when the tasks lie ahead. */
-const departure = (p: PlanDetail) => firstStart(p);
 const returnDay = (p: PlanDetail) => (today() >= firstStart(p) ? today() : lastEnd(p));
 
 /** The plans, newest first, and the one selected with what it sends, what it leaves unmet and why. */
@@ -257,7 +256,7 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
         cancelText={t('common.cancel')}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" preserve={false} initialValues={{ date: dayjs(step === 'dispatch' ? departure(plan) : returnDay(plan)) }}>
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ date: dayjs(step === 'dispatch' ? firstStart(plan) : returnDay(plan)) }}>
           {step === 'approve' && (
             <Form.Item name="approvalRef" label={t('disp.approvalRef')}><Input maxLength={100} placeholder={t('plan.refHint')} /></Form.Item>
           )}

@@ -1,5 +1,4 @@
-import type { DispatchSettings, FileOut, PlanDetail, TaskRow } from '../../api/contract';
-import { TASK_TYPES } from '../../api/contract';
+import { TASK_TYPES, type DispatchSettings, type FileOut, type PlanDetail, type TaskRow } from '../../api/contract';
 import { teamDemand } from '../../dispatch/demand';
 import { planDispatch, UNMET_REASONS, type PlanOutcome, type PlanTask, type SourceAgency } from '../../dispatch/plan';
 import { workbookBuffer, type OutValue } from '../../excel/write';
