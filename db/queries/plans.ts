@@ -5,7 +5,7 @@ import type { CandidateAsset, Interval, PlanOutcome } from '../../dispatch/plan'
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
-import { tasksByIds } from './tasks';
+import { nextCode, tasksByIds } from './tasks';
 
 const LIVE = `('approved', 'dispatched')`;
 
@@ -36,16 +36,11 @@ export function dispatchCandidates(db: Db, items: readonly string[], today: stri
   return rows.map((r) => ({ ...r, needsCalibration: r.needsCalibration === 1, commitments: commitments.get(r.id) ?? [] }));
 }
 
-function nextPlanCode(db: Db, year: string): string {
-  const n = db.$client.prepare(`select count(*) from plans where code like ?`).pluck().get(`DD-${year}-%`) as number;
-  return `DD-${year}-${String(n + 1).padStart(4, '0')}`;
-}
-
 /** Stores a solved plan as a draft: its tasks, the units it would send and the demand it leaves unmet. */
 export function storeDraftPlan(db: Db, who: Actor, taskIds: readonly number[], reserveRatio: number, outcome: PlanOutcome): number {
   return db.$client.transaction(() => {
     const c = db.$client;
-    const code = nextPlanCode(db, who.at.slice(0, 4));
+    const code = nextCode(db, 'plans', `DD-${who.at.slice(0, 4)}`, 4);
     const id = Number(c.prepare(`insert into plans (code, status, reserve_ratio, solver_status, objective, created_by, created_at)
       values (?, 'draft', ?, ?, ?, ?, ?)`).run(code, reserveRatio, outcome.status, outcome.objective, who.actor, who.at).lastInsertRowid);
     const taskId = new Map(tasksByIds(db, taskIds).map((t) => [t.code, t.id]));

@@ -60,11 +60,16 @@ function refuseIfCommitted(db: Db, taskId: number, verb: '修改' | '删除'): v
   if (held) throw new UserError([{ field: 'id', message: `任务已在调度方案「${held.code}」(${held.status === 'cancelled' ? '已取消' : '已批准或执行'})中,不能${verb};请另建任务` }]);
 }
 
-function nextTaskCode(db: Db, year: string): string {
-  const n = db.$client.prepare(`select count(*) from tasks where code like ?`).pluck().get(`RW-${year}-%`) as number;
-  for (let k = n + 1; ; k++) {
-    const code = `RW-${year}-${String(k).padStart(3, '0')}`;
-    if (!db.$client.prepare('select 1 from tasks where code = ?').get(code)) return code;
+/**
+ * The next free number `PREFIX-NNN` in a table's `code` column: past the highest stored (counting
+ * would reuse the number of a dropped draft), skipping any a user gave by hand.
+ */
+export function nextCode(db: Db, table: 'tasks' | 'plans', prefix: string, digits: number): string {
+  const highest = db.$client.prepare(`select max(cast(substr(code, ?) as integer)) from ${table} where code like ?`).pluck()
+    .get(prefix.length + 2, `${prefix}-%`) as number | null;
+  for (let n = (highest ?? 0) + 1; ; n++) {
+    const code = `${prefix}-${String(n).padStart(digits, '0')}`;
+    if (!db.$client.prepare(`select 1 from ${table} where code = ?`).get(code)) return code;
   }
 }
 
@@ -73,7 +78,7 @@ export function saveTask(db: Db, who: Actor, id: number | null, f: TaskFields): 
   return db.$client.transaction(() => {
     const before = id === null ? null : taskById(db, id);
     if (id !== null) refuseIfCommitted(db, id, '修改');
-    const code = f.code ?? before?.code ?? nextTaskCode(db, f.startDate.slice(0, 4));
+    const code = f.code ?? before?.code ?? nextCode(db, 'tasks', `RW-${f.startDate.slice(0, 4)}`, 3);
     const clash = db.$client.prepare('select id from tasks where code = ?').pluck().get(code) as number | undefined;
     if (clash !== undefined && clash !== id) throw new UserError([{ field: 'code', message: `任务编号「${code}」已存在` }]);
     for (const d of f.demand) {

@@ -139,6 +139,18 @@ describe('tasks and dispatch plans through the api', () => {
     expect((await call(dispatcher, 'plans/create', { taskIds: [t1.id] })).status).toBe('draft');
   });
 
+  it('numbers a new plan past every stored one after an edited task drops its draft', async () => {
+    const { dispatcher } = province();
+    const a = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
+    const b = await call(dispatcher, 'tasks/save', { id: null, fields: task({ name: '交叉检查' }) });
+    await call(dispatcher, 'plans/create', { taskIds: [a.id] });
+    const second = await call(dispatcher, 'plans/create', { taskIds: [b.id] });
+    await call(dispatcher, 'tasks/save', { id: a.id, fields: task({ priority: 4 }) });
+    const third = await call(dispatcher, 'plans/create', { taskIds: [a.id] });
+    expect(third.code).not.toBe(second.code);
+    expect((await call(dispatcher, 'plans/list', {})).map((p) => p.code)).toEqual([third.code, second.code]);
+  });
+
   it('refuses to approve a draft the ledger has overtaken, and changes nothing', async () => {
     const { db, dispatcher, head, manager } = province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
