@@ -4,7 +4,7 @@ import { ROLES, type Right, type SessionUser } from './roles';
 import type { QuotaRow } from '../quotas/engine';
 import type { AgencyRecord, CatalogItem } from '../quotas/types';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
 const code = z.string().trim().min(1).max(50);
 
 export const ASSET_STATUS = z.enum(['in_service', 'under_repair', 'idle', 'scrapped']);

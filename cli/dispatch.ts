@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { TASK_FIELDS, type PlanDetail, type TaskFields, type TaskRow } from '../api/contract';
+import { isoDate, TASK_FIELDS, type PlanDetail, type TaskFields, type TaskRow } from '../api/contract';
 import { UNMET_REASONS } from '../dispatch/plan';
 import { UserError } from '../lib/problems';
 import type { Db } from '../db/open';
@@ -9,8 +9,6 @@ import type { Actor } from '../db/queries/audit';
 import { approvePlan, planDetail } from '../db/queries/plans';
 import { listTasks, saveTask } from '../db/queries/tasks';
 import { createPlan } from '../server/handlers/dispatch';
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
 
 /** One task of a `--tasks` file, as the issue documents it; name and type are optional extras. */
 const TASK_FILE = z.array(

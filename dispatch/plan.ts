@@ -283,8 +283,9 @@ function assignUnits(variables: Variable[], flow: (v: Variable) => number): Assi
 }
 
 /** Why a task got fewer units of an item than it asked for, from what became of every unit in reach. */
-function explain(input: PlanInput, task: PlanTask, item: string, quantity: number, assignments: Assignment[], tasks: Map<string, PlanTask>): Unmet {
-  const located = new Set(input.agencies.filter((a) => a.lat !== null && a.lon !== null).map((a) => a.code));
+function explain(
+  input: PlanInput, located: ReadonlySet<string>, task: PlanTask, item: string, quantity: number, assignments: Assignment[], tasks: Map<string, PlanTask>,
+): Unmet {
   const here = new Set(assignments.filter((a) => a.task === task.id && a.item === item).map((a) => a.assetId));
   const elsewhere = new Set(assignments.filter((a) => a.item === item && a.task !== task.id && overlaps(tasks.get(a.task)!, task)).map((a) => a.assetId));
   const units = input.assets.filter((a) => a.item === item && !here.has(a.id));
@@ -320,12 +321,13 @@ export async function planDispatch(input: PlanInput): Promise<PlanOutcome> {
   const flow = (v: Variable) => Math.round(solution.values(v.name));
   const assignments = assignUnits(variables, flow);
   const byId = new Map(tasks.map((t) => [t.id, t]));
+  const located = new Set(input.agencies.filter((a) => a.lat !== null && a.lon !== null).map((a) => a.code));
   const unmet: Unmet[] = [];
   for (const t of tasks) {
     for (const [item, wanted] of Object.entries(t.demand)) {
       if (wanted <= 0) continue;
       const sent = assignments.filter((a) => a.task === t.id && a.item === item).length;
-      if (sent < wanted) unmet.push(explain(input, t, item, wanted - sent, assignments, byId));
+      if (sent < wanted) unmet.push(explain(input, located, t, item, wanted - sent, assignments, byId));
     }
   }
   return { status, objective: Math.round(solution.objective * 10) / 10, assignments, unmet, model };

@@ -102,15 +102,17 @@ export function planFlags(db: Db, planId: number): PlanFlag[] {
   return flags;
 }
 
-function summaries(db: Db, where: string, params: unknown[]): (PlanSummary & Omit<StoredSummary, 'tasks'>)[] {
-  return (db.$client.prepare(`${SUMMARY_SELECT} ${where}`).all(...params) as StoredSummary[]).map((r) => ({
-    ...r, tasks: JSON.parse(r.tasks) as string[], flags: r.status === 'approved' || r.status === 'dispatched' ? planFlags(db, r.id).length : 0,
-  }));
+const isLive = (status: PlanStatus) => status === 'approved' || status === 'dispatched';
+
+function summaries(db: Db, where: string, params: unknown[]): (Omit<StoredSummary, 'tasks'> & { tasks: string[] })[] {
+  return (db.$client.prepare(`${SUMMARY_SELECT} ${where}`).all(...params) as StoredSummary[]).map((r) => ({ ...r, tasks: JSON.parse(r.tasks) as string[] }));
 }
 
 /** Plans, newest first; `agencies` limits them to plans whose tasks are all led from those agencies. */
 export function listPlans(db: Db, agencies: ReadonlySet<string> | null): PlanSummary[] {
-  const all = summaries(db, 'order by p.id desc', []).map(({ reserveRatio: _r, approvalRef: _a, dispatchedAt: _d, ...s }) => s);
+  const all = summaries(db, 'order by p.id desc', []).map(({ reserveRatio: _r, approvalRef: _a, dispatchedAt: _d, ...s }) => ({
+    ...s, flags: isLive(s.status) ? planFlags(db, s.id).length : 0,
+  }));
   if (agencies === null) return all;
   const leads = planLeads(db);
   return all.filter((p) => (leads.get(p.id) ?? []).every((code) => agencies.has(code)));
@@ -141,8 +143,8 @@ export function planDetail(db: Db, id: number): PlanDetail {
     `select t.code as taskCode, t.name as taskName, u.item_code as itemCode, i.name as itemName, u.quantity, u.reason, u.detail
      from plan_unmet u join tasks t on t.id = u.task_id join catalog_items i on i.code = u.item_code where u.plan_id = ? order by t.start_date, t.code, u.item_code`,
   ).all(id) as PlanUnmetRow[];
-  const live = summary.status === 'approved' || summary.status === 'dispatched';
-  return { ...summary, taskRows: tasksByIds(db, taskIds), assignments, unmetRows, flagRows: live ? planFlags(db, id) : [] };
+  const flagRows = isLive(summary.status) ? planFlags(db, id) : [];
+  return { ...summary, flags: flagRows.length, taskRows: tasksByIds(db, taskIds), assignments, unmetRows, flagRows };
 }
 
 function planState(db: Db, id: number): { code: string; status: PlanStatus } {
@@ -166,6 +168,7 @@ interface UnitRef {
   taskCode: string;
   taskName: string;
   leadAgencyId: number;
+  leadAgencyName: string;
   start: string;
   end: string;
   custodyId: number | null;
@@ -175,8 +178,9 @@ interface UnitRef {
 function planUnits(db: Db, planId: number): UnitRef[] {
   return db.$client.prepare(
     `select pa.id, pa.asset_id as assetId, s.asset_tag as assetTag, t.code as taskCode, t.name as taskName, t.lead_agency_id as leadAgencyId,
-       t.start_date as start, t.end_date as end, pa.custody_id as custodyId, pa.returned_at as returnedAt
-     from plan_assignments pa join assets s on s.id = pa.asset_id join tasks t on t.id = pa.task_id where pa.plan_id = ? order by pa.id`,
+       l.name as leadAgencyName, t.start_date as start, t.end_date as end, pa.custody_id as custodyId, pa.returned_at as returnedAt
+     from plan_assignments pa join assets s on s.id = pa.asset_id join tasks t on t.id = pa.task_id join agencies l on l.id = t.lead_agency_id
+     where pa.plan_id = ? order by pa.id`,
   ).all(planId) as UnitRef[];
 }
 
@@ -215,12 +219,11 @@ export function dispatchPlan(db: Db, who: Actor, id: number, date: string): void
   db.$client.transaction(() => {
     const plan = requireStatus(db, id, ['approved'], '出发');
     const c = db.$client;
-    const lead = c.prepare('select name from agencies where id = ?').pluck();
     const custody = c.prepare('insert into custody_records (asset_id, agency_id, custodian, from_date, purpose) values (?, ?, ?, ?, ?)');
     const link = c.prepare('update plan_assignments set custody_id = ? where id = ?');
     const units = planUnits(db, id);
     for (const u of units) {
-      const rid = custody.run(u.assetId, u.leadAgencyId, lead.get(u.leadAgencyId), date, `调度单 ${plan.code}:${u.taskCode} ${u.taskName}`).lastInsertRowid;
+      const rid = custody.run(u.assetId, u.leadAgencyId, u.leadAgencyName, date, `调度单 ${plan.code}:${u.taskCode} ${u.taskName}`).lastInsertRowid;
       link.run(Number(rid), u.id);
     }
     c.prepare(`update plans set status = 'dispatched', dispatched_by = ?, dispatched_at = ? where id = ?`).run(who.actor, date, id);

@@ -11,14 +11,15 @@ const assetState = (db: Db, id: number): AssetRow => {
   return row;
 };
 
-function agencyId(db: Db, code: string): number {
+/** The id of the agency with a code; an unknown code is the user's error at `field`. */
+export function agencyId(db: Db, code: string, field = 'agencyCode'): number {
   const id = db.$client.prepare('select id from agencies where code = ?').pluck().get(code) as number | undefined;
-  if (id === undefined) throw new UserError([{ field: 'agencyCode', message: `机构「${code}」不存在` }]);
+  if (id === undefined) throw new UserError([{ field, message: `机构「${code}」不存在` }]);
   return id;
 }
 
-function checkItem(db: Db, code: string): void {
-  if (!db.$client.prepare('select 1 from catalog_items where code = ?').get(code)) throw new UserError([{ field: 'itemCode', message: `未知装备代码「${code}」` }]);
+export function checkItem(db: Db, code: string, field = 'itemCode'): void {
+  if (!db.$client.prepare('select 1 from catalog_items where code = ?').get(code)) throw new UserError([{ field, message: `未知装备代码「${code}」` }]);
 }
 
 function tagTaken(db: Db, tag: string, exceptId?: number): void {

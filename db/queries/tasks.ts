@@ -2,6 +2,7 @@ import type { DispatchSettings, PlanStatus, TaskFields, TaskRow } from '../../ap
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';
+import { agencyId, checkItem } from './records';
 
 const TASK_SELECT = `select t.id, t.code, t.name, t.type, l.code as leadAgency, l.name as leadAgencyName, loc.code as locationAgency,
     t.latitude, t.longitude, t.start_date as startDate, t.end_date as endDate, t.priority, t.team_size as teamSize, t.notes,
@@ -28,12 +29,6 @@ export function taskById(db: Db, id: number): TaskRow {
   const [task] = tasksByIds(db, [id]);
   if (!task) throw new UserError([{ field: 'id', message: `任务 #${id} 不存在` }]);
   return task;
-}
-
-function agencyIdOf(db: Db, code: string, field: string): number {
-  const id = db.$client.prepare('select id from agencies where code = ?').pluck().get(code) as number | undefined;
-  if (id === undefined) throw new UserError([{ field, message: `机构「${code}」不存在` }]);
-  return id;
 }
 
 /** Plans holding the task, by status. */
@@ -81,12 +76,10 @@ export function saveTask(db: Db, who: Actor, id: number | null, f: TaskFields): 
     const code = f.code ?? before?.code ?? nextCode(db, 'tasks', `RW-${f.startDate.slice(0, 4)}`, 3);
     const clash = db.$client.prepare('select id from tasks where code = ?').pluck().get(code) as number | undefined;
     if (clash !== undefined && clash !== id) throw new UserError([{ field: 'code', message: `任务编号「${code}」已存在` }]);
-    for (const d of f.demand) {
-      if (!db.$client.prepare('select 1 from catalog_items where code = ?').get(d.item)) throw new UserError([{ field: 'demand', message: `未知装备代码「${d.item}」` }]);
-    }
+    for (const d of f.demand) checkItem(db, d.item, 'demand');
     const values = {
-      code, name: f.name, type: f.type, lead: agencyIdOf(db, f.leadAgency, 'leadAgency'),
-      location: f.locationAgency === null ? null : agencyIdOf(db, f.locationAgency, 'locationAgency'),
+      code, name: f.name, type: f.type, lead: agencyId(db, f.leadAgency, 'leadAgency'),
+      location: f.locationAgency === null ? null : agencyId(db, f.locationAgency, 'locationAgency'),
       latitude: f.latitude, longitude: f.longitude, startDate: f.startDate, endDate: f.endDate, priority: f.priority, teamSize: f.teamSize, notes: f.notes,
     };
     let taskId: number;
