@@ -3,6 +3,7 @@ import type { Problem } from '../lib/problems';
 import { LEVEL_RANK, type AgencyRecord, type Level } from '../quotas/types';
 import { cellText, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
 import { ProblemList } from './problems';
+import { columnLetter } from '../lib/problems';
 import { readWorkbook, type Sheet } from './workbook';
 
 export const AGENCY_SHEET = '机构';
@@ -103,22 +104,29 @@ function locateHeaders(sheet: Sheet, expected: readonly string[], problems: Prob
 
 /** Reads one data row through per-field parsers, reporting each bad cell at its place. */
 class RowReader {
-  bad = false;
+  /** What is wrong with the row, one line per bad cell. */
+  readonly reasons: string[] = [];
   constructor(
     private readonly sheet: string,
-    private readonly cols: Map<string, number>,
+    private readonly cols: ReadonlyMap<string, number>,
     private readonly cells: (Cell | undefined)[],
     readonly row: number,
     private readonly problems: ProblemList,
   ) {}
 
+  get bad(): boolean {
+    return this.reasons.length > 0;
+  }
+
   cell(header: string): Cell | undefined {
-    return this.cells[this.cols.get(header)!];
+    const c = this.cols.get(header);
+    return c === undefined ? undefined : this.cells[c];
   }
 
   fail(header: string | undefined, message: string): void {
-    this.bad = true;
-    this.problems.at(this.sheet, this.row, header === undefined ? undefined : this.cols.get(header), header, message);
+    const col = header === undefined ? undefined : this.cols.get(header);
+    this.reasons.push(col === undefined ? message : `${columnLetter(col)} 列(${header}):${message}`);
+    this.problems.at(this.sheet, this.row, col, header, message);
   }
 
   take<T>(header: string, parsed: Parsed<T | null>, required: boolean): T | null {
@@ -154,11 +162,16 @@ class RowReader {
   }
 }
 
-function* dataRows(sheet: Sheet, headerRow: number, cols: Map<string, number>, problems: ProblemList): Generator<RowReader> {
+const TOTAL_ROW = /^(合计|小计|总计|共计)/;
+
+/** The rows below the header that hold data: blank rows and 合计 lines are passed over. */
+function* dataRows(sheet: Sheet, dataStart: number, cols: ReadonlyMap<string, number>, problems: ProblemList): Generator<RowReader> {
   const used = [...cols.values()];
-  for (let r = headerRow + 1; r < sheet.rows.length; r++) {
+  for (let r = dataStart; r < sheet.rows.length; r++) {
     const cells = sheet.rows[r];
     if (!cells || used.every((c) => cellText(cells[c]) === null)) continue;
+    const first = cells.find((c) => cellText(c) !== null);
+    if (first && TOTAL_ROW.test(normalizeText(cellText(first)!).replace(/\s+/g, ''))) continue;
     yield new RowReader(sheet.name, cols, cells, r, problems);
   }
 }
@@ -169,7 +182,7 @@ function readAgencies(sheet: Sheet, problems: ProblemList): { agencies: AgencyIn
   if (!located) return { agencies: [], codes: new Set() };
   const out: AgencyInput[] = [];
   const seen = new Map<string, number>();
-  for (const r of dataRows(sheet, located.headerRow, located.cols, problems)) {
+  for (const r of dataRows(sheet, located.headerRow + 1, located.cols, problems)) {
     const code = r.code('机构编码', true);
     const name = r.text('机构名称', true);
     const level = r.take('层级', parseChoice(r.cell('层级'), LEVEL_WORDS, Object.values(LEVEL_LABELS)), true);
@@ -191,19 +204,53 @@ function readAgencies(sheet: Sheet, problems: ProblemList): { agencies: AgencyIn
   return { agencies: out, codes: new Set(seen.keys()) };
 }
 
-function readAssets(sheet: Sheet, ctx: TemplateContext, date1904: boolean, problems: ProblemList): AssetInput[] {
-  const located = locateHeaders(sheet, ASSET_HEADERS, problems);
-  if (!located) return [];
+/** Where a sheet's asset columns are, and how its names become codes. */
+export interface AssetLayout {
+  /** First data row, 0-based. */
+  dataStart: number;
+  /** Column of each canonical header (ASSET_HEADERS, or ITEM_NAME_HEADER for a column of equipment names). */
+  cols: ReadonlyMap<string, number>;
+  /** The catalog code for a name the file uses for its equipment; null when it has none yet. */
+  item?: (name: string) => string | null;
+  /** The agency code for what the file writes in its agency column; null when unknown. */
+  agency?: (text: string) => string | null;
+  /** The agency of rows that name none. */
+  defaultAgency?: string | null;
+  /** What a price in the file is worth in yuan (10,000 for a column in 万元). */
+  priceScale?: number;
+  /** The status of rows whose status is blank; absent: a status is required. */
+  defaultStatus?: AssetStatus;
+}
+
+export const ITEM_NAME_HEADER = '装备名称';
+
+export interface RejectedRow {
+  /** 0-based row in the sheet. */
+  row: number;
+  reasons: string[];
+}
+
+export interface AssetRead {
+  assets: AssetInput[];
+  rejected: RejectedRow[];
+}
+
+export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: TemplateContext, date1904: boolean, problems: ProblemList): AssetRead {
   const out: AssetInput[] = [];
+  const rejected: RejectedRow[] = [];
   const seen = new Map<string, number>();
-  for (const r of dataRows(sheet, located.headerRow, located.cols, problems)) {
+  const { cols } = layout;
+  const itemHeader = cols.has('装备代码') ? '装备代码' : ITEM_NAME_HEADER;
+  const agencyRequired = !layout.defaultAgency;
+  for (const r of dataRows(sheet, layout.dataStart, cols, problems)) {
     const assetTag = r.text('资产编号', true, 64);
-    const itemCode = r.code('装备代码', true);
+    const itemCode = resolved(r, itemHeader, (s) => (ctx.itemCodes.has(s.toUpperCase()) ? s.toUpperCase() : layout.item?.(s) ?? null), true, (s) =>
+      layout.item ? `装备名称「${truncate(s)}」尚未对应装备代码,请在导入向导中指定` : `未知装备代码「${truncate(s)}」(应为 S01–S28 或 O01–O28)`);
     const model = r.text('规格型号');
-    const agencyCode = r.code('所属机构编码', true);
+    const agencyCode = resolved(r, '所属机构编码', (s) => (layout.agency ? layout.agency(s) : s.toUpperCase()), agencyRequired, (s) => `机构「${truncate(s)}」在台账中不存在`) ?? layout.defaultAgency ?? null;
     const purchaseDate = r.take('购置日期', parseDate(r.cell('购置日期'), date1904), false);
-    const priceFen = r.take('购置金额(元)', parseYuanToFen(r.cell('购置金额(元)')), false);
-    const status = r.take('状态', parseChoice(r.cell('状态'), STATUS_WORDS, Object.values(STATUS_LABELS)), true);
+    const price = r.take('购置金额(元)', parseYuanToFen(r.cell('购置金额(元)')), false);
+    const status = r.take('状态', parseChoice(r.cell('状态'), STATUS_WORDS, Object.values(STATUS_LABELS)), !layout.defaultStatus) ?? layout.defaultStatus ?? null;
     const custodian = r.text('责任人');
     const plateNumber = r.text('车牌号', false, 20);
     const odometer = r.take('行驶里程(公里)', parseNumber(r.cell('行驶里程(公里)')), false);
@@ -214,17 +261,29 @@ function readAssets(sheet: Sheet, ctx: TemplateContext, date1904: boolean, probl
       if (first !== undefined) r.fail('资产编号', `资产编号「${assetTag}」与第 ${first + 1} 行重复`);
       else seen.set(assetTag, r.row);
     }
-    if (itemCode !== null && !ctx.itemCodes.has(itemCode)) r.fail('装备代码', `未知装备代码「${truncate(itemCode)}」(应为 S01–S28 或 O01–O28)`);
     if (purchaseDate !== null && purchaseDate > ctx.today) r.fail('购置日期', `购置日期 ${purchaseDate} 晚于今天`);
     if (odometer !== null && (odometer < 0 || odometer > 5_000_000)) r.fail('行驶里程(公里)', `行驶里程 ${odometer} 不在 0 至 5,000,000 公里之间`);
-    if (r.bad) continue;
+    if (r.bad) {
+      rejected.push({ row: r.row, reasons: r.reasons });
+      continue;
+    }
     out.push({
-      row: r.row, assetTag: assetTag!, itemCode: itemCode!, model, agencyCode: agencyCode!, purchaseDate, priceFen, status: status!,
+      row: r.row, assetTag: assetTag!, itemCode: itemCode!, model, agencyCode: agencyCode!, purchaseDate,
+      priceFen: price === null ? null : Math.round(price * (layout.priceScale ?? 1)), status: status!,
       custodian, plateNumber: plateNumber === null ? null : normalizeText(plateNumber).toUpperCase(),
       odometerKm: odometer === null ? null : Math.round(odometer), calibrationValidUntil, notes,
     });
   }
-  return out;
+  return { assets: out, rejected };
+}
+
+/** A code read from a cell through `resolve`; reports `unknown` at the cell when it gives none. */
+function resolved(r: RowReader, header: string, resolve: (s: string) => string | null, required: boolean, unknown: (s: string) => string): string | null {
+  const s = r.text(header, required, 200);
+  if (s === null) return null;
+  const code = resolve(normalizeText(s));
+  if (code === null) r.fail(header, unknown(s));
+  return code;
 }
 
 /** Checks parents and owners against the file and the ledger: they exist, form no cycle, and rank above. */
@@ -292,7 +351,11 @@ export function parseTemplate(buf: Uint8Array, ctx: TemplateContext): TemplateRe
     return { ok: false, problems: problems.all() };
   }
   const { agencies, codes } = agencySheet ? readAgencies(agencySheet, problems) : { agencies: [], codes: new Set<string>() };
-  const assets = assetSheet ? readAssets(assetSheet, ctx, workbook.date1904, problems) : [];
+  let assets: AssetInput[] = [];
+  if (assetSheet) {
+    const located = locateHeaders(assetSheet, ASSET_HEADERS, problems);
+    if (located) assets = readAssets(assetSheet, { dataStart: located.headerRow + 1, cols: located.cols }, ctx, workbook.date1904, problems).assets;
+  }
   checkAgencyReferences(agencies, codes, assets, ctx, problems);
   if (!problems.empty) return { ok: false, problems: problems.all() };
   if (agencies.length === 0 && assets.length === 0) {

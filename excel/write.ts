@@ -3,6 +3,7 @@ import { isIsoDate, isoToExcelSerial } from '../lib/dates';
 import { fenToYuan } from '../lib/money';
 import { LEVEL_LABELS, STATUS_LABELS, AGENCY_HEADERS, ASSET_HEADERS, AGENCY_SHEET, ASSET_SHEET, type AssetInput } from './template';
 import type { AgencyRecord } from '../quotas/types';
+import { readEntry, writeZip, zipEntries } from './zip';
 
 /** A cell value; an `{ date }` is written as a real Excel date. */
 export type OutValue = string | number | boolean | null | undefined | { date: string };
@@ -11,25 +12,34 @@ export interface OutSheet {
   name: string;
   rows: OutValue[][];
   widths?: number[];
+  /** Excel number formats by column, for the numbers in it ('#,##0.00' for yuan). */
+  formats?: (string | undefined)[];
+  /** Header rows kept in view while scrolling; 1 unless said. */
+  frozen?: number;
+  /** Drop-down lists: a column below the header takes its values from `source` (a range such as `'装备目录'!$A$2:$A$57`, or `"A,B"`). */
+  lists?: { col: number; source: string }[];
 }
+
+/** Number formats the exports share. */
+export const FORMAT = { yuan: '#,##0.00', count: '#,##0', decimal: '0.0' } as const;
 
 const FORMULA_START = /^[=+\-@]/;
 
-function cell(v: OutValue): XLSX.CellObject | null {
+function cell(v: OutValue, format: string | undefined): XLSX.CellObject | null {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'object') return isIsoDate(v.date) ? { t: 'n', v: isoToExcelSerial(v.date), z: 'yyyy-mm-dd' } : { t: 's', v: v.date };
-  if (typeof v === 'number') return { t: 'n', v };
+  if (typeof v === 'number') return format ? { t: 'n', v, z: format } : { t: 'n', v };
   if (typeof v === 'boolean') return { t: 'b', v };
   // Text is always written as text; one starting with = + - @ never becomes a formula.
   return FORMULA_START.test(v) ? { t: 's', v, z: '@' } : { t: 's', v };
 }
 
-export function sheetOf(rows: OutValue[][], widths?: number[]): XLSX.WorkSheet {
+function sheetOf({ rows, widths, formats = [], frozen = 1 }: OutSheet): XLSX.WorkSheet {
   const ws: XLSX.WorkSheet = {};
   let maxC = 0;
   rows.forEach((row, r) => {
     row.forEach((v, c) => {
-      const out = cell(v);
+      const out = cell(v, r < frozen ? undefined : formats[c]);
       if (out) ws[XLSX.utils.encode_cell({ r, c })] = out;
     });
     maxC = Math.max(maxC, row.length);
@@ -39,10 +49,43 @@ export function sheetOf(rows: OutValue[][], widths?: number[]): XLSX.WorkSheet {
   return ws;
 }
 
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Adds what SheetJS does not write: the frozen header pane and the drop-down lists. */
+function finishSheetXml(xml: string, s: OutSheet): string {
+  const frozen = s.frozen ?? 1;
+  let out = xml;
+  if (frozen > 0 && s.rows.length > 0) {
+    const top = `A${frozen + 1}`;
+    out = out.replace(/<sheetView ([^>]*?)\/>/, `<sheetView $1><pane ySplit="${frozen}" topLeftCell="${top}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="${top}" sqref="${top}"/></sheetView>`);
+  }
+  if (s.lists?.length) {
+    const last = Math.max(s.rows.length, 2000);
+    const items = s.lists.map(({ col, source }) => {
+      const c = XLSX.utils.encode_col(col);
+      return `<dataValidation type="list" allowBlank="1" showErrorMessage="1" errorTitle="取值无效" error="请从下拉列表中选择" sqref="${c}${frozen + 1}:${c}${last}"><formula1>${escapeXml(source)}</formula1></dataValidation>`;
+    });
+    const block = `<dataValidations count="${items.length}">${items.join('')}</dataValidations>`;
+    const at = out.search(/<(hyperlinks|printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|ignoredErrors|drawing|legacyDrawing|tableParts|extLst)[\s>/]|<\/worksheet>/);
+    out = out.slice(0, at) + block + out.slice(at);
+  }
+  return out;
+}
+
+const SHEET_XML = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+
 export function workbookBuffer(sheets: OutSheet[]): Buffer {
   const wb = XLSX.utils.book_new();
-  for (const s of sheets) XLSX.utils.book_append_sheet(wb, sheetOf(s.rows, s.widths), s.name);
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+  for (const s of sheets) XLSX.utils.book_append_sheet(wb, sheetOf(s), s.name);
+  // SheetJS stores the parts uncompressed; they are patched, then deflated by zlib (faster than SheetJS's own deflate).
+  const stored = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: false }) as Buffer;
+  const files = zipEntries(stored).map((e) => {
+    const data = readEntry(stored, e, Number.MAX_SAFE_INTEGER);
+    const n = SHEET_XML.exec(e.name);
+    const sheet = n ? sheets[Number(n[1]) - 1] : undefined;
+    return { name: e.name, data: sheet ? Buffer.from(finishSheetXml(data.toString('utf8'), sheet), 'utf8') : data };
+  });
+  return writeZip(files);
 }
 
 const d = (s: string | null) => (s ? { date: s } : null);

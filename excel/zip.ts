@@ -1,0 +1,125 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
+/** One file inside a zip, as its central directory declares it. */
+export interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  /** Offset of the entry's local header. */
+  offset: number;
+}
+
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+
+export class ZipError extends Error {}
+
+/** The entries of a zip's central directory; throws ZipError when the file is cut short or not a zip. */
+export function zipEntries(buf: Uint8Array): ZipEntry[] {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (v.getUint32(i, true) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new ZipError('找不到压缩包目录(文件不完整)');
+  const count = v.getUint16(eocd + 10, true);
+  let p = v.getUint32(eocd + 16, true);
+  const entries: ZipEntry[] = [];
+  const decoder = new TextDecoder();
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > buf.length || v.getUint32(p, true) !== CENTRAL) throw new ZipError('压缩包目录已损坏(文件不完整)');
+    const nameLen = v.getUint16(p + 28, true);
+    const extraLen = v.getUint16(p + 30, true);
+    const commentLen = v.getUint16(p + 32, true);
+    entries.push({
+      name: decoder.decode(buf.subarray(p + 46, p + 46 + nameLen)),
+      method: v.getUint16(p + 10, true),
+      compressedSize: v.getUint32(p + 20, true),
+      size: v.getUint32(p + 24, true),
+      offset: v.getUint32(p + 42, true),
+    });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return entries;
+}
+
+/** An entry's bytes, never inflating past `limit` bytes (a zip bomb stops here, whatever its header claims). */
+export function readEntry(buf: Uint8Array, e: ZipEntry, limit: number): Buffer {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (e.offset + 30 > buf.length || v.getUint32(e.offset, true) !== LOCAL) throw new ZipError(`压缩包中的「${e.name}」已损坏(文件不完整)`);
+  const start = e.offset + 30 + v.getUint16(e.offset + 26, true) + v.getUint16(e.offset + 28, true);
+  if (start + e.compressedSize > buf.length) throw new ZipError(`压缩包中的「${e.name}」不完整(文件被截断)`);
+  const data = buf.subarray(start, start + e.compressedSize);
+  if (e.method === 0) return Buffer.from(data);
+  if (e.method !== 8) throw new ZipError(`压缩包中的「${e.name}」使用了不支持的压缩方式`);
+  try {
+    return inflateRawSync(data, { maxOutputLength: limit });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) throw new ZipError(`压缩包中的「${e.name}」解压后超过 ${Math.round(limit / 1024 / 1024)} MB`);
+    throw new ZipError(`压缩包中的「${e.name}」已损坏:${(err as Error).message}`);
+  }
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A deflated zip of the given files, in order. */
+export function writeZip(files: { name: string; data: Uint8Array }[]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(f.name, 'utf8');
+    const packed = deflateRawSync(f.data, { level: 6 });
+    const crc = crc32(f.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(LOCAL, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // names are UTF-8
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(CENTRAL, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(0x0800, 8);
+    dir.writeUInt16LE(8, 10);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(packed.length, 20);
+    dir.writeUInt32LE(f.data.length, 24);
+    dir.writeUInt16LE(name.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    parts.push(local, name, packed);
+    central.push(dir, name);
+    offset += 30 + name.length + packed.length;
+  }
+  const dirSize = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(EOCD, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(dirSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, ...central, end]);
+}
