@@ -3,6 +3,7 @@ import type { Problem } from '../lib/problems';
 import { ROLES, type Right, type SessionUser } from './roles';
 import type { QuotaRow } from '../quotas/engine';
 import type { AgencyRecord, CatalogItem } from '../quotas/types';
+import { LEDGER_FIELDS, type ColumnInfo, type LedgerField } from '../excel/fields';
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
 const code = z.string().trim().min(1).max(50);
@@ -210,6 +211,84 @@ export interface LedgerStatus {
 export interface ImportOutcome {
   agencies: { created: number; updated: number; unchanged: number };
   assets: { created: number; updated: number; unchanged: number };
+}
+
+/** The mapping the import wizard builds and saves as JSON; `eql import --mapping` reads the same. */
+export const LEDGER_MAPPING = z.object({
+  sheet: z.string().max(100).optional(),
+  headerRow: z.number().int().min(1).max(1000).optional(),
+  headerRows: z.union([z.literal(1), z.literal(2)]).optional(),
+  columns: z.partialRecord(z.enum(LEDGER_FIELDS), z.string().max(200).nullable()).optional(),
+  priceUnit: z.enum(['yuan', 'wan']).optional(),
+  defaultAgency: code.nullable().optional(),
+  items: z.record(z.string().max(200), z.string().trim().toUpperCase().regex(/^[SO]\d{2}$/, '装备代码应为 S01–S28 或 O01–O28')).optional(),
+  agencies: z.record(z.string().max(200), code).optional(),
+}).strict();
+
+export interface ImportSheetInfo {
+  name: string;
+  rows: number;
+  /** The first rows' texts, for choosing the sheet. */
+  head: (string | null)[][];
+}
+
+export interface ImportFileInfo {
+  token: string;
+  fileName: string;
+  sheets: ImportSheetInfo[];
+  /** The sheet whose header names the most ledger fields. */
+  suggestedSheet: string | null;
+  /** The file is the canonical template (sheets 机构 and 装备), imported as is. */
+  template: boolean;
+}
+
+/** One wording a file uses for an item or an agency, and the code it maps to. */
+export interface NameChoice {
+  text: string;
+  count: number;
+  code: string | null;
+  /** Why that code: the mapping sent, an earlier import, or a sure match. */
+  source: 'mapping' | 'remembered' | 'auto' | null;
+  candidates: { code: string; name: string; score: number }[];
+}
+
+export interface ImportAnalysis {
+  sheet: string;
+  headerRow: number;
+  headerRows: 1 | 2;
+  columns: ColumnInfo[];
+  /** Field → column letter. */
+  fields: Partial<Record<LedgerField, string>>;
+  priceUnit: 'yuan' | 'wan';
+  items: NameChoice[];
+  agencies: NameChoice[];
+}
+
+export interface PreviewRow {
+  /** 1-based, as Excel shows it. */
+  row: number;
+  /** Field → the cell's text. */
+  cells: Partial<Record<LedgerField, string | null>>;
+  /** Field → what is wrong there; '' for a problem of the whole row. */
+  problems: Record<string, string>;
+}
+
+export interface ImportPreview {
+  total: number;
+  valid: number;
+  rejected: number;
+  /** Valid rows whose asset tag is new, and those that update an asset already in the ledger. */
+  create: number;
+  update: number;
+  problems: Problem[];
+  /** Rejected rows first, then the first rows of the file; at most a few hundred. */
+  rows: PreviewRow[];
+}
+
+export interface LedgerImportOutcome extends ImportOutcome {
+  rejected: number;
+  /** The rejected rows with their reasons, when some were left out. */
+  errors: FileOut | null;
 }
 
 const username = z.string().trim().min(1, '用户名必填').max(50, '用户名最多 50 字').regex(/^[^\s]+$/, '用户名不能含空格');
@@ -451,12 +530,24 @@ export const SHORTFALL_INPUT = z.object({
   date: isoDate.optional(),
 });
 
+const ASSET_PAGE_SORT = z.array(z.object({ colId: ASSET_COLUMN, sort: z.enum(['asc', 'desc']) })).max(5);
+
+const DATE_RANGE = z.object({ from: isoDate, to: isoDate }).refine((v) => v.from <= v.to, '起始日期不能晚于截止日期');
+
+/** A screen's table, sent back to be written as .xlsx. */
+export const TABLE_EXPORT = z.object({
+  fileName: z.string().trim().min(1).max(100).regex(/^[^\\/:*?"<>|]+$/, '文件名含有不允许的字符'),
+  sheet: z.string().trim().min(1).max(31).regex(/^[^\\/:*?[\]]+$/, '工作表名含有不允许的字符'),
+  columns: z.array(z.object({ header: z.string().max(100), width: z.number().int().min(4).max(100).optional(), format: z.enum(['yuan', 'count', 'date']).optional() })).min(1).max(100),
+  rows: z.array(z.array(z.union([z.string().max(10_000), z.number().finite(), z.null()])).max(100)).max(100_000),
+});
+
 export const ASSET_PAGE = z
   .object({
     query: ASSET_QUERY,
     startRow: z.number().int().min(0),
     endRow: z.number().int().min(1),
-    sort: z.array(z.object({ colId: ASSET_COLUMN, sort: z.enum(['asc', 'desc']) })).max(5).optional(),
+    sort: ASSET_PAGE_SORT.optional(),
     withTotal: z.boolean().optional(),
   })
   .refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行');
@@ -501,6 +592,16 @@ export const api = {
   'disposals/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().min(1, '请填写审批文号').max(100) }), 'approve', true).returns<DisposalRow>(),
   'disposals/reject': op(z.object({ id: z.number().int().positive(), note: z.string().trim().min(1, '请填写不予报废的理由').max(1000) }), 'approve', true).returns<DisposalRow>(),
   'disposals/complete': op(z.object({ id: z.number().int().positive(), disposedDate: isoDate, residualValueFen: z.number().int().min(0).max(1e11).nullable() }), 'edit', true).returns<DisposalRow>(),
+  'assets/export': op(z.object({ query: ASSET_QUERY, sort: ASSET_PAGE_SORT.optional() }), 'read').returns<FileOut>(),
+  'quotas/export': op(SHORTFALL_INPUT.omit({ rollup: true }), 'read').returns<FileOut>(),
+  'maintenance/export': op(DATE_RANGE, 'read').returns<FileOut>(),
+  'calibrations/export': op(DATE_RANGE, 'read').returns<FileOut>(),
+  'files/table': op(TABLE_EXPORT, 'read').returns<FileOut>(),
+  'imports/open': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), 'edit').returns<ImportFileInfo>(),
+  'imports/analyse': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportAnalysis>(),
+  'imports/preview': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportPreview>(),
+  'imports/ledger': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING, mode: z.enum(['all', 'valid']) }), 'edit', true).returns<LedgerImportOutcome>(),
+  'imports/blankTemplate': op(none, 'read').returns<FileOut>(),
   'imports/template': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), 'edit', true).returns<ImportOutcome>(),
   'tasks/list': op(none, 'read').returns<TaskRow[]>(),
   'tasks/save': op(z.object({ id: z.number().int().positive().nullable(), fields: TASK_FIELDS }), 'dispatch', true).returns<TaskRow>(),

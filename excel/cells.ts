@@ -96,7 +96,7 @@ export function parseDate(cell: Cell | undefined, date1904 = false): Parsed<IsoD
 export function parseChoice<T>(cell: Cell | undefined, words: ReadonlyMap<string, T>, canonical: readonly string[]): Parsed<T | null> {
   const s = cellText(cell);
   if (s === null) return ok(null);
-  const v = words.get(normalizeText(s));
+  const v = words.get(normalizeText(s).replace(/\s+/g, ''));
   return v === undefined ? bad(`「${truncate(s)}」不是有效取值(应为 ${canonical.join('/')})`) : ok(v);
 }
 

@@ -3,6 +3,7 @@ import type { Problem } from '../lib/problems';
 import { LEVEL_RANK, type AgencyRecord, type Level } from '../quotas/types';
 import { cellText, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
 import { ProblemList } from './problems';
+import { ITEM_NAME_HEADER } from './fields';
 import { columnLetter } from '../lib/problems';
 import { readWorkbook, type Sheet } from './workbook';
 
@@ -104,8 +105,8 @@ function locateHeaders(sheet: Sheet, expected: readonly string[], problems: Prob
 
 /** Reads one data row through per-field parsers, reporting each bad cell at its place. */
 class RowReader {
-  /** What is wrong with the row, one line per bad cell. */
-  readonly reasons: string[] = [];
+  /** What is wrong with the row, one entry per bad cell. */
+  readonly reasons: CellProblem[] = [];
   constructor(
     private readonly sheet: string,
     private readonly cols: ReadonlyMap<string, number>,
@@ -125,7 +126,7 @@ class RowReader {
 
   fail(header: string | undefined, message: string): void {
     const col = header === undefined ? undefined : this.cols.get(header);
-    this.reasons.push(col === undefined ? message : `${columnLetter(col)} 列(${header}):${message}`);
+    this.reasons.push({ column: col === undefined ? undefined : columnLetter(col), field: header, message });
     this.problems.at(this.sheet, this.row, col, header, message);
   }
 
@@ -162,9 +163,10 @@ class RowReader {
   }
 }
 
-const TOTAL_ROW = /^(合计|小计|总计|共计)/;
+/** 合计 lines, and the lines below a table saying who made and checked it. */
+const TOTAL_ROW = /^(合计|小计|总计|共计|制表|填表|填报人|审核|审批|负责人|联系人|联系电话)/;
 
-/** The rows below the header that hold data: blank rows and 合计 lines are passed over. */
+/** The rows below the header that hold data: blank rows, 合计 lines and footers are passed over. */
 function* dataRows(sheet: Sheet, dataStart: number, cols: ReadonlyMap<string, number>, problems: ProblemList): Generator<RowReader> {
   const used = [...cols.values()];
   for (let r = dataStart; r < sheet.rows.length; r++) {
@@ -222,12 +224,16 @@ export interface AssetLayout {
   defaultStatus?: AssetStatus;
 }
 
-export const ITEM_NAME_HEADER = '装备名称';
+export interface CellProblem {
+  column?: string;
+  field?: string;
+  message: string;
+}
 
 export interface RejectedRow {
   /** 0-based row in the sheet. */
   row: number;
-  reasons: string[];
+  reasons: CellProblem[];
 }
 
 export interface AssetRead {
@@ -243,7 +249,8 @@ export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: TemplateConte
   const itemHeader = cols.has('装备代码') ? '装备代码' : ITEM_NAME_HEADER;
   const agencyRequired = !layout.defaultAgency;
   for (const r of dataRows(sheet, layout.dataStart, cols, problems)) {
-    const assetTag = r.text('资产编号', true, 64);
+    const tag = r.text('资产编号', true, 64);
+    const assetTag = tag === null ? null : normalizeText(tag);
     const itemCode = resolved(r, itemHeader, (s) => (ctx.itemCodes.has(s.toUpperCase()) ? s.toUpperCase() : layout.item?.(s) ?? null), true, (s) =>
       layout.item ? `装备名称「${truncate(s)}」尚未对应装备代码,请在导入向导中指定` : `未知装备代码「${truncate(s)}」(应为 S01–S28 或 O01–O28)`);
     const model = r.text('规格型号');

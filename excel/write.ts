@@ -18,6 +18,7 @@ export interface OutSheet {
   frozen?: number;
   /** Drop-down lists: a column below the header takes its values from `source` (a range such as `'装备目录'!$A$2:$A$57`, or `"A,B"`). */
   lists?: { col: number; source: string }[];
+  merges?: XLSX.Range[];
 }
 
 /** Number formats the exports share. */
@@ -34,7 +35,7 @@ function cell(v: OutValue, format: string | undefined): XLSX.CellObject | null {
   return FORMULA_START.test(v) ? { t: 's', v, z: '@' } : { t: 's', v };
 }
 
-function sheetOf({ rows, widths, formats = [], frozen = 1 }: OutSheet): XLSX.WorkSheet {
+function sheetOf({ rows, widths, formats = [], frozen = 1, merges }: OutSheet): XLSX.WorkSheet {
   const ws: XLSX.WorkSheet = {};
   let maxC = 0;
   rows.forEach((row, r) => {
@@ -46,6 +47,7 @@ function sheetOf({ rows, widths, formats = [], frozen = 1 }: OutSheet): XLSX.Wor
   });
   ws['!ref'] = XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(0, rows.length - 1), c: Math.max(0, maxC - 1) } });
   if (widths) ws['!cols'] = widths.map((wch) => ({ wch }));
+  if (merges) ws['!merges'] = merges;
   return ws;
 }
 

@@ -166,10 +166,9 @@ export interface AssetPage {
  * One page of the ledger, and the number of rows the query matches when asked. The page's ids are
  * chosen first, reading only the tables the filter and sort need; then those rows are fetched whole.
  */
-export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: number | null } {
-  const { sql, params, joins } = whereClause(db, page.query, false);
-  const sort = page.sort ?? [];
-  // The tie-breaker runs the same way as the last sort, so an index on the sorted column serves both.
+/** The ids of the rows a query matches, in the order asked; the tie-breaker runs the same way as the last sort, so an index on the sorted column serves both. */
+function orderedIds(db: Db, query: AssetQuery, sort: AssetPage['sort'] = [], limit = -1, offset = 0): number[] {
+  const { sql, params, joins } = whereClause(db, query, false);
   const last = sort.length ? sort[sort.length - 1].sort : 'asc';
   const order = [...sort.map((x) => `${COLUMN_SQL[x.colId]} ${x.sort === 'desc' ? 'desc' : 'asc'}`), `s.id ${last === 'desc' ? 'desc' : 'asc'}`].join(', ');
   const pageJoins = new Set(joins);
@@ -177,19 +176,34 @@ export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: 
     const table = tableOf(COLUMN_SQL[x.colId]);
     if (table !== 's') pageJoins.add(table);
   }
-  const ids = db.$client
-    .prepare(`select s.id ${fromClause(pageJoins)}${sql} order by ${order} limit ? offset ?`)
-    .pluck()
-    .all(...params, page.endRow - page.startRow, page.startRow) as number[];
+  return db.$client.prepare(`select s.id ${fromClause(pageJoins)}${sql} order by ${order} limit ? offset ?`).pluck().all(...params, limit, offset) as number[];
+}
+
+function rowsByIds(db: Db, ids: number[]): AssetRow[] {
   const byId = new Map(
     (db.$client.prepare(`${SELECT} where s.id in (select value from json_each(?))`).all(JSON.stringify(ids)) as AssetRow[]).map((r) => [r.id, r]),
   );
+  return ids.map((id) => byId.get(id)!);
+}
+
+/**
+ * One page of the ledger, and the number of rows the query matches when asked. The page's ids are
+ * chosen first, reading only the tables the filter and sort need; then those rows are fetched whole.
+ */
+export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: number | null } {
+  const rows = rowsByIds(db, orderedIds(db, page.query, page.sort, page.endRow - page.startRow, page.startRow));
   let total: number | null = null;
   if (page.withTotal !== false) {
     const w = whereClause(db, page.query);
     total = db.$client.prepare(`select count(*) ${fromClause(w.joins)}${w.sql}`).pluck().get(...w.params) as number;
   }
-  return { rows: ids.map((id) => byId.get(id)!), total };
+  return { rows, total };
+}
+
+/** Every row a query matches, in order, a block at a time (for exports). */
+export function* allAssets(db: Db, query: AssetQuery, sort: AssetPage['sort']): Generator<AssetRow> {
+  const ids = orderedIds(db, query, sort);
+  for (let i = 0; i < ids.length; i += 1000) yield* rowsByIds(db, ids.slice(i, i + 1000));
 }
 
 export function getAssetRow(db: Db, id: number): AssetRow | undefined {

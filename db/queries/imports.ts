@@ -38,7 +38,36 @@ function sameFields<T extends object>(a: T, b: T, keys: readonly (keyof T)[]): b
  * Stores a validated template import in one transaction: agencies by code, assets by asset tag,
  * created or updated, each change written to the audit log with before and after.
  */
-export function applyTemplateImport(db: Db, who: Actor, batch: string, label: string, agencies: AgencyInput[], assets: AssetInput[]): ImportSummary {
+export type NameKind = 'item' | 'agency';
+
+/** The names users mapped in earlier imports: the file's wording → code. */
+export function importNames(db: Db, kind: NameKind): Map<string, string> {
+  return new Map(db.$client.prepare(`select name, code from import_names where kind = ?`).raw().all(kind) as [string, string][]);
+}
+
+function rememberNames(db: Db, who: Actor, batch: string, kind: NameKind, names: Record<string, string>): void {
+  const known = importNames(db, kind);
+  const upsert = db.$client.prepare(
+    `insert into import_names (kind, name, code, updated_by, updated_at) values (?, ?, ?, ?, ?)
+     on conflict (kind, name) do update set code = excluded.code, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+  );
+  for (const [name, code] of Object.entries(names)) {
+    const before = known.get(name);
+    if (before === code) continue;
+    upsert.run(kind, name, code, who.actor, who.at);
+    appendAudit(db, who, [{ action: before === undefined ? 'create' : 'update', entity: 'import_name', entityKey: `${kind}:${name}`, before, after: code, batch }]);
+  }
+}
+
+/** Names to remember with an import, so the next file from the same agency maps itself. */
+export interface RememberedNames {
+  items: Record<string, string>;
+  agencies: Record<string, string>;
+}
+
+export function applyTemplateImport(
+  db: Db, who: Actor, batch: string, label: string, agencies: AgencyInput[], assets: AssetInput[], remember?: RememberedNames,
+): ImportSummary {
   const c = db.$client;
   const insertAgency = c.prepare(
     `insert into agencies (code, name, level, staff, authorized_posts, offices, longitude, latitude)
@@ -71,7 +100,7 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, label: st
     a.calibrationValidUntil, a.notes,
   ];
 
- return c.transaction(() => {
+  return c.transaction(() => {
     const indexedUpTo = lastAssetId(db);
     const audit = (e: Omit<AuditEntry, 'batch'>) => appendAudit(db, who, [{ ...e, batch }]);
     const agencyCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
@@ -130,6 +159,10 @@ export function applyTemplateImport(db: Db, who: Actor, batch: string, label: st
       }
     }
     indexAssetsAfter(db, indexedUpTo);
+    if (remember) {
+      rememberNames(db, who, batch, 'item', remember.items);
+      rememberNames(db, who, batch, 'agency', remember.agencies);
+    }
     audit({ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts } });
     return { batch, agencies: agencyCounts, assets: assetCounts };
   })();

@@ -235,3 +235,51 @@ export function bulkUpdateAssets(db: Db, who: Actor, batch: string, ids: number[
     return rows.length;
   })();
 }
+
+export interface MaintenanceLogRow {
+  date: string;
+  assetTag: string;
+  itemCode: string;
+  itemName: string;
+  agencyCode: string;
+  agencyName: string;
+  kind: 'repair' | 'service' | 'inspection';
+  description: string;
+  costFen: number | null;
+  vendor: string | null;
+  odometerKm: number | null;
+  nextDueDate: string | null;
+}
+
+export interface CalibrationLogRow {
+  date: string;
+  validUntil: string;
+  assetTag: string;
+  itemCode: string;
+  itemName: string;
+  agencyCode: string;
+  agencyName: string;
+  certificateNo: string | null;
+  institution: string | null;
+  result: 'pass' | 'fail';
+  notes: string | null;
+}
+
+const LOG_JOIN = `join assets s on s.id = r.asset_id join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
+const LOG_ASSET = `s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode, a.name as agencyName`;
+
+/** Maintenance records dated within [from, to], oldest first. */
+export function maintenanceLog(db: Db, from: string, to: string): MaintenanceLogRow[] {
+  return db.$client.prepare(
+    `select r.date, ${LOG_ASSET}, r.kind, r.description, r.cost_fen as costFen, r.vendor, r.odometer_km as odometerKm, r.next_due_date as nextDueDate
+     from maintenance_records r ${LOG_JOIN} where r.date between ? and ? order by r.date, r.id`,
+  ).all(from, to) as MaintenanceLogRow[];
+}
+
+/** Calibrations dated within [from, to], oldest first. */
+export function calibrationLog(db: Db, from: string, to: string): CalibrationLogRow[] {
+  return db.$client.prepare(
+    `select r.date, r.valid_until as validUntil, ${LOG_ASSET}, r.certificate_no as certificateNo, r.institution, r.result, r.notes
+     from calibrations r ${LOG_JOIN} where r.date between ? and ? order by r.date, r.id`,
+  ).all(from, to) as CalibrationLogRow[];
+}

@@ -16,3 +16,4 @@ export * from './plans';
 export * from './plan-tasks';
 export * from './plan-assignments';
 export * from './plan-unmet';
+export * from './import-names';

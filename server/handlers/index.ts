@@ -20,7 +20,8 @@ import { changePassword, createUserAccount, login, setup, updateUserAccount } fr
 import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
 import { loadDemo } from './demo';
 import { createPlan, exportPlan, teamDemandFor } from './dispatch';
-import { importTemplate } from './imports';
+import { analyseLedger, importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from './imports';
+import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance, exportTable } from './exports';
 import { shortfall } from './quotas';
 import { overview } from './overview';
 
@@ -113,6 +114,17 @@ export const handlers: Handlers = {
   'plans/return': (ctx, input) => (requirePlan(ctx, input.id), returnUnits(ctx.db, ctx.who(), input), planDetail(ctx.db, input.id)),
   'plans/cancel': (ctx, { id }) => (requirePlan(ctx, id), cancelPlan(ctx.db, ctx.who(), id), planDetail(ctx.db, id)),
   'plans/export': (ctx, { id }) => (requirePlan(ctx, id), exportPlan(planDetail(ctx.db, id))),
+  'assets/export': (ctx, { query, sort }) => exportLedger(ctx.db, { ...query, agency: scopedAgency(ctx, query.agency) }, sort, ctx.today()),
+  'quotas/export': (ctx, input) => exportCompliance(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'maintenance/export': (ctx, { from, to }) => exportMaintenance(ctx.db, from, to, (a) => inScope(ctx, a)),
+  'calibrations/export': (ctx, { from, to }) => exportCalibrations(ctx.db, from, to, (a) => inScope(ctx, a)),
+  'files/table': (_ctx, input) => exportTable(input),
+  'imports/open': (ctx, { fileName, base64 }) => openLedgerFile(ctx.user?.id ?? null, fileName, Buffer.from(base64, 'base64')),
+  'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user?.id ?? null, token, mapping),
+  'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user?.id ?? null, token, mapping, ctx.today(), scopeCodes(ctx)),
+  'imports/ledger': (ctx, { token, mapping, mode }) =>
+    importOpenedLedger(ctx.db, ctx.user?.id ?? null, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx) }),
+  'imports/blankTemplate': (ctx) => blankTemplate(ctx.db),
   'imports/template': (ctx, input) => {
     const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
       file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx),

@@ -1,0 +1,14 @@
+import { primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** How agencies' own ledgers name items and agencies, as users mapped them in the import wizard; offered again for the next file. */
+export const importNames = sqliteTable(
+  'import_names',
+  {
+    kind: text('kind', { enum: ['item', 'agency'] }).notNull(),
+    name: text('name').notNull(),
+    code: text('code').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.name] })],
+);

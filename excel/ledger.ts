@@ -1,0 +1,335 @@
+import { columnLetter } from '../lib/problems';
+import type { CatalogItem } from '../quotas/types';
+import { cellText, normalizeText, truncate } from './cells';
+import { ITEM_NAME_HEADER, LEDGER_FIELDS, type ColumnInfo, type LedgerField } from './fields';
+import type { AssetLayout } from './template';
+import type { Sheet } from './workbook';
+
+/** The words agencies write above each column; the first is the canonical one. */
+const SYNONYMS: Record<LedgerField, string[]> = {
+  资产编号: ['资产编号', '资产编码', '编号', '设备编号', '装备编号', '资产号', '固定资产编号', '资产代码', '卡片编号', '资产卡片号'],
+  装备代码: ['装备代码', '品目代码', '标准代码', '目录代码', '装备品目代码'],
+  [ITEM_NAME_HEADER]: ['装备名称', '设备名称', '名称', '资产名称', '品名', '装备品目', '品目', '设备类型', '装备类型', '品目名称', '装备', '车辆类型', '类型', '车型'],
+  规格型号: ['规格型号', '型号', '规格', '品牌型号', '型号规格', '品牌及型号'],
+  所属机构编码: ['所属机构编码', '机构编码', '单位编码', '所属机构', '使用单位', '所属单位', '单位', '单位名称', '机构', '机构名称', '管理单位', '使用部门', '配备单位'],
+  购置日期: ['购置日期', '购买日期', '购入日期', '采购日期', '取得日期', '启用日期', '购置时间', '入账日期', '购置年月'],
+  '购置金额(元)': ['购置金额', '金额', '原值', '价格', '单价', '购置价格', '资产原值', '价值', '购置价'],
+  状态: ['状态', '使用状态', '设备状态', '资产状态', '使用情况', '状况'],
+  责任人: ['责任人', '使用人', '保管人', '管理人', '领用人', '负责人'],
+  车牌号: ['车牌号', '车牌', '号牌', '车牌号码', '号牌号码'],
+  '行驶里程(公里)': ['行驶里程', '里程', '公里数', '累计里程', '里程数', '已行驶里程'],
+  检定有效期至: ['检定有效期至', '检定有效期', '校准有效期', '检定到期日', '下次检定日期', '有效期至', '检定有效期截止', '校准有效期至'],
+  备注: ['备注', '说明', '附注'],
+};
+
+/** A header's words without spaces, units in brackets, or marks such as * for required. */
+export function headerKey(s: string): string {
+  return normalizeText(s).replace(/\s+/g, '').replace(/[*※]/g, '').replace(/\([^)]*\)|（[^）]*）|【[^】]*】|\[[^\]]*\]/g, '');
+}
+
+const EXACT = new Map<string, LedgerField>();
+for (const f of LEDGER_FIELDS) for (const w of SYNONYMS[f]) EXACT.set(w, f);
+const BY_LENGTH = [...EXACT.entries()].sort((a, b) => b[0].length - a[0].length);
+
+/** The field a header names and how sure that is: 2 for a known word, 1 for a header that contains one. */
+export function fieldOf(header: string): { field: LedgerField; score: number } | null {
+  const key = headerKey(header);
+  if (!key) return null;
+  const exact = EXACT.get(key);
+  if (exact) return { field: exact, score: 2 };
+  for (const [word, field] of BY_LENGTH) if (word.length >= 2 && key.includes(word)) return { field, score: 1 };
+  return null;
+}
+
+export interface HeaderGuess {
+  /** 0-based first header row. */
+  headerRow: number;
+  headerRows: 1 | 2;
+  columns: ColumnInfo[];
+  /** Field → column index, as matched. */
+  fields: Partial<Record<LedgerField, number>>;
+  /** The price column is in 万元. */
+  priceInWan: boolean;
+}
+
+const SCAN_ROWS = 30;
+const MAX_COLUMNS = 16_384;
+
+interface HeaderCells {
+  texts: (string | null)[][];
+  /** The cell lies in a merged range. */
+  merged: boolean[][];
+}
+
+/** Each cell's text with merged ranges filled from their top-left cell, for rows [from, to). */
+function headerCells(sheet: Sheet, from: number, to: number): HeaderCells {
+  const texts: (string | null)[][] = [];
+  const merged: boolean[][] = [];
+  for (let r = from; r < to; r++) {
+    texts.push((sheet.rows[r] ?? []).slice(0, MAX_COLUMNS).map((c) => cellText(c)));
+    merged.push([]);
+  }
+  for (const m of sheet.merges) {
+    if (m.e.r < from || m.s.r >= to) continue;
+    const v = cellText(sheet.rows[m.s.r]?.[m.s.c]);
+    for (let r = Math.max(m.s.r, from); r <= Math.min(m.e.r, to - 1); r++) {
+      for (let c = m.s.c; c <= Math.min(m.e.c, MAX_COLUMNS - 1); c++) {
+        texts[r - from][c] = v;
+        merged[r - from][c] = true;
+      }
+    }
+  }
+  return { texts, merged };
+}
+
+/**
+ * Column labels for a header of one or two rows: a group header merged over its children gives
+ * "购置信息/日期". An upper cell that is not merged only names a column whose lower cell is blank.
+ */
+function labelsOf({ texts, merged }: HeaderCells): (string | null)[] {
+  const width = Math.max(0, ...texts.map((r) => r.length));
+  return Array.from({ length: width }, (_, c) => {
+    let parts = texts.map((r) => r[c] ?? null);
+    if (parts.length === 2 && parts[1] !== null && !merged[0][c]) parts = [parts[1]];
+    const present = parts.filter((t): t is string => t !== null);
+    const unique = present.filter((t, i) => present.indexOf(t) === i);
+    return unique.length ? unique.join('/') : null;
+  });
+}
+
+/** Matches labels to fields: each field takes its surest column, leftmost on a tie; each column serves one field. */
+function matchFields(labels: (string | null)[]): Partial<Record<LedgerField, number>> {
+  const candidates: { field: LedgerField; score: number; col: number }[] = [];
+  labels.forEach((label, col) => {
+    if (label === null) return;
+    const parts = label.split('/');
+    // The child alone, parent and child together (a group's 信息 dropped: 购置信息/日期 is 购置日期), then the parent.
+    const child = parts[parts.length - 1];
+    const tries = [child, parts[0].replace(/(信息|情况)$/, '') + (parts.length > 1 ? child : ''), parts.join(''), parts[0]];
+    const best = tries.map(fieldOf).filter((m) => m !== null).sort((a, b) => b.score - a.score)[0];
+    if (best) candidates.push({ ...best, col });
+  });
+  candidates.sort((a, b) => b.score - a.score || a.col - b.col);
+  const fields: Partial<Record<LedgerField, number>> = {};
+  const taken = new Set<number>();
+  for (const c of candidates) {
+    if (fields[c.field] !== undefined || taken.has(c.col)) continue;
+    fields[c.field] = c.col;
+    taken.add(c.col);
+  }
+  return fields;
+}
+
+const scoreOf = (fields: Partial<Record<LedgerField, number>>) =>
+  Object.keys(fields).length + (fields['资产编号'] !== undefined ? 1 : 0) + (fields[ITEM_NAME_HEADER] !== undefined || fields['装备代码'] !== undefined ? 1 : 0);
+
+/**
+ * Finds the header among the first rows: the row (or pair of rows, for merged group headers) whose
+ * cells name the most ledger fields. Title rows above it name none. `at` fixes the row.
+ */
+export function guessHeader(sheet: Sheet, at?: { headerRow: number; headerRows: 1 | 2 }): HeaderGuess | null {
+  let best: { headerRow: number; headerRows: 1 | 2; labels: (string | null)[]; fields: Partial<Record<LedgerField, number>>; score: number } | null = null;
+  const tries = at ? [at] : Array.from({ length: Math.min(SCAN_ROWS, sheet.rows.length) }, (_, r) => [{ headerRow: r, headerRows: 1 as const }, { headerRow: r, headerRows: 2 as const }]).flat();
+  for (const t of tries) {
+    const cells = headerCells(sheet, t.headerRow, t.headerRow + t.headerRows);
+    // A title row (one text, often merged across the sheet) is never part of the header.
+    if (!at && cells.texts.some((row) => new Set(row.filter((x) => x !== null)).size < 2)) continue;
+    const labels = labelsOf(cells);
+    const fields = matchFields(labels);
+    const score = scoreOf(fields);
+    // A second header row must add a field; otherwise it is the first data row.
+    if (!best || score > best.score) best = { ...t, labels, fields, score };
+  }
+  if (!best || (!at && best.score < 3)) return null;
+  const dataStart = best.headerRow + best.headerRows;
+  const columns: ColumnInfo[] = [];
+  best.labels.forEach((label, index) => {
+    const samples: string[] = [];
+    for (let r = dataStart; r < sheet.rows.length && samples.length < 3; r++) {
+      const t = cellText(sheet.rows[r]?.[index]);
+      if (t !== null) samples.push(truncate(t, 40));
+    }
+    if (label !== null || samples.length) columns.push({ index, letter: columnLetter(index), label: label === null ? '' : truncate(label, 60), samples });
+  });
+  const price = best.fields['购置金额(元)'];
+  return {
+    headerRow: best.headerRow,
+    headerRows: best.headerRows,
+    columns,
+    fields: best.fields,
+    priceInWan: price !== undefined && /万元/.test(best.labels[price] ?? ''),
+  };
+}
+
+/** The mapping the import wizard saves, and `eql import --mapping` reads. */
+export interface LedgerMapping {
+  sheet?: string;
+  /** 1-based, as Excel numbers rows; absent: found automatically. */
+  headerRow?: number;
+  headerRows?: 1 | 2;
+  /** Field → the column's header text as the file writes it, or its letter. */
+  columns?: Partial<Record<LedgerField, string | null>>;
+  priceUnit?: 'yuan' | 'wan';
+  /** The agency of rows that name none (a county's own ledger rarely names the county). */
+  defaultAgency?: string | null;
+  /** What the file calls an item → catalog code. */
+  items?: Record<string, string>;
+  /** What the file writes for an agency → agency code. */
+  agencies?: Record<string, string>;
+}
+
+export type Resolved = { ok: true; guess: HeaderGuess; fields: Partial<Record<LedgerField, number>> } | { ok: false; message: string };
+
+/** The header, and the columns the mapping names over those matched automatically. */
+export function mapColumns(sheet: Sheet, mapping: LedgerMapping): Resolved {
+  const guess = guessHeader(sheet, mapping.headerRow ? { headerRow: mapping.headerRow - 1, headerRows: mapping.headerRows ?? 1 } : undefined);
+  if (!guess) return { ok: false, message: `在前 ${SCAN_ROWS} 行中找不到表头(应有「资产编号」「装备名称」等列);请在导入向导中指定表头所在行` };
+  const fields = { ...guess.fields };
+  for (const [field, ref] of Object.entries(mapping.columns ?? {}) as [LedgerField, string | null][]) {
+    if (!LEDGER_FIELDS.includes(field)) continue;
+    if (ref === null || ref === '') {
+      delete fields[field];
+      continue;
+    }
+    const byLabel = guess.columns.find((c) => c.label === ref || headerKey(c.label) === headerKey(ref));
+    const byLetter = /^[A-Z]{1,3}$/.test(ref) ? guess.columns.find((c) => c.letter === ref) ?? { index: letterIndex(ref) } : undefined;
+    const col = byLabel ?? byLetter;
+    if (!col) return { ok: false, message: `找不到映射中「${field}」对应的列「${truncate(ref)}」` };
+    for (const [other, c] of Object.entries(fields)) if (c === col.index && other !== field) delete fields[other as LedgerField];
+    fields[field] = col.index;
+  }
+  return { ok: true, guess, fields };
+}
+
+/** As mapColumns, and refused unless the columns an import needs are there. */
+export function resolveColumns(sheet: Sheet, mapping: LedgerMapping): Resolved {
+  const r = mapColumns(sheet, mapping);
+  if (!r.ok) return r;
+  const { fields } = r;
+  if (fields['资产编号'] === undefined) return { ok: false, message: '没有对应「资产编号」的列;资产编号用于识别装备,重复导入时据此更新' };
+  if (fields['装备代码'] === undefined && fields[ITEM_NAME_HEADER] === undefined) return { ok: false, message: '没有对应「装备名称」或「装备代码」的列' };
+  if (fields['所属机构编码'] === undefined && !mapping.defaultAgency) return { ok: false, message: '没有对应「所属机构」的列;请指定这些装备所属的机构' };
+  return r;
+}
+
+function letterIndex(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + ch.charCodeAt(0) - 64;
+  return n - 1;
+}
+
+/** Every distinct text of a column below the header, with how many rows use it. */
+export function distinctValues(sheet: Sheet, col: number | undefined, dataStart: number): { text: string; count: number }[] {
+  if (col === undefined) return [];
+  const counts = new Map<string, number>();
+  for (let r = dataStart; r < sheet.rows.length; r++) {
+    const t = cellText(sheet.rows[r]?.[col]);
+    if (t !== null) {
+      const k = normalizeText(t);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
+}
+
+export interface Candidate {
+  code: string;
+  name: string;
+  score: number;
+}
+
+const nameKey = (s: string) => normalizeText(s).replace(/\s+/g, '').toLowerCase();
+const baseName = (s: string) => s.replace(/\([^)]*\)|（[^）]*）/g, '');
+
+function bigrams(s: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < s.length - 1; i++) out.add(s.slice(i, i + 2));
+  return out;
+}
+
+function dice(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let common = 0;
+  for (const x of a) if (b.has(x)) common++;
+  return (2 * common) / (a.size + b.size);
+}
+
+/** Ranks catalog items for a name a ledger uses: by its names and aliases, whole, contained, then by shared character pairs. */
+export function makeItemMatcher(catalog: readonly CatalogItem[]): (name: string) => Candidate[] {
+  const words = catalog.map((item) => {
+    const all = [item.name, baseName(item.name), ...(item.aliases ?? [])].map(nameKey).filter((w) => w.length > 0);
+    return { item, words: [...new Set(all)], grams: all.map(bigrams) };
+  });
+  const against = (key: string, w: string, wGrams: Set<string>) => {
+    if (w === key) return 1;
+    if (w.length >= 2 && key.includes(w)) return 0.8 + 0.15 * (w.length / key.length);
+    if (key.length >= 2 && w.includes(key)) return 0.75 + 0.1 * (key.length / w.length);
+    return 0.75 * dice(bigrams(key), wGrams);
+  };
+  return (name) => {
+    // The name whole, and without what it adds in brackets: 执法执勤车(越野) is an 执法执勤车.
+    const keys = [...new Set([nameKey(name), nameKey(baseName(name))])].filter((k) => k.length > 0);
+    if (!keys.length) return [];
+    const scored = words.map(({ item, words: ws, grams: gs }) => {
+      let score = 0;
+      for (const key of keys) ws.forEach((w, i) => (score = Math.max(score, against(key, w, gs[i]))));
+      return { code: item.code, name: item.name, score: Math.round(score * 100) / 100 };
+    });
+    return scored.filter((c) => c.score >= 0.3).sort((a, b) => b.score - a.score || a.code.localeCompare(b.code)).slice(0, 5);
+  };
+}
+
+/** A match sure enough to take without asking: close, and clearly ahead of the next. */
+export function confident(candidates: Candidate[]): string | null {
+  const [first, second] = candidates;
+  if (!first || first.score < 0.8) return null;
+  return !second || first.score - second.score >= 0.05 ? first.code : null;
+}
+
+export interface AgencyRef {
+  code: string;
+  name: string;
+}
+
+/** An agency written by code, by full name, or by a name one contains the other of (西湖分局 ↔ 杭州市生态环境局西湖分局). */
+export function makeAgencyMatcher(agencies: readonly AgencyRef[]): (text: string) => string | null {
+  const byCode = new Map(agencies.map((a) => [a.code.toUpperCase(), a.code]));
+  const byName = new Map(agencies.map((a) => [nameKey(a.name), a.code]));
+  return (text) => {
+    const key = nameKey(text);
+    const direct = byCode.get(key.toUpperCase()) ?? byName.get(key);
+    if (direct) return direct;
+    if (key.length < 2) return null;
+    const hits = agencies.filter((a) => {
+      const n = nameKey(a.name);
+      return n.includes(key) || key.includes(n);
+    });
+    return hits.length === 1 ? hits[0].code : null;
+  };
+}
+
+/** The layout for reading the sheet's assets with the mapping's names; unresolved names stay null and are reported per row. */
+export function layoutOf(
+  resolved: { guess: HeaderGuess; fields: Partial<Record<LedgerField, number>> },
+  mapping: LedgerMapping,
+  auto: { item: (name: string) => string | null; agency: (text: string) => string | null },
+): AssetLayout {
+  const items = new Map(Object.entries(mapping.items ?? {}).map(([k, v]) => [normalizeText(k), v.toUpperCase()]));
+  const agencies = new Map(Object.entries(mapping.agencies ?? {}).map(([k, v]) => [normalizeText(k), v]));
+  const cache = new Map<string, string | null>();
+  const item = (name: string) => {
+    let code = cache.get(name);
+    if (code === undefined) cache.set(name, (code = items.get(name) ?? auto.item(name)));
+    return code;
+  };
+  const priceInWan = mapping.priceUnit ? mapping.priceUnit === 'wan' : resolved.guess.priceInWan;
+  return {
+    dataStart: resolved.guess.headerRow + resolved.guess.headerRows,
+    cols: new Map(Object.entries(resolved.fields) as [string, number][]),
+    item,
+    agency: (text) => agencies.get(text) ?? auto.agency(text),
+    defaultAgency: mapping.defaultAgency ?? null,
+    priceScale: priceInWan ? 10_000 : 1,
+    defaultStatus: 'in_service',
+  };
+}
