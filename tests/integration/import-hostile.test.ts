@@ -1,0 +1,182 @@
+import { createDeflateRaw } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import * as XLSX from 'xlsx';
+import { UserError, type Problem } from '../../lib/problems';
+import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
+import { exportLedger } from '../../server/handlers/exports';
+import { readEntry, writeZip, zipEntries } from '../../excel/zip';
+import type { Db } from '../../db/open';
+import { agency, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
+import { snapshot } from '../fixtures/db';
+
+const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
+const today = '2026-11-23';
+
+function ledger(): Db {
+  const { db } = tempLedger();
+  importTemplate(db, templateBuffer([agency({ code: '330106', name: '西湖分局' })]), { file: 't.xlsx', who, today });
+  return db;
+}
+
+/** Opens and imports a file through the wizard, as a user would; returns the problems it was refused with, after checking nothing changed. */
+function refused(db: Db, buf: Uint8Array): Problem[] {
+  const before = snapshot(db);
+  let error: unknown;
+  try {
+    const { token } = openLedgerFile(null, 'bad.xlsx', buf);
+    importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(UserError);
+  expect(snapshot(db)).toEqual(before);
+  // The template import meets the same file with the same care.
+  expect(() => importTemplate(db, buf, { file: 'bad.xlsx', who, today })).toThrow(UserError);
+  expect(snapshot(db)).toEqual(before);
+  return (error as UserError).problems;
+}
+
+/** A zip with one entry of `size` zero bytes, deflated as a stream so the test itself stays small; its header may lie about the size. */
+async function zipBomb(size: number, declared = size): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const deflate = createDeflateRaw({ level: 9 });
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const block = Buffer.alloc(1 << 20);
+  for (let left = size; left > 0; left -= block.length) {
+    if (!deflate.write(left >= block.length ? block : block.subarray(0, left))) await new Promise((r) => deflate.once('drain', r));
+  }
+  deflate.end();
+  await done;
+  const data = Buffer.concat(chunks);
+  const entry = (name: string, body: Buffer, method: number, realSize: number) => ({ name: Buffer.from(name), body, method, realSize });
+  const wbXml = Buffer.from('<workbook/>');
+  const entries = [entry('xl/workbook.xml', wbXml, 0, wbXml.length), entry('xl/worksheets/sheet1.xml', data, 8, declared)];
+  const parts: Buffer[] = [];
+  const dir: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(e.method, 8);
+    local.writeUInt32LE(e.body.length, 18);
+    local.writeUInt32LE(e.realSize, 22);
+    local.writeUInt16LE(e.name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(e.method, 10);
+    central.writeUInt32LE(e.body.length, 20);
+    central.writeUInt32LE(e.realSize, 24);
+    central.writeUInt16LE(e.name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, e.name, e.body);
+    dir.push(central, e.name);
+    offset += 30 + e.name.length + e.body.length;
+  }
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.reduce((n, b) => n + b.length, 0), 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, ...dir, end]);
+}
+
+/** The workbook with a text replaced inside its sheet, past what SheetJS would write (Excel allows 32,767 characters; a hostile file need not). */
+function replaced(buf: Buffer, from: string, to: string): Buffer {
+  return writeZip(zipEntries(buf).map((e) => {
+    const data = readEntry(buf, e, 1e9);
+    return { name: e.name, data: e.name.startsWith('xl/worksheets/') ? Buffer.from(data.toString('utf8').replace(from, to)) : data };
+  }));
+}
+
+const GOOD = xlsx([{ name: 'Sheet1', rows: [['资产编号', '设备名称', '状态'], ...Array.from({ length: 200 }, (_, i) => [`G-${i}`, '执法车', '在用'])] }]);
+
+describe('hostile and broken files', () => {
+  it('refuses what is not a spreadsheet', () => {
+    const db = ledger();
+    expect(refused(db, Buffer.from('资产编号,设备名称\nA-1,执法车\n'))[0].message).toContain('不是 .xlsx');
+    expect(refused(db, Buffer.from('%PDF-1.7\n%âãÏÓ'))[0].message).toContain('不是 .xlsx');
+    // A zip, but of something else (a .docx, an archive of photos).
+    expect(refused(db, writeZip([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }]))[0].message).toContain('没有 Excel 工作簿');
+    expect(refused(db, new Uint8Array())[0].message).toContain('文件为空');
+  });
+
+  it('refuses a truncated file', () => {
+    const db = ledger();
+    for (const cut of [0.3, 0.6, 0.95]) {
+      expect(refused(db, GOOD.subarray(0, Math.floor(GOOD.length * cut)))[0].message).toMatch(/不完整|损坏/);
+    }
+  });
+
+  it('refuses a password-protected workbook and an old .xls, saying what to do', () => {
+    const db = ledger();
+    const cfb = XLSX.CFB.utils.cfb_new();
+    XLSX.CFB.utils.cfb_add(cfb, 'EncryptionInfo', Buffer.alloc(200, 1));
+    XLSX.CFB.utils.cfb_add(cfb, 'EncryptedPackage', Buffer.alloc(4096, 7));
+    const encrypted = XLSX.CFB.write(cfb, { type: 'buffer' }) as Buffer;
+    expect(refused(db, encrypted)[0].message).toContain('密码');
+    const xls = XLSX.write(XLSX.utils.book_new(XLSX.utils.aoa_to_sheet([['资产编号']]), 'S'), { type: 'buffer', bookType: 'biff8' }) as Buffer;
+    expect(refused(db, xls)[0].message).toContain('.xls');
+  });
+
+  it('refuses a workbook whose only sheet is empty', () => {
+    const db = ledger();
+    expect(refused(db, xlsx([{ name: 'Sheet1', rows: [] }]))[0].message).toContain('没有哪张工作表');
+  });
+
+  it('finds the ledger among 200 columns, and refuses 200 columns of nothing it knows', () => {
+    const db = ledger();
+    const wide = Array.from({ length: 200 }, (_, c) => `字段${c}`);
+    wide[150] = '资产编号';
+    wide[151] = '设备名称';
+    wide[199] = '状态';
+    const row = Array.from({ length: 200 }, (_, c) => `值${c}`);
+    row[150] = 'W-1';
+    row[151] = '执法记录仪';
+    row[199] = '闲置';
+    const { token } = openLedgerFile(null, 'wide.xlsx', xlsx([{ name: 'S', rows: [wide, row] }]));
+    const out = importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
+    expect(out.assets.created).toBe(1);
+    expect(refused(db, xlsx([{ name: 'S', rows: [Array.from({ length: 200 }, (_, c) => `列${c}`), Array.from({ length: 200 }, () => 1)] }]))[0].message).toContain('表头');
+  });
+
+  it('rejects a 1 MB cell at its place, and keeps a 1 MB header from flooding the message', () => {
+    const db = ledger();
+    const huge = '污'.repeat(1024 * 1024);
+    const problems = refused(db, replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '备注'], ['H-1', '执法车', '在用', 'HUGE']] }]), 'HUGE', huge));
+    expect(problems).toEqual([expect.objectContaining({ row: 2, column: 'D', message: expect.stringContaining('内容过长(1048576 字') })]);
+    expect(problems[0].message.length).toBeLessThan(200);
+    const hugeHeader = openLedgerFile(null, 'h.xlsx', replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', 'HUGE'], ['H-1', '执法车', '在用', 'x']] }]), 'HUGE', huge));
+    expect(JSON.stringify(hugeHeader).length).toBeLessThan(10_000);
+  });
+
+  it('stores a formula-injection string as plain text and exports it as text', () => {
+    const db = ledger();
+    const evil = '=cmd|\' /C calc\'!A0';
+    const { token } = openLedgerFile(null, 'f.xlsx', xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '责任人'], ['@F-1', '执法车', '在用', evil]] }]));
+    importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
+    expect(db.$client.prepare(`select custodian from assets where asset_tag = '@F-1'`).pluck().get()).toBe(evil);
+    const out = XLSX.read(Buffer.from(exportLedger(db, {}, [], today).base64, 'base64'), { cellFormula: true }).Sheets['装备台账'];
+    expect(out['A2']).toMatchObject({ t: 's', v: '@F-1' });
+    expect(out['L2']).toMatchObject({ t: 's', v: evil });
+    expect(out['L2'].f).toBeUndefined();
+  });
+
+  it('stops a zip bomb at the unpack limit, whatever its header claims', async () => {
+    const db = ledger();
+    const honest = await zipBomb(420 * 1024 * 1024);
+    expect(honest.length).toBeLessThan(2 * 1024 * 1024);
+    expect(refused(db, honest)[0].message).toContain('压缩炸弹');
+    const lying = await zipBomb(420 * 1024 * 1024, 1000);
+    expect(refused(db, lying)[0].message).toContain('压缩炸弹');
+  });
+
+  it('forgets a file once imported, and will not hand one user\'s file to another', () => {
+    const db = ledger();
+    const { token } = openLedgerFile(7, 'mine.xlsx', GOOD);
+    expect(() => previewLedger(db, 8, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
+    importOpenedLedger(db, 7, token, { defaultAgency: '330106' }, 'all', { who, today });
+    expect(() => previewLedger(db, 7, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
+  });
+});
