@@ -1,12 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { todayIso } from '../lib/dates';
+import { LEDGER_MAPPING, type FileOut, type ImportOutcome } from '../api/contract';
+import { isIsoDate, todayIso, type IsoDate } from '../lib/dates';
+import type { LedgerMapping } from '../excel/ledger';
+import { AGENCY_SHEET, ASSET_SHEET } from '../excel/template';
+import { readWorkbook, type Workbook } from '../excel/workbook';
 import { formatProblem, UserError } from '../lib/problems';
-import { openDatabase } from '../db/open';
+import { openDatabase, type Db } from '../db/open';
 import { actorNow } from '../db/queries/audit';
-import { importTemplate } from '../server/handlers/imports';
+import { importLedger, importTemplate } from '../server/handlers/imports';
+import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../server/handlers/exports';
 import { shortfall } from '../server/handlers/quotas';
 import { loadDemo } from '../server/handlers/demo';
 import { approveByCode, planFromFile, planJson, planText } from './dispatch';
@@ -16,7 +21,13 @@ const USAGE = `eql — 执法装备台账命令行
 
 用法:
   eql init --db FILE                     创建台账数据库(含装备目录与配备标准)
-  eql import FILE.xlsx --db FILE         导入标准模板(工作表「机构」「装备」);有错误则整份不导入
+  eql import FILE.xlsx --db FILE [--mapping MAP.json] [--valid-only [--errors OUT.xlsx]]
+                                         导入标准模板(工作表「机构」「装备」),或各单位自有格式的台账:
+                                         表头与列自动识别,--mapping 使用导入向导保存的映射(列、装备名称、机构);
+                                         有错误则整份不导入;--valid-only 只导入有效行,未导入的行及原因写入 --errors
+  eql export ledger|compliance|template|maintenance|calibrations --db FILE --out FILE.xlsx
+                [--agency CODE] [--rules national-2020|zhejiang-2022] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                                         导出装备台账、配备达标情况(含逐级汇总)、空白导入模板、维修保养记录、检定记录
   eql shortfall --db FILE [--rules national-2020|zhejiang-2022] [--agency CODE] [--rollup]
                 [--date YYYY-MM-DD] [--json]
                                          按机构与装备品目计算应配、在册、可用、缺额、超配
@@ -44,8 +55,59 @@ const options = {
   reserve: { type: 'string' },
   plan: { type: 'string' },
   ref: { type: 'string' },
+  mapping: { type: 'string' },
+  'valid-only': { type: 'boolean' },
+  errors: { type: 'string' },
+  out: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
+
+function readInput(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UserError([{ file: path, message: `无法读取文件:${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+  }
+}
+
+/** The wizard's saved mapping, checked field by field. */
+function readMapping(path: string): LedgerMapping {
+  let json: unknown;
+  try {
+    json = JSON.parse(readInput(path).toString('utf8'));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError([{ file: path, message: `不是有效的 JSON:${(e as Error).message}` }]);
+  }
+  const parsed = LEDGER_MAPPING.safeParse(json);
+  if (!parsed.success) throw new UserError(parsed.error.issues.map((i) => ({ file: path, field: i.path.join('.'), message: i.message })));
+  return parsed.data;
+}
+
+const isTemplate = (wb: Workbook) => wb.sheets.some((s) => [AGENCY_SHEET, ASSET_SHEET].includes(s.name.trim()));
+
+function summaryLine(s: ImportOutcome): string {
+  return `导入完成:机构 新增 ${s.agencies.created}、更新 ${s.agencies.updated}、未变 ${s.agencies.unchanged};` +
+    `装备 新增 ${s.assets.created}、更新 ${s.assets.updated}、未变 ${s.assets.unchanged}`;
+}
+
+function dateOption(name: string, value: string | undefined, fallback: IsoDate): IsoDate {
+  if (value === undefined) return fallback;
+  if (!isIsoDate(value)) throw new UsageError(`--${name} 应为 YYYY-MM-DD`);
+  return value;
+}
+
+type ExportOptions = { agency?: string; rules?: string; from?: string; to?: string };
+
+const EXPORTS: Record<string, (db: Db, o: ExportOptions, today: IsoDate) => FileOut> = {
+  ledger: (db, o, today) => exportLedger(db, { agency: o.agency }, [{ colId: 'agencyCode', sort: 'asc' }, { colId: 'assetTag', sort: 'asc' }], today),
+  compliance: (db, o, today) => exportCompliance(db, { ruleSet: o.rules, agency: o.agency }, today),
+  template: (db) => blankTemplate(db),
+  maintenance: (db, o, today) => exportMaintenance(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true),
+  calibrations: (db, o, today) => exportCalibrations(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true),
+};
 
 export interface Io {
   out: (s: string) => void;
@@ -88,19 +150,39 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'import': {
         const path = rest[0];
         if (!path) throw new UsageError('缺少要导入的 .xlsx 文件');
-        let buf: Buffer;
-        try {
-          buf = readFileSync(path);
-        } catch (e) {
-          throw new UserError([{ file: path, message: `无法读取文件:${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
-        }
+        const buf = readInput(path);
+        const mapping = v.mapping === undefined ? undefined : readMapping(v.mapping);
         const { db } = openDatabase(needDb(v.db), { mustExist: true });
         try {
-          const s = importTemplate(db, buf, { file: basename(path), who, today });
-          io.out(
-            `导入完成:机构 新增 ${s.agencies.created}、更新 ${s.agencies.updated}、未变 ${s.agencies.unchanged};` +
-              `装备 新增 ${s.assets.created}、更新 ${s.assets.updated}、未变 ${s.assets.unchanged}`,
-          );
+          const file = basename(path);
+          const read = readWorkbook(buf, file);
+          if (!read.ok) throw new UserError(read.problems);
+          if (!mapping && isTemplate(read.workbook)) {
+            if (v['valid-only']) throw new UsageError('标准模板(工作表「机构」「装备」)只能整份导入,请去掉 --valid-only');
+            io.out(summaryLine(importTemplate(db, buf, { file, who, today })));
+            return 0;
+          }
+          const s = importLedger(db, file, read.workbook, mapping ?? {}, v['valid-only'] ? 'valid' : 'all', { who, today });
+          io.out(summaryLine(s));
+          if (s.errors) {
+            const out = v.errors ?? join(dirname(path), s.errors.fileName);
+            writeFileSync(out, Buffer.from(s.errors.base64, 'base64'));
+            io.out(`${s.rejected} 行未导入,行号与原因见 ${out}`);
+          }
+        } finally {
+          db.$client.close();
+        }
+        return 0;
+      }
+      case 'export': {
+        const what = rest[0];
+        if (!what || !(what in EXPORTS)) throw new UsageError(`用法:eql export ${Object.keys(EXPORTS).join('|')} --db FILE --out FILE.xlsx`);
+        if (!v.out) throw new UsageError('缺少 --out FILE.xlsx');
+        const { db } = openDatabase(needDb(v.db), { mustExist: true });
+        try {
+          const f = EXPORTS[what as keyof typeof EXPORTS](db, { agency: v.agency, rules: v.rules, from: v.from, to: v.to }, today);
+          writeFileSync(v.out, Buffer.from(f.base64, 'base64'));
+          io.out(`已导出到 ${v.out}`);
         } finally {
           db.$client.close();
         }

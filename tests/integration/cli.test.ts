@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as XLSX from 'xlsx';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agency, asset, templateBuffer, tempDir, units } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempDir, units, xlsx } from '../fixtures/factories';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
 
@@ -137,5 +138,61 @@ describe('eql', () => {
     expect(r.err).toContain('第 1 个任务 demand.S09');
     writeFileSync(tasks, '[{"id": "T1",');
     expect(eql('dispatch', 'plan', '--db', db, '--tasks', tasks).err).toContain('不是有效的 JSON');
+  });
+
+  it('imports an agency\'s own ledger with the wizard\'s mapping, and writes the rows it left out', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir);
+    const file = join(dir, '朝阳台账.xlsx');
+    writeFileSync(file, xlsx([{ name: 'Sheet1', rows: [
+      ['朝阳区执法装备台账'],
+      ['资产编码', '设备名称', '购买日期', '金额(元)', '使用状态'],
+      ['CY-1', '公务用车', '2019.05', '¥128,000', '正常'],
+      ['CY-2', '执法记录仪', '2019年5月', '３５００', '使用中'],
+      ['CY-3', '执法记录仪', '下个月', '100', '在用'],
+    ] }]));
+    const mapping = join(dir, 'mapping.json');
+    writeFileSync(mapping, JSON.stringify({ defaultAgency: '220102', items: { 公务用车: 'S01' } }));
+    const all = eql('import', file, '--db', db, '--mapping', mapping);
+    expect(all.code).toBe(1);
+    expect(all.err).toContain('第 5 行 C 列(购置日期)');
+    const valid = eql('import', file, '--db', db, '--mapping', mapping, '--valid-only', '--errors', join(dir, 'errors.xlsx'));
+    expect(valid.code).toBe(0);
+    expect(valid.out).toContain('装备 新增 2');
+    expect(valid.out).toContain('1 行未导入');
+    expect(existsSync(join(dir, 'errors.xlsx'))).toBe(true);
+    const ledger = join(dir, 'ledger.xlsx');
+    expect(eql('export', 'ledger', '--db', db, '--out', ledger).code).toBe(0);
+    const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync(ledger)).Sheets['装备台账']);
+    expect(rows.map((r) => [r['资产编号'], r['装备代码'], r['所属机构编码'], r['购置金额(元)']])).toEqual([['CY-1', 'S01', '220102', 128_000], ['CY-2', 'S04', '220102', 3_500]]);
+  });
+
+  it('names the mapping file and field that are wrong', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir);
+    const mapping = join(dir, 'm.json');
+    writeFileSync(mapping, JSON.stringify({ items: { 公务用车: 'car' } }));
+    const file = join(dir, 'x.xlsx');
+    writeFileSync(file, xlsx([{ name: 'S', rows: [['资产编号', '名称', '单位'], ['X', '公务用车', '220102']] }]));
+    const r = eql('import', file, '--db', db, '--mapping', mapping);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`文件「${mapping}」 字段「items.公务用车」:装备代码应为`);
+    writeFileSync(mapping, '{ items: ');
+    expect(eql('import', file, '--db', db, '--mapping', mapping).err).toContain('不是有效的 JSON');
+  });
+
+  it('exports compliance, the blank template and the logs', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir, units(2, { itemCode: 'S01', agencyCode: '220102' }));
+    for (const what of ['compliance', 'template', 'maintenance', 'calibrations']) {
+      const out = join(dir, `${what}.xlsx`);
+      const r = eql('export', what, '--db', db, '--out', out);
+      expect(r.err).toBe('');
+      expect(XLSX.read(readFileSync(out)).SheetNames.length).toBeGreaterThan(0);
+    }
+    const wb = XLSX.read(readFileSync(join(dir, 'compliance.xlsx')));
+    const s01 = XLSX.utils.sheet_to_json<Record<string, unknown>>(wb.Sheets['本级明细']).find((r) => r['机构编码'] === '220102' && r['装备代码'] === 'S01');
+    expect(s01).toMatchObject({ 应配: 5, 在册: 2, 缺额: 3 });
+    expect(eql('export', 'budget', '--db', db, '--out', join(dir, 'x.xlsx')).code).toBe(2);
   });
 });
