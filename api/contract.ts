@@ -5,6 +5,8 @@ import type { QuotaRow } from '../quotas/engine';
 import type { AgencyRecord, CatalogItem } from '../quotas/types';
 import { LEDGER_FIELDS, type ColumnInfo, type LedgerField } from '../excel/fields';
 
+export { ITEM_NAME_HEADER, LEDGER_FIELDS, type LedgerField } from '../excel/fields';
+
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
 const code = z.string().trim().min(1).max(50);
 
@@ -224,6 +226,7 @@ export const LEDGER_MAPPING = z.object({
   items: z.record(z.string().max(200), z.string().trim().toUpperCase().regex(/^[SO]\d{2}$/, '装备代码应为 S01–S28 或 O01–O28')).optional(),
   agencies: z.record(z.string().max(200), code).optional(),
 }).strict();
+export type LedgerMapping = z.infer<typeof LEDGER_MAPPING>;
 
 export interface ImportSheetInfo {
   name: string;

@@ -1,5 +1,5 @@
 import {
-  ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined,
+  ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
 import { useCallback, useContext, useEffect, useState } from 'react';
@@ -17,14 +17,15 @@ import { Compliance } from './screens/Compliance';
 import { Agencies } from './screens/Agencies';
 import { Disposals } from './screens/Disposals';
 import { Dispatch } from './screens/Dispatch';
+import { ImportWizard } from './screens/ImportWizard';
 import { inDays, Maintenance } from './screens/Maintenance';
 import { Overview } from './screens/Overview';
 import type { DueKind } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
-type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'dispatch' | 'agencies' | 'audit' | 'users' | 'backups';
-const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'dispatch', 'agencies', 'audit', 'users', 'backups'];
+type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'dispatch' | 'import' | 'agencies' | 'audit' | 'users' | 'backups';
+const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'dispatch', 'import', 'agencies', 'audit', 'users', 'backups'];
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
@@ -169,6 +170,7 @@ function Workspace({ onSignOut }: { onSignOut: () => void }) {
               { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
               { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
               { key: 'dispatch', icon: <DeploymentUnitOutlined />, label: t('nav.dispatch') },
+              ...(can(user.role, 'edit') ? [{ key: 'import', icon: <FileExcelOutlined />, label: t('nav.import') }] : []),
               { key: 'agencies', icon: <ApartmentOutlined />, label: t('nav.agencies') },
               ...(can(user.role, 'audit') ? [{ key: 'audit', icon: <FileSearchOutlined />, label: t('nav.audit') }] : []),
               ...(can(user.role, 'admin') ? [
@@ -196,6 +198,7 @@ function Workspace({ onSignOut }: { onSignOut: () => void }) {
           {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
           {screen === 'disposals' && <Disposals />}
           {screen === 'dispatch' && <Dispatch agencies={agencies.data} catalog={catalog.data} />}
+          {screen === 'import' && <ImportWizard agencies={agencies.data} catalog={catalog.data} onImported={agencies.reload} />}
           {screen === 'agencies' && <Agencies agencies={agencies.data} onChanged={agencies.reload} />}
           {screen === 'audit' && <Audit />}
           {screen === 'users' && <Users agencies={agencies.data} />}

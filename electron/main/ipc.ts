@@ -13,6 +13,7 @@ export const FILE_SAVE_CHANNEL = 'file:save';
 export const FILE_KINDS: Record<string, FileFilter> = {
   xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] },
   backup: { name: '台账备份', extensions: ['db'] },
+  mapping: { name: '导入映射', extensions: ['json'] },
 };
 
 const MAX_OPEN_BYTES = 1024 * 1024 * 1024;

@@ -4,6 +4,8 @@ import type { CellStyle, ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
 import type { AgencyNode } from '../../api/contract';
 import type { QuotaRow } from '../../quotas/engine';
+import { client } from '../api';
+import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { useApi } from '../lib/useApi';
 import { gridLocale, gridTheme } from '../lib/grid';
@@ -96,6 +98,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
           <Switch checked={basicOnly} onChange={setBasicOnly} /> {t('compliance.basicOnly')}
         </span>
         <Typography.Text type="secondary">{result.data?.date}</Typography.Text>
+        <ExportButton testId="compliance-export" fetch={() => client.call('quotas/export', { ruleSet })} />
       </Space>
       <div style={{ flex: 1, minHeight: 300 }}>
         <AgGridReact<MatrixRow>

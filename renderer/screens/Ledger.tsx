@@ -8,6 +8,7 @@ import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { AssetDrawer } from '../components/AssetDrawer';
 import { BulkBar } from '../components/BulkBar';
+import { ExportButton } from '../components/ExportButton';
 import { UndoButton } from '../components/UndoButton';
 import { useCan } from '../lib/session';
 import type { CatalogItem } from '../../quotas/types';
@@ -183,6 +184,16 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
           />
         )}
         <UndoButton nonce={edits} onUndone={refresh} />
+        <ExportButton
+          testId="ledger-export"
+          fetch={() => client.call('assets/export', {
+            query: { ...query, filters: toFilters((api.current?.getFilterModel() ?? {}) as Record<string, ColumnFilter>) },
+            sort: (api.current?.getColumnState() ?? [])
+              .filter((c) => c.sort)
+              .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+              .map((c) => ({ colId: c.colId as AssetColumn, sort: c.sort! })),
+          })}
+        />
         <Typography.Text type="secondary" data-testid="ledger-count">{total === null ? '' : t('ledger.count', { n: total.toLocaleString('zh-CN') })}</Typography.Text>
       </Space>
       <div style={{ flex: 1, minHeight: 300 }}>

@@ -443,3 +443,90 @@ describe('a dispatcher’s operation', () => {
     }
   });
 });
+
+describe('bringing an agency’s own ledger in, and the reports out', () => {
+  it('imports a messy workbook through the wizard, assigns an unknown name, keeps the valid rows, and exports the ledger and the compliance report', { timeout: 180_000 }, async () => {
+    const app = await startApp();
+    try {
+      const page = await openDemo(app.url);
+      const county = firstCounty(app);
+      await page.getByRole('menuitem', { name: 'Excel 导入' }).click();
+
+      const [template] = await Promise.all([page.waitForEvent('download'), page.getByTestId('wizard-template').click()]);
+      expect(template.suggestedFilename()).toBe('装备台账导入模板.xlsx');
+      expect(XLSX.read(readFileSync((await template.path())!)).SheetNames).toContain('填写说明');
+
+      const ws = XLSX.utils.aoa_to_sheet([
+        [`${county.name}执法装备台账`],
+        ['资产编码', '设备名称', '使用单位', '购置信息', null, '使用状态'],
+        [null, null, null, '日期', '金额(元)', null],
+        ['MX-001', '执法车', county.name, '2019.05', '¥128,000', '正常'],
+        ['MX-002', '执法记录仪', county.name, '2019年5月', '３５００', '使用中'],
+        ['MX-003', '公务用车', county.name, '2020/7/1', '156,000', '备用'],
+        ['MX-004', '执法记录仪', county.name, '明年', '3500', '在用'],
+        ['合计', null, null, null, '291,000'],
+      ]);
+      ws['!merges'] = [
+        { s: { r: 0, c: 0 }, e: { r: 0, c: 5 } }, { s: { r: 1, c: 3 }, e: { r: 1, c: 4 } },
+        ...[0, 1, 2, 5].map((c) => ({ s: { r: 1, c }, e: { r: 2, c } })),
+      ];
+      const book = XLSX.utils.book_new(ws, '台账');
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('wizard-choose').click()]);
+      await chooser.setFiles({ name: '县局台账.xlsx', mimeType: 'application/octet-stream', buffer: XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) });
+      await page.getByTestId('wizard-file').filter({ hasText: '县局台账.xlsx' }).waitFor();
+      await shot(page, 'wizard-file');
+      await page.getByTestId('wizard-next').click();
+
+      // Header rows 2–3 found under the title; the merged 购置信息 gives the date and the price.
+      await page.getByTestId('wizard-columns').waitFor();
+      await expect.poll(() => page.getByTestId('column-购置日期').textContent()).toContain('D 列 购置信息/日期');
+      await expect.poll(() => page.getByTestId('column-所属机构编码').textContent()).toContain('C 列 使用单位');
+      await shot(page, 'wizard-columns');
+      await page.getByTestId('wizard-next').click();
+
+      // 执法车 and 执法记录仪 match by alias; 公务用车 the user assigns.
+      await page.getByTestId('item-names').waitFor();
+      await page.getByTestId('name-公务用车').click();
+      await page.keyboard.type('S01');
+      await page.keyboard.press('Enter');
+      await page.getByText('所有名称都已对应').waitFor();
+      await shot(page, 'wizard-names');
+      await page.getByTestId('wizard-check').click();
+
+      await page.getByTestId('wizard-preview').locator('.ag-row').first().waitFor();
+      expect(await page.getByTestId('wizard-preview').locator('.ag-center-cols-container .ag-row').count()).toBe(4);
+      const bad = page.getByTestId('wizard-preview').locator('.ag-row[row-id="7"] [col-id="购置日期"]');
+      expect(await bad.textContent()).toBe('明年');
+      expect(await bad.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 241, 240)');
+      await shot(page, 'wizard-preview');
+      await page.getByTestId('wizard-import').click();
+
+      await page.getByTestId('wizard-result').waitFor();
+      await shot(page, 'wizard-done');
+      expect(stored(app, 'MX-001', 'price_fen')).toBe(12_800_000);
+      expect(stored(app, 'MX-002', 'purchase_date')).toBe('2019-05-01');
+      expect(stored(app, 'MX-003', 'item_code')).toBe('S01');
+      expect(stored(app, 'MX-003', 'status')).toBe('idle');
+      expect(stored(app, 'MX-004', 'item_code')).toBeUndefined();
+      const [errors] = await Promise.all([page.waitForEvent('download'), page.getByTestId('wizard-errors').click()]);
+      const left = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync((await errors.path())!)).Sheets['未导入的行']);
+      expect(left).toEqual([expect.objectContaining({ 资产编码: 'MX-004', 原行号: 7, 未导入原因: expect.stringContaining('D 列(购置日期)') })]);
+
+      // The ledger, filtered to the new assets, goes out as .xlsx with the same values.
+      await page.getByRole('menuitem', { name: '台账' }).click();
+      await page.getByTestId('quick-search').locator('input').fill('MX-00');
+      await page.getByTestId('quick-search').locator('input').press('Enter');
+      await page.getByTestId('ledger-count').filter({ hasText: '共 3 ' }).waitFor();
+      const [ledger] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ledger-export').click()]);
+      const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync((await ledger.path())!)).Sheets['装备台账']);
+      expect(rows.map((r) => [r['资产编号'], r['装备代码'], r['购置金额(元)']]).sort()).toEqual([['MX-001', 'S01', 128_000], ['MX-002', 'S04', 3_500], ['MX-003', 'S01', 156_000]]);
+
+      await page.getByRole('menuitem', { name: '配备达标' }).click();
+      const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compliance-export').click()]);
+      expect(XLSX.read(readFileSync((await report.path())!)).SheetNames).toEqual(['机构汇总', '本级明细', '含下级汇总', '说明']);
+      expect(page.errors).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+});
