@@ -1,25 +1,29 @@
 /**
  * One import measured in a fresh process, so its peak memory is its own.
- * Usage: import-child.ts bare|ledger FILE.xlsx DB_FILE — prints {"ms", "rows", "maxRssMb"}.
+ * Usage: import-child.ts bare|ledger|messy FILE.xlsx DB_FILE — prints {"ms", "rows", "maxRssMb"}.
+ * bare: SheetJS parse of the first data sheet and a raw insert of its cells; ledger: the template import;
+ * messy: an agency's own ledger through header detection, mapping and the wizard's import (DB_FILE holds the agencies).
  */
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as XLSX from 'xlsx';
 import { openDatabase } from '../db/open';
-import { importTemplate } from '../server/handlers/imports';
+import { importLedger, importTemplate } from '../server/handlers/imports';
+import { readWorkbook } from '../excel/workbook';
 
 const [mode, file, dbFile] = process.argv.slice(2);
 
 function bare(): number {
   const wb = XLSX.read(readFileSync(file), { type: 'buffer', dense: true });
-  const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['装备'], { header: 1, raw: true }).slice(1);
+  const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['装备'] ?? wb.Sheets[wb.SheetNames[0]], { header: 1, raw: true }).slice(1);
+  const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
-  db.exec(`create table t (${Array.from({ length: 12 }, (_, i) => `c${i}`).join(', ')})`);
-  const insert = db.prepare(`insert into t values (${Array(12).fill('?').join(', ')})`);
+  db.exec(`create table t (${Array.from({ length: width }, (_, i) => `c${i}`).join(', ')})`);
+  const insert = db.prepare(`insert into t values (${Array(width).fill('?').join(', ')})`);
   db.transaction(() => {
-    for (const r of rows) insert.run(Array.from({ length: 12 }, (_, i) => r[i] ?? null));
+    for (const r of rows) insert.run(Array.from({ length: width }, (_, i) => r[i] ?? null));
   })();
   db.close();
   return rows.length;
@@ -32,7 +36,16 @@ function ledger(): number {
   return s.assets.created + s.assets.updated + s.assets.unchanged;
 }
 
+function messy(): number {
+  const { db } = openDatabase(dbFile);
+  const read = readWorkbook(readFileSync(file), file);
+  if (!read.ok) throw new Error(JSON.stringify(read.problems));
+  const s = importLedger(db, file, read.workbook, {}, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
+  db.$client.close();
+  return s.assets.created + s.assets.updated + s.assets.unchanged;
+}
+
 const t0 = performance.now();
-const rows = mode === 'bare' ? bare() : ledger();
+const rows = mode === 'bare' ? bare() : mode === 'messy' ? messy() : ledger();
 const ms = performance.now() - t0;
 process.stdout.write(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
