@@ -537,14 +537,6 @@ const ASSET_PAGE_SORT = z.array(z.object({ colId: ASSET_COLUMN, sort: z.enum(['a
 
 const DATE_RANGE = z.object({ from: isoDate, to: isoDate }).refine((v) => v.from <= v.to, '起始日期不能晚于截止日期');
 
-/** A screen's table, sent back to be written as .xlsx. */
-export const TABLE_EXPORT = z.object({
-  fileName: z.string().trim().min(1).max(100).regex(/^[^\\/:*?"<>|]+$/, '文件名含有不允许的字符'),
-  sheet: z.string().trim().min(1).max(31).regex(/^[^\\/:*?[\]]+$/, '工作表名含有不允许的字符'),
-  columns: z.array(z.object({ header: z.string().max(100), width: z.number().int().min(4).max(100).optional(), format: z.enum(['yuan', 'count', 'date']).optional() })).min(1).max(100),
-  rows: z.array(z.array(z.union([z.string().max(10_000), z.number().finite(), z.null()])).max(100)).max(100_000),
-});
-
 export const ASSET_PAGE = z
   .object({
     query: ASSET_QUERY,
@@ -599,7 +591,6 @@ export const api = {
   'quotas/export': op(SHORTFALL_INPUT.omit({ rollup: true }), 'read').returns<FileOut>(),
   'maintenance/export': op(DATE_RANGE, 'read').returns<FileOut>(),
   'calibrations/export': op(DATE_RANGE, 'read').returns<FileOut>(),
-  'files/table': op(TABLE_EXPORT, 'read').returns<FileOut>(),
   'imports/open': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), 'edit').returns<ImportFileInfo>(),
   'imports/analyse': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportAnalysis>(),
   'imports/preview': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportPreview>(),

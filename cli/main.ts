@@ -5,12 +5,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LEDGER_MAPPING, type FileOut, type ImportOutcome } from '../api/contract';
 import { isIsoDate, todayIso, type IsoDate } from '../lib/dates';
 import type { LedgerMapping } from '../excel/ledger';
-import { AGENCY_SHEET, ASSET_SHEET } from '../excel/template';
-import { readWorkbook, type Workbook } from '../excel/workbook';
+import { readWorkbook } from '../excel/workbook';
 import { formatProblem, UserError } from '../lib/problems';
 import { openDatabase, type Db } from '../db/open';
 import { actorNow } from '../db/queries/audit';
-import { importLedger, importTemplate } from '../server/handlers/imports';
+import { importLedger, importTemplate, isTemplateWorkbook } from '../server/handlers/imports';
 import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../server/handlers/exports';
 import { shortfall } from '../server/handlers/quotas';
 import { loadDemo } from '../server/handlers/demo';
@@ -86,8 +85,6 @@ function readMapping(path: string): LedgerMapping {
   return parsed.data;
 }
 
-const isTemplate = (wb: Workbook) => wb.sheets.some((s) => [AGENCY_SHEET, ASSET_SHEET].includes(s.name.trim()));
-
 function summaryLine(s: ImportOutcome): string {
   return `导入完成:机构 新增 ${s.agencies.created}、更新 ${s.agencies.updated}、未变 ${s.agencies.unchanged};` +
     `装备 新增 ${s.assets.created}、更新 ${s.assets.updated}、未变 ${s.assets.unchanged}`;
@@ -157,7 +154,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
           const file = basename(path);
           const read = readWorkbook(buf, file);
           if (!read.ok) throw new UserError(read.problems);
-          if (!mapping && isTemplate(read.workbook)) {
+          if (!mapping && isTemplateWorkbook(read.workbook)) {
             if (v['valid-only']) throw new UsageError('标准模板(工作表「机构」「装备」)只能整份导入,请去掉 --valid-only');
             io.out(summaryLine(importTemplate(db, buf, { file, who, today })));
             return 0;

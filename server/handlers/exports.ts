@@ -152,12 +152,3 @@ export function blankTemplate(db: Db): FileOut {
   ]);
 }
 
-/** A table as the screen shows it (tasks, plans, disposals …), written as the user sees it. */
-export function exportTable(input: { fileName: string; sheet: string; columns: { header: string; width?: number; format?: 'yuan' | 'count' | 'date' }[]; rows: (string | number | null)[][] }): FileOut {
-  const { columns } = input;
-  const rows: OutValue[][] = [columns.map((c) => c.header), ...input.rows.map((r) => r.map((v, i) => (columns[i]?.format === 'date' && typeof v === 'string' ? date(v) : v)))];
-  const formats = columns.map((c) => (c.format === 'yuan' ? FORMAT.yuan : c.format === 'count' ? FORMAT.count : undefined));
-  return file(input.fileName.toLowerCase().endsWith('.xlsx') ? input.fileName : `${input.fileName}.xlsx`, [
-    { name: input.sheet, rows, formats, widths: columns.map((c) => c.width ?? Math.min(40, Math.max(8, c.header.length * 2 + 2))) },
-  ]);
-}

@@ -93,19 +93,21 @@ export function openLedgerFile(owner: number | null, file: string, buf: Uint8Arr
     fileName: file,
     sheets: sheets.map((sh) => ({ name: sh.name, rows: sh.rows.length, head: sh.rows.slice(0, 8).map((r) => (r ?? []).slice(0, 16).map((c) => (cellText(c) === null ? null : truncate(cellText(c)!, 30)))) })),
     suggestedSheet: scored.sort((a, b) => Object.keys(b.guess!.fields).length - Object.keys(a.guess!.fields).length)[0]?.sh.name ?? null,
-    template: sheets.some((sh) => isTemplateSheet(sh)),
+    template: isTemplateWorkbook(read.workbook),
   };
 }
 
-/** A sheet of the canonical template: named 机构 or 装备, its first row the template's header. */
-function isTemplateSheet(sh: Sheet): boolean {
-  const first = new Set((sh.rows.find((r) => r?.some((c) => cellText(c) !== null)) ?? []).map((c) => cellText(c)));
-  return (sh.name.trim() === AGENCY_SHEET && first.has('机构编码')) || (sh.name.trim() === ASSET_SHEET && first.has('装备代码') && first.has('所属机构编码'));
+/** The canonical template: a sheet named 机构 or 装备 whose first row is the template's header. */
+export function isTemplateWorkbook(workbook: Workbook): boolean {
+  return workbook.sheets.some((sh) => {
+    const first = new Set((sh.rows.find((r) => r?.some((c) => cellText(c) !== null)) ?? []).map((c) => cellText(c)));
+    return (sh.name.trim() === AGENCY_SHEET && first.has('机构编码')) || (sh.name.trim() === ASSET_SHEET && first.has('装备代码') && first.has('所属机构编码'));
+  });
 }
 
 function openedFile(owner: number | null, token: string): { file: string; workbook: Workbook } {
   const f = opened.get(token);
-  if (!f || f.owner !== owner) throw new UserError([{ message: '文件已关闭(导入向导长时间未操作或已导入);请重新选择文件' }]);
+  if (!f || f.owner !== owner) throw new UserError([{ message: '文件已关闭(已经导入,或此后又打开了其他文件);请重新选择文件' }]);
   return f;
 }
 

@@ -21,7 +21,7 @@ import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from 
 import { loadDemo } from './demo';
 import { createPlan, exportPlan, teamDemandFor } from './dispatch';
 import { analyseLedger, importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from './imports';
-import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance, exportTable } from './exports';
+import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from './exports';
 import { shortfall } from './quotas';
 import { overview } from './overview';
 
@@ -118,7 +118,6 @@ export const handlers: Handlers = {
   'quotas/export': (ctx, input) => exportCompliance(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'maintenance/export': (ctx, { from, to }) => exportMaintenance(ctx.db, from, to, (a) => inScope(ctx, a)),
   'calibrations/export': (ctx, { from, to }) => exportCalibrations(ctx.db, from, to, (a) => inScope(ctx, a)),
-  'files/table': (_ctx, input) => exportTable(input),
   'imports/open': (ctx, { fileName, base64 }) => openLedgerFile(ctx.user?.id ?? null, fileName, Buffer.from(base64, 'base64')),
   'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user?.id ?? null, token, mapping),
   'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user?.id ?? null, token, mapping, ctx.today(), scopeCodes(ctx)),
