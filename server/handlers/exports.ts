@@ -9,7 +9,8 @@ import { listAgencies } from '../../db/queries/agencies';
 import { allAssets, type AssetPage } from '../../db/queries/assets';
 import { calibrationLog, maintenanceLog } from '../../db/queries/records';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
-import { shortfall } from './quotas';
+import type { QuotaRow } from '../../quotas/engine';
+import { measureShortfall } from './quotas';
 
 /** Excel holds 1,048,576 rows a sheet. */
 const MAX_EXPORT_ROWS = 1_000_000;
@@ -49,12 +50,13 @@ const QUOTA_WIDTHS = [10, 30, 6, 12, 8, 34, 6, 6, 8, 8, 8, 8, 8];
  * with a requirement or a holding, for the agency alone and rolled up over its subordinates.
  */
 export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate }, today: IsoDate): FileOut {
-  const own = shortfall(db, { ...input, rollup: false }, today);
-  const rolled = shortfall(db, { ...input, rollup: true }, today);
+  const measured = measureShortfall(db, input, today);
+  const own = measured.view(false);
+  const rolled = measured.view(true);
   const agencies = new Map(listAgencies(db).map((a) => [a.code, a]));
   const items = new Map(loadCatalog(db).map((i) => [i.code, i]));
-  const ruleName = loadRuleSet(db, own.ruleSet)?.name ?? own.ruleSet;
-  const detail = (rows: typeof own.rows) =>
+  const ruleName = loadRuleSet(db, measured.ruleSet)?.name ?? measured.ruleSet;
+  const detail = (rows: QuotaRow[]) =>
     rows
       .filter((r) => r.required > 0 || r.held > 0)
       .map((r) => {
@@ -62,7 +64,7 @@ export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: str
         const i = items.get(r.item)!;
         return [a.code, a.name, LEVEL_LABELS[a.level], a.parentCode, i.code, i.name, i.kind === 'basic' ? '标配' : '选配', i.unit, r.required, r.held, r.usable, r.shortfall, r.surplus];
       });
-  const totals = (rows: typeof own.rows) => {
+  const totals = (rows: QuotaRow[]) => {
     const m = new Map<string, { required: number; shortfall: number; items: number; met: number }>();
     for (const r of rows) {
       const t = m.get(r.agency) ?? { required: 0, shortfall: 0, items: 0, met: 0 };
@@ -73,22 +75,22 @@ export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: str
     }
     return m;
   };
-  const ownT = totals(own.rows);
-  const rolledT = totals(rolled.rows);
+  const ownT = totals(own);
+  const rolledT = totals(rolled);
   const summary: OutValue[][] = [['机构编码', '机构名称', '层级', '上级机构编码', '执法人员数', '应配(本级)', '缺额(本级)', '达标品目/应配品目(本级)', '达标率(本级)', '应配(含下级)', '缺额(含下级)', '达标率(含下级)']];
   for (const [code, t] of ownT) {
     const a = agencies.get(code)!;
     const r = rolledT.get(code)!;
     summary.push([a.code, a.name, LEVEL_LABELS[a.level], a.parentCode, a.staff, t.required, t.shortfall, `${t.met}/${t.items}`, t.items ? t.met / t.items : null, r.required, r.shortfall, r.items ? r.met / r.items : null]);
   }
-  return file(`配备达标情况-${own.date}.xlsx`, [
+  return file(`配备达标情况-${measured.date}.xlsx`, [
     {
       name: '机构汇总', rows: summary, widths: [10, 30, 6, 12, 10, 10, 10, 14, 10, 12, 12, 12],
       formats: [, , , , FORMAT.count, FORMAT.count, FORMAT.count, , '0.0%', FORMAT.count, FORMAT.count, '0.0%'],
     },
-    { name: '本级明细', rows: [QUOTA_HEADERS, ...detail(own.rows)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
-    { name: '含下级汇总', rows: [QUOTA_HEADERS, ...detail(rolled.rows)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
-    { name: '说明', rows: [['配备标准', ruleName], ['核定日期', { date: own.date }], ['可用', '在用或闲置、需检定的装备检定有效'], ['含下级汇总', '本机构及全部下级机构的应配与在册合计']], widths: [14, 60], frozen: 0 },
+    { name: '本级明细', rows: [QUOTA_HEADERS, ...detail(own)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
+    { name: '含下级汇总', rows: [QUOTA_HEADERS, ...detail(rolled)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
+    { name: '说明', rows: [['配备标准', ruleName], ['核定日期', { date: measured.date }], ['可用', '在用或闲置、需检定的装备检定有效'], ['含下级汇总', '本机构及全部下级机构的应配与在册合计']], widths: [14, 60], frozen: 0 },
   ]);
 }
 

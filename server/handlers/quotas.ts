@@ -22,8 +22,8 @@ export interface ShortfallResult {
   rows: QuotaRow[];
 }
 
-/** Every agency x catalog item against a rule set, optionally rolled up over subtrees. */
-export function shortfall(db: Db, input: ShortfallInput, today: IsoDate): ShortfallResult {
+/** Every agency x catalog item against a rule set, measured once; `view` gives the rows alone or rolled up over subtrees. */
+export function measureShortfall(db: Db, input: Omit<ShortfallInput, 'rollup'>, today: IsoDate): { ruleSet: string; date: IsoDate; view: (rollup: boolean) => QuotaRow[] } {
   const ruleSetId = input.ruleSet ?? DEFAULT_RULE_SET;
   const date = input.date ?? today;
   if (!isIsoDate(date)) throw new UserError([{ field: 'date', message: `日期「${date}」无效,应为 YYYY-MM-DD` }]);
@@ -35,5 +35,11 @@ export function shortfall(db: Db, input: ShortfallInput, today: IsoDate): Shortf
   }
   const catalog = loadCatalog(db);
   const measured = measure(agencies, catalog, ruleSet, holdingsAsOf(db, date, agencies, catalog));
-  return { ruleSet: ruleSetId, date, rows: quotaRows(input.rollup ? rollUp(measured) : measured, input.agency) };
+  return { ruleSet: ruleSetId, date, view: (rollup) => quotaRows(rollup ? rollUp(measured) : measured, input.agency) };
+}
+
+/** Every agency x catalog item against a rule set, optionally rolled up over subtrees. */
+export function shortfall(db: Db, input: ShortfallInput, today: IsoDate): ShortfallResult {
+  const m = measureShortfall(db, input, today);
+  return { ruleSet: m.ruleSet, date: m.date, rows: m.view(!!input.rollup) };
 }
