@@ -294,17 +294,25 @@ export interface AgencyRef {
 /** An agency written by code, by full name, or by a name one contains the other of (西湖分局 ↔ 杭州市生态环境局西湖分局). */
 export function makeAgencyMatcher(agencies: readonly AgencyRef[]): (text: string) => string | null {
   const byCode = new Map(agencies.map((a) => [a.code.toUpperCase(), a.code]));
-  const byName = new Map(agencies.map((a) => [nameKey(a.name), a.code]));
+  const keyed = agencies.map((a) => ({ code: a.code, key: nameKey(a.name) }));
+  const byName = new Map(keyed.map((a) => [a.key, a.code]));
   return (text) => {
     const key = nameKey(text);
     const direct = byCode.get(key.toUpperCase()) ?? byName.get(key);
     if (direct) return direct;
     if (key.length < 2) return null;
-    const hits = agencies.filter((a) => {
-      const n = nameKey(a.name);
-      return n.includes(key) || key.includes(n);
-    });
+    const hits = keyed.filter((a) => a.key.includes(key) || key.includes(a.key));
     return hits.length === 1 ? hits[0].code : null;
+  };
+}
+
+/** A lookup that asks `f` once per distinct text: a ledger repeats the same few names on every row. */
+function memo(f: (text: string) => string | null): (text: string) => string | null {
+  const seen = new Map<string, string | null>();
+  return (text) => {
+    let v = seen.get(text);
+    if (v === undefined) seen.set(text, (v = f(text)));
+    return v;
   };
 }
 
@@ -316,18 +324,12 @@ export function layoutOf(
 ): AssetLayout {
   const items = new Map(Object.entries(mapping.items ?? {}).map(([k, v]) => [normalizeText(k), v.toUpperCase()]));
   const agencies = new Map(Object.entries(mapping.agencies ?? {}).map(([k, v]) => [normalizeText(k), v]));
-  const cache = new Map<string, string | null>();
-  const item = (name: string) => {
-    let code = cache.get(name);
-    if (code === undefined) cache.set(name, (code = items.get(name) ?? auto.item(name)));
-    return code;
-  };
   const priceInWan = mapping.priceUnit ? mapping.priceUnit === 'wan' : resolved.guess.priceInWan;
   return {
     dataStart: resolved.guess.headerRow + resolved.guess.headerRows,
     cols: new Map(Object.entries(resolved.fields) as [string, number][]),
-    item,
-    agency: (text) => agencies.get(text) ?? auto.agency(text),
+    item: memo((name) => items.get(name) ?? auto.item(name)),
+    agency: memo((text) => agencies.get(text) ?? auto.agency(text)),
     defaultAgency: mapping.defaultAgency ?? null,
     priceScale: priceInWan ? 10_000 : 1,
     defaultStatus: 'in_service',

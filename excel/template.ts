@@ -241,7 +241,7 @@ export interface AssetRead {
   rejected: RejectedRow[];
 }
 
-export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: TemplateContext, date1904: boolean, problems: ProblemList): AssetRead {
+export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: Pick<TemplateContext, 'today' | 'itemCodes'>, date1904: boolean, problems: ProblemList): AssetRead {
   const out: AssetInput[] = [];
   const rejected: RejectedRow[] = [];
   const seen = new Map<string, number>();

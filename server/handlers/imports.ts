@@ -123,11 +123,14 @@ function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Shee
 /** The automatic side of name mapping: what users chose in earlier imports, else a sure match. */
 function matchers(db: Db) {
   const catalog = loadCatalog(db);
+  const agencies = listAgencies(db);
   const itemCandidates = makeItemMatcher(catalog);
-  const agencyMatch = makeAgencyMatcher(listAgencies(db));
+  const agencyMatch = makeAgencyMatcher(agencies);
   const rememberedItems = importNames(db, 'item');
   const rememberedAgencies = importNames(db, 'agency');
   return {
+    itemCodes: new Set(catalog.map((i) => i.code)),
+    agencyCodes: new Set(agencies.map((a) => a.code)),
     itemCandidates,
     rememberedItems,
     rememberedAgencies,
@@ -154,14 +157,13 @@ export function analyseLedger(db: Db, owner: number | null, token: string, mappi
   const m = matchers(db);
   const dataStart = guess.headerRow + guess.headerRows;
   const itemCol = fields['装备代码'] ?? fields[ITEM_NAME_HEADER];
-  const itemCodes = new Set(loadCatalog(db).map((i) => i.code));
   const choice = (text: string, count: number, given: string | undefined, remembered: string | undefined, auto: string | null, candidates: NameChoice['candidates']): NameChoice => ({
     text, count, candidates,
     code: given ?? remembered ?? auto,
     source: given ? 'mapping' : remembered ? 'remembered' : auto ? 'auto' : null,
   });
   const items = distinctValues(sheet, itemCol, dataStart)
-    .filter((v) => !itemCodes.has(v.text.toUpperCase()))
+    .filter((v) => !m.itemCodes.has(v.text.toUpperCase()))
     .map((v) => {
       const candidates = m.itemCandidates(v.text);
       return choice(v.text, v.count, mapping.items?.[v.text], m.rememberedItems.get(v.text), confident(candidates), candidates);
@@ -190,13 +192,12 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   const sheet = sheetOf(file, workbook, mapping);
   const resolved = resolve(file, sheet, mapping);
   const m = matchers(db);
-  if (mapping.defaultAgency && !listAgencies(db).some((a) => a.code === mapping.defaultAgency)) {
+  if (mapping.defaultAgency && !m.agencyCodes.has(mapping.defaultAgency)) {
     throw new UserError([{ file, field: 'defaultAgency', message: `机构「${mapping.defaultAgency}」在台账中不存在` }]);
   }
   const layout = layoutOf(resolved, mapping, m.auto);
   const problems = new ProblemList(file);
-  const ctx = { file, today, itemCodes: new Set(loadCatalog(db).map((i) => i.code)), existingAgencies: existingAgencies(db) };
-  const read = readAssets(sheet, layout, ctx, workbook.date1904, problems);
+  const read = readAssets(sheet, layout, { today, itemCodes: m.itemCodes }, workbook.date1904, problems);
   let { assets } = read;
   const rejected = [...read.rejected];
   if (scope) {
