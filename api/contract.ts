@@ -49,7 +49,7 @@ export const ASSET_QUERY = z.object({
   quick: z.string().trim().max(100).optional(),
   filters: z.partialRecord(ASSET_COLUMN, COLUMN_FILTER).optional(),
   itemCode: code.optional(),
-  /** Assets due for something by a date: vehicle replacement, calibration, or maintenance. */
+  /** Assets due for something by a date: replacement (by their item's rule), calibration, or maintenance. */
   due: z.object({ kind: z.enum(['replacement', 'calibration', 'maintenance']), until: isoDate }).optional(),
 });
 export type DueKind = 'replacement' | 'calibration' | 'maintenance';
@@ -196,6 +196,8 @@ export interface Overview {
   /** Agencies short of at least one basic item at their own level. */
   agenciesBelowStandard: number;
   shortfallUnits: number;
+  /** Units due for replacement today by their item's rule (service years, or the odometer limit). */
+  replacementDue: number;
   vehiclesDue: number;
   vehicles: number;
   calibrationsExpiring: number;

@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addYears } from '../lib/dates';
 import { UserError } from '../lib/problems';
 import * as schema from './schema';
 import { seedReferenceData } from './queries/reference';
@@ -79,6 +80,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
       throw new UserError([{ file, message: corruptMessage(file, (e as Error).message) }]);
     }
     sqlite.pragma('foreign_keys = ON');
+    // The replacement rule's date arithmetic, the same in SQL as in quotas/replacement.ts.
+    sqlite.function('add_years', { deterministic: true }, (date: unknown, years: unknown) =>
+      typeof date === 'string' && typeof years === 'number' ? addYears(date, years) : null);
     sqlite.pragma('busy_timeout = 5000');
     // A committed change survives a power cut too, not only a crash: the ledger is an official record.
     sqlite.pragma('synchronous = FULL');

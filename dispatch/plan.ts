@@ -1,6 +1,6 @@
 import { addDays, type IsoDate } from '../lib/dates';
 import { greatCircleKm } from './geo';
-import { solveLp } from './solver';
+import { solveLp } from '../lib/solver';
 
 /** A key enforcement task as the planner sees it: where, when, how urgent, and what it needs. */
 export interface PlanTask {

@@ -1,6 +1,4 @@
 import type { AssetColumn, AssetQuery, AssetRow, ColumnFilter, DueKind } from '../../api/contract';
-import { addYears } from '../../lib/dates';
-import { VEHICLE_REPLACEMENT } from '../../quotas/replacement';
 import type { Db } from '../open';
 
 const COLUMN_SQL: Record<AssetColumn, string> = {
@@ -16,22 +14,19 @@ const SELECT = `select s.id, s.asset_tag as assetTag, s.item_code as itemCode, c
   s.calibration_valid_until as calibrationValidUntil, s.notes
   from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
 
-const VEHICLES = VEHICLE_REPLACEMENT.items.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
-
-/** Conditions for the due-lists; each takes the parameters `dueParams` gives. */
+/** Conditions for the due-lists; each takes the date as its one parameter. */
 const DUE_SQL: Record<DueKind, string> = {
-  replacement: `(s.item_code in (${VEHICLES}) and s.status <> 'scrapped' and (s.purchase_date <= ? or s.odometer_km >= ?))`,
+  // quotas/replacement.ts `dueBy`: served its years by the date, or the odometer at the limit.
+  replacement: `(s.status <> 'scrapped' and exists (select 1 from item_terms t where t.item_code = s.item_code
+    and (add_years(s.purchase_date, t.service_years) <= ? or s.odometer_km >= t.service_km)))`,
   calibration: `(c.needs_calibration = 1 and s.status <> 'scrapped' and (s.calibration_valid_until is null or s.calibration_valid_until <= ?))`,
   maintenance: `(s.status <> 'scrapped' and (select m.next_due_date from maintenance_records m where m.asset_id = s.id order by m.date desc, m.id desc limit 1) <= ?)`,
 };
 
-export function dueParams(kind: DueKind, until: string): unknown[] {
-  return kind === 'replacement' ? [addYears(until, -VEHICLE_REPLACEMENT.years), VEHICLE_REPLACEMENT.km] : [until];
-}
 
-/** How many assets are due for `kind` by `until`, within an agency's subtree when one is named. */
-export function countDue(db: Db, kind: DueKind, until: string, agency?: string): number {
-  const { sql, params, joins } = whereClause(db, { agency, due: { kind, until } });
+/** How many assets are due for `kind` by `until`, within an agency's subtree when one is named, of one item when named. */
+export function countDue(db: Db, kind: DueKind, until: string, query: Pick<AssetQuery, 'agency' | 'itemCode'> = {}): number {
+  const { sql, params, joins } = whereClause(db, { ...query, due: { kind, until } });
   return db.$client.prepare(`select count(*) ${fromClause(joins)}${sql}`).pluck().get(...params) as number;
 }
 
@@ -121,7 +116,7 @@ function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
   }
   if (q.due) {
     parts.push(DUE_SQL[q.due.kind]);
-    params.push(...dueParams(q.due.kind, q.due.until));
+    params.push(q.due.until);
     if (q.due.kind === 'calibration') joins.add('c');
   }
   if (q.quick) {

@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { CATALOG, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import type { CatalogItem, RuleSet } from '../../quotas/types';
 import type { Db } from '../open';
-import { catalogItems, quotaRules, ruleSets } from '../schema';
+import { DEFAULT_TERMS } from '../../quotas/replacement';
+import { catalogItems, itemTerms, quotaRules, ruleSets } from '../schema';
 import { appendAudit } from './audit';
 
 /** Inserts the shipped catalog items and rule sets that the database lacks; never overwrites local edits. */
@@ -12,17 +13,22 @@ export function seedReferenceData(db: Db): void {
     const haveSets = new Set(tx.select({ id: ruleSets.id }).from(ruleSets).all().map((r) => r.id));
     const newItems = CATALOG.filter((i) => !haveItems.has(i.code));
     const newSets = SHIPPED_RULE_SETS.filter((s) => !haveSets.has(s.id));
-    if (newItems.length === 0 && newSets.length === 0) return;
+    const haveTerms = new Set(tx.select({ code: itemTerms.itemCode }).from(itemTerms).all().map((r) => r.code));
+    const newTerms = DEFAULT_TERMS.filter((t) => !haveTerms.has(t.item));
+    if (newItems.length === 0 && newSets.length === 0 && newTerms.length === 0) return;
+    const at = new Date().toISOString();
     if (newItems.length) tx.insert(catalogItems).values(newItems.map((i) => ({ ...i }))).run();
+    if (newTerms.length) tx.insert(itemTerms).values(newTerms.map(({ item, ...t }) => ({ itemCode: item, ...t, updatedBy: 'system', updatedAt: at }))).run();
     for (const s of newSets) {
       tx.insert(ruleSets).values({ id: s.id, name: s.name, source: s.source, effectiveDate: s.effectiveDate, basedOn: s.basedOn }).run();
       tx.insert(quotaRules)
         .values(s.rules.map((r) => ({ ruleSetId: s.id, itemCode: r.item, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })))
         .run();
     }
-    appendAudit(db, { actor: 'system', at: new Date().toISOString() }, [
+    appendAudit(db, { actor: 'system', at }, [
       ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i })),
       ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s })),
+      ...newTerms.map((t) => ({ action: 'create' as const, entity: 'item_terms', entityKey: t.item, after: t })),
     ]);
   });
 }

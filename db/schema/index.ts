@@ -17,3 +17,5 @@ export * from './plan-tasks';
 export * from './plan-assignments';
 export * from './plan-unmet';
 export * from './import-names';
+export * from './item-terms';
+export * from './score-checklists';

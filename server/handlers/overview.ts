@@ -4,7 +4,7 @@ import { UserError } from '../../lib/problems';
 import type { Db } from '../../db/open';
 import { listAgencies } from '../../db/queries/agencies';
 import { countDue } from '../../db/queries/assets';
-import { VEHICLE_REPLACEMENT } from '../../quotas/replacement';
+import { VEHICLE_ITEMS } from '../../quotas/replacement';
 import { shortfall } from './quotas';
 
 export const DUE_WINDOW_DAYS = 30;
@@ -35,7 +35,7 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
   }
   const vehicles = db.$client
     .prepare(`select count(*) from assets where ${inScope} and status <> 'scrapped' and item_code in (select value from json_each(?))`)
-    .pluck().get(JSON.stringify(ids), JSON.stringify(VEHICLE_REPLACEMENT.items)) as number;
+    .pluck().get(JSON.stringify(ids), JSON.stringify(VEHICLE_ITEMS)) as number;
   const soon = addDays(today, DUE_WINDOW_DAYS);
   return {
     date: today,
@@ -44,9 +44,10 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
     agenciesBelowStandard: [...byAgency.values()].filter((n) => n > 0).length,
     shortfallUnits: [...byAgency.values()].reduce((s, n) => s + n, 0),
     vehicles,
-    vehiclesDue: countDue(db, 'replacement', today, input.agency),
-    calibrationsExpiring: countDue(db, 'calibration', soon, input.agency),
-    maintenanceDue: countDue(db, 'maintenance', soon, input.agency),
+    replacementDue: countDue(db, 'replacement', today, { agency: input.agency }),
+    vehiclesDue: VEHICLE_ITEMS.reduce((n, itemCode) => n + countDue(db, 'replacement', today, { agency: input.agency, itemCode }), 0),
+    calibrationsExpiring: countDue(db, 'calibration', soon, { agency: input.agency }),
+    maintenanceDue: countDue(db, 'maintenance', soon, { agency: input.agency }),
     worst: [...byAgency].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([agency, n]) => ({ agency, name: names.get(agency)!, shortfall: n })),
   };
 }

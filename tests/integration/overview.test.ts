@@ -67,7 +67,7 @@ describe('the overview', () => {
     const ctx = ledger();
     const o = await call<Overview>(ctx, 'overview/summary', {});
     expect(o).toMatchObject({
-      agencies: 2, vehicles: 3, vehiclesDue: 2, calibrationsExpiring: 2, maintenanceDue: 0, agenciesBelowStandard: 2,
+      agencies: 2, vehicles: 3, vehiclesDue: 2, replacementDue: 2, calibrationsExpiring: 2, maintenanceDue: 0, agenciesBelowStandard: 2,
       byStatus: { in_service: 7, under_repair: 0, idle: 0, scrapped: 1 },
     });
     expect(o.worst[0].shortfall).toBeGreaterThanOrEqual(o.worst[1].shortfall);
