@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { Problem } from '../lib/problems';
 import { ROLES, type Right, type SessionUser } from './roles';
 import type { QuotaRow } from '../quotas/engine';
+import type { BudgetLine } from '../quotas/budget';
+import type { PlannedPurchase, PlanYear } from '../quotas/plan';
+import type { ItemTerms } from '../quotas/replacement';
+import type { Checklist, RaisePurchase, ScoreCard } from '../quotas/score';
 import type { AgencyRecord, CatalogItem } from '../quotas/types';
 import { LEDGER_FIELDS, type ColumnInfo, type LedgerField } from '../excel/fields';
 
@@ -527,6 +531,7 @@ function op<I extends z.ZodType>(input: I, right: Right, writes = false) {
 }
 
 const none = z.object({}).strict();
+const UPLOAD = z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) });
 
 export const SHORTFALL_INPUT = z.object({
   ruleSet: z.string().max(50).optional(),
@@ -534,6 +539,118 @@ export const SHORTFALL_INPUT = z.object({
   rollup: z.boolean().optional(),
   date: isoDate.optional(),
 });
+
+const year = z.number().int().min(2000, '年度应在 2000–2100 之间').max(2100, '年度应在 2000–2100 之间');
+const ruleSetId = z.string().max(50).optional();
+
+/** A row of the price list: the catalog item and its terms. */
+export interface TermsRow extends ItemTerms {
+  name: string;
+  unit: string;
+  category: string;
+  kind: 'basic' | 'optional';
+}
+
+export const ITEM_TERMS = z.object({
+  item: itemCode,
+  unitPriceFen: z.number().int('单价精确到分').min(0, '单价不能为负数').max(1e12, '单价超出合理范围'),
+  priceNote: z.string().trim().max(200).nullable(),
+  serviceYears: z.number().int('使用年限应为整数').min(1, '使用年限应为 1–50 年').max(50, '使用年限应为 1–50 年').nullable(),
+  serviceKm: z.number().int('更新里程应为整数').min(1000, '更新里程应不少于 1000 公里').max(5_000_000).nullable(),
+  lifeNote: z.string().trim().max(200).nullable(),
+});
+
+export const BUDGET_INPUT = z.object({ year, agency: code.optional(), rollup: z.boolean().optional(), ruleSet: ruleSetId });
+export type BudgetInput = z.infer<typeof BUDGET_INPUT>;
+
+export interface BudgetRow extends BudgetLine {
+  agencyName: string;
+  itemName: string;
+  unit: string;
+}
+
+export interface BudgetResult {
+  year: number;
+  ruleSet: string;
+  rollup: boolean;
+  /** The agency whose subtree the request covers; null: the whole ledger. */
+  agency: string | null;
+  rows: BudgetRow[];
+  /** The scope's total (each agency's own lines once), and its two parts. */
+  totalFen: number;
+  shortfallFen: number;
+  replaceFen: number;
+}
+
+export const PLAN_INPUT = z.object({
+  fromYear: year,
+  /** One cap per plan year, from `fromYear` on. */
+  capsFen: z.array(z.number().int().min(0, '预算上限不能为负数').max(1e13, '预算上限超出合理范围')).min(1, '请至少填写一个年度的预算上限').max(10, '最多规划 10 年'),
+  weights: z.object({ vehicles: z.number().min(0).max(1000), perPerson: z.number().min(0).max(1000), other: z.number().min(0).max(1000) }),
+  agency: code.optional(),
+  ruleSet: ruleSetId,
+});
+export type PlanInput = z.infer<typeof PLAN_INPUT>;
+
+export interface PurchasePlanResult {
+  /** The solver's status, e.g. Optimal. */
+  status: string;
+  fromYear: number;
+  years: PlanYear[];
+  purchases: (PlannedPurchase & { agencyName: string; itemName: string; unit: string })[];
+  /** Everything needed by the last plan year's end, at unit price, and what the plan buys of it. */
+  needFen: number;
+  spentFen: number;
+}
+
+export const SCORE_INPUT = z.object({ agency: code, year: year.optional(), ruleSet: ruleSetId });
+
+export const CHECKLIST = z.object({
+  plan: z.boolean().optional(),
+  finance: z.boolean().optional(),
+  budget: z.boolean().optional(),
+  localDevices: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  database: z.boolean().optional(),
+  dispatchSystem: z.boolean().optional(),
+  trainingOwn: z.boolean().optional(),
+  trainingHigher: z.boolean().optional(),
+  usageLedger: z.boolean().optional(),
+  custodian: z.boolean().optional(),
+  disposalRules: z.boolean().optional(),
+}).strict();
+
+export interface ScoreResult extends ScoreCard {
+  agency: string;
+  agencyName: string;
+  year: number;
+  ruleSet: string;
+  checklist: Checklist;
+  checklistBy: { actor: string; at: string } | null;
+}
+
+export interface RaiseResult {
+  status: string;
+  budgetFen: number;
+  before: number;
+  after: number;
+  costFen: number;
+  purchases: (RaisePurchase & { itemName: string; unit: string; unitPriceFen: number })[];
+}
+
+export const CHARTS = ['coverage', 'staffPerVehicle', 'vehicleAge', 'odometer', 'calibration', 'budgetByYear'] as const;
+export type ChartName = (typeof CHARTS)[number];
+export const CHART_INPUT = z.object({ agency: code.optional(), ruleSet: ruleSetId });
+
+/** A figure as a table: what the chart draws and what its .xlsx holds. */
+export interface ChartTable {
+  title: string;
+  /** A line of key figures under the title, e.g. 车龄满 8 年 81.7%. */
+  subtitle: string;
+  columns: { key: string; label: string; kind: 'text' | 'count' | 'yuan' | 'decimal' | 'percent' }[];
+  rows: Record<string, string | number | null>[];
+  /** A reference line (8 years, 200,000 km, 5 staff per vehicle), on the category axis or the value axis. */
+  mark?: { label: string; at: number | string; axis: 'category' | 'value' };
+}
 
 const ASSET_PAGE_SORT = z.array(z.object({ colId: ASSET_COLUMN, sort: z.enum(['asc', 'desc']) })).max(5);
 
@@ -593,12 +710,26 @@ export const api = {
   'quotas/export': op(SHORTFALL_INPUT.omit({ rollup: true }), 'read').returns<FileOut>(),
   'maintenance/export': op(DATE_RANGE, 'read').returns<FileOut>(),
   'calibrations/export': op(DATE_RANGE, 'read').returns<FileOut>(),
-  'imports/open': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), 'edit').returns<ImportFileInfo>(),
+  'imports/open': op(UPLOAD, 'edit').returns<ImportFileInfo>(),
   'imports/analyse': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportAnalysis>(),
   'imports/preview': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportPreview>(),
   'imports/ledger': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING, mode: z.enum(['all', 'valid']) }), 'edit', true).returns<LedgerImportOutcome>(),
   'imports/blankTemplate': op(none, 'read').returns<FileOut>(),
-  'imports/template': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) }), 'edit', true).returns<ImportOutcome>(),
+  'imports/template': op(UPLOAD, 'edit', true).returns<ImportOutcome>(),
+  'budget/terms': op(none, 'read').returns<TermsRow[]>(),
+  'budget/saveTerms': op(z.object({ terms: z.array(ITEM_TERMS).min(1).max(200) }), 'budget', true).returns<{ changed: number }>(),
+  'budget/exportTerms': op(none, 'read').returns<FileOut>(),
+  'budget/importTerms': op(UPLOAD, 'budget', true).returns<{ changed: number }>(),
+  'budget/request': op(BUDGET_INPUT, 'read').returns<BudgetResult>(),
+  'budget/export': op(BUDGET_INPUT, 'read').returns<FileOut>(),
+  'budget/plan': op(PLAN_INPUT, 'read').returns<PurchasePlanResult>(),
+  'budget/exportPlan': op(PLAN_INPUT, 'read').returns<FileOut>(),
+  'score/card': op(SCORE_INPUT, 'read').returns<ScoreResult>(),
+  'score/saveChecklist': op(SCORE_INPUT.extend({ year, answers: CHECKLIST }), 'budget', true).returns<ScoreResult>(),
+  'score/raise': op(SCORE_INPUT.extend({ budgetFen: z.number().int().min(0, '预算不能为负数').max(1e13, '预算超出合理范围') }), 'read').returns<RaiseResult>(),
+  'score/export': op(SCORE_INPUT, 'read').returns<FileOut>(),
+  'charts/data': op(CHART_INPUT, 'read').returns<Record<ChartName, ChartTable>>(),
+  'charts/export': op(CHART_INPUT.extend({ chart: z.enum(CHARTS) }), 'read').returns<FileOut>(),
   'tasks/list': op(none, 'read').returns<TaskRow[]>(),
   'tasks/save': op(z.object({ id: z.number().int().positive().nullable(), fields: TASK_FIELDS }), 'dispatch', true).returns<TaskRow>(),
   'tasks/delete': op(z.object({ id: z.number().int().positive() }), 'dispatch', true).returns<null>(),

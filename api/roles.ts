@@ -5,14 +5,15 @@ export type Role = (typeof ROLES)[number];
 /**
  * What an operation needs: `public` (before login), `self` (any signed-in user, about themself),
  * `read`, `edit` (the ledger), `approve` (disposals, plans), `dispatch` (tasks and plans),
- * `audit` (the audit log), `admin` (users, backups, restore).
+ * `budget` (unit prices, replacement rules, the score checklist), `audit` (the audit log),
+ * `admin` (users, backups, restore).
  */
-export type Right = 'public' | 'self' | 'read' | 'edit' | 'approve' | 'dispatch' | 'audit' | 'admin';
+export type Right = 'public' | 'self' | 'read' | 'edit' | 'approve' | 'dispatch' | 'budget' | 'audit' | 'admin';
 
 const RIGHTS: Record<Role, readonly Right[]> = {
-  admin: ['self', 'read', 'edit', 'approve', 'dispatch', 'audit', 'admin'],
-  manager: ['self', 'read', 'edit'],
-  head: ['self', 'read', 'approve', 'audit'],
+  admin: ['self', 'read', 'edit', 'approve', 'dispatch', 'budget', 'audit', 'admin'],
+  manager: ['self', 'read', 'edit', 'budget'],
+  head: ['self', 'read', 'approve', 'budget', 'audit'],
   dispatcher: ['self', 'read', 'dispatch'],
   readonly: ['self', 'read'],
 };

@@ -77,7 +77,7 @@ function firstNonBlankRow(sheet: Sheet): number {
 }
 
 /** Finds each expected header's column in the header row; reports missing and repeated ones. */
-function locateHeaders(sheet: Sheet, expected: readonly string[], problems: ProblemList): { headerRow: number; cols: Map<string, number> } | null {
+export function locateHeaders(sheet: Sheet, expected: readonly string[], problems: ProblemList): { headerRow: number; cols: Map<string, number> } | null {
   const headerRow = firstNonBlankRow(sheet);
   if (headerRow < 0) {
     problems.add({ sheet: sheet.name, message: '工作表为空' });
@@ -167,7 +167,7 @@ class RowReader {
 const TOTAL_ROW = /^(合计|小计|总计|共计|制表|填表|填报人|审核|审批|负责人|联系人|联系电话)/;
 
 /** The rows below the header that hold data: blank rows, 合计 lines and footers are passed over. */
-function* dataRows(sheet: Sheet, dataStart: number, cols: ReadonlyMap<string, number>, problems: ProblemList): Generator<RowReader> {
+export function* dataRows(sheet: Sheet, dataStart: number, cols: ReadonlyMap<string, number>, problems: ProblemList): Generator<RowReader> {
   const used = [...cols.values()];
   for (let r = dataStart; r < sheet.rows.length; r++) {
     const cells = sheet.rows[r];

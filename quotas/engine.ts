@@ -87,6 +87,16 @@ export function measure(agencies: readonly AgencyFacts[], catalog: readonly Cata
   return { agencies, catalog, values };
 }
 
+/** The codes of an agency and all its descendants. */
+export function subtreeCodes(agencies: readonly Pick<AgencyFacts, 'code' | 'parentCode'>[], root: string): Set<string> {
+  const out = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const a of agencies) if (a.parentCode !== null && out.has(a.parentCode) && !out.has(a.code)) (out.add(a.code), (grew = true));
+  }
+  return out;
+}
+
 /** Agency indices ordered so that every agency comes after all of its descendants. */
 function childrenFirst(agencies: readonly AgencyFacts[], index: ReadonlyMap<string, number>): number[] {
   const parentOf = agencies.map((a) => (a.parentCode === null ? -1 : (index.get(a.parentCode) ?? -1)));
@@ -108,21 +118,29 @@ function childrenFirst(agencies: readonly AgencyFacts[], index: ReadonlyMap<stri
 }
 
 /**
- * For each agency, the sums over its subtree (itself and every descendant), each agency having
- * been measured at its own level: one agency's surplus never offsets another's shortfall.
+ * For each agency, the sums over its subtree (itself and every descendant) of `span` values per
+ * agency, laid out agency by agency: one agency's surplus never offsets another's shortfall.
  */
-export function rollUp(m: QuotaMatrix): QuotaMatrix {
-  const { agencies, catalog } = m;
+export function subtreeSums(agencies: readonly AgencyFacts[], values: Float64Array, span: number): Float64Array {
   const index = new Map(agencies.map((a, i) => [a.code, i]));
-  const values = m.values.slice();
-  const span = catalog.length * WIDTH;
+  const out = values.slice();
   for (const a of childrenFirst(agencies, index)) {
     const parentCode = agencies[a].parentCode;
     const p = parentCode === null ? undefined : index.get(parentCode);
     if (p === undefined) continue;
-    for (let k = 0; k < span; k++) values[p * span + k] += values[a * span + k];
+    for (let k = 0; k < span; k++) out[p * span + k] += out[a * span + k];
   }
-  return { agencies, catalog, values };
+  return out;
+}
+
+/** Each agency measured at its own level, summed over its subtree. */
+export function rollUp(m: QuotaMatrix): QuotaMatrix {
+  return { agencies: m.agencies, catalog: m.catalog, values: subtreeSums(m.agencies, m.values, m.catalog.length * WIDTH) };
+}
+
+/** Field `field` of the cell of agency `a`, catalog item `i`. */
+export function cellValue(m: QuotaMatrix, a: number, i: number, field: (typeof FIELDS)[number]): number {
+  return m.values[(a * m.catalog.length + i) * WIDTH + FIELDS.indexOf(field)];
 }
 
 /** The matrix as rows, agency by agency in catalog order; only the given agency's when named. */

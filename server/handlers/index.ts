@@ -23,6 +23,9 @@ import { createPlan, exportPlan, teamDemandFor } from './dispatch';
 import { analyseLedger, importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from './imports';
 import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from './exports';
 import { shortfall } from './quotas';
+import { budgetRequest, exportBudget, exportPurchasePlan, exportTerms, importTerms, purchasePlan, saveTermsChecked, termsRows } from './budget';
+import { chartData, exportChart } from './charts';
+import { exportScore, raiseScore, saveScoreChecklist, scoreCard } from './score';
 import { overview } from './overview';
 
 type Handlers = { [N in OpName]: (ctx: Context, input: ParsedInput<N>) => Output<N> | Promise<Output<N>> };
@@ -124,6 +127,20 @@ export const handlers: Handlers = {
   'imports/ledger': (ctx, { token, mapping, mode }) =>
     importOpenedLedger(ctx.db, ctx.user?.id ?? null, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx) }),
   'imports/blankTemplate': (ctx) => blankTemplate(ctx.db),
+  'budget/terms': (ctx) => termsRows(ctx.db),
+  'budget/saveTerms': (ctx, { terms }) => saveTermsChecked(ctx.db, ctx.who(), terms),
+  'budget/exportTerms': (ctx) => exportTerms(ctx.db, ctx.today()),
+  'budget/importTerms': (ctx, { fileName, base64 }) => importTerms(ctx.db, ctx.who(), fileName, Buffer.from(base64, 'base64')),
+  'budget/request': (ctx, input) => budgetRequest(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'budget/export': (ctx, input) => exportBudget(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'budget/plan': (ctx, input) => purchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'budget/exportPlan': (ctx, input) => exportPurchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), scoreCard(ctx.db, input, ctx.today())),
+  'score/saveChecklist': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), saveScoreChecklist(ctx.db, ctx.who(), input, ctx.today())),
+  'score/raise': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), raiseScore(ctx.db, input, ctx.today())),
+  'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), exportScore(ctx.db, input, ctx.today())),
+  'charts/data': (ctx, input) => chartData(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'charts/export': (ctx, input) => exportChart(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'imports/template': (ctx, input) => {
     const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
       file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx),

@@ -4,6 +4,7 @@ import { UserError } from '../../lib/problems';
 import type { Db } from '../../db/open';
 import { listAgencies } from '../../db/queries/agencies';
 import { countDue } from '../../db/queries/assets';
+import { subtreeCodes } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';
 import { shortfall } from './quotas';
 
@@ -12,15 +13,10 @@ export const DUE_WINDOW_DAYS = 30;
 /** The figures a bureau head looks at first, for the whole ledger or one agency's subtree. */
 export function overview(db: Db, input: { agency?: string; ruleSet?: string }, today: IsoDate): Overview {
   const agencies = listAgencies(db);
-  let scope = new Set(agencies.map((a) => a.code));
-  if (input.agency !== undefined) {
-    if (!scope.has(input.agency)) throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
-    scope = new Set([input.agency]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const a of agencies) if (a.parentCode && scope.has(a.parentCode) && !scope.has(a.code)) (scope.add(a.code), (grew = true));
-    }
+  if (input.agency !== undefined && !agencies.some((a) => a.code === input.agency)) {
+    throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   }
+  const scope = input.agency === undefined ? new Set(agencies.map((a) => a.code)) : subtreeCodes(agencies, input.agency);
   const names = new Map(agencies.map((a) => [a.code, a.name]));
   const byAgency = new Map<string, number>();
   for (const r of shortfall(db, { ruleSet: input.ruleSet }, today).rows) {

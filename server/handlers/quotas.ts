@@ -22,8 +22,8 @@ export interface ShortfallResult {
   rows: QuotaRow[];
 }
 
-/** Every agency x catalog item against a rule set, measured once; `view` gives the rows alone or rolled up over subtrees. */
-export function measureShortfall(db: Db, input: Omit<ShortfallInput, 'rollup'>, today: IsoDate): { ruleSet: string; date: IsoDate; view: (rollup: boolean) => QuotaRow[] } {
+/** Every agency measured at its own level against a rule set, as of a date (calibrations valid then). */
+export function measureAll(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate }, today: IsoDate) {
   const ruleSetId = input.ruleSet ?? DEFAULT_RULE_SET;
   const date = input.date ?? today;
   if (!isIsoDate(date)) throw new UserError([{ field: 'date', message: `日期「${date}」无效,应为 YYYY-MM-DD` }]);
@@ -34,8 +34,13 @@ export function measureShortfall(db: Db, input: Omit<ShortfallInput, 'rollup'>, 
     throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   }
   const catalog = loadCatalog(db);
-  const measured = measure(agencies, catalog, ruleSet, holdingsAsOf(db, date, agencies, catalog));
-  return { ruleSet: ruleSetId, date, view: (rollup) => quotaRows(rollup ? rollUp(measured) : measured, input.agency) };
+  return { ruleSet, date, agencies, matrix: measure(agencies, catalog, ruleSet, holdingsAsOf(db, date, agencies, catalog)) };
+}
+
+/** Every agency x catalog item against a rule set, measured once; `view` gives the rows alone or rolled up over subtrees. */
+export function measureShortfall(db: Db, input: Omit<ShortfallInput, 'rollup'>, today: IsoDate): { ruleSet: string; date: IsoDate; view: (rollup: boolean) => QuotaRow[] } {
+  const { ruleSet, date, matrix } = measureAll(db, input, today);
+  return { ruleSet: ruleSet.id, date, view: (rollup) => quotaRows(rollup ? rollUp(matrix) : matrix, input.agency) };
 }
 
 /** Every agency x catalog item against a rule set, optionally rolled up over subtrees. */

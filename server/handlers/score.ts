@@ -1,0 +1,97 @@
+import type { FileOut, RaiseResult, ScoreResult } from '../../api/contract';
+import type { IsoDate } from '../../lib/dates';
+import { UserError } from '../../lib/problems';
+import { solveLp } from '../../lib/solver';
+import { FORMAT, workbookBuffer, type OutValue } from '../../excel/write';
+import type { Db } from '../../db/open';
+import type { Actor } from '../../db/queries/audit';
+import { loadChecklist, loadTerms, saveChecklist, scoreEvidence } from '../../db/queries/budget';
+import { cellValue } from '../../quotas/engine';
+import { optionCost, raiseModel, raiseOptions, scoreAgency, SCORE_CATEGORIES, type Checklist, type Holding } from '../../quotas/score';
+import { measureAll } from './quotas';
+
+/** The Zhejiang score is read against the Zhejiang variant of the standard unless another is chosen. */
+export const SCORE_RULE_SET = 'zhejiang-2022';
+
+export interface ScoreInput {
+  agency: string;
+  year?: number;
+  ruleSet?: string;
+}
+
+function scoreBasis(db: Db, input: ScoreInput, today: IsoDate) {
+  const year = input.year ?? Number(today.slice(0, 4));
+  const { ruleSet, agencies, matrix } = measureAll(db, { ruleSet: input.ruleSet ?? SCORE_RULE_SET, agency: input.agency }, today);
+  const a = agencies.findIndex((x) => x.code === input.agency);
+  const holdings: Holding[] = matrix.catalog.map((c, i) => ({ item: c.code, required: cellValue(matrix, a, i, 'required'), held: cellValue(matrix, a, i, 'held') }));
+  return { year, ruleSet: ruleSet.id, agency: agencies[a], catalog: matrix.catalog, holdings };
+}
+
+/** One agency's score card for a year: each item's points and why, the categories, and the pass line. */
+export function scoreCard(db: Db, input: ScoreInput, today: IsoDate): ScoreResult {
+  const { year, ruleSet, agency, catalog, holdings } = scoreBasis(db, input, today);
+  const checklist = loadChecklist(db, agency.id, year);
+  const card = scoreAgency({ ...scoreEvidence(db, agency.id, year), holdings, checklist: checklist.answers }, catalog);
+  return { ...card, agency: agency.code, agencyName: agency.name, year, ruleSet, checklist: checklist.answers, checklistBy: checklist.by };
+}
+
+export function saveScoreChecklist(db: Db, who: Actor, input: ScoreInput & { year: number; answers: Checklist }, today: IsoDate): ScoreResult {
+  const { agency } = scoreBasis(db, input, today);
+  saveChecklist(db, who, agency, input.year, input.answers);
+  return scoreCard(db, input, today);
+}
+
+/**
+ * What would raise the score most for a budget: the purchases (closing a group's shortfall, one
+ * unit above the standard, a first optional item) that add the most points within it, chosen
+ * exactly with HiGHS; among equal points, the cheaper.
+ */
+export async function raiseScore(db: Db, input: ScoreInput & { budgetFen: number }, today: IsoDate): Promise<RaiseResult> {
+  const { year, agency, catalog, holdings } = scoreBasis(db, input, today);
+  const card = scoreAgency({ ...scoreEvidence(db, agency.id, year), holdings, checklist: loadChecklist(db, agency.id, year).answers }, catalog);
+  const terms = loadTerms(db);
+  const prices = new Map([...terms].map(([item, t]) => [item, t.unitPriceFen]));
+  const { options, limits } = raiseOptions(card, holdings, catalog);
+  const affordable = options.filter((o) => optionCost(o, prices) <= input.budgetFen);
+  // An option whose prerequisite is out of reach can never be taken.
+  const usable = affordable.filter((o) => !o.requires || affordable.some((x) => x.name === o.requires));
+  let chosen: typeof usable = [];
+  let status = 'Optimal';
+  if (usable.length) {
+    const solution = await solveLp(raiseModel(usable, limits, prices, input.budgetFen), 30);
+    if (solution.status !== 'Optimal') throw new UserError([{ message: `求解失败(${solution.status})` }]);
+    status = solution.status;
+    chosen = usable.filter((o) => solution.values(o.name) > 0.5);
+  }
+  const items = new Map(catalog.map((c) => [c.code, c]));
+  const purchases = new Map<string, RaiseResult['purchases'][number]>();
+  for (const o of chosen) {
+    for (const u of o.units) {
+      const price = prices.get(u.item) ?? 0;
+      const p = purchases.get(u.item);
+      if (p) (p.quantity += u.quantity, (p.amountFen += u.quantity * price), (p.why += `;${o.why}`));
+      else purchases.set(u.item, { item: u.item, quantity: u.quantity, amountFen: u.quantity * price, scoreItem: o.scoreItem, why: o.why, itemName: items.get(u.item)!.name, unit: items.get(u.item)!.unit, unitPriceFen: price });
+    }
+  }
+  const gain = chosen.reduce((s, o) => s + o.gain, 0);
+  const list = [...purchases.values()].sort((a, b) => a.scoreItem - b.scoreItem || a.item.localeCompare(b.item));
+  return { status, budgetFen: input.budgetFen, before: card.total, after: card.total + gain, costFen: list.reduce((s, p) => s + p.amountFen, 0), purchases: list };
+}
+
+const SOURCE_LABELS = { ledger: '台账', checklist: '自查', 'ledger+checklist': '台账+自查', none: '—' } as const;
+
+export function exportScore(db: Db, input: ScoreInput, today: IsoDate): FileOut {
+  const s = scoreCard(db, input, today);
+  const title = `${s.agencyName} ${s.year} 年度执法装备能力建设评分表`;
+  const rows: OutValue[][] = [[title], [`依据:浙江省生态环境保护综合行政执法装备能力建设评分细则(附件1);配备标准 ${s.ruleSet};数据日期 ${today}`], ['序号', '类别', '评价指标', '分值', '得分', '评分依据', '来源']];
+  for (const i of s.items) rows.push([i.no, SCORE_CATEGORIES[i.category - 1].name, i.title, i.max, i.points, i.why, SOURCE_LABELS[i.source]]);
+  rows.push([null, '合计', null, 100, s.total, `${s.passed ? '达标' : '未达标'}:装备评分 ≥ 85 且各类别得分高于该类别分值的 80%;折算附件2「加强装备配备」${s.converted} 分(满分 20)`]);
+  for (const c of s.categories) rows.push([null, c.name, null, c.max, c.points, c.above80 ? '高于 80%' : `未高于 80%(需高于 ${c.max * 0.8} 分)`]);
+  return {
+    fileName: `${title}.xlsx`,
+    base64: workbookBuffer([{
+      name: '评分表', rows, frozen: 3, widths: [6, 14, 36, 6, 6, 90, 10], formats: [, , , FORMAT.count, FORMAT.decimal],
+      merges: [{ s: { r: 0, c: 0 }, e: { r: 0, c: 6 } }, { s: { r: 1, c: 0 }, e: { r: 1, c: 6 } }],
+    }]).toString('base64'),
+  };
+}
