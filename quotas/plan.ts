@@ -111,6 +111,7 @@ export function decodePlan(needs: readonly PlanNeed[], firstYear: number, capsFe
       openWeighted[k] += open * weights[need.group];
     }
   });
+  purchases.sort((x, y) => x.year - y.year || x.agency.localeCompare(y.agency) || x.item.localeCompare(y.item));
   const plan: PlanYear[] = capsFen.map((capFen, k) => ({ year: firstYear + k, capFen, spentFen: spent[k], openUnits: openUnits[k], openWeighted: openWeighted[k] }));
   return { purchases, years: plan };
 }

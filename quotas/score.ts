@@ -324,6 +324,12 @@ export function raiseModel(options: readonly RaiseOption[], limits: ReadonlyMap<
   return ['Maximize', ` obj: ${obj.replace(/\+ -/g, '- ')}`, 'Subject To', ...rows.map((r) => ` ${r}`), 'Binary', ...options.map((o) => ` ${o.name}`), 'End'].join('\n');
 }
 
+/** The options within the budget whose prerequisite is within it too. */
+export function affordableOptions(options: readonly RaiseOption[], prices: ReadonlyMap<string, Fen>, budgetFen: Fen): RaiseOption[] {
+  const affordable = options.filter((o) => optionCost(o, prices) <= budgetFen);
+  return affordable.filter((o) => !o.requires || affordable.some((x) => x.name === o.requires));
+}
+
 export function optionCost(o: RaiseOption, prices: ReadonlyMap<string, Fen>): Fen {
   return o.units.reduce((s, u) => s + u.quantity * (prices.get(u.item) ?? 0), 0);
 }

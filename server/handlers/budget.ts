@@ -191,9 +191,7 @@ export async function purchasePlan(db: Db, input: PlanInput, today: IsoDate): Pr
     status: solution.status,
     fromYear: input.fromYear,
     years: plan.years,
-    purchases: plan.purchases
-      .map((p) => ({ ...p, agencyName: agencyNames.get(p.agency)!, itemName: items.get(p.item)!.name, unit: items.get(p.item)!.unit }))
-      .sort((x, y) => x.year - y.year || x.agency.localeCompare(y.agency) || x.item.localeCompare(y.item)),
+    purchases: plan.purchases.map((p) => ({ ...p, agencyName: agencyNames.get(p.agency)!, itemName: items.get(p.item)!.name, unit: items.get(p.item)!.unit })),
     needFen: needs.reduce((s, n) => s + n.cumulative[years - 1] * n.unitPriceFen, 0),
     spentFen: plan.years.reduce((s, y) => s + y.spentFen, 0),
   };

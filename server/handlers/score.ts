@@ -7,7 +7,7 @@ import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
 import { loadChecklist, loadTerms, saveChecklist, scoreEvidence } from '../../db/queries/budget';
 import { cellValue } from '../../quotas/engine';
-import { optionCost, raiseModel, raiseOptions, scoreAgency, SCORE_CATEGORIES, type Checklist, type Holding } from '../../quotas/score';
+import { affordableOptions, raiseModel, raiseOptions, scoreAgency, SCORE_CATEGORIES, type Checklist, type Holding } from '../../quotas/score';
 import { measureAll } from './quotas';
 
 /** The Zhejiang score is read against the Zhejiang variant of the standard unless another is chosen. */
@@ -52,9 +52,7 @@ export async function raiseScore(db: Db, input: ScoreInput & { budgetFen: number
   const terms = loadTerms(db);
   const prices = new Map([...terms].map(([item, t]) => [item, t.unitPriceFen]));
   const { options, limits } = raiseOptions(card, holdings, catalog);
-  const affordable = options.filter((o) => optionCost(o, prices) <= input.budgetFen);
-  // An option whose prerequisite is out of reach can never be taken.
-  const usable = affordable.filter((o) => !o.requires || affordable.some((x) => x.name === o.requires));
+  const usable = affordableOptions(options, prices, input.budgetFen);
   let chosen: typeof usable = [];
   let status = 'Optimal';
   if (usable.length) {
