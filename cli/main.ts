@@ -14,7 +14,10 @@ import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, expo
 import { shortfall } from '../server/handlers/quotas';
 import { loadDemo } from '../server/handlers/demo';
 import { approveByCode, planFromFile, planJson, planText } from './dispatch';
-import { formatShortfallTable } from './table';
+import { formatShortfallTable, formatTable } from './table';
+import { budgetRequest, exportBudget } from '../server/handlers/budget';
+import { exportScore, scoreCard } from '../server/handlers/score';
+import { fenToYuan } from '../lib/money';
 
 const USAGE = `eql — 执法装备台账命令行
 
@@ -30,6 +33,11 @@ const USAGE = `eql — 执法装备台账命令行
   eql shortfall --db FILE [--rules national-2020|zhejiang-2022] [--agency CODE] [--rollup]
                 [--date YYYY-MM-DD] [--json]
                                          按机构与装备品目计算应配、在册、可用、缺额、超配
+  eql budget --db FILE --year YYYY [--agency CODE] [--rollup] [--rules national-2020|zhejiang-2022]
+                [--json] [--out 预算申请表.xlsx]
+                                         规划年度的购置预算:各机构各品目的缺额与年底前到期更新数,按单价计金额(分)
+  eql score --db FILE --agency CODE [--year YYYY] [--rules zhejiang-2022|national-2020] [--json] [--out 评分表.xlsx]
+                                         浙江省执法装备能力建设评分(100 分):逐项得分与依据、是否达标
   eql demo --db FILE                     载入演示省份(1 省、12 市、100 县,约 5 万件装备)
   eql dispatch plan --db FILE --tasks FILE.json [--reserve 0.5] [--json]
                                          保存任务并用 HiGHS 求解调度方案(草稿):按距离最短、优先级加权缺口最小
@@ -59,6 +67,7 @@ const options = {
   errors: { type: 'string' },
   out: { type: 'string' },
   from: { type: 'string' },
+  year: { type: 'string' },
   to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -88,6 +97,22 @@ function readMapping(path: string): LedgerMapping {
 function summaryLine(s: ImportOutcome): string {
   return `导入完成:机构 新增 ${s.agencies.created}、更新 ${s.agencies.updated}、未变 ${s.agencies.unchanged};` +
     `装备 新增 ${s.assets.created}、更新 ${s.assets.updated}、未变 ${s.assets.unchanged}`;
+}
+
+function yearOption(value: string | undefined, fallback?: number): number {
+  if (value === undefined) {
+    if (fallback === undefined) throw new UsageError('缺少 --year YYYY');
+    return fallback;
+  }
+  if (!/^\d{4}$/.test(value)) throw new UsageError('--year 应为四位年份,如 2026');
+  return Number(value);
+}
+
+const yuanText = (fen: number) => fenToYuan(fen).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function writeOut(path: string, f: FileOut, io: Io): void {
+  writeFileSync(path, Buffer.from(f.base64, 'base64'));
+  io.out(`已导出到 ${path}`);
 }
 
 function dateOption(name: string, value: string | undefined, fallback: IsoDate): IsoDate {
@@ -177,9 +202,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         if (!v.out) throw new UsageError('缺少 --out FILE.xlsx');
         const { db } = openDatabase(needDb(v.db), { mustExist: true });
         try {
-          const f = EXPORTS[what as keyof typeof EXPORTS](db, { agency: v.agency, rules: v.rules, from: v.from, to: v.to }, today);
-          writeFileSync(v.out, Buffer.from(f.base64, 'base64'));
-          io.out(`已导出到 ${v.out}`);
+          writeOut(v.out, EXPORTS[what as keyof typeof EXPORTS](db, { agency: v.agency, rules: v.rules, from: v.from, to: v.to }, today), io);
         } finally {
           db.$client.close();
         }
@@ -190,6 +213,42 @@ export async function run(argv: string[], io: Io): Promise<number> {
         try {
           const result = shortfall(db, { ruleSet: v.rules, agency: v.agency, rollup: v.rollup, date: v.date }, today);
           io.out(v.json ? JSON.stringify({ ruleSet: result.ruleSet, date: result.date, rows: result.rows }) : formatShortfallTable(result.rows));
+        } finally {
+          db.$client.close();
+        }
+        return 0;
+      }
+      case 'budget': {
+        const { db } = openDatabase(needDb(v.db), { mustExist: true });
+        try {
+          const input = { year: yearOption(v.year), agency: v.agency, rollup: v.rollup, ruleSet: v.rules };
+          const r = budgetRequest(db, input, today);
+          if (v.out) writeOut(v.out, exportBudget(db, input, today), io);
+          if (v.json) {
+            const rows = r.rows.map(({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }) => ({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }));
+            io.out(JSON.stringify({ year: r.year, rows, totalFen: r.totalFen }));
+          } else if (!v.out) {
+            const body = r.rows.map((x) => [x.agency, x.item, String(x.shortfall), String(x.replace), String(x.quantity), yuanText(x.unitPriceFen), yuanText(x.amountFen)]);
+            io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${yuanText(r.totalFen)} 元(缺额 ${yuanText(r.shortfallFen)},更新 ${yuanText(r.replaceFen)})`);
+          }
+        } finally {
+          db.$client.close();
+        }
+        return 0;
+      }
+      case 'score': {
+        if (!v.agency) throw new UsageError('缺少 --agency CODE');
+        const { db } = openDatabase(needDb(v.db), { mustExist: true });
+        try {
+          const input = { agency: v.agency, year: yearOption(v.year, Number(today.slice(0, 4))), ruleSet: v.rules };
+          const s = scoreCard(db, input, today);
+          if (v.out) writeOut(v.out, exportScore(db, input, today), io);
+          if (v.json) {
+            io.out(JSON.stringify({ agency: s.agency, total: s.total, items: s.items.map(({ no, points, max, why }) => ({ no, points, max, why })), passed: s.passed }));
+          } else if (!v.out) {
+            const lines = s.items.map((i) => `${String(i.no).padStart(2)}. ${i.title}  ${i.points}/${i.max}  ${i.why}`);
+            io.out([`${s.agencyName} ${s.year} 年度执法装备能力建设评分`, ...lines, `总分 ${s.total}:${s.passed ? '达标' : '未达标'}(装备评分 ≥ 85 且各类别得分高于该类别分值的 80%)`].join('\n'));
+          }
         } finally {
           db.$client.close();
         }

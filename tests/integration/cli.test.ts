@@ -195,4 +195,42 @@ describe('eql', () => {
     expect(s01).toMatchObject({ 应配: 5, 在册: 2, 缺额: 3 });
     expect(eql('export', 'budget', '--db', db, '--out', join(dir, 'x.xlsx')).code).toBe(2);
   });
+
+  it('budget prints the documented JSON in integer fen, rolls up, and writes the 预算申请表', () => {
+    const dir = tempDir();
+    const year = new Date().getFullYear();
+    const db = ledgerWith(dir, units(2, { itemCode: 'S01', agencyCode: '220102', purchaseDate: `${year - 1}-03-01` }));
+    const out = json('budget', '--db', db, '--year', String(year));
+    expect(Object.keys(out)).toEqual(['year', 'rows', 'totalFen']);
+    expect(out.year).toBe(year);
+    const s01 = out.rows.filter((r: { item: string }) => r.item === 'S01');
+    expect(s01).toEqual([
+      { agency: '220100', item: 'S01', shortfall: 4, replace: 0, quantity: 4, unitPriceFen: 25_000_000, amountFen: 100_000_000 },
+      { agency: '220102', item: 'S01', shortfall: 3, replace: 0, quantity: 3, unitPriceFen: 25_000_000, amountFen: 75_000_000 },
+    ]);
+    expect(out.totalFen).toBe(out.rows.reduce((s: number, r: { amountFen: number }) => s + r.amountFen, 0));
+    const rolled = json('budget', '--db', db, '--year', String(year), '--agency', '220100', '--rollup');
+    expect(rolled.rows.find((r: { item: string }) => r.item === 'S01')).toMatchObject({ agency: '220100', shortfall: 7, amountFen: 175_000_000 });
+    expect(rolled.totalFen).toBe(out.totalFen);
+    const file = join(dir, 'budget.xlsx');
+    expect(eql('budget', '--db', db, '--year', String(year), '--out', file).code).toBe(0);
+    expect(XLSX.read(readFileSync(file)).SheetNames[0]).toBe('预算申请表');
+    expect(eql('budget', '--db', db).code).toBe(2);
+    expect(eql('budget', '--db', db, '--year', '26').code).toBe(2);
+    expect(eql('budget', '--db', db, '--year', String(year - 1)).err).toContain('早于今年');
+  });
+
+  it('score prints the documented JSON: each item’s points, max and why, and whether the agency passes', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir, units(5, { itemCode: 'S01', agencyCode: '220102', custodian: '张三' }));
+    const out = json('score', '--db', db, '--agency', '220102');
+    expect(Object.keys(out)).toEqual(['agency', 'total', 'items', 'passed']);
+    expect(out.agency).toBe('220102');
+    expect(out.items.map((i: { no: number }) => i.no)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(out.items[3]).toEqual({ no: 4, points: 10, max: 10, why: expect.stringContaining('达标') });
+    expect(out.total).toBe(out.items.reduce((s: number, i: { points: number }) => s + i.points, 0));
+    expect(out.passed).toBe(false);
+    expect(eql('score', '--db', db).code).toBe(2);
+    expect(eql('score', '--db', db, '--agency', 'NOPE').err).toContain('NOPE');
+  });
 });
