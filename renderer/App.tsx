@@ -1,5 +1,5 @@
 import {
-  ApartmentOutlined, AuditOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
+  AccountBookOutlined, ApartmentOutlined, AuditOutlined, TrophyOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
 import { useCallback, useContext, useEffect, useState } from 'react';
@@ -20,12 +20,14 @@ import { Dispatch } from './screens/Dispatch';
 import { ImportWizard } from './screens/ImportWizard';
 import { inDays, Maintenance } from './screens/Maintenance';
 import { Overview } from './screens/Overview';
+import { Budget } from './screens/Budget';
+import { Score } from './screens/Score';
 import type { DueKind } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
-type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'disposals' | 'dispatch' | 'import' | 'agencies' | 'audit' | 'users' | 'backups';
-const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'disposals', 'dispatch', 'import', 'agencies', 'audit', 'users', 'backups'];
+type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'budget' | 'score' | 'disposals' | 'dispatch' | 'import' | 'agencies' | 'audit' | 'users' | 'backups';
+const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'budget', 'score', 'disposals', 'dispatch', 'import', 'agencies', 'audit', 'users', 'backups'];
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
@@ -168,6 +170,8 @@ function Workspace({ onSignOut }: { onSignOut: () => void }) {
               { key: 'ledger', icon: <TableOutlined />, label: t('nav.ledger') },
               { key: 'maintenance', icon: <ToolOutlined />, label: t('nav.maintenance') },
               { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
+              { key: 'budget', icon: <AccountBookOutlined />, label: t('nav.budget') },
+              { key: 'score', icon: <TrophyOutlined />, label: t('nav.score') },
               { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
               { key: 'dispatch', icon: <DeploymentUnitOutlined />, label: t('nav.dispatch') },
               ...(can(user.role, 'edit') ? [{ key: 'import', icon: <FileExcelOutlined />, label: t('nav.import') }] : []),
@@ -196,6 +200,8 @@ function Workspace({ onSignOut }: { onSignOut: () => void }) {
           {screen === 'maintenance' && <Maintenance agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'ledger' && <Ledger agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
+          {screen === 'budget' && <Budget agencies={agencies.data} />}
+          {screen === 'score' && <Score agencies={agencies.data} agency={filter.agency} />}
           {screen === 'disposals' && <Disposals />}
           {screen === 'dispatch' && <Dispatch agencies={agencies.data} catalog={catalog.data} />}
           {screen === 'import' && <ImportWizard agencies={agencies.data} catalog={catalog.data} onImported={agencies.reload} />}

@@ -14,6 +14,7 @@ export const FILE_KINDS: Record<string, FileFilter> = {
   xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] },
   backup: { name: '台账备份', extensions: ['db'] },
   mapping: { name: '导入映射', extensions: ['json'] },
+  png: { name: 'PNG 图片', extensions: ['png'] },
 };
 
 const MAX_OPEN_BYTES = 1024 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { saveFile } from '../api';
 import { useI18n } from '../i18n';
 
 /** Asks the backend for an .xlsx and hands it to the user to save. */
-export function ExportButton({ fetch, label, testId }: { fetch: () => Promise<FileOut>; label?: string; testId?: string }) {
+export function ExportButton({ fetch, label, testId, size }: { fetch: () => Promise<FileOut>; label?: string; testId?: string; size?: 'small' }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
@@ -20,5 +20,5 @@ export function ExportButton({ fetch, label, testId }: { fetch: () => Promise<Fi
       setBusy(false);
     }
   };
-  return <Button icon={<DownloadOutlined />} loading={busy} onClick={run} data-testid={testId}>{label ?? t('export.xlsx')}</Button>;
+  return <Button size={size} icon={<DownloadOutlined />} loading={busy} onClick={run} data-testid={testId}>{label ?? t('export.xlsx')}</Button>;
 }

@@ -1,4 +1,4 @@
-import { Select, Space, Switch, Typography } from 'antd';
+import { Col, Row, Segmented, Select, Space, Switch, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { CellStyle, ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
@@ -6,10 +6,28 @@ import type { AgencyNode } from '../../api/contract';
 import type { QuotaRow } from '../../quotas/engine';
 import { client } from '../api';
 import { ExportButton } from '../components/ExportButton';
+import { ChartCard, type ChartSpec } from '../components/Chart';
 import { useI18n } from '../i18n';
 import { useApi } from '../lib/useApi';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { treeOrder } from '../lib/tree';
+import { shortAgency } from '../lib/format';
+
+const COVERAGE: ChartSpec = { category: 'name', series: ['pct'], horizontal: true, colors: ['#52c41a'] };
+const PER_VEHICLE: ChartSpec = { category: 'name', series: ['ratio'], horizontal: true, colors: ['#1677ff'] };
+
+/** 图表: coverage by agency and staff per vehicle, under the rule set chosen above. */
+function ComplianceCharts({ ruleSet }: { ruleSet: string }) {
+  const charts = useApi('charts/data', { ruleSet });
+  const names = charts.data && { ...charts.data, coverage: { ...charts.data.coverage, rows: charts.data.coverage.rows.map((r) => ({ ...r, name: shortAgency(String(r.name)) })) },
+    staffPerVehicle: { ...charts.data.staffPerVehicle, rows: charts.data.staffPerVehicle.rows.map((r) => ({ ...r, name: shortAgency(String(r.name)) })) } };
+  return (
+    <Row gutter={16} style={{ flex: 1, overflow: 'auto' }}>
+      <Col span={12}><ChartCard testId="chart-coverage" height={560} table={names?.coverage} spec={COVERAGE} exportFile={() => client.call('charts/export', { chart: 'coverage', ruleSet })} /></Col>
+      <Col span={12}><ChartCard testId="chart-staffPerVehicle" height={560} table={names?.staffPerVehicle} spec={PER_VEHICLE} exportFile={() => client.call('charts/export', { chart: 'staffPerVehicle', ruleSet })} /></Col>
+    </Row>
+  );
+}
 
 interface MatrixRow {
   code: string;
@@ -27,6 +45,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
   const [ruleSet, setRuleSet] = useState('national-2020');
   const [rollup, setRollup] = useState(false);
   const [basicOnly, setBasicOnly] = useState(true);
+  const [view, setView] = useState<'matrix' | 'charts'>('matrix');
   const ruleSets = useApi('ruleSets/list', {});
   const catalog = useApi('catalog/list', {});
   const result = useApi('quotas/shortfall', { ruleSet, rollup });
@@ -87,6 +106,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
       <Space wrap size={16}>
+        <Segmented data-testid="compliance-view" value={view} onChange={setView} options={[{ value: 'matrix', label: t('compliance.matrix') }, { value: 'charts', label: t('compliance.charts') }]} />
         <span>
           {t('compliance.ruleSet')}:{' '}
           <Select data-testid="rule-set" style={{ width: 260 }} value={ruleSet} onChange={setRuleSet} options={(ruleSets.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
@@ -100,7 +120,8 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
         <Typography.Text type="secondary">{result.data?.date}</Typography.Text>
         <ExportButton testId="compliance-export" fetch={() => client.call('quotas/export', { ruleSet })} />
       </Space>
-      <div style={{ flex: 1, minHeight: 300 }}>
+      {view === 'charts' && <ComplianceCharts ruleSet={ruleSet} />}
+      <div style={{ flex: 1, minHeight: 300, display: view === 'matrix' ? undefined : 'none' }}>
         <AgGridReact<MatrixRow>
           theme={gridTheme}
           localeText={gridLocale(lang)}

@@ -1,8 +1,15 @@
 import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
 import type { AgencyNode, DueKind } from '../../api/contract';
 import { AgencyPicker } from '../components/AgencyPicker';
+import { ChartCard, type ChartSpec } from '../components/Chart';
+import { client } from '../api';
 import { useI18n } from '../i18n';
 import { useApi } from '../lib/useApi';
+
+const AGE: ChartSpec = { category: 'bin', series: ['count'] };
+const KM: ChartSpec = { category: 'bin', series: ['count'], colors: ['#13a8a8'] };
+const CALIBRATION: ChartSpec = { category: 'month', series: ['count'], colors: ['#722ed1'] };
+const BUDGET: ChartSpec = { category: 'year', series: ['shortfall', 'replace'], colors: ['#cf1322', '#fa8c16'] };
 
 export interface OverviewLinks {
   toLedger: (agency?: string) => void;
@@ -14,6 +21,12 @@ export interface OverviewLinks {
 export function Overview({ agencies, agency, onAgency, links }: { agencies: AgencyNode[]; agency?: string; onAgency: (a?: string) => void; links: OverviewLinks }) {
   const { t } = useI18n();
   const o = useApi('overview/summary', agency ? { agency } : {});
+  const charts = useApi('charts/data', agency ? { agency } : {});
+  const chart = (name: 'vehicleAge' | 'odometer' | 'calibration' | 'budgetByYear', spec: ChartSpec) => (
+    <Col span={12}>
+      <ChartCard testId={`chart-${name}`} table={charts.data?.[name]} spec={spec} exportFile={() => client.call('charts/export', { chart: name, agency })} />
+    </Col>
+  );
   const d = o.data;
   const held = d ? d.byStatus.in_service + d.byStatus.under_repair + d.byStatus.idle : 0;
   const card = (testId: string, title: string, value: number | string, hint: string, onClick: () => void, danger = false) => (
@@ -31,9 +44,15 @@ export function Overview({ agencies, agency, onAgency, links }: { agencies: Agen
         {card('ov-assets', t('ov.assets'), held, d ? t('ov.assetsHint', { a: d.byStatus.in_service, b: d.byStatus.under_repair, c: d.byStatus.idle }) : '', () => links.toLedger(agency))}
         {card('ov-below', t('ov.below'), d?.agenciesBelowStandard ?? 0, t('ov.belowHint', { n: d?.agencies ?? 0 }), links.toCompliance, (d?.agenciesBelowStandard ?? 0) > 0)}
         {card('ov-shortfall', t('ov.shortfall'), d?.shortfallUnits ?? 0, t('ov.shortfallHint', { rules: 'national-2020' }), links.toCompliance, (d?.shortfallUnits ?? 0) > 0)}
-        {card('ov-vehicles', t('ov.vehiclesDue'), d?.vehiclesDue ?? 0, t('ov.vehiclesDueHint', { n: d?.vehicles ?? 0 }), () => links.toDue('replacement', agency))}
+        {card('ov-vehicles', t('ov.replacementDue'), d?.replacementDue ?? 0, t('ov.replacementDueHint', { v: d?.vehiclesDue ?? 0, n: d?.vehicles ?? 0 }), () => links.toDue('replacement', agency))}
         {card('ov-calibrations', t('ov.calibrations'), d?.calibrationsExpiring ?? 0, t('ov.calibrationsHint'), () => links.toDue('calibration', agency))}
         {card('ov-maintenance', t('ov.maintenance'), d?.maintenanceDue ?? 0, t('ov.maintenanceHint'), () => links.toDue('maintenance', agency))}
+      </Row>
+      <Row gutter={[16, 16]}>
+        {chart('vehicleAge', AGE)}
+        {chart('odometer', KM)}
+        {chart('calibration', CALIBRATION)}
+        {chart('budgetByYear', BUDGET)}
       </Row>
       <Card title={t('ov.worst')} size="small">
         <Table

@@ -1,0 +1,252 @@
+import { CalculatorOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Switch, Tabs, Typography } from 'antd';
+import { AgGridReact } from 'ag-grid-react';
+import type { ColDef } from 'ag-grid-community';
+import { useContext, useMemo, useState } from 'react';
+import type { AgencyNode, BudgetRow, ChartTable, PlanInput, PurchasePlanResult, TermsRow } from '../../api/contract';
+import { can } from '../../api/roles';
+import { fenToYuan, yuanToFen } from '../../lib/money';
+import { ApiError } from '../../api/client';
+import type { Problem } from '../../lib/problems';
+import { client, pickFile } from '../api';
+import { Problems } from '../components/Problems';
+import { AgencyPicker } from '../components/AgencyPicker';
+import { ChartCard } from '../components/Chart';
+import { ExportButton } from '../components/ExportButton';
+import { useI18n } from '../i18n';
+import { integer, shortAgency, yuan } from '../lib/format';
+import { gridLocale, gridTheme } from '../lib/grid';
+import { SessionContext } from '../lib/session';
+import { useApi } from '../lib/useApi';
+
+const THIS_YEAR = new Date().getFullYear();
+const YEARS = Array.from({ length: 6 }, (_, k) => THIS_YEAR + k);
+const wan = (fen: number) => `${(fenToYuan(fen) / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} 万元`;
+
+/** 预算与规划: this year's budget request, the multi-year plan under caps, and the price list behind both. */
+export function Budget({ agencies }: { agencies: AgencyNode[] }) {
+  const { t } = useI18n();
+  return (
+    <Tabs
+      style={{ height: '100%' }}
+      className="fill-tabs"
+      items={[
+        { key: 'request', label: t('budget.request'), children: <BudgetRequest agencies={agencies} /> },
+        { key: 'plan', label: t('budget.plan'), children: <PurchasePlan agencies={agencies} /> },
+        { key: 'terms', label: t('budget.terms'), children: <PriceList /> },
+      ]}
+    />
+  );
+}
+
+function RuleSetSelect({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const ruleSets = useApi('ruleSets/list', {});
+  return <Select style={{ width: 220 }} value={value} onChange={onChange} options={(ruleSets.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />;
+}
+
+function BudgetRequest({ agencies }: { agencies: AgencyNode[] }) {
+  const { t, lang } = useI18n();
+  const [year, setYear] = useState(THIS_YEAR);
+  const [agency, setAgency] = useState<string>();
+  const [rollup, setRollup] = useState(false);
+  const [ruleSet, setRuleSet] = useState('national-2020');
+  const input = { year, agency, rollup, ruleSet };
+  const r = useApi('budget/request', input);
+  const columns = useMemo<ColDef<BudgetRow>[]>(() => [
+    { headerName: t('compliance.agency'), field: 'agencyName', width: 220, valueFormatter: (p) => shortAgency(p.value ?? '') },
+    { headerName: t('budget.item'), field: 'item', width: 76 },
+    { headerName: t('budget.itemName'), field: 'itemName', flex: 1, minWidth: 200 },
+    { headerName: t('budget.unit'), field: 'unit', width: 64 },
+    { headerName: t('budget.shortfall'), field: 'shortfall', width: 80, type: 'numericColumn' },
+    { headerName: t('budget.replace'), field: 'replace', width: 80, type: 'numericColumn' },
+    { headerName: t('budget.quantity'), field: 'quantity', width: 80, type: 'numericColumn' },
+    { headerName: t('budget.unitPrice'), field: 'unitPriceFen', width: 120, type: 'numericColumn', valueFormatter: (p) => yuan(p.value) },
+    { headerName: t('budget.amount'), field: 'amountFen', width: 140, type: 'numericColumn', sort: rollup ? 'desc' : undefined, valueFormatter: (p) => yuan(p.value) },
+  ], [t, rollup]);
+  const d = r.data;
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%' }}>
+      <Space wrap size={16}>
+        <span>{t('budget.year')}: <Select data-testid="budget-year" style={{ width: 100 }} value={year} onChange={setYear} options={YEARS.map((y) => ({ value: y, label: `${y} 年` }))} /></span>
+        <span>{t('ov.scope')}: <AgencyPicker agencies={agencies} value={agency} onChange={setAgency} /></span>
+        <span><Switch data-testid="budget-rollup" checked={rollup} onChange={setRollup} /> {t('compliance.rollup')}</span>
+        <span>{t('compliance.ruleSet')}: <RuleSetSelect value={ruleSet} onChange={setRuleSet} /></span>
+        <ExportButton testId="budget-export" label={t('budget.exportRequest')} fetch={() => client.call('budget/export', input)} />
+      </Space>
+      <Row gutter={16}>
+        <Col span={6}><Card size="small" loading={!d}><Statistic title={t('budget.total', { year })} value={d ? wan(d.totalFen) : ''} data-testid="budget-total" /></Card></Col>
+        <Col span={6}><Card size="small" loading={!d}><Statistic title={t('budget.shortfallPart')} value={d ? wan(d.shortfallFen) : ''} /></Card></Col>
+        <Col span={6}><Card size="small" loading={!d}><Statistic title={t('budget.replacePart')} value={d ? wan(d.replaceFen) : ''} /></Card></Col>
+        <Col span={6}><Card size="small" loading={!d}><Statistic title={t('budget.lines')} value={d ? d.rows.length : ''} /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('budget.rule')}</Typography.Text></Card></Col>
+      </Row>
+      {r.error && <Typography.Text type="danger">{r.error.message}</Typography.Text>}
+      <div style={{ flex: 1, minHeight: 240 }} data-testid="budget-grid">
+        <AgGridReact<BudgetRow>
+          theme={gridTheme} localeText={gridLocale(lang)} loading={r.loading} rowData={d?.rows ?? []} columnDefs={columns}
+          defaultColDef={{ sortable: true, filter: true }}
+          pinnedBottomRowData={d ? [{ agencyName: t('budget.sum'), quantity: d.rows.reduce((s, x) => s + x.quantity, 0), amountFen: rollup && agency === undefined ? null : d.totalFen } as unknown as BudgetRow] : []}
+        />
+      </div>
+    </div>
+  );
+}
+
+function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const [fromYear, setFromYear] = useState(THIS_YEAR);
+  const [caps, setCaps] = useState<number[]>([3000, 3000, 3000, 3000, 3000]);
+  const [weights, setWeights] = useState({ vehicles: 20, perPerson: 2, other: 1 });
+  const [agency, setAgency] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [plan, setPlan] = useState<{ input: PlanInput; result: PurchasePlanResult }>();
+  const input: PlanInput = { fromYear, capsFen: caps.map((c) => yuanToFen(c * 10_000)), weights, agency, ruleSet: 'national-2020' };
+  const solve = async () => {
+    setBusy(true);
+    try {
+      setPlan({ input, result: await client.call('budget/plan', input) });
+    } catch (e) {
+      message.error((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const chart = useMemo<ChartTable | undefined>(() => plan && {
+    title: t('budget.planChart'),
+    subtitle: t('budget.planSummary', { spent: wan(plan.result.spentFen), need: wan(plan.result.needFen), open: plan.result.years.at(-1)!.openUnits }),
+    columns: [{ key: 'year', label: t('budget.year'), kind: 'text' }, { key: 'spent', label: t('budget.spent'), kind: 'yuan' }, { key: 'room', label: t('budget.room'), kind: 'yuan' }],
+    rows: plan.result.years.map((y) => ({ year: String(y.year), spent: fenToYuan(y.spentFen), room: fenToYuan(y.capFen - y.spentFen) })),
+  }, [plan, t]);
+  const columns = useMemo<ColDef<PurchasePlanResult['purchases'][number]>[]>(() => [
+    { headerName: t('budget.year'), field: 'year', width: 80 },
+    { headerName: t('compliance.agency'), field: 'agencyName', width: 200, valueFormatter: (p) => shortAgency(p.value ?? '') },
+    { headerName: t('budget.item'), field: 'item', width: 76 },
+    { headerName: t('budget.itemName'), field: 'itemName', flex: 1, minWidth: 180 },
+    { headerName: t('budget.quantity'), field: 'quantity', width: 76, type: 'numericColumn' },
+    { headerName: t('budget.shortfall'), field: 'shortfall', width: 76, type: 'numericColumn' },
+    { headerName: t('budget.replace'), field: 'replace', width: 76, type: 'numericColumn' },
+    { headerName: t('budget.amount'), field: 'amountFen', width: 130, type: 'numericColumn', valueFormatter: (p) => yuan(p.value) },
+  ], [t]);
+  const weight = (key: keyof typeof weights) => (
+    <span>{t(`budget.w.${key}`)} <InputNumber size="small" min={0} max={1000} style={{ width: 64 }} value={weights[key]} onChange={(v) => setWeights({ ...weights, [key]: v ?? 0 })} data-testid={`weight-${key}`} /></span>
+  );
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%', overflow: 'auto' }}>
+      <Card size="small">
+        <Space wrap size={16}>
+          <span>{t('budget.from')}: <Select style={{ width: 100 }} value={fromYear} onChange={setFromYear} options={YEARS.map((y) => ({ value: y, label: `${y} 年` }))} /></span>
+          <span>{t('budget.years')}: <InputNumber min={1} max={10} style={{ width: 64 }} value={caps.length} onChange={(n) => n && setCaps(Array.from({ length: n }, (_, k) => caps[k] ?? caps.at(-1) ?? 0))} /></span>
+          <span>{t('ov.scope')}: <AgencyPicker agencies={agencies} value={agency} onChange={setAgency} /></span>
+          <span>{t('budget.weights')}: <Space size={8}>{weight('vehicles')}{weight('perPerson')}{weight('other')}</Space></span>
+        </Space>
+        <div style={{ marginTop: 12, display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'center' }}>
+          <span>{t('budget.caps')}:</span>
+          {caps.map((c, k) => (
+            <InputNumber key={k} size="small" min={0} style={{ width: 150 }} value={c} addonBefore={`${fromYear + k}`} addonAfter="万元" data-testid={`cap-${k}`}
+              onChange={(v) => setCaps(caps.map((x, j) => (j === k ? (v ?? 0) : x)))} />
+          ))}
+          <Button type="primary" icon={<CalculatorOutlined />} loading={busy} onClick={solve} data-testid="plan-solve">{t('budget.solve')}</Button>
+          {plan && <ExportButton testId="plan-export" fetch={() => client.call('budget/exportPlan', plan.input)} />}
+        </div>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('budget.planHelp')}</Typography.Text>
+      </Card>
+      {plan && (
+        <Row gutter={16}>
+          <Col span={10}>
+            <ChartCard testId="chart-plan" table={chart} spec={{ category: 'year', series: ['spent', 'room'], colors: ['#1677ff', '#d9d9d9'] }} height={300}
+              exportFile={() => client.call('budget/exportPlan', plan.input)} />
+          </Col>
+          <Col span={14} style={{ height: 380 }} data-testid="plan-grid">
+            <AgGridReact theme={gridTheme} localeText={gridLocale(lang)} rowData={plan.result.purchases} columnDefs={columns} defaultColDef={{ sortable: true, filter: true }} />
+          </Col>
+        </Row>
+      )}
+    </div>
+  );
+}
+
+function PriceList() {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const user = useContext(SessionContext)!;
+  const editable = can(user.role, 'budget');
+  const terms = useApi('budget/terms', {});
+  const [edits, setEdits] = useState<Map<string, TermsRow>>(new Map());
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const rows = useMemo(() => (terms.data ?? []).map((r) => edits.get(r.item) ?? r), [terms.data, edits]);
+  const edit = (row: TermsRow) => setEdits(new Map(edits).set(row.item, row));
+  const columns = useMemo<ColDef<TermsRow>[]>(() => [
+    { headerName: t('budget.item'), field: 'item', width: 76, pinned: 'left' },
+    { headerName: t('budget.itemName'), field: 'name', width: 260, tooltipField: 'name' },
+    { headerName: t('budget.unit'), field: 'unit', width: 60 },
+    {
+      headerName: t('budget.unitPrice'), colId: 'price', width: 130, type: 'numericColumn', editable, cellClass: editable ? 'editable-cell' : undefined,
+      valueGetter: (p) => (p.data ? fenToYuan(p.data.unitPriceFen) : null), valueFormatter: (p) => yuan(yuanToFen(p.value ?? 0)),
+      valueSetter: (p) => {
+        const v = Number(p.newValue);
+        if (!Number.isFinite(v) || v < 0) return (message.error(t('budget.badPrice')), false);
+        edit({ ...p.data, unitPriceFen: yuanToFen(v) });
+        return true;
+      },
+    },
+    { headerName: t('budget.priceNote'), field: 'priceNote', width: 160, editable, valueSetter: (p) => (edit({ ...p.data, priceNote: p.newValue || null }), true) },
+    {
+      headerName: t('budget.serviceYears'), field: 'serviceYears', width: 100, type: 'numericColumn', editable,
+      valueSetter: (p) => {
+        const v = p.newValue === '' || p.newValue === null ? null : Number(p.newValue);
+        if (v !== null && !(Number.isInteger(v) && v >= 1 && v <= 50)) return (message.error(t('budget.badYears')), false);
+        edit({ ...p.data, serviceYears: v });
+        return true;
+      },
+    },
+    {
+      headerName: t('budget.serviceKm'), field: 'serviceKm', width: 120, type: 'numericColumn', editable, valueFormatter: (p) => integer(p.value),
+      valueSetter: (p) => {
+        const v = p.newValue === '' || p.newValue === null ? null : Number(p.newValue);
+        if (v !== null && !(Number.isInteger(v) && v >= 1000)) return (message.error(t('budget.badKm')), false);
+        edit({ ...p.data, serviceKm: v });
+        return true;
+      },
+    },
+    { headerName: t('budget.lifeNote'), field: 'lifeNote', flex: 1, minWidth: 260, tooltipField: 'lifeNote', editable, valueSetter: (p) => (edit({ ...p.data, lifeNote: p.newValue || null }), true) },
+  ], [t, editable, edits, message]);
+  const save = async () => {
+    try {
+      const { changed } = await client.call('budget/saveTerms', { terms: [...edits.values()].map(({ item, unitPriceFen, priceNote, serviceYears, serviceKm, lifeNote }) => ({ item, unitPriceFen, priceNote, serviceYears, serviceKm, lifeNote })) });
+      message.success(t('budget.saved', { n: changed }));
+      setEdits(new Map());
+      terms.reload();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  };
+  const importFile = async () => {
+    const f = await pickFile('xlsx');
+    if (!f) return;
+    setProblems([]);
+    try {
+      const { changed } = await client.call('budget/importTerms', { fileName: f.name, base64: f.base64 });
+      message.success(t('budget.saved', { n: changed }));
+      setEdits(new Map());
+      terms.reload();
+    } catch (e) {
+      setProblems(e instanceof ApiError ? e.problems : [{ file: f.name, message: (e as Error).message }]);
+    }
+  };
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%' }}>
+      <Space wrap>
+        {editable && <Button type="primary" icon={<SaveOutlined />} disabled={edits.size === 0} onClick={save} data-testid="terms-save">{t('budget.saveTerms', { n: edits.size })}</Button>}
+        {editable && <Button icon={<UploadOutlined />} onClick={importFile} data-testid="terms-import">{t('budget.importTerms')}</Button>}
+        <ExportButton testId="terms-export" fetch={() => client.call('budget/exportTerms', {})} />
+        <Typography.Text type="secondary">{t('budget.termsHelp')}</Typography.Text>
+      </Space>
+      {problems.length > 0 && <Problems title={t('budget.importFailed')} problems={problems} />}
+      <div style={{ flex: 1, minHeight: 300 }} data-testid="terms-grid">
+        <AgGridReact<TermsRow> theme={gridTheme} localeText={gridLocale(lang)} loading={terms.loading} rowData={rows} columnDefs={columns} getRowId={(p) => p.data.item}
+          singleClickEdit stopEditingWhenCellsLoseFocus tooltipShowDelay={300}
+          getRowStyle={(p) => (p.data && edits.has(p.data.item) ? { background: '#fffbe6' } : undefined)} />
+      </div>
+    </div>
+  );
+}
