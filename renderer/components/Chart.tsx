@@ -1,5 +1,5 @@
 import { PictureOutlined } from '@ant-design/icons';
-import { Button, Card, Space, Typography } from 'antd';
+import { Button, Card, Space, Spin, Typography } from 'antd';
 import { BarChart, LineChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -26,7 +26,10 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
   const categories = table.rows.map((r) => String(r[spec.category] ?? ''));
   const label = (key: string) => table.columns.find((c) => c.key === key)?.label ?? key;
   const many = categories.length > 30;
-  const categoryAxis = { type: 'category', data: categories, axisLabel: { interval: many ? 'auto' : 0, fontSize: 11, width: 140, overflow: 'truncate' } };
+  const categoryAxis = {
+    type: 'category', data: categories, axisLabel: { interval: many ? 'auto' : 0, fontSize: 11, width: 140, overflow: 'truncate' },
+    ...(spec.horizontal ? {} : { name: label(spec.category), nameLocation: 'middle', nameGap: 26 }),
+  };
   const valueAxis = { type: 'value' };
   const mark = table.mark && {
     symbol: 'none', silent: true, lineStyle: { color: '#cf1322', type: 'dashed', width: 2 }, label: { formatter: table.mark.label, color: '#cf1322' },
@@ -37,7 +40,7 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
     color: spec.colors ?? ['#1677ff', '#fa8c16', '#52c41a'],
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: spec.series.length > 1 ? { top: 0 } : undefined,
-    grid: { left: 8, right: 24, top: spec.series.length > 1 ? 28 : 16, bottom: many && !spec.horizontal ? 40 : 8, containLabel: true },
+    grid: { left: 8, right: 24, top: spec.series.length > 1 ? 28 : 16, bottom: spec.horizontal ? 8 : many ? 44 : 24, containLabel: true },
     xAxis: spec.horizontal ? valueAxis : categoryAxis,
     yAxis: spec.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
     dataZoom: many ? [{ type: 'slider', [spec.horizontal ? 'yAxisIndex' : 'xAxisIndex']: 0, startValue: 0, endValue: 24, ...(spec.horizontal ? { right: 0, width: 14 } : { height: 14, bottom: 4 }) }] : undefined,
@@ -75,12 +78,12 @@ export function ChartCard({ table, spec, exportFile, testId, height = 280 }: { t
   };
   return (
     <Card
-      size="small" loading={!table} data-testid={testId}
+      size="small" data-testid={testId}
       title={<span>{table?.title}</span>}
       extra={<Space size={4}><Button size="small" icon={<PictureOutlined />} onClick={png} disabled={!table} data-testid={`${testId}-png`}>{t('chart.png')}</Button><ExportButton size="small" fetch={exportFile} testId={`${testId}-xlsx`} /></Space>}
     >
       <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`${testId}-subtitle`}>{table?.subtitle}</Typography.Text>
-      <div ref={box} style={{ height, marginTop: 4 }} />
+      <Spin spinning={!table}><div ref={box} style={{ height, marginTop: 4 }} /></Spin>
     </Card>
   );
 }

@@ -2,7 +2,7 @@ import { CalculatorOutlined, SaveOutlined, UploadOutlined } from '@ant-design/ic
 import { App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Switch, Tabs, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
-import { useContext, useMemo, useState } from 'react';
+import { useContext, useMemo, useState, type ReactNode } from 'react';
 import type { AgencyNode, BudgetRow, ChartTable, PlanInput, PurchasePlanResult, TermsRow } from '../../api/contract';
 import { can } from '../../api/roles';
 import { fenToYuan, yuanToFen } from '../../lib/money';
@@ -21,21 +21,26 @@ import { useApi } from '../lib/useApi';
 
 const THIS_YEAR = new Date().getFullYear();
 const YEARS = Array.from({ length: 6 }, (_, k) => THIS_YEAR + k);
+const toWan = (fen: number) => Math.round(fenToYuan(fen) / 100) / 100;
 const wan = (fen: number) => `${(fenToYuan(fen) / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} 万元`;
 
 /** 预算与规划: this year's budget request, the multi-year plan under caps, and the price list behind both. */
 export function Budget({ agencies }: { agencies: AgencyNode[] }) {
   const { t } = useI18n();
+  const [tab, setTab] = useState<'request' | 'plan' | 'terms'>('request');
+  // The tabs are a header only: each page fills the height below it, and keeps its state while another is shown.
+  const page = (key: typeof tab, node: ReactNode) => <div style={{ display: tab === key ? 'block' : 'none', height: '100%' }}>{node}</div>;
   return (
-    <Tabs
-      style={{ height: '100%' }}
-      className="fill-tabs"
-      items={[
-        { key: 'request', label: t('budget.request'), children: <BudgetRequest agencies={agencies} /> },
-        { key: 'plan', label: t('budget.plan'), children: <PurchasePlan agencies={agencies} /> },
-        { key: 'terms', label: t('budget.terms'), children: <PriceList /> },
-      ]}
-    />
+    <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+      <Tabs activeKey={tab} onChange={(k) => setTab(k as typeof tab)} items={[
+        { key: 'request', label: t('budget.request') }, { key: 'plan', label: t('budget.plan') }, { key: 'terms', label: t('budget.terms') },
+      ]} />
+      <div style={{ flex: 1, minHeight: 0 }}>
+        {page('request', <BudgetRequest agencies={agencies} />)}
+        {page('plan', <PurchasePlan agencies={agencies} />)}
+        {page('terms', <PriceList />)}
+      </div>
+    </div>
   );
 }
 
@@ -114,8 +119,8 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
   const chart = useMemo<ChartTable | undefined>(() => plan && {
     title: t('budget.planChart'),
     subtitle: t('budget.planSummary', { spent: wan(plan.result.spentFen), need: wan(plan.result.needFen), open: plan.result.years.at(-1)!.openUnits }),
-    columns: [{ key: 'year', label: t('budget.year'), kind: 'text' }, { key: 'spent', label: t('budget.spent'), kind: 'yuan' }, { key: 'room', label: t('budget.room'), kind: 'yuan' }],
-    rows: plan.result.years.map((y) => ({ year: String(y.year), spent: fenToYuan(y.spentFen), room: fenToYuan(y.capFen - y.spentFen) })),
+    columns: [{ key: 'year', label: t('budget.year'), kind: 'text' }, { key: 'spent', label: t('budget.spent'), kind: 'decimal' }, { key: 'room', label: t('budget.room'), kind: 'decimal' }],
+    rows: plan.result.years.map((y) => ({ year: String(y.year), spent: toWan(y.spentFen), room: toWan(y.capFen - y.spentFen) })),
   }, [plan, t]);
   const columns = useMemo<ColDef<PurchasePlanResult['purchases'][number]>[]>(() => [
     { headerName: t('budget.year'), field: 'year', width: 80 },
@@ -142,7 +147,7 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
         <div style={{ marginTop: 12, display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'center' }}>
           <span>{t('budget.caps')}:</span>
           {caps.map((c, k) => (
-            <InputNumber key={k} size="small" min={0} style={{ width: 150 }} value={c} addonBefore={`${fromYear + k}`} addonAfter="万元" data-testid={`cap-${k}`}
+            <InputNumber key={k} size="small" min={0} style={{ width: 150 }} value={c} prefix={`${fromYear + k}`} suffix="万元" data-testid={`cap-${k}`}
               onChange={(v) => setCaps(caps.map((x, j) => (j === k ? (v ?? 0) : x)))} />
           ))}
           <Button type="primary" icon={<CalculatorOutlined />} loading={busy} onClick={solve} data-testid="plan-solve">{t('budget.solve')}</Button>

@@ -530,3 +530,79 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
     }
   });
 });
+
+describe('a bureau head’s budget, score card and charts', () => {
+  it('reads the charts, exports a figure and the 预算申请表, plans five years under caps, edits a price, and fills the score checklist', { timeout: 240_000 }, async () => {
+    const app = await startApp();
+    try {
+      const page = await openDemo(app.url);
+      const county = firstCounty(app);
+      // 总览: the vehicle figures of the Jilin report, for this ledger.
+      const age = page.getByTestId('chart-vehicleAge');
+      await age.locator('canvas').waitFor();
+      await expect.poll(() => age.getByTestId('chart-vehicleAge-subtitle').textContent()).toMatch(/使用满 8 年 \d+ 辆,占 [\d.]+%/);
+      await page.getByTestId('chart-budgetByYear').locator('canvas').waitFor();
+      await age.scrollIntoViewIfNeeded();
+      await shot(page, 'overview-charts');
+      const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-vehicleAge-png').click()]);
+      expect(png.suggestedFilename()).toBe('车辆车龄分布.png');
+      expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+      const [figure] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-odometer-xlsx').click()]);
+      const km = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(readFileSync((await figure.path())!)).Sheets['车辆行驶里程分布'], { header: 1 });
+      expect(km[2]).toEqual(['里程(万公里,区间起点,每 2 万一档)', '车辆数']);
+      const vehicles = app.db.$client.prepare(`select count(*) from assets where item_code in ('S01', 'O01') and status <> 'scrapped' and odometer_km is not null`).pluck().get();
+      expect(km.slice(3).reduce((s, r) => s + (r[1] as number), 0)).toBe(vehicles);
+
+      await page.getByRole('menuitem', { name: '配备达标' }).click();
+      await page.getByTestId('compliance-view').getByText('图表').click();
+      await page.getByTestId('chart-coverage').locator('canvas').waitFor();
+      await expect.poll(() => page.getByTestId('chart-staffPerVehicle-subtitle').textContent()).toMatch(/平均每 [\d.]+ 人 1 辆/);
+      await shot(page, 'compliance-charts');
+
+      // 预算申请: this year's request for the whole province, exported for the finance office.
+      await page.getByRole('menuitem', { name: '预算与规划' }).click();
+      await page.getByTestId('budget-total').getByText('万元').waitFor({ timeout: 30_000 });
+      await page.getByTestId('budget-grid').locator('.ag-center-cols-container .ag-row').first().waitFor();
+      await shot(page, 'budget-request');
+      const [request] = await Promise.all([page.waitForEvent('download'), page.getByTestId('budget-export').click()]);
+      const sheet = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(readFileSync((await request.path())!)).Sheets['预算申请表'], { header: 1 });
+      expect(sheet[2]).toEqual(['序号', '单位', '装备代码', '装备名称', '计量单位', '数量', '单价(元)', '金额(元)', '申请理由']);
+      expect(new Set(sheet.slice(3).map((r) => r[8]).filter((r) => r === '缺额' || r === '更新'))).toEqual(new Set(['缺额', '更新']));
+
+      // 多年规划: five years at 3,000 万元 a year.
+      await page.getByRole('tab', { name: '多年购置规划' }).click();
+      await page.getByTestId('plan-solve').click();
+      await page.getByTestId('chart-plan').locator('canvas').waitFor({ timeout: 60_000 });
+      await page.getByTestId('plan-grid').locator('.ag-center-cols-container .ag-row').first().waitFor();
+      await expect.poll(() => page.getByTestId('chart-plan-subtitle').textContent()).toMatch(/计划支出 [\d,.]+ 万元/);
+      await shot(page, 'budget-plan');
+
+      // 单价与年限: the head sets the vehicle's price from this year's agreement.
+      await page.getByRole('tab', { name: '单价与更新年限' }).click();
+      const priceCell = page.getByTestId('terms-grid').locator('.ag-center-cols-container [row-id="S01"] [col-id="price"]');
+      await priceCell.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('180000');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('terms-save').click();
+      await expect.poll(() => app.db.$client.prepare(`select unit_price_fen from item_terms where item_code = 'S01'`).pluck().get()).toBe(18_000_000);
+      await shot(page, 'budget-terms');
+
+      // 装备评分: the first county's card; the checklist adds item 1; a 50 万元 budget's best purchases.
+      await page.getByRole('menuitem', { name: '装备评分' }).click();
+      await page.getByTestId('score-items').getByText(county.name.slice(0, 4), { exact: false }).or(page.getByTestId('score-items').locator('tr').nth(4)).first().waitFor();
+      const totalOf = async () => Number(await page.getByTestId('score-total').locator('.ant-statistic-content-value').textContent());
+      const before = await totalOf();
+      await page.getByTestId('check-plan').click();
+      await page.getByTestId('checklist-save').click();
+      await expect.poll(totalOf).toBe(before + 5);
+      await page.getByTestId('raise-run').click();
+      await expect.poll(() => page.getByTestId('raise-summary').textContent()).toMatch(new RegExp(`^${before + 5} 分 → \\d+ 分`));
+      await shot(page, 'score');
+      expect(app.db.$client.prepare(`select count(*) from audit_log where entity = 'score_checklist'`).pluck().get()).toBe(1);
+      expect(page.errors).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+});

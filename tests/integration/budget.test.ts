@@ -254,7 +254,7 @@ describe('chart figures', () => {
     const file = await call(head, 'charts/export', { chart: 'vehicleAge' });
     const { rows } = sheetRows(file.base64);
     expect(rows[0]).toEqual(['车辆车龄分布']);
-    expect(rows[2]).toEqual(['车龄(年)', '车辆数']);
+    expect(rows[2]).toEqual(['车龄(满 N 年)', '车辆数']);
     expect(rows.slice(3).reduce((s, r) => s + (r[1] as number), 0)).toBe(4);
   });
 });
