@@ -14,6 +14,10 @@ import { hashPassword } from '../server/auth/password';
 import { createUser } from '../db/queries/users';
 import { buildRenderer, CHROMIUM, launchBrowser, RENDERER } from '../tests/e2e/browser';
 import { listAssets, type AssetPage } from '../db/queries/assets';
+import { budgetRequest, purchasePlan } from '../server/handlers/budget';
+import { chartData } from '../server/handlers/charts';
+import { raiseScore, scoreCard } from '../server/handlers/score';
+import { DEFAULT_WEIGHTS } from '../quotas/plan';
 import { loadDemo } from '../server/handlers/demo';
 import { overview } from '../server/handlers/overview';
 import { loadLedger } from '../db/queries/bulk';
@@ -174,6 +178,42 @@ function demoOverview() {
   report('Demo province overview within 500 ms', [`overview of 113 agencies, 50,000 assets: ${fmt(ms, 1)} ms (median of 5, at the handler)`], ms < 500);
 }
 
+/** A bureau head's figures for the demo province: the budget, the five-year plan, every agency's score card, the charts. */
+async function budgetProvince() {
+  const file = join(WORK, 'budget-demo.db');
+  fresh(file);
+  const { db } = openDatabase(file);
+  loadDemo(db, who, TODAY);
+  const year = Number(TODAY.slice(0, 4));
+  const budgetMs = timeIt(3, () => budgetRequest(db, { year }, TODAY));
+  const rolledMs = timeIt(3, () => budgetRequest(db, { year, rollup: true }, TODAY));
+  const input = { fromYear: year, capsFen: [3e9, 3e9, 3e9, 3e9, 3e9], weights: DEFAULT_WEIGHTS };
+  const planTimes: number[] = [];
+  let plan: Awaited<ReturnType<typeof purchasePlan>> | undefined;
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    plan = await purchasePlan(db, input, TODAY);
+    planTimes.push(performance.now() - t);
+  }
+  const codes = db.$client.prepare('select code from agencies order by code').pluck().all() as string[];
+  let t = performance.now();
+  for (const agency of codes) scoreCard(db, { agency }, TODAY);
+  const scoresMs = performance.now() - t;
+  t = performance.now();
+  await raiseScore(db, { agency: codes[codes.length - 1], budgetFen: 50_000_000 }, TODAY);
+  const raiseMs = performance.now() - t;
+  const chartsMs = timeIt(3, () => chartData(db, {}, TODAY));
+  db.$client.close();
+  const planMs = median(planTimes);
+  report('Budget, plan, score and charts of the demo province (113 agencies, 50,000 assets) each within a minute', [
+    `budget request ${year}: ${fmt(budgetMs, 0)} ms; rolled up: ${fmt(rolledMs, 0)} ms (median of 3)`,
+    `five-year plan under 3,000 万元 caps (HiGHS, ${plan!.purchases.length} purchase lines, status ${plan!.status}): ${fmt(planMs / 1000, 2)} s (median of 3; ${planTimes.map((x) => fmt(x / 1000, 2)).join(' / ')} s)`,
+    `score cards of all ${codes.length} agencies: ${fmt(scoresMs, 0)} ms (${fmt(scoresMs / codes.length, 1)} ms each)`,
+    `what a 50 万元 budget would add to one county's score (HiGHS): ${fmt(raiseMs, 0)} ms`,
+    `chart figures of the province: ${fmt(chartsMs, 0)} ms (median of 3)`,
+  ], Math.max(budgetMs, rolledMs, planMs, scoresMs, raiseMs, chartsMs) < 60_000);
+}
+
 /** 20 concurrent tasks of 5-15 demand lines over the demo province, planned together to proven optimality. */
 async function dispatchProvince() {
   const { db } = openDatabase(join(WORK, 'demo.db'));
@@ -317,7 +357,7 @@ if (!existsSync(WORK)) mkdirSync(WORK, { recursive: true });
 const sqliteVersion = new Database(':memory:').prepare('select sqlite_version()').pluck().get();
 console.log(`eql bench — node ${process.version}, SQLite ${sqliteVersion}, ${new Date().toISOString()}`);
 // `npm run bench -- messy` runs the sections whose names contain the word; no word runs them all.
-const SECTIONS: Record<string, () => void | Promise<void>> = { templateImport, messyImport, nationalShortfall, demoOverview, dispatchProvince };
+const SECTIONS: Record<string, () => void | Promise<void>> = { templateImport, messyImport, nationalShortfall, demoOverview, dispatchProvince, budgetProvince };
 const only = process.argv[2];
 for (const [name, run] of Object.entries(SECTIONS)) if (!only || name.toLowerCase().includes(only.toLowerCase())) await run();
 console.log(`\n${results.filter((r) => r.ok).length} of ${results.length} targets met`);

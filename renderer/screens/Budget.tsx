@@ -147,7 +147,7 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
         <div style={{ marginTop: 12, display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'center' }}>
           <span>{t('budget.caps')}:</span>
           {caps.map((c, k) => (
-            <InputNumber key={k} size="small" min={0} style={{ width: 150 }} value={c} prefix={`${fromYear + k}`} suffix="万元" data-testid={`cap-${k}`}
+            <InputNumber key={k} size="small" min={0} style={{ width: 150 }} value={c} prefix={`${fromYear + k} 年`} suffix="万元" data-testid={`cap-${k}`}
               onChange={(v) => setCaps(caps.map((x, j) => (j === k ? (v ?? 0) : x)))} />
           ))}
           <Button type="primary" icon={<CalculatorOutlined />} loading={busy} onClick={solve} data-testid="plan-solve">{t('budget.solve')}</Button>
