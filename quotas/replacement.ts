@@ -39,12 +39,6 @@ export interface UnitFacts {
   odometerKm: number | null;
 }
 
-/** A unit is due by `date` when it has served its years by then, or its odometer already reads the limit. */
-export function dueBy(unit: UnitFacts, terms: Pick<ItemTerms, 'serviceYears' | 'serviceKm'>, date: IsoDate): boolean {
-  if (terms.serviceYears !== null && unit.purchaseDate !== null && addYears(unit.purchaseDate, terms.serviceYears) <= date) return true;
-  return terms.serviceKm !== null && unit.odometerKm !== null && unit.odometerKm >= terms.serviceKm;
-}
-
 /** A year of service at least before mileage is projected: a new car's first weeks say little. */
 const MIN_DAYS_FOR_PROJECTION = 365;
 

@@ -16,7 +16,7 @@ const SELECT = `select s.id, s.asset_tag as assetTag, s.item_code as itemCode, c
 
 /** Conditions for the due-lists; each takes the date as its one parameter. */
 const DUE_SQL: Record<DueKind, string> = {
-  // quotas/replacement.ts `dueBy`: served its years by the date, or the odometer at the limit.
+  // The replacement rule (quotas/replacement.ts): served its item's years by the date, or the odometer at the limit.
   replacement: `(s.status <> 'scrapped' and exists (select 1 from item_terms t where t.item_code = s.item_code
     and (add_years(s.purchase_date, t.service_years) <= ? or s.odometer_km >= t.service_km)))`,
   calibration: `(c.needs_calibration = 1 and s.status <> 'scrapped' and (s.calibration_valid_until is null or s.calibration_valid_until <= ?))`,

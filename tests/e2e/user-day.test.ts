@@ -586,6 +586,8 @@ describe('a bureau head’s budget, score card and charts', () => {
       await page.keyboard.press('Enter');
       await page.getByTestId('terms-save').click();
       await expect.poll(() => app.db.$client.prepare(`select unit_price_fen from item_terms where item_code = 'S01'`).pluck().get()).toBe(18_000_000);
+      await priceCell.filter({ hasText: '180,000.00' }).waitFor();
+      await page.getByTestId('terms-save').filter({ hasText: '(0)' }).waitFor();
       await shot(page, 'budget-terms');
 
       // 装备评分: the first county's card; the checklist adds item 1; a 50 万元 budget's best purchases.

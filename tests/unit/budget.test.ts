@@ -3,7 +3,7 @@ import { budgetLines, dueCount, dueYears, needOf, type LiveUnit } from '../../qu
 import { CATALOG, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import { countHoldings, measure, type AgencyFacts } from '../../quotas/engine';
 import { decodePlan, planModel, type PlanNeed, type PlanWeights } from '../../quotas/plan';
-import { DEFAULT_TERMS, dueBy, dueYear, type ItemTerms } from '../../quotas/replacement';
+import { DEFAULT_TERMS, dueYear, type ItemTerms } from '../../quotas/replacement';
 import { solveLp } from '../../lib/solver';
 
 const TODAY = '2026-11-23';
@@ -17,18 +17,13 @@ describe('replacement rules', () => {
     expect(DEFAULT_TERMS.every((t) => Number.isInteger(t.unitPriceFen) && t.unitPriceFen > 0 && t.lifeNote)).toBe(true);
   });
 
-  it('make a vehicle due on the day it has served exactly 8 years, not the day before', () => {
-    expect(dueBy({ purchaseDate: '2018-11-23', odometerKm: 10 }, VEHICLE, '2026-11-23')).toBe(true);
-    expect(dueBy({ purchaseDate: '2018-11-24', odometerKm: 10 }, VEHICLE, '2026-11-23')).toBe(false);
-    // 29 February: eight years on is 28 February in a common year.
-    expect(dueBy({ purchaseDate: '2016-02-29', odometerKm: null }, { serviceYears: 7, serviceKm: null }, '2023-02-28')).toBe(true);
-    expect(dueBy({ purchaseDate: '2016-02-29', odometerKm: null }, { serviceYears: 7, serviceKm: null }, '2023-02-27')).toBe(false);
-  });
-
-  it('make a vehicle due at exactly 200,000 km, not at 199,999', () => {
-    expect(dueBy({ purchaseDate: '2024-01-01', odometerKm: 200_000 }, VEHICLE, TODAY)).toBe(true);
-    expect(dueBy({ purchaseDate: '2024-01-01', odometerKm: 199_999 }, VEHICLE, TODAY)).toBe(false);
-    expect(dueBy({ purchaseDate: null, odometerKm: null }, VEHICLE, TODAY)).toBe(false);
+  it('plan a vehicle into the year it has served exactly 8 years, or the year its odometer reads exactly 200,000 km', () => {
+    expect(dueYear({ purchaseDate: '2018-12-31', odometerKm: null }, VEHICLE, TODAY)).toBe(2026);
+    expect(dueYear({ purchaseDate: '2019-01-01', odometerKm: null }, VEHICLE, TODAY)).toBe(2027);
+    // 29 February: seven years on is 28 February of a common year.
+    expect(dueYear({ purchaseDate: '2020-02-29', odometerKm: null }, { serviceYears: 7, serviceKm: null }, TODAY)).toBe(2027);
+    expect(dueYear({ purchaseDate: null, odometerKm: 200_000 }, VEHICLE, TODAY)).toBe(2026);
+    expect(dueYear({ purchaseDate: null, odometerKm: 199_999 }, VEHICLE, TODAY)).toBeNull();
   });
 
   it('plan a unit into the year its age or its projected mileage reaches the limit, overdue ones into this year', () => {
