@@ -54,7 +54,8 @@ const v = (n: number, k: number) => `x${n}_${k}`;
  * exceed the cumulative need). The objective minimises the weighted units left open summed over
  * the year ends — equivalently, maximises Σ w·(years − k)·x: the most heavily weighted shortfall is
  * closed first. Among equal weights the agency short of the larger share of its requirement comes
- * first (a tie-break worth less than a unit).
+ * first (a tie-break worth less than a unit, so honoured where the solve is proven optimal; a
+ * province-wide solve stops within a small gap).
  */
 export function planModel(needs: readonly PlanNeed[], capsFen: readonly Fen[], weights: PlanWeights): string {
   const years = capsFen.length;
