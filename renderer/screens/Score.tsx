@@ -37,12 +37,12 @@ export function Score({ agencies, agency: initial }: { agencies: AgencyNode[]; a
       </Space>
       {!agency && <Empty description={t('score.pick')} />}
       {card.error && <Typography.Text type="danger">{card.error.message}</Typography.Text>}
-      {agency && card.data && <Card_ s={card.data} onSaved={card.reload} editable={can(user.role, 'budget')} />}
+      {agency && card.data && <ScoreCardView s={card.data} onSaved={card.reload} editable={can(user.role, 'budget')} />}
     </div>
   );
 }
 
-function Card_({ s, onSaved, editable }: { s: ScoreResult; onSaved: () => void; editable: boolean }) {
+function ScoreCardView({ s, onSaved, editable }: { s: ScoreResult; onSaved: () => void; editable: boolean }) {
   const { t } = useI18n();
   return (
     <>
