@@ -17,7 +17,7 @@ import { approveByCode, planFromFile, planJson, planText } from './dispatch';
 import { formatShortfallTable, formatTable } from './table';
 import { budgetRequest, exportBudget } from '../server/handlers/budget';
 import { exportScore, scoreCard } from '../server/handlers/score';
-import { fenToYuan } from '../lib/money';
+import { formatYuan } from '../lib/money';
 
 const USAGE = `eql — 执法装备台账命令行
 
@@ -107,8 +107,6 @@ function yearOption(value: string | undefined, fallback?: number): number {
   if (!/^\d{4}$/.test(value)) throw new UsageError('--year 应为四位年份,如 2026');
   return Number(value);
 }
-
-const yuanText = (fen: number) => fenToYuan(fen).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function writeOut(path: string, f: FileOut, io: Io): void {
   writeFileSync(path, Buffer.from(f.base64, 'base64'));
@@ -228,8 +226,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
             const rows = r.rows.map(({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }) => ({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }));
             io.out(JSON.stringify({ year: r.year, rows, totalFen: r.totalFen }));
           } else if (!v.out) {
-            const body = r.rows.map((x) => [x.agency, x.item, String(x.shortfall), String(x.replace), String(x.quantity), yuanText(x.unitPriceFen), yuanText(x.amountFen)]);
-            io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${yuanText(r.totalFen)} 元(缺额 ${yuanText(r.shortfallFen)},更新 ${yuanText(r.replaceFen)})`);
+            const body = r.rows.map((x) => [x.agency, x.item, String(x.shortfall), String(x.replace), String(x.quantity), formatYuan(x.unitPriceFen), formatYuan(x.amountFen)]);
+            io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${formatYuan(r.totalFen)} 元(缺额 ${formatYuan(r.shortfallFen)},更新 ${formatYuan(r.replaceFen)})`);
           }
         } finally {
           db.$client.close();

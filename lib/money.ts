@@ -8,3 +8,8 @@ export function yuanToFen(yuan: number): Fen {
 export function fenToYuan(fen: Fen): number {
   return fen / 100;
 }
+
+/** Fen as yuan for people: thousands separators, two decimals (250,000.00). */
+export function formatYuan(fen: Fen): string {
+  return fenToYuan(fen).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}

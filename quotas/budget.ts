@@ -55,6 +55,14 @@ export function needOf(kind: ItemKind, required: number, held: number, due: numb
   return { shortfall, replace: Math.max(0, required - held + due) - shortfall };
 }
 
+/** What agency `a` needs of item `i` by the end of each year from `fromYear` on: the shortfall, and the replacements due by then. */
+export function needsByYear(m: QuotaMatrix, due: DueYears, a: number, i: number, fromYear: number, years: number): { shortfall: number; replace: number }[] {
+  const required = cellValue(m, a, i, 'required');
+  const held = cellValue(m, a, i, 'held');
+  const cell = a * m.catalog.length + i;
+  return Array.from({ length: years }, (_, k) => needOf(m.catalog[i].kind, required, held, dueCount(due, cell, fromYear + k)));
+}
+
 export interface BudgetLine {
   agency: string;
   item: string;
@@ -79,7 +87,7 @@ export function budgetLines(m: QuotaMatrix, due: DueYears, terms: ReadonlyMap<st
   for (let a = 0; a < m.agencies.length; a++) {
     for (let i = 0; i < n; i++) {
       const cell = a * n + i;
-      const need = needOf(m.catalog[i].kind, cellValue(m, a, i, 'required'), cellValue(m, a, i, 'held'), dueCount(due, cell, year));
+      const [need] = needsByYear(m, due, a, i, year, 1);
       values[cell * SPAN] = need.shortfall;
       values[cell * SPAN + 1] = need.replace;
       values[cell * SPAN + 2] = (need.shortfall + need.replace) * prices[i];

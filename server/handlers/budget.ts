@@ -9,7 +9,7 @@ import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';
 import { loadCatalog } from '../../db/queries/reference';
-import { budgetLines, dueCount, dueYears, needOf, type BudgetLine } from '../../quotas/budget';
+import { budgetLines, dueYears, needsByYear, type BudgetLine } from '../../quotas/budget';
 import { cellValue, indexRules, subtreeCodes } from '../../quotas/engine';
 import { decodePlan, planModel, type PlanNeed, type WeightGroup } from '../../quotas/plan';
 import { PRICE_SOURCE, VEHICLE_ITEMS, type ItemTerms } from '../../quotas/replacement';
@@ -59,13 +59,14 @@ function checkYear(year: number, today: IsoDate, field: string): void {
   if (year < now) throw new UserError([{ field, message: `规划年度 ${year} 早于今年(${now});预算只能为今年及以后编制` }]);
 }
 
-/** Everything a budget or plan reads: the measured matrix, the terms, when units fall due, and the agencies in scope. */
-function budgetBasis(db: Db, input: { agency?: string; ruleSet?: string }, today: IsoDate) {
+/** Everything a budget, plan or chart reads: the measured matrix, the terms, the live units and when they fall due, and the agencies in scope (null: all). */
+export function budgetBasis(db: Db, input: { agency?: string; ruleSet?: string }, today: IsoDate) {
   const { ruleSet, agencies, matrix } = measureAll(db, input, today);
   const terms = loadTerms(db);
-  const due = dueYears(liveUnits(db), matrix, terms, today);
+  const units = liveUnits(db);
+  const due = dueYears(units, matrix, terms, today);
   const scope = input.agency === undefined ? null : subtreeCodes(agencies, input.agency);
-  return { ruleSet, agencies, matrix, terms, due, scope };
+  return { ruleSet, agencies, matrix, terms, units, due, scope };
 }
 
 /**
@@ -173,18 +174,14 @@ export async function purchasePlan(db: Db, input: PlanInput, today: IsoDate): Pr
   matrix.agencies.forEach((agency, a) => {
     if (scope !== null && !scope.has(agency.code)) return;
     matrix.catalog.forEach((item, i) => {
-      const required = cellValue(matrix, a, i, 'required');
-      const held = cellValue(matrix, a, i, 'held');
-      const cumulative = Array.from({ length: years }, (_, k) => {
-        const need = needOf(item.kind, required, held, dueCount(due, a * matrix.catalog.length + i, input.fromYear + k));
-        return need.shortfall + need.replace;
-      });
+      const byYear = needsByYear(matrix, due, a, i, input.fromYear, years);
+      const cumulative = byYear.map((x) => x.shortfall + x.replace);
       if (cumulative[years - 1] === 0) return;
       const group: WeightGroup = VEHICLE_ITEMS.includes(item.code) ? 'vehicles'
         : rules.get(`${item.code}/${agency.level}`)?.basis === 'per_staff' && item.kind === 'basic' ? 'perPerson' : 'other';
       needs.push({
         agency: agency.code, item: item.code, group, unitPriceFen: terms.get(item.code)?.unitPriceFen ?? 0,
-        shortfall: needOf(item.kind, required, held, 0).shortfall, cumulative, required,
+        shortfall: byYear[0].shortfall, cumulative, required: cellValue(matrix, a, i, 'required'),
       });
     });
   });

@@ -3,11 +3,10 @@ import { addDays, addYears, type IsoDate } from '../../lib/dates';
 import { fenToYuan } from '../../lib/money';
 import { FORMAT, workbookBuffer, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
-import { liveUnits, loadTerms } from '../../db/queries/budget';
-import { dueCount, dueYears, needOf } from '../../quotas/budget';
-import { cellValue, subtreeCodes } from '../../quotas/engine';
+import { needsByYear } from '../../quotas/budget';
+import { cellValue } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';
-import { measureAll } from './quotas';
+import { budgetBasis } from './budget';
 
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 1000) / 10);
 const AGE_BINS = 16;
@@ -17,8 +16,7 @@ const BUDGET_YEARS = 5;
 
 /** The figures behind the overview's and the compliance screen's charts, for an agency's subtree or the whole ledger. */
 export function chartData(db: Db, input: { agency?: string; ruleSet?: string }, today: IsoDate): Record<ChartName, ChartTable> {
-  const { agencies, matrix } = measureAll(db, input, today);
-  const scope = input.agency === undefined ? null : subtreeCodes(agencies, input.agency);
+  const { agencies, matrix, terms, units: live, due, scope } = budgetBasis(db, input, today);
   const inScope = (code: string) => scope === null || scope.has(code);
   const n = matrix.catalog.length;
   const s01 = matrix.catalog.findIndex((c) => c.code === 'S01');
@@ -51,7 +49,7 @@ export function chartData(db: Db, input: { agency?: string; ruleSet?: string }, 
   const fullyMet = coverage.filter((r) => r.itemsMet === r.items).length;
   const over5 = perVehicle.filter((r) => r.ratio === null || (r.ratio as number) > 5).length;
 
-  const units = liveUnits(db).filter((u) => inScope(u.agency));
+  const units = live.filter((u) => inScope(u.agency));
   const cars = units.filter((u) => VEHICLE_ITEMS.includes(u.item));
   const age = new Array<number>(AGE_BINS).fill(0);
   const km = new Array<number>(KM_BINS).fill(0);
@@ -87,8 +85,6 @@ export function chartData(db: Db, input: { agency?: string; ruleSet?: string }, 
     if (x.until !== null && x.until >= today && x.until <= addDays(today, 30)) soon++;
   }
 
-  const terms = loadTerms(db);
-  const due = dueYears(units, matrix, terms, today);
   const first = Number(today.slice(0, 4));
   const budget = Array.from({ length: BUDGET_YEARS }, (_, k) => ({ year: String(first + k), shortfall: 0, replace: 0, total: 0 }));
   matrix.agencies.forEach((agency, a) => {
@@ -96,12 +92,11 @@ export function chartData(db: Db, input: { agency?: string; ruleSet?: string }, 
     matrix.catalog.forEach((item, i) => {
       const price = terms.get(item.code)?.unitPriceFen ?? 0;
       let before = 0;
-      for (let k = 0; k < BUDGET_YEARS; k++) {
-        const need = needOf(item.kind, cellValue(matrix, a, i, 'required'), cellValue(matrix, a, i, 'held'), dueCount(due, a * n + i, first + k));
+      needsByYear(matrix, due, a, i, first, BUDGET_YEARS).forEach((need, k) => {
         if (k === 0) budget[0].shortfall += need.shortfall * price;
         budget[k].replace += (need.replace - before) * price;
         before = need.replace;
-      }
+      });
     });
   });
   for (const b of budget) (b.shortfall = fenToYuan(b.shortfall)), (b.replace = fenToYuan(b.replace)), (b.total = b.shortfall + b.replace);

@@ -5,6 +5,7 @@ import { solveLp } from '../../lib/solver';
 import { FORMAT, workbookBuffer, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
+import { agencyByCode } from '../../db/queries/agencies';
 import { loadChecklist, loadTerms, saveChecklist, scoreEvidence } from '../../db/queries/budget';
 import { cellValue } from '../../quotas/engine';
 import { affordableOptions, raiseModel, raiseOptions, scoreAgency, SCORE_CATEGORIES, type Checklist, type Holding } from '../../quotas/score';
@@ -24,19 +25,21 @@ function scoreBasis(db: Db, input: ScoreInput, today: IsoDate) {
   const { ruleSet, agencies, matrix } = measureAll(db, { ruleSet: input.ruleSet ?? SCORE_RULE_SET, agency: input.agency }, today);
   const a = agencies.findIndex((x) => x.code === input.agency);
   const holdings: Holding[] = matrix.catalog.map((c, i) => ({ item: c.code, required: cellValue(matrix, a, i, 'required'), held: cellValue(matrix, a, i, 'held') }));
-  return { year, ruleSet: ruleSet.id, agency: agencies[a], catalog: matrix.catalog, holdings };
+  const agency = agencies[a];
+  const checklist = loadChecklist(db, agency.id, year);
+  const card = scoreAgency({ ...scoreEvidence(db, agency.id, year), holdings, checklist: checklist.answers }, matrix.catalog);
+  return { year, ruleSet: ruleSet.id, agency, catalog: matrix.catalog, holdings, checklist, card };
 }
 
 /** One agency's score card for a year: each item's points and why, the categories, and the pass line. */
 export function scoreCard(db: Db, input: ScoreInput, today: IsoDate): ScoreResult {
-  const { year, ruleSet, agency, catalog, holdings } = scoreBasis(db, input, today);
-  const checklist = loadChecklist(db, agency.id, year);
-  const card = scoreAgency({ ...scoreEvidence(db, agency.id, year), holdings, checklist: checklist.answers }, catalog);
+  const { year, ruleSet, agency, checklist, card } = scoreBasis(db, input, today);
   return { ...card, agency: agency.code, agencyName: agency.name, year, ruleSet, checklist: checklist.answers, checklistBy: checklist.by };
 }
 
 export function saveScoreChecklist(db: Db, who: Actor, input: ScoreInput & { year: number; answers: Checklist }, today: IsoDate): ScoreResult {
-  const { agency } = scoreBasis(db, input, today);
+  const agency = agencyByCode(db, input.agency);
+  if (!agency) throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   saveChecklist(db, who, agency, input.year, input.answers);
   return scoreCard(db, input, today);
 }
@@ -47,8 +50,7 @@ export function saveScoreChecklist(db: Db, who: Actor, input: ScoreInput & { yea
  * exactly with HiGHS; among equal points, the cheaper.
  */
 export async function raiseScore(db: Db, input: ScoreInput & { budgetFen: number }, today: IsoDate): Promise<RaiseResult> {
-  const { year, agency, catalog, holdings } = scoreBasis(db, input, today);
-  const card = scoreAgency({ ...scoreEvidence(db, agency.id, year), holdings, checklist: loadChecklist(db, agency.id, year).answers }, catalog);
+  const { catalog, holdings, card } = scoreBasis(db, input, today);
   const terms = loadTerms(db);
   const prices = new Map([...terms].map(([item, t]) => [item, t.unitPriceFen]));
   const { options, limits } = raiseOptions(card, holdings, catalog);
