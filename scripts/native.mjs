@@ -35,7 +35,13 @@ export function ensureNodeBuild() {
 export function ensureElectronBuild(electron) {
   if (loads(electron, { ELECTRON_RUN_AS_NODE: '1' })) return;
   console.log('better-sqlite3 is built for Node; rebuilding it for Electron…');
-  run('npx', ['electron-builder', 'install-app-deps']);
+  // npm's own rebuild, pointed at Electron's headers (where the Electron binary could be fetched, so can these).
+  const { version } = require('electron/package.json');
+  const r = spawnSync('npm', ['rebuild', 'better-sqlite3'], {
+    stdio: 'inherit', shell,
+    env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: version, npm_config_disturl: 'https://electronjs.org/headers' },
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
 if (process.argv[2] === 'node') ensureNodeBuild();

@@ -49,7 +49,7 @@ function rememberNames(db: Db, who: Actor, batch: string, kind: NameKind, names:
   const known = importNames(db, kind);
   const upsert = db.$client.prepare(
     `insert into import_names (kind, name, code, updated_by, updated_at) values (?, ?, ?, ?, ?)
-     on conflict (kind, name) do update set code = excluded.code, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+     on conflict (scope, kind, name) do update set code = excluded.code, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
   );
   for (const [name, code] of Object.entries(names)) {
     const before = known.get(name);

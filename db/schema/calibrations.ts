@@ -12,6 +12,10 @@ export const calibrations = sqliteTable(
     institution: text('institution'),
     result: text('result', { enum: ['pass', 'fail'] }).notNull(),
     notes: text('notes'),
+    /** A record entered by mistake is voided with a reason, never deleted: it then counts for nothing. */
+    voidedAt: text('voided_at'),
+    voidedBy: text('voided_by'),
+    voidReason: text('void_reason'),
   },
   (t) => [index('calibrations_asset').on(t.assetId, t.date)],
 );

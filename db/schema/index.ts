@@ -8,6 +8,7 @@ export * from './calibrations';
 export * from './disposals';
 export * from './custody-records';
 export * from './audit-log';
+export * from './audit-agencies';
 export * from './users';
 export * from './settings';
 export * from './tasks';

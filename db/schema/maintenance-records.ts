@@ -13,6 +13,10 @@ export const maintenanceRecords = sqliteTable(
     vendor: text('vendor'),
     odometerKm: integer('odometer_km'),
     nextDueDate: text('next_due_date'),
+    /** A record entered by mistake is voided with a reason, never deleted: it then counts for nothing. */
+    voidedAt: text('voided_at'),
+    voidedBy: text('voided_by'),
+    voidReason: text('void_reason'),
   },
   (t) => [index('maintenance_asset').on(t.assetId, t.date), index('maintenance_due').on(t.nextDueDate)],
 );
