@@ -89,7 +89,7 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(buildMenu({
       openLedger: chooseLedger,
       about: () => dialog.showMessageBox(win!, { title: '关于', message: `执法装备台账 ${app.getVersion()}`, detail: `台账文件:${ledger?.file}` }),
-    }));
+    }, !app.isPackaged));
     win = createMainWindow(join(here, 'preload.cjs'));
     win.loadURL(pageUrl);
   });

@@ -5,8 +5,8 @@ export interface MenuActions {
   about: () => void;
 }
 
-/** The application menu, in Chinese. */
-export function buildMenu(actions: MenuActions): Menu {
+/** The application menu, in Chinese; the developer tools only in a development build, never in the installed app. */
+export function buildMenu(actions: MenuActions, devTools: boolean): Menu {
   const template: MenuItemConstructorOptions[] = [
     {
       label: '文件',
@@ -26,7 +26,7 @@ export function buildMenu(actions: MenuActions): Menu {
     {
       label: '视图',
       submenu: [
-        { label: '重新加载', role: 'reload' }, { label: '开发者工具', role: 'toggleDevTools' }, { type: 'separator' },
+        { label: '重新加载', role: 'reload' }, ...(devTools ? [{ label: '开发者工具', role: 'toggleDevTools' } as const] : []), { type: 'separator' },
         { label: '实际大小', role: 'resetZoom' }, { label: '放大', role: 'zoomIn' }, { label: '缩小', role: 'zoomOut' }, { type: 'separator' },
         { label: '全屏', role: 'togglefullscreen' },
       ],

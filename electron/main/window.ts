@@ -27,7 +27,7 @@ export function createMainWindow(preload: string): BrowserWindow {
   const b = savedBounds();
   const win = new BrowserWindow({
     width: b.width, height: b.height, x: b.x, y: b.y, minWidth: 1024, minHeight: 640, show: false, title: '执法装备台账',
-    webPreferences: { preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, spellcheck: false },
+    webPreferences: { preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, spellcheck: false, devTools: !app.isPackaged },
   });
   if (b.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
