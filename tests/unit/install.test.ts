@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import semver from 'semver';
+import { describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version?: string; optional?: boolean; dev?: boolean; engines?: { node?: string } }> };
+
+describe('installing on a machine that reaches only the npm registry', () => {
+  it('keeps Electron optional, so a binary that cannot be downloaded leaves the browser mode instead of failing the install', () => {
+    expect(pkg.optionalDependencies?.electron).toBeTruthy();
+    expect(pkg.dependencies?.electron).toBeUndefined();
+    expect(pkg.devDependencies?.electron).toBeUndefined();
+  });
+
+  it('installs no package that needs its own download host, like electron-builder’s rebuild tools', () => {
+    const fromGit = Object.entries(lock.packages).filter(([, p]) => /^(git|https?):/.test((p as { resolved?: string }).resolved ?? '') && !(p as { resolved?: string }).resolved!.startsWith('https://registry.npmjs.org/'));
+    expect(fromGit.map(([name]) => name)).toEqual([]);
+  });
+
+  it('asks for a Node.js version that every installed package accepts', () => {
+    const range = pkg.engines.node as string;
+    const lowest = ['20.19.0', '22.12.0', '24.0.0'].filter((v) => semver.satisfies(v, range));
+    expect(lowest.length).toBeGreaterThan(0);
+    expect(semver.satisfies('20.18.0', range)).toBe(false);
+    const refused = Object.entries(lock.packages)
+      .filter(([name, p]) => name && !p.optional && p.engines?.node)
+      .flatMap(([name, p]) => lowest.filter((v) => !semver.satisfies(v, p.engines!.node!)).map((v) => `${name} (${p.engines!.node}) refuses ${v}`));
+    expect(refused).toEqual([]);
+  });
+
+  it('says in the README the Node.js versions package.json asks for', () => {
+    expect(readFileSync('README.md', 'utf8')).toContain('Node.js 20.19+, 22.12+ or 24+');
+  });
+});
