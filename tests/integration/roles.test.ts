@@ -3,7 +3,7 @@ import type { OpName } from '../../api/contract';
 import { can, ROLES, type Role } from '../../api/roles';
 import { api } from '../../api/contract';
 import { Sessions } from '../../server/auth/sessions';
-import { callContext, type Context, type Ledger } from '../../server/context';
+import { callContext, IPC_REMOTE, type Context, type Ledger, type Remote } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { importTemplate } from '../../server/handlers/imports';
 import { contextAs } from '../fixtures/context';
@@ -42,7 +42,7 @@ describe('roles, enforced by the api whatever the UI shows', () => {
   it('refuses every operation to a caller who is not signed in, except signing in', async () => {
     const { db, file } = ledger();
     const ledgerCtx: Ledger = { db, file, today: () => '2026-11-23', sessions: new Sessions() };
-    const anon = callContext(ledgerCtx, undefined, () => undefined);
+    const anon = callContext(ledgerCtx, undefined, () => undefined, IPC_REMOTE);
     const before = snapshot(db);
     for (const name of Object.keys(api) as OpName[]) {
       const r = await run(anon, name, {});
@@ -127,8 +127,8 @@ describe('signing in', () => {
     const sessions = new Sessions({ idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now);
     const l: Ledger = { db, file, today: () => '2026-11-23', sessions };
     let token: string | undefined;
-    const ctx = () => callContext(l, token, (t) => (token = t ?? undefined));
-    return { db, ctx, advance: (ms: number) => (now += ms), token: () => token };
+    const ctx = (remote: Remote = IPC_REMOTE) => callContext(l, token, (t) => (token = t ?? undefined), remote);
+    return { db, ctx, advance: (ms: number) => (now += ms), token: () => token, setToken: (t: string | undefined) => (token = t) };
   }
 
   it('creates the first administrator once, then only signs in with the right password', async () => {
