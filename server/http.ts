@@ -53,19 +53,25 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-type Body = { text: string } | { refused: 413 | 408 };
+type Body = { text: string } | { refused: 413 | 408 } | { gone: true };
 
-/** Reads a body of at most `limit` bytes within `ms` (if given); stops reading at once when either is passed. */
+/**
+ * Reads a body of at most `limit` bytes within `ms` (if given); stops reading at once when either
+ * is passed, or when the caller hangs up.
+ */
 function readBody(req: IncomingMessage, limit: number, ms?: number): Promise<Body> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let timer: NodeJS.Timeout | undefined;
-    const stop = (refused: 413 | 408) => {
+    const finish = (body: Body) => {
       clearTimeout(timer);
       req.removeAllListeners('data');
+      resolve(body);
+    };
+    const stop = (refused: 413 | 408) => {
       req.pause();
-      resolve({ refused });
+      finish({ refused });
     };
     if (ms !== undefined) timer = setTimeout(() => stop(408), ms);
     req.on('data', (c: Buffer) => {
@@ -73,14 +79,9 @@ function readBody(req: IncomingMessage, limit: number, ms?: number): Promise<Bod
       if (size > limit) stop(413);
       else chunks.push(c);
     });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve({ text: Buffer.concat(chunks).toString('utf8') });
-    });
-    req.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
+    req.on('end', () => finish({ text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => finish({ gone: true }));
+    req.on('close', () => finish({ gone: true }));
   });
 }
 
@@ -172,6 +173,7 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     if (file) uploads++;
     try {
       const body = await readBody(req, limit, ctx.user === null ? ANONYMOUS_BODY_MS : undefined);
+      if ('gone' in body) return res.destroy();
       if ('refused' in body) return refuseAndClose(req, res, body.refused, body.refused === 413 ? tooLarge : '请求超时');
       let input: unknown;
       try {
