@@ -40,9 +40,9 @@ const refuse = (res: ServerResponse, status: number, message: string, extra: Rec
   send(res, status, JSON.stringify({ ok: false, problems: [{ message }] }), undefined, extra);
 
 /** Answers and hangs up without reading what is left of the request (a body too large, too slow). */
-function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number, message: string) {
+function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}) {
   res.once('finish', () => setTimeout(() => req.socket.destroy(), 1_000).unref());
-  refuse(res, status, message, { connection: 'close' });
+  refuse(res, status, message, { ...extra, connection: 'close' });
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {
@@ -166,10 +166,7 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     const limit = ctx.user === null ? ANONYMOUS_BODY : file ? FILE_BODY : SIGNED_IN_BODY;
     const tooLarge = ctx.user === null ? '请求过大:请先登录' : `请求过大:超过 ${Math.round(limit / 1024 / 1024)} MB`;
     if (Number(req.headers['content-length'] ?? 0) > limit) return refuseAndClose(req, res, 413, tooLarge);
-    if (file && uploads >= maxUploads) {
-      req.resume();
-      return refuse(res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
-    }
+    if (file && uploads >= maxUploads) return refuseAndClose(req, res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
     if (file) uploads++;
     try {
       const body = await readBody(req, limit, ctx.user === null ? ANONYMOUS_BODY_MS : undefined);

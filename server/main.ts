@@ -85,7 +85,8 @@ const server = createHttpServer(ledger, resolve(import.meta.dirname, '..', 'dist
 const address = await listen(server, Number(values.port), values.host!);
 const stopBackups = scheduleDailyBackups(ledger, Number(values['keep-backups']));
 const shown = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
-const urls = loopback || !['0.0.0.0', '::'].includes(values.host!) ? [shown(values.host!)] : hosts;
+// Bound to every interface: the addresses other computers can use (not loopback, not link-local).
+const urls = loopback || !['0.0.0.0', '::'].includes(values.host!) ? [shown(values.host!)] : hosts.filter((h) => !/^(127\.|\[::1\]|\[fe80:)/.test(h));
 console.log(`执法装备台账已启动:${urls.map((h) => `${identity ? 'https' : 'http'}://${h}:${address.port}/`).join('  ')} (台账文件 ${file})`);
 if (identity) {
   console.log(`${identity.created ? '已生成' : '使用'}证书 ${identity.certFile}`);
