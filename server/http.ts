@@ -39,7 +39,7 @@ function send(res: ServerResponse, status: number, body: string, type = 'applica
 const refuse = (res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}) =>
   send(res, status, JSON.stringify({ ok: false, problems: [{ message }] }), undefined, extra);
 
-/** Answers and hangs up without reading what is left of the request (a body too large, too slow). */
+/** Answers and hangs up without reading what is left of the request (refused before or while its body is read). */
 function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}) {
   res.once('finish', () => setTimeout(() => req.socket.destroy(), 1_000).unref());
   refuse(res, status, message, { ...extra, connection: 'close' });
@@ -142,20 +142,20 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const host = options.lan ? hostOf(req.headers.host) : (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (!hosts.has(host)) return refuse(res, 421, options.lan ? '请求的主机名不属于本服务器' : '仅接受本机访问');
+    if (!hosts.has(host)) return refuseAndClose(req, res, 421, options.lan ? '请求的主机名不属于本服务器' : '仅接受本机访问');
     const url = req.url ?? '/';
     if (!url.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
       return serveStatic(rendererRoot, url, res);
     }
-    if (req.method !== 'POST') return refuse(res, 405, '仅支持 POST');
+    if (req.method !== 'POST') return refuseAndClose(req, res, 405, '仅支持 POST');
     const origin = req.headers.origin;
     if (origin !== undefined) {
       const from = URL.canParse(origin) ? new URL(origin) : null;
-      if (!from || from.protocol !== scheme || from.host !== req.headers.host) return refuse(res, 403, '拒绝跨站请求');
+      if (!from || from.protocol !== scheme || from.host !== req.headers.host) return refuseAndClose(req, res, 403, '拒绝跨站请求');
     }
     const name = url.slice('/api/'.length).split('?')[0];
-    if (!isOpName(name)) return refuse(res, 404, `未知操作「${name}」`);
+    if (!isOpName(name)) return refuseAndClose(req, res, 404, `未知操作「${name}」`);
 
     // Who is calling decides how much body to accept, so the cookie is read before the body.
     let setCookie: string | undefined;
