@@ -17,7 +17,7 @@ export const FILE_BODY = 300 * 1024 * 1024 + 64 * 1024;
 /** Files received and worked on at once; more are asked to wait. */
 export const DEFAULT_MAX_UPLOADS = 2;
 /** The time a caller who is not signed in has to send its small body. */
-const ANONYMOUS_BODY_MS = 10_000;
+export const ANONYMOUS_BODY_MS = 10_000;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
@@ -125,6 +125,8 @@ export interface HttpOptions {
   tls?: { cert: string; key: string };
   /** Files received and worked on at once (DEFAULT_MAX_UPLOADS). */
   maxUploads?: number;
+  /** The time a caller who is not signed in has to send its body (ANONYMOUS_BODY_MS). */
+  anonymousBodyMs?: number;
 }
 
 /**
@@ -169,7 +171,7 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     if (file && uploads >= maxUploads) return refuseAndClose(req, res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
     if (file) uploads++;
     try {
-      const body = await readBody(req, limit, ctx.user === null ? ANONYMOUS_BODY_MS : undefined);
+      const body = await readBody(req, limit, ctx.user === null ? (options.anonymousBodyMs ?? ANONYMOUS_BODY_MS) : undefined);
       if ('gone' in body) return res.destroy();
       if ('refused' in body) return refuseAndClose(req, res, body.refused, body.refused === 413 ? tooLarge : '请求超时');
       let input: unknown;

@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generate } from 'selfsigned';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -138,6 +139,24 @@ describe('bodies are read only as far as the caller may send', () => {
     await stillServes(port);
   });
 
+  it('hangs up on a caller who is not signed in and sends its small body too slowly', async () => {
+    const { port } = await start({ anonymousBodyMs: 200 });
+    const status = await new Promise<number>((done, fail) => {
+      const req = httpRequest({
+        host: '127.0.0.1', port, method: 'POST', path: '/api/auth/login', agent: false,
+        headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'content-length': '100' },
+      });
+      req.on('response', (res) => {
+        done(res.statusCode!);
+        req.destroy();
+      });
+      req.on('error', fail);
+      req.write('{"username":'); // and nothing more
+    });
+    expect(status).toBe(408);
+    await stillServes(port);
+  });
+
   it('takes files only in the operations that carry one', () => {
     expect(takesFile('imports/open')).toBe(true);
     expect(takesFile('budget/importTerms')).toBe(true);
@@ -214,6 +233,33 @@ describe('LAN mode', () => {
     // The plain cookie name of the loopback server means nothing here.
     const plain = JSON.parse((await post('auth/status', {}, cookieOf(setup).replace('__Host-', ''))).body);
     expect(plain.value.user).toBeNull();
+  });
+});
+
+/** An address of this machine that is not loopback, as other computers on the LAN reach it. */
+const lanAddress = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+describe('the caller\'s address', () => {
+  it.skipIf(!lanAddress)('reaches the handlers: the first administrator is refused to a caller from another address', async () => {
+    const tls = await bureauCertificate('ledger.bureau.example');
+    const { db, file, dir } = tempLedger();
+    const server = createHttpServer(ledgerOf(db, file), dir, { lan: { hosts: [lanAddress!, 'ledger.bureau.example'] }, tls });
+    const { port } = await listen(server, 0, lanAddress!);
+    onTestFinished(() => new Promise<void>((done) => server.close(() => done())));
+    const setup = await new Promise<Reply>((done, fail) => {
+      const req = httpsRequest({
+        host: lanAddress, port, method: 'POST', path: '/api/auth/setup', agent: false, ca: tls.cert, servername: 'ledger.bureau.example',
+        headers: { host: `${lanAddress}:${port}`, 'content-type': 'application/json' },
+      }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body }));
+      });
+      req.on('error', fail);
+      req.end(JSON.stringify({ username: 'stranger', displayName: '路人', password: 'correct horse' }));
+    });
+    expect(JSON.parse(setup.body).problems[0].message).toContain('只能在运行台账的本机上创建');
+    expect(db.$client.prepare('select count(*) from users').pluck().get()).toBe(0);
   });
 });
 
