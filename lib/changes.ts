@@ -1,7 +1,7 @@
 export const AUDIT_ACTIONS: Record<string, string> = { create: '新增', update: '修改', delete: '删除', bulk: '批量', undo: '撤销' };
 export const AUDIT_ENTITIES: Record<string, string> = {
   asset: '装备', agency: '机构', maintenance: '维护', calibration: '检定', disposal: '报废', user: '用户', import: '导入', 'bulk-edit': '批量修改',
-  undo: '撤销', restore: '恢复备份', ledger: '台账', task: '任务', plan: '调度方案', dispatch: '装备调度', settings: '设置',
+  undo: '撤销', restore: '恢复备份', ledger: '台账', task: '任务', plan: '调度方案', dispatch: '装备调度', settings: '设置', sign_in: '登录',
 };
 
 /** Only the fields that differ, as `field: before → after`; the whole value where there is no pair to compare. */

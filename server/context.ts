@@ -15,9 +15,27 @@ export interface Ledger {
   migrationsFolder?: string;
 }
 
+/** Where a call comes from: the peer's address, and whether it is this machine. */
+export interface Remote {
+  /** An IP address for HTTP; `ipc` for the desktop app's own window. */
+  address: string;
+  loopback: boolean;
+}
+
+/** The desktop app's window, which runs on this machine. */
+export const IPC_REMOTE: Remote = { address: 'ipc', loopback: true };
+
+/** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or IPv4-mapped 127.x). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
 /** What a handler needs besides its input: the ledger, who is calling, and how to sign them in or out. */
 export interface Context extends Ledger {
   user: SessionUser | null;
+  remote: Remote;
   who: () => Actor;
   /** Starts a session for the caller (a user id) or ends it (null). */
   signIn: (userId: number | null) => void;
@@ -26,10 +44,10 @@ export interface Context extends Ledger {
 }
 
 /**
- * The context of one call from a caller holding `token` (an HTTP cookie, a window's IPC session);
- * `setToken` hands a new token (or null) back to the transport.
+ * The context of one call from a caller at `remote` holding `token` (an HTTP cookie, a window's IPC
+ * session); `setToken` hands a new token (or null) back to the transport.
  */
-export function callContext(ledger: Ledger, token: string | undefined, setToken: (token: string | null) => void): Context {
+export function callContext(ledger: Ledger, token: string | undefined, setToken: (token: string | null) => void, remote: Remote): Context {
   const userId = ledger.sessions.user(token);
   const row = userId === null ? undefined : userById(ledger.db, userId);
   const user = row?.active ? sessionUser(row) : null;
@@ -41,6 +59,7 @@ export function callContext(ledger: Ledger, token: string | undefined, setToken:
     migrationsFolder: ledger.migrationsFolder,
     ledger,
     user,
+    remote,
     who: () => actorNow(user?.username ?? '(未登录)'),
     signIn: (id) => {
       ledger.sessions.end(token);

@@ -8,8 +8,10 @@ import { openDatabase } from '../db/open';
 import { countUsers } from '../db/queries/users';
 import { Sessions } from './auth/sessions';
 import { scheduleDailyBackups, DEFAULT_KEEP } from './daily-backup';
+import { machineHosts } from './hosts';
 import { createHttpServer, listen } from './http';
 import { DEFAULT_LEDGER_FILE, userDataDir } from './paths';
+import { ownIdentity, readIdentity, type TlsIdentity } from './tls';
 
 const { values } = parseArgs({
   options: {
@@ -19,8 +21,14 @@ const { values } = parseArgs({
     'session-minutes': { type: 'string', default: '30' },
     'keep-backups': { type: 'string', default: String(DEFAULT_KEEP) },
     restore: { type: 'string' },
+    'allow-host': { type: 'string', multiple: true, default: [] },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
   },
 });
+
+// A request that fails in a way nobody caught is logged; it never takes the server (and every other user) down.
+process.on('unhandledRejection', (e) => console.error('[未处理的异常]', e));
 
 const fail = (e: unknown): never => {
   console.error(e instanceof UserError ? e.problems.map(formatProblem).join('\n') : e);
@@ -53,12 +61,38 @@ if (!loopback && countUsers(db) === 0) {
   process.exit(2);
 }
 
+if (!!values['tls-cert'] !== !!values['tls-key']) fail(new UserError([{ message: '--tls-cert 与 --tls-key 须同时给出' }]));
+
+// On the LAN the server speaks only HTTPS: the bureau's certificate, or its own one kept beside the ledger.
+const hosts = loopback ? [] : machineHosts(values.host!, values['allow-host'] ?? []);
+let identity: TlsIdentity | undefined;
+if (!loopback) {
+  try {
+    identity = values['tls-cert']
+      ? readIdentity(resolve(values['tls-cert']), resolve(values['tls-key']!))
+      : await ownIdentity(join(dirname(file), 'tls'), ['localhost', '127.0.0.1', '::1', ...hosts], new Date());
+  } catch (e) {
+    fail(e);
+  }
+}
+
 const idleMs = Number(values['session-minutes']) * 60_000;
 const ledger = { db, file, today: () => todayIso(), sessions: new Sessions({ idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) }) };
-const server = createHttpServer(ledger, resolve(import.meta.dirname, '..', 'dist', 'renderer'), { lan: !loopback });
+const server = createHttpServer(ledger, resolve(import.meta.dirname, '..', 'dist', 'renderer'), {
+  lan: loopback ? undefined : { hosts },
+  tls: identity,
+});
 const address = await listen(server, Number(values.port), values.host!);
 const stopBackups = scheduleDailyBackups(ledger, Number(values['keep-backups']));
-console.log(`执法装备台账已启动:http://${values.host === '::1' ? '[::1]' : values.host}:${address.port}/ (台账文件 ${file})`);
+const shown = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+// Bound to every interface: the addresses other computers can use (not loopback, not link-local).
+const urls = loopback || !['0.0.0.0', '::'].includes(values.host!) ? [shown(values.host!)] : hosts.filter((h) => !/^(127\.|\[::1\]|\[fe80:)/.test(h));
+console.log(`执法装备台账已启动:${urls.map((h) => `${identity ? 'https' : 'http'}://${h}:${address.port}/`).join('  ')} (台账文件 ${file})`);
+if (identity) {
+  console.log(`${identity.created ? '已生成' : '使用'}证书 ${identity.certFile}`);
+  console.log(`证书 SHA-256 指纹:${identity.fingerprint}`);
+  console.log('首次从其他电脑打开时,浏览器会提示证书不受信任:请核对浏览器显示的 SHA-256 指纹与上面一致后再继续');
+}
 
 const stop = () => server.close(() => {
   stopBackups();

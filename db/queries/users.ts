@@ -93,3 +93,17 @@ export function setPassword(db: Db, who: Actor, id: number, passwordHash: string
     appendAudit(db, who, [{ action: 'update', entity: 'user', entityKey: u.username, after: { password: '已修改' } }]);
   })();
 }
+
+/** What became of one sign-in attempt, as the audit log shows it. */
+export const SIGN_IN_OUTCOMES = {
+  'signed-in': '登录成功',
+  failed: '用户名或密码不正确',
+  inactive: '账号已停用',
+  locked: '连续登录失败,账号锁定 15 分钟',
+  'address-throttled': '同一地址登录失败过多,开始限速',
+} as const;
+
+/** Audits a sign-in attempt (ledger-wide: it concerns no agency). `username` is the name that was typed. */
+export function recordSignIn(db: Db, who: Actor, username: string, what: { outcome: keyof typeof SIGN_IN_OUTCOMES; address: string }): void {
+  appendAudit(db, who, [{ action: 'create', entity: 'sign_in', entityKey: username, after: { outcome: SIGN_IN_OUTCOMES[what.outcome], address: what.address } }]);
+}

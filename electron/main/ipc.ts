@@ -1,7 +1,7 @@
 import { dialog, ipcMain, type BrowserWindow, type FileFilter } from 'electron';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { callContext, type Ledger } from '../../server/context';
+import { callContext, IPC_REMOTE, type Ledger } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { isTrustedSender } from './security/ipc-sender';
 
@@ -31,7 +31,7 @@ export function serveApi(ledger: () => Ledger, ownUrl: () => string, window: () 
     if (!isTrustedSender(event, ownUrl)) return { ok: false, problems: [{ message: '拒绝来自未知页面的请求' }] };
     if (typeof name !== 'string') return { ok: false, problems: [{ message: '请求无效' }] };
     const id = event.sender.id;
-    const ctx = callContext(ledger(), tokens.get(id), (token) => (token === null ? tokens.delete(id) : tokens.set(id, token)));
+    const ctx = callContext(ledger(), tokens.get(id), (token) => (token === null ? tokens.delete(id) : tokens.set(id, token)), IPC_REMOTE);
     return dispatch(ctx, name, input);
   });
   ipcMain.handle(FILE_OPEN_CHANNEL, async (event, kind: unknown) => {

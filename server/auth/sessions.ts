@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SignInLimits } from './sign-in-limits';
 
 export interface SessionLimits {
   /** A session ends after this long without a call. */
@@ -9,10 +10,6 @@ export interface SessionLimits {
 
 const DEFAULT_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
 
-/** Failed logins of one name within this window lock it for the rest of the window. */
-const FAILURE_WINDOW_MS = 15 * 60_000;
-const MAX_FAILURES = 5;
-
 interface Session {
   userId: number;
   started: number;
@@ -22,9 +19,12 @@ interface Session {
 /** Signed-in sessions, in memory: a restart signs everyone out. */
 export class Sessions {
   private readonly byToken = new Map<string, Session>();
-  private readonly failures = new Map<string, number[]>();
+  /** Password guesses, limited per name and per address. */
+  readonly signIns: SignInLimits;
 
-  constructor(private readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {}
+  constructor(private readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {
+    this.signIns = new SignInLimits(now);
+  }
 
   start(userId: number): string {
     const token = randomBytes(32).toString('base64url');
@@ -59,20 +59,5 @@ export class Sessions {
   /** Signs everyone out (the ledger was replaced by a backup). */
   endAll(): void {
     this.byToken.clear();
-  }
-
-  locked(username: string): boolean {
-    const t = this.now();
-    const recent = (this.failures.get(username) ?? []).filter((x) => t - x < FAILURE_WINDOW_MS);
-    this.failures.set(username, recent);
-    return recent.length >= MAX_FAILURES;
-  }
-
-  failed(username: string): void {
-    this.failures.set(username, [...(this.failures.get(username) ?? []), this.now()]);
-  }
-
-  succeeded(username: string): void {
-    this.failures.delete(username);
   }
 }

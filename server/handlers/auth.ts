@@ -1,31 +1,51 @@
 import type { Input, UserRow } from '../../api/contract';
 import type { SessionUser } from '../../api/roles';
 import { UserError } from '../../lib/problems';
-import { countUsers, createUser, credentials, sessionUser, setPassword, updateUser, userById } from '../../db/queries/users';
+import { countUsers, createUser, credentials, recordSignIn, sessionUser, setPassword, updateUser, userById } from '../../db/queries/users';
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { Context } from '../context';
 
 /** The first administrator, who manages the whole ledger; possible only while the ledger has no users. */
 export async function setup(ctx: Context, input: { username: string; displayName: string; password: string }): Promise<SessionUser> {
   if (countUsers(ctx.db) > 0) throw new UserError([{ message: '台账已有管理员;请登录' }]);
+  // Whoever creates the first administrator owns the ledger: never a stranger on the LAN.
+  if (!ctx.remote.loopback) throw new UserError([{ message: '系统管理员只能在运行台账的本机上创建(请在本机用 127.0.0.1 打开)' }]);
   const hash = await hashPassword(input.password);
   const user = createUser(ctx.db, { ...ctx.who(), actor: input.username }, { ...input, role: 'admin', agencyCode: null }, hash);
   ctx.signIn(user.id);
   return sessionUser(user);
 }
 
+const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/**
+ * Signs in with a name and password. The attempt is counted before the password is checked, so
+ * guesses sent together are limited like guesses sent one by one; every outcome is audited.
+ */
 export async function login(ctx: Context, { username, password }: { username: string; password: string }): Promise<SessionUser> {
-  const refused = new UserError([{ field: 'password', message: '用户名或密码不正确' }]);
-  if (ctx.sessions.locked(username)) throw new UserError([{ field: 'username', message: '登录失败次数过多,请 15 分钟后再试' }]);
+  const address = ctx.remote.address;
+  const attempt = ctx.sessions.signIns.reserve(username, address);
+  if ('reason' in attempt) {
+    throw new UserError([attempt.reason === 'name'
+      ? { field: 'username', message: `登录失败次数过多,请 ${minutes(attempt.retryMs)} 分钟后再试` }
+      : { field: 'username', message: `本机登录尝试过于频繁,请 ${seconds(attempt.retryMs)} 秒后再试` }]);
+  }
   const found = credentials(ctx.db, username);
   // A wrong name costs as much time as a wrong password, so names cannot be probed.
   const ok = await verifyPassword(password, found?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
   if (!found || !ok) {
-    ctx.sessions.failed(username);
-    throw refused;
+    const { locked } = attempt.failed();
+    recordSignIn(ctx.db, ctx.who(), username, { outcome: 'failed', address });
+    if (locked) recordSignIn(ctx.db, ctx.who(), username, { outcome: locked === 'name' ? 'locked' : 'address-throttled', address });
+    throw new UserError([{ field: 'password', message: '用户名或密码不正确' }]);
   }
-  if (!found.user.active) throw new UserError([{ field: 'username', message: '该账号已停用,请联系系统管理员' }]);
-  ctx.sessions.succeeded(username);
+  attempt.succeeded();
+  if (!found.user.active) {
+    recordSignIn(ctx.db, ctx.who(), username, { outcome: 'inactive', address });
+    throw new UserError([{ field: 'username', message: '该账号已停用,请联系系统管理员' }]);
+  }
+  recordSignIn(ctx.db, { ...ctx.who(), actor: found.user.username }, username, { outcome: 'signed-in', address });
   ctx.signIn(found.user.id);
   return sessionUser(found.user);
 }
@@ -34,6 +54,10 @@ export async function changePassword(ctx: Context, { current, next }: { current:
   const found = credentials(ctx.db, ctx.user!.username);
   if (!found || !(await verifyPassword(current, found.passwordHash))) throw new UserError([{ field: 'current', message: '当前密码不正确' }]);
   setPassword(ctx.db, ctx.who(), found.user.id, await hashPassword(next));
+  // Whoever else holds a session of this user (a stolen cookie, a forgotten browser) is signed out;
+  // the caller goes on in a new session.
+  ctx.sessions.endUser(found.user.id);
+  ctx.signIn(found.user.id);
   return null;
 }
 

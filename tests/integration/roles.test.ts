@@ -3,7 +3,7 @@ import type { OpName } from '../../api/contract';
 import { can, ROLES, type Role } from '../../api/roles';
 import { api } from '../../api/contract';
 import { Sessions } from '../../server/auth/sessions';
-import { callContext, type Context, type Ledger } from '../../server/context';
+import { callContext, IPC_REMOTE, type Context, type Ledger, type Remote } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { importTemplate } from '../../server/handlers/imports';
 import { contextAs } from '../fixtures/context';
@@ -42,7 +42,7 @@ describe('roles, enforced by the api whatever the UI shows', () => {
   it('refuses every operation to a caller who is not signed in, except signing in', async () => {
     const { db, file } = ledger();
     const ledgerCtx: Ledger = { db, file, today: () => '2026-11-23', sessions: new Sessions() };
-    const anon = callContext(ledgerCtx, undefined, () => undefined);
+    const anon = callContext(ledgerCtx, undefined, () => undefined, IPC_REMOTE);
     const before = snapshot(db);
     for (const name of Object.keys(api) as OpName[]) {
       const r = await run(anon, name, {});
@@ -127,8 +127,8 @@ describe('signing in', () => {
     const sessions = new Sessions({ idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now);
     const l: Ledger = { db, file, today: () => '2026-11-23', sessions };
     let token: string | undefined;
-    const ctx = () => callContext(l, token, (t) => (token = t ?? undefined));
-    return { db, ctx, advance: (ms: number) => (now += ms), token: () => token };
+    const ctx = (remote: Remote = IPC_REMOTE) => callContext(l, token, (t) => (token = t ?? undefined), remote);
+    return { db, ctx, advance: (ms: number) => (now += ms), token: () => token, setToken: (t: string | undefined) => (token = t) };
   }
 
   it('creates the first administrator once, then only signs in with the right password', async () => {
@@ -164,6 +164,90 @@ describe('signing in', () => {
     for (let i = 0; i < 5; i++) await run(ctx(), 'auth/login', { username: 'admin', password: `wrong ${i}` });
     const locked = await run(ctx(), 'auth/login', { username: 'admin', password: 'correct horse' });
     expect(!locked.ok && locked.problems[0].message).toContain('15 分钟');
+  });
+
+  const LAN_PEER: Remote = { address: '192.168.1.20', loopback: false };
+  const signInAudit = (db: Ledger['db']) =>
+    db.$client.prepare(`select actor, entity_key as name, json_extract(after, '$.outcome') as outcome, json_extract(after, '$.address') as address,
+      (select count(*) from audit_agencies g where g.audit_id = l.id) as agencies from audit_log l where entity = 'sign_in' order by id`).all() as
+      { actor: string; name: string; outcome: string; address: string; agencies: number }[];
+
+  it('creates the first administrator only from this machine, never from another computer on the LAN', async () => {
+    const { db, ctx } = await signedLedger();
+    const before = snapshot(db);
+    const remote = await run(ctx(LAN_PEER), 'auth/setup', { username: 'stranger', displayName: '路人', password: 'correct horse' });
+    expect(!remote.ok && remote.problems[0].message).toContain('只能在运行台账的本机上创建');
+    expect(snapshot(db)).toEqual(before);
+    const local = await run(ctx({ address: '127.0.0.1', loopback: true }), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    expect(local.ok).toBe(true);
+  });
+
+  it('checks at most five of twenty wrong passwords sent at once, and then refuses even the right one', async () => {
+    const { ctx } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    await run(ctx(), 'auth/logout', {});
+    const guesses = await Promise.all(Array.from({ length: 20 }, (_, i) => run(ctx(LAN_PEER), 'auth/login', { username: 'admin', password: `guess ${i}` })));
+    const messages = guesses.map((g) => (!g.ok ? g.problems[0].message : 'signed in'));
+    expect(messages.filter((m) => m === '用户名或密码不正确').length).toBeLessThanOrEqual(5);
+    expect(messages.filter((m) => m.includes('15 分钟')).length).toBeGreaterThanOrEqual(15);
+    const right = await run(ctx({ address: '192.168.1.21', loopback: false }), 'auth/login', { username: 'admin', password: 'correct horse' });
+    expect(!right.ok && right.problems[0].message).toContain('15 分钟');
+  });
+
+  it('slows down one address guessing many names, twice as long after each failure, while other addresses sign in', async () => {
+    const { ctx, advance } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    await run(ctx(), 'auth/logout', {});
+    const guess = (name: string) => run(ctx(LAN_PEER), 'auth/login', { username: name, password: 'summer 2026' });
+    const message = (r: Awaited<ReturnType<typeof guess>>) => (!r.ok ? r.problems[0].message : 'signed in');
+    for (let i = 0; i < 5; i++) expect(message(await guess(`user${i}`))).toBe('用户名或密码不正确');
+    expect(message(await guess('user5'))).toBe('本机登录尝试过于频繁,请 1 秒后再试');
+    advance(1_000);
+    expect(message(await guess('user5'))).toBe('用户名或密码不正确');
+    expect(message(await guess('user6'))).toBe('本机登录尝试过于频繁,请 2 秒后再试');
+    advance(2_000);
+    expect(message(await guess('user6'))).toBe('用户名或密码不正确');
+    expect(message(await guess('user7'))).toBe('本机登录尝试过于频繁,请 4 秒后再试');
+    const elsewhere = await run(ctx({ address: '192.168.1.30', loopback: false }), 'auth/login', { username: 'admin', password: 'correct horse' });
+    expect(elsewhere.ok).toBe(true);
+  });
+
+  it('audits sign-ins, failed ones and the lockout, as entries of the whole ledger', async () => {
+    const { db, ctx } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    await run(ctx(), 'auth/logout', {});
+    expect((await run(ctx(LAN_PEER), 'auth/login', { username: 'admin', password: 'correct horse' })).ok).toBe(true);
+    await run(ctx(), 'auth/logout', {});
+    for (let i = 0; i < 5; i++) await run(ctx(LAN_PEER), 'auth/login', { username: 'admin', password: `wrong ${i}` });
+    await run(ctx(LAN_PEER), 'auth/login', { username: 'admin', password: 'correct horse' });
+    const entries = signInAudit(db);
+    expect(entries[0]).toEqual({ actor: 'admin', name: 'admin', outcome: '登录成功', address: '192.168.1.20', agencies: 0 });
+    expect(entries.filter((e) => e.outcome === '用户名或密码不正确')).toHaveLength(5);
+    expect(entries.filter((e) => e.outcome === '连续登录失败,账号锁定 15 分钟')).toEqual([
+      { actor: '(未登录)', name: 'admin', outcome: '连续登录失败,账号锁定 15 分钟', address: '192.168.1.20', agencies: 0 },
+    ]);
+    expect(entries.every((e) => e.agencies === 0)).toBe(true);
+  });
+
+  it('ends the other sessions of a user who changes their password, and keeps the one that changed it', async () => {
+    const { ctx, token, setToken } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    await run(ctx(), 'users/create', { username: 'k1', displayName: '县管理员', role: 'manager', agencyCode: 'K1', password: 'k1 password' });
+    await run(ctx(), 'auth/logout', {});
+    await run(ctx(), 'auth/login', { username: 'k1', password: 'k1 password' });
+    const stolen = token();
+    setToken(undefined);
+    await run(ctx(), 'auth/login', { username: 'k1', password: 'k1 password' });
+    expect(token()).not.toBe(stolen);
+    expect((await run(ctx(), 'auth/changePassword', { current: 'k1 password', next: 'a new k1 password' })).ok).toBe(true);
+    const list = { query: {}, startRow: 0, endRow: 10 };
+    expect((await run(ctx(), 'assets/list', list)).ok).toBe(true);
+    const mine = token();
+    setToken(stolen);
+    const thief = await run(ctx(), 'assets/list', list);
+    expect(!thief.ok && thief.problems[0].code).toBe('unauthenticated');
+    setToken(mine);
+    expect((await run(ctx(), 'assets/list', list)).ok).toBe(true);
   });
 
   it('signs a user out when the administrator deactivates them, and never leaves the ledger without an administrator', async () => {
