@@ -102,6 +102,19 @@ describe('ledger-wide data', () => {
     expect(await call(contextAs(admin.db, admin.file, 'head', { id: 98, username: 'headP' }), 'dispatch/saveSettings', { reserveRatio: 1, optionalReserve: {} }))
       .toMatchObject({ reserveRatio: 1 });
   });
+
+  it('keeps users, backups and restore to an administrator of the whole ledger, not one limited to a city', async () => {
+    const { db, file, admin } = province();
+    const cityAdmin = contextAs(db, file, 'admin', { id: 97, username: 'adminC1', agencyCode: 'C1' });
+    for (const [name, input] of [
+      ['users/list', {}], ['backups/list', {}], ['backups/create', {}], ['ledger/loadDemo', {}],
+      ['users/create', { username: 'x', displayName: 'x', role: 'manager', agencyCode: 'K21', password: 'a long password' }],
+    ] as [OpName, unknown][]) {
+      const [p] = await refusedUnchanged(cityAdmin, name, input);
+      expect(p, name).toMatchObject({ code: 'forbidden', message: expect.stringContaining('全部机构') });
+    }
+    expect((await dispatch(admin, 'users/list', {})).ok).toBe(true);
+  });
 });
 
 describe('template imports by a scoped account', () => {
