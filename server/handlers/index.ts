@@ -91,10 +91,13 @@ export const handlers: Handlers = {
   'disposals/complete': (ctx, { id, disposedDate, residualValueFen }) => (requireDisposal(ctx, id), completeDisposal(ctx.db, ctx.who(), id, disposedDate, residualValueFen)),
   'tasks/list': (ctx) => listTasks(ctx.db, scopeCodes(ctx)),
   'tasks/save': (ctx, { id, fields }) => {
-    if (id !== null) requireAgency(ctx, taskById(ctx.db, id).leadAgency, 'leadAgency');
+    const before = id === null ? null : taskById(ctx.db, id);
+    if (before) requireAgency(ctx, before.leadAgency, 'leadAgency');
     requireAgency(ctx, fields.leadAgency, 'leadAgency');
-    // A task held outside the caller's agencies gives its place by coordinates, which name no agency.
-    if (fields.locationAgency !== null && !inScope(ctx, fields.locationAgency)) {
+    // A task held outside the caller's agencies gives its place by coordinates, which name no agency
+    // (a place a higher level already set stays as it was).
+    const location = fields.locationAgency;
+    if (location !== null && location !== before?.locationAgency && !inScope(ctx, location)) {
       throw new UserError([{ field: 'locationAgency', message: `机构「${fields.locationAgency}」不在您的管辖范围内;任务地点在辖区外时请填写经纬度` }]);
     }
     return saveTask(ctx.db, ctx.who(), id, fields);

@@ -310,11 +310,16 @@ describe('dispatch at the scope’s edges', () => {
   });
 
   it('refuses a county dispatcher a task placed at another county’s agency, or another county’s team demand', async () => {
-    const { dispK11 } = province();
+    const { dispK11, dispP } = province();
     const [p] = await refusedUnchanged(dispK11, 'tasks/save', { id: null, fields: task({ locationAgency: 'K21' }) });
     expect(p).toMatchObject({ field: 'locationAgency', message: expect.stringContaining('经纬度') });
     await refusedUnchanged(dispK11, 'tasks/teamDemand', { leadAgency: 'K21', teamSize: 12 });
-    expect(await call(dispK11, 'tasks/save', { id: null, fields: task({ latitude: 31.05, longitude: 120 }) })).toMatchObject({ leadAgency: 'K11' });
+    const own = await call(dispK11, 'tasks/save', { id: null, fields: task({ latitude: 31.05, longitude: 120 }) });
+    expect(own).toMatchObject({ leadAgency: 'K11' });
+    await refusedUnchanged(dispK11, 'tasks/save', { id: own.id, fields: task({ locationAgency: 'K21' }) });
+    // A place the province gave the county's task stays when the county edits the task.
+    const given = await call(dispP, 'tasks/save', { id: null, fields: task({ locationAgency: 'K21' }) });
+    expect(await call(dispK11, 'tasks/save', { id: given.id, fields: task({ locationAgency: 'K21', name: '交叉检查', code: given.code }) })).toMatchObject({ name: '交叉检查', locationAgency: 'K21' });
   });
 
   it('lets a county dispatcher read the plan the province made for its task, but not move the other county’s units', async () => {
