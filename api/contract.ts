@@ -211,7 +211,9 @@ export interface Overview {
 }
 
 export interface LedgerStatus {
-  file: string;
+  /** The ledger's file, for the administrator; null for everyone else. */
+  file: string | null;
+  /** Within the caller's scope. */
   agencies: number;
   assets: number;
 }

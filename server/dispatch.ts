@@ -45,6 +45,10 @@ export async function dispatch(ctx: Context, name: string, raw: unknown): Promis
     if (!can(ctx.user.role, spec.right)) {
       return { ok: false, problems: [{ code: 'forbidden', message: `当前角色(${ROLE_NAMES[ctx.user.role]})无权执行此操作` }] };
     }
+    // Users, backups and restore are the whole ledger's: an administrator's account limited to an agency does not hold them.
+    if (spec.right === 'admin' && ctx.user.agencyCode !== null) {
+      return { ok: false, problems: [{ code: 'forbidden', message: `用户与备份管理涉及全部机构,只能由管辖全部机构的系统管理员办理;您的账号限于机构「${ctx.user.agencyCode}」` }] };
+    }
   }
   const parsed = spec.input.safeParse(raw);
   if (!parsed.success) {

@@ -1,6 +1,9 @@
 import { UserError } from '../lib/problems';
 import type { Context } from './context';
-import { planLeads } from '../db/queries/plans';
+import { subtreeOf } from '../db/queries/agencies';
+import { agenciesOfAssets } from '../db/queries/assets';
+import { planAgencies } from '../db/queries/plans';
+import { disposalAssetId } from '../db/queries/records';
 
 const FORBIDDEN = (code: string) => `机构「${code}」不在您的管辖范围内`;
 
@@ -9,13 +12,15 @@ const cache = new WeakMap<Context, Set<string> | null>();
 /** The codes of the agencies the caller may see and change; null: the whole ledger. */
 export function scopeCodes(ctx: Context): Set<string> | null {
   if (cache.has(ctx)) return cache.get(ctx)!;
-  const root = ctx.user?.agencyCode ?? null;
-  const codes = root === null ? null : new Set(ctx.db.$client.prepare(
-    `with recursive sub(id, code) as (select id, code from agencies where code = ?
-       union all select x.id, x.code from agencies x join sub on x.parent_id = sub.id) select code from sub`,
-  ).pluck().all(root) as string[]);
+  const root = scopeRoot(ctx);
+  const codes = root === null ? null : new Set(subtreeOf(ctx.db, root));
   cache.set(ctx, codes);
   return codes;
+}
+
+/** The agency whose subtree the caller works in; null: the whole ledger. */
+export function scopeRoot(ctx: Context): string | null {
+  return ctx.user?.agencyCode ?? null;
 }
 
 export function inScope(ctx: Context, code: string): boolean {
@@ -27,31 +32,71 @@ export function requireAgency(ctx: Context, code: string, field = 'agencyCode'):
   if (!inScope(ctx, code)) throw new UserError([{ field, message: FORBIDDEN(code) }]);
 }
 
-/** The agency a read is limited to: the one asked for (when in scope), else the caller's own root. */
+/**
+ * The agency a read is limited to where an agency stands for its whole subtree (the ledger, the
+ * overview, the charts): the one asked for (when in scope), else the caller's own root, whose
+ * subtree is their scope; undefined: the whole ledger. Where an agency stands for itself alone
+ * (the quota matrix, a rolled-up budget), use `readScope`.
+ */
 export function scopedAgency(ctx: Context, requested: string | undefined): string | undefined {
   if (requested !== undefined) {
     requireAgency(ctx, requested, 'agency');
     return requested;
   }
-  return ctx.user?.agencyCode ?? undefined;
+  return scopeRoot(ctx) ?? undefined;
+}
+
+/** The caller's scope as a read sees it: its root and every agency of its subtree; null: the whole ledger. */
+export interface Within {
+  root: string;
+  codes: ReadonlySet<string>;
+}
+
+/**
+ * What a read of rows per agency covers: the agency asked for (when in scope), else every agency
+ * of the caller's scope, as an unscoped read without an agency covers every agency of the ledger.
+ */
+export function readScope(ctx: Context, requested: string | undefined): { agency: string | undefined; within: Within | null } {
+  if (requested !== undefined) requireAgency(ctx, requested, 'agency');
+  const root = scopeRoot(ctx);
+  return { agency: requested, within: root === null ? null : { root, codes: scopeCodes(ctx)! } };
+}
+
+/**
+ * Ledger-wide data (unit prices and replacement rules, dispatch reserve settings) changes every
+ * agency's figures: only a user of the whole ledger changes it, whatever their role's rights.
+ */
+export function requireWholeLedger(ctx: Context): void {
+  const root = scopeRoot(ctx);
+  if (root !== null) {
+    throw new UserError([{ code: 'forbidden', message: `此项为全台账共用的设置,影响所有机构,只能由管辖全部机构的用户修改;您的账号限于机构「${root}」` }]);
+  }
 }
 
 /** Refuses when any of the assets belongs to an agency outside the caller's scope. */
 export function requireAssets(ctx: Context, ids: readonly number[]): void {
   if (scopeCodes(ctx) === null) return;
-  const codes = ctx.db.$client.prepare(
-    `select distinct a.code from assets s join agencies a on a.id = s.agency_id where s.id in (select value from json_each(?))`,
-  ).pluck().all(JSON.stringify(ids)) as string[];
-  for (const code of codes) requireAgency(ctx, code, 'assetId');
+  for (const code of agenciesOfAssets(ctx.db, ids)) requireAgency(ctx, code, 'assetId');
 }
 
 export function requireDisposal(ctx: Context, id: number): void {
-  const assetId = ctx.db.$client.prepare('select asset_id from disposals where id = ?').pluck().get(id) as number | undefined;
+  const assetId = disposalAssetId(ctx.db, id);
   if (assetId !== undefined) requireAssets(ctx, [assetId]);
 }
 
-/** Refuses when any task of the plan is led from outside the caller's scope. */
-export function requirePlan(ctx: Context, id: number): void {
+/**
+ * Reading a plan needs every task of it led from within the caller's scope; changing it (approve,
+ * dispatch, return, cancel) needs also every agency its units come from: a county dispatcher reads
+ * the plan a province dispatcher made for the county's task, but moving another county's units is
+ * for someone whose scope holds that county.
+ */
+export function requirePlan(ctx: Context, id: number, use: 'read' | 'change' = 'read'): void {
   if (scopeCodes(ctx) === null) return;
-  for (const code of planLeads(ctx.db, id).get(id) ?? []) requireAgency(ctx, code, 'id');
+  const { leads, sources } = planAgencies(ctx.db, id);
+  for (const code of leads) requireAgency(ctx, code, 'id');
+  if (use === 'read') return;
+  const outside = sources.filter((code) => !inScope(ctx, code));
+  if (outside.length) {
+    throw new UserError([{ field: 'id', message: `方案调用了${outside.map((c) => `机构「${c}」`).join('、')}的装备,不在您的管辖范围内;请由管辖这些机构的用户办理` }]);
+  }
 }

@@ -37,7 +37,7 @@ export function createAgency(db: Db, who: Actor, a: AgencyRecord): AgencyRecord 
     db.$client.prepare(`insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, longitude, latitude)
       values (@code, @name, @level, @parentId, @staff, @authorizedPosts, @offices, @longitude, @latitude)`).run({ ...a, parentId });
     const after = agencyByCode(db, a.code)!;
-    appendAudit(db, who, [{ action: 'create', entity: 'agency', entityKey: a.code, after }]);
+    appendAudit(db, who, [{ action: 'create', entity: 'agency', entityKey: a.code, after, agencies: [a.code] }]);
     return after;
   })();
 }
@@ -50,7 +50,28 @@ export function updateAgency(db: Db, who: Actor, code: string, f: Omit<AgencyRec
     db.$client.prepare(`update agencies set name = @name, staff = @staff, authorized_posts = @authorizedPosts, offices = @offices,
       longitude = @longitude, latitude = @latitude where code = @code`).run({ ...f, code });
     const after = agencyByCode(db, code)!;
-    appendAudit(db, who, [{ action: 'update', entity: 'agency', entityKey: code, before, after }]);
+    appendAudit(db, who, [{ action: 'update', entity: 'agency', entityKey: code, before, after, agencies: [code] }]);
     return after;
   })();
+}
+
+/** The codes of an agency and of every agency below it. */
+export function subtreeOf(db: Db, root: string): string[] {
+  return db.$client.prepare(
+    `with recursive sub(id, code) as (select id, code from agencies where code = ?
+       union all select x.id, x.code from agencies x join sub on x.parent_id = sub.id) select code from sub`,
+  ).pluck().all(root) as string[];
+}
+
+/** How many agencies and assets the ledger holds, within a set of agencies when given. */
+export function ledgerCounts(db: Db, within: ReadonlySet<string> | null): { agencies: number; assets: number } {
+  const c = db.$client;
+  if (within === null) {
+    return { agencies: c.prepare('select count(*) from agencies').pluck().get() as number, assets: c.prepare('select count(*) from assets').pluck().get() as number };
+  }
+  const codes = JSON.stringify([...within]);
+  return {
+    agencies: c.prepare('select count(*) from agencies where code in (select value from json_each(?))').pluck().get(codes) as number,
+    assets: c.prepare('select count(*) from assets s join agencies a on a.id = s.agency_id where a.code in (select value from json_each(?))').pluck().get(codes) as number,
+  };
 }

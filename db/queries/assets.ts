@@ -204,3 +204,10 @@ export function* allAssets(db: Db, query: AssetQuery, sort: AssetPage['sort']): 
 export function getAssetRow(db: Db, id: number): AssetRow | undefined {
   return db.$client.prepare(`${SELECT} where s.id = ?`).get(id) as AssetRow | undefined;
 }
+
+/** The codes of the agencies holding any of the assets. */
+export function agenciesOfAssets(db: Db, ids: readonly number[]): string[] {
+  return db.$client.prepare(
+    `select distinct a.code from assets s join agencies a on a.id = s.agency_id where s.id in (select value from json_each(?))`,
+  ).pluck().all(JSON.stringify(ids)) as string[];
+}

@@ -20,33 +20,55 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   batch?: string | null;
+  /**
+   * The agencies the entry concerns (an asset's agency before and after, a record's asset's agency,
+   * an agency itself, a plan's lead agencies…); a reader scoped to a subtree sees the entries naming
+   * one of its agencies. Empty: a ledger-wide entry (prices, settings, users), for whole-ledger readers only.
+   */
+  agencies: readonly (string | null | undefined)[];
 }
 
-const statements = new WeakMap<Database.Database, Database.Statement>();
+const statements = new WeakMap<Database.Database, { entry: Database.Statement; agency: Database.Statement }>();
 
 /** Appends entries; call inside the mutation's transaction so they commit or roll back with it. */
 export function appendAudit(db: Db, who: Actor, entries: Iterable<AuditEntry>): void {
   const c = db.$client;
   let insert = statements.get(c);
   if (!insert) {
-    insert = c.prepare(
-      `insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    insert = {
+      entry: c.prepare(`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values (?, ?, ?, ?, ?, ?, ?, ?)`),
+      agency: c.prepare(`insert or ignore into audit_agencies (audit_id, agency_code) values (?, ?)`),
+    };
     statements.set(c, insert);
   }
   for (const e of entries) {
-    insert.run(
+    const id = insert.entry.run(
       who.at, who.actor, e.action, e.entity, e.entityKey,
       e.before === undefined ? null : JSON.stringify(e.before),
       e.after === undefined ? null : JSON.stringify(e.after),
       e.batch ?? null,
-    );
+    ).lastInsertRowid;
+    for (const code of new Set(e.agencies)) if (code) insert.agency.run(id, code);
   }
 }
 
-function auditWhere(q: AuditQuery): { sql: string; params: unknown[] } {
+/**
+ * Entries a reader may see: with `scope` (a subtree's codes), those naming one of its agencies, and
+ * never the administration of users; null: every entry.
+ */
+function scopeWhere(scope: ReadonlySet<string> | null): { sql: string; params: unknown[] } | null {
+  if (scope === null) return null;
+  return {
+    sql: `entity <> 'user' and id in (select audit_id from audit_agencies where agency_code in (select value from json_each(?)))`,
+    params: [JSON.stringify([...scope])],
+  };
+}
+
+function auditWhere(q: AuditQuery, scope: ReadonlySet<string> | null): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
+  const scoped = scopeWhere(scope);
+  if (scoped) (parts.push(scoped.sql), params.push(...scoped.params));
   if (q.actor) (parts.push('actor = ?'), params.push(q.actor));
   if (q.entity) (parts.push('entity = ?'), params.push(q.entity));
   if (q.key) (parts.push(`entity_key like ? escape '\\'`), params.push(`%${q.key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
@@ -61,16 +83,16 @@ type StoredAudit = Omit<AuditRow, 'before' | 'after'> & { before: string | null;
 const parsed = (r: StoredAudit): AuditRow => ({ ...r, before: r.before ? JSON.parse(r.before) : null, after: r.after ? JSON.parse(r.after) : null });
 const AUDIT_SELECT = `select id, at, actor, action, entity, entity_key as entityKey, before, after, batch from audit_log`;
 
-/** The audit log, newest first. */
-export function listAudit(db: Db, q: AuditQuery, startRow: number, endRow: number): { rows: AuditRow[]; total: number } {
-  const { sql, params } = auditWhere(q);
+/** The audit log, newest first; `scope` limits it to the entries of a subtree's agencies (null: all). */
+export function listAudit(db: Db, q: AuditQuery, startRow: number, endRow: number, scope: ReadonlySet<string> | null): { rows: AuditRow[]; total: number } {
+  const { sql, params } = auditWhere(q, scope);
   const rows = db.$client.prepare(`${AUDIT_SELECT}${sql} order by id desc limit ? offset ?`).all(...params, endRow - startRow, startRow) as StoredAudit[];
   const total = db.$client.prepare(`select count(*) from audit_log${sql}`).pluck().get(...params) as number;
   return { rows: rows.map(parsed), total };
 }
 
-/** Every entry a query matches, newest first, for an export. */
-export function* auditEntries(db: Db, q: AuditQuery): Generator<AuditRow> {
-  const { sql, params } = auditWhere(q);
+/** Every entry a query matches within a scope (null: all), newest first, for an export. */
+export function* auditEntries(db: Db, q: AuditQuery, scope: ReadonlySet<string> | null): Generator<AuditRow> {
+  const { sql, params } = auditWhere(q, scope);
   for (const r of db.$client.prepare(`${AUDIT_SELECT}${sql} order by id desc`).iterate(...params) as IterableIterator<StoredAudit>) yield parsed(r);
 }

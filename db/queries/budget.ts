@@ -27,7 +27,7 @@ export function saveTerms(db: Db, who: Actor, terms: readonly ItemTerms[]): numb
       if (!before) throw new Error(`no terms for item ${t.item}`);
       if (TERM_FIELDS.every((f) => before[f] === t[f])) continue;
       update.run(t.unitPriceFen, t.priceNote, t.serviceYears, t.serviceKm, t.lifeNote, who.actor, who.at, t.item);
-      appendAudit(db, who, [{ action: 'update', entity: 'item_terms', entityKey: t.item, before, after: t }]);
+      appendAudit(db, who, [{ action: 'update', entity: 'item_terms', entityKey: t.item, before, after: t, agencies: [] }]);
       changed++;
     }
     return changed;
@@ -92,6 +92,6 @@ export function saveChecklist(db: Db, who: Actor, agency: { id: number; code: st
       `insert into score_checklists (agency_id, year, answers, updated_by, updated_at) values (?, ?, ?, ?, ?)
        on conflict (agency_id, year) do update set answers = excluded.answers, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
     ).run(agency.id, year, JSON.stringify(answers), who.actor, who.at);
-    appendAudit(db, who, [{ action: before.by ? 'update' : 'create', entity: 'score_checklist', entityKey: `${agency.code}/${year}`, before: before.by ? before.answers : undefined, after: answers }]);
+    appendAudit(db, who, [{ action: before.by ? 'update' : 'create', entity: 'score_checklist', entityKey: `${agency.code}/${year}`, before: before.by ? before.answers : undefined, after: answers, agencies: [agency.code] }]);
   })();
 }

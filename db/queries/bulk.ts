@@ -56,7 +56,7 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
     }
     indexAssetsAfter(db, indexedUpTo);
     const counts = { agencies: agencies.length, assets: n };
-    appendAudit(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts }]);
+    appendAudit(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts, agencies: [] }]);
     return counts;
   })();
   c.exec('analyze');

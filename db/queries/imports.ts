@@ -40,29 +40,41 @@ function sameFields<T extends object>(a: T, b: T, keys: readonly (keyof T)[]): b
  */
 export type NameKind = 'item' | 'agency';
 
-/** The names users mapped in earlier imports: the file's wording → code. */
-export function importNames(db: Db, kind: NameKind): Map<string, string> {
-  return new Map(db.$client.prepare(`select name, code from import_names where kind = ?`).raw().all(kind) as [string, string][]);
+/** The memory of the whole ledger, written by users who work on every agency. */
+export const WHOLE_LEDGER = '';
+
+/**
+ * The names users mapped in earlier imports: the file's wording → code. `scope` is the agency code
+ * of the users' scope root ('' the whole ledger): a scope's own memory, over the whole ledger's.
+ */
+export function importNames(db: Db, kind: NameKind, scope: string = WHOLE_LEDGER): Map<string, string> {
+  return new Map(db.$client.prepare(`select name, code from import_names where kind = ? and scope in (?, ?) order by scope = ?`)
+    .raw().all(kind, WHOLE_LEDGER, scope, scope) as [string, string][]);
 }
 
-function rememberNames(db: Db, who: Actor, batch: string, kind: NameKind, names: Record<string, string>): void {
-  const known = importNames(db, kind);
+function rememberNames(db: Db, who: Actor, batch: string, kind: NameKind, names: ReadonlyMap<string, string>, scope: string): void {
+  const known = importNames(db, kind, scope);
+  const own = db.$client.prepare('select code from import_names where scope = ? and kind = ? and name = ?').pluck();
   const upsert = db.$client.prepare(
-    `insert into import_names (kind, name, code, updated_by, updated_at) values (?, ?, ?, ?, ?)
+    `insert into import_names (scope, kind, name, code, updated_by, updated_at) values (?, ?, ?, ?, ?, ?)
      on conflict (scope, kind, name) do update set code = excluded.code, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
   );
-  for (const [name, code] of Object.entries(names)) {
-    const before = known.get(name);
-    if (before === code) continue;
-    upsert.run(kind, name, code, who.actor, who.at);
-    appendAudit(db, who, [{ action: before === undefined ? 'create' : 'update', entity: 'import_name', entityKey: `${kind}:${name}`, before, after: code, batch }]);
+  for (const [name, code] of names) {
+    if (known.get(name) === code) continue;
+    const before = own.get(scope, kind, name) as string | undefined;
+    upsert.run(scope, kind, name, code, who.actor, who.at);
+    appendAudit(db, who, [{
+      action: before === undefined ? 'create' : 'update', entity: 'import_name', entityKey: scope ? `${scope}/${kind}:${name}` : `${kind}:${name}`, before, after: code, batch,
+      agencies: [scope],
+    }]);
   }
 }
 
-/** Names to remember with an import, so the next file from the same agency maps itself. */
+/** Names to remember with an import, so the next file from the same agency maps itself; `scope` as for `importNames`. */
 export interface RememberedNames {
-  items: Record<string, string>;
-  agencies: Record<string, string>;
+  scope: string;
+  items: ReadonlyMap<string, string>;
+  agencies: ReadonlyMap<string, string>;
 }
 
 export function applyTemplateImport(
@@ -102,7 +114,11 @@ export function applyTemplateImport(
 
   return c.transaction(() => {
     const indexedUpTo = lastAssetId(db);
-    const audit = (e: Omit<AuditEntry, 'batch'>) => appendAudit(db, who, [{ ...e, batch }]);
+    const touched = new Set<string>();
+    const audit = (e: Omit<AuditEntry, 'batch'>) => {
+      for (const code of e.agencies) if (code) touched.add(code);
+      appendAudit(db, who, [{ ...e, batch }]);
+    };
     const agencyCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     const assetCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
 
@@ -114,13 +130,13 @@ export function applyTemplateImport(
       if (!before) {
         insertAgency.run(a);
         agencyCounts.created++;
-        audit({ action: 'create', entity: 'agency', entityKey: a.code, after });
+        audit({ action: 'create', entity: 'agency', entityKey: a.code, after, agencies: [a.code] });
       } else if (sameFields(pick(before as never, IMPORTED_AGENCY_FIELDS), after, IMPORTED_AGENCY_FIELDS)) {
         agencyCounts.unchanged++;
       } else {
         updateAgency.run(a);
         agencyCounts.updated++;
-        audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, IMPORTED_AGENCY_FIELDS), after });
+        audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, IMPORTED_AGENCY_FIELDS), after, agencies: [a.code] });
       }
     });
     agencies.forEach((a, i) => {
@@ -145,7 +161,7 @@ export function applyTemplateImport(
         if (!before) {
           insertAsset.run(assetValues(a, idOf(a.agencyCode)));
           assetCounts.created++;
-          audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after });
+          audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after, agencies: [a.agencyCode] });
           continue;
         }
         const old = pick(before as never, IMPORTED_ASSET_FIELDS) as typeof after;
@@ -154,16 +170,16 @@ export function applyTemplateImport(
         } else {
           updateAsset.run([...assetValues(a, idOf(a.agencyCode)), before.id]);
           assetCounts.updated++;
-          audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after });
+          audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after, agencies: [old.agencyCode, a.agencyCode] });
         }
       }
     }
     indexAssetsAfter(db, indexedUpTo);
     if (remember) {
-      rememberNames(db, who, batch, 'item', remember.items);
-      rememberNames(db, who, batch, 'agency', remember.agencies);
+      rememberNames(db, who, batch, 'item', remember.items, remember.scope);
+      rememberNames(db, who, batch, 'agency', remember.agencies, remember.scope);
     }
-    audit({ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts } });
+    audit({ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts }, agencies: [...touched] });
     return { batch, agencies: agencyCounts, assets: assetCounts };
   })();
 }

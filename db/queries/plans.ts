@@ -54,6 +54,7 @@ export function storeDraftPlan(db: Db, who: Actor, taskIds: readonly number[], r
     appendAudit(db, who, [{
       action: 'create', entity: 'plan', entityKey: code,
       after: { status: 'draft', tasks: [...taskId.keys()], units: outcome.assignments.length, unmet: outcome.unmet.reduce((s, u) => s + u.quantity, 0), objective: outcome.objective },
+      agencies: planAgencies(db, id).all,
     }]);
     return id;
   })();
@@ -118,6 +119,16 @@ export function listPlans(db: Db, agencies: ReadonlySet<string> | null): PlanSum
   return all.filter((p) => (leads.get(p.id) ?? []).every((code) => agencies.has(code)));
 }
 
+/** The agencies a plan concerns: those leading its tasks, those its units come from, and both. */
+export function planAgencies(db: Db, planId: number): { leads: string[]; sources: string[]; all: string[] } {
+  const c = db.$client;
+  const leads = c.prepare(`select distinct a.code from plan_tasks pt join tasks t on t.id = pt.task_id join agencies a on a.id = t.lead_agency_id
+    where pt.plan_id = ? order by a.code`).pluck().all(planId) as string[];
+  const sources = c.prepare(`select distinct a.code from plan_assignments pa join agencies a on a.id = pa.from_agency_id where pa.plan_id = ? order by a.code`)
+    .pluck().all(planId) as string[];
+  return { leads, sources, all: [...new Set([...leads, ...sources])] };
+}
+
 /** The lead agencies of each plan's tasks. */
 export function planLeads(db: Db, planId?: number): Map<number, string[]> {
   const rows = db.$client.prepare(`select pt.plan_id as planId, a.code from plan_tasks pt join tasks t on t.id = pt.task_id join agencies a on a.id = t.lead_agency_id
@@ -169,6 +180,8 @@ interface UnitRef {
   taskName: string;
   leadAgencyId: number;
   leadAgencyName: string;
+  leadCode: string;
+  fromCode: string;
   start: string;
   end: string;
   custodyId: number | null;
@@ -178,8 +191,10 @@ interface UnitRef {
 function planUnits(db: Db, planId: number): UnitRef[] {
   return db.$client.prepare(
     `select pa.id, pa.asset_id as assetId, s.asset_tag as assetTag, t.code as taskCode, t.name as taskName, t.lead_agency_id as leadAgencyId,
-       l.name as leadAgencyName, t.start_date as start, t.end_date as end, pa.custody_id as custodyId, pa.returned_at as returnedAt
+       l.name as leadAgencyName, l.code as leadCode, f.code as fromCode, t.start_date as start, t.end_date as end, pa.custody_id as custodyId,
+       pa.returned_at as returnedAt
      from plan_assignments pa join assets s on s.id = pa.asset_id join tasks t on t.id = pa.task_id join agencies l on l.id = t.lead_agency_id
+       join agencies f on f.id = pa.from_agency_id
      where pa.plan_id = ? order by pa.id`,
   ).all(planId) as UnitRef[];
 }
@@ -206,9 +221,10 @@ export function approvePlan(db: Db, who: Actor, id: number, approvalRef: string 
     db.$client.prepare(`update plans set status = 'approved', approval_ref = ?, approved_by = ?, approved_at = ? where id = ?`).run(approvalRef, who.actor, who.at, id);
     const units = planUnits(db, id);
     appendAudit(db, who, [
-      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'draft' }, after: { status: 'approved', approvedBy: who.actor, approvalRef, units: units.length } },
+      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'draft' }, after: { status: 'approved', approvedBy: who.actor, approvalRef, units: units.length }, agencies: planAgencies(db, id).all },
       ...units.map((u): AuditEntry => ({
         action: 'create', entity: 'dispatch', entityKey: u.assetTag, after: { plan: plan.code, task: u.taskCode, start: u.start, end: u.end, state: 'committed' },
+        agencies: [u.fromCode, u.leadCode],
       })),
     ]);
   })();
@@ -228,8 +244,10 @@ export function dispatchPlan(db: Db, who: Actor, id: number, date: string): void
     }
     c.prepare(`update plans set status = 'dispatched', dispatched_by = ?, dispatched_at = ? where id = ?`).run(who.actor, date, id);
     appendAudit(db, who, [
-      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'approved' }, after: { status: 'dispatched', date } },
-      ...units.map((u): AuditEntry => ({ action: 'update', entity: 'dispatch', entityKey: u.assetTag, after: { plan: plan.code, task: u.taskCode, state: 'out', date } })),
+      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'approved' }, after: { status: 'dispatched', date }, agencies: planAgencies(db, id).all },
+      ...units.map((u): AuditEntry => ({
+        action: 'update', entity: 'dispatch', entityKey: u.assetTag, after: { plan: plan.code, task: u.taskCode, state: 'out', date }, agencies: [u.fromCode, u.leadCode],
+      })),
     ]);
   })();
 }
@@ -249,7 +267,8 @@ export function returnUnits(db: Db, who: Actor, input: ReturnInput): void {
       if (!u) throw new UserError([{ field: 'assignmentId', message: `调度记录 #${r.assignmentId} 不属于方案「${plan.code}」` }]);
       if (u.returnedAt) throw new UserError([{ field: u.assetTag, message: `装备「${u.assetTag}」已于 ${u.returnedAt} 归还` }]);
       if (input.date < u.start) throw new UserError([{ field: 'date', message: `归还日期早于任务「${u.taskCode}」开始日 ${u.start}` }]);
-      const asset = c.prepare('select odometer_km as odometerKm, status from assets where id = ?').get(u.assetId) as { odometerKm: number | null; status: string };
+      const { agencyCode, ...asset } = c.prepare(`select s.odometer_km as odometerKm, s.status, a.code as agencyCode from assets s join agencies a on a.id = s.agency_id
+        where s.id = ?`).get(u.assetId) as { odometerKm: number | null; status: string; agencyCode: string };
       if (r.odometerKm !== null && asset.odometerKm !== null && r.odometerKm < asset.odometerKm) {
         throw new UserError([{ field: u.assetTag, message: `装备「${u.assetTag}」归还里程 ${r.odometerKm} km 小于出发前的 ${asset.odometerKm} km` }]);
       }
@@ -264,14 +283,17 @@ export function returnUnits(db: Db, who: Actor, input: ReturnInput): void {
       const next = { odometerKm: r.odometerKm ?? asset.odometerKm, status: r.toRepair ? 'under_repair' : asset.status };
       if (next.odometerKm !== asset.odometerKm || next.status !== asset.status) {
         c.prepare('update assets set odometer_km = ?, status = ? where id = ?').run(next.odometerKm, next.status, u.assetId);
-        entries.push({ action: 'update', entity: 'asset', entityKey: u.assetTag, before: asset, after: next });
+        entries.push({ action: 'update', entity: 'asset', entityKey: u.assetTag, before: asset, after: next, agencies: [agencyCode] });
       }
-      entries.push({ action: 'update', entity: 'dispatch', entityKey: u.assetTag, after: { plan: plan.code, task: u.taskCode, state: 'returned', date: input.date, odometerKm: r.odometerKm, damageNote: r.damageNote } });
+      entries.push({
+        action: 'update', entity: 'dispatch', entityKey: u.assetTag, after: { plan: plan.code, task: u.taskCode, state: 'returned', date: input.date, odometerKm: r.odometerKm, damageNote: r.damageNote },
+        agencies: [u.fromCode, u.leadCode],
+      });
     }
     const out = c.prepare('select count(*) from plan_assignments where plan_id = ? and returned_at is null').pluck().get(input.id) as number;
     if (out === 0) {
       c.prepare(`update plans set status = 'returned', closed_at = ? where id = ?`).run(input.date, input.id);
-      entries.push({ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'dispatched' }, after: { status: 'returned', date: input.date } });
+      entries.push({ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'dispatched' }, after: { status: 'returned', date: input.date }, agencies: planAgencies(db, input.id).all });
     }
     appendAudit(db, who, entries);
   })();
@@ -282,7 +304,7 @@ export function cancelPlan(db: Db, who: Actor, id: number): void {
   db.$client.transaction(() => {
     const plan = requireStatus(db, id, ['draft', 'approved'], '取消');
     db.$client.prepare(`update plans set status = 'cancelled', closed_at = ? where id = ?`).run(who.at, id);
-    appendAudit(db, who, [{ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: plan.status }, after: { status: 'cancelled' } }]);
+    appendAudit(db, who, [{ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: plan.status }, after: { status: 'cancelled' }, agencies: planAgencies(db, id).all }]);
   })();
 }
 

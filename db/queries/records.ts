@@ -61,7 +61,7 @@ export function createAsset(db: Db, who: Actor, f: AssetFields): AssetRow {
     indexAssetsAfter(db, indexedUpTo);
     const after = assetState(db, id);
     recordCustody(db, who, null, after);
-    appendAudit(db, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after }]);
+    appendAudit(db, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after, agencies: [after.agencyCode] }]);
     return after;
   })();
 }
@@ -78,7 +78,7 @@ export function updateAsset(db: Db, who: Actor, id: number, f: AssetFields): Ass
     db.$client.prepare(`update assets set ${FIELD_COLUMNS} where id = @id`).run({ ...f, agencyId: agencyId(db, f.agencyCode), id });
     const after = assetState(db, id);
     recordCustody(db, who, before, after);
-    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: after.assetTag, before, after }]);
+    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: after.assetTag, before, after, agencies: [before.agencyCode, after.agencyCode] }]);
     return after;
   })();
 }
@@ -97,8 +97,8 @@ export function addMaintenance(db: Db, who: Actor, m: MaintenanceInput): number 
     if (m.odometerKm !== null && (before.odometerKm === null || m.odometerKm > before.odometerKm)) changes.push('odometer_km = @odometerKm');
     if (changes.length) db.$client.prepare(`update assets set ${changes.join(', ')} where id = @assetId`).run(m);
     appendAudit(db, who, [
-      { action: 'create', entity: 'maintenance', entityKey: `${before.assetTag}#${id}`, after: m },
-      ...(changes.length ? [{ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, m.assetId) }] : []),
+      { action: 'create', entity: 'maintenance', entityKey: `${before.assetTag}#${id}`, after: m, agencies: [before.agencyCode] },
+      ...(changes.length ? [{ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, m.assetId), agencies: [before.agencyCode] }] : []),
     ]);
     return id;
   })();
@@ -113,10 +113,10 @@ export function addCalibration(db: Db, who: Actor, c: CalibrationInput): number 
       `insert into calibrations (asset_id, date, valid_until, certificate_no, institution, result, notes)
        values (@assetId, @date, @validUntil, @certificateNo, @institution, @result, @notes)`,
     ).run(c).lastInsertRowid);
-    const entries: AuditEntry[] = [{ action: 'create', entity: 'calibration', entityKey: `${before.assetTag}#${id}`, after: c }];
+    const entries: AuditEntry[] = [{ action: 'create', entity: 'calibration', entityKey: `${before.assetTag}#${id}`, after: c, agencies: [before.agencyCode] }];
     if (c.result === 'pass' && (before.calibrationValidUntil === null || c.validUntil > before.calibrationValidUntil)) {
       db.$client.prepare('update assets set calibration_valid_until = ? where id = ?').run(c.validUntil, c.assetId);
-      entries.push({ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, c.assetId) });
+      entries.push({ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, c.assetId), agencies: [before.agencyCode] });
     }
     appendAudit(db, who, entries);
     return id;
@@ -134,10 +134,17 @@ function disposal(db: Db, id: number): DisposalRow {
   return row;
 }
 
-export function listDisposals(db: Db, status?: DisposalRow['status']): DisposalRow[] {
-  return (status
-    ? db.$client.prepare(`${DISPOSAL_SELECT} where d.status = ? order by d.id desc`).all(status)
-    : db.$client.prepare(`${DISPOSAL_SELECT} order by d.id desc limit 1000`).all()) as DisposalRow[];
+/** Disposals of a status (else the newest 1,000 of any), newest first, of assets held within a set of agencies when given. */
+export function listDisposals(db: Db, status: DisposalRow['status'] | undefined, within: ReadonlySet<string> | null): DisposalRow[] {
+  const codes = within === null ? null : JSON.stringify([...within]);
+  return db.$client.prepare(
+    `${DISPOSAL_SELECT} where (@status is null or d.status = @status) and (@codes is null or a.code in (select value from json_each(@codes)))
+     order by d.id desc ${status ? '' : 'limit 1000'}`,
+  ).all({ status: status ?? null, codes }) as DisposalRow[];
+}
+
+export function disposalAssetId(db: Db, id: number): number | undefined {
+  return db.$client.prepare('select asset_id from disposals where id = ?').pluck().get(id) as number | undefined;
 }
 
 /** 报废申请: one open request per asset. */
@@ -152,7 +159,7 @@ export function requestDisposal(db: Db, who: Actor, assetId: number, reason: str
       `insert into disposals (asset_id, status, reason, requested_by, requested_at) values (?, 'requested', ?, ?, ?)`,
     ).run(assetId, reason, who.actor, who.at).lastInsertRowid);
     const after = disposal(db, id);
-    appendAudit(db, who, [{ action: 'create', entity: 'disposal', entityKey: `${asset.assetTag}#${id}`, after }]);
+    appendAudit(db, who, [{ action: 'create', entity: 'disposal', entityKey: `${asset.assetTag}#${id}`, after, agencies: [asset.agencyCode] }]);
     return after;
   })();
 }
@@ -163,7 +170,7 @@ function move(db: Db, who: Actor, id: number, from: DisposalRow['status'], apply
     if (before.status !== from) throw new UserError([{ field: 'id', message: `报废申请当前为「${before.status}」,不能执行此操作` }]);
     apply(before);
     const after = disposal(db, id);
-    appendAudit(db, who, [{ action: 'update', entity: 'disposal', entityKey: `${before.assetTag}#${id}`, before, after }]);
+    appendAudit(db, who, [{ action: 'update', entity: 'disposal', entityKey: `${before.assetTag}#${id}`, before, after, agencies: [before.agencyCode] }]);
     return after;
   })();
 }
@@ -186,7 +193,7 @@ export function completeDisposal(db: Db, who: Actor, id: number, disposedDate: s
     db.$client.prepare(`update assets set status = 'scrapped', custodian = null where id = ?`).run(d.assetId);
     const after = assetState(db, d.assetId);
     recordCustody(db, who, before, after);
-    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after }]);
+    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, agencies: [before.agencyCode, after.agencyCode] }]);
   });
 }
 
@@ -228,9 +235,9 @@ export function bulkUpdateAssets(db: Db, who: Actor, batch: string, ids: number[
       update.run(value, before.id);
       const after = assetState(db, before.id);
       recordCustody(db, who, before, after);
-      return { action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, batch };
+      return { action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, batch, agencies: [before.agencyCode, after.agencyCode] };
     });
-    entries.push({ action: 'bulk', entity: 'bulk-edit', entityKey: `${rows.length}`, after: change, batch });
+    entries.push({ action: 'bulk', entity: 'bulk-edit', entityKey: `${rows.length}`, after: change, batch, agencies: entries.flatMap((e) => e.agencies) });
     appendAudit(db, who, entries);
     return rows.length;
   })();

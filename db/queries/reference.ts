@@ -26,9 +26,9 @@ export function seedReferenceData(db: Db): void {
         .run();
     }
     appendAudit(db, { actor: 'system', at }, [
-      ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i })),
-      ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s })),
-      ...newTerms.map((t) => ({ action: 'create' as const, entity: 'item_terms', entityKey: t.item, after: t })),
+      ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i, agencies: [] })),
+      ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s, agencies: [] })),
+      ...newTerms.map((t) => ({ action: 'create' as const, entity: 'item_terms', entityKey: t.item, after: t, agencies: [] })),
     ]);
   });
 }

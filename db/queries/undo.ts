@@ -10,11 +10,15 @@ import { recordCustody } from './records';
 /** The entries that open an import's or a bulk edit's batch in the log, written with it. */
 const MARKERS: Record<string, UndoableBatch['kind']> = { import: 'import', 'bulk-edit': 'bulk' };
 
-/** The most recent import or bulk edit, when it has not been taken back yet: the one step undo offers. */
-export function lastUndoable(db: Db): UndoableBatch | null {
+/**
+ * The most recent import or bulk edit (of `actor`, when named), when it has not been taken back
+ * yet: the one step undo offers.
+ */
+export function lastUndoable(db: Db, actor?: string): UndoableBatch | null {
   const marker = db.$client.prepare(
-    `select batch, entity, at, actor from audit_log where entity in ('import', 'bulk-edit') and batch is not null order by id desc limit 1`,
-  ).get() as { batch: string; entity: string; at: string; actor: string } | undefined;
+    `select batch, entity, at, actor from audit_log where entity in ('import', 'bulk-edit') and batch is not null and (? is null or actor = ?)
+     order by id desc limit 1`,
+  ).get(actor ?? null, actor ?? null) as { batch: string; entity: string; at: string; actor: string } | undefined;
   if (!marker) return null;
   if (db.$client.prepare(`select 1 from audit_log where entity = 'undo' and entity_key = ?`).get(marker.batch)) return null;
   const entries = db.$client.prepare(`select count(*) from audit_log where batch = ? and entity in ('asset', 'agency')`).pluck().get(marker.batch) as number;
@@ -47,10 +51,13 @@ function pick(o: Record<string, unknown>, keys: readonly string[]): Record<strin
 export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string, anyones = false): number {
   const c = db.$client;
   return c.transaction(() => {
-    const last = lastUndoable(db);
-    if (!last || last.batch !== batch) throw new UserError([{ field: 'batch', message: '只能撤销最近一次批量修改或导入,且只能撤销一次' }]);
-    if (!anyones && last.actor !== who.actor) {
-      throw new UserError([{ field: 'batch', message: `这是 ${last.actor} 的操作;只能撤销自己的操作(系统管理员除外)` }]);
+    const last = lastUndoable(db, anyones ? undefined : who.actor);
+    if (!last || last.batch !== batch) {
+      const author = c.prepare(`select actor from audit_log where batch = ? and entity in ('import', 'bulk-edit')`).pluck().get(batch) as string | undefined;
+      if (!anyones && author !== undefined && author !== who.actor) {
+        throw new UserError([{ field: 'batch', message: `这是 ${author} 的操作;只能撤销自己的操作(系统管理员除外)` }]);
+      }
+      throw new UserError([{ field: 'batch', message: '只能撤销最近一次批量修改或导入,且只能撤销一次' }]);
     }
     const entries = c.prepare(
       `select id, action, entity, entity_key as entityKey, before from audit_log where batch = ? and entity in ('asset', 'agency') order by id desc`,
@@ -76,13 +83,13 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
       if (e.action === 'create') {
         c.prepare('delete from custody_records where asset_id = ?').run(id);
         c.prepare('delete from assets where id = ?').run(id);
-        audit.push({ action: 'delete', entity: 'asset', entityKey: e.entityKey, before: now, batch: undoBatchId });
+        audit.push({ action: 'delete', entity: 'asset', entityKey: e.entityKey, before: now, batch: undoBatchId, agencies: [now.agencyCode] });
       } else {
         c.prepare(`update assets set ${ASSET_SET} where id = @id`).run({ ...pick(JSON.parse(e.before!), IMPORTED_ASSET_FIELDS), id });
         const restored = getAssetRow(db, id) as AssetRow;
         // A bulk edit recorded the hand-over, so its undo records the hand-back; imports record no custody.
         if (last.kind === 'bulk') recordCustody(db, who, now, restored);
-        audit.push({ action: 'update', entity: 'asset', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId });
+        audit.push({ action: 'update', entity: 'asset', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId, agencies: [now.agencyCode, restored.agencyCode] });
       }
     }
     // Agencies: restore updated ones first (parents may point back), then remove created ones, children first.
@@ -91,7 +98,7 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
       const now = pick(agencyByCode(db, e.entityKey) as never, IMPORTED_AGENCY_FIELDS);
       const restored = pick(JSON.parse(e.before!), IMPORTED_AGENCY_FIELDS);
       c.prepare(`update agencies set ${AGENCY_SET} where code = @code`).run({ ...restored, code: e.entityKey });
-      audit.push({ action: 'update', entity: 'agency', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId });
+      audit.push({ action: 'update', entity: 'agency', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId, agencies: [e.entityKey] });
     }
     const created = agencyEntries.filter((x) => x.action === 'create').map((x) => x.entityKey);
     const level = (code: string) => ({ county: 0, city: 1, province: 2 })[c.prepare('select level from agencies where code = ?').pluck().get(code) as 'county'] ?? 0;
@@ -101,9 +108,9 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
       } catch {
         throw new UserError([{ field: 'batch', message: `机构「${code}」此后已有下级机构、装备或用户,无法撤销` }]);
       }
-      audit.push({ action: 'delete', entity: 'agency', entityKey: code, batch: undoBatchId });
+      audit.push({ action: 'delete', entity: 'agency', entityKey: code, batch: undoBatchId, agencies: [code] });
     }
-    audit.push({ action: 'undo', entity: 'undo', entityKey: batch, after: { kind: last.kind, entries: entries.length }, batch: undoBatchId });
+    audit.push({ action: 'undo', entity: 'undo', entityKey: batch, after: { kind: last.kind, entries: entries.length }, batch: undoBatchId, agencies: audit.flatMap((e) => e.agencies) });
     appendAudit(db, who, audit);
     return entries.length;
   })();

@@ -55,7 +55,7 @@ export function createUser(db: Db, who: Actor, u: NewUser, passwordHash: string)
       `insert into users (username, display_name, role, agency_id, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)`,
     ).run(u.username, u.displayName, u.role, agencyIdOf(db, u.agencyCode), passwordHash, who.at).lastInsertRowid);
     const after = userById(db, id)!;
-    appendAudit(db, who, [{ action: 'create', entity: 'user', entityKey: u.username, after: audited(after) }]);
+    appendAudit(db, who, [{ action: 'create', entity: 'user', entityKey: u.username, after: audited(after), agencies: [] }]);
     return after;
   })();
 }
@@ -81,7 +81,7 @@ export function updateUser(db: Db, who: Actor, id: number, change: UserChange, p
     if (passwordHash) db.$client.prepare('update users set password_hash = ? where id = ?').run(passwordHash, id);
     if (activeAdmins(db) === 0) throw new UserError([{ field: 'role', message: '台账至少需要一名启用的、管理全部机构的系统管理员' }]);
     const after = userById(db, id)!;
-    appendAudit(db, who, [{ action: 'update', entity: 'user', entityKey: before.username, before: audited(before), after: { ...audited(after), ...(passwordHash ? { password: '已重置' } : {}) } }]);
+    appendAudit(db, who, [{ action: 'update', entity: 'user', entityKey: before.username, before: audited(before), after: { ...audited(after), ...(passwordHash ? { password: '已重置' } : {}) }, agencies: [] }]);
     return after;
   })();
 }
@@ -90,7 +90,7 @@ export function setPassword(db: Db, who: Actor, id: number, passwordHash: string
   db.$client.transaction(() => {
     const u = userById(db, id)!;
     db.$client.prepare('update users set password_hash = ? where id = ?').run(passwordHash, id);
-    appendAudit(db, who, [{ action: 'update', entity: 'user', entityKey: u.username, after: { password: '已修改' } }]);
+    appendAudit(db, who, [{ action: 'update', entity: 'user', entityKey: u.username, after: { password: '已修改' }, agencies: [] }]);
   })();
 }
 

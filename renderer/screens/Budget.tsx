@@ -1,5 +1,5 @@
 import { CalculatorOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Switch, Tabs, Typography } from 'antd';
+import { App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Switch, Tabs, Tooltip, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import { useContext, useMemo, useState, type ReactNode } from 'react';
@@ -174,7 +174,10 @@ function PriceList() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const user = useContext(SessionContext)!;
-  const editable = can(user.role, 'budget');
+  const mayEdit = can(user.role, 'budget');
+  // The terms are the whole ledger's: a user scoped to a subtree sees them but does not change them (the backend refuses).
+  const ledgerWideOnly = mayEdit && user.agencyCode !== null ? t('budget.termsLedgerWide') : undefined;
+  const editable = mayEdit && !ledgerWideOnly;
   const terms = useApi('budget/terms', {});
   const [edits, setEdits] = useState<Map<string, TermsRow>>(new Map());
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -241,8 +244,8 @@ function PriceList() {
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%' }}>
       <Space wrap>
-        {editable && <Button type="primary" icon={<SaveOutlined />} disabled={edits.size === 0} onClick={save} data-testid="terms-save">{t('budget.saveTerms', { n: edits.size })}</Button>}
-        {editable && <Button icon={<UploadOutlined />} onClick={importFile} data-testid="terms-import">{t('budget.importTerms')}</Button>}
+        {mayEdit && <Tooltip title={ledgerWideOnly}><Button type="primary" icon={<SaveOutlined />} disabled={!editable || edits.size === 0} onClick={save} data-testid="terms-save">{t('budget.saveTerms', { n: edits.size })}</Button></Tooltip>}
+        {mayEdit && <Tooltip title={ledgerWideOnly}><Button icon={<UploadOutlined />} disabled={!editable} onClick={importFile} data-testid="terms-import">{t('budget.importTerms')}</Button></Tooltip>}
         <ExportButton testId="terms-export" fetch={() => client.call('budget/exportTerms', {})} />
         <Typography.Text type="secondary">{t('budget.termsHelp')}</Typography.Text>
       </Space>

@@ -1,11 +1,11 @@
 import { ExportOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
 import type { DispatchSettings, PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
-import { useCan } from '../lib/session';
+import { SessionContext, useCan } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
 import type { CatalogItem } from '../../quotas/types';
@@ -59,7 +59,11 @@ export function Plans({ selected, onSelect }: { selected: number | null; onSelec
 function ReserveSetting() {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const canSet = useCan('approve');
+  const mayApprove = useCan('approve');
+  const scoped = !!useContext(SessionContext)?.agencyCode;
+  // The reserve is the whole ledger's: a user scoped to a subtree sees it but does not change it (the backend refuses).
+  const ledgerWideOnly = mayApprove && scoped ? t('plan.reserveLedgerWide') : undefined;
+  const canSet = mayApprove && !ledgerWideOnly;
   const settings = useApi('dispatch/settings', {});
   const catalog = useApi('catalog/list', {});
   const [ratio, setRatio] = useState<number | null>(null);
@@ -80,9 +84,11 @@ function ReserveSetting() {
   return (
     <Space wrap size={[8, 4]}>
       <Typography.Text style={{ whiteSpace: 'nowrap' }}>{t('plan.reserve')}</Typography.Text>
-      <InputNumber min={0} max={1} step={0.1} value={ratio} onChange={setRatio} disabled={!canSet} style={{ width: 90 }} data-testid="reserve-ratio" />
-      {canSet && (
-        <Button size="small" disabled={ratio === null || ratio === settings.data.reserveRatio} onClick={() => save({ ...settings.data!, reserveRatio: ratio! })}>{t('common.save')}</Button>
+      <Tooltip title={ledgerWideOnly}><InputNumber min={0} max={1} step={0.1} value={ratio} onChange={setRatio} disabled={!canSet} style={{ width: 90 }} data-testid="reserve-ratio" /></Tooltip>
+      {mayApprove && (
+        <Tooltip title={ledgerWideOnly}>
+          <Button size="small" disabled={!canSet || ratio === null || ratio === settings.data.reserveRatio} onClick={() => save({ ...settings.data!, reserveRatio: ratio! })}>{t('common.save')}</Button>
+        </Tooltip>
       )}
       <Button size="small" type="link" disabled={!canSet && optional.length === 0} onClick={() => setEditingOptional(true)}>
         {t('plan.optionalReserve', { n: optional.length })}

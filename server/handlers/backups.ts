@@ -49,7 +49,7 @@ export async function restoreBackup(ctx: Context, name: string): Promise<{ resto
     ledger.db = reopen();
     throw e;
   }
-  appendAudit(ledger.db, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name } }]);
+  appendAudit(ledger.db, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name }, agencies: [] }]);
   ledger.sessions.endAll();
   return { restored: name, safetyCopy: safety.name };
 }

@@ -7,6 +7,7 @@ import { readTerms, termsSheet } from '../../excel/terms';
 import { FORMAT, workbookBuffer, type OutSheet, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
+import { agencyByCode } from '../../db/queries/agencies';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';
 import { loadCatalog } from '../../db/queries/reference';
 import { budgetLines, dueYears, needsByYear, type BudgetLine } from '../../quotas/budget';
@@ -74,18 +75,22 @@ export function budgetBasis(db: Db, input: { agency?: string; ruleSet?: string }
  * shortfall and the replacements falling due by 31 December, at unit price. Rolled up, each
  * agency's lines sum its subtree. Totals count each agency's own lines once.
  */
-export function budgetRequest(db: Db, input: BudgetInput, today: IsoDate): BudgetResult {
+export function budgetRequest(db: Db, input: BudgetInput & { within?: { root: string; codes: ReadonlySet<string> } | null }, today: IsoDate): BudgetResult {
   checkYear(input.year, today, 'year');
-  const { ruleSet, agencies, matrix, terms, due, scope } = budgetBasis(db, input, today);
+  const basis = budgetBasis(db, input, today);
+  const { ruleSet, agencies, matrix, terms, due } = basis;
+  // Without an agency: the caller's scope, as the whole ledger is an unscoped caller's.
+  const scope = input.agency === undefined ? (input.within?.codes ?? null) : basis.scope;
   const inScope = (l: BudgetLine) => scope === null || scope.has(l.agency);
   const own = budgetLines(matrix, due, terms, input.year, false).filter(inScope);
-  const lines = input.rollup ? budgetLines(matrix, due, terms, input.year, true).filter((l) => (input.agency === undefined ? true : l.agency === input.agency)) : own;
+  const lines = input.rollup ? budgetLines(matrix, due, terms, input.year, true).filter((l) => (input.agency === undefined ? inScope(l) : l.agency === input.agency)) : own;
   const agencyNames = new Map(agencies.map((a) => [a.code, a.name]));
   const items = new Map(matrix.catalog.map((c) => [c.code, c]));
   const rows: BudgetRow[] = lines.map((l) => ({ ...l, agencyName: agencyNames.get(l.agency)!, itemName: items.get(l.item)!.name, unit: items.get(l.item)!.unit }));
   const shortfallFen = own.reduce((s, l) => s + l.shortfall * l.unitPriceFen, 0);
   const replaceFen = own.reduce((s, l) => s + l.replace * l.unitPriceFen, 0);
-  return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency: input.agency ?? null, rows, totalFen: shortfallFen + replaceFen, shortfallFen, replaceFen };
+  const agency = input.agency ?? input.within?.root ?? null;
+  return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency, rows, totalFen: shortfallFen + replaceFen, shortfallFen, replaceFen };
 }
 
 const BUDGET_HEADERS = ['序号', '单位', '装备代码', '装备名称', '计量单位', '数量', '单价(元)', '金额(元)', '申请理由'];
@@ -95,9 +100,9 @@ const BUDGET_FORMATS = [FORMAT.count, , , , , FORMAT.count, FORMAT.yuan, FORMAT.
  * 预算申请表: each agency's own lines, a line for 缺额 and one for 更新 where both apply, a 小计 per
  * agency and the 合计; then the scope's totals by item, and how the figures were reached.
  */
-export function exportBudget(db: Db, input: BudgetInput, today: IsoDate): FileOut {
+export function exportBudget(db: Db, input: BudgetInput & { within?: { root: string; codes: ReadonlySet<string> } | null }, today: IsoDate): FileOut {
   const r = budgetRequest(db, { ...input, rollup: false }, today);
-  const scopeName = r.agency === null ? '全部机构' : (r.rows.find((x) => x.agency === r.agency)?.agencyName ?? r.agency);
+  const scopeName = r.agency === null ? '全部机构' : (agencyByCode(db, r.agency)?.name ?? r.agency);
   const title = `${r.year} 年度执法装备购置预算申请表`;
   const rows: OutValue[][] = [
     [title],

@@ -49,7 +49,7 @@ const QUOTA_WIDTHS = [10, 30, 6, 12, 8, 34, 6, 6, 8, 8, 8, 8, 8];
  * 配备达标情况: a summary line per agency (its own holdings and its subtree's), then every agency × item
  * with a requirement or a holding, for the agency alone and rolled up over its subordinates.
  */
-export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate }, today: IsoDate): FileOut {
+export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate; within?: { codes: ReadonlySet<string> } | null }, today: IsoDate): FileOut {
   const measured = measureShortfall(db, input, today);
   const own = measured.view(false);
   const rolled = measured.view(true);

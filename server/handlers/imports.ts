@@ -8,13 +8,13 @@ import {
   confident, distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, makeItemMatcher, resolveColumns, type LedgerMapping,
 } from '../../excel/ledger';
 import { ProblemList } from '../../excel/problems';
-import { AGENCY_SHEET, ASSET_SHEET, parseTemplate, readAssets, type AgencyInput, type AssetInput, type RejectedRow } from '../../excel/template';
+import { AGENCY_SHEET, ASSET_SHEET, LEVEL_LABELS, parseTemplate, readAssets, type AgencyInput, type AssetInput, type RejectedRow } from '../../excel/template';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { workbookBuffer, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
 import { existingAgencies, listAgencies } from '../../db/queries/agencies';
 import type { Actor } from '../../db/queries/audit';
-import { applyTemplateImport, importNames, type ImportSummary } from '../../db/queries/imports';
+import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';
 import { loadCatalog } from '../../db/queries/reference';
 
 export interface ImportOptions {
@@ -23,11 +23,20 @@ export interface ImportOptions {
   today: IsoDate;
   /** The agencies the importing user may change; null or absent: the whole ledger. */
   scope?: Set<string> | null;
+  /** The agency at the top of that scope, under which the names the user maps are remembered; null or absent: the whole ledger. */
+  root?: string | null;
+}
+
+/** Who is reading a file in the wizard: the agencies they may change and its root (both null: the whole ledger). */
+interface ImportScope {
+  scope: Set<string> | null;
+  root: string | null;
 }
 
 /**
  * Rows that reach outside the user's agencies: an agency not in scope (a new one must sit under one
- * that is), an asset of such an agency, or an existing asset tag held by one.
+ * that is, never at the top), a change of an existing agency's level or place in the tree (as on
+ * 机构, those stay), an asset of an agency out of scope, or an existing asset tag held by one.
  */
 function outsideScope(db: Db, file: string, scope: Set<string>, agencies: AgencyInput[], assets: AssetInput[]): Problem[] {
   const existing = existingAgencies(db);
@@ -39,9 +48,23 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
     }
   }
   const message = (code: string) => `机构「${code}」不在您的管辖范围内`;
-  const problems: Problem[] = agencies
-    .filter((a) => !allowed.has(a.code))
-    .map((a) => ({ file, sheet: AGENCY_SHEET, row: a.row + 1, column: 'A', field: '机构编码', message: message(a.code) }));
+  const problems: Problem[] = [];
+  for (const a of agencies) {
+    const at = { file, sheet: AGENCY_SHEET, row: a.row + 1 };
+    const before = existing.get(a.code);
+    if (!allowed.has(a.code)) {
+      const why = before ? message(a.code) : a.parentCode === null ? `新增机构「${a.code}」须隶属本单位或其下级机构,不能作为顶级机构` : `新增机构「${a.code}」的上级机构「${a.parentCode}」不在您的管辖范围内`;
+      problems.push({ ...at, column: before || a.parentCode === null ? 'A' : 'D', field: before || a.parentCode === null ? '机构编码' : '上级机构编码', message: why });
+      continue;
+    }
+    if (!before) continue;
+    if (before.level !== a.level) {
+      problems.push({ ...at, column: 'C', field: '层级', message: `不能修改机构「${a.code}」的层级(现为${LEVEL_LABELS[before.level]});如需调整请联系管辖全部机构的管理员` });
+    }
+    if (before.parentCode !== a.parentCode) {
+      problems.push({ ...at, column: 'D', field: '上级机构编码', message: `不能修改机构「${a.code}」的上级机构(现为「${before.parentCode ?? '无'}」);如需调整请联系管辖全部机构的管理员` });
+    }
+  }
   const holders = new Map<string, string>();
   const lookup = db.$client.prepare(`select s.asset_tag, a.code from assets s join agencies a on a.id = s.agency_id where s.asset_tag in (select value from json_each(?))`).raw();
   for (let i = 0; i < assets.length; i += 1000) {
@@ -76,16 +99,21 @@ export function importTemplate(db: Db, buf: Uint8Array, opts: ImportOptions): Im
   }
 }
 
-/** Files opened in the import wizard, kept while the user maps them; a parsed 100,000-row workbook is large, so only a few. */
-const opened = new Map<string, { owner: number | null; file: string; workbook: Workbook }>();
+/**
+ * Files opened in the import wizard, by user, kept while the user maps them: a parsed 100,000-row
+ * workbook is large, so only a few a user, and one user's files never push out another's.
+ */
+const opened = new Map<number | null, Map<string, { file: string; workbook: Workbook }>>();
 const KEEP_OPEN = 2;
 
 export function openLedgerFile(owner: number | null, file: string, buf: Uint8Array): ImportFileInfo {
   const read = readWorkbook(buf, file);
   if (!read.ok) throw new UserError(read.problems);
   const token = randomUUID();
-  opened.set(token, { owner, file, workbook: read.workbook });
-  while (opened.size > KEEP_OPEN) opened.delete(opened.keys().next().value!);
+  let mine = opened.get(owner);
+  if (!mine) opened.set(owner, (mine = new Map()));
+  mine.set(token, { file, workbook: read.workbook });
+  while (mine.size > KEEP_OPEN) mine.delete(mine.keys().next().value!);
   const { sheets } = read.workbook;
   const scored = sheets.map((sh) => ({ sh, guess: guessHeader(sh) })).filter((x) => x.guess);
   return {
@@ -105,10 +133,17 @@ export function isTemplateWorkbook(workbook: Workbook): boolean {
   });
 }
 
+/** A file the user opened; another user's token is refused as if it were closed. */
 function openedFile(owner: number | null, token: string): { file: string; workbook: Workbook } {
-  const f = opened.get(token);
-  if (!f || f.owner !== owner) throw new UserError([{ message: '文件已关闭(已经导入,或此后又打开了其他文件);请重新选择文件' }]);
+  const f = opened.get(owner)?.get(token);
+  if (!f) throw new UserError([{ message: '文件已关闭(已经导入,或此后又打开了其他文件);请重新选择文件' }]);
   return f;
+}
+
+function closeFile(owner: number | null, token: string): void {
+  const mine = opened.get(owner);
+  mine?.delete(token);
+  if (mine?.size === 0) opened.delete(owner);
 }
 
 function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Sheet {
@@ -120,14 +155,18 @@ function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Shee
   return sheet;
 }
 
-/** The automatic side of name mapping: what users chose in earlier imports, else a sure match. */
-function matchers(db: Db) {
+/**
+ * The automatic side of name mapping: what users of the same scope (or of the whole ledger) chose in
+ * earlier imports, else a sure match; a remembered agency outside the caller's scope is not offered.
+ */
+function matchers(db: Db, who: ImportScope) {
   const catalog = loadCatalog(db);
   const agencies = listAgencies(db);
   const itemCandidates = makeItemMatcher(catalog);
   const agencyMatch = makeAgencyMatcher(agencies);
-  const rememberedItems = importNames(db, 'item');
-  const rememberedAgencies = importNames(db, 'agency');
+  const rememberedItems = importNames(db, 'item', who.root ?? WHOLE_LEDGER);
+  const rememberedAgencies = importNames(db, 'agency', who.root ?? WHOLE_LEDGER);
+  if (who.scope) for (const [name, code] of rememberedAgencies) if (!who.scope.has(code)) rememberedAgencies.delete(name);
   return {
     itemCodes: new Set(catalog.map((i) => i.code)),
     agencyCodes: new Set(agencies.map((a) => a.code)),
@@ -148,13 +187,16 @@ function resolve(file: string, sheet: Sheet, mapping: LedgerMapping) {
   return r;
 }
 
-export function analyseLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping): ImportAnalysis {
+/** What the mapping names for a wording: own keys only (a cell reading `constructor` is no mapping). */
+const given = (names: Record<string, string> | undefined, text: string) => (names && Object.hasOwn(names, text) ? names[text] : undefined);
+
+export function analyseLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, scope: Set<string> | null = null, root: string | null = null): ImportAnalysis {
   const { file, workbook } = openedFile(owner, token);
   const sheet = sheetOf(file, workbook, mapping);
   const mapped = mapColumns(sheet, mapping);
   if (!mapped.ok) throw new UserError([{ file, sheet: sheet.name, message: mapped.message }]);
   const { guess, fields } = mapped;
-  const m = matchers(db);
+  const m = matchers(db, { scope, root });
   const dataStart = guess.headerRow + guess.headerRows;
   const itemCol = fields['装备代码'] ?? fields[ITEM_NAME_HEADER];
   const choice = (text: string, count: number, given: string | undefined, remembered: string | undefined, auto: string | null, candidates: NameChoice['candidates']): NameChoice => ({
@@ -166,9 +208,9 @@ export function analyseLedger(db: Db, owner: number | null, token: string, mappi
     .filter((v) => !m.itemCodes.has(v.text.toUpperCase()))
     .map((v) => {
       const candidates = m.itemCandidates(v.text);
-      return choice(v.text, v.count, mapping.items?.[v.text], m.rememberedItems.get(v.text), confident(candidates), candidates);
+      return choice(v.text, v.count, given(mapping.items, v.text), m.rememberedItems.get(v.text), confident(candidates), candidates);
     });
-  const agencies = distinctValues(sheet, fields['所属机构编码'], dataStart).map((v) => choice(v.text, v.count, mapping.agencies?.[v.text], m.rememberedAgencies.get(v.text), m.agencyMatch(v.text), []));
+  const agencies = distinctValues(sheet, fields['所属机构编码'], dataStart).map((v) => choice(v.text, v.count, given(mapping.agencies, v.text), m.rememberedAgencies.get(v.text), m.agencyMatch(v.text), []));
   const letters: ImportAnalysis['fields'] = {};
   for (const f of LEDGER_FIELDS) if (fields[f] !== undefined) letters[f] = guess.columns.find((c) => c.index === fields[f])?.letter;
   return {
@@ -188,10 +230,11 @@ interface LedgerRead {
 }
 
 /** Reads and checks every row of an agency's ledger under a mapping; rows outside the caller's scope are rejected too. */
-function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null): LedgerRead {
+function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMapping, today: IsoDate, who: ImportScope): LedgerRead {
+  const { scope } = who;
   const sheet = sheetOf(file, workbook, mapping);
   const resolved = resolve(file, sheet, mapping);
-  const m = matchers(db);
+  const m = matchers(db, who);
   if (mapping.defaultAgency && !m.agencyCodes.has(mapping.defaultAgency)) {
     throw new UserError([{ file, field: 'defaultAgency', message: `机构「${mapping.defaultAgency}」在台账中不存在` }]);
   }
@@ -219,9 +262,9 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
 
 const PREVIEW_ROWS = 300;
 
-export function previewLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null): ImportPreview {
+export function previewLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null, root: string | null = null): ImportPreview {
   const { file, workbook } = openedFile(owner, token);
-  const r = readLedger(db, file, workbook, mapping, today, scope);
+  const r = readLedger(db, file, workbook, mapping, today, { scope, root });
   const lookup = db.$client.prepare(`select count(*) from assets where asset_tag in (select value from json_each(?))`).pluck();
   let update = 0;
   for (let i = 0; i < r.assets.length; i += 1000) update += lookup.get(JSON.stringify(r.assets.slice(i, i + 1000).map((a) => a.assetTag))) as number;
@@ -271,13 +314,15 @@ function errorWorkbook(r: LedgerRead, date1904: boolean): Buffer {
  * with an error workbook of the rest. The mapping's names are remembered for the next file.
  */
 export function importLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>): LedgerImportOutcome {
-  const r = readLedger(db, file, workbook, mapping, opts.today, opts.scope ?? null);
+  const r = readLedger(db, file, workbook, mapping, opts.today, { scope: opts.scope ?? null, root: opts.root ?? null });
   if (mode === 'all' && r.rejected.length) throw new UserError(r.problems.all());
   if (r.assets.length === 0) throw new UserError([{ file, sheet: r.sheet.name, message: r.rejected.length ? '没有可导入的有效行' : '文件中没有数据行' }]);
   const used = new Set(r.assets.map((a) => a.agencyCode));
+  const items = new Set(r.assets.map((a) => a.itemCode));
   const remember = {
-    items: Object.fromEntries(Object.entries(mapping.items ?? {}).filter(([, code]) => r.assets.some((a) => a.itemCode === code))),
-    agencies: Object.fromEntries(Object.entries(mapping.agencies ?? {}).filter(([, code]) => used.has(code))),
+    scope: opts.root ?? WHOLE_LEDGER,
+    items: new Map(Object.entries(mapping.items ?? {}).filter(([, code]) => items.has(code))),
+    agencies: new Map(Object.entries(mapping.agencies ?? {}).filter(([, code]) => used.has(code))),
   };
   const { batch: _batch, ...summary } = applyTemplateImport(db, opts.who, randomUUID(), file, [], r.assets, remember);
   const base = file.replace(/\.xlsx$/i, '');
@@ -291,6 +336,6 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
 export function importOpenedLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>): LedgerImportOutcome {
   const { file, workbook } = openedFile(owner, token);
   const out = importLedger(db, file, workbook, mapping, mode, opts);
-  opened.delete(token);
+  closeFile(owner, token);
   return out;
 }

@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { randomUUID } from 'node:crypto';
 import { UserError } from '../../lib/problems';
 import { listBackups, previewBackup, resolveBackup } from '../../db/backup';
-import { createAgency, listAgencies, updateAgency } from '../../db/queries/agencies';
+import { createAgency, ledgerCounts, listAgencies, updateAgency } from '../../db/queries/agencies';
 import { listAssets } from '../../db/queries/assets';
 import { listAudit } from '../../db/queries/audit';
 import { loadCatalog, listRuleSets } from '../../db/queries/reference';
@@ -14,7 +14,7 @@ import { approvePlan, cancelPlan, commitments, dispatchCounts, dispatchPlan, lis
 import { deleteTask, dispatchSettings, listTasks, saveDispatchSettings, saveTask, taskById, tasksByIds } from '../../db/queries/tasks';
 import { lastUndoable, undoBatch } from '../../db/queries/undo';
 import { countUsers, listUsers } from '../../db/queries/users';
-import { inScope, requireAgency, requireAssets, requireDisposal, requirePlan, scopeCodes, scopedAgency } from '../scope';
+import { inScope, readScope, requireAgency, requireAssets, requireDisposal, requirePlan, requireWholeLedger, scopeCodes, scopedAgency, scopeRoot } from '../scope';
 import { exportAudit } from './audit';
 import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
 import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
@@ -30,8 +30,6 @@ import { overview } from './overview';
 
 type Handlers = { [N in OpName]: (ctx: Context, input: ParsedInput<N>) => Output<N> | Promise<Output<N>> };
 
-const count = (ctx: Context, table: 'agencies' | 'assets') => ctx.db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
-
 /** Every operation of the contract, implemented once for every transport; the dispatcher has checked the right, these check the agency scope. */
 export const handlers: Handlers = {
   'auth/status': (ctx) => ({ hasUsers: countUsers(ctx.db) > 0, user: ctx.user }),
@@ -42,9 +40,9 @@ export const handlers: Handlers = {
   'users/list': (ctx) => listUsers(ctx.db),
   'users/create': (ctx, input) => createUserAccount(ctx, input),
   'users/update': (ctx, input) => updateUserAccount(ctx, input),
-  'audit/list': (ctx, { query, startRow, endRow }) => listAudit(ctx.db, query, startRow, endRow),
-  'audit/export': (ctx, { query }) => exportAudit(ctx.db, query, ctx.today()),
-  'undo/last': (ctx) => lastUndoable(ctx.db),
+  'audit/list': (ctx, { query, startRow, endRow }) => listAudit(ctx.db, query, startRow, endRow, scopeCodes(ctx)),
+  'audit/export': (ctx, { query }) => exportAudit(ctx.db, query, ctx.today(), scopeCodes(ctx)),
+  'undo/last': (ctx) => lastUndoable(ctx.db, ctx.user!.role === 'admin' ? undefined : ctx.user!.username),
   'undo/apply': (ctx, { batch }) => ({ undone: undoBatch(ctx.db, ctx.who(), batch, randomUUID(), ctx.user!.role === 'admin') }),
   'backups/list': (ctx) => listBackups(ctx.file),
   'backups/create': (ctx) => createManualBackup(ctx),
@@ -52,7 +50,7 @@ export const handlers: Handlers = {
   'backups/upload': (ctx, { fileName, base64 }) => uploadBackup(ctx, fileName, base64),
   'backups/preview': (ctx, { name }) => previewBackup(resolveBackup(ctx.file, name)),
   'backups/restore': (ctx, { name }) => restoreBackup(ctx, name),
-  'ledger/status': (ctx) => ({ file: ctx.file, agencies: count(ctx, 'agencies'), assets: count(ctx, 'assets') }),
+  'ledger/status': (ctx) => ({ file: ctx.user?.role === 'admin' ? ctx.file : null, ...ledgerCounts(ctx.db, scopeCodes(ctx)) }),
   'ledger/loadDemo': (ctx) => loadDemo(ctx.db, ctx.who(), ctx.today()),
   'catalog/list': (ctx) => loadCatalog(ctx.db),
   'ruleSets/list': (ctx) => listRuleSets(ctx.db).map(({ id, name, source }) => ({ id, name, source })),
@@ -68,7 +66,7 @@ export const handlers: Handlers = {
     return createAgency(ctx.db, ctx.who(), input);
   },
   'agencies/update': (ctx, { code, fields }) => (requireAgency(ctx, code, 'code'), updateAgency(ctx.db, ctx.who(), code, fields)),
-  'quotas/shortfall': (ctx, input) => shortfall(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'quotas/shortfall': (ctx, input) => shortfall(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
   'overview/summary': (ctx, input) => overview(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'assets/list': (ctx, input) => listAssets(ctx.db, { ...input, query: { ...input.query, agency: scopedAgency(ctx, input.query.agency) } }),
   'assets/get': (ctx, { id }) => (requireAssets(ctx, [id]), assetHistory(ctx.db, id)),
@@ -86,21 +84,28 @@ export const handlers: Handlers = {
   },
   'maintenance/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addMaintenance(ctx.db, ctx.who(), input) }),
   'calibrations/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addCalibration(ctx.db, ctx.who(), input) }),
-  'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status).filter((d) => inScope(ctx, d.agencyCode)),
+  'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status, scopeCodes(ctx)),
   'disposals/request': (ctx, { assetId, reason }) => (requireAssets(ctx, [assetId]), requestDisposal(ctx.db, ctx.who(), assetId, reason)),
   'disposals/approve': (ctx, { id, approvalRef }) => (requireDisposal(ctx, id), approveDisposal(ctx.db, ctx.who(), id, approvalRef)),
   'disposals/reject': (ctx, { id, note }) => (requireDisposal(ctx, id), rejectDisposal(ctx.db, ctx.who(), id, note)),
   'disposals/complete': (ctx, { id, disposedDate, residualValueFen }) => (requireDisposal(ctx, id), completeDisposal(ctx.db, ctx.who(), id, disposedDate, residualValueFen)),
   'tasks/list': (ctx) => listTasks(ctx.db, scopeCodes(ctx)),
   'tasks/save': (ctx, { id, fields }) => {
-    if (id !== null) requireAgency(ctx, taskById(ctx.db, id).leadAgency, 'leadAgency');
+    const before = id === null ? null : taskById(ctx.db, id);
+    if (before) requireAgency(ctx, before.leadAgency, 'leadAgency');
     requireAgency(ctx, fields.leadAgency, 'leadAgency');
+    // A task held outside the caller's agencies gives its place by coordinates, which name no agency
+    // (a place a higher level already set stays as it was).
+    const location = fields.locationAgency;
+    if (location !== null && location !== before?.locationAgency && !inScope(ctx, location)) {
+      throw new UserError([{ field: 'locationAgency', message: `机构「${fields.locationAgency}」不在您的管辖范围内;任务地点在辖区外时请填写经纬度` }]);
+    }
     return saveTask(ctx.db, ctx.who(), id, fields);
   },
   'tasks/delete': (ctx, { id }) => (requireAgency(ctx, taskById(ctx.db, id).leadAgency, 'leadAgency'), deleteTask(ctx.db, ctx.who(), id), null),
-  'tasks/teamDemand': (ctx, { leadAgency, teamSize }) => teamDemandFor(ctx.db, leadAgency, teamSize),
+  'tasks/teamDemand': (ctx, { leadAgency, teamSize }) => (requireAgency(ctx, leadAgency, 'leadAgency'), teamDemandFor(ctx.db, leadAgency, teamSize)),
   'dispatch/settings': (ctx) => dispatchSettings(ctx.db),
-  'dispatch/saveSettings': (ctx, input) => saveDispatchSettings(ctx.db, ctx.who(), input),
+  'dispatch/saveSettings': (ctx, input) => (requireWholeLedger(ctx), saveDispatchSettings(ctx.db, ctx.who(), input)),
   'dispatch/timeline': (ctx, { from, to }) => commitments(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
   'dispatch/counts': (ctx, { from, to }) => dispatchCounts(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
   'plans/list': (ctx) => listPlans(ctx.db, scopeCodes(ctx)),
@@ -112,27 +117,27 @@ export const handlers: Handlers = {
     for (const t of tasks) requireAgency(ctx, t.leadAgency, 'leadAgency');
     return createPlan(ctx.db, ctx.who(), tasks, scopeCodes(ctx), ctx.today());
   },
-  'plans/approve': (ctx, { id, approvalRef }) => (requirePlan(ctx, id), approvePlan(ctx.db, ctx.who(), id, approvalRef), planDetail(ctx.db, id)),
-  'plans/dispatch': (ctx, { id, date }) => (requirePlan(ctx, id), dispatchPlan(ctx.db, ctx.who(), id, date), planDetail(ctx.db, id)),
-  'plans/return': (ctx, input) => (requirePlan(ctx, input.id), returnUnits(ctx.db, ctx.who(), input), planDetail(ctx.db, input.id)),
-  'plans/cancel': (ctx, { id }) => (requirePlan(ctx, id), cancelPlan(ctx.db, ctx.who(), id), planDetail(ctx.db, id)),
+  'plans/approve': (ctx, { id, approvalRef }) => (requirePlan(ctx, id, 'change'), approvePlan(ctx.db, ctx.who(), id, approvalRef), planDetail(ctx.db, id)),
+  'plans/dispatch': (ctx, { id, date }) => (requirePlan(ctx, id, 'change'), dispatchPlan(ctx.db, ctx.who(), id, date), planDetail(ctx.db, id)),
+  'plans/return': (ctx, input) => (requirePlan(ctx, input.id, 'change'), returnUnits(ctx.db, ctx.who(), input), planDetail(ctx.db, input.id)),
+  'plans/cancel': (ctx, { id }) => (requirePlan(ctx, id, 'change'), cancelPlan(ctx.db, ctx.who(), id), planDetail(ctx.db, id)),
   'plans/export': (ctx, { id }) => (requirePlan(ctx, id), exportPlan(planDetail(ctx.db, id))),
   'assets/export': (ctx, { query, sort }) => exportLedger(ctx.db, { ...query, agency: scopedAgency(ctx, query.agency) }, sort, ctx.today()),
-  'quotas/export': (ctx, input) => exportCompliance(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'quotas/export': (ctx, input) => exportCompliance(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
   'maintenance/export': (ctx, { from, to }) => exportMaintenance(ctx.db, from, to, (a) => inScope(ctx, a)),
   'calibrations/export': (ctx, { from, to }) => exportCalibrations(ctx.db, from, to, (a) => inScope(ctx, a)),
-  'imports/open': (ctx, { fileName, base64 }) => openLedgerFile(ctx.user?.id ?? null, fileName, Buffer.from(base64, 'base64')),
-  'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user?.id ?? null, token, mapping),
-  'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user?.id ?? null, token, mapping, ctx.today(), scopeCodes(ctx)),
+  'imports/open': (ctx, { fileName, base64 }) => openLedgerFile(ctx.user!.id, fileName, Buffer.from(base64, 'base64')),
+  'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user!.id, token, mapping, scopeCodes(ctx), scopeRoot(ctx)),
+  'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user!.id, token, mapping, ctx.today(), scopeCodes(ctx), scopeRoot(ctx)),
   'imports/ledger': (ctx, { token, mapping, mode }) =>
-    importOpenedLedger(ctx.db, ctx.user?.id ?? null, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx) }),
+    importOpenedLedger(ctx.db, ctx.user!.id, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx) }),
   'imports/blankTemplate': (ctx) => blankTemplate(ctx.db),
   'budget/terms': (ctx) => termsRows(ctx.db),
-  'budget/saveTerms': (ctx, { terms }) => saveTermsChecked(ctx.db, ctx.who(), terms),
+  'budget/saveTerms': (ctx, { terms }) => (requireWholeLedger(ctx), saveTermsChecked(ctx.db, ctx.who(), terms)),
   'budget/exportTerms': (ctx) => exportTerms(ctx.db, ctx.today()),
-  'budget/importTerms': (ctx, { fileName, base64 }) => importTerms(ctx.db, ctx.who(), fileName, Buffer.from(base64, 'base64')),
-  'budget/request': (ctx, input) => budgetRequest(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
-  'budget/export': (ctx, input) => exportBudget(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'budget/importTerms': (ctx, { fileName, base64 }) => (requireWholeLedger(ctx), importTerms(ctx.db, ctx.who(), fileName, Buffer.from(base64, 'base64'))),
+  'budget/request': (ctx, input) => budgetRequest(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
+  'budget/export': (ctx, input) => exportBudget(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
   'budget/plan': (ctx, input) => purchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'budget/exportPlan': (ctx, input) => exportPurchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), scoreCard(ctx.db, input, ctx.today())),
@@ -143,7 +148,7 @@ export const handlers: Handlers = {
   'charts/export': (ctx, input) => exportChart(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'imports/template': (ctx, input) => {
     const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
-      file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx),
+      file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx),
     });
     return outcome;
   },

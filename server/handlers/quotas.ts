@@ -14,6 +14,8 @@ export interface ShortfallInput {
   rollup?: boolean;
   /** Reference date for calibration validity; defaults to today. */
   date?: IsoDate;
+  /** The caller's scope (null: the whole ledger): without `agency`, the rows of every agency in it. */
+  within?: { codes: ReadonlySet<string> } | null;
 }
 
 export interface ShortfallResult {
@@ -40,7 +42,14 @@ export function measureAll(db: Db, input: { ruleSet?: string; agency?: string; d
 /** Every agency x catalog item against a rule set, measured once; `view` gives the rows alone or rolled up over subtrees. */
 export function measureShortfall(db: Db, input: Omit<ShortfallInput, 'rollup'>, today: IsoDate): { ruleSet: string; date: IsoDate; view: (rollup: boolean) => QuotaRow[] } {
   const { ruleSet, date, matrix } = measureAll(db, input, today);
-  return { ruleSet: ruleSet.id, date, view: (rollup) => quotaRows(rollup ? rollUp(matrix) : matrix, input.agency) };
+  const within = input.agency === undefined ? input.within?.codes : undefined;
+  return {
+    ruleSet: ruleSet.id, date,
+    view: (rollup) => {
+      const rows = quotaRows(rollup ? rollUp(matrix) : matrix, input.agency);
+      return within ? rows.filter((r) => within.has(r.agency)) : rows;
+    },
+  };
 }
 
 /** Every agency x catalog item against a rule set, optionally rolled up over subtrees. */

@@ -181,12 +181,13 @@ describe('undo', () => {
     expect(snapshot(ctx.db)).toEqual(before);
   });
 
-  it('lets a manager undo only their own batch', async () => {
+  it('lets a manager undo only their own batch, and offers them no one else’s', async () => {
     const { db, file } = seeded();
     const a = contextAs(db, file, 'manager', { username: 'a' });
     const b = contextAs(db, file, 'manager', { username: 'b' });
     await call(a, 'assets/bulkUpdate', { ids: ids(a), change: { status: 'idle' } });
-    const last = await call<UndoableBatch>(b, 'undo/last', {});
+    expect(await call<UndoableBatch | null>(b, 'undo/last', {})).toBeNull();
+    const last = await call<UndoableBatch>(a, 'undo/last', {});
     await expect(call(b, 'undo/apply', { batch: last.batch })).rejects.toThrow(/只能撤销自己的操作/);
   });
 });
