@@ -105,5 +105,5 @@ export const SIGN_IN_OUTCOMES = {
 
 /** Audits a sign-in attempt (ledger-wide: it concerns no agency). `username` is the name that was typed. */
 export function recordSignIn(db: Db, who: Actor, username: string, what: { outcome: keyof typeof SIGN_IN_OUTCOMES; address: string }): void {
-  appendAudit(db, who, [{ action: 'create', entity: 'sign_in', entityKey: username, after: { outcome: SIGN_IN_OUTCOMES[what.outcome], address: what.address } }]);
+  appendAudit(db, who, [{ action: 'create', entity: 'sign_in', entityKey: username, after: { outcome: SIGN_IN_OUTCOMES[what.outcome], address: what.address }, agencies: [] }]);
 }
