@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { todayIso } from '../lib/dates';
+import { resolveTimeZone, systemClock } from '../lib/clock';
 import { formatProblem, UserError } from '../lib/problems';
 import { copyBackupOver, resolveBackup } from '../db/backup';
 import { openDatabase } from '../db/open';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'session-minutes': { type: 'string', default: '30' },
     'keep-backups': { type: 'string', default: String(DEFAULT_KEEP) },
     restore: { type: 'string' },
+    'time-zone': { type: 'string' },
   },
 });
 
@@ -27,6 +28,12 @@ const fail = (e: unknown): never => {
   process.exit(1);
 };
 
+let clock;
+try {
+  clock = systemClock(resolveTimeZone(values['time-zone']));
+} catch (e) {
+  fail(e);
+}
 const file = resolve(values.db ?? join(userDataDir(), DEFAULT_LEDGER_FILE));
 mkdirSync(dirname(file), { recursive: true });
 // The way out of a damaged ledger: put a named backup in its place before opening it.
@@ -40,7 +47,7 @@ if (values.restore) {
 }
 let opened;
 try {
-  opened = openDatabase(file);
+  opened = openDatabase(file, { now: clock!.now() });
 } catch (e) {
   fail(e);
 }
@@ -54,7 +61,7 @@ if (!loopback && countUsers(db) === 0) {
 }
 
 const idleMs = Number(values['session-minutes']) * 60_000;
-const ledger = { db, file, today: () => todayIso(), sessions: new Sessions({ idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) }) };
+const ledger = { db, file, clock: clock!, sessions: new Sessions({ idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) }, () => clock!.now().getTime()) };
 const server = createHttpServer(ledger, resolve(import.meta.dirname, '..', 'dist', 'renderer'), { lan: !loopback });
 const address = await listen(server, Number(values.port), values.host!);
 const stopBackups = scheduleDailyBackups(ledger, Number(values['keep-backups']));

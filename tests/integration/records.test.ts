@@ -8,18 +8,17 @@ import { importTemplate } from '../../server/handlers/imports';
 import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 
-const who = { actor: '李管理员', at: '2026-11-23T09:00:00.000Z' };
-
 function ledger(): Context {
   const { db, file } = tempLedger();
+  const ctx = contextAs(db, file, 'admin', { username: '李管理员' });
   importTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 10 })],
     [
       ...units(2, { itemCode: 'S01', agencyCode: 'K' }).map((a, i) => ({ ...a, assetTag: `CAR-${i + 1}`, plateNumber: `示A1000${i}`, odometerKm: 150_000 })),
       asset({ assetTag: 'GAS-1', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-01-31' }),
     ],
-  ), { file: 't.xlsx', who, today: '2026-11-23' });
-  return contextAs(db, file, 'admin', { username: who.actor }, '2026-11-23');
+  ), { file: 't.xlsx', who: ctx.who(), today: ctx.today() });
+  return ctx;
 }
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
@@ -78,7 +77,7 @@ describe('registering and editing assets', () => {
     await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七', odometerKm: 160_000 } });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id });
     expect(h.asset).toMatchObject({ custodian: '钱七', odometerKm: 160_000 });
-    expect(h.custody).toEqual([expect.objectContaining({ custodian: '钱七', agencyCode: 'K', fromDate: '2026-11-23', toDate: null })]);
+    expect(h.custody).toEqual([expect.objectContaining({ custodian: '钱七', agencyCode: 'K', fromDate: ctx.today(), toDate: null })]);
     expect(h.audit[0]).toMatchObject({ action: 'update', before: expect.objectContaining({ odometerKm: 150_000 }), after: expect.objectContaining({ odometerKm: 160_000 }) });
   });
 
@@ -172,7 +171,7 @@ describe('bulk edits', () => {
     expect(batch).toBe(2);
     const custody = (await call<AssetHistory>(ctx, 'assets/get', { id: ids[0] })).custody;
     expect(custody).toEqual([
-      expect.objectContaining({ agencyCode: 'M', custodian: '孙八', fromDate: '2026-11-23', toDate: null }),
+      expect.objectContaining({ agencyCode: 'M', custodian: '孙八', fromDate: ctx.today(), toDate: null }),
     ]);
   });
 
