@@ -1,8 +1,8 @@
-import { systemClock } from '../lib/clock';
+import { machineClock } from '../server/clock';
 import { run } from './main';
 
 process.exitCode = await run(process.argv.slice(2), {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
-  clock: systemClock(),
+  clock: machineClock(),
 });

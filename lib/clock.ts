@@ -33,12 +33,12 @@ export function isTimeZone(zone: string | undefined): zone is string {
  * machine's zone, except that a machine left at UTC or with no zone at all counts as unset and
  * gets Asia/Shanghai. An explicit choice that is not a zone name is refused.
  */
-export function resolveTimeZone(explicit?: string, env: Record<string, string | undefined> = process.env, system = systemZone()): string {
+export function resolveTimeZone(explicit: string | undefined, envTz: string | undefined, system = systemZone()): string {
   if (explicit !== undefined) {
     if (!isTimeZone(explicit)) throw new UserError([{ field: 'time-zone', message: `未知的时区「${explicit}」,应为 IANA 时区名,如 Asia/Shanghai` }]);
     return canonical(explicit);
   }
-  const tz = env.TZ?.replace(/^:/, '');
+  const tz = envTz?.replace(/^:/, '');
   if (isTimeZone(tz)) return canonical(tz);
   if (isTimeZone(system) && !UNSET_ZONES.has(system)) return canonical(system);
   return DEFAULT_TIME_ZONE;
@@ -106,8 +106,8 @@ export function localDayRange(from: IsoDate | undefined, to: IsoDate | undefined
   };
 }
 
-/** The machine's clock, with dates in `timeZone`. */
-export function systemClock(timeZone = resolveTimeZone()): Clock {
+/** The machine's clock, with dates in `timeZone` (see `resolveTimeZone`). */
+export function systemClock(timeZone: string): Clock {
   return { now: () => new Date(), today: () => localDate(new Date(), timeZone), timeZone };
 }
 

@@ -2,7 +2,8 @@ import {
   AccountBookOutlined, ApartmentOutlined, AuditOutlined, TrophyOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
-import { useCallback, useContext, useEffect, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { addDays } from '../lib/dates';
 import { can, type SessionUser } from '../api/roles';
 import { client, SIGNED_OUT } from './api';
 import { showProblems } from './lib/forms';
@@ -18,7 +19,8 @@ import { Agencies } from './screens/Agencies';
 import { Disposals } from './screens/Disposals';
 import { Dispatch } from './screens/Dispatch';
 import { ImportWizard } from './screens/ImportWizard';
-import { inDays, Maintenance } from './screens/Maintenance';
+import { Maintenance } from './screens/Maintenance';
+import { ClockContext, useClock } from './lib/clock';
 import { Overview } from './screens/Overview';
 import { Budget } from './screens/Budget';
 import { Score } from './screens/Score';
@@ -31,7 +33,7 @@ const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'b
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
-function readHash(): { screen: Screen; filter: LedgerFilter } {
+function readHash(today: string): { screen: Screen; filter: LedgerFilter } {
   const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
   const p = new URLSearchParams(search);
   return {
@@ -40,7 +42,7 @@ function readHash(): { screen: Screen; filter: LedgerFilter } {
       agency: p.get('agency') ?? undefined,
       itemCode: p.get('item') ?? undefined,
       quick: p.get('q') ?? undefined,
-      due: DUE_KINDS.includes(p.get('due') as DueKind) ? { kind: p.get('due') as DueKind, until: p.get('until') ?? inDays(30) } : undefined,
+      due: DUE_KINDS.includes(p.get('due') as DueKind) ? { kind: p.get('due') as DueKind, until: p.get('until') ?? addDays(today, 30) } : undefined,
     },
   };
 }
@@ -113,13 +115,36 @@ function UserMenu({ onSignOut }: { onSignOut: () => void }) {
   );
 }
 
+/** The server's clock every screen dates by, read again each minute so the day turns over at the ledger's midnight. */
 function Workspace({ onSignOut }: { onSignOut: () => void }) {
+  const { t } = useI18n();
+  const clock = useApi('clock/now', {});
+  const { reload } = clock;
+  useEffect(() => {
+    const timer = setInterval(reload, 60_000);
+    return () => clearInterval(timer);
+  }, [reload]);
+  // The screens change only when the day (or the zone) does, not at every reading.
+  const today = clock.data?.today;
+  const zone = clock.data?.timeZone;
+  const value = useMemo(() => (today && zone ? { now: clock.data!.now, today, timeZone: zone } : null), [today, zone]);
+  if (clock.error && !clock.data) return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={clock.error.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
+  if (!value) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  return (
+    <ClockContext.Provider value={value}>
+      <Screens onSignOut={onSignOut} />
+    </ClockContext.Provider>
+  );
+}
+
+function Screens({ onSignOut }: { onSignOut: () => void }) {
   const { t, lang, setLang } = useI18n();
+  const { today, inDays } = useClock();
   const user = useContext(SessionContext)!;
   const status = useApi('ledger/status', {});
   const agencies = useApi('agencies/list', {});
   const catalog = useApi('catalog/list', {});
-  const [{ screen, filter }, setRoute] = useState(readHash);
+  const [{ screen, filter }, setRoute] = useState(() => readHash(today));
   const [started, setStarted] = useState(() => localStorage.getItem(STARTED_KEY) === '1');
 
   useEffect(() => {

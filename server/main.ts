@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveTimeZone, systemClock } from '../lib/clock';
+import { machineClock } from './clock';
 import { formatProblem, UserError } from '../lib/problems';
 import { copyBackupOver, resolveBackup } from '../db/backup';
 import { openDatabase } from '../db/open';
@@ -30,7 +30,7 @@ const fail = (e: unknown): never => {
 
 let clock;
 try {
-  clock = systemClock(resolveTimeZone(values['time-zone']));
+  clock = machineClock(values['time-zone']);
 } catch (e) {
   fail(e);
 }

@@ -1,7 +1,7 @@
 import { app } from 'electron';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { systemClock } from '../../lib/clock';
+import { machineClock } from '../../server/clock';
 import { openDatabase } from '../../db/open';
 import { Sessions } from '../../server/auth/sessions';
 import type { Ledger } from '../../server/context';
@@ -21,7 +21,7 @@ export function defaultLedgerFile(): string {
 /** Opens a ledger file for the window to work on; nobody is signed in to it yet. */
 export function openLedger(file: string): Ledger {
   const folder = migrationsFolder();
-  const clock = systemClock();
+  const clock = machineClock();
   const { db } = openDatabase(file, { migrationsFolder: folder, now: clock.now() });
   return { db, file, clock, sessions: new Sessions(undefined, () => clock.now().getTime()), migrationsFolder: folder };
 }

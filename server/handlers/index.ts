@@ -53,6 +53,7 @@ export const handlers: Handlers = {
   'backups/preview': (ctx, { name }) => previewBackup(resolveBackup(ctx.file, name)),
   'backups/restore': (ctx, { name }) => restoreBackup(ctx, name),
   'ledger/status': (ctx) => ({ file: ctx.file, agencies: count(ctx, 'agencies'), assets: count(ctx, 'assets') }),
+  'clock/now': (ctx) => ({ now: ctx.now().toISOString(), today: ctx.today(), timeZone: ctx.clock.timeZone }),
   'ledger/loadDemo': (ctx) => loadDemo(ctx.db, ctx.who(), ctx.today()),
   'catalog/list': (ctx) => loadCatalog(ctx.db),
   'ruleSets/list': (ctx) => listRuleSets(ctx.db).map(({ id, name, source }) => ({ id, name, source })),
