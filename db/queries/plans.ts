@@ -40,7 +40,7 @@ export function dispatchCandidates(db: Db, items: readonly string[], today: stri
 export function storeDraftPlan(db: Db, who: Actor, taskIds: readonly number[], reserveRatio: number, outcome: PlanOutcome): number {
   return db.$client.transaction(() => {
     const c = db.$client;
-    const code = nextCode(db, 'plans', `DD-${who.at.slice(0, 4)}`, 4);
+    const code = nextCode(db, 'plans', `DD-${actorDay(who).slice(0, 4)}`, 4);
     const id = Number(c.prepare(`insert into plans (code, status, reserve_ratio, solver_status, objective, created_by, created_at)
       values (?, 'draft', ?, ?, ?, ?, ?)`).run(code, reserveRatio, outcome.status, outcome.objective, who.actor, who.at).lastInsertRowid);
     const taskId = new Map(tasksByIds(db, taskIds).map((t) => [t.code, t.id]));

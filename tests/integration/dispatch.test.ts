@@ -219,6 +219,14 @@ describe('tasks and dispatch plans through the api', () => {
     expect((await call(dispatcher, 'plans/return', { id: plan.id, date: dispatcher.today(), units })).status).toBe('returned');
   });
 
+  it('numbers a plan made at 00:20 on New Year’s Day in Shanghai (still 31 December in UTC) in the new year', async () => {
+    const { as, dispatcher: planner } = province();
+    const t = await call(planner, 'tasks/save', { id: null, fields: task() });
+    const dispatcher = as('dispatcher', {}, testClock('2026-12-31T16:20:00Z', 'Asia/Shanghai'));
+    expect(dispatcher.today()).toBe('2027-01-01');
+    expect((await call(dispatcher, 'plans/create', { taskIds: [t.id] })).code).toBe('DD-2027-0001');
+  });
+
   it('exports the dispatch order as a workbook with a row per unit and the unmet demand with its reason', async () => {
     const { dispatcher } = province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 2 }] }) });
