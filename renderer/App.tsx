@@ -3,6 +3,7 @@ import {
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { localDate, startOfLocalDay } from '../lib/clock';
 import { addDays } from '../lib/dates';
 import { can, type SessionUser } from '../api/roles';
 import { client, SIGNED_OUT } from './api';
@@ -115,19 +116,34 @@ function UserMenu({ onSignOut }: { onSignOut: () => void }) {
   );
 }
 
-/** The server's clock every screen dates by, read again each minute so the day turns over at the ledger's midnight. */
+/**
+ * The server's clock every screen dates by. It is read once at sign-in and when the window comes
+ * back into view (a laptop woken from sleep); in between, the server's instant is carried forward
+ * by the time elapsed here, and the day turns over at the ledger's midnight. It is not polled, so
+ * that an idle window still signs out after the idle time.
+ */
 function Workspace({ onSignOut }: { onSignOut: () => void }) {
   const { t } = useI18n();
   const clock = useApi('clock/now', {});
   const { reload } = clock;
+  const [, turnDay] = useState(0);
   useEffect(() => {
-    const timer = setInterval(reload, 60_000);
-    return () => clearInterval(timer);
+    const back = () => document.visibilityState === 'visible' && reload();
+    document.addEventListener('visibilitychange', back);
+    return () => document.removeEventListener('visibilitychange', back);
   }, [reload]);
+  const base = useMemo(() => (clock.data ? { at: Date.parse(clock.data.now), elapsed: performance.now(), timeZone: clock.data.timeZone } : null), [clock.data]);
+  const serverNow = () => (base ? base.at + performance.now() - base.elapsed : 0);
+  const today = base ? localDate(new Date(serverNow()), base.timeZone) : undefined;
+  useEffect(() => {
+    if (!base || !today) return;
+    const wait = new Date(startOfLocalDay(addDays(today, 1), base.timeZone)).getTime() - serverNow() + 1_000;
+    const timer = setTimeout(() => turnDay((n) => n + 1), Math.min(Math.max(wait, 1_000), 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [base, today]);
   // The screens change only when the day (or the zone) does, not at every reading.
-  const today = clock.data?.today;
-  const zone = clock.data?.timeZone;
-  const value = useMemo(() => (today && zone ? { now: clock.data!.now, today, timeZone: zone } : null), [today, zone]);
+  const zone = base?.timeZone;
+  const value = useMemo(() => (today && zone ? { now: new Date(serverNow()).toISOString(), today, timeZone: zone } : null), [today, zone]);
   if (clock.error && !clock.data) return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={clock.error.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
   if (!value) return <Spin style={{ display: 'block', marginTop: 120 }} />;
   return (
