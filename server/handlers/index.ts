@@ -117,7 +117,7 @@ export const handlers: Handlers = {
   'plans/dispatch': (ctx, { id, date }) => (requirePlan(ctx, id), dispatchPlan(ctx.db, ctx.who(), id, date), planDetail(ctx.db, id)),
   'plans/return': (ctx, input) => (requirePlan(ctx, input.id), returnUnits(ctx.db, ctx.who(), input), planDetail(ctx.db, input.id)),
   'plans/cancel': (ctx, { id }) => (requirePlan(ctx, id), cancelPlan(ctx.db, ctx.who(), id), planDetail(ctx.db, id)),
-  'plans/export': (ctx, { id }) => (requirePlan(ctx, id), exportPlan(planDetail(ctx.db, id))),
+  'plans/export': (ctx, { id }) => (requirePlan(ctx, id), exportPlan(planDetail(ctx.db, id), ctx.clock.timeZone)),
   'assets/export': (ctx, { query, sort }) => exportLedger(ctx.db, { ...query, agency: scopedAgency(ctx, query.agency) }, sort, ctx.today()),
   'quotas/export': (ctx, input) => exportCompliance(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'maintenance/export': (ctx, { from, to }) => exportMaintenance(ctx.db, from, to, (a) => inScope(ctx, a)),

@@ -241,6 +241,16 @@ describe('tasks and dispatch plans through the api', () => {
     expect(unmet).toEqual([expect.objectContaining({ 装备代码: 'S01', 缺口数量: 1, 原因: expect.stringContaining('维修') })]);
   });
 
+  it('dates the dispatch order in Shanghai time: a plan drawn up at 07:30 there (23:30 UTC) says 07:30 on its day', async () => {
+    const { as, dispatcher: planner } = province();
+    const t = await call(planner, 'tasks/save', { id: null, fields: task() });
+    const dispatcher = as('dispatcher', {}, testClock('2026-11-24T23:30:00Z', 'Asia/Shanghai'));
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    const wb = XLSX.read(Buffer.from((await call(dispatcher, 'plans/export', { id: plan.id })).base64, 'base64'));
+    const header = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['调度单'], { header: 1 });
+    expect(header).toContainEqual(['编制时间', expect.stringMatching(/^2026-11-25 07:[3-5]\d$/)]);
+  });
+
   it('keeps a county dispatcher to tasks led from its county and to its own units', async () => {
     const { as, dispatcher } = province();
     const k1 = as('dispatcher', { agencyCode: 'K1' });
