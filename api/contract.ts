@@ -210,6 +210,19 @@ export interface Overview {
   worst: { agency: string; name: string; shortfall: number }[];
 }
 
+/**
+ * The ledger's clock as the server reads it. The renderer takes today, default years and date
+ * windows from here, and shows stored instants in `timeZone`, never by its own clock or zone.
+ */
+export interface ClockNow {
+  /** The present instant, ISO (UTC). */
+  now: string;
+  /** The local date in `timeZone`. */
+  today: string;
+  /** IANA zone of every date shown or stored (Asia/Shanghai unless the machine says otherwise). */
+  timeZone: string;
+}
+
 export interface LedgerStatus {
   /** The ledger's file, for the administrator; null for everyone else. */
   file: string | null;
@@ -688,6 +701,7 @@ export const api = {
   'backups/preview': op(z.object({ name: z.string().min(1).max(255) }), 'admin').returns<BackupPreview>(),
   'backups/restore': op(z.object({ name: z.string().min(1).max(255) }), 'admin', true).returns<{ restored: string; safetyCopy: string }>(),
   'ledger/status': op(none, 'read').returns<LedgerStatus>(),
+  'clock/now': op(none, 'read').returns<ClockNow>(),
   'ledger/loadDemo': op(none, 'admin', true).returns<{ agencies: number; assets: number }>(),
   'catalog/list': op(none, 'read').returns<CatalogItem[]>(),
   'ruleSets/list': op(none, 'read').returns<{ id: string; name: string; source: string }[]>(),

@@ -27,6 +27,7 @@ import { readWorkbook } from '../excel/workbook';
 import { exportLedger } from '../server/handlers/exports';
 import { shortfall } from '../server/handlers/quotas';
 import { DEMO_PROVINCE, generateAgencies, generateAssets, nationalProvinces, rng } from './generate';
+import { clockFrom } from '../lib/clock';
 import { addDays } from '../lib/dates';
 import { saveTask, tasksByIds, DEFAULT_DISPATCH_SETTINGS } from '../db/queries/tasks';
 import { solvePlan } from '../server/handlers/dispatch';
@@ -105,7 +106,7 @@ async function ledgerInBrowser(db: Db, file: string) {
   const sessions = new Sessions();
   const admin = createUser(db, who, { username: 'bench', displayName: 'bench', role: 'admin', agencyCode: null }, await hashPassword('bench-password'));
   const token = sessions.start(admin.id);
-  const server = createHttpServer({ db, file, today: () => TODAY, sessions }, RENDERER);
+  const server = createHttpServer({ db, file, clock: clockFrom(`${TODAY}T04:00:00Z`), sessions }, RENDERER);
   const { port } = await listen(server, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
   const { context, close } = await launchBrowser();

@@ -3,7 +3,8 @@ import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LEDGER_MAPPING, type FileOut, type ImportOutcome } from '../api/contract';
-import { isIsoDate, todayIso, type IsoDate } from '../lib/dates';
+import type { Clock } from '../lib/clock';
+import { isIsoDate, type IsoDate } from '../lib/dates';
 import type { LedgerMapping } from '../excel/ledger';
 import { readWorkbook } from '../excel/workbook';
 import { formatProblem, UserError } from '../lib/problems';
@@ -132,7 +133,8 @@ const EXPORTS: Record<string, (db: Db, o: ExportOptions, today: IsoDate) => File
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
-  now: () => Date;
+  /** The clock dates and audit times come from. */
+  clock: Clock;
 }
 
 function needDb(db: string | undefined): string {
@@ -155,9 +157,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     (v.help ? io.out : io.err)(USAGE);
     return v.help ? 0 : 2;
   }
-  const now = io.now();
-  const today = todayIso(now);
-  const who = actorNow(v.user ?? `cli:${userInfo().username}`, now);
+  const today = io.clock.today();
+  const who = actorNow(v.user ?? `cli:${userInfo().username}`, io.clock);
   try {
     switch (command) {
       case 'init': {

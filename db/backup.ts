@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { BackupInfo, BackupPreview } from '../api/contract';
+import { DEFAULT_TIME_ZONE, localDate } from '../lib/clock';
 import { UserError } from '../lib/problems';
 
 export type BackupKind = BackupInfo['kind'];
@@ -77,10 +78,10 @@ export function pruneDaily(ledgerFile: string, keep: number): string[] {
   return old.map((b) => b.name);
 }
 
-/** Takes today's daily backup unless one exists, then prunes to `keep`; returns the new backup or null. */
-export async function dailyBackup(sqlite: Database.Database, ledgerFile: string, keep: number, now = new Date()): Promise<BackupInfo | null> {
-  const day = now.toISOString().slice(0, 10);
-  if (listBackups(ledgerFile).some((b) => b.kind === 'daily' && b.at.startsWith(day))) return null;
+/** Takes today's daily backup (today in `timeZone`) unless one exists, then prunes to `keep`; returns the new backup or null. */
+export async function dailyBackup(sqlite: Database.Database, ledgerFile: string, keep: number, now = new Date(), timeZone = DEFAULT_TIME_ZONE): Promise<BackupInfo | null> {
+  const day = localDate(now, timeZone);
+  if (listBackups(ledgerFile).some((b) => b.kind === 'daily' && localDate(b.at, timeZone) === day)) return null;
   const made = await createBackup(sqlite, ledgerFile, 'daily', now);
   pruneDaily(ledgerFile, keep);
   return made;

@@ -22,6 +22,7 @@ export interface OpenOptions {
   /** Refuse to create the file when it does not exist. */
   mustExist?: boolean;
   migrationsFolder?: string;
+  /** The instant of opening, from the ledger's clock: names the pre-migration backup, dates the seeded reference data. */
   now?: Date;
 }
 
@@ -107,7 +108,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
         { file, message: `数据库升级失败:${(e as Error).message}${backup ? `;升级前的备份完好:${backup}` : ''}` },
       ]);
     }
-    seedReferenceData(db);
+    seedReferenceData(db, options.now);
     // Keeps the planner's statistics current (SQLite's advice for long-lived connections).
     sqlite.pragma('optimize = 0x10002');
     return { db, backup };

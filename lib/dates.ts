@@ -40,9 +40,6 @@ export function isoToExcelSerial(date: IsoDate): number {
   return (Date.UTC(y, m - 1, d) - Date.UTC(1899, 11, 30)) / 86_400_000;
 }
 
-export function todayIso(now: Date = new Date()): IsoDate {
-  return ymd(now.getFullYear(), now.getMonth() + 1, now.getDate());
-}
 
 export function addYears(date: IsoDate, years: number): IsoDate {
   const [y, m, d] = date.split('-').map(Number);

@@ -2,7 +2,9 @@ import {
   AccountBookOutlined, ApartmentOutlined, AuditOutlined, TrophyOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
-import { useCallback, useContext, useEffect, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { localDate, startOfLocalDay } from '../lib/clock';
+import { addDays } from '../lib/dates';
 import { can, type SessionUser } from '../api/roles';
 import { client, SIGNED_OUT } from './api';
 import { showProblems } from './lib/forms';
@@ -18,7 +20,8 @@ import { Agencies } from './screens/Agencies';
 import { Disposals } from './screens/Disposals';
 import { Dispatch } from './screens/Dispatch';
 import { ImportWizard } from './screens/ImportWizard';
-import { inDays, Maintenance } from './screens/Maintenance';
+import { Maintenance } from './screens/Maintenance';
+import { ClockContext, useClock } from './lib/clock';
 import { Overview } from './screens/Overview';
 import { Budget } from './screens/Budget';
 import { Score } from './screens/Score';
@@ -31,7 +34,7 @@ const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'b
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 
-function readHash(): { screen: Screen; filter: LedgerFilter } {
+function readHash(today: string): { screen: Screen; filter: LedgerFilter } {
   const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
   const p = new URLSearchParams(search);
   return {
@@ -40,7 +43,7 @@ function readHash(): { screen: Screen; filter: LedgerFilter } {
       agency: p.get('agency') ?? undefined,
       itemCode: p.get('item') ?? undefined,
       quick: p.get('q') ?? undefined,
-      due: DUE_KINDS.includes(p.get('due') as DueKind) ? { kind: p.get('due') as DueKind, until: p.get('until') ?? inDays(30) } : undefined,
+      due: DUE_KINDS.includes(p.get('due') as DueKind) ? { kind: p.get('due') as DueKind, until: p.get('until') ?? addDays(today, 30) } : undefined,
     },
   };
 }
@@ -113,13 +116,51 @@ function UserMenu({ onSignOut }: { onSignOut: () => void }) {
   );
 }
 
+/**
+ * The server's clock every screen dates by. It is read once at sign-in and when the window comes
+ * back into view (a laptop woken from sleep); in between, the server's instant is carried forward
+ * by the time elapsed here, and the day turns over at the ledger's midnight. It is not polled, so
+ * that an idle window still signs out after the idle time.
+ */
 function Workspace({ onSignOut }: { onSignOut: () => void }) {
+  const { t } = useI18n();
+  const clock = useApi('clock/now', {});
+  const { reload } = clock;
+  const [, turnDay] = useState(0);
+  useEffect(() => {
+    const back = () => document.visibilityState === 'visible' && reload();
+    document.addEventListener('visibilitychange', back);
+    return () => document.removeEventListener('visibilitychange', back);
+  }, [reload]);
+  const base = useMemo(() => (clock.data ? { at: Date.parse(clock.data.now), elapsed: performance.now(), timeZone: clock.data.timeZone } : null), [clock.data]);
+  const serverNow = () => (base ? base.at + performance.now() - base.elapsed : 0);
+  const today = base ? localDate(new Date(serverNow()), base.timeZone) : undefined;
+  useEffect(() => {
+    if (!base || !today) return;
+    const wait = new Date(startOfLocalDay(addDays(today, 1), base.timeZone)).getTime() - serverNow() + 1_000;
+    const timer = setTimeout(() => turnDay((n) => n + 1), Math.min(Math.max(wait, 1_000), 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [base, today]);
+  // The screens change only when the day (or the zone) does, not at every reading.
+  const zone = base?.timeZone;
+  const value = useMemo(() => (today && zone ? { now: new Date(serverNow()).toISOString(), today, timeZone: zone } : null), [today, zone]);
+  if (clock.error && !clock.data) return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={clock.error.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
+  if (!value) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  return (
+    <ClockContext.Provider value={value}>
+      <Screens onSignOut={onSignOut} />
+    </ClockContext.Provider>
+  );
+}
+
+function Screens({ onSignOut }: { onSignOut: () => void }) {
   const { t, lang, setLang } = useI18n();
+  const { today, inDays } = useClock();
   const user = useContext(SessionContext)!;
   const status = useApi('ledger/status', {});
   const agencies = useApi('agencies/list', {});
   const catalog = useApi('catalog/list', {});
-  const [{ screen, filter }, setRoute] = useState(readHash);
+  const [{ screen, filter }, setRoute] = useState(() => readHash(today));
   const [started, setStarted] = useState(() => localStorage.getItem(STARTED_KEY) === '1');
 
   useEffect(() => {

@@ -1,4 +1,5 @@
 import type { SessionUser } from '../api/roles';
+import type { Clock } from '../lib/clock';
 import type { IsoDate } from '../lib/dates';
 import type { Db } from '../db/open';
 import { actorNow, type Actor } from '../db/queries/audit';
@@ -9,7 +10,8 @@ import type { Sessions } from './auth/sessions';
 export interface Ledger {
   db: Db;
   file: string;
-  today: () => IsoDate;
+  /** The ledger's one clock: every date stored or shown, and every audit time, comes from it. */
+  clock: Clock;
   sessions: Sessions;
   /** Where this app's migrations are, when not beside the code (a packaged Electron app). */
   migrationsFolder?: string;
@@ -34,6 +36,9 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 /** What a handler needs besides its input: the ledger, who is calling, and how to sign them in or out. */
 export interface Context extends Ledger {
+  /** The local date in the ledger's zone, from its clock. */
+  today: () => IsoDate;
+  now: () => Date;
   user: SessionUser | null;
   remote: Remote;
   who: () => Actor;
@@ -54,13 +59,15 @@ export function callContext(ledger: Ledger, token: string | undefined, setToken:
   return {
     db: ledger.db,
     file: ledger.file,
-    today: ledger.today,
+    clock: ledger.clock,
+    today: () => ledger.clock.today(),
+    now: () => ledger.clock.now(),
     sessions: ledger.sessions,
     migrationsFolder: ledger.migrationsFolder,
     ledger,
     user,
     remote,
-    who: () => actorNow(user?.username ?? '(未登录)'),
+    who: () => actorNow(user?.username ?? '(未登录)', ledger.clock),
     signIn: (id) => {
       ledger.sessions.end(token);
       setToken(id === null ? null : ledger.sessions.start(id));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { todayIso } from '../lib/dates';
+import { machineClock } from './clock';
 import { formatProblem, UserError } from '../lib/problems';
 import { copyBackupOver, resolveBackup } from '../db/backup';
 import { openDatabase } from '../db/open';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'allow-host': { type: 'string', multiple: true, default: [] },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
+    'time-zone': { type: 'string' },
   },
 });
 
@@ -35,6 +36,12 @@ const fail = (e: unknown): never => {
   process.exit(1);
 };
 
+let clock;
+try {
+  clock = machineClock(values['time-zone']);
+} catch (e) {
+  fail(e);
+}
 const file = resolve(values.db ?? join(userDataDir(), DEFAULT_LEDGER_FILE));
 mkdirSync(dirname(file), { recursive: true });
 // The way out of a damaged ledger: put a named backup in its place before opening it.
@@ -48,7 +55,7 @@ if (values.restore) {
 }
 let opened;
 try {
-  opened = openDatabase(file);
+  opened = openDatabase(file, { now: clock!.now() });
 } catch (e) {
   fail(e);
 }
@@ -70,14 +77,14 @@ if (!loopback) {
   try {
     identity = values['tls-cert']
       ? readIdentity(resolve(values['tls-cert']), resolve(values['tls-key']!))
-      : await ownIdentity(join(dirname(file), 'tls'), ['localhost', '127.0.0.1', '::1', ...hosts], new Date());
+      : await ownIdentity(join(dirname(file), 'tls'), ['localhost', '127.0.0.1', '::1', ...hosts], clock!.now());
   } catch (e) {
     fail(e);
   }
 }
 
 const idleMs = Number(values['session-minutes']) * 60_000;
-const ledger = { db, file, today: () => todayIso(), sessions: new Sessions({ idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) }) };
+const ledger = { db, file, clock: clock!, sessions: new Sessions({ idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) }, () => clock!.now().getTime()) };
 const server = createHttpServer(ledger, resolve(import.meta.dirname, '..', 'dist', 'renderer'), {
   lan: loopback ? undefined : { hosts },
   tls: identity,

@@ -1,16 +1,29 @@
 import type Database from 'better-sqlite3';
 import type { AuditQuery, AuditRow } from '../../api/contract';
+import { DEFAULT_TIME_ZONE, localDate, localDayRange, type Clock } from '../../lib/clock';
+import type { IsoDate } from '../../lib/dates';
 import type { Db } from '../open';
 
 /** Who is acting and when; every mutation carries one. */
 export interface Actor {
   actor: string;
-  /** ISO timestamp. */
+  /** ISO timestamp (an instant, UTC). */
   at: string;
+  /**
+   * The local date of `at` in the ledger's zone: what a record dated by the change (custody from/to)
+   * stores. Set by `actorNow`; an actor written by hand (a script, a test) without it is taken in
+   * Asia/Shanghai.
+   */
+  day?: IsoDate;
 }
 
-export function actorNow(actor: string, now: Date = new Date()): Actor {
-  return { actor, at: now.toISOString() };
+/** The local date an actor acts on. */
+export const actorDay = (who: Actor): IsoDate => who.day ?? localDate(who.at, DEFAULT_TIME_ZONE);
+
+/** `actor` acting at the clock's present instant. */
+export function actorNow(actor: string, clock: Pick<Clock, 'now' | 'timeZone'>): Actor {
+  const now = clock.now();
+  return { actor, at: now.toISOString(), day: localDate(now, clock.timeZone) };
 }
 
 export interface AuditEntry {
@@ -64,7 +77,7 @@ function scopeWhere(scope: ReadonlySet<string> | null): { sql: string; params: u
   };
 }
 
-function auditWhere(q: AuditQuery, scope: ReadonlySet<string> | null): { sql: string; params: unknown[] } {
+function auditWhere(q: AuditQuery, scope: ReadonlySet<string> | null, timeZone: string): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const scoped = scopeWhere(scope);
@@ -72,9 +85,10 @@ function auditWhere(q: AuditQuery, scope: ReadonlySet<string> | null): { sql: st
   if (q.actor) (parts.push('actor = ?'), params.push(q.actor));
   if (q.entity) (parts.push('entity = ?'), params.push(q.entity));
   if (q.key) (parts.push(`entity_key like ? escape '\\'`), params.push(`%${q.key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-  // `at` is an ISO timestamp: a day's entries sort between the day and the day followed by 'T~'.
-  if (q.from) (parts.push('at >= ?'), params.push(q.from));
-  if (q.to) (parts.push('at < ?'), params.push(`${q.to}T~`));
+  // `at` is a UTC instant and from/to are local days: compare against the instants those days begin and end.
+  const range = localDayRange(q.from, q.to, timeZone);
+  if (range.from) (parts.push('at >= ?'), params.push(range.from));
+  if (range.to) (parts.push('at < ?'), params.push(range.to));
   if (q.batch) (parts.push('batch = ?'), params.push(q.batch));
   return { sql: parts.length ? ` where ${parts.join(' and ')}` : '', params };
 }
@@ -84,15 +98,15 @@ const parsed = (r: StoredAudit): AuditRow => ({ ...r, before: r.before ? JSON.pa
 const AUDIT_SELECT = `select id, at, actor, action, entity, entity_key as entityKey, before, after, batch from audit_log`;
 
 /** The audit log, newest first; `scope` limits it to the entries of a subtree's agencies (null: all). */
-export function listAudit(db: Db, q: AuditQuery, startRow: number, endRow: number, scope: ReadonlySet<string> | null): { rows: AuditRow[]; total: number } {
-  const { sql, params } = auditWhere(q, scope);
+export function listAudit(db: Db, q: AuditQuery, startRow: number, endRow: number, scope: ReadonlySet<string> | null, timeZone: string): { rows: AuditRow[]; total: number } {
+  const { sql, params } = auditWhere(q, scope, timeZone);
   const rows = db.$client.prepare(`${AUDIT_SELECT}${sql} order by id desc limit ? offset ?`).all(...params, endRow - startRow, startRow) as StoredAudit[];
   const total = db.$client.prepare(`select count(*) from audit_log${sql}`).pluck().get(...params) as number;
   return { rows: rows.map(parsed), total };
 }
 
 /** Every entry a query matches within a scope (null: all), newest first, for an export. */
-export function* auditEntries(db: Db, q: AuditQuery, scope: ReadonlySet<string> | null): Generator<AuditRow> {
-  const { sql, params } = auditWhere(q, scope);
+export function* auditEntries(db: Db, q: AuditQuery, scope: ReadonlySet<string> | null, timeZone: string): Generator<AuditRow> {
+  const { sql, params } = auditWhere(q, scope, timeZone);
   for (const r of db.$client.prepare(`${AUDIT_SELECT}${sql} order by id desc`).iterate(...params) as IterableIterator<StoredAudit>) yield parsed(r);
 }

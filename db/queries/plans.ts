@@ -4,7 +4,7 @@ import type {
 import type { CandidateAsset, Interval, PlanOutcome } from '../../dispatch/plan';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
-import { appendAudit, type Actor, type AuditEntry } from './audit';
+import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
 import { nextCode, tasksByIds } from './tasks';
 
 const LIVE = `('approved', 'dispatched')`;
@@ -40,7 +40,7 @@ export function dispatchCandidates(db: Db, items: readonly string[], today: stri
 export function storeDraftPlan(db: Db, who: Actor, taskIds: readonly number[], reserveRatio: number, outcome: PlanOutcome): number {
   return db.$client.transaction(() => {
     const c = db.$client;
-    const code = nextCode(db, 'plans', `DD-${who.at.slice(0, 4)}`, 4);
+    const code = nextCode(db, 'plans', `DD-${actorDay(who).slice(0, 4)}`, 4);
     const id = Number(c.prepare(`insert into plans (code, status, reserve_ratio, solver_status, objective, created_by, created_at)
       values (?, 'draft', ?, ?, ?, ?, ?)`).run(code, reserveRatio, outcome.status, outcome.objective, who.actor, who.at).lastInsertRowid);
     const taskId = new Map(tasksByIds(db, taskIds).map((t) => [t.code, t.id]));
@@ -260,6 +260,8 @@ export function returnUnits(db: Db, who: Actor, input: ReturnInput): void {
   db.$client.transaction(() => {
     const plan = requireStatus(db, input.id, ['dispatched'], '归还');
     const c = db.$client;
+    const today = actorDay(who);
+    if (input.date > today) throw new UserError([{ field: 'date', message: `归还日期 ${input.date} 晚于今天(${today}),不能登记尚未发生的归还` }]);
     const units = new Map(planUnits(db, input.id).map((u) => [u.id, u]));
     const entries: AuditEntry[] = [];
     for (const r of input.units) {

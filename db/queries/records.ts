@@ -1,7 +1,7 @@
 import type { AssetFields, AssetHistory, BulkChange, AssetRow, CalibrationInput, DisposalRow, MaintenanceInput } from '../../api/contract';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
-import { appendAudit, type Actor, type AuditEntry } from './audit';
+import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
 import { getAssetRow } from './assets';
 import { indexAssetsAfter, lastAssetId } from './search';
 
@@ -33,7 +33,7 @@ function tagTaken(db: Db, tag: string, exceptId?: number): void {
  */
 export function recordCustody(db: Db, who: Actor, before: AssetRow | null, after: AssetRow): void {
   if (before && before.custodian === after.custodian && before.agencyCode === after.agencyCode) return;
-  const day = who.at.slice(0, 10);
+  const day = actorDay(who);
   db.$client.prepare('update custody_records set to_date = ? where asset_id = ? and to_date is null').run(day, after.id);
   if (after.custodian && after.status !== 'scrapped') {
     db.$client.prepare(`insert into custody_records (asset_id, agency_id, custodian, from_date) values (?, (select id from agencies where code = ?), ?, ?)`)

@@ -7,7 +7,7 @@ import { catalogItems, itemTerms, quotaRules, ruleSets } from '../schema';
 import { appendAudit } from './audit';
 
 /** Inserts the shipped catalog items and rule sets that the database lacks; never overwrites local edits. */
-export function seedReferenceData(db: Db): void {
+export function seedReferenceData(db: Db, now: Date = new Date()): void {
   db.transaction((tx) => {
     const haveItems = new Set(tx.select({ code: catalogItems.code }).from(catalogItems).all().map((r) => r.code));
     const haveSets = new Set(tx.select({ id: ruleSets.id }).from(ruleSets).all().map((r) => r.id));
@@ -16,7 +16,7 @@ export function seedReferenceData(db: Db): void {
     const haveTerms = new Set(tx.select({ code: itemTerms.itemCode }).from(itemTerms).all().map((r) => r.code));
     const newTerms = DEFAULT_TERMS.filter((t) => !haveTerms.has(t.item));
     if (newItems.length === 0 && newSets.length === 0 && newTerms.length === 0) return;
-    const at = new Date().toISOString();
+    const at = now.toISOString();
     if (newItems.length) tx.insert(catalogItems).values(newItems.map((i) => ({ ...i }))).run();
     if (newTerms.length) tx.insert(itemTerms).values(newTerms.map(({ item, ...t }) => ({ itemCode: item, ...t, updatedBy: 'system', updatedAt: at }))).run();
     for (const s of newSets) {

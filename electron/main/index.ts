@@ -1,7 +1,9 @@
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { formatInstant } from '../../lib/clock';
 import { formatProblem, UserError } from '../../lib/problems';
+import { machineClock } from '../../server/clock';
 import { copyBackupOver, listBackups, resolveBackup } from '../../db/backup';
 import type { Ledger } from '../../server/context';
 import { scheduleDailyBackups } from '../../server/daily-backup';
@@ -40,7 +42,7 @@ async function openAtStart(): Promise<void> {
       return useLedger(file);
     } catch (e) {
       const newest = listBackups(file)[0];
-      const buttons = [...(newest ? [`从最近的备份恢复(${newest.at.slice(0, 10)})`] : []), '打开其他台账文件…', '退出'];
+      const buttons = [...(newest ? [`从最近的备份恢复(${formatInstant(newest.at, machineClock().timeZone).slice(0, 16)})`] : []), '打开其他台账文件…', '退出'];
       const { response } = await dialog.showMessageBox({ type: 'error', title: '执法装备台账无法打开台账', message: explain(e), buttons, cancelId: buttons.length - 1 });
       const choice = buttons[response];
       if (newest && response === 0) await copyBackupOver(resolveBackup(file, newest.name), file, () => undefined);

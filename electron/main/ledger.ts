@@ -1,7 +1,7 @@
 import { app } from 'electron';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { todayIso } from '../../lib/dates';
+import { machineClock } from '../../server/clock';
 import { openDatabase } from '../../db/open';
 import { Sessions } from '../../server/auth/sessions';
 import type { Ledger } from '../../server/context';
@@ -21,6 +21,7 @@ export function defaultLedgerFile(): string {
 /** Opens a ledger file for the window to work on; nobody is signed in to it yet. */
 export function openLedger(file: string): Ledger {
   const folder = migrationsFolder();
-  const { db } = openDatabase(file, { migrationsFolder: folder });
-  return { db, file, today: () => todayIso(), sessions: new Sessions(), migrationsFolder: folder };
+  const clock = machineClock();
+  const { db } = openDatabase(file, { migrationsFolder: folder, now: clock.now() });
+  return { db, file, clock, sessions: new Sessions(undefined, () => clock.now().getTime()), migrationsFolder: folder };
 }

@@ -2,15 +2,15 @@ import { Descriptions, Divider, Drawer, Empty, Table, Tabs, Tag } from 'antd';
 import type { AgencyNode, AssetHistory, AssetRow, AuditItem } from '../../api/contract';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
+import { useClock } from '../lib/clock';
 import { yuan } from '../lib/format';
 import { useApi } from '../lib/useApi';
 import { AssetForm } from './AssetForm';
 import { CalibrationForm, DisposalRequestForm, MaintenanceForm } from './RecordForms';
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 function AuditTable({ items }: { items: AuditItem[] }) {
   const { t } = useI18n();
+  const { time } = useClock();
   const describe = (e: AuditItem) => {
     if (e.action !== 'update' || !e.before || !e.after) return e.entity;
     const b = e.before as Record<string, unknown>;
@@ -19,7 +19,7 @@ function AuditTable({ items }: { items: AuditItem[] }) {
   };
   return (
     <Table<AuditItem> size="small" rowKey="id" pagination={{ pageSize: 20 }} dataSource={items} columns={[
-      { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => v.replace('T', ' ').slice(0, 19) },
+      { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => time(v) },
       { title: t('audit.actor'), dataIndex: 'actor', width: 110 },
       { title: t('common.actions'), dataIndex: 'action', width: 70, render: (v: string) => t(`audit.action.${v}` as never) },
       { title: t('audit.what'), render: (_, e) => describe(e) },
@@ -30,6 +30,7 @@ function AuditTable({ items }: { items: AuditItem[] }) {
 /** One asset: its fields to edit, and its whole history (maintenance, calibrations, custody, disposal, changes). */
 export function AssetDrawer(props: { id: number | 'new' | null; agencies: AgencyNode[]; catalog: CatalogItem[]; defaultAgency?: string; onClose: () => void; onChanged: (a?: AssetRow) => void }) {
   const { t } = useI18n();
+  const { today, time } = useClock();
   const open = props.id !== null;
   const isNew = props.id === 'new';
   const history = useApi('assets/get', { id: typeof props.id === 'number' ? props.id : 0 }, !isNew && open);
@@ -56,7 +57,7 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
           {
             key: 'maintenance', label: `${t('tab.maintenance')} (${h.maintenance.length})`, children: (
               <>
-                {h.asset.status !== 'scrapped' && <><MaintenanceForm asset={h.asset} today={today()} onDone={changed} /><Divider /></>}
+                {h.asset.status !== 'scrapped' && <><MaintenanceForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
                 {h.maintenance.length === 0 ? empty : (
                   <Table size="small" rowKey="id" pagination={false} dataSource={h.maintenance} columns={[
                     { title: t('maint.date'), dataIndex: 'date', width: 100 },
@@ -72,7 +73,7 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
           {
             key: 'calibrations', label: `${t('tab.calibrations')} (${h.calibrations.length})`, children: (
               <>
-                {h.asset.status !== 'scrapped' && <><CalibrationForm asset={h.asset} today={today()} onDone={changed} /><Divider /></>}
+                {h.asset.status !== 'scrapped' && <><CalibrationForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
                 {h.calibrations.length === 0 ? empty : (
                   <Table size="small" rowKey="id" pagination={false} dataSource={h.calibrations} columns={[
                     { title: t('cal.date'), dataIndex: 'date', width: 100 },
@@ -105,7 +106,7 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
                   <Descriptions key={d.id} size="small" bordered column={2} style={{ marginBottom: 12 }} items={[
                     { label: t('col.status'), children: t(`disp.status.${d.status}`) },
                     { label: t('disp.reason'), children: d.reason },
-                    { label: t('disp.requestedBy'), children: `${d.requestedBy} ${d.requestedAt.slice(0, 10)}` },
+                    { label: t('disp.requestedBy'), children: `${d.requestedBy} ${time(d.requestedAt).slice(0, 10)}` },
                     { label: t('disp.approvalRef'), children: d.approvalRef },
                     { label: t('disp.approvedBy'), children: d.approvedBy },
                     { label: t('disp.disposedDate'), children: d.disposedDate },

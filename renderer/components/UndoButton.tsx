@@ -3,6 +3,7 @@ import { App, Button } from 'antd';
 import { useEffect } from 'react';
 import { client } from '../api';
 import { useI18n } from '../i18n';
+import { useClock } from '../lib/clock';
 import { useCan } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
@@ -10,6 +11,7 @@ import { useApi } from '../lib/useApi';
 export function UndoButton({ nonce, onUndone }: { nonce: number; onUndone: () => void }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
+  const { time } = useClock();
   const allowed = useCan('edit');
   const last = useApi('undo/last', {}, allowed);
   const { reload } = last;
@@ -25,7 +27,7 @@ export function UndoButton({ nonce, onUndone }: { nonce: number; onUndone: () =>
       data-testid="undo"
       onClick={() => modal.confirm({
         title: t('undo.button', { kind }),
-        content: t('undo.confirm', { actor: b.actor, at: new Date(b.at).toLocaleString('zh-CN', { hour12: false }), kind, n: b.entries }),
+        content: t('undo.confirm', { actor: b.actor, at: time(b.at), kind, n: b.entries }),
         okButtonProps: { id: 'undo-ok' },
         onOk: async () => {
           try {

@@ -6,6 +6,7 @@ import type { AuditQuery, AuditRow } from '../../api/contract';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, describeChange } from '../../lib/changes';
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
+import { useClock } from '../lib/clock';
 import { useApi } from '../lib/useApi';
 
 const PAGE = 50;
@@ -15,6 +16,7 @@ const change = (e: AuditRow) => describeChange(e.before, e.after);
 /** Who changed what and when, newest first, filtered and exported as the user sees it. */
 export function Audit() {
   const { t } = useI18n();
+  const { time } = useClock();
   const { message } = App.useApp();
   const [query, setQuery] = useState<AuditQuery>({});
   const [page, setPage] = useState(1);
@@ -49,7 +51,7 @@ export function Audit() {
         scroll={{ y: 'calc(100vh - 230px)' }}
         pagination={{ current: page, pageSize: PAGE, total: list.data?.total ?? 0, showSizeChanger: false, onChange: setPage }}
         columns={[
-          { title: t('audit.when'), dataIndex: 'at', width: 160, render: (v: string) => new Date(v).toLocaleString('zh-CN', { hour12: false }) },
+          { title: t('audit.when'), dataIndex: 'at', width: 160, render: (v: string) => time(v) },
           { title: t('audit.actor'), dataIndex: 'actor', width: 110 },
           { title: t('audit.action'), dataIndex: 'action', width: 80, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
           { title: t('audit.entity'), dataIndex: 'entity', width: 100, render: (e: string) => AUDIT_ENTITIES[e] ?? e },

@@ -4,14 +4,15 @@ import { useState } from 'react';
 import type { BackupInfo, BackupPreview } from '../../api/contract';
 import { client, pickFile, saveFile } from '../api';
 import { useI18n } from '../i18n';
+import { useClock } from '../lib/clock';
 import { useApi } from '../lib/useApi';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const local = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false });
 
 /** The ledger's backups: take one, save one elsewhere, add one from a file, preview and restore. */
 export function Backups({ onRestored }: { onRestored: () => void }) {
   const { t } = useI18n();
+  const { time: local } = useClock();
   const { message, modal } = App.useApp();
   const list = useApi('backups/list', {});
   const [busy, setBusy] = useState<string | null>(null);

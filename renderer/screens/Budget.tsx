@@ -16,11 +16,12 @@ import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { integer, shortAgency, yuan } from '../lib/format';
 import { gridLocale, gridTheme } from '../lib/grid';
+import { useClock } from '../lib/clock';
 import { SessionContext } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
-const THIS_YEAR = new Date().getFullYear();
-const YEARS = Array.from({ length: 6 }, (_, k) => THIS_YEAR + k);
+/** The years a budget or plan may start in: this year (the server's) and the next five. */
+const yearsFrom = (year: number) => Array.from({ length: 6 }, (_, k) => year + k);
 const toWan = (fen: number) => Math.round(fenToYuan(fen) / 100) / 100;
 const wan = (fen: number) => `${(fenToYuan(fen) / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} 万元`;
 
@@ -51,7 +52,9 @@ function RuleSetSelect({ value, onChange }: { value: string; onChange: (v: strin
 
 function BudgetRequest({ agencies }: { agencies: AgencyNode[] }) {
   const { t, lang } = useI18n();
-  const [year, setYear] = useState(THIS_YEAR);
+  const clock = useClock();
+  const YEARS = yearsFrom(clock.year);
+  const [year, setYear] = useState(clock.planningYear);
   const [agency, setAgency] = useState<string>();
   const [rollup, setRollup] = useState(false);
   const [ruleSet, setRuleSet] = useState('national-2020');
@@ -99,7 +102,9 @@ function BudgetRequest({ agencies }: { agencies: AgencyNode[] }) {
 function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
-  const [fromYear, setFromYear] = useState(THIS_YEAR);
+  const clock = useClock();
+  const YEARS = yearsFrom(clock.year);
+  const [fromYear, setFromYear] = useState(clock.planningYear);
   const [caps, setCaps] = useState<number[]>([3000, 3000, 3000, 3000, 3000]);
   const [weights, setWeights] = useState({ vehicles: 20, perPerson: 2, other: 1 });
   const [agency, setAgency] = useState<string>();

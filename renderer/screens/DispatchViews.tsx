@@ -3,6 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import type { CommitmentRow, DispatchCount, PlanStatus } from '../../api/contract';
 import { useI18n } from '../i18n';
+import { useClock } from '../lib/clock';
 import { useApi } from '../lib/useApi';
 import { PLAN_COLORS } from './Plans';
 
@@ -12,7 +13,8 @@ const iso = (d: Dayjs) => d.format('YYYY-MM-DD');
 /** Each unit's commitments over a window of dates: one row per unit, one bar per task. */
 export function Timeline() {
   const { t } = useI18n();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(7, 'day'), dayjs().add(60, 'day')]);
+  const { inDays } = useClock();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs(inDays(-7)), dayjs(inDays(60))]);
   const [from, to] = [iso(range[0]), iso(range[1])];
   const data = useApi('dispatch/timeline', { from, to });
   const rows = useMemo(() => {
@@ -70,7 +72,8 @@ export function Timeline() {
 /** Units sent to key tasks (台次) per source agency and item, over tasks starting in a window. */
 export function DispatchCounts() {
   const { t } = useI18n();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().startOf('year'), dayjs().endOf('year')]);
+  const { year } = useClock();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs(`${year}-01-01`), dayjs(`${year}-12-31`)]);
   const data = useApi('dispatch/counts', { from: iso(range[0]), to: iso(range[1]) });
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>

@@ -5,6 +5,7 @@ import { ApiError } from '../../api/client';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { fenField, isoDateField } from '../lib/forms';
+import { useClock } from '../lib/clock';
 import { yuan } from '../lib/format';
 import { useApi } from '../lib/useApi';
 
@@ -14,6 +15,7 @@ const COLORS: Record<DisposalStatus, string> = { requested: 'gold', approved: 'b
 /** 报废: requests waiting for approval, approved ones to carry out, and the record of all. */
 export function Disposals() {
   const { t } = useI18n();
+  const { today } = useClock();
   const { message } = App.useApp();
   const [status, setStatus] = useState<DisposalStatus | 'all'>('requested');
   const list = useApi('disposals/list', status === 'all' ? {} : { status });
@@ -78,7 +80,7 @@ export function Disposals() {
         cancelText={t('common.cancel')}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" preserve={false} initialValues={{ disposedDate: new Date().toISOString().slice(0, 10) }}>
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ disposedDate: today }}>
           {step?.kind === 'approve' && <Form.Item name="approvalRef" label={t('disp.approvalRef')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}><Input maxLength={100} /></Form.Item>}
           {step?.kind === 'reject' && <Form.Item name="note" label={t('disp.note')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}><Input.TextArea maxLength={1000} /></Form.Item>}
           {step?.kind === 'complete' && (

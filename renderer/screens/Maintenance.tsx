@@ -6,15 +6,15 @@ import { useState } from 'react';
 import { client } from '../api';
 import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
+import { useClock } from '../lib/clock';
 import { Ledger, type LedgerFilter } from './Ledger';
-
-export const inDays = (n: number) => dayjs().add(n, 'day').format('YYYY-MM-DD');
 
 /** 维护与检定: what falls due by a date; a row opens the asset, where the record is logged. */
 export function Maintenance(props: { agencies: AgencyNode[]; catalog: CatalogItem[]; filter: LedgerFilter; onFilter: (f: LedgerFilter) => void }) {
   const { t } = useI18n();
+  const { today, inDays, year } = useClock();
   const due = props.filter.due ?? { kind: 'calibration' as DueKind, until: inDays(30) };
-  const [logs, setLogs] = useState<[string, string]>(() => [dayjs().startOf('year').format('YYYY-MM-DD'), inDays(0)]);
+  const [logs, setLogs] = useState<[string, string]>(() => [`${year}-01-01`, today]);
   const set = (d: Partial<typeof due>) => props.onFilter({ ...props.filter, due: { ...due, ...d } });
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>

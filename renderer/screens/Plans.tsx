@@ -5,6 +5,8 @@ import { useContext, useEffect, useState } from 'react';
 import type { DispatchSettings, PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
+import { useClock } from '../lib/clock';
+import { showProblems } from '../lib/forms';
 import { SessionContext, useCan } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
@@ -12,11 +14,9 @@ import type { CatalogItem } from '../../quotas/types';
 
 export const PLAN_COLORS: Record<PlanStatus, string> = { draft: 'default', approved: 'blue', dispatched: 'orange', returned: 'green', cancelled: 'red' };
 
-const today = () => dayjs().format('YYYY-MM-DD');
 const firstStart = (p: PlanDetail) => p.taskRows.reduce((d, t) => (t.startDate < d ? t.startDate : d), '9999-12-31');
-const lastEnd = (p: PlanDetail) => p.taskRows.reduce((d, t) => (t.endDate > d ? t.endDate : d), '0000-01-01');
-/** Units leave on the first task's start; they come back today, or on the last day when the tasks lie ahead. */
-const returnDay = (p: PlanDetail) => (today() >= firstStart(p) ? today() : lastEnd(p));
+/** A unit can come back on a day not before its task's start (and, the server insists, not after today). */
+const startOf = (p: PlanDetail, a: PlanAssignmentRow) => p.taskRows.find((t) => t.code === a.taskCode)?.startDate ?? '0000-01-01';
 
 /** The plans, newest first, and the one selected with what it sends, what it leaves unmet and why. */
 export function Plans({ selected, onSelect }: { selected: number | null; onSelect: (id: number) => void }) {
@@ -155,6 +155,7 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
   const { message } = App.useApp();
   const canApprove = useCan('approve');
   const canDispatch = useCan('dispatch');
+  const { today, time } = useClock();
   const detail = useApi('plans/get', { id });
   const [step, setStep] = useState<Step>(null);
   const [form] = Form.useForm();
@@ -168,7 +169,9 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
       detail.reload();
       onChanged();
     } catch (e) {
-      message.error((e as Error).message);
+      // A refused date is marked at the date field and stays there; the rest is said in a message that does not vanish at once.
+      const rest = step === null ? [{ message: (e as Error).message }] : showProblems(form, e);
+      if (rest.length) message.error({ content: rest.map((p) => p.message).join(';'), duration: 8 });
     }
   };
   if (detail.error) return <Alert type="error" showIcon title={detail.error.message} />;
@@ -212,7 +215,7 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
         { label: t('plan.unmet'), children: plan.unmet },
         { label: t('plan.km'), children: plan.assignments.reduce((s, a) => s + a.km, 0).toFixed(1) },
         { label: t('plan.reserve'), children: plan.reserveRatio },
-        { label: t('plan.createdBy'), children: `${plan.createdBy} ${plan.createdAt.slice(0, 16).replace('T', ' ')}` },
+        { label: t('plan.createdBy'), children: `${plan.createdBy} ${time(plan.createdAt).slice(0, 16)}` },
         { label: t('plan.approvedBy'), children: plan.approvedBy ? `${plan.approvedBy} ${plan.approvalRef ?? ''}` : '—' },
       ]} />
       <Typography.Text strong>{t('plan.sent')}</Typography.Text>
@@ -262,12 +265,14 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
         cancelText={t('common.cancel')}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" preserve={false} initialValues={{ date: dayjs(step === 'dispatch' ? firstStart(plan) : returnDay(plan)) }}>
+        <Form form={form} layout="vertical" preserve={false} initialValues={{ date: dayjs(step === 'dispatch' ? firstStart(plan) : today) }}>
           {step === 'approve' && (
             <Form.Item name="approvalRef" label={t('disp.approvalRef')}><Input maxLength={100} placeholder={t('plan.refHint')} /></Form.Item>
           )}
           {(step === 'dispatch' || step === 'return') && (
-            <Form.Item name="date" label={t(step === 'dispatch' ? 'plan.dispatchDate' : 'plan.returnDate')} rules={[{ required: true }]}><DatePicker /></Form.Item>
+            <Form.Item name="date" label={t(step === 'dispatch' ? 'plan.dispatchDate' : 'plan.returnDate')} rules={[{ required: true }]}>
+              <DatePicker disabledDate={step === 'return' ? (d) => d.format('YYYY-MM-DD') > today : undefined} />
+            </Form.Item>
           )}
           {step === 'return' && (
             <Table<PlanAssignmentRow>
@@ -277,7 +282,7 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
               pagination={false}
               scroll={{ y: 360 }}
               columns={[
-                { title: t('plan.back'), width: 56, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'back']} valuePropName="checked" initialValue><Checkbox /></Form.Item> },
+                { title: t('plan.back'), width: 56, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'back']} valuePropName="checked" initialValue={startOf(plan, a) <= today}><Checkbox /></Form.Item> },
                 { title: t('col.assetTag'), dataIndex: 'assetTag', width: 150 },
                 { title: t('col.itemName'), dataIndex: 'itemName', ellipsis: true },
                 { title: t('plan.odometer'), width: 130, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'odometerKm']}><InputNumber min={0} style={{ width: 120 }} disabled={a.itemCode !== 'S01' && a.itemCode !== 'O01'} /></Form.Item> },

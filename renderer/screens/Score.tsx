@@ -3,6 +3,7 @@ import { App, Button, Card, Checkbox, Col, Empty, InputNumber, Progress, Row, Se
 import { useContext, useEffect, useState } from 'react';
 import type { AgencyNode, RaiseResult, ScoreResult } from '../../api/contract';
 import { can } from '../../api/roles';
+import { localDate } from '../../lib/clock';
 import { fenToYuan, yuanToFen } from '../../lib/money';
 import type { Checklist, ScoreSource } from '../../quotas/score';
 import { client } from '../api';
@@ -10,10 +11,10 @@ import { AgencyPicker } from '../components/AgencyPicker';
 import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { yuan } from '../lib/format';
+import { useClock } from '../lib/clock';
 import { SessionContext } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
-const THIS_YEAR = new Date().getFullYear();
 const SOURCE_COLOR: Record<ScoreSource, string> = { ledger: 'blue', checklist: 'gold', 'ledger+checklist': 'cyan', none: 'default' };
 const CHECKS: { key: Exclude<keyof Checklist, 'localDevices'>; no: number }[] = [
   { key: 'plan', no: 1 }, { key: 'finance', no: 2 }, { key: 'budget', no: 3 }, { key: 'database', no: 9 }, { key: 'dispatchSystem', no: 10 },
@@ -25,6 +26,8 @@ export function Score({ agencies, agency: initial }: { agencies: AgencyNode[]; a
   const { t } = useI18n();
   const user = useContext(SessionContext)!;
   const [agency, setAgency] = useState<string | undefined>(initial ?? user.agencyCode ?? agencies.find((a) => a.level === 'county')?.code);
+  // The score is of the calendar year under way, December included (the year's own assessment), unlike the budget.
+  const THIS_YEAR = useClock().year;
   const [year, setYear] = useState(THIS_YEAR);
   const card = useApi('score/card', { agency: agency ?? '', year }, agency !== undefined);
   return (
@@ -90,6 +93,7 @@ function ScoreCardView({ s, onSaved, editable }: { s: ScoreResult; onSaved: () =
 
 function ChecklistCard({ s, onSaved, editable }: { s: ScoreResult; onSaved: () => void; editable: boolean }) {
   const { t } = useI18n();
+  const { timeZone } = useClock();
   const { message } = App.useApp();
   const [answers, setAnswers] = useState<Checklist>(s.checklist);
   useEffect(() => setAnswers(s.checklist), [s.checklist]);
@@ -115,7 +119,7 @@ function ChecklistCard({ s, onSaved, editable }: { s: ScoreResult; onSaved: () =
         <div>{t('score.localDevices')}</div>
         <Select mode="tags" disabled={!editable} style={{ width: '100%' }} value={answers.localDevices ?? []} onChange={(v: string[]) => setAnswers({ ...answers, localDevices: v })}
           placeholder={t('score.localDevicesHint')} tokenSeparators={[',', ',', '、']} data-testid="local-devices" />
-        {s.checklistBy && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('score.checklistBy', { who: s.checklistBy.actor, at: s.checklistBy.at.slice(0, 10) })}</Typography.Text>}
+        {s.checklistBy && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('score.checklistBy', { who: s.checklistBy.actor, at: localDate(s.checklistBy.at, timeZone) })}</Typography.Text>}
       </Space>
     </Card>
   );

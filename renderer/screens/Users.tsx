@@ -7,6 +7,7 @@ import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { useI18n } from '../i18n';
 import { showProblems } from '../lib/forms';
+import { useClock } from '../lib/clock';
 import { useApi } from '../lib/useApi';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; user: UserRow };
@@ -14,6 +15,7 @@ type Editing = { mode: 'new' } | { mode: 'edit'; user: UserRow };
 /** The administrator's list of users: role, the agency subtree each works in, active or not. */
 export function Users({ agencies }: { agencies: AgencyNode[] }) {
   const { t } = useI18n();
+  const { time } = useClock();
   const { message } = App.useApp();
   const users = useApi('users/list', {});
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -61,7 +63,7 @@ export function Users({ agencies }: { agencies: AgencyNode[] }) {
           { title: t('users.role'), dataIndex: 'role', render: (r: UserRow['role']) => t(`role.${r}`) },
           { title: t('users.scope'), dataIndex: 'agencyCode', render: (c: string | null) => (c ? `${names.get(c) ?? ''}(${c})` : t('users.allAgencies')) },
           { title: t('users.active'), dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">{t('users.active')}</Tag> : <Tag>{t('users.inactive')}</Tag>) },
-          { title: t('backups.at'), dataIndex: 'createdAt', render: (v: string) => v.slice(0, 10) },
+          { title: t('backups.at'), dataIndex: 'createdAt', render: (v: string) => time(v).slice(0, 10) },
         ]}
       />
       <Modal open={editing !== null} title={t(editing?.mode === 'edit' ? 'users.edit' : 'users.new')} onCancel={() => setEditing(null)} onOk={save} confirmLoading={busy} okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden>

@@ -8,7 +8,7 @@ import { appendAudit } from '../../db/queries/audit';
 import type { Context } from '../context';
 
 export function createManualBackup(ctx: Context): Promise<BackupInfo> {
-  return createBackup(ctx.db.$client, ctx.file, 'manual');
+  return createBackup(ctx.db.$client, ctx.file, 'manual', ctx.now());
 }
 
 export function downloadBackup(ctx: Context, name: string): FileOut {
@@ -17,7 +17,7 @@ export function downloadBackup(ctx: Context, name: string): FileOut {
 
 /** A backup file the user picked elsewhere, kept with this ledger's backups once it proves to be a ledger. */
 export function uploadBackup(ctx: Context, fileName: string, base64: string): BackupInfo {
-  const path = backupPath(ctx.file, 'uploaded', new Date());
+  const path = backupPath(ctx.file, 'uploaded', ctx.now());
   writeFileSync(path, Buffer.from(base64, 'base64'));
   try {
     previewBackup(path);
@@ -37,9 +37,9 @@ export async function restoreBackup(ctx: Context, name: string): Promise<{ resto
   const path = resolveBackup(ctx.file, name);
   const preview = previewBackup(path);
   if (preview.integrity !== 'ok') throw new UserError([{ file: name, message: `该备份未通过完整性检查,不能恢复:${preview.integrity.split('\n')[0]}` }]);
-  const safety = await createBackup(ctx.db.$client, ctx.file, 'before-restore');
+  const safety = await createBackup(ctx.db.$client, ctx.file, 'before-restore', ctx.now());
   const { ledger } = ctx;
-  const reopen = () => openDatabase(ledger.file, { migrationsFolder: ledger.migrationsFolder }).db;
+  const reopen = () => openDatabase(ledger.file, { migrationsFolder: ledger.migrationsFolder, now: ledger.clock.now() }).db;
   await copyBackupOver(path, ledger.file, () => ledger.db.$client.close());
   try {
     ledger.db = reopen();

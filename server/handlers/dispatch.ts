@@ -1,4 +1,5 @@
 import { TASK_TYPES, type DispatchSettings, type FileOut, type PlanDetail, type TaskRow } from '../../api/contract';
+import { formatInstant } from '../../lib/clock';
 import { teamDemand } from '../../dispatch/demand';
 import { planDispatch, UNMET_REASONS, type PlanOutcome, type PlanTask, type SourceAgency } from '../../dispatch/plan';
 import { workbookBuffer, type OutValue } from '../../excel/write';
@@ -91,7 +92,7 @@ export async function createPlan(
 const PLAN_STATUS_WORDS = { draft: '草稿(待批准)', approved: '已批准', dispatched: '已出发', returned: '已归还', cancelled: '已取消' } as const;
 
 /** 调度单: the plan's header, one row per unit sent, and the demand left unmet with its reasons. */
-export function exportPlan(plan: PlanDetail): FileOut {
+export function exportPlan(plan: PlanDetail, timeZone: string): FileOut {
   const d = (s: string | null) => (s ? { date: s.slice(0, 10) } : null);
   const tasks: OutValue[][] = [
     ['任务编号', '任务名称', '类型', '牵头单位', '开始日期', '结束日期', '优先级', '需求'],
@@ -108,7 +109,7 @@ export function exportPlan(plan: PlanDetail): FileOut {
     ...plan.unmetRows.map((u) => [u.taskCode, u.taskName, u.itemCode, u.itemName, u.quantity, UNMET_REASONS[u.reason], u.detail]),
   ];
   const header: OutValue[][] = [
-    ['调度单编号', plan.code], ['状态', PLAN_STATUS_WORDS[plan.status]], ['编制人', plan.createdBy], ['编制时间', plan.createdAt.replace('T', ' ').slice(0, 16)],
+    ['调度单编号', plan.code], ['状态', PLAN_STATUS_WORDS[plan.status]], ['编制人', plan.createdBy], ['编制时间', formatInstant(plan.createdAt, timeZone).slice(0, 16)],
     ['批准人', plan.approvedBy], ['批准文号', plan.approvalRef], ['调出装备(台次)', plan.units], ['未满足需求(件)', plan.unmet],
     ['总里程(km)', plan.assignments.reduce((s, a) => s + a.km, 0)], ['求解状态', plan.solverStatus], ['留守比例', plan.reserveRatio],
   ];

@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/open';
+import type { Clock } from '../../lib/clock';
 import { createHttpServer, listen } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';
 import { tempDir } from '../fixtures/factories';
 import { RENDERER } from './browser';
 
 /** The app's HTTP server on a fresh ledger in a temp dir, on a free loopback port. */
-export async function startApp(): Promise<{ url: string; db: Db; server: Server; stop: () => Promise<void> }> {
+export async function startApp(): Promise<{ url: string; db: Db; server: Server; clock: Clock; stop: () => Promise<void> }> {
   const file = join(tempDir(), 'ledger.db');
   const { db } = openDatabase(file);
   const ledger = ledgerOf(db, file);
@@ -17,6 +18,8 @@ export async function startApp(): Promise<{ url: string; db: Db; server: Server;
     url: `http://127.0.0.1:${port}/`,
     db,
     server,
+    /** The server's clock: the day the app (and so the test) works on. */
+    clock: ledger.clock,
     stop: () => new Promise((done) => server.close(() => {
       ledger.db.$client.close(); // a restore may have replaced the connection the test started with
       done();

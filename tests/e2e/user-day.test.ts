@@ -5,6 +5,8 @@ import { buildRenderer, launchBrowser } from './browser';
 import { startApp } from './harness';
 import * as XLSX from 'xlsx';
 import { saveTask } from '../../db/queries/tasks';
+import { actorNow } from '../../db/queries/audit';
+import { addDays } from '../../lib/dates';
 
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
@@ -344,10 +346,13 @@ describe('a dispatcher’s operation', () => {
     try {
       const page = await openDemo(app.url);
       const city = app.db.$client.prepare(`select code, name from agencies where level = 'city' order by code limit 1`).get() as { code: string; name: string };
-      // A second task on overlapping dates, already in the ledger: the two are planned together.
-      saveTask(app.db, { actor: 'seed', at: '2026-11-23T00:00:00Z' }, null, {
-        code: 'JC-2026-01', name: '跨市交叉检查', type: 'cross', leadAgency: city.code, locationAgency: null, latitude: null, longitude: null,
-        startDate: '2026-12-05', endDate: '2026-12-12', priority: 5, teamSize: null, notes: null, demand: [{ item: 'S09', quantity: 3 }, { item: 'S15', quantity: 2 }],
+      // Both tasks started in the last days (the units come back today, which the server accepts);
+      // a second one on overlapping dates, already in the ledger, is planned together with the first.
+      const today = app.clock.today();
+      const [start, end] = [addDays(today, -9), addDays(today, -1)];
+      saveTask(app.db, actorNow('seed', app.clock), null, {
+        code: 'JC-01', name: '跨市交叉检查', type: 'cross', leadAgency: city.code, locationAgency: null, latitude: null, longitude: null,
+        startDate: addDays(today, -5), endDate: addDays(today, 2), priority: 5, teamSize: null, notes: null, demand: [{ item: 'S09', quantity: 3 }, { item: 'S15', quantity: 2 }],
       });
       await page.getByRole('menuitem', { name: '任务调度' }).click();
       await page.getByTestId('task-new').click();
@@ -357,9 +362,9 @@ describe('a dispatcher’s operation', () => {
       await form.getByTestId('agency-picker').first().locator('input').fill(city.name.slice(-10));
       await page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: city.name }).first().click();
       await form.getByPlaceholder('开始日期').click();
-      await form.getByPlaceholder('开始日期').fill('2026-12-01');
+      await form.getByPlaceholder('开始日期').fill(start);
       await form.getByPlaceholder('开始日期').press('Enter');
-      await form.getByPlaceholder('结束日期').fill('2026-12-10');
+      await form.getByPlaceholder('结束日期').fill(end);
       await form.getByPlaceholder('结束日期').press('Enter');
       await form.locator('#teamSize').fill('12');
       await page.getByTestId('task-derive').click();
@@ -370,14 +375,14 @@ describe('a dispatcher’s operation', () => {
       await page.keyboard.press('Enter');
       await shot(page, 'dispatch-task-form');
       await page.getByTestId('task-save').click();
-      await page.getByText(/任务 RW-2026-\d+ 已保存/).waitFor();
+      await page.getByText(new RegExp(`任务 RW-${start.slice(0, 4)}-\\d+ 已保存`)).waitFor();
       const saved = app.db.$client.prepare(`select t.code, json_group_object(d.item_code, d.quantity) as demand from tasks t join task_demands d on d.task_id = t.id where t.name = ?`)
         .get('秋冬季大气污染防治专项') as { code: string; demand: string };
       expect(JSON.parse(saved.demand)).toEqual({ S01: 3, S02: 3, S04: 12, S09: 1 });
 
       // Plan both tasks together.
       const tasks = page.getByTestId('tasks');
-      for (const code of [saved.code, 'JC-2026-01']) await tasks.locator('tr', { hasText: code }).locator('.ant-checkbox-input').check();
+      for (const code of [saved.code, 'JC-01']) await tasks.locator('tr', { hasText: code }).locator('.ant-checkbox-input').check();
       await shot(page, 'dispatch-tasks');
       await page.getByTestId('plan-create').click();
       const view = page.getByTestId('plan-view');

@@ -6,10 +6,9 @@ import type { Context } from '../../server/context';
 import { importTemplate } from '../../server/handlers/imports';
 import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
 
-const who = { actor: 'tester', at: '2026-11-23T00:00:00Z' };
-
 function ledger(): Context {
   const { db, file } = tempLedger();
+  const ctx = contextAs(db, file, 'admin', { username: 'tester' });
   const agencies = [
     agency({ code: 'P', level: 'province' }),
     agency({ code: 'M', level: 'city', parentCode: 'P' }),
@@ -21,8 +20,8 @@ function ledger(): Context {
     asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K2', plateNumber: '示B54321', priceFen: 18_000_000, purchaseDate: '2020-06-01', status: 'under_repair' }),
     asset({ assetTag: 'V3', itemCode: 'S01', agencyCode: 'M', plateNumber: '示A00001', priceFen: 30_000_000, purchaseDate: '2012-01-01', status: 'scrapped' }),
     asset({ assetTag: 'G1', itemCode: 'S15', agencyCode: 'K1', model: '100%_型', priceFen: 900_000, purchaseDate: '2023-03-01' }),
-  ]), { file: 't.xlsx', who, today: '2026-11-23' });
-  return contextAs(db, file, 'admin', { username: who.actor }, '2026-11-23');
+  ]), { file: 't.xlsx', who: ctx.who(), today: ctx.today() });
+  return ctx;
 }
 
 async function list(ctx: Context, input: object): Promise<{ rows: AssetRow[]; total: number }> {

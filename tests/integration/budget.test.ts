@@ -6,12 +6,14 @@ import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { importTemplate } from '../../server/handlers/imports';
 import { workbookBuffer } from '../../excel/write';
-import { contextAs } from '../fixtures/context';
+import { contextAs, testClock } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
 import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
 
-const TODAY = '2026-11-23';
-const who = { actor: 'seed', at: `${TODAY}T00:00:00Z` };
+// The figures below are worked out for this instant (09:00 on 23 November 2026 in Shanghai).
+const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
+const TODAY = clock.today();
+const who = { actor: 'seed', at: clock.now().toISOString() };
 
 /**
  * A city C (10 staff: 2 vehicles required) with one county K (12 staff: 3 required).
@@ -32,7 +34,7 @@ function ledger() {
       ...units(2, { itemCode: 'S09', agencyCode: 'C', custodian: '张三' }),
     ],
   ), { file: 't.xlsx', who, today: TODAY });
-  const as = (role: Role, over: Partial<SessionUser> = {}) => contextAs(db, file, role, { username: role, ...over });
+  const as = (role: Role, over: Partial<SessionUser> = {}) => contextAs(db, file, role, { username: role, ...over }, clock);
   return { db, file, as, admin: as('admin'), head: as('head') };
 }
 

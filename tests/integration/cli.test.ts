@@ -4,6 +4,7 @@ import * as XLSX from 'xlsx';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agency, asset, templateBuffer, tempDir, units, xlsx } from '../fixtures/factories';
+import { testClock } from '../fixtures/context';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
 
@@ -198,7 +199,7 @@ describe('eql', () => {
 
   it('budget prints the documented JSON in integer fen, rolls up, and writes the 预算申请表', () => {
     const dir = tempDir();
-    const year = new Date().getFullYear();
+    const year = Number(testClock().today().slice(0, 4)); // the year in the zone the eql process dates by
     const db = ledgerWith(dir, units(2, { itemCode: 'S01', agencyCode: '220102', purchaseDate: `${year - 1}-03-01` }));
     const out = json('budget', '--db', db, '--year', String(year));
     expect(Object.keys(out)).toEqual(['year', 'rows', 'totalFen']);

@@ -5,11 +5,14 @@ import type { Role, SessionUser } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { importTemplate } from '../../server/handlers/imports';
-import { contextAs } from '../fixtures/context';
+import type { Clock } from '../../lib/clock';
+import { contextAs, testClock } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
 import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
 
-const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
+/** The tasks below lie in December 2026; the ledger's clock stands at 09:00 on 23 November (Shanghai) unless a test moves it. */
+const NOV_23 = '2026-11-23T01:00:00Z';
+const who = { actor: 'seed', at: NOV_23 };
 
 /**
  * A province (P, at 30.0 N) with two counties on its meridian: K1 11 km north, K2 33 km north.
@@ -33,7 +36,7 @@ function province() {
       ...units(2, { itemCode: 'O06', agencyCode: 'K1' }),
     ],
   ), { file: 't.xlsx', who, today: '2026-11-23' });
-  const as = (role: Role, over: Partial<SessionUser> = {}) => contextAs(db, file, role, { username: role, ...over });
+  const as = (role: Role, over: Partial<SessionUser> = {}, clock: Clock = testClock(NOV_23, 'Asia/Shanghai')) => contextAs(db, file, role, { username: role, ...over }, clock);
   return { db, file, as, dispatcher: as('dispatcher'), head: as('head'), manager: as('manager') };
 }
 
@@ -176,11 +179,13 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('sends units out with custody records, takes them back with odometer and damage, and counts them for the score', async () => {
-    const { db, dispatcher, head } = province();
-    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }, { item: 'S09', quantity: 1 }] }) });
-    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    const { db, as, dispatcher: planner, head } = province();
+    // The units leave on 1 December and the dispatcher books them back in on the evening of the 11th.
+    const dispatcher = as('dispatcher', {}, testClock('2026-12-11T10:00:00Z', 'Asia/Shanghai'));
+    const t = await call(planner, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }, { item: 'S09', quantity: 1 }] }) });
+    const plan = await call(planner, 'plans/create', { taskIds: [t.id] });
     await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
-    const out = await call(dispatcher, 'plans/dispatch', { id: plan.id, date: '2026-12-01' });
+    const out = await call(planner, 'plans/dispatch', { id: plan.id, date: '2026-12-01' });
     expect(out.status).toBe('dispatched');
     const open = db.$client.prepare(`select count(*) from custody_records where to_date is null and purpose like ?`).pluck().get(`调度单 ${plan.code}%`);
     expect(open).toBe(2);
@@ -199,6 +204,29 @@ describe('tasks and dispatch plans through the api', () => {
     expect(counts.map((c) => [c.agencyCode, c.itemCode, c.units])).toEqual([[drone.fromCode, 'S09', 1], ['K2', 'S01', 1]].sort());
   });
 
+  it('refuses a return dated after today at the date field, and takes one dated today', async () => {
+    const { as, dispatcher: planner, head } = province();
+    const t = await call(planner, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 1 }] }) });
+    const plan = await call(planner, 'plans/create', { taskIds: [t.id] });
+    await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
+    const out = await call(planner, 'plans/dispatch', { id: plan.id, date: '2026-12-01' });
+    // 23:30 UTC on 4 December is 07:30 on the 5th in Shanghai: the 5th is today, the 6th is not yet.
+    const dispatcher = as('dispatcher', {}, testClock('2026-12-04T23:30:00Z', 'Asia/Shanghai'));
+    const units = [{ assignmentId: out.assignments[0].id, odometerKm: null, damageNote: null, toRepair: false }];
+    const r = await dispatch(dispatcher, 'plans/return', { id: plan.id, date: '2026-12-06', units });
+    expect(r.ok ? [] : r.problems).toEqual([{ field: 'date', message: expect.stringContaining('晚于今天(2026-12-05)') }]);
+    expect((await call(dispatcher, 'plans/get', { id: plan.id })).assignments[0].returnedAt).toBeNull();
+    expect((await call(dispatcher, 'plans/return', { id: plan.id, date: dispatcher.today(), units })).status).toBe('returned');
+  });
+
+  it('numbers a plan made at 00:20 on New Year’s Day in Shanghai (still 31 December in UTC) in the new year', async () => {
+    const { as, dispatcher: planner } = province();
+    const t = await call(planner, 'tasks/save', { id: null, fields: task() });
+    const dispatcher = as('dispatcher', {}, testClock('2026-12-31T16:20:00Z', 'Asia/Shanghai'));
+    expect(dispatcher.today()).toBe('2027-01-01');
+    expect((await call(dispatcher, 'plans/create', { taskIds: [t.id] })).code).toBe('DD-2027-0001');
+  });
+
   it('exports the dispatch order as a workbook with a row per unit and the unmet demand with its reason', async () => {
     const { dispatcher } = province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 2 }] }) });
@@ -211,6 +239,16 @@ describe('tasks and dispatch plans through the api', () => {
     expect(units).toEqual([expect.objectContaining({ 任务编号: t.code, 资产编号: 'CAR-K2', 车牌号: '浙A12345', 调出单位编码: 'K2', '距离(km)': 33.4 })]);
     const unmet = XLSX.utils.sheet_to_json<Record<string, unknown>>(wb.Sheets['未满足需求']);
     expect(unmet).toEqual([expect.objectContaining({ 装备代码: 'S01', 缺口数量: 1, 原因: expect.stringContaining('维修') })]);
+  });
+
+  it('dates the dispatch order in Shanghai time: a plan drawn up at 07:30 there (23:30 UTC) says 07:30 on its day', async () => {
+    const { as, dispatcher: planner } = province();
+    const t = await call(planner, 'tasks/save', { id: null, fields: task() });
+    const dispatcher = as('dispatcher', {}, testClock('2026-11-24T23:30:00Z', 'Asia/Shanghai'));
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    const wb = XLSX.read(Buffer.from((await call(dispatcher, 'plans/export', { id: plan.id })).base64, 'base64'));
+    const header = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['调度单'], { header: 1 });
+    expect(header).toContainEqual(['编制时间', expect.stringMatching(/^2026-11-25 07:[3-5]\d$/)]);
   });
 
   it('keeps a county dispatcher to tasks led from its county and to its own units', async () => {

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetRow, Overview } from '../../api/contract';
-import { contextAs } from '../fixtures/context';
+import { contextAs, testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import { importTemplate } from '../../server/handlers/imports';
 import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
 
-const TODAY = '2026-11-23';
-const who = { actor: 't', at: `${TODAY}T00:00:00Z` };
+// The figures below are worked out for this instant (09:00 on 23 November in Shanghai).
+const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
+const TODAY = clock.today();
+const who = { actor: 't', at: clock.now().toISOString() };
 
 function ledger(): Context {
   const { db, file } = tempLedger();
@@ -24,7 +26,7 @@ function ledger(): Context {
       asset({ assetTag: 'CAM', itemCode: 'S10', agencyCode: 'K', calibrationValidUntil: null }),
     ],
   ), { file: 't.xlsx', who, today: TODAY });
-  return contextAs(db, file, 'admin', { username: who.actor }, TODAY);
+  return contextAs(db, file, 'admin', { username: who.actor }, clock);
 }
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {

@@ -1,25 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetFields, AssetHistory, AssetRow, DisposalRow } from '../../api/contract';
+import { addDays, addYears } from '../../lib/dates';
 import type { Problem } from '../../lib/problems';
-import { contextAs } from '../fixtures/context';
+import { startOfLocalDay, type Clock } from '../../lib/clock';
+import { contextAs, testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import { importTemplate } from '../../server/handlers/imports';
 import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 
-const who = { actor: '李管理员', at: '2026-11-23T09:00:00.000Z' };
-
-function ledger(): Context {
+function ledger(clock: Clock = testClock()): Context {
   const { db, file } = tempLedger();
+  const ctx = contextAs(db, file, 'admin', { username: '李管理员' }, clock);
   importTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 10 })],
     [
       ...units(2, { itemCode: 'S01', agencyCode: 'K' }).map((a, i) => ({ ...a, assetTag: `CAR-${i + 1}`, plateNumber: `示A1000${i}`, odometerKm: 150_000 })),
       asset({ assetTag: 'GAS-1', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-01-31' }),
     ],
-  ), { file: 't.xlsx', who, today: '2026-11-23' });
-  return contextAs(db, file, 'admin', { username: who.actor }, '2026-11-23');
+  ), { file: 't.xlsx', who: ctx.who(), today: ctx.today() });
+  return ctx;
 }
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
@@ -78,8 +79,21 @@ describe('registering and editing assets', () => {
     await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七', odometerKm: 160_000 } });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id });
     expect(h.asset).toMatchObject({ custodian: '钱七', odometerKm: 160_000 });
-    expect(h.custody).toEqual([expect.objectContaining({ custodian: '钱七', agencyCode: 'K', fromDate: '2026-11-23', toDate: null })]);
+    expect(h.custody).toEqual([expect.objectContaining({ custodian: '钱七', agencyCode: 'K', fromDate: ctx.today(), toDate: null })]);
     expect(h.audit[0]).toMatchObject({ action: 'update', before: expect.objectContaining({ odometerKm: 150_000 }), after: expect.objectContaining({ odometerKm: 160_000 }) });
+  });
+
+  it('a custodian handed a vehicle at 00:20 in Shanghai (16:20 UTC the day before) holds it from the Shanghai date', async () => {
+    const shanghaiToday = testClock(new Date(), 'Asia/Shanghai').today();
+    const at = new Date(new Date(startOfLocalDay(shanghaiToday, 'Asia/Shanghai')).getTime() + 20 * 60_000);
+    expect(at.toISOString().slice(0, 10)).toBe(addDays(shanghaiToday, -1));
+    const ctx = ledger(testClock(at, 'Asia/Shanghai'));
+    const id = idOf(ctx, 'CAR-1');
+    const { id: _id, itemName: _n, agencyName: _a, ...current } = (await call<AssetHistory>(ctx, 'assets/get', { id })).asset;
+    await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七' } });
+    await call(ctx, 'assets/bulkUpdate', { ids: [idOf(ctx, 'CAR-2')], change: { custodian: '孙八' } });
+    expect((await call<AssetHistory>(ctx, 'assets/get', { id })).custody).toEqual([expect.objectContaining({ custodian: '钱七', fromDate: shanghaiToday })]);
+    expect((await call<AssetHistory>(ctx, 'assets/get', { id: idOf(ctx, 'CAR-2') })).custody).toEqual([expect.objectContaining({ custodian: '孙八', fromDate: shanghaiToday })]);
   });
 
   it('will not scrap through an edit nor take another asset’s tag', async () => {
@@ -96,12 +110,12 @@ describe('maintenance and calibration', () => {
     const ctx = ledger();
     const id = idOf(ctx, 'CAR-1');
     const base = { assetId: id, kind: 'repair', costFen: 350_000, vendor: '城东修理厂', nextDueDate: null };
-    await call(ctx, 'maintenance/create', { ...base, date: '2026-11-20', description: '更换刹车片', odometerKm: 152_000, setStatus: 'under_repair' });
+    await call(ctx, 'maintenance/create', { ...base, date: addDays(ctx.today(), -3), description: '更换刹车片', odometerKm: 152_000, setStatus: 'under_repair' });
     expect(await s01(ctx)).toMatchObject({ held: 2, usable: 1 });
     let h = await call<AssetHistory>(ctx, 'assets/get', { id });
     expect(h.asset).toMatchObject({ status: 'under_repair', odometerKm: 152_000 });
     expect(h.maintenance).toEqual([expect.objectContaining({ description: '更换刹车片', costFen: 350_000 })]);
-    await call(ctx, 'maintenance/create', { ...base, date: '2026-11-22', description: '修复完成', odometerKm: 151_000, setStatus: 'in_service' });
+    await call(ctx, 'maintenance/create', { ...base, date: addDays(ctx.today(), -1), description: '修复完成', odometerKm: 151_000, setStatus: 'in_service' });
     h = await call<AssetHistory>(ctx, 'assets/get', { id });
     expect(h.asset).toMatchObject({ status: 'in_service', odometerKm: 152_000 });
     expect(await s01(ctx)).toMatchObject({ usable: 2 });
@@ -112,12 +126,13 @@ describe('maintenance and calibration', () => {
     const id = idOf(ctx, 'GAS-1');
     const gas = async () => (await call<{ rows: { item: string; usable: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows.find((r) => r.item === 'S15')!.usable;
     expect(await gas()).toBe(0);
-    const cal = { assetId: id, date: '2026-11-01', validUntil: '2027-10-31', certificateNo: 'JD-1', institution: '省计量院', notes: null };
+    const date = addDays(ctx.today(), -22);
+    const cal = { assetId: id, date, validUntil: addDays(addYears(date, 1), -1), certificateNo: 'JD-1', institution: '省计量院', notes: null };
     await call(ctx, 'calibrations/create', { ...cal, result: 'fail' });
     expect(await gas()).toBe(0);
     await call(ctx, 'calibrations/create', { ...cal, result: 'pass' });
     expect(await gas()).toBe(1);
-    expect((await refused(ctx, 'calibrations/create', { ...cal, validUntil: '2026-01-01', result: 'pass' }))[0]).toMatchObject({ field: 'validUntil' });
+    expect((await refused(ctx, 'calibrations/create', { ...cal, validUntil: addDays(date, -1), result: 'pass' }))[0]).toMatchObject({ field: 'validUntil' });
   });
 });
 
@@ -130,7 +145,7 @@ describe('报废: request, approve, scrap', () => {
     expect(d).toMatchObject({ status: 'requested', requestedBy: '李管理员' });
     await call(ctx, 'disposals/approve', { id: d.id, approvalRef: '示环执〔2026〕12号' });
     expect(await s01(ctx)).toEqual(before);
-    const done = await call<DisposalRow>(ctx, 'disposals/complete', { id: d.id, disposedDate: '2026-11-23', residualValueFen: 800_000 });
+    const done = await call<DisposalRow>(ctx, 'disposals/complete', { id: d.id, disposedDate: ctx.today(), residualValueFen: 800_000 });
     expect(done).toMatchObject({ status: 'scrapped', approvalRef: '示环执〔2026〕12号', approvedBy: '李管理员', residualValueFen: 800_000 });
     expect(await s01(ctx)).toMatchObject({ held: before.held - 1, shortfall: before.shortfall + 1 });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id });
@@ -145,14 +160,14 @@ describe('报废: request, approve, scrap', () => {
     const id = idOf(ctx, 'CAR-1');
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '事故损毁' });
     await refused(ctx, 'disposals/request', { assetId: id, reason: '再次申请' });
-    await refused(ctx, 'disposals/complete', { id: d.id, disposedDate: '2026-11-23', residualValueFen: null });
+    await refused(ctx, 'disposals/complete', { id: d.id, disposedDate: ctx.today(), residualValueFen: null });
     expect((await refused(ctx, 'disposals/approve', { id: d.id, approvalRef: '  ' }))[0].message).toBe('请填写审批文号');
     await call(ctx, 'disposals/reject', { id: d.id, note: '可修复' });
     await refused(ctx, 'disposals/approve', { id: d.id, approvalRef: 'X' });
     const again = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '修复失败' });
     await call(ctx, 'disposals/approve', { id: again.id, approvalRef: 'A-1' });
-    await call(ctx, 'disposals/complete', { id: again.id, disposedDate: '2026-11-23', residualValueFen: null });
-    await refused(ctx, 'maintenance/create', { assetId: id, date: '2026-11-23', kind: 'repair', description: 'x', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
+    await call(ctx, 'disposals/complete', { id: again.id, disposedDate: ctx.today(), residualValueFen: null });
+    await refused(ctx, 'maintenance/create', { assetId: id, date: ctx.today(), kind: 'repair', description: 'x', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
     await refused(ctx, 'disposals/request', { assetId: id, reason: '再次' });
     expect((await call<DisposalRow[]>(ctx, 'disposals/list', {})).map((x) => x.status)).toEqual(['scrapped', 'rejected']);
   });
@@ -172,7 +187,7 @@ describe('bulk edits', () => {
     expect(batch).toBe(2);
     const custody = (await call<AssetHistory>(ctx, 'assets/get', { id: ids[0] })).custody;
     expect(custody).toEqual([
-      expect.objectContaining({ agencyCode: 'M', custodian: '孙八', fromDate: '2026-11-23', toDate: null }),
+      expect.objectContaining({ agencyCode: 'M', custodian: '孙八', fromDate: ctx.today(), toDate: null }),
     ]);
   });
 
@@ -181,7 +196,7 @@ describe('bulk edits', () => {
     const ids = ['CAR-1', 'CAR-2'].map((t) => idOf(ctx, t));
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: ids[1], reason: 'x' });
     await call(ctx, 'disposals/approve', { id: d.id, approvalRef: 'A' });
-    await call(ctx, 'disposals/complete', { id: d.id, disposedDate: '2026-11-23', residualValueFen: null });
+    await call(ctx, 'disposals/complete', { id: d.id, disposedDate: ctx.today(), residualValueFen: null });
     expect((await refused(ctx, 'assets/bulkUpdate', { ids, change: { status: 'idle' } }))[0].message).toContain('已报废');
     await refused(ctx, 'assets/bulkUpdate', { ids: [ids[0]], change: { agencyCode: 'NOWHERE' } });
     await refused(ctx, 'assets/bulkUpdate', { ids: [ids[0]], change: { status: 'scrapped' } });

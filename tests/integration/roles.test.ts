@@ -6,7 +6,7 @@ import { Sessions } from '../../server/auth/sessions';
 import { callContext, IPC_REMOTE, type Context, type Ledger, type Remote } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { importTemplate } from '../../server/handlers/imports';
-import { contextAs } from '../fixtures/context';
+import { contextAs, ledgerOf } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
 import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
 
@@ -41,7 +41,7 @@ function writes(v1: number): [OpName, unknown][] {
 describe('roles, enforced by the api whatever the UI shows', () => {
   it('refuses every operation to a caller who is not signed in, except signing in', async () => {
     const { db, file } = ledger();
-    const ledgerCtx: Ledger = { db, file, today: () => '2026-11-23', sessions: new Sessions() };
+    const ledgerCtx: Ledger = ledgerOf(db, file);
     const anon = callContext(ledgerCtx, undefined, () => undefined, IPC_REMOTE);
     const before = snapshot(db);
     for (const name of Object.keys(api) as OpName[]) {
@@ -125,7 +125,7 @@ describe('signing in', () => {
     const { db, file } = ledger();
     let now = 0;
     const sessions = new Sessions({ idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now);
-    const l: Ledger = { db, file, today: () => '2026-11-23', sessions };
+    const l: Ledger = { ...ledgerOf(db, file), sessions };
     let token: string | undefined;
     const ctx = (remote: Remote = IPC_REMOTE) => callContext(l, token, (t) => (token = t ?? undefined), remote);
     return { db, ctx, advance: (ms: number) => (now += ms), token: () => token, setToken: (t: string | undefined) => (token = t) };

@@ -85,8 +85,9 @@ describe('backups and restore', () => {
     const { db, file } = seeded();
     for (let d = 1; d <= 5; d++) {
       const now = new Date(`2026-11-0${d}T08:00:00Z`);
-      expect(await dailyBackup(db.$client, file, 3, now)).not.toBeNull();
-      expect(await dailyBackup(db.$client, file, 3, new Date(`2026-11-0${d}T18:00:00Z`))).toBeNull();
+      expect(await dailyBackup(db.$client, file, 3, now, 'Asia/Shanghai')).not.toBeNull();
+      // 20:00 the same day in Shanghai; 18:00 UTC would be 02:00 the next day there.
+      expect(await dailyBackup(db.$client, file, 3, new Date(`2026-11-0${d}T12:00:00Z`), 'Asia/Shanghai')).toBeNull();
     }
     expect(listBackups(file).filter((b) => b.kind === 'daily').map((b) => b.at.slice(0, 10))).toEqual(['2026-11-05', '2026-11-04', '2026-11-03']);
     expect(pruneDaily(file, 3)).toEqual([]);
