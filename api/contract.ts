@@ -48,6 +48,8 @@ export type ColumnFilter = z.infer<typeof COLUMN_FILTER>;
 export const ASSET_QUERY = z.object({
   /** Only this agency and its subtree. */
   agency: code.optional(),
+  /** With `agency`: only the agency's own assets, not its subtree's (what a compliance cell counts when not rolled up). */
+  agencyOnly: z.boolean().optional(),
   statuses: z.array(ASSET_STATUS).max(4).optional(),
   /** Matches tag, plate, model, custodian, item name. */
   quick: z.string().trim().max(100).optional(),
@@ -78,6 +80,12 @@ export interface AssetRow {
   odometerKm: number | null;
   calibrationValidUntil: string | null;
   notes: string | null;
+  /**
+   * Set when the query asks for a due-list: when the unit falls due (calibration valid until, next maintenance date,
+   * or replacement by service years), and whether a replacement is due by odometer instead.
+   */
+  dueDate?: string | null;
+  dueByKm?: boolean;
 }
 
 /** The fields a user edits; the asset tag is the asset's identity in every ledger it came from. */
@@ -256,8 +264,12 @@ export interface NameChoice {
   text: string;
   count: number;
   code: string | null;
-  /** Why that code: the mapping sent, an earlier import, or a sure match. */
-  source: 'mapping' | 'remembered' | 'auto' | null;
+  /**
+   * Why that code: the mapping sent, an earlier import, or a sure match (the item's own name or alias).
+   * 'likeness': no code yet; the name only resembles its candidates (the first is the closest) and is imported
+   * only once the user confirms one (待确认).
+   */
+  source: 'mapping' | 'remembered' | 'auto' | 'likeness' | null;
   candidates: { code: string; name: string; score: number }[];
 }
 

@@ -2,9 +2,8 @@ import { CalculatorOutlined, SaveOutlined, UploadOutlined } from '@ant-design/ic
 import { App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Switch, Tabs, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
-import { useContext, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { AgencyNode, BudgetRow, ChartTable, PlanInput, PurchasePlanResult, TermsRow } from '../../api/contract';
-import { can } from '../../api/roles';
 import { fenToYuan, yuanToFen } from '../../lib/money';
 import { ApiError } from '../../api/client';
 import type { Problem } from '../../lib/problems';
@@ -16,7 +15,7 @@ import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { integer, shortAgency, yuan } from '../lib/format';
 import { gridLocale, gridTheme } from '../lib/grid';
-import { SessionContext } from '../lib/session';
+import { useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
 const THIS_YEAR = new Date().getFullYear();
@@ -173,8 +172,7 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
 function PriceList() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
-  const user = useContext(SessionContext)!;
-  const editable = can(user.role, 'budget');
+  const editable = useMay('budget/saveTerms');
   const terms = useApi('budget/terms', {});
   const [edits, setEdits] = useState<Map<string, TermsRow>>(new Map());
   const [problems, setProblems] = useState<Problem[]>([]);

@@ -40,7 +40,7 @@ interface MatrixRow {
 }
 
 /** 配备达标: agencies x catalog items against a rule set; a cell opens the assets behind it. */
-export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDrill: (agency: string, item: string) => void }) {
+export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDrill: (agency: string, item: string, subtree: boolean) => void }) {
   const { t, lang } = useI18n();
   const [ruleSet, setRuleSet] = useState('national-2020');
   const [rollup, setRollup] = useState(false);
@@ -99,9 +99,9 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
         if (!r || r.required === 0) return { color: '#8c8c8c', cursor: 'pointer' };
         return r.shortfall > 0 ? { background: r.held === 0 ? '#ffccc7' : '#fff1f0', color: '#a8071a', cursor: 'pointer' } : { background: '#f6ffed', cursor: 'pointer' };
       },
-      onCellClicked: (p) => p.data && onDrill(p.data.code, item.code),
+      onCellClicked: (p) => p.data && onDrill(p.data.code, item.code, rollup),
     })),
-  ], [items, t, onDrill]);
+  ], [items, t, onDrill, rollup]);
 
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { DispatchSettings, PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
-import { useCan } from '../lib/session';
+import { useMay } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
 import type { CatalogItem } from '../../quotas/types';
@@ -59,7 +59,7 @@ export function Plans({ selected, onSelect }: { selected: number | null; onSelec
 function ReserveSetting() {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const canSet = useCan('approve');
+  const canSet = useMay('dispatch/saveSettings');
   const settings = useApi('dispatch/settings', {});
   const catalog = useApi('catalog/list', {});
   const [ratio, setRatio] = useState<number | null>(null);
@@ -147,8 +147,8 @@ type Step = 'approve' | 'dispatch' | 'return' | null;
 function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const canApprove = useCan('approve');
-  const canDispatch = useCan('dispatch');
+  const canApprove = useMay('plans/approve');
+  const canDispatch = useMay('plans/dispatch');
   const detail = useApi('plans/get', { id });
   const [step, setStep] = useState<Step>(null);
   const [form] = Form.useForm();

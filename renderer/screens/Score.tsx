@@ -2,7 +2,6 @@ import { CalculatorOutlined, CheckCircleFilled, CloseCircleFilled, SaveOutlined 
 import { App, Button, Card, Checkbox, Col, Empty, InputNumber, Progress, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useContext, useEffect, useState } from 'react';
 import type { AgencyNode, RaiseResult, ScoreResult } from '../../api/contract';
-import { can } from '../../api/roles';
 import { fenToYuan, yuanToFen } from '../../lib/money';
 import type { Checklist, ScoreSource } from '../../quotas/score';
 import { client } from '../api';
@@ -10,7 +9,7 @@ import { AgencyPicker } from '../components/AgencyPicker';
 import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { yuan } from '../lib/format';
-import { SessionContext } from '../lib/session';
+import { SessionContext, useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
 const THIS_YEAR = new Date().getFullYear();
@@ -24,6 +23,7 @@ const CHECKS: { key: Exclude<keyof Checklist, 'localDevices'>; no: number }[] = 
 export function Score({ agencies, agency: initial }: { agencies: AgencyNode[]; agency?: string }) {
   const { t } = useI18n();
   const user = useContext(SessionContext)!;
+  const mayChecklist = useMay('score/saveChecklist');
   const [agency, setAgency] = useState<string | undefined>(initial ?? user.agencyCode ?? agencies.find((a) => a.level === 'county')?.code);
   const [year, setYear] = useState(THIS_YEAR);
   const card = useApi('score/card', { agency: agency ?? '', year }, agency !== undefined);
@@ -37,7 +37,7 @@ export function Score({ agencies, agency: initial }: { agencies: AgencyNode[]; a
       </Space>
       {!agency && <Empty description={t('score.pick')} />}
       {card.error && <Typography.Text type="danger">{card.error.message}</Typography.Text>}
-      {agency && card.data && <ScoreCardView s={card.data} onSaved={card.reload} editable={can(user.role, 'budget')} />}
+      {agency && card.data && <ScoreCardView s={card.data} onSaved={card.reload} editable={mayChecklist} />}
     </div>
   );
 }
