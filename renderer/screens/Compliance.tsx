@@ -70,8 +70,8 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
 
   const columns = useMemo<ColDef<MatrixRow>[]>(() => [
     {
-      headerName: t('compliance.agency'), field: 'name', pinned: 'left', width: 300,
-      cellRenderer: (p: { data?: MatrixRow }) => <span style={{ paddingLeft: (p.data?.depth ?? 0) * 16 }}>{p.data?.name}</span>,
+      headerName: t('compliance.agency'), field: 'name', pinned: 'left', width: 330, tooltipField: 'name',
+      cellRenderer: (p: { data?: MatrixRow }) => <span style={{ paddingLeft: (p.data?.depth ?? 0) * 12 }}>{p.data?.name}</span>,
     },
     { headerName: t('compliance.level'), field: 'level', pinned: 'left', width: 70, valueFormatter: (p) => t(`level.${p.value as AgencyNode['level']}`) },
     { headerName: t('compliance.staff'), field: 'staff', pinned: 'left', width: 80, type: 'numericColumn' },
@@ -81,9 +81,12 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
     },
     ...items.map<ColDef<MatrixRow>>((item) => ({
       colId: item.code,
-      headerName: item.code,
+      // The item's name without what its brackets list, the whole name on hover.
+      headerName: `${item.code} ${item.name.replace(/\([^)]*\)|（[^）]*）/g, '')}`,
       headerTooltip: `${item.code} ${item.name}`,
-      width: 78,
+      wrapHeaderText: true,
+      autoHeaderHeight: true,
+      width: 96,
       sortable: true,
       // The whole row is the value, so any change of required, held or usable re-renders the cell.
       valueGetter: (p) => p.data?.cells[item.code],
