@@ -11,7 +11,7 @@ import { useI18n } from '../i18n';
 import { useApi } from '../lib/useApi';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { treeOrder } from '../lib/tree';
-import { shortAgency } from '../lib/format';
+import { shortAgency, shortItem } from '../lib/format';
 
 const COVERAGE: ChartSpec = { category: 'name', series: ['pct'], horizontal: true, colors: ['#52c41a'] };
 const PER_VEHICLE: ChartSpec = { category: 'name', series: ['ratio'], horizontal: true, colors: ['#1677ff'] };
@@ -82,7 +82,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
     ...items.map<ColDef<MatrixRow>>((item) => ({
       colId: item.code,
       // The item's name without what its brackets list, the whole name on hover.
-      headerName: `${item.code} ${item.name.replace(/\([^)]*\)|（[^）]*）/g, '')}`,
+      headerName: `${item.code} ${shortItem(item.name)}`,
       headerTooltip: `${item.code} ${item.name}`,
       wrapHeaderText: true,
       autoHeaderHeight: true,

@@ -5,7 +5,7 @@ import { ApiError } from '../../api/client';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { fenField, isoDateField } from '../lib/forms';
-import { yuan } from '../lib/format';
+import { shortAgency, shortItem, yuan } from '../lib/format';
 import { useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
@@ -57,13 +57,14 @@ export function Disposals() {
         locale={{ emptyText: t('disp.none') }}
         pagination={{ pageSize: 50 }}
         columns={[
-          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 170 },
-          { title: t('col.itemName'), dataIndex: 'itemName', ellipsis: true },
-          { title: t('col.agencyName'), dataIndex: 'agencyName', ellipsis: true },
+          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 160 },
+          // Names without their long common parts, the whole name on hover.
+          { title: t('col.itemName'), dataIndex: 'itemName', width: 150, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortItem(v)}</span> },
+          { title: t('col.agencyName'), dataIndex: 'agencyName', width: 170, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
           { title: t('disp.reason'), dataIndex: 'reason', ellipsis: true },
-          { title: t('disp.requestedBy'), dataIndex: 'requestedBy', width: 110 },
-          { title: t('col.status'), dataIndex: 'status', width: 90, render: (s: DisposalStatus) => <Tag color={COLORS[s]}>{t(`disp.status.${s}`)}</Tag> },
-          { title: t('disp.approvalRef'), dataIndex: 'approvalRef', width: 150 },
+          { title: t('disp.requestedBy'), dataIndex: 'requestedBy', width: 90 },
+          { title: t('col.status'), dataIndex: 'status', width: 80, render: (s: DisposalStatus) => <Tag color={COLORS[s]}>{t(`disp.status.${s}`)}</Tag> },
+          { title: t('disp.approvalRef'), dataIndex: 'approvalRef', width: 140, ellipsis: true },
           { title: t('disp.residual'), dataIndex: 'residualValueFen', width: 110, align: 'right', render: yuan },
           ...(anyAction ? [{
             title: t('common.actions'), width: 170, render: (_: unknown, row: DisposalRow) => (

@@ -14,7 +14,7 @@ import { SessionContext, useMay } from '../lib/session';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
-import { integer, yuan } from '../lib/format';
+import { integer, shortItem, yuan } from '../lib/format';
 import { yuanToFen } from '../../lib/money';
 
 const STATUSES: AssetStatus[] = ['in_service', 'under_repair', 'idle', 'scrapped'];
@@ -68,7 +68,8 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   const COLUMN_STATE_KEY = columnStateKey(user.id);
   // Column filters set in the grid's own menus, named above the grid so none can hide rows unseen.
   const [columnFilters, setColumnFilters] = useState<string[]>([]);
-  const itemName = catalog.find((i) => i.code === filter.itemCode)?.name;
+  const item = catalog.find((i) => i.code === filter.itemCode);
+  const itemName = item && shortItem(item.name);
 
   // Editing is offered only to those the backend would let edit.
   const canEdit = useMay('assets/update');

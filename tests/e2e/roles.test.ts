@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as XLSX from 'xlsx';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Input, OpName, Output } from '../../api/contract';
 import type { Role } from '../../api/roles';
@@ -189,6 +190,41 @@ describe('each role sees its own screens, actions and figures', () => {
     await expect.poll(ledgerCount).toBe(liveAssets(app.db, county.code, true));
     expect(await page.getByTestId('filter-item').count()).toBe(0);
 
+    // Excel 导入: names matched only by likeness wait for a click, and the import refuses them until then.
+    await page.getByRole('menuitem', { name: 'Excel 导入' }).click();
+    const ws = XLSX.utils.aoa_to_sheet([
+      ['资产编码', '设备名称', '购置日期', '使用状态'],
+      ['LK-001', '笔记本电脑', '2024-03-01', '在用'], ['LK-002', '对讲机', '2024-03-01', '在用'], ['LK-003', '执法记录仪', '2024-03-01', '在用'],
+    ]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('wizard-choose').click()]);
+    await chooser.setFiles({ name: '县局台账.xlsx', mimeType: 'application/octet-stream', buffer: XLSX.write(XLSX.utils.book_new(ws, '台账'), { type: 'buffer', bookType: 'xlsx' }) });
+    await page.getByTestId('wizard-file').filter({ hasText: '县局台账.xlsx' }).waitFor();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-columns').waitFor();
+    await page.getByTestId('agency-picker').click();
+    await page.getByTestId('agency-picker').locator('input').fill(county.name.slice(-12));
+    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: county.name }).first().click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('item-names').waitFor();
+    expect(await page.getByTestId('source-笔记本电脑').innerText()).toBe('待确认');
+    expect(await page.getByTestId('source-对讲机').innerText()).toBe('待确认');
+    expect(await page.getByTestId('confirm-笔记本电脑').innerText()).toContain('S02');
+    expect(await page.getByTestId('item-names').locator('tr', { hasText: '执法记录仪' }).innerText()).toContain('自动匹配');
+    await shot('import-to-confirm');
+    await page.getByTestId('wizard-check').click();
+    await page.getByTestId('wizard-import').click();
+    await page.getByText(/装备名称「笔记本电脑」.*尚未确认/).first().waitFor();
+    await page.getByText(/装备名称「对讲机」.*尚未确认/).first().waitFor();
+    expect(app.db.$client.prepare(`select count(*) from assets where asset_tag like 'LK-%'`).pluck().get()).toBe(0);
+    await page.locator('.ant-steps-item', { hasText: '装备名称与机构' }).click();
+    await page.getByTestId('confirm-笔记本电脑').click();
+    await page.getByTestId('confirm-对讲机').click();
+    await page.getByText('所有名称都已对应').waitFor();
+    await page.getByTestId('wizard-check').click();
+    await page.getByTestId('wizard-import').click();
+    await page.getByTestId('wizard-result').waitFor();
+    expect(app.db.$client.prepare(`select item_code from assets where asset_tag = 'LK-001'`).pluck().get()).toBe('S02');
+
     // 报废: a manager requests and carries out, but does not approve.
     const waiting = await disposalRow('待审批', requested);
     expect(await waiting.getByRole('button').count()).toBe(0);
@@ -282,6 +318,18 @@ describe('each role sees its own screens, actions and figures', () => {
 
     await page.getByRole('menuitem', { name: '审计日志' }).click();
     await page.getByTestId('audit-count').waitFor();
+
+    // Charts: money in 万元, month labels turned, the 5-per-vehicle line labelled inside the chart.
+    await page.getByRole('menuitem', { name: '总览' }).click();
+    await page.getByTestId('chart-calibration').scrollIntoViewIfNeeded();
+    await page.getByTestId('chart-budgetByYear-subtitle').filter({ hasText: '万元' }).waitFor();
+    await page.waitForTimeout(300);
+    await shot('overview-charts');
+    await page.getByRole('menuitem', { name: '配备达标' }).click();
+    await page.getByTestId('compliance-view').getByText('图表').click();
+    await page.getByTestId('chart-staffPerVehicle-subtitle').filter({ hasText: '人' }).waitFor();
+    await page.waitForTimeout(300);
+    await shot('compliance-charts');
     await signOut();
   });
 
