@@ -44,7 +44,7 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
   };
   const mark = table.mark && {
     symbol: 'none', silent: true, lineStyle: { color: '#cf1322', type: 'dashed', width: 2 },
-    label: { formatter: table.mark.label, color: '#cf1322', position: spec.horizontal ? 'insideStartTop' : 'end', backgroundColor: 'rgba(255,255,255,0.8)' },
+    label: { formatter: table.mark.label, color: '#cf1322', position: 'end', backgroundColor: 'rgba(255,255,255,0.8)' },
     data: [table.mark.axis === 'value' ? { [spec.horizontal ? 'xAxis' : 'yAxis']: table.mark.at } : { [spec.horizontal ? 'yAxis' : 'xAxis']: table.mark.at }],
   };
   return {
@@ -53,14 +53,14 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...(money ? { valueFormatter: (v: number) => `${wan(v)} 万元` } : {}) },
     legend: spec.series.length > 1 ? { top: 0 } : undefined,
     grid: {
-      left: 8, right: spec.horizontal ? 28 : 24, top: spec.series.length > 1 || money ? 30 : 16,
+      left: 8, right: spec.horizontal ? 28 : 24, top: spec.series.length > 1 || money || (spec.horizontal && table.mark) ? 30 : 16,
       bottom: spec.horizontal ? 30 : (many ? 20 : 0) + (turned ? 18 + longest * 5.5 : 24), containLabel: true,
     },
     xAxis: spec.horizontal ? valueAxis : categoryAxis,
     yAxis: spec.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
     dataZoom: many ? [{ type: 'slider', [spec.horizontal ? 'yAxisIndex' : 'xAxisIndex']: 0, startValue: 0, endValue: 24, ...(spec.horizontal ? { right: 0, width: 14 } : { height: 14, bottom: 4 }) }] : undefined,
     series: spec.series.map((key, k) => ({
-      type: 'bar', name: label(key), stack: spec.series.length > 1 ? 'total' : undefined, barMaxWidth: 28,
+      type: 'bar', name: money ? label(key).replace(/[(（]元[)）]$/, '') : label(key), stack: spec.series.length > 1 ? 'total' : undefined, barMaxWidth: 28,
       data: table.rows.map((r) => r[key]),
       markLine: k === 0 ? mark : undefined,
     })),

@@ -23,8 +23,9 @@ function ComplianceCharts({ ruleSet }: { ruleSet: string }) {
     staffPerVehicle: { ...charts.data.staffPerVehicle, rows: charts.data.staffPerVehicle.rows.map((r) => ({ ...r, name: shortAgency(String(r.name)) })) } };
   return (
     <Row gutter={16} style={{ flex: 1, overflow: 'auto' }}>
-      <Col span={12}><ChartCard testId="chart-coverage" height={560} table={names?.coverage} spec={COVERAGE} exportFile={() => client.call('charts/export', { chart: 'coverage', ruleSet })} /></Col>
-      <Col span={12}><ChartCard testId="chart-staffPerVehicle" height={560} table={names?.staffPerVehicle} spec={PER_VEHICLE} exportFile={() => client.call('charts/export', { chart: 'staffPerVehicle', ruleSet })} /></Col>
+      {/* Tall enough for 25 agencies, short enough that the axis stays on a 768-pixel screen. */}
+      <Col span={12}><ChartCard testId="chart-coverage" height={470} table={names?.coverage} spec={COVERAGE} exportFile={() => client.call('charts/export', { chart: 'coverage', ruleSet })} /></Col>
+      <Col span={12}><ChartCard testId="chart-staffPerVehicle" height={470} table={names?.staffPerVehicle} spec={PER_VEHICLE} exportFile={() => client.call('charts/export', { chart: 'staffPerVehicle', ruleSet })} /></Col>
     </Row>
   );
 }
