@@ -44,7 +44,7 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
   };
   const mark = table.mark && {
     symbol: 'none', silent: true, lineStyle: { color: '#cf1322', type: 'dashed', width: 2 },
-    label: { formatter: table.mark.label, color: '#cf1322', position: 'end', backgroundColor: 'rgba(255,255,255,0.8)' },
+    label: { formatter: table.mark.label, color: '#cf1322', position: spec.horizontal ? 'start' : 'end', backgroundColor: 'rgba(255,255,255,0.8)' },
     data: [table.mark.axis === 'value' ? { [spec.horizontal ? 'xAxis' : 'yAxis']: table.mark.at } : { [spec.horizontal ? 'yAxis' : 'xAxis']: table.mark.at }],
   };
   return {
