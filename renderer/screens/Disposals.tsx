@@ -57,17 +57,17 @@ export function Disposals() {
         locale={{ emptyText: t('disp.none') }}
         pagination={{ pageSize: 50 }}
         columns={[
-          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 160 },
+          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 150 },
           // Names without their long common parts, the whole name on hover.
-          { title: t('col.itemName'), dataIndex: 'itemName', width: 150, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortItem(v)}</span> },
-          { title: t('col.agencyName'), dataIndex: 'agencyName', width: 170, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
+          { title: t('col.itemName'), dataIndex: 'itemName', width: 140, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortItem(v)}</span> },
+          { title: t('col.agencyName'), dataIndex: 'agencyName', width: 150, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
           { title: t('disp.reason'), dataIndex: 'reason', ellipsis: true },
           { title: t('disp.requestedBy'), dataIndex: 'requestedBy', width: 90 },
           { title: t('col.status'), dataIndex: 'status', width: 80, render: (s: DisposalStatus) => <Tag color={COLORS[s]}>{t(`disp.status.${s}`)}</Tag> },
-          { title: t('disp.approvalRef'), dataIndex: 'approvalRef', width: 140, ellipsis: true },
-          { title: t('disp.residual'), dataIndex: 'residualValueFen', width: 110, align: 'right', render: yuan },
+          { title: t('disp.approvalRef'), dataIndex: 'approvalRef', width: 130, ellipsis: true },
+          { title: t('disp.residual'), dataIndex: 'residualValueFen', width: 100, align: 'right', render: yuan },
           ...(anyAction ? [{
-            title: t('common.actions'), width: 170, render: (_: unknown, row: DisposalRow) => (
+            title: t('common.actions'), width: 150, render: (_: unknown, row: DisposalRow) => (
               <Space size={4}>
                 {row.status === 'requested' && mayApprove && <Button size="small" type="primary" onClick={() => setStep({ kind: 'approve', row })}>{t('disp.approve')}</Button>}
                 {row.status === 'requested' && mayReject && <Button size="small" danger onClick={() => setStep({ kind: 'reject', row })}>{t('disp.reject')}</Button>}

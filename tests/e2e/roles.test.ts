@@ -240,6 +240,7 @@ describe('each role sees its own screens, actions and figures', () => {
     await page.locator('.ant-segmented-item', { hasText: '到期待更新' }).click();
     const dueHeader = page.locator('.ag-header-cell[col-id="dueDate"]');
     await expect.poll(() => dueHeader.innerText()).toContain('到期日');
+    await shot('county-due-replacement');
     const box = (await dueHeader.boundingBox())!;
     expect(box.x + box.width).toBeLessThan(1366);
     await page.locator('.ant-segmented-item', { hasText: '检定到期' }).click();
