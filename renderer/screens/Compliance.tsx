@@ -134,6 +134,8 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
           columnDefs={columns}
           getRowId={(p) => p.data.code}
           tooltipShowDelay={300}
+          // Every item column is in the page, so a cell can be found (and read by a screen reader) without scrolling to it.
+          suppressColumnVirtualisation
         />
       </div>
     </div>
