@@ -154,7 +154,7 @@ export const zhCN = {
   'due.date.calibration': '检定有效期至',
   'due.date.maintenance': '下次保养日期',
   'due.date.replacement': '到期日',
-  'due.byKm': '里程已满({km} 公里)',
+  'due.byKm': '里程 {km} 万公里',
   'due.none': '无记录',
   'due.until': '截至',
   'due.clear': '清除到期筛选',

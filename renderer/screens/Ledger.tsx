@@ -91,8 +91,8 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   })),
   // A due-list shows when each unit falls due beside its tag, where it is seen without scrolling.
   ...(dueKind ? [{
-    colId: 'dueDate', field: 'dueDate' as const, headerName: t(`due.date.${dueKind}`), width: 130, pinned: 'left' as const, sortable: false,
-    valueFormatter: (p: { data?: AssetRow; value?: string | null }) => (p.data?.dueByKm ? t('due.byKm', { km: integer(p.data.odometerKm) }) : p.value ?? t('due.none')),
+    colId: 'dueDate', field: 'dueDate' as const, headerName: t(`due.date.${dueKind}`), width: 140, pinned: 'left' as const, sortable: false,
+    valueFormatter: (p: { data?: AssetRow; value?: string | null }) => (p.data?.dueByKm ? t('due.byKm', { km: ((p.data.odometerKm ?? 0) / 10_000).toFixed(1) }) : p.value ?? t('due.none')),
     cellStyle: { fontWeight: 600 },
   }] : []),
   ], [t, canEdit, dueKind]);

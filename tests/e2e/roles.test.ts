@@ -260,6 +260,8 @@ describe('each role sees its own screens, actions and figures', () => {
     // Headers name the items, not only their codes.
     expect(await page.locator('.ag-header-cell[col-id="S01"]').innerText()).toContain('执法执勤专用车');
     await shot('city-compliance');
+    // Every item column is rendered, the last basic ones too.
+    await page.getByTestId(`cell-${city.code}-S28`).waitFor({ state: 'attached' });
 
     // Not rolled up: the city's own units; rolled up: the subtree's.
     const own = Number((await cityCell.innerText()).split('/')[0]);
