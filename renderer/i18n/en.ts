@@ -156,7 +156,7 @@ export const en: Messages = {
   'due.date.calibration': 'Calibration valid until',
   'due.date.maintenance': 'Next maintenance',
   'due.date.replacement': 'Due on',
-  'due.byKm': 'Odometer {km}0k km',
+  'due.byKm': 'Odometer {km} × 10,000 km',
   'due.none': 'No record',
   'due.until': 'By',
   'due.clear': 'Clear due filter',
