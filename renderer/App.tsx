@@ -169,7 +169,8 @@ function Workspace({ onSignOut }: { onSignOut: () => void }) {
     return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={(status.error ?? agencies.error)!.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
   }
   if (!status.data || !agencies.data || !catalog.data) return <Spin style={{ display: 'block', marginTop: 120 }} />;
-  if (status.data.agencies === 0 && !started) {
+  // The first-run choices (demo, workbook) are the administrator's; anyone else meets the empty ledger.
+  if (status.data.agencies === 0 && !started && may(user, 'ledger/loadDemo')) {
     return (
       <FirstRun
         onReady={() => {
