@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Problem } from '../lib/problems';
-import { ROLES, type Right, type SessionUser } from './roles';
+import { can, ROLE_NAMES, ROLES, type Right, type SessionUser } from './roles';
 import type { QuotaRow } from '../quotas/engine';
 import type { BudgetLine } from '../quotas/budget';
 import type { PlannedPurchase, PlanYear } from '../quotas/plan';
@@ -48,6 +48,8 @@ export type ColumnFilter = z.infer<typeof COLUMN_FILTER>;
 export const ASSET_QUERY = z.object({
   /** Only this agency and its subtree. */
   agency: code.optional(),
+  /** With `agency`: only the agency's own assets, not its subtree's (what a compliance cell counts when not rolled up). */
+  agencyOnly: z.boolean().optional(),
   statuses: z.array(ASSET_STATUS).max(4).optional(),
   /** Matches tag, plate, model, custodian, item name. */
   quick: z.string().trim().max(100).optional(),
@@ -78,6 +80,12 @@ export interface AssetRow {
   odometerKm: number | null;
   calibrationValidUntil: string | null;
   notes: string | null;
+  /**
+   * Set when the query asks for a due-list: when the unit falls due (calibration valid until, next maintenance date,
+   * or replacement by service years), and whether a replacement is due by odometer instead.
+   */
+  dueDate?: string | null;
+  dueByKm?: boolean;
 }
 
 /** The fields a user edits; the asset tag is the asset's identity in every ledger it came from. */
@@ -271,8 +279,12 @@ export interface NameChoice {
   text: string;
   count: number;
   code: string | null;
-  /** Why that code: the mapping sent, an earlier import, or a sure match. */
-  source: 'mapping' | 'remembered' | 'auto' | null;
+  /**
+   * Why that code: the mapping sent, an earlier import, or a sure match (the item's own name or alias).
+   * 'likeness': no code yet; the name only resembles its candidates (the first is the closest) and is imported
+   * only once the user confirms one (待确认).
+   */
+  source: 'mapping' | 'remembered' | 'auto' | 'likeness' | null;
   candidates: { code: string; name: string; score: number }[];
 }
 
@@ -767,6 +779,25 @@ export const api = {
 export type Api = typeof api;
 export type OpName = keyof Api;
 export type Input<N extends OpName> = z.input<Api[N]['input']>;
+
+/** Operations on what every agency shares (prices and replacement rules, the dispatch reserve): only an account of the whole ledger calls them, whatever its role's rights. */
+const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings']);
+
+/**
+ * Why a user may not call an operation, or null when they may. The server refuses with it; the
+ * renderer hides what it would refuse, so a control is shown exactly when its operation is accepted.
+ */
+export function refusal(user: SessionUser | null, op: OpName): Problem | null {
+  const { right } = api[op];
+  if (right === 'public') return null;
+  if (!user) return { code: 'unauthenticated', message: '请先登录(或登录已超时)' };
+  if (!can(user.role, right)) return { code: 'forbidden', message: `当前角色(${ROLE_NAMES[user.role]})无权执行此操作` };
+  if (user.agencyCode === null) return null;
+  // Users, backups and restore are the whole ledger's too: an administrator limited to an agency does not hold them.
+  if (right === 'admin') return { code: 'forbidden', message: `用户与备份管理涉及全部机构,只能由管辖全部机构的系统管理员办理;您的账号限于机构「${user.agencyCode}」` };
+  if (LEDGER_WIDE.has(op)) return { code: 'forbidden', message: `此项为全台账共用的设置,影响所有机构,只能由管辖全部机构的用户修改;您的账号限于机构「${user.agencyCode}」` };
+  return null;
+}
 export type ParsedInput<N extends OpName> = z.output<Api[N]['input']>;
 export type Output<N extends OpName> = Api[N]['output'];
 

@@ -15,6 +15,12 @@ interface RuleSetFile {
 
 export const CATALOG: readonly CatalogItem[] = catalogData.items as CatalogItem[];
 
+/**
+ * Aliases earlier versions shipped that name another item too, taken out of ledgers that still carry them:
+ * 无人机 is also the small drone O06, 对讲机 any radio, not only the explosion-proof O27.
+ */
+export const RETIRED_ALIASES: Readonly<Record<string, readonly string[]>> = { S09: ['无人机'], O27: ['对讲机'] };
+
 const RULE_SET_FILES: readonly RuleSetFile[] = [national, zhejiang];
 
 /**

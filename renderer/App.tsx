@@ -2,13 +2,13 @@ import {
   AccountBookOutlined, ApartmentOutlined, AuditOutlined, TrophyOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
-import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { localDate, startOfLocalDay } from '../lib/clock';
 import { addDays } from '../lib/dates';
-import { can, type SessionUser } from '../api/roles';
+import type { SessionUser } from '../api/roles';
 import { client, SIGNED_OUT } from './api';
 import { showProblems } from './lib/forms';
-import { SessionContext } from './lib/session';
+import { may, SessionContext } from './lib/session';
 import { Audit } from './screens/Audit';
 import { Backups } from './screens/Backups';
 import { SignIn } from './screens/SignIn';
@@ -25,7 +25,7 @@ import { ClockContext, useClock } from './lib/clock';
 import { Overview } from './screens/Overview';
 import { Budget } from './screens/Budget';
 import { Score } from './screens/Score';
-import type { DueKind } from '../api/contract';
+import type { DueKind, OpName } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
 
@@ -33,15 +33,25 @@ type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'budget' | 
 const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'budget', 'score', 'disposals', 'dispatch', 'import', 'agencies', 'audit', 'users', 'backups'];
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
+/** The operation a screen is built on: a screen is offered, and can be landed on, only by those who may call it. */
+const SCREEN_OP: Record<Screen, OpName> = {
+  overview: 'overview/summary', ledger: 'assets/list', maintenance: 'assets/list', compliance: 'quotas/shortfall', budget: 'budget/request',
+  score: 'score/card', disposals: 'disposals/list', dispatch: 'tasks/list', import: 'imports/open', agencies: 'agencies/list',
+  audit: 'audit/list', users: 'users/list', backups: 'backups/list',
+};
 
-function readHash(today: string): { screen: Screen; filter: LedgerFilter } {
+/** The screen and filters in the address, or the overview when the address names a screen this user may not see. */
+function readHash(user: SessionUser, today: string): { screen: Screen; filter: LedgerFilter } {
   const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
   const p = new URLSearchParams(search);
+  const screen = SCREENS.includes(path as Screen) && may(user, SCREEN_OP[path as Screen]) ? (path as Screen) : 'overview';
+  if (screen !== path) return { screen, filter: {} };
   return {
-    screen: SCREENS.includes(path as Screen) ? (path as Screen) : 'overview',
+    screen,
     filter: {
       agency: p.get('agency') ?? undefined,
       itemCode: p.get('item') ?? undefined,
+      own: p.get('own') === '1' || undefined,
       quick: p.get('q') ?? undefined,
       due: DUE_KINDS.includes(p.get('due') as DueKind) ? { kind: p.get('due') as DueKind, until: p.get('until') ?? addDays(today, 30) } : undefined,
     },
@@ -54,24 +64,37 @@ export function App() {
   const auth = useApi('auth/status', {});
   const [user, setUser] = useState<SessionUser | null>(null);
   const [expired, setExpired] = useState(false);
+  // Who was signed in before a lapsed session: only they get their screen and filters back.
+  const [lapsed, setLapsed] = useState<number | null>(null);
   useEffect(() => {
     if (auth.data) setUser(auth.data.user);
   }, [auth.data]);
   useEffect(() => {
-    const out = () => setUser((u) => (u && setExpired(true), null));
+    const out = () => setUser((u) => (u && (setExpired(true), setLapsed(u.id)), null));
     window.addEventListener(SIGNED_OUT, out);
     return () => window.removeEventListener(SIGNED_OUT, out);
   }, []);
   if (auth.error) return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={auth.error.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
   if (!auth.data) return <Spin style={{ display: 'block', marginTop: 120 }} />;
   if (!user) {
-    return <SignIn setup={!auth.data.hasUsers} notice={expired ? t('auth.expired') : undefined} onSignedIn={(u) => (setExpired(false), setUser(u), auth.reload())} />;
+    return <SignIn setup={!auth.data.hasUsers} notice={expired ? t('auth.expired') : undefined} onSignedIn={(u) => {
+      if (u.id !== lapsed) forgetPlace();
+      setExpired(false);
+      setLapsed(null);
+      setUser(u);
+      auth.reload();
+    }} />;
   }
   return (
     <SessionContext.Provider value={user}>
-      <Workspace key={user.id} onSignOut={() => (setUser(null), auth.reload())} />
+      <Workspace key={user.id} onSignOut={() => (forgetPlace(), setLapsed(null), setUser(null), auth.reload())} />
     </SessionContext.Provider>
   );
+}
+
+/** Drops the screen, filters and selections in the address, so the next user starts on their own overview. */
+function forgetPlace() {
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
 }
 
 /** The header's user menu: who is signed in, change password, sign out. */
@@ -115,6 +138,13 @@ function UserMenu({ onSignOut }: { onSignOut: () => void }) {
     </>
   );
 }
+
+const MENU: [Screen, ReactNode][] = [
+  ['overview', <DashboardOutlined />], ['ledger', <TableOutlined />], ['maintenance', <ToolOutlined />], ['compliance', <AuditOutlined />],
+  ['budget', <AccountBookOutlined />], ['score', <TrophyOutlined />], ['disposals', <DeleteOutlined />], ['dispatch', <DeploymentUnitOutlined />],
+  ['import', <FileExcelOutlined />], ['agencies', <ApartmentOutlined />], ['audit', <FileSearchOutlined />], ['users', <TeamOutlined />],
+  ['backups', <SafetyOutlined />],
+];
 
 /**
  * The server's clock every screen dates by. It is read once at sign-in and when the window comes
@@ -160,26 +190,28 @@ function Screens({ onSignOut }: { onSignOut: () => void }) {
   const status = useApi('ledger/status', {});
   const agencies = useApi('agencies/list', {});
   const catalog = useApi('catalog/list', {});
-  const [{ screen, filter }, setRoute] = useState(() => readHash(today));
+  const [{ screen, filter }, setRoute] = useState(() => readHash(user, today));
   const [started, setStarted] = useState(() => localStorage.getItem(STARTED_KEY) === '1');
 
   useEffect(() => {
     const p = new URLSearchParams();
     if (filter.agency) p.set('agency', filter.agency);
     if (filter.itemCode) p.set('item', filter.itemCode);
+    if (filter.own) p.set('own', '1');
     if (filter.quick) p.set('q', filter.quick);
     if (filter.due) (p.set('due', filter.due.kind), p.set('until', filter.due.until));
     const hash = `#/${screen}${p.size ? `?${p}` : ''}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }, [screen, filter]);
 
-  const drill = useCallback((agency: string, itemCode: string) => setRoute({ screen: 'ledger', filter: { agency, itemCode } }), []);
+  const drill = useCallback((agency: string, itemCode: string, subtree: boolean) => setRoute({ screen: 'ledger', filter: { agency, itemCode, own: !subtree || undefined } }), []);
 
   if (status.error || agencies.error) {
     return <Alert type="error" showIcon style={{ margin: 48 }} title={t('error')} description={(status.error ?? agencies.error)!.message} action={<Button onClick={() => location.reload()}>↻</Button>} />;
   }
   if (!status.data || !agencies.data || !catalog.data) return <Spin style={{ display: 'block', marginTop: 120 }} />;
-  if (status.data.agencies === 0 && !started) {
+  // The first-run choices (demo, workbook) are the administrator's; anyone else meets the empty ledger.
+  if (status.data.agencies === 0 && !started && may(user, 'ledger/loadDemo')) {
     return (
       <FirstRun
         onReady={() => {
@@ -206,23 +238,7 @@ function Screens({ onSignOut }: { onSignOut: () => void }) {
             mode="inline"
             selectedKeys={[screen]}
             onClick={(e) => setRoute((r) => ({ screen: e.key as Screen, filter: { agency: r.filter.agency } }))}
-            items={[
-              { key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') },
-              { key: 'ledger', icon: <TableOutlined />, label: t('nav.ledger') },
-              { key: 'maintenance', icon: <ToolOutlined />, label: t('nav.maintenance') },
-              { key: 'compliance', icon: <AuditOutlined />, label: t('nav.compliance') },
-              { key: 'budget', icon: <AccountBookOutlined />, label: t('nav.budget') },
-              { key: 'score', icon: <TrophyOutlined />, label: t('nav.score') },
-              { key: 'disposals', icon: <DeleteOutlined />, label: t('nav.disposals') },
-              { key: 'dispatch', icon: <DeploymentUnitOutlined />, label: t('nav.dispatch') },
-              ...(can(user.role, 'edit') ? [{ key: 'import', icon: <FileExcelOutlined />, label: t('nav.import') }] : []),
-              { key: 'agencies', icon: <ApartmentOutlined />, label: t('nav.agencies') },
-              ...(can(user.role, 'audit') ? [{ key: 'audit', icon: <FileSearchOutlined />, label: t('nav.audit') }] : []),
-              ...(can(user.role, 'admin') ? [
-                { key: 'users', icon: <TeamOutlined />, label: t('nav.users') },
-                { key: 'backups', icon: <SafetyOutlined />, label: t('nav.backups') },
-              ] : []),
-            ]}
+            items={MENU.filter(([key]) => may(user, SCREEN_OP[key])).map(([key, icon]) => ({ key, icon, label: t(`nav.${key}`) }))}
           />
         </Layout.Sider>
         <Layout.Content style={{ padding: 16, overflow: 'hidden' }}>

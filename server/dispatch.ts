@@ -1,5 +1,4 @@
-import { api, type Envelope, type OpName } from '../api/contract';
-import { can, ROLE_NAMES } from '../api/roles';
+import { api, refusal, type Envelope, type OpName } from '../api/contract';
 import { UserError, type Problem } from '../lib/problems';
 import type { Context } from './context';
 import { handlers } from './handlers';
@@ -40,16 +39,8 @@ function storageProblem(e: unknown): Problem | null {
 export async function dispatch(ctx: Context, name: string, raw: unknown): Promise<Envelope<unknown>> {
   if (!isOpName(name)) return { ok: false, problems: [{ message: `未知操作「${name}」` }] };
   const spec = api[name];
-  if (spec.right !== 'public') {
-    if (!ctx.user) return { ok: false, problems: [{ code: 'unauthenticated', message: '请先登录(或登录已超时)' }] };
-    if (!can(ctx.user.role, spec.right)) {
-      return { ok: false, problems: [{ code: 'forbidden', message: `当前角色(${ROLE_NAMES[ctx.user.role]})无权执行此操作` }] };
-    }
-    // Users, backups and restore are the whole ledger's: an administrator's account limited to an agency does not hold them.
-    if (spec.right === 'admin' && ctx.user.agencyCode !== null) {
-      return { ok: false, problems: [{ code: 'forbidden', message: `用户与备份管理涉及全部机构,只能由管辖全部机构的系统管理员办理;您的账号限于机构「${ctx.user.agencyCode}」` }] };
-    }
-  }
+  const refused = refusal(ctx.user, name);
+  if (refused) return { ok: false, problems: [refused] };
   const parsed = spec.input.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => ({ field: i.path.join('.') || undefined, message: i.message })) };

@@ -62,17 +62,6 @@ export function readScope(ctx: Context, requested: string | undefined): { agency
   return { agency: requested, within: root === null ? null : { root, codes: scopeCodes(ctx)! } };
 }
 
-/**
- * Ledger-wide data (unit prices and replacement rules, dispatch reserve settings) changes every
- * agency's figures: only a user of the whole ledger changes it, whatever their role's rights.
- */
-export function requireWholeLedger(ctx: Context): void {
-  const root = scopeRoot(ctx);
-  if (root !== null) {
-    throw new UserError([{ code: 'forbidden', message: `此项为全台账共用的设置,影响所有机构,只能由管辖全部机构的用户修改;您的账号限于机构「${root}」` }]);
-  }
-}
-
 /** Refuses when any of the assets belongs to an agency outside the caller's scope. */
 export function requireAssets(ctx: Context, ids: readonly number[]): void {
   if (scopeCodes(ctx) === null) return;

@@ -8,11 +8,17 @@ const COLUMN_SQL: Record<AssetColumn, string> = {
   calibrationValidUntil: 's.calibration_valid_until', notes: 's.notes',
 };
 
-const SELECT = `select s.id, s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode, a.name as agencyName,
+const SELECT_FIELDS = `s.id, s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode, a.name as agencyName,
   s.model, s.serial_number as serialNumber, s.purchase_date as purchaseDate, s.price_fen as priceFen, s.funding_source as fundingSource,
   s.status, s.custodian, s.location, s.plate_number as plateNumber, s.odometer_km as odometerKm,
-  s.calibration_valid_until as calibrationValidUntil, s.notes
-  from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
+  s.calibration_valid_until as calibrationValidUntil, s.notes`;
+const FROM_JOINED = `from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
+const SELECT = `select ${SELECT_FIELDS} ${FROM_JOINED}`;
+
+/** The next maintenance date of an asset: its latest record's. */
+const NEXT_MAINTENANCE = `(select m.next_due_date from maintenance_records m where m.asset_id = s.id order by m.date desc, m.id desc limit 1)`;
+/** The day an asset has served its item's years. */
+const REPLACEMENT_DATE = `(select add_years(s.purchase_date, t.service_years) from item_terms t where t.item_code = s.item_code)`;
 
 /** Conditions for the due-lists; each takes the date as its one parameter. */
 const DUE_SQL: Record<DueKind, string> = {
@@ -20,7 +26,14 @@ const DUE_SQL: Record<DueKind, string> = {
   replacement: `(s.status <> 'scrapped' and exists (select 1 from item_terms t where t.item_code = s.item_code
     and (add_years(s.purchase_date, t.service_years) <= ? or s.odometer_km >= t.service_km)))`,
   calibration: `(c.needs_calibration = 1 and s.status <> 'scrapped' and (s.calibration_valid_until is null or s.calibration_valid_until <= ?))`,
-  maintenance: `(s.status <> 'scrapped' and (select m.next_due_date from maintenance_records m where m.asset_id = s.id order by m.date desc, m.id desc limit 1) <= ?)`,
+  maintenance: `(s.status <> 'scrapped' and ${NEXT_MAINTENANCE} <= ?)`,
+};
+
+/** What a due-list shows as each row's due date. */
+const DUE_DATE_SQL: Record<DueKind, string> = {
+  replacement: `${REPLACEMENT_DATE} as dueDate, coalesce((select s.odometer_km >= t.service_km from item_terms t where t.item_code = s.item_code), 0) as dueByKm`,
+  calibration: `s.calibration_valid_until as dueDate`,
+  maintenance: `${NEXT_MAINTENANCE} as dueDate`,
 };
 
 
@@ -97,7 +110,10 @@ function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
   const parts: string[] = [];
   const params: unknown[] = [];
   const joins = new Set<'a' | 'c'>();
-  if (q.agency) {
+  if (q.agency && q.agencyOnly) {
+    parts.push('s.agency_id = (select id from agencies where code = ?)');
+    params.push(q.agency);
+  } else if (q.agency) {
     parts.push(`s.agency_id in (with recursive sub(id) as (select id from agencies where code = ?
       union all select x.id from agencies x join sub on x.parent_id = sub.id) select id from sub)`);
     params.push(q.agency);
@@ -174,10 +190,11 @@ function orderedIds(db: Db, query: AssetQuery, sort: AssetPage['sort'] = [], lim
   return db.$client.prepare(`select s.id ${fromClause(pageJoins)}${sql} order by ${order} limit ? offset ?`).pluck().all(...params, limit, offset) as number[];
 }
 
-function rowsByIds(db: Db, ids: number[]): AssetRow[] {
-  const byId = new Map(
-    (db.$client.prepare(`${SELECT} where s.id in (select value from json_each(?))`).all(JSON.stringify(ids)) as AssetRow[]).map((r) => [r.id, r]),
-  );
+function rowsByIds(db: Db, ids: number[], due?: DueKind): AssetRow[] {
+  const select = due ? `select ${SELECT_FIELDS}, ${DUE_DATE_SQL[due]} ${FROM_JOINED}` : SELECT;
+  const rows = db.$client.prepare(`${select} where s.id in (select value from json_each(?))`).all(JSON.stringify(ids)) as AssetRow[];
+  if (due === 'replacement') for (const r of rows) r.dueByKm = !!r.dueByKm;
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)!);
 }
 
@@ -186,7 +203,7 @@ function rowsByIds(db: Db, ids: number[]): AssetRow[] {
  * chosen first, reading only the tables the filter and sort need; then those rows are fetched whole.
  */
 export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: number | null } {
-  const rows = rowsByIds(db, orderedIds(db, page.query, page.sort, page.endRow - page.startRow, page.startRow));
+  const rows = rowsByIds(db, orderedIds(db, page.query, page.sort, page.endRow - page.startRow, page.startRow), page.query.due?.kind);
   let total: number | null = null;
   if (page.withTotal !== false) {
     const w = whereClause(db, page.query);

@@ -1,8 +1,8 @@
-import type { ItemTerms } from '../../quotas/replacement';
+import { DEFAULT_PRICE_NOTE, type ItemTerms } from '../../quotas/replacement';
 import type { LiveUnit } from '../../quotas/budget';
 import type { Checklist } from '../../quotas/score';
 import type { Db } from '../open';
-import { appendAudit, type Actor } from './audit';
+import { actorDay, appendAudit, type Actor } from './audit';
 
 const TERMS_SELECT = `select item_code as item, unit_price_fen as unitPriceFen, price_note as priceNote, service_years as serviceYears,
   service_km as serviceKm, life_note as lifeNote from item_terms`;
@@ -22,9 +22,13 @@ export function saveTerms(db: Db, who: Actor, terms: readonly ItemTerms[]): numb
       `update item_terms set unit_price_fen = ?, price_note = ?, service_years = ?, service_km = ?, life_note = ?, updated_by = ?, updated_at = ? where item_code = ?`,
     );
     let changed = 0;
-    for (const t of terms) {
-      const before = known.get(t.item);
-      if (!before) throw new Error(`no terms for item ${t.item}`);
+    for (const given of terms) {
+      const before = known.get(given.item);
+      if (!before) throw new Error(`no terms for item ${given.item}`);
+      // A price the user sets is no longer the shipped estimate: unless they wrote their own note, the note says who set it and when.
+      const t = given.unitPriceFen !== before.unitPriceFen && given.priceNote === before.priceNote && before.priceNote === DEFAULT_PRICE_NOTE
+        ? { ...given, priceNote: `用户修改(${who.actor},${actorDay(who)})` }
+        : given;
       if (TERM_FIELDS.every((f) => before[f] === t[f])) continue;
       update.run(t.unitPriceFen, t.priceNote, t.serviceYears, t.serviceKm, t.lifeNote, who.actor, who.at, t.item);
       appendAudit(db, who, [{ action: 'update', entity: 'item_terms', entityKey: t.item, before, after: t, agencies: [] }]);

@@ -1,22 +1,27 @@
 import { eq, sql } from 'drizzle-orm';
-import { CATALOG, SHIPPED_RULE_SETS } from '../../quotas/catalog';
+import { CATALOG, RETIRED_ALIASES, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import type { CatalogItem, RuleSet } from '../../quotas/types';
 import type { Db } from '../open';
 import { DEFAULT_TERMS } from '../../quotas/replacement';
 import { catalogItems, itemTerms, quotaRules, ruleSets } from '../schema';
 import { appendAudit } from './audit';
 
-/** Inserts the shipped catalog items and rule sets that the database lacks; never overwrites local edits. */
+/** Inserts the shipped catalog items and rule sets that the database lacks, and drops retired aliases; never overwrites local edits. */
 export function seedReferenceData(db: Db, now: Date = new Date()): void {
   db.transaction((tx) => {
-    const haveItems = new Set(tx.select({ code: catalogItems.code }).from(catalogItems).all().map((r) => r.code));
+    const stored = tx.select({ code: catalogItems.code, aliases: catalogItems.aliases }).from(catalogItems).all();
+    const haveItems = new Set(stored.map((r) => r.code));
+    const retired = stored
+      .filter((r) => RETIRED_ALIASES[r.code]?.some((a) => r.aliases.includes(a)))
+      .map((r) => ({ code: r.code, before: r.aliases, after: r.aliases.filter((a) => !RETIRED_ALIASES[r.code].includes(a)) }));
     const haveSets = new Set(tx.select({ id: ruleSets.id }).from(ruleSets).all().map((r) => r.id));
     const newItems = CATALOG.filter((i) => !haveItems.has(i.code));
     const newSets = SHIPPED_RULE_SETS.filter((s) => !haveSets.has(s.id));
     const haveTerms = new Set(tx.select({ code: itemTerms.itemCode }).from(itemTerms).all().map((r) => r.code));
     const newTerms = DEFAULT_TERMS.filter((t) => !haveTerms.has(t.item));
-    if (newItems.length === 0 && newSets.length === 0 && newTerms.length === 0) return;
+    if (newItems.length === 0 && newSets.length === 0 && newTerms.length === 0 && retired.length === 0) return;
     const at = now.toISOString();
+    for (const r of retired) tx.update(catalogItems).set({ aliases: r.after }).where(eq(catalogItems.code, r.code)).run();
     if (newItems.length) tx.insert(catalogItems).values(newItems.map((i) => ({ ...i }))).run();
     if (newTerms.length) tx.insert(itemTerms).values(newTerms.map(({ item, ...t }) => ({ itemCode: item, ...t, updatedBy: 'system', updatedAt: at }))).run();
     for (const s of newSets) {
@@ -29,6 +34,7 @@ export function seedReferenceData(db: Db, now: Date = new Date()): void {
       ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i, agencies: [] })),
       ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s, agencies: [] })),
       ...newTerms.map((t) => ({ action: 'create' as const, entity: 'item_terms', entityKey: t.item, after: t, agencies: [] })),
+      ...retired.map((r) => ({ action: 'update' as const, entity: 'catalog_item', entityKey: r.code, before: { aliases: r.before }, after: { aliases: r.after }, agencies: [] })),
     ]);
   });
 }

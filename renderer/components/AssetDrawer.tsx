@@ -4,6 +4,7 @@ import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
 import { yuan } from '../lib/format';
+import { useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 import { AssetForm } from './AssetForm';
 import { CalibrationForm, DisposalRequestForm, MaintenanceForm } from './RecordForms';
@@ -35,6 +36,9 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
   const isNew = props.id === 'new';
   const history = useApi('assets/get', { id: typeof props.id === 'number' ? props.id : 0 }, !isNew && open);
   const h: AssetHistory | undefined = history.data;
+  const mayMaintain = useMay('maintenance/create');
+  const mayCalibrate = useMay('calibrations/create');
+  const mayRequest = useMay('disposals/request');
   const changed = (a?: AssetRow) => {
     history.reload();
     props.onChanged(a);
@@ -57,7 +61,7 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
           {
             key: 'maintenance', label: `${t('tab.maintenance')} (${h.maintenance.length})`, children: (
               <>
-                {h.asset.status !== 'scrapped' && <><MaintenanceForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
+                {h.asset.status !== 'scrapped' && mayMaintain && <><MaintenanceForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
                 {h.maintenance.length === 0 ? empty : (
                   <Table size="small" rowKey="id" pagination={false} dataSource={h.maintenance} columns={[
                     { title: t('maint.date'), dataIndex: 'date', width: 100 },
@@ -73,7 +77,7 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
           {
             key: 'calibrations', label: `${t('tab.calibrations')} (${h.calibrations.length})`, children: (
               <>
-                {h.asset.status !== 'scrapped' && <><CalibrationForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
+                {h.asset.status !== 'scrapped' && mayCalibrate && <><CalibrationForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
                 {h.calibrations.length === 0 ? empty : (
                   <Table size="small" rowKey="id" pagination={false} dataSource={h.calibrations} columns={[
                     { title: t('cal.date'), dataIndex: 'date', width: 100 },
@@ -99,7 +103,7 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
           {
             key: 'disposal', label: t('tab.disposal'), children: (
               <>
-                {h.asset.status !== 'scrapped' && !h.disposals.some((d) => d.status === 'requested' || d.status === 'approved') && (
+                {h.asset.status !== 'scrapped' && mayRequest && !h.disposals.some((d) => d.status === 'requested' || d.status === 'approved') && (
                   <><DisposalRequestForm asset={h.asset} onDone={changed} /><Divider /></>
                 )}
                 {h.disposals.length === 0 ? empty : h.disposals.map((d) => (

@@ -6,6 +6,7 @@ import { formatProblem, type Problem } from '../../lib/problems';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { blanksToNull, fenField, isoDateField, showProblems } from '../lib/forms';
+import { useMay } from '../lib/session';
 import { agencyTree } from '../lib/tree';
 
 const EMPTY: AssetFields = {
@@ -15,6 +16,7 @@ const EMPTY: AssetFields = {
 
 /** Create or edit one asset; problems appear next to their fields and nothing typed is lost. */
 export function AssetForm(props: { asset?: AssetRow; agencies: AgencyNode[]; catalog: CatalogItem[]; defaultAgency?: string; onSaved: (a: AssetRow) => void }) {
+  const mayEdit = useMay(props.asset ? 'assets/update' : 'assets/create');
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<AssetFields>();
@@ -46,7 +48,7 @@ export function AssetForm(props: { asset?: AssetRow; agencies: AgencyNode[]; cat
   const statuses = (['in_service', 'under_repair', 'idle'] as const).map((s) => ({ value: s, label: t(`status.${s}`) }));
   const req = [{ required: true, message: t('common.required') }];
   return (
-    <Form form={form} layout="vertical" initialValues={initial} onFinish={save} disabled={scrapped} data-testid="asset-form" size="middle">
+    <Form form={form} layout="vertical" initialValues={initial} onFinish={save} disabled={scrapped || !mayEdit} data-testid="asset-form" size="middle">
       <Row gutter={12}>
         <Col span={12}><Form.Item name="assetTag" label={t('col.assetTag')} rules={req}><Input maxLength={64} /></Form.Item></Col>
         <Col span={12}>
@@ -79,7 +81,7 @@ export function AssetForm(props: { asset?: AssetRow; agencies: AgencyNode[]; cat
       {problems.length > 0 && (
         <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('asset.saveFailed')} description={problems.map(formatProblem).join('\n')} />
       )}
-      {!scrapped && <Button type="primary" htmlType="submit" loading={saving} data-testid="asset-save">{t('asset.save')}</Button>}
+      {!scrapped && mayEdit && <Button type="primary" htmlType="submit" loading={saving} data-testid="asset-save">{t('asset.save')}</Button>}
     </Form>
   );
 }

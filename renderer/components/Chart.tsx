@@ -26,26 +26,41 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
   const categories = table.rows.map((r) => String(r[spec.category] ?? ''));
   const label = (key: string) => table.columns.find((c) => c.key === key)?.label ?? key;
   const many = categories.length > 30;
+  // Long labels across a narrow axis (2026-12, 12 个月后…) are turned, so none runs into the next.
+  const longest = Math.max(0, ...categories.map((c) => c.length));
+  const turned = !spec.horizontal && longest * Math.min(categories.length, 30) > 60;
   const categoryAxis = {
-    type: 'category', data: categories, axisLabel: { interval: many ? 'auto' : 0, fontSize: 11, width: 140, overflow: 'truncate' },
-    ...(spec.horizontal ? {} : { name: label(spec.category), nameLocation: 'middle', nameGap: 26 }),
+    type: 'category', data: categories,
+    axisLabel: { interval: many ? 'auto' : 0, fontSize: 11, width: 140, overflow: 'truncate', rotate: turned ? 40 : 0, hideOverlap: true },
+    ...(spec.horizontal ? {} : { name: label(spec.category), nameLocation: 'middle', nameGap: turned ? 18 + longest * 5.5 : 26 }),
   };
-  const valueAxis = { type: 'value' };
+  // Money reads in 万元 on the axis and in the tooltip; the exported table keeps yuan.
+  const money = spec.series.every((key) => table.columns.find((c) => c.key === key)?.kind === 'yuan');
+  const wan = (v: number) => (v / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 1 });
+  const valueAxis = {
+    type: 'value',
+    ...(money ? { name: '万元', nameLocation: 'end', axisLabel: { formatter: (v: number) => wan(v) } } : {}),
+    ...(spec.horizontal && spec.series.length === 1 ? { name: label(spec.series[0]), nameLocation: 'middle', nameGap: 24 } : {}),
+  };
   const mark = table.mark && {
-    symbol: 'none', silent: true, lineStyle: { color: '#cf1322', type: 'dashed', width: 2 }, label: { formatter: table.mark.label, color: '#cf1322' },
+    symbol: 'none', silent: true, lineStyle: { color: '#cf1322', type: 'dashed', width: 2 },
+    label: { formatter: table.mark.label, color: '#cf1322', position: spec.horizontal ? 'start' : 'end', backgroundColor: 'rgba(255,255,255,0.8)' },
     data: [table.mark.axis === 'value' ? { [spec.horizontal ? 'xAxis' : 'yAxis']: table.mark.at } : { [spec.horizontal ? 'yAxis' : 'xAxis']: table.mark.at }],
   };
   return {
     animation: false,
     color: spec.colors ?? ['#1677ff', '#fa8c16', '#52c41a'],
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...(money ? { valueFormatter: (v: number) => `${wan(v)} 万元` } : {}) },
     legend: spec.series.length > 1 ? { top: 0 } : undefined,
-    grid: { left: 8, right: 24, top: spec.series.length > 1 ? 28 : 16, bottom: spec.horizontal ? 8 : many ? 44 : 24, containLabel: true },
+    grid: {
+      left: 8, right: spec.horizontal ? 28 : 24, top: spec.series.length > 1 || money || (spec.horizontal && table.mark) ? 30 : 16,
+      bottom: spec.horizontal ? 30 : (many ? 20 : 0) + (turned ? 18 + longest * 5.5 : 24), containLabel: true,
+    },
     xAxis: spec.horizontal ? valueAxis : categoryAxis,
     yAxis: spec.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
     dataZoom: many ? [{ type: 'slider', [spec.horizontal ? 'yAxisIndex' : 'xAxisIndex']: 0, startValue: 0, endValue: 24, ...(spec.horizontal ? { right: 0, width: 14 } : { height: 14, bottom: 4 }) }] : undefined,
     series: spec.series.map((key, k) => ({
-      type: 'bar', name: label(key), stack: spec.series.length > 1 ? 'total' : undefined, barMaxWidth: 28,
+      type: 'bar', name: money ? label(key).replace(/[(（]元[)）]$/, '') : label(key), stack: spec.series.length > 1 ? 'total' : undefined, barMaxWidth: 28,
       data: table.rows.map((r) => r[key]),
       markLine: k === 0 ? mark : undefined,
     })),

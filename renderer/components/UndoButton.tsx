@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
-import { useCan } from '../lib/session';
+import { useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
 /** Takes back the last bulk edit or import, once; shown only while there is one. `nonce` re-checks after an edit. */
@@ -12,7 +12,7 @@ export function UndoButton({ nonce, onUndone }: { nonce: number; onUndone: () =>
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const { time } = useClock();
-  const allowed = useCan('edit');
+  const allowed = useMay('undo/apply');
   const last = useApi('undo/last', {}, allowed);
   const { reload } = last;
   useEffect(() => {

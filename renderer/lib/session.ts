@@ -1,10 +1,18 @@
 import { createContext, useContext } from 'react';
-import { can, type Right, type SessionUser } from '../../api/roles';
+import { refusal, type OpName } from '../../api/contract';
+import type { SessionUser } from '../../api/roles';
 
 export const SessionContext = createContext<SessionUser | null>(null);
 
-/** Whether the signed-in user has a right; the backend enforces it, this only hides what would be refused. */
-export function useCan(right: Right): boolean {
-  const user = useContext(SessionContext);
-  return !!user && can(user.role, right);
+/** Whether a user may call an operation: the very check the server enforces. */
+export function may(user: SessionUser | null, op: OpName): boolean {
+  return !!user && refusal(user, op) === null;
+}
+
+/**
+ * Whether the signed-in user may call an operation. The backend enforces it; the renderer uses this, and only this,
+ * to hide what would be refused, so a control is shown exactly when the operation behind it would be accepted.
+ */
+export function useMay(op: OpName): boolean {
+  return may(useContext(SessionContext), op);
 }

@@ -5,6 +5,7 @@ import type { AgencyFields, AgencyNode } from '../../api/contract';
 import { formatProblem, type Problem } from '../../lib/problems';
 import { client } from '../api';
 import { useI18n } from '../i18n';
+import { useMay } from '../lib/session';
 import { blanksToNull, showProblems } from '../lib/forms';
 import { agencyTree, type TreeOption } from '../lib/tree';
 
@@ -26,6 +27,8 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
   const { message } = App.useApp();
   const [selected, setSelected] = useState<string | undefined>(agencies[0]?.code);
   const [adding, setAdding] = useState(false);
+  const mayCreate = useMay('agencies/create');
+  const mayUpdate = useMay('agencies/update');
   const [query, setQuery] = useState('');
   const [problems, setProblems] = useState<Problem[]>([]);
   const [form] = Form.useForm<Draft>();
@@ -96,7 +99,7 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
         {initial && (
           <Card
             title={adding ? (current ? t('ag.newTitle', { parent: current.name }) : t('ag.newRoot')) : current?.name}
-            extra={!adding && <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} disabled={current?.level === 'county'}>{t('ag.addChild')}</Button>}
+            extra={!adding && mayCreate && <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} disabled={current?.level === 'county'}>{t('ag.addChild')}</Button>}
           >
             {!adding && current && (
               <Descriptions size="small" column={3} style={{ marginBottom: 16 }} items={[
@@ -105,7 +108,7 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
                 { label: t('ag.parent'), children: agencies.find((a) => a.code === current.parentCode)?.name ?? '—' },
               ]} />
             )}
-            <Form form={form} layout="vertical" initialValues={initial} onFinish={save} data-testid="agency-form">
+            <Form form={form} layout="vertical" disabled={!(adding ? mayCreate : mayUpdate)} initialValues={initial} onFinish={save} data-testid="agency-form">
               <Row gutter={12}>
                 {adding && (
                   <>
@@ -130,7 +133,7 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
                 </Typography.Paragraph>
               )}
               {problems.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={problems.map(formatProblem).join('\n')} />}
-              <Button type="primary" htmlType="submit" data-testid="agency-save">{t('asset.save')}</Button>
+              {(adding ? mayCreate : mayUpdate) && <Button type="primary" htmlType="submit" data-testid="agency-save">{t('asset.save')}</Button>}
             </Form>
           </Card>
         )}

@@ -3,8 +3,8 @@ import { App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Swi
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import { useContext, useMemo, useState, type ReactNode } from 'react';
-import type { AgencyNode, BudgetRow, ChartTable, PlanInput, PurchasePlanResult, TermsRow } from '../../api/contract';
 import { can } from '../../api/roles';
+import type { AgencyNode, BudgetRow, ChartTable, PlanInput, PurchasePlanResult, TermsRow } from '../../api/contract';
 import { fenToYuan, yuanToFen } from '../../lib/money';
 import { ApiError } from '../../api/client';
 import type { Problem } from '../../lib/problems';
@@ -17,7 +17,7 @@ import { useI18n } from '../i18n';
 import { integer, shortAgency, yuan } from '../lib/format';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { useClock } from '../lib/clock';
-import { SessionContext } from '../lib/session';
+import { SessionContext, useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
 /** The years a budget or plan may start in: this year (the server's) and the next five. */
@@ -178,11 +178,11 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
 function PriceList() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
+  const editable = useMay('budget/saveTerms');
+  // A role that edits prices, on an account limited to an agency: the price list is the whole ledger's (the backend refuses).
   const user = useContext(SessionContext)!;
-  const mayEdit = can(user.role, 'budget');
-  // The terms are the whole ledger's: a user scoped to a subtree sees them but does not change them (the backend refuses).
-  const ledgerWideOnly = mayEdit && user.agencyCode !== null ? t('budget.termsLedgerWide') : undefined;
-  const editable = mayEdit && !ledgerWideOnly;
+  const ledgerWideOnly = !editable && can(user.role, 'budget') ? t('budget.termsLedgerWide') : undefined;
+  const mayEdit = editable || !!ledgerWideOnly;
   const terms = useApi('budget/terms', {});
   const [edits, setEdits] = useState<Map<string, TermsRow>>(new Map());
   const [problems, setProblems] = useState<Problem[]>([]);

@@ -11,7 +11,7 @@ import { useI18n } from '../i18n';
 import { useApi } from '../lib/useApi';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { treeOrder } from '../lib/tree';
-import { shortAgency } from '../lib/format';
+import { shortAgency, shortItem } from '../lib/format';
 
 const COVERAGE: ChartSpec = { category: 'name', series: ['pct'], horizontal: true, colors: ['#52c41a'] };
 const PER_VEHICLE: ChartSpec = { category: 'name', series: ['ratio'], horizontal: true, colors: ['#1677ff'] };
@@ -23,8 +23,9 @@ function ComplianceCharts({ ruleSet }: { ruleSet: string }) {
     staffPerVehicle: { ...charts.data.staffPerVehicle, rows: charts.data.staffPerVehicle.rows.map((r) => ({ ...r, name: shortAgency(String(r.name)) })) } };
   return (
     <Row gutter={16} style={{ flex: 1, overflow: 'auto' }}>
-      <Col span={12}><ChartCard testId="chart-coverage" height={560} table={names?.coverage} spec={COVERAGE} exportFile={() => client.call('charts/export', { chart: 'coverage', ruleSet })} /></Col>
-      <Col span={12}><ChartCard testId="chart-staffPerVehicle" height={560} table={names?.staffPerVehicle} spec={PER_VEHICLE} exportFile={() => client.call('charts/export', { chart: 'staffPerVehicle', ruleSet })} /></Col>
+      {/* Tall enough for 25 agencies, short enough that the axis stays on a 768-pixel screen. */}
+      <Col span={12}><ChartCard testId="chart-coverage" height={470} table={names?.coverage} spec={COVERAGE} exportFile={() => client.call('charts/export', { chart: 'coverage', ruleSet })} /></Col>
+      <Col span={12}><ChartCard testId="chart-staffPerVehicle" height={470} table={names?.staffPerVehicle} spec={PER_VEHICLE} exportFile={() => client.call('charts/export', { chart: 'staffPerVehicle', ruleSet })} /></Col>
     </Row>
   );
 }
@@ -40,7 +41,7 @@ interface MatrixRow {
 }
 
 /** 配备达标: agencies x catalog items against a rule set; a cell opens the assets behind it. */
-export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDrill: (agency: string, item: string) => void }) {
+export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDrill: (agency: string, item: string, subtree: boolean) => void }) {
   const { t, lang } = useI18n();
   const [ruleSet, setRuleSet] = useState('national-2020');
   const [rollup, setRollup] = useState(false);
@@ -70,8 +71,8 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
 
   const columns = useMemo<ColDef<MatrixRow>[]>(() => [
     {
-      headerName: t('compliance.agency'), field: 'name', pinned: 'left', width: 300,
-      cellRenderer: (p: { data?: MatrixRow }) => <span style={{ paddingLeft: (p.data?.depth ?? 0) * 16 }}>{p.data?.name}</span>,
+      headerName: t('compliance.agency'), field: 'name', pinned: 'left', width: 330, tooltipField: 'name',
+      cellRenderer: (p: { data?: MatrixRow }) => <span style={{ paddingLeft: (p.data?.depth ?? 0) * 12 }}>{p.data?.name}</span>,
     },
     { headerName: t('compliance.level'), field: 'level', pinned: 'left', width: 70, valueFormatter: (p) => t(`level.${p.value as AgencyNode['level']}`) },
     { headerName: t('compliance.staff'), field: 'staff', pinned: 'left', width: 80, type: 'numericColumn' },
@@ -81,9 +82,12 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
     },
     ...items.map<ColDef<MatrixRow>>((item) => ({
       colId: item.code,
-      headerName: item.code,
+      // The item's name without what its brackets list, the whole name on hover.
+      headerName: `${item.code} ${shortItem(item.name)}`,
       headerTooltip: `${item.code} ${item.name}`,
-      width: 78,
+      wrapHeaderText: true,
+      autoHeaderHeight: true,
+      width: 96,
       sortable: true,
       // The whole row is the value, so any change of required, held or usable re-renders the cell.
       valueGetter: (p) => p.data?.cells[item.code],
@@ -99,9 +103,9 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
         if (!r || r.required === 0) return { color: '#8c8c8c', cursor: 'pointer' };
         return r.shortfall > 0 ? { background: r.held === 0 ? '#ffccc7' : '#fff1f0', color: '#a8071a', cursor: 'pointer' } : { background: '#f6ffed', cursor: 'pointer' };
       },
-      onCellClicked: (p) => p.data && onDrill(p.data.code, item.code),
+      onCellClicked: (p) => p.data && onDrill(p.data.code, item.code, rollup),
     })),
-  ], [items, t, onDrill]);
+  ], [items, t, onDrill, rollup]);
 
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
@@ -130,6 +134,8 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
           columnDefs={columns}
           getRowId={(p) => p.data.code}
           tooltipShowDelay={300}
+          // Every item column is in the page, so a cell can be found (and read by a screen reader) without scrolling to it.
+          suppressColumnVirtualisation
         />
       </div>
     </div>

@@ -6,7 +6,7 @@ import type { CatalogItem } from '../../quotas/types';
 import { client } from '../api';
 import { TaskForm } from '../components/TaskForm';
 import { useI18n } from '../i18n';
-import { useCan } from '../lib/session';
+import { useMay } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
 import { DispatchCounts, Timeline } from './DispatchViews';
@@ -38,7 +38,7 @@ export function Dispatch({ agencies, catalog }: { agencies: AgencyNode[]; catalo
 function Tasks({ agencies, catalog, onPlanned }: { agencies: AgencyNode[]; catalog: CatalogItem[]; onPlanned: (planId: number) => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const canDispatch = useCan('dispatch');
+  const canDispatch = useMay('tasks/save');
   const list = useApi('tasks/list', {});
   const [editing, setEditing] = useState<TaskRow | 'new' | null>(null);
   const [selected, setSelected] = useState<number[]>([]);

@@ -6,7 +6,8 @@ import { client } from '../api';
 import { useI18n } from '../i18n';
 import { fenField, isoDateField } from '../lib/forms';
 import { useClock } from '../lib/clock';
-import { yuan } from '../lib/format';
+import { shortAgency, shortItem, yuan } from '../lib/format';
+import { useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
 type Step = { kind: 'approve' | 'reject' | 'complete'; row: DisposalRow };
@@ -21,13 +22,19 @@ export function Disposals() {
   const list = useApi('disposals/list', status === 'all' ? {} : { status });
   const [step, setStep] = useState<Step | null>(null);
   const [form] = Form.useForm();
+  const mayApprove = useMay('disposals/approve');
+  const mayReject = useMay('disposals/reject');
+  const mayComplete = useMay('disposals/complete');
+  const anyAction = mayApprove || mayReject || mayComplete;
 
   const submit = async () => {
     const v = await form.validateFields();
     try {
-      if (step!.kind === 'approve') await client.call('disposals/approve', { id: step!.row.id, approvalRef: v.approvalRef });
-      if (step!.kind === 'reject') await client.call('disposals/reject', { id: step!.row.id, note: v.note });
-      if (step!.kind === 'complete') await client.call('disposals/complete', { id: step!.row.id, disposedDate: v.disposedDate, residualValueFen: v.residualValueFen ?? null });
+      const { kind, row } = step!;
+      if (kind === 'approve') await client.call('disposals/approve', { id: row.id, approvalRef: v.approvalRef });
+      if (kind === 'reject') await client.call('disposals/reject', { id: row.id, note: v.note });
+      if (kind === 'complete') await client.call('disposals/complete', { id: row.id, disposedDate: v.disposedDate, residualValueFen: v.residualValueFen ?? null });
+      message.success(t(`disp.done.${kind}`, { tag: row.assetTag }));
       setStep(null);
       form.resetFields();
       list.reload();
@@ -52,23 +59,24 @@ export function Disposals() {
         locale={{ emptyText: t('disp.none') }}
         pagination={{ pageSize: 50 }}
         columns={[
-          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 170 },
-          { title: t('col.itemName'), dataIndex: 'itemName', ellipsis: true },
-          { title: t('col.agencyName'), dataIndex: 'agencyName', ellipsis: true },
+          { title: t('col.assetTag'), dataIndex: 'assetTag', width: 150 },
+          // Names without their long common parts, the whole name on hover.
+          { title: t('col.itemName'), dataIndex: 'itemName', width: 140, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortItem(v)}</span> },
+          { title: t('col.agencyName'), dataIndex: 'agencyName', width: 150, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
           { title: t('disp.reason'), dataIndex: 'reason', ellipsis: true },
-          { title: t('disp.requestedBy'), dataIndex: 'requestedBy', width: 110 },
-          { title: t('col.status'), dataIndex: 'status', width: 90, render: (s: DisposalStatus) => <Tag color={COLORS[s]}>{t(`disp.status.${s}`)}</Tag> },
-          { title: t('disp.approvalRef'), dataIndex: 'approvalRef', width: 150 },
-          { title: t('disp.residual'), dataIndex: 'residualValueFen', width: 110, align: 'right', render: yuan },
-          {
-            title: t('common.actions'), width: 190, render: (_, row) => (
+          { title: t('disp.requestedBy'), dataIndex: 'requestedBy', width: 90 },
+          { title: t('col.status'), dataIndex: 'status', width: 80, render: (s: DisposalStatus) => <Tag color={COLORS[s]}>{t(`disp.status.${s}`)}</Tag> },
+          { title: t('disp.approvalRef'), dataIndex: 'approvalRef', width: 130, ellipsis: true },
+          { title: t('disp.residual'), dataIndex: 'residualValueFen', width: 100, align: 'right', render: yuan },
+          ...(anyAction ? [{
+            title: t('common.actions'), width: 150, render: (_: unknown, row: DisposalRow) => (
               <Space size={4}>
-                {row.status === 'requested' && <Button size="small" type="primary" onClick={() => setStep({ kind: 'approve', row })}>{t('disp.approve')}</Button>}
-                {row.status === 'requested' && <Button size="small" danger onClick={() => setStep({ kind: 'reject', row })}>{t('disp.reject')}</Button>}
-                {row.status === 'approved' && <Button size="small" type="primary" onClick={() => setStep({ kind: 'complete', row })}>{t('disp.complete')}</Button>}
+                {row.status === 'requested' && mayApprove && <Button size="small" type="primary" onClick={() => setStep({ kind: 'approve', row })}>{t('disp.approve')}</Button>}
+                {row.status === 'requested' && mayReject && <Button size="small" danger onClick={() => setStep({ kind: 'reject', row })}>{t('disp.reject')}</Button>}
+                {row.status === 'approved' && mayComplete && <Button size="small" type="primary" onClick={() => setStep({ kind: 'complete', row })}>{t('disp.complete')}</Button>}
               </Space>
             ),
-          },
+          }] : []),
         ]}
       />
       <Modal

@@ -344,28 +344,37 @@ function NameTable(props: { testId: string; title: string; choices: NameChoice[]
         { title: t('wizard.names.text'), dataIndex: 'text', width: 260 },
         { title: t('wizard.names.count'), dataIndex: 'count', width: 70, align: 'right' },
         {
-          title: t('wizard.names.code'), width: 420,
+          title: t('wizard.names.code'), width: 520,
           render: (_: unknown, c: NameChoice) => {
             const chosen = props.value[c.text];
             const near = new Set(c.candidates.map((x) => x.code));
             const options = [...c.candidates.map((x) => props.options.find((o) => o.value === x.code)!).filter(Boolean), ...props.options.filter((o) => !near.has(o.value))];
+            const closest = !chosen && c.source === 'likeness' ? c.candidates[0] : undefined;
+            const set = (code: string | undefined) => {
+              const next = { ...props.value };
+              if (code) next[c.text] = code;
+              else delete next[c.text];
+              props.onChange(next);
+            };
             return (
+              <Space size={6}>
               <Select
                 showSearch={{ optionFilterProp: 'label' }}
                 allowClear
                 status={chosen ? undefined : 'warning'}
-                style={{ width: 400 }}
+                style={{ width: closest ? 330 : 400 }}
                 value={chosen}
-                placeholder={t('wizard.names.pick')}
+                placeholder={closest ? t('wizard.names.near', { code: closest.code, name: closest.name }) : t('wizard.names.pick')}
                 options={options}
-                onChange={(code) => {
-                  const next = { ...props.value };
-                  if (code) next[c.text] = code;
-                  else delete next[c.text];
-                  props.onChange(next);
-                }}
+                onChange={set}
                 data-testid={`name-${c.text}`}
               />
+              {closest && (
+                <Button size="small" onClick={() => set(closest.code)} data-testid={`confirm-${c.text}`} title={`${closest.code} ${closest.name}`}>
+                  {t('wizard.names.confirm', { code: closest.code })}
+                </Button>
+              )}
+              </Space>
             );
           },
         },
@@ -373,7 +382,7 @@ function NameTable(props: { testId: string; title: string; choices: NameChoice[]
           title: t('wizard.names.source'), width: 100,
           render: (_: unknown, c: NameChoice) => {
             const chosen = props.value[c.text];
-            if (!chosen) return <Tag color="warning">{t('wizard.names.needed')}</Tag>;
+            if (!chosen) return <Tag color="warning" data-testid={`source-${c.text}`}>{t(c.source === 'likeness' ? 'wizard.names.toConfirm' : 'wizard.names.needed')}</Tag>;
             if (chosen !== c.code) return <Tag color="blue">{t('wizard.names.manual')}</Tag>;
             return <Tag color={c.source === 'remembered' ? 'purple' : 'green'}>{t(c.source === 'remembered' ? 'wizard.names.remembered' : 'wizard.names.auto')}</Tag>;
           },

@@ -1,8 +1,8 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Input, Space, Tag, Typography } from 'antd';
+import { App, Button, Empty, Input, Space, Tag, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { CellValueChangedEvent, ColDef, GridApi, IDatasource, IGetRowsParams } from 'ag-grid-community';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { AgencyNode, AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../api/contract';
 import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
@@ -10,28 +10,32 @@ import { AssetDrawer } from '../components/AssetDrawer';
 import { BulkBar } from '../components/BulkBar';
 import { ExportButton } from '../components/ExportButton';
 import { UndoButton } from '../components/UndoButton';
-import { useCan } from '../lib/session';
+import { SessionContext, useMay } from '../lib/session';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
-import { integer, yuan } from '../lib/format';
+import { integer, shortItem, yuan } from '../lib/format';
 import { yuanToFen } from '../../lib/money';
 
 const STATUSES: AssetStatus[] = ['in_service', 'under_repair', 'idle', 'scrapped'];
 const STATUS_COLORS: Record<AssetStatus, string> = { in_service: 'green', under_repair: 'orange', idle: 'blue', scrapped: 'default' };
-const COLUMN_STATE_KEY = 'eql.ledger.columns';
+/** Column layout is remembered per user: one user's sort and order never greet the next. */
+const columnStateKey = (userId: number) => `eql.ledger.columns.${userId}`;
+const DEFAULT_STATUSES: AssetStatus[] = ['in_service', 'under_repair', 'idle'];
 
 export interface LedgerFilter {
   agency?: string;
   due?: { kind: DueKind; until: string };
   itemCode?: string;
+  /** With `agency`: only the agency's own units, not its subtree's (a compliance cell of the non-rolled-up view). */
+  own?: boolean;
   statuses?: AssetStatus[];
   quick?: string;
 }
 
 type Kind = 'text' | 'number' | 'date';
 const COLUMNS: [AssetColumn, Kind, number][] = [
-  ['assetTag', 'text', 170], ['itemCode', 'text', 80], ['itemName', 'text', 180], ['agencyName', 'text', 240], ['status', 'text', 90],
+  ['assetTag', 'text', 170], ['itemCode', 'text', 80], ['itemName', 'text', 180], ['agencyName', 'text', 320], ['status', 'text', 90],
   ['model', 'text', 170], ['plateNumber', 'text', 110], ['custodian', 'text', 90], ['purchaseDate', 'date', 120], ['priceFen', 'number', 130],
   ['odometerKm', 'number', 130], ['calibrationValidUntil', 'date', 130], ['fundingSource', 'text', 130], ['location', 'text', 120],
   ['serialNumber', 'text', 120], ['agencyCode', 'text', 100], ['notes', 'text', 160],
@@ -59,11 +63,18 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   const [total, setTotal] = useState<number | null>(null);
   const [quick, setQuick] = useState(filter.quick ?? '');
   const [open, setOpen] = useState<number | 'new' | null>(null);
-  const statuses = filter.statuses ?? ['in_service', 'under_repair', 'idle'];
+  const statuses = filter.statuses ?? DEFAULT_STATUSES;
+  const user = useContext(SessionContext)!;
+  const COLUMN_STATE_KEY = columnStateKey(user.id);
+  // Column filters set in the grid's own menus, named above the grid so none can hide rows unseen.
+  const [columnFilters, setColumnFilters] = useState<string[]>([]);
+  const item = catalog.find((i) => i.code === filter.itemCode);
+  const itemName = item && shortItem(item.name);
 
   // Editing is offered only to those the backend would let edit.
-  const canEdit = useCan('edit');
-  const columns = useMemo<ColDef<AssetRow>[]>(() => COLUMNS.map(([field, kind, width]) => ({
+  const canEdit = useMay('assets/update');
+  const dueKind = filter.due?.kind;
+  const columns = useMemo<ColDef<AssetRow>[]>(() => [...COLUMNS.map(([field, kind, width]): ColDef<AssetRow> => ({
     field, colId: field, width, headerName: t(`col.${field}`),
     sortable: true,
     filter: field === 'status' ? false : FILTERS[kind],
@@ -76,7 +87,15 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
     cellEditor: kind === 'number' ? 'agNumberCellEditor' : 'agTextCellEditor',
     cellEditorParams: kind === 'number' ? { min: 0, precision: 0 } : { maxLength: field === 'notes' ? 2000 : 200 },
     cellClass: field === 'assetTag' ? 'eql-link' : undefined,
-  })), [t, canEdit]);
+    tooltipField: field === 'agencyName' || field === 'itemName' || field === 'notes' ? field : undefined,
+  })),
+  // A due-list shows when each unit falls due beside its tag, where it is seen without scrolling.
+  ...(dueKind ? [{
+    colId: 'dueDate', field: 'dueDate' as const, headerName: t(`due.date.${dueKind}`), width: 140, pinned: 'left' as const, sortable: false,
+    valueFormatter: (p: { data?: AssetRow; value?: string | null }) => (p.data?.dueByKm ? t('due.byKm', { km: ((p.data.odometerKm ?? 0) / 10_000).toFixed(1) }) : p.value ?? t('due.none')),
+    cellStyle: { fontWeight: 600 },
+  }] : []),
+  ], [t, canEdit, dueKind]);
 
   const [selected, setSelected] = useState<AssetRow[]>([]);
   const [edits, setEdits] = useState(0);
@@ -96,9 +115,23 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   }, [message, t]);
 
   const query: AssetQuery = useMemo(
-    () => ({ agency: filter.agency, itemCode: filter.itemCode, statuses, quick: filter.quick || undefined, due: filter.due }),
-    [filter.agency, filter.itemCode, statuses.join(), filter.quick, filter.due?.kind, filter.due?.until],
+    () => ({ agency: filter.agency, agencyOnly: (filter.agency && filter.own) || undefined, itemCode: filter.itemCode, statuses, quick: filter.quick || undefined, due: filter.due }),
+    [filter.agency, filter.own, filter.itemCode, statuses.join(), filter.quick, filter.due?.kind, filter.due?.until],
   );
+
+  // Everything narrowing the list besides the agency picker and the due-list's own kind, by name.
+  const active = [
+    ...(filter.itemCode ? [`${t('col.itemName')}: ${filter.itemCode} ${itemName ?? ''}`.trim()] : []),
+    ...(filter.own ? [t('ledger.ownOnly')] : []),
+    ...(filter.quick ? [`${t('ledger.quickActive')}: ${filter.quick}`] : []),
+    ...(statuses.join() !== DEFAULT_STATUSES.join() ? [`${t('ledger.statuses')}: ${statuses.map((s) => t(`status.${s}`)).join('、') || t('ledger.noStatus')}`] : []),
+    ...columnFilters.map((c) => `${t('ledger.columnFilter')}: ${t(`col.${c as AssetColumn}`)}`),
+  ];
+  const clearFilters = () => {
+    api.current?.setFilterModel(null);
+    setQuick('');
+    onFilter({ agency: filter.agency, due: filter.due });
+  };
 
   // The total is counted with the first block of each filter and kept for the blocks after it.
   const totals = useRef(new Map<string, number>());
@@ -141,7 +174,7 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
 
   const saveColumns = useCallback(() => {
     if (api.current) localStorage.setItem(COLUMN_STATE_KEY, JSON.stringify(api.current.getColumnState()));
-  }, []);
+  }, [COLUMN_STATE_KEY]);
 
   const toggle = (s: AssetStatus, on: boolean) => onFilter({ ...filter, statuses: on ? [...statuses, s] : statuses.filter((x) => x !== s) });
 
@@ -168,10 +201,21 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
           ))}
         </span>
         {filter.itemCode && (
-          <Tag closable color="processing" onClose={() => onFilter({ ...filter, itemCode: undefined })}>
-            {filter.itemCode}
+          <Tag closable color="processing" data-testid="filter-item" onClose={() => onFilter({ ...filter, itemCode: undefined, own: undefined })}>
+            {t('col.itemName')}: {filter.itemCode} {itemName}
           </Tag>
         )}
+        {filter.own && filter.agency && (
+          <Tag closable color="processing" data-testid="filter-own" onClose={() => onFilter({ ...filter, own: undefined })}>
+            {t('ledger.ownOnly')}
+          </Tag>
+        )}
+        {columnFilters.length > 0 && (
+          <Tag closable color="processing" data-testid="filter-columns" onClose={() => api.current?.setFilterModel(null)}>
+            {t('ledger.columnFilter')}: {columnFilters.map((c) => t(`col.${c as AssetColumn}`)).join('、')}
+          </Tag>
+        )}
+        {dueKind === 'replacement' && <Typography.Text type="secondary">{t('due.replacementHint')}</Typography.Text>}
         {selected.length > 0 && (
           <BulkBar
             agencies={agencies}
@@ -196,7 +240,17 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
         />
         <Typography.Text type="secondary" data-testid="ledger-count">{total === null ? '' : t('ledger.count', { n: total.toLocaleString('zh-CN') })}</Typography.Text>
       </Space>
-      <div style={{ flex: 1, minHeight: 300 }}>
+      <div style={{ flex: 1, minHeight: 300, position: 'relative' }}>
+        {total === 0 && (
+          <div data-testid="ledger-empty" style={{ position: 'absolute', inset: '48px 0 auto 0', zIndex: 2, display: 'flex', justifyContent: 'center', pointerEvents: 'none' }}>
+            <Empty
+              style={{ background: '#fff', padding: '16px 24px', pointerEvents: 'auto' }}
+              description={active.length ? t('ledger.emptyFiltered', { filters: active.join(';') }) : t('ledger.empty')}
+            >
+              {active.length > 0 && <Button type="primary" onClick={clearFilters} data-testid="clear-filters">{t('ledger.clearFilters')}</Button>}
+            </Empty>
+          </div>
+        )}
         <AgGridReact<AssetRow>
           theme={gridTheme}
           localeText={gridLocale(lang)}
@@ -211,6 +265,9 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
             const saved = localStorage.getItem(COLUMN_STATE_KEY);
             if (saved) e.api.applyColumnState({ state: JSON.parse(saved), applyOrder: true });
           }}
+          onFilterChanged={(e) => setColumnFilters(Object.keys(e.api.getFilterModel() ?? {}))}
+          tooltipShowDelay={400}
+          suppressNoRowsOverlay
           onColumnMoved={saveColumns}
           onColumnResized={(e) => e.finished && saveColumns()}
           onSortChanged={saveColumns}

@@ -2,12 +2,13 @@ import { ExportOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/i
 import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useContext, useEffect, useState } from 'react';
+import { can } from '../../api/roles';
 import type { DispatchSettings, PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
 import { showProblems } from '../lib/forms';
-import { SessionContext, useCan } from '../lib/session';
+import { SessionContext, useMay } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
 import type { CatalogItem } from '../../quotas/types';
@@ -59,11 +60,11 @@ export function Plans({ selected, onSelect }: { selected: number | null; onSelec
 function ReserveSetting() {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const mayApprove = useCan('approve');
-  const scoped = !!useContext(SessionContext)?.agencyCode;
-  // The reserve is the whole ledger's: a user scoped to a subtree sees it but does not change it (the backend refuses).
-  const ledgerWideOnly = mayApprove && scoped ? t('plan.reserveLedgerWide') : undefined;
-  const canSet = mayApprove && !ledgerWideOnly;
+  const canSet = useMay('dispatch/saveSettings');
+  // An approver on an account limited to an agency: the reserve is the whole ledger's (the backend refuses).
+  const user = useContext(SessionContext)!;
+  const ledgerWideOnly = !canSet && can(user.role, 'approve') ? t('plan.reserveLedgerWide') : undefined;
+  const mayApprove = canSet || !!ledgerWideOnly;
   const settings = useApi('dispatch/settings', {});
   const catalog = useApi('catalog/list', {});
   const [ratio, setRatio] = useState<number | null>(null);
@@ -153,8 +154,8 @@ type Step = 'approve' | 'dispatch' | 'return' | null;
 function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const canApprove = useCan('approve');
-  const canDispatch = useCan('dispatch');
+  const canApprove = useMay('plans/approve');
+  const canDispatch = useMay('plans/dispatch');
   const { today, time } = useClock();
   const detail = useApi('plans/get', { id });
   const [step, setStep] = useState<Step>(null);

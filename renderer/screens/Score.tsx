@@ -2,7 +2,6 @@ import { CalculatorOutlined, CheckCircleFilled, CloseCircleFilled, SaveOutlined 
 import { App, Button, Card, Checkbox, Col, Empty, InputNumber, Progress, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useContext, useEffect, useState } from 'react';
 import type { AgencyNode, RaiseResult, ScoreResult } from '../../api/contract';
-import { can } from '../../api/roles';
 import { localDate } from '../../lib/clock';
 import { fenToYuan, yuanToFen } from '../../lib/money';
 import type { Checklist, ScoreSource } from '../../quotas/score';
@@ -12,7 +11,7 @@ import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { yuan } from '../lib/format';
 import { useClock } from '../lib/clock';
-import { SessionContext } from '../lib/session';
+import { SessionContext, useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
 
 const SOURCE_COLOR: Record<ScoreSource, string> = { ledger: 'blue', checklist: 'gold', 'ledger+checklist': 'cyan', none: 'default' };
@@ -25,6 +24,7 @@ const CHECKS: { key: Exclude<keyof Checklist, 'localDevices'>; no: number }[] = 
 export function Score({ agencies, agency: initial }: { agencies: AgencyNode[]; agency?: string }) {
   const { t } = useI18n();
   const user = useContext(SessionContext)!;
+  const mayChecklist = useMay('score/saveChecklist');
   const [agency, setAgency] = useState<string | undefined>(initial ?? user.agencyCode ?? agencies.find((a) => a.level === 'county')?.code);
   // The score is of the calendar year under way, December included (the year's own assessment), unlike the budget.
   const THIS_YEAR = useClock().year;
@@ -40,7 +40,7 @@ export function Score({ agencies, agency: initial }: { agencies: AgencyNode[]; a
       </Space>
       {!agency && <Empty description={t('score.pick')} />}
       {card.error && <Typography.Text type="danger">{card.error.message}</Typography.Text>}
-      {agency && card.data && <ScoreCardView s={card.data} onSaved={card.reload} editable={can(user.role, 'budget')} />}
+      {agency && card.data && <ScoreCardView s={card.data} onSaved={card.reload} editable={mayChecklist} />}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { UserError, type Problem } from '../../lib/problems';
-import { cellText, parseDate, truncate } from '../../excel/cells';
+import { cellText, normalizeText, parseDate, truncate } from '../../excel/cells';
 import { ITEM_NAME_HEADER, LEDGER_FIELDS, type LedgerField } from '../../excel/fields';
 import {
   confident, distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, makeItemMatcher, resolveColumns, type LedgerMapping,
@@ -202,13 +202,14 @@ export function analyseLedger(db: Db, owner: number | null, token: string, mappi
   const choice = (text: string, count: number, given: string | undefined, remembered: string | undefined, auto: string | null, candidates: NameChoice['candidates']): NameChoice => ({
     text, count, candidates,
     code: given ?? remembered ?? auto,
-    source: given ? 'mapping' : remembered ? 'remembered' : auto ? 'auto' : null,
+    source: given ? 'mapping' : remembered ? 'remembered' : auto ? 'auto' : candidates.length ? 'likeness' : null,
   });
   const items = distinctValues(sheet, itemCol, dataStart)
     .filter((v) => !m.itemCodes.has(v.text.toUpperCase()))
     .map((v) => {
-      const candidates = m.itemCandidates(v.text);
-      return choice(v.text, v.count, given(mapping.items, v.text), m.rememberedItems.get(v.text), confident(candidates), candidates);
+      const all = m.itemCandidates(v.text);
+      const candidates = all.map(({ exact: _exact, ...c }) => c);
+      return choice(v.text, v.count, given(mapping.items, v.text), m.rememberedItems.get(v.text), confident(all), candidates);
     });
   const agencies = distinctValues(sheet, fields['所属机构编码'], dataStart).map((v) => choice(v.text, v.count, given(mapping.agencies, v.text), m.rememberedAgencies.get(v.text), m.agencyMatch(v.text), []));
   const letters: ImportAnalysis['fields'] = {};
@@ -227,6 +228,25 @@ interface LedgerRead {
   assets: AssetInput[];
   rejected: RejectedRow[];
   problems: ProblemList;
+  /** Item names that only resemble catalog items and nobody confirmed: one problem each, and nothing is imported while any is left. */
+  unconfirmed: Problem[];
+}
+
+/** The file's item names that no mapping, earlier import or exact name settles, but that resemble catalog items. */
+function unconfirmedNames(m: ReturnType<typeof matchers>, file: string, sheet: Sheet, resolved: ReturnType<typeof resolve>, mapping: LedgerMapping): Problem[] {
+  const col = resolved.fields['装备代码'] ?? resolved.fields[ITEM_NAME_HEADER];
+  const given = new Set(Object.keys(mapping.items ?? {}).map(normalizeText));
+  const out: Problem[] = [];
+  for (const v of distinctValues(sheet, col, resolved.guess.headerRow + resolved.guess.headerRows)) {
+    if (m.itemCodes.has(v.text.toUpperCase()) || given.has(v.text) || m.auto.item(v.text)) continue;
+    const [closest] = m.itemCandidates(v.text);
+    if (!closest) continue;
+    out.push({
+      file, sheet: sheet.name, field: '装备名称',
+      message: `装备名称「${v.text}」(${v.count} 行)只是与「${closest.code} ${closest.name}」相近,尚未确认:请在名称对应中确认或改选后再导入`,
+    });
+  }
+  return out;
 }
 
 /** Reads and checks every row of an agency's ledger under a mapping; rows outside the caller's scope are rejected too. */
@@ -257,7 +277,8 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
       rejected.sort((a, b) => a.row - b.row);
     }
   }
-  return { file, sheet, fields: resolved.fields, labels: new Map(resolved.guess.columns.map((c) => [c.index, c.label])), assets, rejected, problems };
+  const unconfirmed = unconfirmedNames(m, file, sheet, resolved, mapping);
+  return { file, sheet, fields: resolved.fields, labels: new Map(resolved.guess.columns.map((c) => [c.index, c.label])), assets, rejected, problems, unconfirmed };
 }
 
 const PREVIEW_ROWS = 300;
@@ -282,7 +303,7 @@ export function previewLedger(db: Db, owner: number | null, token: string, mappi
   for (const a of r.assets.slice(0, PREVIEW_ROWS - rows.length)) rows.push(rowOf(a.row, []));
   return {
     total: r.assets.length + r.rejected.length, valid: r.assets.length, rejected: r.rejected.length,
-    create: r.assets.length - update, update, problems: r.problems.all(), rows,
+    create: r.assets.length - update, update, problems: [...r.unconfirmed, ...r.problems.all()], rows,
   };
 }
 
@@ -315,6 +336,8 @@ function errorWorkbook(r: LedgerRead, date1904: boolean): Buffer {
  */
 export function importLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>): LedgerImportOutcome {
   const r = readLedger(db, file, workbook, mapping, opts.today, { scope: opts.scope ?? null, root: opts.root ?? null });
+  // A name that only resembles an item is never imported on a guess, in either mode.
+  if (r.unconfirmed.length) throw new UserError([...r.unconfirmed, ...(mode === 'all' ? r.problems.all() : [])]);
   if (mode === 'all' && r.rejected.length) throw new UserError(r.problems.all());
   if (r.assets.length === 0) throw new UserError([{ file, sheet: r.sheet.name, message: r.rejected.length ? '没有可导入的有效行' : '文件中没有数据行' }]);
   const used = new Set(r.assets.map((a) => a.agencyCode));

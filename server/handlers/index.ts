@@ -14,7 +14,7 @@ import { approvePlan, cancelPlan, commitments, dispatchCounts, dispatchPlan, lis
 import { deleteTask, dispatchSettings, listTasks, saveDispatchSettings, saveTask, taskById, tasksByIds } from '../../db/queries/tasks';
 import { lastUndoable, undoBatch } from '../../db/queries/undo';
 import { countUsers, listUsers } from '../../db/queries/users';
-import { inScope, readScope, requireAgency, requireAssets, requireDisposal, requirePlan, requireWholeLedger, scopeCodes, scopedAgency, scopeRoot } from '../scope';
+import { inScope, readScope, requireAgency, requireAssets, requireDisposal, requirePlan, scopeCodes, scopedAgency, scopeRoot } from '../scope';
 import { exportAudit } from './audit';
 import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
 import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
@@ -106,7 +106,7 @@ export const handlers: Handlers = {
   'tasks/delete': (ctx, { id }) => (requireAgency(ctx, taskById(ctx.db, id).leadAgency, 'leadAgency'), deleteTask(ctx.db, ctx.who(), id), null),
   'tasks/teamDemand': (ctx, { leadAgency, teamSize }) => (requireAgency(ctx, leadAgency, 'leadAgency'), teamDemandFor(ctx.db, leadAgency, teamSize)),
   'dispatch/settings': (ctx) => dispatchSettings(ctx.db),
-  'dispatch/saveSettings': (ctx, input) => (requireWholeLedger(ctx), saveDispatchSettings(ctx.db, ctx.who(), input)),
+  'dispatch/saveSettings': (ctx, input) => saveDispatchSettings(ctx.db, ctx.who(), input),
   'dispatch/timeline': (ctx, { from, to }) => commitments(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
   'dispatch/counts': (ctx, { from, to }) => dispatchCounts(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
   'plans/list': (ctx) => listPlans(ctx.db, scopeCodes(ctx)),
@@ -134,9 +134,9 @@ export const handlers: Handlers = {
     importOpenedLedger(ctx.db, ctx.user!.id, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx) }),
   'imports/blankTemplate': (ctx) => blankTemplate(ctx.db),
   'budget/terms': (ctx) => termsRows(ctx.db),
-  'budget/saveTerms': (ctx, { terms }) => (requireWholeLedger(ctx), saveTermsChecked(ctx.db, ctx.who(), terms)),
+  'budget/saveTerms': (ctx, { terms }) => saveTermsChecked(ctx.db, ctx.who(), terms),
   'budget/exportTerms': (ctx) => exportTerms(ctx.db, ctx.today()),
-  'budget/importTerms': (ctx, { fileName, base64 }) => (requireWholeLedger(ctx), importTerms(ctx.db, ctx.who(), fileName, Buffer.from(base64, 'base64'))),
+  'budget/importTerms': (ctx, { fileName, base64 }) => importTerms(ctx.db, ctx.who(), fileName, Buffer.from(base64, 'base64')),
   'budget/request': (ctx, input) => budgetRequest(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
   'budget/export': (ctx, input) => exportBudget(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
   'budget/plan': (ctx, input) => purchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),

@@ -67,6 +67,24 @@ describe('the ledger query behind the 台账 grid', () => {
     expect(tags(await list(ctx, { query: { agency: 'M', statuses: ['in_service', 'idle', 'under_repair'], itemCode: 'S01' } }))).toEqual(['V1', 'V2']);
   });
 
+  it('lists an agency’s own units alone, as a compliance cell that is not rolled up counts them', async () => {
+    const ctx = ledger();
+    ctx.db.$client.prepare(`update assets set agency_id = (select id from agencies where code = 'M'), status = 'in_service' where asset_tag = 'V3'`).run();
+    const live = ['in_service', 'under_repair', 'idle'];
+    expect(tags(await list(ctx, { query: { agency: 'M', itemCode: 'S01', statuses: live, agencyOnly: true } }))).toEqual(['V3']);
+    expect(tags(await list(ctx, { query: { agency: 'M', itemCode: 'S01', statuses: live } })).sort()).toEqual(['V1', 'V2', 'V3']);
+  });
+
+  it('gives each row of a due-list the date it falls due, or says it is due by odometer', async () => {
+    const ctx = ledger();
+    ctx.db.$client.prepare(`update assets set odometer_km = 250000 where asset_tag = 'V2'`).run();
+    const due = await list(ctx, { query: { due: { kind: 'replacement', until: '2026-11-23' } } });
+    expect(due.rows.map((r) => [r.assetTag, r.dueDate, r.dueByKm])).toEqual([['V1', '2023-01-01', false], ['V2', '2028-06-01', true]]);
+    const calibration = await list(ctx, { query: { due: { kind: 'calibration', until: '2030-01-01' } } });
+    expect(calibration.rows.map((r) => [r.assetTag, r.dueDate])).toEqual([['G1', null]]);
+    expect((await list(ctx, { query: {} })).rows[0].dueDate).toBeUndefined();
+  });
+
   it('sorts by any column, and filters text, numbers and dates', async () => {
     const ctx = ledger();
     expect(tags(await list(ctx, { query: {}, sort: [{ colId: 'priceFen', sort: 'desc' }] }))).toEqual(['V3', 'V1', 'V2', 'G1']);

@@ -131,6 +131,21 @@ describe('unit prices and replacement rules', () => {
     expect(JSON.parse(audit.after).unitPriceFen).toBe(18_000_050);
   });
 
+  it('a price the user changes no longer says it is the default estimate, unless the user wrote a note of their own', async () => {
+    const { head } = ledger();
+    const terms = await call(head, 'budget/terms', {});
+    const [s01, s04] = ['S01', 'S04'].map((code) => terms.find((t) => t.item === code)!);
+    expect(s01.priceNote).toBe('估算(默认值)');
+    await call(head, 'budget/saveTerms', { terms: [{ ...s01, unitPriceFen: s01.unitPriceFen + 100 }, { ...s04, unitPriceFen: s04.unitPriceFen + 100, priceNote: '2026 年协议价' }] });
+    const after = await call(head, 'budget/terms', {});
+    expect(after.find((t) => t.item === 'S01')!.priceNote).toMatch(/^用户修改\(head,\d{4}-\d{2}-\d{2}\)$/);
+    expect(after.find((t) => t.item === 'S04')!.priceNote).toBe('2026 年协议价');
+    // A change of the replacement rule alone leaves the price's note as it was.
+    const s02 = after.find((t) => t.item === 'S02')!;
+    await call(head, 'budget/saveTerms', { terms: [{ ...s02, serviceYears: 7 }] });
+    expect((await call(head, 'budget/terms', {})).find((t) => t.item === 'S02')!.priceNote).toBe('估算(默认值)');
+  });
+
   it('may not be changed by a read-only user or a dispatcher, nor given an unknown item or a negative price', async () => {
     const { as, head } = ledger();
     const s01 = (await call(head, 'budget/terms', {})).find((t) => t.item === 'S01')!;

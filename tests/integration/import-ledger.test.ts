@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openDatabase } from '../../db/open';
 import * as XLSX from 'xlsx';
 import type { LedgerMapping } from '../../excel/ledger';
 import { UserError, type Problem } from '../../lib/problems';
@@ -81,16 +82,61 @@ describe('importing the ledgers agencies keep', () => {
     const a = analyseLedger(db, null, open(m.buffer), { sheet: '车辆' });
     const byText = Object.fromEntries(a.items.map((i) => [i.text, i]));
     expect(byText['执法执勤车(越野)']).toMatchObject({ code: 'S01', source: 'auto' });
-    expect(byText['皮卡执法车']).toMatchObject({ code: 'S01', source: 'auto' });
+    expect(byText['皮卡执法车']).toMatchObject({ code: null, source: 'likeness', candidates: [expect.objectContaining({ code: 'S01' })] });
     expect(byText['商务车']).toMatchObject({ code: null, source: null });
     const near = analyseLedger(db, null, open(xlsx([{ name: 'S', rows: [['资产编号', '名称', '单位'], ['G-1', '多参数气体检测器', '西湖分局']] }])), {});
     expect(near.items[0]).toMatchObject({ code: null, candidates: [expect.objectContaining({ code: 'S15' })] });
   });
 
+  it('shows a name that only resembles catalog items as to be confirmed, and imports nothing until the user confirms it', () => {
+    const db = ledger();
+    const rows = [['资产编号', '设备名称', '单位'], ['L-1', '笔记本电脑', '西湖分局'], ['L-2', '对讲机', '西湖分局'], ['L-3', '对讲机', '西湖分局'], ['L-4', '无人机', '西湖分局'], ['L-5', '执法记录仪', '西湖分局']];
+    const file = xlsx([{ name: 'S', rows }]);
+    const a = analyseLedger(db, null, open(file), {});
+    const byText = Object.fromEntries(a.items.map((i) => [i.text, i]));
+    // A laptop is part of the mobile enforcement kit (S02) before it is a desktop (S22); a radio is not an explosion-proof one; a drone may be either.
+    expect(byText['笔记本电脑']).toMatchObject({ code: null, source: 'likeness' });
+    expect(byText['笔记本电脑'].candidates.map((c) => c.code).slice(0, 2)).toEqual(['S02', 'S22']);
+    expect(byText['对讲机']).toMatchObject({ code: null, source: 'likeness', candidates: [expect.objectContaining({ code: 'O27' })] });
+    expect(byText['无人机']).toMatchObject({ code: null, source: 'likeness' });
+    expect(byText['无人机'].candidates.map((c) => c.code)).toEqual(expect.arrayContaining(['S09', 'O06']));
+    expect(byText['执法记录仪']).toMatchObject({ code: 'S04', source: 'auto' });
+
+    for (const mode of ['all', 'valid'] as const) {
+      const problems = refusedWith(db, () => importMessy(db, file, { defaultAgency: '330106' }, mode));
+      expect(problems.map((p) => p.message).filter((m) => m.includes('尚未确认'))).toEqual([
+        expect.stringMatching(/^装备名称「对讲机」\(2 行\)只是与「O27 防爆对讲机」相近,尚未确认/),
+        expect.stringMatching(/^装备名称「无人机」/),
+        expect.stringMatching(/^装备名称「笔记本电脑」.*S02/),
+      ]);
+    }
+    const preview = previewLedger(db, null, open(file), { defaultAgency: '330106' }, today, null);
+    expect(preview.problems.filter((p) => p.message.includes('尚未确认'))).toHaveLength(3);
+
+    const out = importMessy(db, file, { defaultAgency: '330106', items: { 笔记本电脑: 'S02', 对讲机: 'O27', 无人机: 'O06' } });
+    expect(out.assets.created).toBe(5);
+    expect(stored(db, 'L-1')).toMatchObject({ itemCode: 'S02' });
+    expect(stored(db, 'L-4')).toMatchObject({ itemCode: 'O06' });
+  });
+
+  it('takes the aliases that named two items out of a ledger that still has them', () => {
+    const { db, file } = tempLedger();
+    db.$client.prepare(`update catalog_items set aliases = json('["无人机"]') where code = 'S09'`).run();
+    db.$client.prepare(`update catalog_items set aliases = json('["对讲机","防爆对讲机"]') where code = 'O27'`).run();
+    db.$client.close();
+    const { db: again } = openDatabase(file);
+    onTestFinished(() => void again.$client.close());
+    const aliases = (code: string) => JSON.parse(again.$client.prepare('select aliases from catalog_items where code = ?').pluck().get(code) as string);
+    expect(aliases('S09')).toEqual([]);
+    expect(aliases('O27')).toEqual(['防爆对讲机']);
+    const a = analyseLedger(again, null, open(xlsx([{ name: 'S', rows: [['资产编号', '设备名称'], ['D-1', '无人机'], ['D-2', '对讲机']] }])), {});
+    expect(a.items.map((i) => [i.text, i.source])).toEqual([['对讲机', 'likeness'], ['无人机', 'likeness']]);
+  });
+
   it('refuses a name nobody mapped, at its cell, and stores nothing in all-or-nothing mode', () => {
     const db = ledger();
     const m = MESSY_LEDGERS[4];
-    const problems = refusedWith(db, () => importMessy(db, m.buffer, { sheet: '车辆', defaultAgency: '330108' }));
+    const problems = refusedWith(db, () => importMessy(db, m.buffer, { sheet: '车辆', defaultAgency: '330108', items: { 皮卡执法车: 'S01' } }));
     expect(problems).toEqual([expect.objectContaining({ sheet: '车辆', row: 5, column: 'C', field: '装备名称', message: expect.stringContaining('商务车') })]);
   });
 
@@ -104,7 +150,8 @@ describe('importing the ledgers agencies keep', () => {
     const out = importMessy(db, next, {});
     expect(out.assets.created).toBe(1);
     expect(stored(db, 'N-1')).toMatchObject({ itemCode: 'S01', agencyCode: '330108' });
-    expect(db.$client.prepare(`select count(*) from audit_log where entity = 'import_name'`).pluck().get()).toBe(1);
+    // 商务车 and 皮卡执法车, both assigned by hand.
+    expect(db.$client.prepare(`select count(*) from audit_log where entity = 'import_name'`).pluck().get()).toBe(2);
   });
 
   it('previews every problem at its cell, and counts new and updated assets', () => {
