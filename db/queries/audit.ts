@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AuditQuery, AuditRow } from '../../api/contract';
-import { DEFAULT_TIME_ZONE, localDate, localDayRange, type Clock } from '../../lib/clock';
+import { DEFAULT_TIME_ZONE, formatInstant, localDate, localDayRange, type Clock } from '../../lib/clock';
 import type { IsoDate } from '../../lib/dates';
 import type { Db } from '../open';
 
@@ -15,15 +15,20 @@ export interface Actor {
    * Asia/Shanghai.
    */
   day?: IsoDate;
+  /** The ledger's zone, in which messages show other instants to this actor (Asia/Shanghai when absent). */
+  timeZone?: string;
 }
 
 /** The local date an actor acts on. */
-export const actorDay = (who: Actor): IsoDate => who.day ?? localDate(who.at, DEFAULT_TIME_ZONE);
+export const actorDay = (who: Actor): IsoDate => who.day ?? localDate(who.at, who.timeZone ?? DEFAULT_TIME_ZONE);
+
+/** A stored instant as this actor's screens show it. */
+export const actorTime = (who: Actor, instant: string): string => formatInstant(instant, who.timeZone ?? DEFAULT_TIME_ZONE);
 
 /** `actor` acting at the clock's present instant. */
 export function actorNow(actor: string, clock: Pick<Clock, 'now' | 'timeZone'>): Actor {
   const now = clock.now();
-  return { actor, at: now.toISOString(), day: localDate(now, clock.timeZone) };
+  return { actor, at: now.toISOString(), day: localDate(now, clock.timeZone), timeZone: clock.timeZone };
 }
 
 export interface AuditEntry {

@@ -3,7 +3,7 @@ import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { agencyByCode } from './agencies';
 import { getAssetRow } from './assets';
-import { appendAudit, type Actor, type AuditEntry } from './audit';
+import { actorTime, appendAudit, type Actor, type AuditEntry } from './audit';
 import { IMPORTED_AGENCY_FIELDS, IMPORTED_ASSET_FIELDS } from './imports';
 import { recordCustody } from './records';
 
@@ -72,7 +72,7 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
          or (entity = 'agency' and entity_key in (select value from json_each(@codes)))) limit 1`,
     ).get(lastId, { tags: JSON.stringify(tags), codes: JSON.stringify(codes) }) as { entityKey: string; at: string; actor: string } | undefined;
     if (later) {
-      throw new UserError([{ field: 'batch', message: `「${later.entityKey}」在此后已被 ${later.actor} 于 ${later.at.slice(0, 16).replace('T', ' ')} 修改,无法撤销` }]);
+      throw new UserError([{ field: 'batch', message: `「${later.entityKey}」在此后已被 ${later.actor} 于 ${actorTime(who, later.at).slice(0, 16)} 修改,无法撤销` }]);
     }
 
     const audit: AuditEntry[] = [];

@@ -1,6 +1,6 @@
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import type { AuditRow, FileOut } from '../../api/contract';
+import type { AuditRow, FileOut, UndoableBatch } from '../../api/contract';
 import { formatInstant, startOfLocalDay } from '../../lib/clock';
 import { addDays } from '../../lib/dates';
 import type { Context } from '../../server/context';
@@ -32,7 +32,7 @@ async function changedAtDawn() {
   const { id: _i, itemName: _n, agencyName: _a, ...fields } = (await call<{ asset: Record<string, unknown> }>(manager, 'assets/get', { id })).asset;
   await call(manager, 'assets/update', { id, fields: { ...fields, custodian: '钱七' } });
   const head = contextAs(db, file, 'head', { username: 'head' }, testClock(new Date(), ZONE));
-  return { day, dawn, head };
+  return { day, dawn, head, manager, id };
 }
 
 const listed = async (ctx: Context, from: string, to: string) =>
@@ -54,6 +54,14 @@ describe('audit times are local', () => {
     const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(Buffer.from(out.base64, 'base64')).Sheets['审计日志']);
     const row = rows.find((r) => r['序号'] === entry.id)!;
     expect(row['时间']).toBe(formatInstant(entry.at, ZONE));
-    expect(String(row['时间']).startsWith(`${day} 07:30`)).toBe(true);
+    expect(String(row['时间'])).toMatch(new RegExp(`^${day} 07:[3-5]\\d:\\d\\d$`));
+  });
+
+  it('an undo refused for a later change names that change at its local time', async () => {
+    const { day, manager, id } = await changedAtDawn();
+    await call(manager, 'assets/bulkUpdate', { ids: [id], change: { status: 'idle' } });
+    const last = await call<UndoableBatch>(manager, 'undo/last', {});
+    await call(manager, 'maintenance/create', { assetId: id, date: day, kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
+    await expect(call(manager, 'undo/apply', { batch: last.batch })).rejects.toThrow(new RegExp(`于 ${day} 07:[3-5]\\d 修改,无法撤销`));
   });
 });
