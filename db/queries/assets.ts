@@ -20,7 +20,7 @@ const DUE_SQL: Record<DueKind, string> = {
   replacement: `(s.status <> 'scrapped' and exists (select 1 from item_terms t where t.item_code = s.item_code
     and (add_years(s.purchase_date, t.service_years) <= ? or s.odometer_km >= t.service_km)))`,
   calibration: `(c.needs_calibration = 1 and s.status <> 'scrapped' and (s.calibration_valid_until is null or s.calibration_valid_until <= ?))`,
-  maintenance: `(s.status <> 'scrapped' and (select m.next_due_date from maintenance_records m where m.asset_id = s.id order by m.date desc, m.id desc limit 1) <= ?)`,
+  maintenance: `(s.status <> 'scrapped' and (select m.next_due_date from maintenance_records m where m.asset_id = s.id and m.voided_at is null order by m.date desc, m.id desc limit 1) <= ?)`,
 };
 
 

@@ -14,7 +14,7 @@ export function actorNow(actor: string, now: Date = new Date()): Actor {
 }
 
 export interface AuditEntry {
-  action: 'create' | 'update' | 'delete' | 'bulk' | 'undo';
+  action: 'create' | 'update' | 'delete' | 'bulk' | 'undo' | 'void';
   entity: string;
   entityKey: string;
   before?: unknown;

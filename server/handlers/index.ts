@@ -8,7 +8,8 @@ import { listAssets } from '../../db/queries/assets';
 import { listAudit } from '../../db/queries/audit';
 import { loadCatalog, listRuleSets } from '../../db/queries/reference';
 import {
-  addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, rejectDisposal, requestDisposal, updateAsset,
+  addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, recordAssetId, rejectDisposal, requestDisposal,
+  updateAsset, updateCalibration, updateMaintenance, voidCalibration, voidMaintenance,
 } from '../../db/queries/records';
 import { approvePlan, cancelPlan, commitments, dispatchCounts, dispatchPlan, listPlans, planDetail, returnUnits } from '../../db/queries/plans';
 import { deleteTask, dispatchSettings, listTasks, saveDispatchSettings, saveTask, taskById, tasksByIds } from '../../db/queries/tasks';
@@ -86,6 +87,10 @@ export const handlers: Handlers = {
   },
   'maintenance/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addMaintenance(ctx.db, ctx.who(), input) }),
   'calibrations/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addCalibration(ctx.db, ctx.who(), input) }),
+  'maintenance/update': (ctx, { id, fields }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'maintenance', id)]), { id: updateMaintenance(ctx.db, ctx.who(), id, fields) }),
+  'maintenance/void': (ctx, { id, reason }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'maintenance', id)]), { id: voidMaintenance(ctx.db, ctx.who(), id, reason) }),
+  'calibrations/update': (ctx, { id, fields }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'calibration', id)]), { id: updateCalibration(ctx.db, ctx.who(), id, fields) }),
+  'calibrations/void': (ctx, { id, reason }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'calibration', id)]), { id: voidCalibration(ctx.db, ctx.who(), id, reason) }),
   'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status).filter((d) => inScope(ctx, d.agencyCode)),
   'disposals/request': (ctx, { assetId, reason }) => (requireAssets(ctx, [assetId]), requestDisposal(ctx.db, ctx.who(), assetId, reason)),
   'disposals/approve': (ctx, { id, approvalRef }) => (requireDisposal(ctx, id), approveDisposal(ctx.db, ctx.who(), id, approvalRef)),
