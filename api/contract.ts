@@ -192,6 +192,8 @@ export interface AssetHistory {
   custody: { id: number; agencyCode: string; custodian: string; fromDate: string; toDate: string | null; purpose: string | null }[];
   disposals: DisposalRow[];
   audit: AuditItem[];
+  /** 姓名 by user name, for the people its history mentions. */
+  people: Record<string, string>;
 }
 
 export const AGENCY_FIELDS = z.object({
@@ -707,7 +709,7 @@ export const api = {
   'users/list': op(none, 'admin').returns<UserRow[]>(),
   'users/create': op(NEW_USER, 'admin', true).returns<UserRow>(),
   'users/update': op(USER_CHANGE, 'admin', true).returns<UserRow>(),
-  'audit/list': op(z.object({ query: AUDIT_QUERY, startRow: z.number().int().min(0), endRow: z.number().int().min(1) }).refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行'), 'audit').returns<{ rows: AuditRow[]; total: number }>(),
+  'audit/list': op(z.object({ query: AUDIT_QUERY, startRow: z.number().int().min(0), endRow: z.number().int().min(1) }).refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行'), 'audit').returns<{ rows: AuditRow[]; total: number; people: Record<string, string> }>(),
   'audit/export': op(z.object({ query: AUDIT_QUERY }), 'audit').returns<FileOut>(),
   'undo/last': op(none, 'edit').returns<UndoableBatch | null>(),
   'undo/apply': op(z.object({ batch: z.string().min(1).max(64) }), 'edit', true).returns<{ undone: number }>(),

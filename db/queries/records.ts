@@ -318,7 +318,7 @@ export function completeDisposal(db: Db, who: Actor, id: number, disposedDate: s
   });
 }
 
-export function assetHistory(db: Db, id: number): AssetHistory {
+export function assetHistory(db: Db, id: number): Omit<AssetHistory, 'people'> {
   const asset = assetState(db, id);
   const c = db.$client;
   return {

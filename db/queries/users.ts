@@ -93,3 +93,13 @@ export function setPassword(db: Db, who: Actor, id: number, passwordHash: string
     appendAudit(db, who, [{ action: 'update', entity: 'user', entityKey: u.username, after: { password: '已修改' } }]);
   })();
 }
+
+/** 姓名 by user name, for the user names given (the audit log keeps user names). */
+export function displayNames(db: Db, usernames: Iterable<string>): Record<string, string> {
+  const names = [...new Set(usernames)];
+  if (!names.length) return {};
+  const rows = db.$client.prepare('select username, display_name as displayName from users where username in (select value from json_each(?))')
+    .all(JSON.stringify(names)) as { username: string; displayName: string }[];
+  return Object.fromEntries(rows.map((r) => [r.username, r.displayName]));
+}
+

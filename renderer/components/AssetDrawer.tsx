@@ -4,25 +4,22 @@ import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
 import { yuan } from '../lib/format';
 import { useApi } from '../lib/useApi';
+import { AUDIT_ACTIONS, entityLabel, personName, type AuditWords } from '../../lib/changes';
+import { ChangeText } from './ChangeText';
 import { AssetForm } from './AssetForm';
 import { CalibrationForm, DisposalRequestForm, MaintenanceForm } from './RecordForms';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-function AuditTable({ items }: { items: AuditItem[] }) {
+function AuditTable({ items, people }: { items: AuditItem[]; people: Record<string, string> }) {
   const { t } = useI18n();
-  const describe = (e: AuditItem) => {
-    if (e.action !== 'update' || !e.before || !e.after) return e.entity;
-    const b = e.before as Record<string, unknown>;
-    const a = e.after as Record<string, unknown>;
-    return Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k}: ${b[k] ?? '—'} → ${a[k] ?? '—'}`).join(';');
-  };
+  const words: AuditWords = { people };
   return (
     <Table<AuditItem> size="small" rowKey="id" pagination={{ pageSize: 20 }} dataSource={items} columns={[
       { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => v.replace('T', ' ').slice(0, 19) },
-      { title: t('audit.actor'), dataIndex: 'actor', width: 110 },
-      { title: t('common.actions'), dataIndex: 'action', width: 70, render: (v: string) => t(`audit.action.${v}` as never) },
-      { title: t('audit.what'), render: (_, e) => describe(e) },
+      { title: t('audit.actor'), dataIndex: 'actor', width: 130, render: (a: string) => personName(a, words) },
+      { title: t('common.actions'), dataIndex: 'action', width: 90, render: (v: string, e) => `${AUDIT_ACTIONS[v] ?? v}${entityLabel(e.entity)}` },
+      { title: t('audit.what'), render: (_, e) => <ChangeText entity={e.entity} before={e.before} after={e.after} words={words} /> },
     ]} />
   );
 }
@@ -115,7 +112,7 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
               </>
             ),
           },
-          { key: 'audit', label: t('tab.audit'), children: <AuditTable items={h.audit} /> },
+          { key: 'audit', label: t('tab.audit'), children: <AuditTable items={h.audit} people={h.people} /> },
         ]} />
       )}
     </Drawer>

@@ -14,7 +14,8 @@ import {
 import { approvePlan, cancelPlan, commitments, dispatchCounts, dispatchPlan, listPlans, planDetail, returnUnits } from '../../db/queries/plans';
 import { deleteTask, dispatchSettings, listTasks, saveDispatchSettings, saveTask, taskById, tasksByIds } from '../../db/queries/tasks';
 import { lastUndoable, undoBatch } from '../../db/queries/undo';
-import { countUsers, listUsers } from '../../db/queries/users';
+import { countUsers, displayNames, listUsers } from '../../db/queries/users';
+import { mentionedPeople } from '../../lib/changes';
 import { inScope, requireAgency, requireAssets, requireDisposal, requirePlan, scopeCodes, scopedAgency } from '../scope';
 import { exportAudit } from './audit';
 import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
@@ -43,7 +44,10 @@ export const handlers: Handlers = {
   'users/list': (ctx) => listUsers(ctx.db),
   'users/create': (ctx, input) => createUserAccount(ctx, input),
   'users/update': (ctx, input) => updateUserAccount(ctx, input),
-  'audit/list': (ctx, { query, startRow, endRow }) => listAudit(ctx.db, query, startRow, endRow),
+  'audit/list': (ctx, { query, startRow, endRow }) => {
+    const page = listAudit(ctx.db, query, startRow, endRow);
+    return { ...page, people: displayNames(ctx.db, mentionedPeople(page.rows)) };
+  },
   'audit/export': (ctx, { query }) => exportAudit(ctx.db, query, ctx.today()),
   'undo/last': (ctx) => lastUndoable(ctx.db),
   'undo/apply': (ctx, { batch }) => ({ undone: undoBatch(ctx.db, ctx.who(), batch, randomUUID(), ctx.user!.role === 'admin') }),
@@ -72,7 +76,11 @@ export const handlers: Handlers = {
   'quotas/shortfall': (ctx, input) => shortfall(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'overview/summary': (ctx, input) => overview(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'assets/list': (ctx, input) => listAssets(ctx.db, { ...input, query: { ...input.query, agency: scopedAgency(ctx, input.query.agency) } }),
-  'assets/get': (ctx, { id }) => (requireAssets(ctx, [id]), assetHistory(ctx.db, id)),
+  'assets/get': (ctx, { id }) => {
+    requireAssets(ctx, [id]);
+    const h = assetHistory(ctx.db, id);
+    return { ...h, people: displayNames(ctx.db, [...mentionedPeople(h.audit), ...h.disposals.flatMap((d) => [d.requestedBy, d.approvedBy ?? '']), ...h.maintenance.map((m) => m.voidedBy ?? ''), ...h.calibrations.map((c) => c.voidedBy ?? '')]) };
+  },
   'assets/create': (ctx, fields) => (requireAgency(ctx, fields.agencyCode), createAsset(ctx.db, ctx.who(), fields)),
   'assets/update': (ctx, { id, fields }) => {
     requireAssets(ctx, [id]);

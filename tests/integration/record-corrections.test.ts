@@ -9,6 +9,7 @@ import * as XLSX from 'xlsx';
 import type { FileOut } from '../../api/contract';
 import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
+import { createUser } from '../../db/queries/users';
 
 const TODAY = '2026-11-23';
 const who = { actor: 'admin', at: `${TODAY}T01:00:00.000Z` };
@@ -182,5 +183,21 @@ describe('correcting and voiding a calibration', () => {
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas, { certificateNo: 'WRONG-CERT' }));
     await ok(k, 'calibrations/void', { id, reason: '误录' });
     expect(await exported(k, 'calibrations/export')).not.toContain('WRONG-CERT');
+  });
+});
+
+describe('the audit log of a correction reads in words', () => {
+  it('the audit list and its .xlsx show 姓名 (user name), 维护记录, Chinese field names and yuan', async () => {
+    const { k, car } = ledger();
+    createUser(k.db, who, { username: 'mgr-k', displayName: '张装备', role: 'manager', agencyCode: 'K' }, 'not-a-hash');
+    const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { costFen: 0 }));
+    await ok(k, 'maintenance/update', { id, fields: { ...fieldsOf, costFen: 35_000 } });
+    const admin = contextAs(k.db, k.file, 'admin', { username: 'admin' }, TODAY);
+    const page = await ok<{ rows: { actor: string; entity: string }[]; people: Record<string, string> }>(admin, 'audit/list', { query: { entity: 'maintenance' }, startRow: 0, endRow: 10 });
+    expect(page.people).toEqual({ 'mgr-k': '张装备' });
+    const file = await ok<FileOut>(admin, 'audit/export', { query: { entity: 'maintenance' } });
+    const book = XLSX.read(Buffer.from(file.base64, 'base64'));
+    const rows = XLSX.utils.sheet_to_json<Record<string, string>>(book.Sheets[book.SheetNames[0]]);
+    expect(rows[0]).toMatchObject({ 操作人: '张装备 (mgr-k)', 操作: '修改', 对象: '维护记录', 变更内容: '费用:0.00 元 → 350.00 元' });
   });
 });
