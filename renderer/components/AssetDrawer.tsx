@@ -1,4 +1,7 @@
-import { Descriptions, Divider, Drawer, Empty, Table, Tabs, Tag } from 'antd';
+import { Button, Descriptions, Divider, Drawer, Empty, Modal, Space, Table, Tabs, Tag, Tooltip } from 'antd';
+import { useContext, useState } from 'react';
+import { can } from '../../api/roles';
+import { SessionContext } from '../lib/session';
 import type { AgencyNode, AssetHistory, AssetRow, AuditItem } from '../../api/contract';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
@@ -7,7 +10,9 @@ import { useApi } from '../lib/useApi';
 import { AUDIT_ACTIONS, entityLabel, personName, type AuditWords } from '../../lib/changes';
 import { ChangeText } from './ChangeText';
 import { AssetForm } from './AssetForm';
-import { CalibrationForm, DisposalRequestForm, MaintenanceForm } from './RecordForms';
+import { CalibrationForm, DisposalRequestForm, MaintenanceForm, VoidForm } from './RecordForms';
+
+type Editing = { kind: 'maintenance' | 'calibration'; id: number; step: 'correct' | 'void' } | null;
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -36,6 +41,29 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
     props.onChanged(a);
   };
   const empty = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.empty')} />;
+  const user = useContext(SessionContext);
+  const mayEdit = !!user && can(user.role, 'edit');
+  const [editing, setEditing] = useState<Editing>(null);
+  const words: AuditWords = { people: h?.people };
+  const voided = (r: { voidedAt: string | null; voidedBy: string | null; voidReason: string | null }) => r.voidedAt !== null;
+  /** A voided record stays listed, struck through, with who voided it and why. */
+  const rowStyle = (r: { voidedAt: string | null }) => (voided(r as never) ? { style: { color: '#8c8c8c', textDecoration: 'line-through' } } : {});
+  const recordActions = (kind: 'maintenance' | 'calibration') => ({
+    title: t('common.actions'), key: 'actions', width: 120,
+    render: (_: unknown, r: { id: number; voidedAt: string | null; voidedBy: string | null; voidReason: string | null }) => voided(r) ? (
+      <Tooltip title={t('record.voidedBy', { who: personName(r.voidedBy ?? '', words), at: (r.voidedAt ?? '').replace('T', ' ').slice(0, 19), reason: r.voidReason ?? '' })}>
+        <Tag color="default" data-testid={`voided-${kind}-${r.id}`}>{t('record.voided')}:{r.voidReason}</Tag>
+      </Tooltip>
+    ) : mayEdit ? (
+      <Space size={4}>
+        <Button size="small" type="link" onClick={() => setEditing({ kind, id: r.id, step: 'correct' })} data-testid={`correct-${kind}-${r.id}`}>{t('record.correct')}</Button>
+        <Button size="small" type="link" danger onClick={() => setEditing({ kind, id: r.id, step: 'void' })} data-testid={`void-${kind}-${r.id}`}>{t('record.void')}</Button>
+      </Space>
+    ) : null,
+  });
+  const done = () => (setEditing(null), changed());
+  const editedMaintenance = editing?.kind === 'maintenance' ? h?.maintenance.find((m) => m.id === editing.id) : undefined;
+  const editedCalibration = editing?.kind === 'calibration' ? h?.calibrations.find((c) => c.id === editing.id) : undefined;
 
   return (
     <Drawer
@@ -55,12 +83,13 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
               <>
                 {h.asset.status !== 'scrapped' && <><MaintenanceForm asset={h.asset} today={today()} onDone={changed} /><Divider /></>}
                 {h.maintenance.length === 0 ? empty : (
-                  <Table size="small" rowKey="id" pagination={false} dataSource={h.maintenance} columns={[
+                  <Table size="small" rowKey="id" pagination={false} dataSource={h.maintenance} onRow={rowStyle} data-testid="maintenance-records" columns={[
                     { title: t('maint.date'), dataIndex: 'date', width: 100 },
                     { title: t('maint.kind'), dataIndex: 'kind', width: 60, render: (k: 'repair') => t(`maint.kind.${k}`) },
                     { title: t('maint.description'), dataIndex: 'description' },
                     { title: t('maint.cost'), dataIndex: 'costFen', width: 100, align: 'right', render: yuan },
                     { title: t('maint.vendor'), dataIndex: 'vendor', width: 110 },
+                    recordActions('maintenance'),
                   ]} />
                 )}
               </>
@@ -71,12 +100,13 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
               <>
                 {h.asset.status !== 'scrapped' && <><CalibrationForm asset={h.asset} today={today()} onDone={changed} /><Divider /></>}
                 {h.calibrations.length === 0 ? empty : (
-                  <Table size="small" rowKey="id" pagination={false} dataSource={h.calibrations} columns={[
+                  <Table size="small" rowKey="id" pagination={false} dataSource={h.calibrations} onRow={rowStyle} data-testid="calibration-records" columns={[
                     { title: t('cal.date'), dataIndex: 'date', width: 100 },
                     { title: t('cal.validUntil'), dataIndex: 'validUntil', width: 100 },
                     { title: t('cal.result'), dataIndex: 'result', width: 70, render: (r: 'pass') => t(`cal.${r}`) },
                     { title: t('cal.certificate'), dataIndex: 'certificateNo' },
                     { title: t('cal.institution'), dataIndex: 'institution' },
+                    recordActions('calibration'),
                   ]} />
                 )}
               </>
@@ -102,9 +132,9 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
                   <Descriptions key={d.id} size="small" bordered column={2} style={{ marginBottom: 12 }} items={[
                     { label: t('col.status'), children: t(`disp.status.${d.status}`) },
                     { label: t('disp.reason'), children: d.reason },
-                    { label: t('disp.requestedBy'), children: `${d.requestedBy} ${d.requestedAt.slice(0, 10)}` },
+                    { label: t('disp.requestedBy'), children: `${personName(d.requestedBy, words)} ${d.requestedAt.slice(0, 10)}` },
                     { label: t('disp.approvalRef'), children: d.approvalRef },
-                    { label: t('disp.approvedBy'), children: d.approvedBy },
+                    { label: t('disp.approvedBy'), children: d.approvedBy && personName(d.approvedBy, words) },
                     { label: t('disp.disposedDate'), children: d.disposedDate },
                     { label: t('disp.residual'), children: yuan(d.residualValueFen) },
                   ]} />
@@ -114,6 +144,14 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
           },
           { key: 'audit', label: t('tab.audit'), children: <AuditTable items={h.audit} people={h.people} /> },
         ]} />
+      )}
+      {h && (
+        <Modal open={editing !== null} onCancel={() => setEditing(null)} footer={null} destroyOnHidden width={680}
+          title={editing?.step === 'void' ? t('record.voidTitle') : t('record.correctTitle')}>
+          {editing?.step === 'void' && <VoidForm kind={editing.kind} id={editing.id} onDone={done} />}
+          {editing?.step === 'correct' && editedMaintenance && <MaintenanceForm asset={h.asset} today={today()} record={editedMaintenance} onDone={done} />}
+          {editing?.step === 'correct' && editedCalibration && <CalibrationForm asset={h.asset} today={today()} record={editedCalibration} onDone={done} />}
+        </Modal>
       )}
     </Drawer>
   );
