@@ -224,6 +224,8 @@ export type AgencyNode = AgencyRecord & { id: number };
 
 export interface Overview {
   date: string;
+  /** The rule set the shortfall is measured against, by its name (国家 2020 年版配备标准). */
+  ruleSetName: string;
   agencies: number;
   /** Assets not scrapped, by status. */
   byStatus: Record<AssetStatus, number>;
