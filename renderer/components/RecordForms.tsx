@@ -18,6 +18,8 @@ function RecordForm<T extends object>(props: { initial: Partial<T>; submit: (v: 
   return (
     <Form
       form={form}
+      // Field ids carry the form's name: a correction dialog over the drawer has the same fields as the drawer's own form.
+      name={props.testId}
       layout="vertical"
       initialValues={props.initial}
       data-testid={props.testId}

@@ -4,6 +4,7 @@ import { buildRenderer, launchBrowser } from './browser';
 import { startApp } from './harness';
 import { importTemplate } from '../../server/handlers/imports';
 import { agency, asset, templateBuffer } from '../fixtures/factories';
+import { addMaintenance } from '../../db/queries/records';
 
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
@@ -18,9 +19,10 @@ afterAll(async () => {
 });
 
 /** A ledger with one county and one vehicle, its administrator signed in, the vehicle's drawer open on 维护记录. */
-async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>): Promise<Page & { errors: string[] }> {
+async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] = () => []): Promise<Page & { errors: string[] }> {
   importTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: '990101', odometerKm: 100_000 })]),
     { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
+  const logged = records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number).length;
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -33,7 +35,7 @@ async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>): Promise
   await page.getByTestId('sign-in').click();
   await page.getByRole('menuitem', { name: '台账' }).click();
   await page.locator('.ag-row .ag-cell[col-id="assetTag"]', { hasText: 'CAR-1' }).click();
-  await page.getByRole('tab', { name: '维护记录 (0)' }).click();
+  await page.getByRole('tab', { name: `维护记录 (${logged})` }).click();
   return Object.assign(page, { errors });
 }
 
@@ -98,6 +100,44 @@ describe('the maintenance form refuses what it cannot store and never submits by
       await form.getByRole('button', { name: '登记维护' }).click();
       await form.getByText('下次保养日期「2019-13-45」不是存在的日期').waitFor();
       expect(records(app)).toBe(0);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a record entered by mistake is corrected, or voided with its reason and stays listed as 已作废', { timeout: 90_000 }, async () => {
+    const app = await startApp();
+    try {
+      const who = { actor: 'admin', at: '2026-11-23T02:00:00.000Z' };
+      let wrong = 0;
+      let cheap = 0;
+      const page = await vehicleDrawer(app, (assetId) => {
+        const base = { assetId, date: '2026-11-20', kind: 'repair' as const, costFen: 0, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null };
+        wrong = addMaintenance(app.db, who, { ...base, description: '录错车辆的维修' });
+        cheap = addMaintenance(app.db, who, { ...base, description: '更换雨刮' });
+        return [wrong, cheap];
+      });
+
+      await page.getByTestId(`correct-maintenance-${cheap}`).click();
+      const edit = page.getByTestId('maintenance-edit-form');
+      await edit.getByLabel('费用(元)').fill('80');
+      await edit.getByRole('button', { name: '保存更正' }).click();
+      await edit.waitFor({ state: 'detached' });
+      expect(app.db.$client.prepare('select cost_fen from maintenance_records where id = ?').pluck().get(cheap)).toBe(8_000);
+
+      await page.getByTestId(`void-maintenance-${wrong}`).click();
+      const voiding = page.getByTestId('void-form');
+      await voiding.getByRole('button', { name: '作废' }).click();
+      await voiding.getByText('请输入作废原因').waitFor();
+      await voiding.getByLabel('作废原因').fill('录错车辆');
+      await voiding.getByRole('button', { name: '作废' }).click();
+      await page.getByTestId(`voided-maintenance-${wrong}`).filter({ hasText: '已作废:录错车辆' }).waitFor();
+      expect(app.db.$client.prepare('select void_reason, voided_by from maintenance_records where id = ?').get(wrong)).toEqual({ void_reason: '录错车辆', voided_by: 'admin' });
+
+      await page.getByRole('tab', { name: '变更记录' }).click();
+      await page.getByText('费用:0.00 元 → 80.00 元').waitFor();
+      await page.getByText('王管理 (admin)').first().waitFor();
+      expect(page.errors).toEqual([]);
     } finally {
       await app.stop();
     }
