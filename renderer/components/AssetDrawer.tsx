@@ -46,8 +46,8 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
   const [editing, setEditing] = useState<Editing>(null);
   const words: AuditWords = { people: h?.people };
   const voided = (r: { voidedAt: string | null; voidedBy: string | null; voidReason: string | null }) => r.voidedAt !== null;
-  /** A voided record stays listed, struck through, with who voided it and why. */
-  const rowStyle = (r: { voidedAt: string | null }) => (voided(r as never) ? { style: { color: '#8c8c8c', textDecoration: 'line-through' } } : {});
+  /** A voided record stays listed, greyed, with who voided it and why. */
+  const rowStyle = (r: { voidedAt: string | null }) => (r.voidedAt !== null ? { style: { color: '#8c8c8c' } } : {});
   const recordActions = (kind: 'maintenance' | 'calibration') => ({
     title: t('common.actions'), key: 'actions', width: 120,
     render: (_: unknown, r: { id: number; voidedAt: string | null; voidedBy: string | null; voidReason: string | null }) => voided(r) ? (
