@@ -1,6 +1,6 @@
 import { DatePicker, type DatePickerProps } from 'antd';
 import type { Dayjs } from 'dayjs';
-import type { ComponentProps, KeyboardEvent } from 'react';
+import { useRef, type ComponentProps, type KeyboardEvent } from 'react';
 import { isIsoDate } from '../../lib/dates';
 
 /**
@@ -9,15 +9,26 @@ import { isIsoDate } from '../../lib/dates';
  * the form.
  */
 export function DateInput({ onChange, onKeyDown, onBlur, ...props }: Omit<DatePickerProps, 'onChange'> & { onChange?: (v: Dayjs | string | null) => void }) {
+  // Set while the form holds text that is no date: clearing the field then clears that text too.
+  const holdsText = useRef(false);
   const typed = (target: EventTarget | null) => {
     const text = (target as HTMLInputElement | null)?.value?.trim() ?? '';
-    if (text && !isIsoDate(text)) onChange?.(text);
+    if (text && !isIsoDate(text)) {
+      holdsText.current = true;
+      onChange?.(text);
+    } else if (!text && holdsText.current) {
+      holdsText.current = false;
+      onChange?.(null);
+    }
   };
   return (
     <DatePicker
       format="YYYY-MM-DD"
       {...props}
-      onChange={(d) => onChange?.(Array.isArray(d) ? (d[0] ?? null) : d)}
+      onChange={(d) => {
+        holdsText.current = false;
+        onChange?.(Array.isArray(d) ? (d[0] ?? null) : d);
+      }}
       onKeyDown={(e: KeyboardEvent<HTMLElement>, preventDefault: () => void) => {
         if (e.key === 'Enter') {
           e.preventDefault();

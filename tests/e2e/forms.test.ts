@@ -100,6 +100,14 @@ describe('the maintenance form refuses what it cannot store and never submits by
       await form.getByRole('button', { name: '登记维护' }).click();
       await form.getByText('下次保养日期「2019-13-45」不是存在的日期').waitFor();
       expect(records(app)).toBe(0);
+      // Cleared, the field no longer holds the text, and the record saves without a due date.
+      await due.click();
+      await due.fill('');
+      await form.getByLabel('维护内容').click();
+      await form.getByText('下次保养日期「2019-13-45」不是存在的日期').waitFor({ state: 'detached' });
+      await form.getByRole('button', { name: '登记维护' }).click();
+      await page.getByRole('tab', { name: '维护记录 (1)' }).waitFor();
+      expect(app.db.$client.prepare('select next_due_date from maintenance_records').pluck().all()).toEqual([null]);
     } finally {
       await app.stop();
     }
