@@ -151,3 +151,19 @@ describe('the maintenance form refuses what it cannot store and never submits by
     }
   });
 });
+
+describe('an empty grid explains itself in Chinese', () => {
+  it('a column filter that matches nothing says which column is filtered', { timeout: 90_000 }, async () => {
+    const app = await startApp();
+    try {
+      const page = await vehicleDrawer(app);
+      await page.locator('.ant-drawer-close').click();
+      await page.locator('.ag-header-cell[col-id="model"] .ag-header-cell-filter-button').click();
+      await page.locator('.ag-filter input.ag-input-field-input').first().fill('没有这种型号');
+      await page.getByTestId('grid-empty').filter({ hasText: '没有符合筛选条件的记录(已按 规格型号 筛选' }).waitFor();
+      expect(await page.locator('.ag-overlay').innerText()).not.toContain('无显示行');
+    } finally {
+      await app.stop();
+    }
+  });
+});
