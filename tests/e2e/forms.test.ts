@@ -167,3 +167,22 @@ describe('an empty grid explains itself in Chinese', () => {
     }
   });
 });
+
+describe('the backup preview in Chinese', () => {
+  it('a sound backup reads 完好, not ok', { timeout: 90_000 }, async () => {
+    const app = await startApp();
+    try {
+      const page = await vehicleDrawer(app);
+      await page.locator('.ant-drawer-close').click();
+      await page.getByRole('menuitem', { name: '备份与恢复' }).click();
+      await page.getByTestId('backup-now').click();
+      await page.getByText(/已备份:/).waitFor();
+      const name = (await page.locator('.ant-table-row').first().locator('td').nth(2).innerText()).trim();
+      await page.getByTestId(`preview-${name}`).click();
+      await page.getByTestId('backup-integrity').filter({ hasText: '完好' }).waitFor();
+      expect(await page.locator('.ant-modal .ant-descriptions').innerText()).not.toMatch(/\bok\b/);
+    } finally {
+      await app.stop();
+    }
+  });
+});
