@@ -256,7 +256,7 @@ export interface ImportOutcome {
 /** The mapping the import wizard builds and saves as JSON; `eql import --mapping` reads the same. */
 export const LEDGER_MAPPING = z.object({
   sheet: z.string().max(100).optional(),
-  headerRow: z.number().int().min(1).max(1000).optional(),
+  headerRow: z.number().int('表头行号应为整数').min(1, '表头行号应为 1–1000').max(1000, '表头行号应为 1–1000').optional(),
   headerRows: z.union([z.literal(1), z.literal(2)]).optional(),
   columns: z.partialRecord(z.enum(LEDGER_FIELDS), z.string().max(200).nullable()).optional(),
   priceUnit: z.enum(['yuan', 'wan']).optional(),
