@@ -112,6 +112,8 @@ export function fieldValue(entity: string, key: string, v: unknown, words: Audit
   return String(v);
 }
 
+/** Row ids: the entry's key already says which asset or record it is. */
+const HIDDEN = new Set(['id', 'assetId']);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const asObject = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
@@ -121,13 +123,13 @@ export function changeLines(entity: string, before: unknown, after: unknown, wor
   const a = asObject(after);
   if (b && a) {
     return Object.keys({ ...b, ...a })
-      .filter((k) => !same(b[k], a[k]))
+      .filter((k) => !HIDDEN.has(k) && !same(b[k], a[k]))
       .map((k) => `${fieldName(entity, k)}:${fieldValue(entity, k, b[k], words)} → ${fieldValue(entity, k, a[k], words)}`);
   }
   const only = a ?? b;
   if (only) {
     return Object.entries(only)
-      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .filter(([k, v]) => !HIDDEN.has(k) && v !== null && v !== undefined && v !== '')
       .map(([k, v]) => `${fieldName(entity, k)}:${fieldValue(entity, k, v, words)}`);
   }
   if (before !== null && before !== undefined && after !== null && after !== undefined) return [`${fieldValue(entity, '', before, words)} → ${fieldValue(entity, '', after, words)}`];

@@ -23,7 +23,7 @@ function AuditTable({ items, people }: { items: AuditItem[]; people: Record<stri
     <Table<AuditItem> size="small" rowKey="id" pagination={{ pageSize: 20 }} dataSource={items} columns={[
       { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => v.replace('T', ' ').slice(0, 19) },
       { title: t('audit.actor'), dataIndex: 'actor', width: 130, render: (a: string) => personName(a, words) },
-      { title: t('common.actions'), dataIndex: 'action', width: 90, render: (v: string, e) => `${AUDIT_ACTIONS[v] ?? v}${entityLabel(e.entity)}` },
+      { title: t('common.actions'), dataIndex: 'action', width: 120, render: (v: string, e) => `${AUDIT_ACTIONS[v] ?? v}${entityLabel(e.entity)}` },
       { title: t('audit.what'), render: (_, e) => <ChangeText entity={e.entity} before={e.before} after={e.after} words={words} /> },
     ]} />
   );

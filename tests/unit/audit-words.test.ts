@@ -28,7 +28,7 @@ describe('the audit log in words a bureau head reads', () => {
   });
 
   it('a new record lists what it holds; yes/no answers read 是/否', () => {
-    expect(changeLines('maintenance', null, { date: '2026-11-20', kind: 'service', costFen: 35_000, vendor: null })).toEqual(['维护日期:2026-11-20', '类型:保养', '费用:350.00 元']);
+    expect(changeLines('maintenance', null, { assetId: 7, date: '2026-11-20', kind: 'service', costFen: 35_000, vendor: null })).toEqual(['维护日期:2026-11-20', '类型:保养', '费用:350.00 元']);
     expect(changeLines('score_checklist', { plan: false }, { plan: true })).toEqual(['已制定本地区执法装备建设方案:否 → 是']);
   });
 
