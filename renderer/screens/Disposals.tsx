@@ -22,7 +22,9 @@ export function Disposals() {
   const [form] = Form.useForm();
 
   const submit = async () => {
-    const v = await form.validateFields();
+    // Fields the rules refuse show their messages; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     try {
       if (step!.kind === 'approve') await client.call('disposals/approve', { id: step!.row.id, approvalRef: v.approvalRef });
       if (step!.kind === 'reject') await client.call('disposals/reject', { id: step!.row.id, note: v.note });
