@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Problem } from '../lib/problems';
 import { can, ROLE_NAMES, ROLES, type Right, type SessionUser } from './roles';
+import { isIsoDate } from '../lib/dates';
 import type { QuotaRow } from '../quotas/engine';
 import type { BudgetLine } from '../quotas/budget';
 import type { PlannedPurchase, PlanYear } from '../quotas/plan';
@@ -11,7 +12,19 @@ import { LEDGER_FIELDS, type ColumnInfo, type LedgerField } from '../excel/field
 
 export { ITEM_NAME_HEADER, LEDGER_FIELDS, type LedgerField } from '../excel/fields';
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
+/**
+ * A date field named `label` in its messages: YYYY-MM-DD and a day that exists (2019-13-45 is refused,
+ * never dropped).
+ */
+export function dateOf(label: string) {
+  return z.string().refine(isIsoDate, {
+    error: (iss) => (/^\d{4}-\d{2}-\d{2}$/.test(String(iss.input)) ? `${label}「${String(iss.input)}」不是存在的日期` : `${label}应为 YYYY-MM-DD 格式的日期`),
+  });
+}
+export const isoDate = dateOf('日期');
+/** Whole units or money in fen, never below zero; the messages name the field. */
+const countOf = (label: string, max: number) => z.number({ error: `${label}应为数字` }).int(`${label}应为整数`).min(0, `${label}不能为负数`).max(max, `${label}超出合理范围`);
+const fenOf = (label: string, max: number) => z.number({ error: `${label}应为数字` }).int(`${label}精确到分`).min(0, `${label}不能为负数`).max(max, `${label}超出合理范围`);
 const code = z.string().trim().min(1).max(50);
 
 export const ASSET_STATUS = z.enum(['in_service', 'under_repair', 'idle', 'scrapped']);
@@ -95,44 +108,59 @@ export const ASSET_FIELDS = z.object({
   agencyCode: code,
   model: z.string().trim().max(200).nullable(),
   serialNumber: z.string().trim().max(100).nullable(),
-  purchaseDate: isoDate.nullable(),
-  priceFen: z.number().int('金额最小单位为分').min(0, '金额不能为负').max(1e12).nullable(),
+  purchaseDate: dateOf('购置日期').nullable(),
+  priceFen: fenOf('购置金额', 1e12).nullable(),
   fundingSource: z.string().trim().max(100).nullable(),
   status: ASSET_STATUS,
   custodian: z.string().trim().max(50).nullable(),
   location: z.string().trim().max(200).nullable(),
   // Plates are identifiers: stored in upper case with full-width characters folded, as imports store them.
   plateNumber: z.string().trim().max(20).transform((v) => v.normalize('NFKC').toUpperCase()).nullable(),
-  odometerKm: z.number().int('里程应为整数').min(0, '里程不能为负').max(5_000_000).nullable(),
-  calibrationValidUntil: isoDate.nullable(),
+  odometerKm: countOf('行驶里程', 5_000_000).nullable(),
+  calibrationValidUntil: dateOf('检定有效期至').nullable(),
   notes: z.string().max(2000).nullable(),
 });
 export type AssetFields = z.infer<typeof ASSET_FIELDS>;
 
 export const MAINTENANCE_INPUT = z.object({
   assetId: z.number().int().positive(),
-  date: isoDate,
+  date: dateOf('维护日期'),
   kind: z.enum(['repair', 'service', 'inspection']),
   description: z.string().trim().min(1, '请填写维护内容').max(1000),
-  costFen: z.number().int().min(0, '费用不能为负').max(1e11).nullable(),
+  costFen: fenOf('维护费用', 1e11).nullable(),
   vendor: z.string().trim().max(100).nullable(),
-  odometerKm: z.number().int().min(0).max(5_000_000).nullable(),
-  nextDueDate: isoDate.nullable(),
+  odometerKm: countOf('行驶里程', 5_000_000).nullable(),
+  nextDueDate: dateOf('下次保养日期').nullable(),
   /** Sends the asset to repair, or back into service when the repair is done. */
   setStatus: z.enum(['in_service', 'under_repair']).nullable(),
 });
 export type MaintenanceInput = z.infer<typeof MAINTENANCE_INPUT>;
+/** What a correction of a maintenance record may change: the record itself, not the asset it moved. */
+export const MAINTENANCE_FIELDS = MAINTENANCE_INPUT.omit({ assetId: true, setStatus: true });
+export type MaintenanceFields = z.infer<typeof MAINTENANCE_FIELDS>;
 
 export const CALIBRATION_INPUT = z.object({
   assetId: z.number().int().positive(),
-  date: isoDate,
-  validUntil: isoDate,
+  date: dateOf('检定日期'),
+  validUntil: dateOf('有效期至'),
   certificateNo: z.string().trim().max(100).nullable(),
   institution: z.string().trim().max(100).nullable(),
   result: z.enum(['pass', 'fail']),
   notes: z.string().max(1000).nullable(),
 });
 export type CalibrationInput = z.infer<typeof CALIBRATION_INPUT>;
+export const CALIBRATION_FIELDS = CALIBRATION_INPUT.omit({ assetId: true });
+export type CalibrationFields = z.infer<typeof CALIBRATION_FIELDS>;
+
+/** A record entered by mistake is voided with a reason, never deleted; it then counts for nothing. */
+export const VOID_INPUT = z.object({ id: z.number().int().positive(), reason: z.string().trim().min(1, '请填写作废原因').max(500, '作废原因最多 500 字') });
+
+/** Who voided a record, when and why; null while it counts. */
+export interface VoidMark {
+  voidedAt: string | null;
+  voidedBy: string | null;
+  voidReason: string | null;
+}
 
 export type DisposalStatus = 'requested' | 'approved' | 'scrapped' | 'rejected';
 
@@ -167,18 +195,20 @@ export interface AuditItem {
 
 export interface AssetHistory {
   asset: AssetRow;
-  maintenance: (Omit<MaintenanceInput, 'assetId' | 'setStatus'> & { id: number })[];
-  calibrations: (Omit<CalibrationInput, 'assetId'> & { id: number })[];
+  maintenance: (MaintenanceFields & VoidMark & { id: number })[];
+  calibrations: (CalibrationFields & VoidMark & { id: number })[];
   custody: { id: number; agencyCode: string; custodian: string; fromDate: string; toDate: string | null; purpose: string | null }[];
   disposals: DisposalRow[];
   audit: AuditItem[];
+  /** 姓名 by user name, for the people its history mentions. */
+  people: Record<string, string>;
 }
 
 export const AGENCY_FIELDS = z.object({
   name: z.string().trim().min(1, '机构名称必填').max(100),
-  staff: z.number().int('执法人员数应为整数').min(0, '执法人员数不能为负').max(100_000),
-  authorizedPosts: z.number().int().min(0, '编制数不能为负').max(100_000).nullable(),
-  offices: z.number().int().min(0, '办公室数不能为负').max(10_000),
+  staff: countOf('执法人员数', 100_000),
+  authorizedPosts: countOf('编制数', 100_000).nullable(),
+  offices: countOf('办公室数', 10_000),
   longitude: z.number().min(-180, '经度应在 -180 至 180 之间').max(180, '经度应在 -180 至 180 之间').nullable(),
   latitude: z.number().min(-90, '纬度应在 -90 至 90 之间').max(90, '纬度应在 -90 至 90 之间').nullable(),
 });
@@ -202,6 +232,8 @@ export type AgencyNode = AgencyRecord & { id: number };
 
 export interface Overview {
   date: string;
+  /** The rule set the shortfall is measured against, by its name (国家 2020 年版配备标准). */
+  ruleSetName: string;
   agencies: number;
   /** Assets not scrapped, by status. */
   byStatus: Record<AssetStatus, number>;
@@ -247,7 +279,7 @@ export interface ImportOutcome {
 /** The mapping the import wizard builds and saves as JSON; `eql import --mapping` reads the same. */
 export const LEDGER_MAPPING = z.object({
   sheet: z.string().max(100).optional(),
-  headerRow: z.number().int().min(1).max(1000).optional(),
+  headerRow: z.number().int('表头行号应为整数').min(1, '表头行号应为 1–1000').max(1000, '表头行号应为 1–1000').optional(),
   headerRows: z.union([z.literal(1), z.literal(2)]).optional(),
   columns: z.partialRecord(z.enum(LEDGER_FIELDS), z.string().max(200).nullable()).optional(),
   priceUnit: z.enum(['yuan', 'wan']).optional(),
@@ -357,8 +389,8 @@ export const AUDIT_QUERY = z.object({
   entity: z.string().trim().max(30).optional(),
   /** Contains, on the entity's key (asset tag, agency code, user name). */
   key: z.string().trim().max(100).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: dateOf('起始日期').optional(),
+  to: dateOf('截止日期').optional(),
   batch: z.string().max(64).optional(),
 });
 export type AuditQuery = z.infer<typeof AUDIT_QUERY>;
@@ -416,8 +448,8 @@ export const TASK_FIELDS = z
     locationAgency: code.nullable(),
     latitude: latitude.nullable(),
     longitude: longitude.nullable(),
-    startDate: isoDate,
-    endDate: isoDate,
+    startDate: dateOf('开始日期'),
+    endDate: dateOf('结束日期'),
     priority: z.number().int().min(1, '优先级为 1–5').max(5, '优先级为 1–5'),
     teamSize: z.number().int().min(1, '人数至少为 1').max(10_000).nullable(),
     notes: z.string().max(2000).nullable(),
@@ -449,7 +481,7 @@ export interface DispatchSettings {
 
 export const DISPATCH_SETTINGS = z.object({
   reserveRatio: z.number().min(0, '留守比例应在 0–1 之间').max(1, '留守比例应在 0–1 之间'),
-  optionalReserve: z.record(z.string().regex(/^O\d{2}$/, '只能为选配装备(O01–O28)设置留守数量'), z.number().int().min(0).max(1000)),
+  optionalReserve: z.record(z.string().regex(/^O\d{2}$/, '只能为选配装备(O01–O28)设置留守数量'), countOf('留守数量', 1000)),
 });
 
 export interface PlanAssignmentRow {
@@ -541,10 +573,10 @@ export interface DispatchCount {
 
 export const RETURN_INPUT = z.object({
   id: z.number().int().positive(),
-  date: isoDate,
+  date: dateOf('归还日期'),
   units: z.array(z.object({
     assignmentId: z.number().int().positive(),
-    odometerKm: z.number().int().min(0, '里程不能为负').max(5_000_000).nullable(),
+    odometerKm: countOf('归还里程', 5_000_000).nullable(),
     damageNote: z.string().trim().max(1000).nullable(),
     /** Opens a repair record and sends the unit to repair. */
     toRepair: z.boolean(),
@@ -580,7 +612,7 @@ export interface TermsRow extends ItemTerms {
 
 export const ITEM_TERMS = z.object({
   item: itemCode,
-  unitPriceFen: z.number().int('单价精确到分').min(0, '单价不能为负数').max(1e12, '单价超出合理范围'),
+  unitPriceFen: fenOf('单价', 1e12),
   priceNote: z.string().trim().max(200).nullable(),
   serviceYears: z.number().int('使用年限应为整数').min(1, '使用年限应为 1–50 年').max(50, '使用年限应为 1–50 年').nullable(),
   serviceKm: z.number().int('更新里程应为整数').min(1000, '更新里程应不少于 1000 公里').max(5_000_000).nullable(),
@@ -612,8 +644,12 @@ export interface BudgetResult {
 export const PLAN_INPUT = z.object({
   fromYear: year,
   /** One cap per plan year, from `fromYear` on. */
-  capsFen: z.array(z.number().int().min(0, '预算上限不能为负数').max(1e13, '预算上限超出合理范围')).min(1, '请至少填写一个年度的预算上限').max(10, '最多规划 10 年'),
-  weights: z.object({ vehicles: z.number().min(0).max(1000), perPerson: z.number().min(0).max(1000), other: z.number().min(0).max(1000) }),
+  capsFen: z.array(fenOf('预算上限', 1e13)).min(1, '请至少填写一个年度的预算上限').max(10, '最多规划 10 年'),
+  weights: z.object({
+    vehicles: z.number().min(0, '车辆权重不能为负数').max(1000, '权重最大为 1000'),
+    perPerson: z.number().min(0, '人均装备权重不能为负数').max(1000, '权重最大为 1000'),
+    other: z.number().min(0, '其他装备权重不能为负数').max(1000, '权重最大为 1000'),
+  }),
   agency: code.optional(),
   ruleSet: ruleSetId,
 });
@@ -681,7 +717,7 @@ export interface ChartTable {
 
 const ASSET_PAGE_SORT = z.array(z.object({ colId: ASSET_COLUMN, sort: z.enum(['asc', 'desc']) })).max(5);
 
-const DATE_RANGE = z.object({ from: isoDate, to: isoDate }).refine((v) => v.from <= v.to, '起始日期不能晚于截止日期');
+const DATE_RANGE = z.object({ from: dateOf('起始日期'), to: dateOf('截止日期') }).refine((v) => v.from <= v.to, '起始日期不能晚于截止日期');
 
 export const ASSET_PAGE = z
   .object({
@@ -702,7 +738,7 @@ export const api = {
   'users/list': op(none, 'admin').returns<UserRow[]>(),
   'users/create': op(NEW_USER, 'admin', true).returns<UserRow>(),
   'users/update': op(USER_CHANGE, 'admin', true).returns<UserRow>(),
-  'audit/list': op(z.object({ query: AUDIT_QUERY, startRow: z.number().int().min(0), endRow: z.number().int().min(1) }).refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行'), 'audit').returns<{ rows: AuditRow[]; total: number }>(),
+  'audit/list': op(z.object({ query: AUDIT_QUERY, startRow: z.number().int().min(0), endRow: z.number().int().min(1) }).refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行'), 'audit').returns<{ rows: AuditRow[]; total: number; people: Record<string, string> }>(),
   'audit/export': op(z.object({ query: AUDIT_QUERY }), 'audit').returns<FileOut>(),
   'undo/last': op(none, 'edit').returns<UndoableBatch | null>(),
   'undo/apply': op(z.object({ batch: z.string().min(1).max(64) }), 'edit', true).returns<{ undone: number }>(),
@@ -729,11 +765,15 @@ export const api = {
   'assets/bulkUpdate': op(z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), change: BULK_CHANGE }), 'edit', true).returns<{ updated: number; batch: string }>(),
   'maintenance/create': op(MAINTENANCE_INPUT, 'edit', true).returns<{ id: number }>(),
   'calibrations/create': op(CALIBRATION_INPUT, 'edit', true).returns<{ id: number }>(),
+  'maintenance/update': op(z.object({ id: z.number().int().positive(), fields: MAINTENANCE_FIELDS }), 'edit', true).returns<{ id: number }>(),
+  'maintenance/void': op(VOID_INPUT, 'edit', true).returns<{ id: number }>(),
+  'calibrations/update': op(z.object({ id: z.number().int().positive(), fields: CALIBRATION_FIELDS }), 'edit', true).returns<{ id: number }>(),
+  'calibrations/void': op(VOID_INPUT, 'edit', true).returns<{ id: number }>(),
   'disposals/list': op(z.object({ status: z.enum(['requested', 'approved', 'scrapped', 'rejected']).optional() }), 'read').returns<DisposalRow[]>(),
   'disposals/request': op(z.object({ assetId: z.number().int().positive(), reason: z.string().trim().min(1, '请填写报废原因').max(1000) }), 'edit', true).returns<DisposalRow>(),
   'disposals/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().min(1, '请填写审批文号').max(100) }), 'approve', true).returns<DisposalRow>(),
   'disposals/reject': op(z.object({ id: z.number().int().positive(), note: z.string().trim().min(1, '请填写不予报废的理由').max(1000) }), 'approve', true).returns<DisposalRow>(),
-  'disposals/complete': op(z.object({ id: z.number().int().positive(), disposedDate: isoDate, residualValueFen: z.number().int().min(0).max(1e11).nullable() }), 'edit', true).returns<DisposalRow>(),
+  'disposals/complete': op(z.object({ id: z.number().int().positive(), disposedDate: dateOf('报废日期'), residualValueFen: fenOf('残值', 1e11).nullable() }), 'edit', true).returns<DisposalRow>(),
   'assets/export': op(z.object({ query: ASSET_QUERY, sort: ASSET_PAGE_SORT.optional() }), 'read').returns<FileOut>(),
   'quotas/export': op(SHORTFALL_INPUT.omit({ rollup: true }), 'read').returns<FileOut>(),
   'maintenance/export': op(DATE_RANGE, 'read').returns<FileOut>(),
@@ -754,7 +794,7 @@ export const api = {
   'budget/exportPlan': op(PLAN_INPUT, 'read').returns<FileOut>(),
   'score/card': op(SCORE_INPUT, 'read').returns<ScoreResult>(),
   'score/saveChecklist': op(SCORE_INPUT.extend({ year, answers: CHECKLIST }), 'budget', true).returns<ScoreResult>(),
-  'score/raise': op(SCORE_INPUT.extend({ budgetFen: z.number().int().min(0, '预算不能为负数').max(1e13, '预算超出合理范围') }), 'read').returns<RaiseResult>(),
+  'score/raise': op(SCORE_INPUT.extend({ budgetFen: fenOf('预算', 1e13) }), 'read').returns<RaiseResult>(),
   'score/export': op(SCORE_INPUT, 'read').returns<FileOut>(),
   'charts/data': op(CHART_INPUT, 'read').returns<Record<ChartName, ChartTable>>(),
   'charts/export': op(CHART_INPUT.extend({ chart: z.enum(CHARTS) }), 'read').returns<FileOut>(),
@@ -770,7 +810,7 @@ export const api = {
   'plans/get': op(z.object({ id: z.number().int().positive() }), 'read').returns<PlanDetail>(),
   'plans/create': op(z.object({ taskIds: z.array(z.number().int().positive()).min(1, '请选择任务').max(100) }), 'dispatch', true).returns<PlanDetail>(),
   'plans/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().max(100).nullable() }), 'approve', true).returns<PlanDetail>(),
-  'plans/dispatch': op(z.object({ id: z.number().int().positive(), date: isoDate }), 'dispatch', true).returns<PlanDetail>(),
+  'plans/dispatch': op(z.object({ id: z.number().int().positive(), date: dateOf('出发日期') }), 'dispatch', true).returns<PlanDetail>(),
   'plans/return': op(RETURN_INPUT, 'dispatch', true).returns<PlanDetail>(),
   'plans/cancel': op(z.object({ id: z.number().int().positive() }), 'dispatch', true).returns<PlanDetail>(),
   'plans/export': op(z.object({ id: z.number().int().positive() }), 'read').returns<FileOut>(),

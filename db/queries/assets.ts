@@ -16,7 +16,7 @@ const FROM_JOINED = `from assets s join agencies a on a.id = s.agency_id join ca
 const SELECT = `select ${SELECT_FIELDS} ${FROM_JOINED}`;
 
 /** The next maintenance date of an asset: its latest record's. */
-const NEXT_MAINTENANCE = `(select m.next_due_date from maintenance_records m where m.asset_id = s.id order by m.date desc, m.id desc limit 1)`;
+const NEXT_MAINTENANCE = `(select m.next_due_date from maintenance_records m where m.asset_id = s.id and m.voided_at is null order by m.date desc, m.id desc limit 1)`;
 /** The day an asset has served its item's years. */
 const REPLACEMENT_DATE = `(select add_years(s.purchase_date, t.service_years) from item_terms t where t.item_code = s.item_code)`;
 

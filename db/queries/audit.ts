@@ -32,7 +32,7 @@ export function actorNow(actor: string, clock: Pick<Clock, 'now' | 'timeZone'>):
 }
 
 export interface AuditEntry {
-  action: 'create' | 'update' | 'delete' | 'bulk' | 'undo';
+  action: 'create' | 'update' | 'delete' | 'bulk' | 'undo' | 'void';
   entity: string;
   entityKey: string;
   before?: unknown;

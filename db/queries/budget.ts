@@ -59,7 +59,7 @@ export function scoreEvidence(db: Db, agencyId: number, year: number) {
   ).get(agencyId) as { live: number; incomplete: number; noCustodian: number };
   const usage = c.prepare(
     `select (select count(*) from custody_records r join assets s on s.id = r.asset_id where s.agency_id = ? and r.from_date between ? and ?)
-          + (select count(*) from maintenance_records m join assets s on s.id = m.asset_id where s.agency_id = ? and m.date between ? and ?)`,
+          + (select count(*) from maintenance_records m join assets s on s.id = m.asset_id where s.agency_id = ? and m.date between ? and ? and m.voided_at is null)`,
   ).pluck().get(agencyId, from, to, agencyId, from, to) as number;
   const plans = c.prepare(
     `select count(distinct p.id) from plans p join plan_assignments pa on pa.plan_id = p.id join tasks t on t.id = pa.task_id

@@ -1,4 +1,6 @@
-import type { AssetFields, AssetHistory, BulkChange, AssetRow, CalibrationInput, DisposalRow, MaintenanceInput } from '../../api/contract';
+import type {
+  AssetFields, AssetHistory, BulkChange, AssetRow, CalibrationFields, CalibrationInput, DisposalRow, MaintenanceFields, MaintenanceInput, VoidMark,
+} from '../../api/contract';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
@@ -123,6 +125,132 @@ export function addCalibration(db: Db, who: Actor, c: CalibrationInput): number 
   })();
 }
 
+type MaintenanceRecord = MaintenanceFields & VoidMark & { id: number; assetId: number };
+type CalibrationRecord = CalibrationFields & VoidMark & { id: number; assetId: number };
+
+const MAINTENANCE_COLUMNS = `id, asset_id as assetId, date, kind, description, cost_fen as costFen, vendor, odometer_km as odometerKm, next_due_date as nextDueDate,
+  voided_at as voidedAt, voided_by as voidedBy, void_reason as voidReason`;
+const CALIBRATION_COLUMNS = `id, asset_id as assetId, date, valid_until as validUntil, certificate_no as certificateNo, institution, result, notes,
+  voided_at as voidedAt, voided_by as voidedBy, void_reason as voidReason`;
+
+function maintenanceRecord(db: Db, id: number): MaintenanceRecord {
+  const row = db.$client.prepare(`select ${MAINTENANCE_COLUMNS} from maintenance_records where id = ?`).get(id) as MaintenanceRecord | undefined;
+  if (!row) throw new UserError([{ field: 'id', message: `维护记录 #${id} 不存在` }]);
+  return row;
+}
+
+function calibrationRecord(db: Db, id: number): CalibrationRecord {
+  const row = db.$client.prepare(`select ${CALIBRATION_COLUMNS} from calibrations where id = ?`).get(id) as CalibrationRecord | undefined;
+  if (!row) throw new UserError([{ field: 'id', message: `检定记录 #${id} 不存在` }]);
+  return row;
+}
+
+/** The asset a maintenance or calibration record belongs to, for the caller's scope check. */
+export function recordAssetId(db: Db, kind: 'maintenance' | 'calibration', id: number): number {
+  return (kind === 'maintenance' ? maintenanceRecord(db, id) : calibrationRecord(db, id)).assetId;
+}
+
+/** The record as the audit log keeps it: its own fields, without the asset id it cannot change. */
+const auditedRecord = <T extends { assetId: number }>({ assetId: _, ...rest }: T) => rest;
+
+function notVoided(r: VoidMark, what: string): void {
+  if (r.voidedAt !== null) throw new UserError([{ field: 'id', message: `该${what}已作废(${r.voidReason}),不能再修改或作废` }]);
+}
+
+/** Corrects a maintenance record; a higher odometer reading moves the asset's odometer forward, as a new record does. */
+export function updateMaintenance(db: Db, who: Actor, id: number, f: MaintenanceFields): number {
+  return db.$client.transaction(() => {
+    const before = maintenanceRecord(db, id);
+    notVoided(before, '维护记录');
+    const asset = assetState(db, before.assetId);
+    db.$client.prepare(
+      `update maintenance_records set date = @date, kind = @kind, description = @description, cost_fen = @costFen, vendor = @vendor,
+         odometer_km = @odometerKm, next_due_date = @nextDueDate where id = @id`,
+    ).run({ ...f, id });
+    const after = maintenanceRecord(db, id);
+    const entries: AuditEntry[] = [{ action: 'update', entity: 'maintenance', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(after), agencies: [asset.agencyCode] }];
+    if (f.odometerKm !== null && (asset.odometerKm === null || f.odometerKm > asset.odometerKm)) {
+      db.$client.prepare('update assets set odometer_km = ? where id = ?').run(f.odometerKm, asset.id);
+      entries.push({ action: 'update', entity: 'asset', entityKey: asset.assetTag, before: asset, after: assetState(db, asset.id), agencies: [asset.agencyCode] });
+    }
+    appendAudit(db, who, entries);
+    return id;
+  })();
+}
+
+/** Voids a maintenance record with a reason: it stays in the asset's history and counts for nothing. */
+export function voidMaintenance(db: Db, who: Actor, id: number, reason: string): number {
+  return db.$client.transaction(() => {
+    const before = maintenanceRecord(db, id);
+    notVoided(before, '维护记录');
+    const asset = assetState(db, before.assetId);
+    db.$client.prepare('update maintenance_records set voided_at = ?, voided_by = ?, void_reason = ? where id = ?').run(who.at, who.actor, reason, id);
+    appendAudit(db, who, [{ action: 'void', entity: 'maintenance', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(maintenanceRecord(db, id)), agencies: [asset.agencyCode] }]);
+    return id;
+  })();
+}
+
+/**
+ * The asset's calibration date once a record changed: a passed record that set the date gives way to the
+ * other valid records and to the date the asset had before that record moved it (kept in the audit log);
+ * the record as it now reads (null when voided) moves the date forward as a new record would.
+ */
+function settleCalibration(db: Db, asset: AssetRow, old: CalibrationRecord, now: CalibrationRecord | null): AuditEntry | null {
+  let next = asset.calibrationValidUntil;
+  if (old.result === 'pass' && next === old.validUntil) {
+    const others = db.$client.prepare(
+      `select max(valid_until) from calibrations where asset_id = ? and id <> ? and result = 'pass' and voided_at is null`,
+    ).pluck().get(asset.id, old.id) as string | null;
+    const created = db.$client.prepare(`select id, at from audit_log where entity = 'calibration' and entity_key = ? and action = 'create'`)
+      .get(`${asset.assetTag}#${old.id}`) as { id: number; at: string } | undefined;
+    const moved = created && db.$client.prepare(`select before from audit_log where id = ? and entity = 'asset' and entity_key = ? and action = 'update' and at = ?`)
+      .pluck().get(created.id + 1, asset.assetTag, created.at) as string | undefined;
+    const prior = moved ? ((JSON.parse(moved) as AssetRow).calibrationValidUntil ?? null) : null;
+    next = [others, prior].filter((d): d is string => d !== null).sort().at(-1) ?? null;
+  }
+  if (now && now.result === 'pass' && (next === null || now.validUntil > next)) next = now.validUntil;
+  if (next === asset.calibrationValidUntil) return null;
+  db.$client.prepare('update assets set calibration_valid_until = ? where id = ?').run(next, asset.id);
+  return { action: 'update', entity: 'asset', entityKey: asset.assetTag, before: asset, after: assetState(db, asset.id), agencies: [asset.agencyCode] };
+}
+
+/** Corrects a calibration record; the asset's calibration date follows the corrected record. */
+export function updateCalibration(db: Db, who: Actor, id: number, f: CalibrationFields): number {
+  return db.$client.transaction(() => {
+    const before = calibrationRecord(db, id);
+    notVoided(before, '检定记录');
+    if (f.validUntil < f.date) throw new UserError([{ field: 'validUntil', message: '有效期不能早于检定日期' }]);
+    const asset = assetState(db, before.assetId);
+    db.$client.prepare(
+      `update calibrations set date = @date, valid_until = @validUntil, certificate_no = @certificateNo, institution = @institution,
+         result = @result, notes = @notes where id = @id`,
+    ).run({ ...f, id });
+    const after = calibrationRecord(db, id);
+    const moved = settleCalibration(db, asset, before, after);
+    appendAudit(db, who, [
+      { action: 'update', entity: 'calibration', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(after), agencies: [asset.agencyCode] },
+      ...(moved ? [moved] : []),
+    ]);
+    return id;
+  })();
+}
+
+/** Voids a calibration record: it no longer makes the instrument usable, and stays in its history. */
+export function voidCalibration(db: Db, who: Actor, id: number, reason: string): number {
+  return db.$client.transaction(() => {
+    const before = calibrationRecord(db, id);
+    notVoided(before, '检定记录');
+    const asset = assetState(db, before.assetId);
+    db.$client.prepare('update calibrations set voided_at = ?, voided_by = ?, void_reason = ? where id = ?').run(who.at, who.actor, reason, id);
+    const moved = settleCalibration(db, asset, before, null);
+    appendAudit(db, who, [
+      { action: 'void', entity: 'calibration', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(calibrationRecord(db, id)), agencies: [asset.agencyCode] },
+      ...(moved ? [moved] : []),
+    ]);
+    return id;
+  })();
+}
+
 const DISPOSAL_SELECT = `select d.id, d.asset_id as assetId, s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode,
   a.name as agencyName, d.status, d.reason, d.requested_by as requestedBy, d.requested_at as requestedAt, d.approval_ref as approvalRef,
   d.approved_by as approvedBy, d.approved_at as approvedAt, d.disposed_date as disposedDate, d.residual_value_fen as residualValueFen
@@ -197,15 +325,15 @@ export function completeDisposal(db: Db, who: Actor, id: number, disposedDate: s
   });
 }
 
-export function assetHistory(db: Db, id: number): AssetHistory {
+export function assetHistory(db: Db, id: number): Omit<AssetHistory, 'people'> {
   const asset = assetState(db, id);
   const c = db.$client;
   return {
     asset,
-    maintenance: c.prepare(`select id, date, kind, description, cost_fen as costFen, vendor, odometer_km as odometerKm, next_due_date as nextDueDate
-      from maintenance_records where asset_id = ? order by date desc, id desc`).all(id) as AssetHistory['maintenance'],
-    calibrations: c.prepare(`select id, date, valid_until as validUntil, certificate_no as certificateNo, institution, result, notes
-      from calibrations where asset_id = ? order by date desc, id desc`).all(id) as AssetHistory['calibrations'],
+    maintenance: (c.prepare(`select ${MAINTENANCE_COLUMNS} from maintenance_records where asset_id = ? order by date desc, id desc`).all(id) as MaintenanceRecord[])
+      .map(auditedRecord),
+    calibrations: (c.prepare(`select ${CALIBRATION_COLUMNS} from calibrations where asset_id = ? order by date desc, id desc`).all(id) as CalibrationRecord[])
+      .map(auditedRecord),
     custody: c.prepare(`select r.id, a.code as agencyCode, r.custodian, r.from_date as fromDate, r.to_date as toDate, r.purpose
       from custody_records r join agencies a on a.id = r.agency_id where r.asset_id = ? order by r.from_date desc`).all(id) as AssetHistory['custody'],
     disposals: c.prepare(`${DISPOSAL_SELECT} where d.asset_id = ? order by d.id desc`).all(id) as DisposalRow[],
@@ -275,18 +403,18 @@ export interface CalibrationLogRow {
 const LOG_JOIN = `join assets s on s.id = r.asset_id join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
 const LOG_ASSET = `s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode, a.name as agencyName`;
 
-/** Maintenance records dated within [from, to], oldest first. */
+/** Maintenance records dated within [from, to] that count (not voided), oldest first. */
 export function maintenanceLog(db: Db, from: string, to: string): MaintenanceLogRow[] {
   return db.$client.prepare(
     `select r.date, ${LOG_ASSET}, r.kind, r.description, r.cost_fen as costFen, r.vendor, r.odometer_km as odometerKm, r.next_due_date as nextDueDate
-     from maintenance_records r ${LOG_JOIN} where r.date between ? and ? order by r.date, r.id`,
+     from maintenance_records r ${LOG_JOIN} where r.date between ? and ? and r.voided_at is null order by r.date, r.id`,
   ).all(from, to) as MaintenanceLogRow[];
 }
 
-/** Calibrations dated within [from, to], oldest first. */
+/** Calibrations dated within [from, to] that count (not voided), oldest first. */
 export function calibrationLog(db: Db, from: string, to: string): CalibrationLogRow[] {
   return db.$client.prepare(
     `select r.date, r.valid_until as validUntil, ${LOG_ASSET}, r.certificate_no as certificateNo, r.institution, r.result, r.notes
-     from calibrations r ${LOG_JOIN} where r.date between ? and ? order by r.date, r.id`,
+     from calibrations r ${LOG_JOIN} where r.date between ? and ? and r.voided_at is null order by r.date, r.id`,
   ).all(from, to) as CalibrationLogRow[];
 }

@@ -48,6 +48,11 @@ export function listRuleSets(db: Db) {
   return db.select().from(ruleSets).orderBy(ruleSets.id).all();
 }
 
+/** A rule set's name as people read it (国家 2020 年版配备标准), for reports; the id where the ledger has no such set. */
+export function ruleSetName(db: Db, id: string): string {
+  return (db.$client.prepare('select name from rule_sets where id = ?').pluck().get(id) as string | undefined) ?? id;
+}
+
 export function loadRuleSet(db: Db, id: string): RuleSet | null {
   const head = db.select().from(ruleSets).where(eq(ruleSets.id, id)).get();
   if (!head) return null;

@@ -107,3 +107,13 @@ export const SIGN_IN_OUTCOMES = {
 export function recordSignIn(db: Db, who: Actor, username: string, what: { outcome: keyof typeof SIGN_IN_OUTCOMES; address: string }): void {
   appendAudit(db, who, [{ action: 'create', entity: 'sign_in', entityKey: username, after: { outcome: SIGN_IN_OUTCOMES[what.outcome], address: what.address }, agencies: [] }]);
 }
+
+/** 姓名 by user name, for the user names given (the audit log keeps user names). */
+export function displayNames(db: Db, usernames: Iterable<string>): Record<string, string> {
+  const names = [...new Set(usernames)];
+  if (!names.length) return {};
+  const rows = db.$client.prepare('select username, display_name as displayName from users where username in (select value from json_each(?))')
+    .all(JSON.stringify(names)) as { username: string; displayName: string }[];
+  return Object.fromEntries(rows.map((r) => [r.username, r.displayName]));
+}
+

@@ -1,4 +1,7 @@
-import { Descriptions, Divider, Drawer, Empty, Table, Tabs, Tag } from 'antd';
+import { Button, Descriptions, Divider, Drawer, Empty, Modal, Space, Table, Tabs, Tag, Tooltip } from 'antd';
+import { useContext, useState } from 'react';
+import { can } from '../../api/roles';
+import { SessionContext } from '../lib/session';
 import type { AgencyNode, AssetHistory, AssetRow, AuditItem } from '../../api/contract';
 import type { CatalogItem } from '../../quotas/types';
 import { useI18n } from '../i18n';
@@ -6,24 +9,23 @@ import { useClock } from '../lib/clock';
 import { yuan } from '../lib/format';
 import { useMay } from '../lib/session';
 import { useApi } from '../lib/useApi';
+import { AUDIT_ACTIONS, entityLabel, personName, type AuditWords } from '../../lib/changes';
+import { ChangeText } from './ChangeText';
 import { AssetForm } from './AssetForm';
-import { CalibrationForm, DisposalRequestForm, MaintenanceForm } from './RecordForms';
+import { CalibrationForm, DisposalRequestForm, MaintenanceForm, VoidForm } from './RecordForms';
 
-function AuditTable({ items }: { items: AuditItem[] }) {
+type Editing = { kind: 'maintenance' | 'calibration'; id: number; step: 'correct' | 'void' } | null;
+
+function AuditTable({ items, people }: { items: AuditItem[]; people: Record<string, string> }) {
   const { t } = useI18n();
   const { time } = useClock();
-  const describe = (e: AuditItem) => {
-    if (e.action !== 'update' || !e.before || !e.after) return e.entity;
-    const b = e.before as Record<string, unknown>;
-    const a = e.after as Record<string, unknown>;
-    return Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k}: ${b[k] ?? '—'} → ${a[k] ?? '—'}`).join(';');
-  };
+  const words: AuditWords = { people };
   return (
     <Table<AuditItem> size="small" rowKey="id" pagination={{ pageSize: 20 }} dataSource={items} columns={[
       { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => time(v) },
-      { title: t('audit.actor'), dataIndex: 'actor', width: 110 },
-      { title: t('common.actions'), dataIndex: 'action', width: 70, render: (v: string) => t(`audit.action.${v}` as never) },
-      { title: t('audit.what'), render: (_, e) => describe(e) },
+      { title: t('audit.actor'), dataIndex: 'actor', width: 130, render: (a: string) => personName(a, words) },
+      { title: t('common.actions'), dataIndex: 'action', width: 120, render: (v: string, e) => `${AUDIT_ACTIONS[v] ?? v}${entityLabel(e.entity)}` },
+      { title: t('audit.what'), render: (_, e) => <ChangeText entity={e.entity} before={e.before} after={e.after} words={words} /> },
     ]} />
   );
 }
@@ -44,6 +46,29 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
     props.onChanged(a);
   };
   const empty = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.empty')} />;
+  const user = useContext(SessionContext);
+  const mayEdit = !!user && can(user.role, 'edit');
+  const [editing, setEditing] = useState<Editing>(null);
+  const words: AuditWords = { people: h?.people };
+  const voided = (r: { voidedAt: string | null; voidedBy: string | null; voidReason: string | null }) => r.voidedAt !== null;
+  /** A voided record stays listed, greyed, with who voided it and why. */
+  const rowStyle = (r: { voidedAt: string | null }) => (r.voidedAt !== null ? { style: { color: '#8c8c8c' } } : {});
+  const recordActions = (kind: 'maintenance' | 'calibration') => ({
+    title: t('common.actions'), key: 'actions', width: 120,
+    render: (_: unknown, r: { id: number; voidedAt: string | null; voidedBy: string | null; voidReason: string | null }) => voided(r) ? (
+      <Tooltip title={t('record.voidedBy', { who: personName(r.voidedBy ?? '', words), at: (r.voidedAt ?? '').replace('T', ' ').slice(0, 19), reason: r.voidReason ?? '' })}>
+        <Tag color="default" data-testid={`voided-${kind}-${r.id}`}>{t('record.voided')}:{r.voidReason}</Tag>
+      </Tooltip>
+    ) : mayEdit ? (
+      <Space size={4}>
+        <Button size="small" type="link" onClick={() => setEditing({ kind, id: r.id, step: 'correct' })} data-testid={`correct-${kind}-${r.id}`}>{t('record.correct')}</Button>
+        <Button size="small" type="link" danger onClick={() => setEditing({ kind, id: r.id, step: 'void' })} data-testid={`void-${kind}-${r.id}`}>{t('record.void')}</Button>
+      </Space>
+    ) : null,
+  });
+  const done = () => (setEditing(null), changed());
+  const editedMaintenance = editing?.kind === 'maintenance' ? h?.maintenance.find((m) => m.id === editing.id) : undefined;
+  const editedCalibration = editing?.kind === 'calibration' ? h?.calibrations.find((c) => c.id === editing.id) : undefined;
 
   return (
     <Drawer
@@ -63,12 +88,13 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
               <>
                 {h.asset.status !== 'scrapped' && mayMaintain && <><MaintenanceForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
                 {h.maintenance.length === 0 ? empty : (
-                  <Table size="small" rowKey="id" pagination={false} dataSource={h.maintenance} columns={[
+                  <Table size="small" rowKey="id" pagination={false} dataSource={h.maintenance} onRow={rowStyle} data-testid="maintenance-records" columns={[
                     { title: t('maint.date'), dataIndex: 'date', width: 100 },
                     { title: t('maint.kind'), dataIndex: 'kind', width: 60, render: (k: 'repair') => t(`maint.kind.${k}`) },
                     { title: t('maint.description'), dataIndex: 'description' },
                     { title: t('maint.cost'), dataIndex: 'costFen', width: 100, align: 'right', render: yuan },
                     { title: t('maint.vendor'), dataIndex: 'vendor', width: 110 },
+                    recordActions('maintenance'),
                   ]} />
                 )}
               </>
@@ -79,12 +105,13 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
               <>
                 {h.asset.status !== 'scrapped' && mayCalibrate && <><CalibrationForm asset={h.asset} today={today} onDone={changed} /><Divider /></>}
                 {h.calibrations.length === 0 ? empty : (
-                  <Table size="small" rowKey="id" pagination={false} dataSource={h.calibrations} columns={[
+                  <Table size="small" rowKey="id" pagination={false} dataSource={h.calibrations} onRow={rowStyle} data-testid="calibration-records" columns={[
                     { title: t('cal.date'), dataIndex: 'date', width: 100 },
                     { title: t('cal.validUntil'), dataIndex: 'validUntil', width: 100 },
                     { title: t('cal.result'), dataIndex: 'result', width: 70, render: (r: 'pass') => t(`cal.${r}`) },
                     { title: t('cal.certificate'), dataIndex: 'certificateNo' },
                     { title: t('cal.institution'), dataIndex: 'institution' },
+                    recordActions('calibration'),
                   ]} />
                 )}
               </>
@@ -110,9 +137,9 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
                   <Descriptions key={d.id} size="small" bordered column={2} style={{ marginBottom: 12 }} items={[
                     { label: t('col.status'), children: t(`disp.status.${d.status}`) },
                     { label: t('disp.reason'), children: d.reason },
-                    { label: t('disp.requestedBy'), children: `${d.requestedBy} ${time(d.requestedAt).slice(0, 10)}` },
+                    { label: t('disp.requestedBy'), children: `${personName(d.requestedBy, words)} ${time(d.requestedAt).slice(0, 10)}` },
                     { label: t('disp.approvalRef'), children: d.approvalRef },
-                    { label: t('disp.approvedBy'), children: d.approvedBy },
+                    { label: t('disp.approvedBy'), children: d.approvedBy && personName(d.approvedBy, words) },
                     { label: t('disp.disposedDate'), children: d.disposedDate },
                     { label: t('disp.residual'), children: yuan(d.residualValueFen) },
                   ]} />
@@ -120,8 +147,16 @@ export function AssetDrawer(props: { id: number | 'new' | null; agencies: Agency
               </>
             ),
           },
-          { key: 'audit', label: t('tab.audit'), children: <AuditTable items={h.audit} /> },
+          { key: 'audit', label: t('tab.audit'), children: <AuditTable items={h.audit} people={h.people} /> },
         ]} />
+      )}
+      {h && (
+        <Modal open={editing !== null} onCancel={() => setEditing(null)} footer={null} destroyOnHidden width={680}
+          title={editing?.step === 'void' ? t('record.voidTitle') : t('record.correctTitle')}>
+          {editing?.step === 'void' && <VoidForm kind={editing.kind} id={editing.id} onDone={done} />}
+          {editing?.step === 'correct' && editedMaintenance && <MaintenanceForm asset={h.asset} today={today} record={editedMaintenance} onDone={done} />}
+          {editing?.step === 'correct' && editedCalibration && <CalibrationForm asset={h.asset} today={today} record={editedCalibration} onDone={done} />}
+        </Modal>
       )}
     </Drawer>
   );

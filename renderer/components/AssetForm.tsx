@@ -1,12 +1,13 @@
-import { Alert, App, Button, Col, DatePicker, Form, Input, InputNumber, Row, Select, TreeSelect } from 'antd';
+import { Alert, App, Button, Col, Form, Input, InputNumber, Row, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import type { AgencyNode, AssetFields, AssetRow } from '../../api/contract';
 import type { CatalogItem } from '../../quotas/types';
 import { formatProblem, type Problem } from '../../lib/problems';
 import { client } from '../api';
 import { useI18n } from '../i18n';
-import { blanksToNull, fenField, isoDateField, showProblems } from '../lib/forms';
+import { blanksToNull, fenField, isoDateField, notNegative, showProblems, validDate } from '../lib/forms';
 import { useMay } from '../lib/session';
+import { DateInput } from './DateInput';
 import { agencyTree } from '../lib/tree';
 
 const EMPTY: AssetFields = {
@@ -46,7 +47,7 @@ export function AssetForm(props: { asset?: AssetRow; agencies: AgencyNode[]; cat
   };
 
   const statuses = (['in_service', 'under_repair', 'idle'] as const).map((s) => ({ value: s, label: t(`status.${s}`) }));
-  const req = [{ required: true, message: t('common.required') }];
+  const req = [{ required: true }];
   return (
     <Form form={form} layout="vertical" initialValues={initial} onFinish={save} disabled={scrapped || !mayEdit} data-testid="asset-form" size="middle">
       <Row gutter={12}>
@@ -68,14 +69,14 @@ export function AssetForm(props: { asset?: AssetRow; agencies: AgencyNode[]; cat
         </Col>
         <Col span={12}><Form.Item name="model" label={t('col.model')}><Input maxLength={200} /></Form.Item></Col>
         <Col span={12}><Form.Item name="serialNumber" label={t('col.serialNumber')}><Input maxLength={100} /></Form.Item></Col>
-        <Col span={8}><Form.Item name="purchaseDate" label={t('col.purchaseDate')} {...isoDateField}><DatePicker style={{ width: '100%' }} /></Form.Item></Col>
-        <Col span={8}><Form.Item name="priceFen" label={t('col.priceFen')} {...fenField}><InputNumber style={{ width: '100%' }} min={0} precision={2} /></Form.Item></Col>
+        <Col span={8}><Form.Item name="purchaseDate" label={t('col.purchaseDate')} rules={[validDate(t, t('col.purchaseDate'))]} {...isoDateField}><DateInput style={{ width: '100%' }} /></Form.Item></Col>
+        <Col span={8}><Form.Item name="priceFen" label={t('col.priceFen')} rules={[notNegative(t, t('col.priceFen'))]} {...fenField}><InputNumber style={{ width: '100%' }} precision={2} /></Form.Item></Col>
         <Col span={8}><Form.Item name="fundingSource" label={t('col.fundingSource')}><Input maxLength={100} /></Form.Item></Col>
         <Col span={8}><Form.Item name="custodian" label={t('col.custodian')}><Input maxLength={50} /></Form.Item></Col>
         <Col span={16}><Form.Item name="location" label={t('col.location')}><Input maxLength={200} /></Form.Item></Col>
         <Col span={8}><Form.Item name="plateNumber" label={t('col.plateNumber')}><Input maxLength={20} /></Form.Item></Col>
-        <Col span={8}><Form.Item name="odometerKm" label={t('col.odometerKm')}><InputNumber style={{ width: '100%' }} min={0} precision={0} /></Form.Item></Col>
-        <Col span={8}><Form.Item name="calibrationValidUntil" label={t('col.calibrationValidUntil')} {...isoDateField}><DatePicker style={{ width: '100%' }} /></Form.Item></Col>
+        <Col span={8}><Form.Item name="odometerKm" label={t('col.odometerKm')} rules={[notNegative(t, t('col.odometerKm'))]}><InputNumber style={{ width: '100%' }} precision={0} /></Form.Item></Col>
+        <Col span={8}><Form.Item name="calibrationValidUntil" label={t('col.calibrationValidUntil')} rules={[validDate(t, t('col.calibrationValidUntil'))]} {...isoDateField}><DateInput style={{ width: '100%' }} /></Form.Item></Col>
         <Col span={24}><Form.Item name="notes" label={t('col.notes')}><Input.TextArea rows={2} maxLength={2000} /></Form.Item></Col>
       </Row>
       {problems.length > 0 && (

@@ -1,5 +1,5 @@
 import { MinusCircleOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Button, DatePicker, Drawer, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
+import { App, Button, Drawer, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { TASK_TYPES, type AgencyNode, type TaskFields, type TaskRow, type TaskType } from '../../api/contract';
@@ -7,6 +7,7 @@ import type { CatalogItem } from '../../quotas/types';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { showProblems } from '../lib/forms';
+import { DateRangeInput } from './DateInput';
 import { AgencyPicker } from './AgencyPicker';
 
 type Where = 'lead' | 'agency' | 'coordinates';
@@ -66,7 +67,7 @@ export function TaskForm(props: { task: TaskRow | null; agencies: AgencyNode[]; 
       <Form form={form} layout="vertical" initialValues={initial(props.task)} data-testid="task-form">
         <Space.Compact block>
           <Form.Item name="code" label={t('task.code')} style={{ width: 170 }}><Input placeholder={t('task.codeAuto')} maxLength={50} /></Form.Item>
-          <Form.Item name="name" label={t('task.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]} style={{ flex: 1 }}><Input maxLength={100} /></Form.Item>
+          <Form.Item name="name" label={t('task.name')} rules={[{ required: true, whitespace: true }]} style={{ flex: 1 }}><Input maxLength={100} /></Form.Item>
         </Space.Compact>
         <Space size={16} wrap>
           <Form.Item name="type" label={t('task.type')} rules={[{ required: true }]}>
@@ -76,7 +77,7 @@ export function TaskForm(props: { task: TaskRow | null; agencies: AgencyNode[]; 
             <Select style={{ width: 120 }} options={[1, 2, 3, 4, 5].map((p) => ({ value: p, label: `${p}${p === 5 ? `(${t('task.highest')})` : p === 1 ? `(${t('task.lowest')})` : ''}` }))} />
           </Form.Item>
         </Space>
-        <Form.Item name="leadAgency" label={t('task.lead')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item name="leadAgency" label={t('task.lead')} rules={[{ required: true }]}>
           <AgencyPicker agencies={props.agencies} width={560} />
         </Form.Item>
         <Form.Item name="where" label={t('task.where')}>
@@ -91,7 +92,7 @@ export function TaskForm(props: { task: TaskRow | null; agencies: AgencyNode[]; 
             <Form.Item name="longitude" label={t('ag.lon')} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={-180} max={180} step={0.01} style={{ width: 160 }} /></Form.Item>
           </Space>
         )}
-        <Form.Item name="dates" label={t('task.dates')} rules={[{ required: true, message: t('common.required') }]}><DatePicker.RangePicker /></Form.Item>
+        <Form.Item name="dates" label={t('task.dates')} rules={[{ required: true }]}><DateRangeInput /></Form.Item>
         <Form.Item label={t('task.teamSize')} tooltip={t('task.teamHint')}>
           <Space>
             <Form.Item name="teamSize" noStyle><InputNumber min={1} max={10000} style={{ width: 120 }} /></Form.Item>

@@ -1,14 +1,39 @@
 import type { FormInstance } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError } from '../../api/client';
+import { isIsoDate } from '../../lib/dates';
 import { fenToYuan, yuanToFen } from '../../lib/money';
 import type { Problem } from '../../lib/problems';
+import type { T } from '../i18n';
 
-/** Form.Item props that keep an ISO date string in the form while a DatePicker shows it. */
+/**
+ * Form.Item props that keep an ISO date string in the form while a DateInput shows it. Text typed
+ * that is no date stays in the form as that text, for `validDate` to refuse.
+ */
 export const isoDateField = {
-  getValueProps: (v: string | null | undefined) => ({ value: v ? dayjs(v) : null }),
-  normalize: (d: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : null),
+  getValueProps: (v: string | null | undefined) => ({ value: v && isIsoDate(v) ? dayjs(v) : null }),
+  normalize: (d: Dayjs | string | null) => (typeof d === 'string' ? d : d ? d.format('YYYY-MM-DD') : null),
 };
+
+/** A label without its unit, for messages: 费用(元) → 费用. */
+const bare = (label: string) => label.replace(/\s*[((].*$/, '');
+
+/** Refuses a date field's text that is no date (2019-13-45), naming the field, as the server does. */
+export function validDate(t: T, label: string) {
+  return {
+    validator: (_: unknown, v: unknown) =>
+      typeof v !== 'string' || isIsoDate(v)
+        ? Promise.resolve()
+        : Promise.reject(new Error(/^\d{4}-\d{2}-\d{2}$/.test(v) ? t('form.badDate', { label: bare(label), text: v }) : t('form.dateShape', { label: bare(label), text: v }))),
+  };
+}
+
+/** Refuses a negative number with a message naming the field; the input is never clamped to 0. */
+export function notNegative(t: T, label: string) {
+  return {
+    validator: (_: unknown, v: unknown) => (typeof v === 'number' && v < 0 ? Promise.reject(new Error(t('form.negative', { label: bare(label) }))) : Promise.resolve()),
+  };
+}
 
 /** Form.Item props that keep integer fen in the form while the user types yuan. */
 export const fenField = {

@@ -6,7 +6,7 @@ import { formatProblem, type Problem } from '../../lib/problems';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { useMay } from '../lib/session';
-import { blanksToNull, showProblems } from '../lib/forms';
+import { blanksToNull, notNegative, showProblems } from '../lib/forms';
 import { agencyTree, type TreeOption } from '../lib/tree';
 
 type Draft = AgencyFields & { code?: string; level?: AgencyNode['level']; parentCode?: string | null };
@@ -112,7 +112,7 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
               <Row gutter={12}>
                 {adding && (
                   <>
-                    <Col span={8}><Form.Item name="code" label={t('ag.code')} rules={[{ required: true, message: t('common.required') }]}><Input maxLength={50} /></Form.Item></Col>
+                    <Col span={8}><Form.Item name="code" label={t('ag.code')} rules={[{ required: true, whitespace: true }]}><Input maxLength={50} /></Form.Item></Col>
                     <Col span={8}>
                       <Form.Item name="level" label={t('ag.level')}>
                         <Select options={(['province', 'city', 'county'] as const).map((l) => ({ value: l, label: t(`level.${l}`) }))} />
@@ -120,10 +120,10 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
                     </Col>
                   </>
                 )}
-                <Col span={24}><Form.Item name="name" label={t('ag.name')} rules={[{ required: true, message: t('common.required') }]}><Input maxLength={100} /></Form.Item></Col>
-                <Col span={8}><Form.Item name="staff" label={t('ag.staff')} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0} precision={0} style={{ width: '100%' }} /></Form.Item></Col>
-                <Col span={8}><Form.Item name="authorizedPosts" label={t('ag.posts')}><InputNumber min={0} precision={0} style={{ width: '100%' }} /></Form.Item></Col>
-                <Col span={8}><Form.Item name="offices" label={t('ag.offices')} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0} precision={0} style={{ width: '100%' }} /></Form.Item></Col>
+                <Col span={24}><Form.Item name="name" label={t('ag.name')} rules={[{ required: true, whitespace: true }]}><Input maxLength={100} /></Form.Item></Col>
+                <Col span={8}><Form.Item name="staff" label={t('ag.staff')} rules={[{ required: true }, notNegative(t, t('ag.staff'))]}><InputNumber precision={0} style={{ width: '100%' }} /></Form.Item></Col>
+                <Col span={8}><Form.Item name="authorizedPosts" label={t('ag.posts')} rules={[notNegative(t, t('ag.posts'))]}><InputNumber precision={0} style={{ width: '100%' }} /></Form.Item></Col>
+                <Col span={8}><Form.Item name="offices" label={t('ag.offices')} rules={[{ required: true }, notNegative(t, t('ag.offices'))]}><InputNumber precision={0} style={{ width: '100%' }} /></Form.Item></Col>
                 <Col span={8}><Form.Item name="longitude" label={t('ag.lon')}><InputNumber min={-180} max={180} step={0.0001} style={{ width: '100%' }} /></Form.Item></Col>
                 <Col span={8}><Form.Item name="latitude" label={t('ag.lat')}><InputNumber min={-90} max={90} step={0.0001} style={{ width: '100%' }} /></Form.Item></Col>
               </Row>

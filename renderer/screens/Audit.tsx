@@ -3,7 +3,8 @@ import { App, Button, DatePicker, Input, Select, Space, Table, Typography } from
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { AuditQuery, AuditRow } from '../../api/contract';
-import { AUDIT_ACTIONS, AUDIT_ENTITIES, describeChange } from '../../lib/changes';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, entityLabel, personName, type AuditWords } from '../../lib/changes';
+import { ChangeText } from '../components/ChangeText';
 import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
@@ -11,7 +12,6 @@ import { useApi } from '../lib/useApi';
 
 const PAGE = 50;
 
-const change = (e: AuditRow) => describeChange(e.before, e.after);
 
 /** Who changed what and when, newest first, filtered and exported as the user sees it. */
 export function Audit() {
@@ -23,6 +23,7 @@ export function Audit() {
   const [exporting, setExporting] = useState(false);
   const list = useApi('audit/list', { query, startRow: (page - 1) * PAGE, endRow: page * PAGE });
   const filter = (q: AuditQuery) => (setQuery(q), setPage(1));
+  const words: AuditWords = { people: list.data?.people };
   const exportXlsx = async () => {
     setExporting(true);
     try {
@@ -52,11 +53,11 @@ export function Audit() {
         pagination={{ current: page, pageSize: PAGE, total: list.data?.total ?? 0, showSizeChanger: false, onChange: setPage }}
         columns={[
           { title: t('audit.when'), dataIndex: 'at', width: 160, render: (v: string) => time(v) },
-          { title: t('audit.actor'), dataIndex: 'actor', width: 110 },
-          { title: t('audit.action'), dataIndex: 'action', width: 80, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
-          { title: t('audit.entity'), dataIndex: 'entity', width: 100, render: (e: string) => AUDIT_ENTITIES[e] ?? e },
+          { title: t('audit.actor'), dataIndex: 'actor', width: 150, render: (a: string) => personName(a, words) },
+          { title: t('audit.action'), dataIndex: 'action', width: 70, render: (a: string) => AUDIT_ACTIONS[a] ?? a },
+          { title: t('audit.entity'), dataIndex: 'entity', width: 120, render: entityLabel },
           { title: t('audit.key'), dataIndex: 'entityKey', width: 170, ellipsis: true },
-          { title: t('audit.change'), key: 'change', ellipsis: true, render: (_, e) => <span title={change(e)}>{change(e)}</span> },
+          { title: t('audit.change'), key: 'change', render: (_, e) => <ChangeText entity={e.entity} before={e.before} after={e.after} words={words} /> },
         ]}
       />
     </div>

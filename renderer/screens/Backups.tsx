@@ -86,7 +86,7 @@ export function Backups({ onRestored }: { onRestored: () => void }) {
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('backups.name')}>{preview.name}</Descriptions.Item>
             <Descriptions.Item label={t('backups.at')}>{local(preview.at)}</Descriptions.Item>
-            <Descriptions.Item label={t('backups.integrity')}><Typography.Text type={preview.integrity === 'ok' ? 'success' : 'danger'}>{preview.integrity}</Typography.Text></Descriptions.Item>
+            <Descriptions.Item label={t('backups.integrity')}><Typography.Text type={preview.integrity === 'ok' ? 'success' : 'danger'} data-testid="backup-integrity">{preview.integrity === 'ok' ? t('backups.integrityOk') : t('backups.integrityBad', { detail: preview.integrity })}</Typography.Text></Descriptions.Item>
             <Descriptions.Item label={t('common.agencies')}>{preview.agencies.toLocaleString('zh-CN')}</Descriptions.Item>
             <Descriptions.Item label={t('common.assets')}>{preview.assets.toLocaleString('zh-CN')}</Descriptions.Item>
             <Descriptions.Item label={t('common.users')}>{preview.users}</Descriptions.Item>

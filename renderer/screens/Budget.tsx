@@ -138,7 +138,7 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
     { headerName: t('budget.amount'), field: 'amountFen', width: 130, type: 'numericColumn', valueFormatter: (p) => yuan(p.value) },
   ], [t]);
   const weight = (key: keyof typeof weights) => (
-    <span>{t(`budget.w.${key}`)} <InputNumber size="small" min={0} max={1000} style={{ width: 64 }} value={weights[key]} onChange={(v) => setWeights({ ...weights, [key]: v ?? 0 })} data-testid={`weight-${key}`} /></span>
+    <span>{t(`budget.w.${key}`)} <InputNumber size="small" max={1000} style={{ width: 64 }} status={weights[key] < 0 ? 'error' : undefined} value={weights[key]} onChange={(v) => setWeights({ ...weights, [key]: v ?? 0 })} data-testid={`weight-${key}`} /></span>
   );
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%', overflow: 'auto' }}>
@@ -152,7 +152,7 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
         <div style={{ marginTop: 12, display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'center' }}>
           <span>{t('budget.caps')}:</span>
           {caps.map((c, k) => (
-            <InputNumber key={k} size="small" min={0} style={{ width: 150 }} value={c} prefix={`${fromYear + k} 年`} suffix="万元" data-testid={`cap-${k}`}
+            <InputNumber key={k} size="small" style={{ width: 150 }} status={c < 0 ? 'error' : undefined} value={c} prefix={`${fromYear + k} 年`} suffix="万元" data-testid={`cap-${k}`}
               onChange={(v) => setCaps(caps.map((x, j) => (j === k ? (v ?? 0) : x)))} />
           ))}
           <Button type="primary" icon={<CalculatorOutlined />} loading={busy} onClick={solve} data-testid="plan-solve">{t('budget.solve')}</Button>

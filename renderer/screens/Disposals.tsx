@@ -1,10 +1,11 @@
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Segmented, Space, Table, Tag } from 'antd';
+import { App, Button, Form, Input, InputNumber, Modal, Segmented, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import type { DisposalRow, DisposalStatus } from '../../api/contract';
 import { ApiError } from '../../api/client';
 import { client } from '../api';
 import { useI18n } from '../i18n';
-import { fenField, isoDateField } from '../lib/forms';
+import { fenField, isoDateField, notNegative, validDate } from '../lib/forms';
+import { DateInput } from '../components/DateInput';
 import { useClock } from '../lib/clock';
 import { shortAgency, shortItem, yuan } from '../lib/format';
 import { useMay } from '../lib/session';
@@ -28,7 +29,9 @@ export function Disposals() {
   const anyAction = mayApprove || mayReject || mayComplete;
 
   const submit = async () => {
-    const v = await form.validateFields();
+    // Fields the rules refuse show their messages; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     try {
       const { kind, row } = step!;
       if (kind === 'approve') await client.call('disposals/approve', { id: row.id, approvalRef: v.approvalRef });
@@ -89,12 +92,12 @@ export function Disposals() {
         destroyOnHidden
       >
         <Form form={form} layout="vertical" preserve={false} initialValues={{ disposedDate: today }}>
-          {step?.kind === 'approve' && <Form.Item name="approvalRef" label={t('disp.approvalRef')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}><Input maxLength={100} /></Form.Item>}
-          {step?.kind === 'reject' && <Form.Item name="note" label={t('disp.note')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}><Input.TextArea maxLength={1000} /></Form.Item>}
+          {step?.kind === 'approve' && <Form.Item name="approvalRef" label={t('disp.approvalRef')} rules={[{ required: true, whitespace: true }]}><Input maxLength={100} /></Form.Item>}
+          {step?.kind === 'reject' && <Form.Item name="note" label={t('disp.note')} rules={[{ required: true, whitespace: true }]}><Input.TextArea maxLength={1000} /></Form.Item>}
           {step?.kind === 'complete' && (
             <>
-              <Form.Item name="disposedDate" label={t('disp.disposedDate')} rules={[{ required: true, message: t('common.required') }]} {...isoDateField}><DatePicker /></Form.Item>
-              <Form.Item name="residualValueFen" label={t('disp.residual')} {...fenField}><InputNumber min={0} precision={2} /></Form.Item>
+              <Form.Item name="disposedDate" label={t('disp.disposedDate')} rules={[{ required: true }, validDate(t, t('disp.disposedDate'))]} {...isoDateField}><DateInput /></Form.Item>
+              <Form.Item name="residualValueFen" label={t('disp.residual')} rules={[notNegative(t, t('disp.residual'))]} {...fenField}><InputNumber precision={2} /></Form.Item>
             </>
           )}
         </Form>

@@ -43,7 +43,7 @@ export function Overview({ agencies, agency, onAgency, links }: { agencies: Agen
       <Row gutter={[16, 16]}>
         {card('ov-assets', t('ov.assets'), held, d ? t('ov.assetsHint', { a: d.byStatus.in_service, b: d.byStatus.under_repair, c: d.byStatus.idle }) : '', () => links.toLedger(agency))}
         {card('ov-below', t('ov.below'), d?.agenciesBelowStandard ?? 0, t('ov.belowHint', { n: d?.agencies ?? 0 }), links.toCompliance, (d?.agenciesBelowStandard ?? 0) > 0)}
-        {card('ov-shortfall', t('ov.shortfall'), d?.shortfallUnits ?? 0, t('ov.shortfallHint', { rules: 'national-2020' }), links.toCompliance, (d?.shortfallUnits ?? 0) > 0)}
+        {card('ov-shortfall', t('ov.shortfall'), d?.shortfallUnits ?? 0, t('ov.shortfallHint', { rules: d?.ruleSetName ?? '' }), links.toCompliance, (d?.shortfallUnits ?? 0) > 0)}
         {card('ov-vehicles', t('ov.replacementDue'), d?.replacementDue ?? 0, t('ov.replacementDueHint', { v: d?.vehiclesDue ?? 0, n: d?.vehicles ?? 0 }), () => links.toDue('replacement', agency))}
         {card('ov-calibrations', t('ov.calibrations'), d?.calibrationsExpiring ?? 0, t('ov.calibrationsHint'), () => links.toDue('calibration', agency))}
         {card('ov-maintenance', t('ov.maintenance'), d?.maintenanceDue ?? 0, t('ov.maintenanceHint'), () => links.toDue('maintenance', agency))}

@@ -145,7 +145,7 @@ function RaiseCard({ s }: { s: ScoreResult }) {
   return (
     <Card size="small" title={t('score.raise')} data-testid="score-raise">
       <Space>
-        <InputNumber min={0} value={wan} onChange={(v) => setWan(v ?? 0)} suffix="万元" style={{ width: 160 }} data-testid="raise-budget" />
+        <InputNumber value={wan} status={wan < 0 ? 'error' : undefined} onChange={(v) => setWan(v ?? 0)} suffix="万元" style={{ width: 160 }} data-testid="raise-budget" />
         <Button icon={<CalculatorOutlined />} loading={busy} onClick={run} data-testid="raise-run">{t('score.raiseRun')}</Button>
       </Space>
       {r && (

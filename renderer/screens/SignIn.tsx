@@ -34,15 +34,15 @@ export function SignIn({ setup, notice, onSignedIn }: { setup: boolean; notice?:
         {notice && !setup && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} />}
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
         <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
-          <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('auth.username') }]}>
+          <Form.Item name="username" label={t('auth.username')} rules={[{ required: true }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" maxLength={50} autoFocus />
           </Form.Item>
           {setup && (
-            <Form.Item name="displayName" label={t('auth.displayName')} rules={[{ required: true, message: t('auth.displayName') }]}>
+            <Form.Item name="displayName" label={t('auth.displayName')} rules={[{ required: true }]}>
               <Input maxLength={50} />
             </Form.Item>
           )}
-          <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('auth.password') }]}>
+          <Form.Item name="password" label={t('auth.password')} rules={[{ required: true }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete={setup ? 'new-password' : 'current-password'} />
           </Form.Item>
           {setup && (

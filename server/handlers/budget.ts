@@ -9,7 +9,7 @@ import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode } from '../../db/queries/agencies';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';
-import { loadCatalog } from '../../db/queries/reference';
+import { loadCatalog, ruleSetName } from '../../db/queries/reference';
 import { budgetLines, dueYears, needsByYear, type BudgetLine } from '../../quotas/budget';
 import { cellValue, indexRules, subtreeCodes } from '../../quotas/engine';
 import { decodePlan, planModel, type PlanNeed, type WeightGroup } from '../../quotas/plan';
@@ -106,7 +106,7 @@ export function exportBudget(db: Db, input: BudgetInput & { within?: { root: str
   const title = `${r.year} 年度执法装备购置预算申请表`;
   const rows: OutValue[][] = [
     [title],
-    [`编制范围:${scopeName}    配备标准:${r.ruleSet}    金额单位:元    编制日期:${today}`],
+    [`编制范围:${scopeName}    配备标准:${ruleSetName(db, r.ruleSet)}    金额单位:元    编制日期:${today}`],
     BUDGET_HEADERS,
   ];
   const subtotals: number[] = [];
@@ -145,7 +145,7 @@ export function exportBudget(db: Db, input: BudgetInput & { within?: { root: str
   const notes: OutSheet = {
     name: '说明', widths: [14, 100], rows: [
       ['项目', '说明'],
-      ['缺额', `按配备标准 ${r.ruleSet},各机构按本级标准测算的应配数减在册数(报废不计)。`],
+      ['缺额', `按配备标准 ${ruleSetName(db, r.ruleSet)},各机构按本级标准测算的应配数减在册数(报废不计)。`],
       ['更新', `在册装备至 ${r.year} 年 12 月 31 日使用满更新年限,或车辆行驶里程达到(或按年均里程推算将达到)更新里程的;标配装备仅更新到标准所需数量,超配部分不再更新。`],
       ['单价', '取自「单价与更新年限」表,可在软件中修改;默认单价为估算值。'],
       ['数据日期', today],

@@ -8,12 +8,14 @@ import { listAssets } from '../../db/queries/assets';
 import { listAudit } from '../../db/queries/audit';
 import { loadCatalog, listRuleSets } from '../../db/queries/reference';
 import {
-  addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, rejectDisposal, requestDisposal, updateAsset,
+  addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, recordAssetId, rejectDisposal, requestDisposal,
+  updateAsset, updateCalibration, updateMaintenance, voidCalibration, voidMaintenance,
 } from '../../db/queries/records';
 import { approvePlan, cancelPlan, commitments, dispatchCounts, dispatchPlan, listPlans, planDetail, returnUnits } from '../../db/queries/plans';
 import { deleteTask, dispatchSettings, listTasks, saveDispatchSettings, saveTask, taskById, tasksByIds } from '../../db/queries/tasks';
 import { lastUndoable, undoBatch } from '../../db/queries/undo';
-import { countUsers, listUsers } from '../../db/queries/users';
+import { countUsers, displayNames, listUsers } from '../../db/queries/users';
+import { mentionedPeople } from '../../lib/changes';
 import { inScope, readScope, requireAgency, requireAssets, requireDisposal, requirePlan, scopeCodes, scopedAgency, scopeRoot } from '../scope';
 import { exportAudit } from './audit';
 import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
@@ -40,7 +42,10 @@ export const handlers: Handlers = {
   'users/list': (ctx) => listUsers(ctx.db),
   'users/create': (ctx, input) => createUserAccount(ctx, input),
   'users/update': (ctx, input) => updateUserAccount(ctx, input),
-  'audit/list': (ctx, { query, startRow, endRow }) => listAudit(ctx.db, query, startRow, endRow, scopeCodes(ctx), ctx.clock.timeZone),
+  'audit/list': (ctx, { query, startRow, endRow }) => {
+    const page = listAudit(ctx.db, query, startRow, endRow, scopeCodes(ctx), ctx.clock.timeZone);
+    return { ...page, people: displayNames(ctx.db, mentionedPeople(page.rows)) };
+  },
   'audit/export': (ctx, { query }) => exportAudit(ctx.db, query, ctx.today(), scopeCodes(ctx), ctx.clock.timeZone),
   'undo/last': (ctx) => lastUndoable(ctx.db, ctx.user!.role === 'admin' ? undefined : ctx.user!.username),
   'undo/apply': (ctx, { batch }) => ({ undone: undoBatch(ctx.db, ctx.who(), batch, randomUUID(), ctx.user!.role === 'admin') }),
@@ -70,7 +75,11 @@ export const handlers: Handlers = {
   'quotas/shortfall': (ctx, input) => shortfall(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
   'overview/summary': (ctx, input) => overview(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'assets/list': (ctx, input) => listAssets(ctx.db, { ...input, query: { ...input.query, agency: scopedAgency(ctx, input.query.agency) } }),
-  'assets/get': (ctx, { id }) => (requireAssets(ctx, [id]), assetHistory(ctx.db, id)),
+  'assets/get': (ctx, { id }) => {
+    requireAssets(ctx, [id]);
+    const h = assetHistory(ctx.db, id);
+    return { ...h, people: displayNames(ctx.db, [...mentionedPeople(h.audit), ...h.disposals.flatMap((d) => [d.requestedBy, d.approvedBy ?? '']), ...h.maintenance.map((m) => m.voidedBy ?? ''), ...h.calibrations.map((c) => c.voidedBy ?? '')]) };
+  },
   'assets/create': (ctx, fields) => (requireAgency(ctx, fields.agencyCode), createAsset(ctx.db, ctx.who(), fields)),
   'assets/update': (ctx, { id, fields }) => {
     requireAssets(ctx, [id]);
@@ -85,6 +94,10 @@ export const handlers: Handlers = {
   },
   'maintenance/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addMaintenance(ctx.db, ctx.who(), input) }),
   'calibrations/create': (ctx, input) => (requireAssets(ctx, [input.assetId]), { id: addCalibration(ctx.db, ctx.who(), input) }),
+  'maintenance/update': (ctx, { id, fields }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'maintenance', id)]), { id: updateMaintenance(ctx.db, ctx.who(), id, fields) }),
+  'maintenance/void': (ctx, { id, reason }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'maintenance', id)]), { id: voidMaintenance(ctx.db, ctx.who(), id, reason) }),
+  'calibrations/update': (ctx, { id, fields }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'calibration', id)]), { id: updateCalibration(ctx.db, ctx.who(), id, fields) }),
+  'calibrations/void': (ctx, { id, reason }) => (requireAssets(ctx, [recordAssetId(ctx.db, 'calibration', id)]), { id: voidCalibration(ctx.db, ctx.who(), id, reason) }),
   'disposals/list': (ctx, { status }) => listDisposals(ctx.db, status, scopeCodes(ctx)),
   'disposals/request': (ctx, { assetId, reason }) => (requireAssets(ctx, [assetId]), requestDisposal(ctx.db, ctx.who(), assetId, reason)),
   'disposals/approve': (ctx, { id, approvalRef }) => (requireDisposal(ctx, id), approveDisposal(ctx.db, ctx.who(), id, approvalRef)),

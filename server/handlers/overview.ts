@@ -7,6 +7,7 @@ import { countDue } from '../../db/queries/assets';
 import { subtreeCodes } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';
 import { shortfall } from './quotas';
+import { ruleSetName } from '../../db/queries/reference';
 
 export const DUE_WINDOW_DAYS = 30;
 
@@ -19,7 +20,8 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
   const scope = input.agency === undefined ? new Set(agencies.map((a) => a.code)) : subtreeCodes(agencies, input.agency);
   const names = new Map(agencies.map((a) => [a.code, a.name]));
   const byAgency = new Map<string, number>();
-  for (const r of shortfall(db, { ruleSet: input.ruleSet }, today).rows) {
+  const measured = shortfall(db, { ruleSet: input.ruleSet }, today);
+  for (const r of measured.rows) {
     if (!scope.has(r.agency) || !r.item.startsWith('S')) continue;
     byAgency.set(r.agency, (byAgency.get(r.agency) ?? 0) + r.shortfall);
   }
@@ -35,6 +37,7 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
   const soon = addDays(today, DUE_WINDOW_DAYS);
   return {
     date: today,
+    ruleSetName: ruleSetName(db, measured.ruleSet),
     agencies: scope.size,
     byStatus,
     agenciesBelowStandard: [...byAgency.values()].filter((n) => n > 0).length,

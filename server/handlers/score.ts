@@ -10,6 +10,7 @@ import { loadChecklist, loadTerms, saveChecklist, scoreEvidence } from '../../db
 import { cellValue } from '../../quotas/engine';
 import { affordableOptions, raiseModel, raiseOptions, scoreAgency, SCORE_CATEGORIES, type Checklist, type Holding } from '../../quotas/score';
 import { measureAll } from './quotas';
+import { ruleSetName } from '../../db/queries/reference';
 
 /** The Zhejiang score is read against the Zhejiang variant of the standard unless another is chosen. */
 export const SCORE_RULE_SET = 'zhejiang-2022';
@@ -83,7 +84,7 @@ const SOURCE_LABELS = { ledger: '台账', checklist: '自查', 'ledger+checklist
 export function exportScore(db: Db, input: ScoreInput, today: IsoDate): FileOut {
   const s = scoreCard(db, input, today);
   const title = `${s.agencyName} ${s.year} 年度执法装备能力建设评分表`;
-  const rows: OutValue[][] = [[title], [`依据:浙江省生态环境保护综合行政执法装备能力建设评分细则(附件1);配备标准 ${s.ruleSet};数据日期 ${today}`], ['序号', '类别', '评价指标', '分值', '得分', '评分依据', '来源']];
+  const rows: OutValue[][] = [[title], [`依据:浙江省生态环境保护综合行政执法装备能力建设评分细则(附件1);配备标准 ${ruleSetName(db, s.ruleSet)};数据日期 ${today}`], ['序号', '类别', '评价指标', '分值', '得分', '评分依据', '来源']];
   for (const i of s.items) rows.push([i.no, SCORE_CATEGORIES[i.category - 1].name, i.title, i.max, i.points, i.why, SOURCE_LABELS[i.source]]);
   rows.push([null, '合计', null, 100, s.total, `${s.passed ? '达标' : '未达标'}:装备评分 ≥ 85 且各类别得分高于该类别分值的 80%;折算附件2「加强装备配备」${s.converted} 分(满分 20)`]);
   for (const c of s.categories) rows.push([null, c.name, null, c.max, c.points, c.above80 ? '高于 80%' : `未高于 80%(需高于 ${c.max * 0.8} 分)`]);

@@ -288,7 +288,7 @@ describe('the safety of the data', () => {
       const file = await (await download).path();
       const rows = XLSX.utils.sheet_to_json<Record<string, string>>(XLSX.read(readFileSync(file)).Sheets['审计日志']);
       expect(rows).toHaveLength(4);
-      expect(rows.map((r) => r['操作人'])).toEqual(['admin', 'admin', 'admin', 'admin']);
+      expect(rows.map((r) => r['操作人'])).toEqual(Array(4).fill('王管理 (admin)'));
 
       // A read-only user of one county sees that county only, and no administration.
       await page.getByRole('menuitem', { name: '用户' }).click();
@@ -326,7 +326,7 @@ describe('the safety of the data', () => {
       const name = (await page.locator('.ant-table-row').first().locator('td').nth(2).innerText()).trim();
       app.db.$client.prepare(`update agencies set staff = staff + 1 where code = ?`).run(county.code);
       await page.getByTestId(`preview-${name}`).click();
-      await page.locator('.ant-descriptions').getByText('ok').waitFor();
+      await page.getByTestId('backup-integrity').filter({ hasText: '完好' }).waitFor();
       await shot(page, 'backup-preview');
       await page.getByTestId('restore').click();
       await page.locator('#restore-ok').click();

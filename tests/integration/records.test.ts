@@ -66,7 +66,7 @@ describe('registering and editing assets', () => {
     expect((await refused(ctx, 'assets/create', fields({ itemCode: 'S99' })))[0]).toMatchObject({ field: 'itemCode' });
     expect((await refused(ctx, 'assets/create', fields({ agencyCode: 'NOPE' })))[0]).toMatchObject({ field: 'agencyCode' });
     expect((await refused(ctx, 'assets/create', fields({ status: 'scrapped' })))[0]).toMatchObject({ field: 'status' });
-    expect((await refused(ctx, 'assets/create', fields({ priceFen: -1 })))[0]).toMatchObject({ field: 'priceFen', message: '金额不能为负' });
+    expect((await refused(ctx, 'assets/create', fields({ priceFen: -1 })))[0]).toMatchObject({ field: 'priceFen', message: '购置金额不能为负数' });
     expect((await refused(ctx, 'assets/create', fields({ purchaseDate: '2025/05/01' })))[0]).toMatchObject({ field: 'purchaseDate' });
     expect((await refused(ctx, 'assets/create', { ...fields(), assetTag: '' }))[0]).toMatchObject({ field: 'assetTag', message: '资产编号必填' });
   });
