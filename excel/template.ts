@@ -1,7 +1,7 @@
 import type { IsoDate } from '../lib/dates';
 import type { Problem } from '../lib/problems';
 import { LEVEL_RANK, type AgencyRecord, type Level } from '../quotas/types';
-import { cellText, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
+import { cellText, MAX_CELL_TEXT, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
 import { ProblemList } from './problems';
 import { ITEM_NAME_HEADER } from './fields';
 import { columnLetter } from '../lib/problems';
@@ -142,7 +142,7 @@ class RowReader {
   text(header: string, required = false, max = MAX_TEXT): string | null {
     const s = cellText(this.cell(header));
     if (s !== null && s.length > max) {
-      this.fail(header, `内容过长(${s.length} 字,最多 ${max} 字)`);
+      this.fail(header, `内容过长(${s.length >= MAX_CELL_TEXT ? `${MAX_CELL_TEXT} 字以上` : `${s.length} 字`},最多 ${max} 字)`);
       return null;
     }
     return this.take(header, { ok: true, value: s }, required);
