@@ -5,7 +5,7 @@ import { cellText, MAX_CELL_TEXT, normalizeText, parseChoice, parseCount, parseD
 import { ProblemList } from './problems';
 import { ITEM_NAME_HEADER } from './fields';
 import { columnLetter } from '../lib/problems';
-import { readWorkbook, type Sheet } from './workbook';
+import { readWorkbook, type Sheet, type Workbook } from './workbook';
 
 export const AGENCY_SHEET = '机构';
 export const ASSET_SHEET = '装备';
@@ -346,10 +346,13 @@ function checkAgencyReferences(
  * Reads the canonical template (sheets 机构 and 装备, either may be absent but not both) and
  * validates it completely against the ledger's agencies and catalog. Every problem is reported.
  */
-export function parseTemplate(buf: Uint8Array, ctx: TemplateContext): TemplateResult {
-  const read = readWorkbook(buf, ctx.file);
-  if (!read.ok) return read;
-  const { workbook } = read;
+export async function parseTemplate(buf: Uint8Array, ctx: TemplateContext): Promise<TemplateResult> {
+  const read = await readWorkbook(buf, ctx.file);
+  return read.ok ? checkTemplate(read.workbook, ctx) : read;
+}
+
+/** The template's rows from a workbook already read, validated as `parseTemplate` does. */
+export function checkTemplate(workbook: Workbook, ctx: TemplateContext): TemplateResult {
   const problems = new ProblemList(ctx.file);
   const agencySheet = workbook.sheets.find((s) => s.name.trim() === AGENCY_SHEET);
   const assetSheet = workbook.sheets.find((s) => s.name.trim() === ASSET_SHEET);

@@ -141,8 +141,8 @@ export const handlers: Handlers = {
   'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), exportScore(ctx.db, input, ctx.today())),
   'charts/data': (ctx, input) => chartData(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'charts/export': (ctx, input) => exportChart(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
-  'imports/template': (ctx, input) => {
-    const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
+  'imports/template': async (ctx, input) => {
+    const { batch: _batch, ...outcome } = await importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
       file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx),
     });
     return outcome;

@@ -4,10 +4,9 @@ import type { Input, OpName, Output, PlanDetail, TaskFields } from '../../api/co
 import type { Role, SessionUser } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { importTemplate } from '../../server/handlers/imports';
 import { contextAs } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
 
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
@@ -17,7 +16,7 @@ const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
  */
 function province() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [
       agency({ code: 'P', level: 'province', staff: 0, latitude: 30.0, longitude: 120 }),
       agency({ code: 'K1', parentCode: 'P', staff: 0, latitude: 30.1, longitude: 120 }),

@@ -4,15 +4,14 @@ import type { Problem } from '../../lib/problems';
 import { contextAs } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { importTemplate } from '../../server/handlers/imports';
-import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 
 const who = { actor: '李管理员', at: '2026-11-23T09:00:00.000Z' };
 
 function ledger(): Context {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 10 })],
     [
       ...units(2, { itemCode: 'S01', agencyCode: 'K' }).map((a, i) => ({ ...a, assetTag: `CAR-${i + 1}`, plateNumber: `示A1000${i}`, odometerKm: 150_000 })),

@@ -7,17 +7,16 @@ import { openDatabase } from '../../db/open';
 import { dailyBackup, listBackups, pruneDaily } from '../../db/backup';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { importTemplate } from '../../server/handlers/imports';
 import { contextAs } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 import type { UserError } from '../../lib/problems';
 
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
 function seeded() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', custodian: '王五' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K1' })],
   ), { file: 'seed.xlsx', who, today: '2026-11-23' });
