@@ -5,6 +5,7 @@ import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
 import { readEntry, writeZip, zipEntries } from '../../excel/zip';
+import { readWorkbook } from '../../excel/workbook';
 import type { Db } from '../../db/open';
 import { agency, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
@@ -72,6 +73,67 @@ async function zipBomb(size: number, declared = size): Promise<Buffer> {
     parts.push(local, e.name, e.body);
     dir.push(central, e.name);
     offset += 30 + e.name.length + e.body.length;
+  }
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.reduce((n, b) => n + b.length, 0), 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, ...dir, end]);
+}
+
+/** A workbook whose one sheet is `mb` MB of `<c><v>1</v></c>` cells, deflated as a stream: honest about its size, tiny on disk. */
+async function denseWorkbook(mb: number): Promise<Buffer> {
+  const row = `<row>${'<c><v>1</v></c>'.repeat(1000)}</row>`;
+  const block = Buffer.from(row.repeat(Math.floor((1 << 20) / row.length)));
+  const chunks: Buffer[] = [];
+  const deflate = createDeflateRaw({ level: 6 });
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const head = Buffer.from('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>');
+  deflate.write(head);
+  let size = head.length;
+  for (let left = mb; left > 0; left--) {
+    size += block.length;
+    if (!deflate.write(block)) await new Promise((r) => deflate.once('drain', r));
+  }
+  const tail = Buffer.from('</sheetData></worksheet>');
+  size += tail.length;
+  deflate.end(tail);
+  await done;
+  const sheet = Buffer.concat(chunks);
+  // The small parts from a real workbook, the sheet's bytes swapped for the dense deflated stream.
+  const base = xlsx([{ name: 'S', rows: [['x']] }]);
+  const files = zipEntries(base).map((e) => ({ name: e.name, data: readEntry(base, e, 1e9) }));
+  const zip = writeZip(files.map((f) => (f.name === 'xl/worksheets/sheet1.xml' ? { ...f, data: Buffer.from('SHEET') } : f)));
+  // Rebuild by hand: writeZip deflates, and the sheet must carry the precomputed stream and its true size.
+  const entries = zipEntries(zip);
+  const parts: Buffer[] = [];
+  const dir: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const original = files.find((f) => f.name === e.name)!;
+    const isSheet = e.name === 'xl/worksheets/sheet1.xml';
+    const body = isSheet ? sheet : zip.subarray(e.offset + 30 + Buffer.byteLength(e.name), e.offset + 30 + Buffer.byteLength(e.name) + e.compressedSize);
+    const name = Buffer.from(e.name);
+    const realSize = isSheet ? size : original.data.length;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(realSize, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(realSize, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, name, body);
+    dir.push(central, name);
+    offset += 30 + name.length + body.length;
   }
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
@@ -178,5 +240,40 @@ describe('hostile and broken files', () => {
     expect(() => previewLedger(db, 8, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
     importOpenedLedger(db, 7, token, { defaultAgency: '330106' }, 'all', { who, today });
     expect(() => previewLedger(db, 7, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
+  });
+
+  it('refuses a file with a second directory or anything after its end record, which another reader could follow', async () => {
+    const db = ledger();
+    const end = GOOD.subarray(GOOD.length - 22);
+    expect((await refused(db, Buffer.concat([GOOD, end])))[0].message).toContain('多个目录');
+    // Only the first bytes of an end record, where SheetJS starts looking and the old guard did not.
+    expect((await refused(db, Buffer.concat([GOOD, end.subarray(0, 12)])))[0].message).toContain('多个目录');
+    expect((await refused(db, Buffer.concat([GOOD, Buffer.from('trailing data')])))[0].message).toContain('多余的数据');
+  });
+
+  it('refuses a 2 MB workbook that honestly unpacks to 380 MB, naming it, without the server growing', async () => {
+    const db = ledger();
+    const dense = await denseWorkbook(380);
+    expect(dense.length).toBeLessThan(3 * 1024 * 1024);
+    const heap = process.memoryUsage().heapUsed;
+    const problems = await refused(db, dense);
+    expect(problems[0]).toMatchObject({ file: 'bad.xlsx', message: expect.stringContaining('解压后超过 128 MB') });
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('stops a parse that outgrows its worker\'s memory, names the file, and reads the next file as usual', async () => {
+    const dense = await denseWorkbook(40);
+    const heap = process.memoryUsage().heapUsed;
+    const r = await readWorkbook(dense, '县局台账.xlsx', { heapMb: 96 });
+    expect(r).toEqual({ ok: false, problems: [{ file: '县局台账.xlsx', message: expect.stringContaining('所需内存超过 96 MB') }] });
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
+    const next = await readWorkbook(GOOD, 'good.xlsx');
+    expect(next.ok && next.workbook.sheets[0].rows.length).toBe(201);
+  });
+
+  it('refuses a sheet of more rows than any ledger has, instead of reading part of it', async () => {
+    const r = await readWorkbook(GOOD, 'long.xlsx', { sheetRows: 100 });
+    expect(r).toEqual({ ok: false, problems: [{ file: 'long.xlsx', message: expect.stringContaining('超过 100 行') }] });
+    expect(await readWorkbook(GOOD, 'wide.xlsx', { cells: 300 })).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('单元格超过 300 个') }] });
   });
 });
