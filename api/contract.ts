@@ -358,7 +358,11 @@ export interface BackupInfo {
 }
 
 export interface BackupPreview extends BackupInfo {
+  /** The integrity check's result in words: 完好, or what failed. */
   integrity: string;
+  integrityOk: boolean;
+  /** Active administrators of the whole ledger; a backup without one cannot be restored. */
+  admins: number;
   agencies: number;
   assets: number;
   users: number;

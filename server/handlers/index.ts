@@ -2,7 +2,7 @@ import type { OpName, Output, ParsedInput } from '../../api/contract';
 import type { Context } from '../context';
 import { randomUUID } from 'node:crypto';
 import { UserError } from '../../lib/problems';
-import { listBackups, previewBackup, resolveBackup } from '../../db/backup';
+import { listBackups } from '../../db/backup';
 import { createAgency, listAgencies, updateAgency } from '../../db/queries/agencies';
 import { listAssets } from '../../db/queries/assets';
 import { listAudit } from '../../db/queries/audit';
@@ -17,7 +17,7 @@ import { countUsers, listUsers } from '../../db/queries/users';
 import { inScope, requireAgency, requireAssets, requireDisposal, requirePlan, scopeCodes, scopedAgency } from '../scope';
 import { exportAudit } from './audit';
 import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
-import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
+import { backupPreview, createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
 import { loadDemo } from './demo';
 import { createPlan, exportPlan, teamDemandFor } from './dispatch';
 import { analyseLedger, importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from './imports';
@@ -50,7 +50,7 @@ export const handlers: Handlers = {
   'backups/create': (ctx) => createManualBackup(ctx),
   'backups/download': (ctx, { name }) => downloadBackup(ctx, name),
   'backups/upload': (ctx, { fileName, base64 }) => uploadBackup(ctx, fileName, base64),
-  'backups/preview': (ctx, { name }) => previewBackup(resolveBackup(ctx.file, name)),
+  'backups/preview': (ctx, { name }) => backupPreview(ctx, name),
   'backups/restore': (ctx, { name }) => restoreBackup(ctx, name),
   'ledger/status': (ctx) => ({ file: ctx.file, agencies: count(ctx, 'agencies'), assets: count(ctx, 'assets') }),
   'ledger/loadDemo': (ctx) => loadDemo(ctx.db, ctx.who(), ctx.today()),

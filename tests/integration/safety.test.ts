@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupInfo, BackupPreview, UndoableBatch } from '../../api/contract';
 import { openDatabase } from '../../db/open';
+import { createUser } from '../../db/queries/users';
 import { dailyBackup, listBackups, pruneDaily } from '../../db/backup';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
@@ -20,6 +21,8 @@ function seeded() {
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', custodian: '王五' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K1' })],
   ), { file: 'seed.xlsx', who, today: '2026-11-23' });
+  // A ledger in use has its administrator (a backup without one is refused for restore, and not taken daily).
+  createUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
   return { db, file, ctx: contextAs(db, file, 'admin') };
 }
 
@@ -31,7 +34,7 @@ function startsServing(args: string[]): Promise<string> {
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`no start: ${out}`))), 30_000);
     const take = (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes('已启动')) (clearTimeout(timer), child.kill('SIGTERM'), resolve(out));
+      if (out.includes('已启动')) (clearTimeout(timer), child.kill('SIGTERM')); // resolved on exit: the server owns the ledger until then
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
@@ -56,7 +59,7 @@ describe('backups and restore', () => {
     const changed = snapshot(ctx.ledger.db);
 
     const preview = await call<BackupPreview>(ctx, 'backups/preview', { name: made.name });
-    expect(preview).toMatchObject({ kind: 'manual', integrity: 'ok', agencies: 2, assets: 2 });
+    expect(preview).toMatchObject({ kind: 'manual', integrity: '完好', integrityOk: true, agencies: 2, assets: 2, admins: 1 });
 
     const r = await call<{ safetyCopy: string }>(ctx, 'backups/restore', { name: made.name });
     const { audit_log: auditAfter, ...restored } = snapshot(ctx.ledger.db);
@@ -94,6 +97,7 @@ describe('backups and restore', () => {
   it('lists only its own ledger’s backups, not those of a ledger whose name starts the same', async () => {
     const { db, file } = seeded();
     const other = openDatabase(join(file, '..', 'ledger-2.db')).db;
+    createUser(other, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
     await dailyBackup(other.$client, join(file, '..', 'ledger-2.db'), 3, new Date('2026-11-01T08:00:00Z'));
     other.$client.close();
     expect(listBackups(file)).toEqual([]);
