@@ -77,7 +77,7 @@ export function fsyncPath(path: string): void {
 }
 
 /** Moves a finished `.partial` into place durably: file synced, renamed, folder synced; a killed copy never lists as a backup. */
-function publish(partial: string, path: string): void {
+export function publishBackup(partial: string, path: string): void {
   fsyncPath(partial);
   renameSync(partial, path);
   fsyncPath(dirname(path));
@@ -89,7 +89,7 @@ export async function createBackup(sqlite: Database.Database, ledgerFile: string
   const partial = `${path}.partial`;
   try {
     await sqlite.backup(partial);
-    publish(partial, path);
+    publishBackup(partial, path);
   } catch (e) {
     rmSync(partial, { force: true });
     throw e;
@@ -105,7 +105,7 @@ export function storeUploadedBackup(ledgerFile: string, bytes: Uint8Array, check
   try {
     writeFileSync(partial, bytes);
     check(partial);
-    publish(partial, path);
+    publishBackup(partial, path);
   } catch (e) {
     rmSync(partial, { force: true });
     throw e;

@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { addYears } from '../lib/dates';
 import { UserError } from '../lib/problems';
 import * as schema from './schema';
 import { seedReferenceData } from './queries/reference';
-import { backupPath, integrity, listBackups } from './backup';
+import { backupPath, integrity, listBackups, publishBackup } from './backup';
 import { lockLedger } from './lock';
 import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
 
@@ -117,7 +117,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     let backup: string | null = null;
     if (existed && !options.skipMigrationBackup && applied.length > 0 && applied.length < journal.entries.length) {
       backup = backupPath(file, 'migration', options.now ?? new Date());
-      sqlite.prepare('vacuum into ?').run(backup);
+      // Written beside its name and moved there once whole: a crash mid-copy never lists a half backup.
+      rmSync(`${backup}.partial`, { force: true });
+      sqlite.prepare('vacuum into ?').run(`${backup}.partial`);
+      publishBackup(`${backup}.partial`, backup);
     }
     const db = drizzle(sqlite, { schema }) as Db;
     try {
