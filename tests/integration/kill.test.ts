@@ -24,6 +24,7 @@ let dir: string;
 let base: string;
 let workbook: string;
 let older: string;
+let olderAssets: number;
 const random = rng(20261123);
 
 beforeAll(() => {
@@ -48,6 +49,7 @@ beforeAll(() => {
   older = join(dir, 'older.db');
   const { db: old } = openDatabase(older, { migrationsFolder: folder });
   loadLedger(old, who, 'seed', agencies, generateAssets(7, agencies, 3_000, '2026-11-23'));
+  olderAssets = old.$client.prepare('select count(*) from assets').pluck().get() as number;
   old.$client.close();
 }, 120_000);
 
@@ -212,7 +214,7 @@ describe('killed with SIGKILL at random points, the ledger always opens whole', 
     const original = statuses(baseDb);
     baseDb.$client.close();
     let restored = 0;
-    await trials('restore', 5_000, (db, o) => {
+    await trials('restore', 10_000, (db, o) => {
       // Opened as the app opens it (integrity, the app's own schema); then either the restored backup with its one record, or the edit since.
       const records = count(db, `select count(*) from audit_log where entity = 'restore'`);
       expect(records).toBeLessThanOrEqual(1);
@@ -222,7 +224,8 @@ describe('killed with SIGKILL at random points, the ledger always opens whole', 
       if (records === 1 && edits === 0) restored++;
       backupsWhole(o.file);
     });
-    expect(restored).toBeGreaterThan(0);
+    // With the default 10 points, some kills land after a restore has completed.
+    if (POINTS.restore >= 10) expect(restored).toBeGreaterThan(0);
   });
 
   it(`never lists a half-written upload (${POINTS.upload} kill points)`, { timeout: 600_000 }, async () => {
@@ -231,7 +234,7 @@ describe('killed with SIGKILL at random points, the ledger always opens whole', 
 
   it(`upgrades an older ledger whole, its backup whole, or leaves it as it was (${POINTS.migrate} kill points)`, { timeout: 600_000 }, async () => {
     await trials('migrate', 2_000, (db, o) => {
-      expect(count(db, 'select count(*) from assets')).toBe(3_000);
+      expect(count(db, 'select count(*) from assets')).toBe(olderAssets);
       backupsWhole(o.file);
     });
   });
