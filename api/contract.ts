@@ -417,7 +417,11 @@ export interface BackupInfo {
 }
 
 export interface BackupPreview extends BackupInfo {
+  /** The integrity check's result in words: 完好, or what failed. */
   integrity: string;
+  integrityOk: boolean;
+  /** Active administrators of the whole ledger; a backup without one cannot be restored. */
+  admins: number;
   agencies: number;
   assets: number;
   users: number;
@@ -590,6 +594,8 @@ function op<I extends z.ZodType>(input: I, right: Right, writes = false) {
 }
 
 const none = z.object({}).strict();
+/** A backup added from a file: its base64 must fit in one string (V8 holds about 512 MB of characters). */
+export const MAX_BACKUP_UPLOAD_BYTES = 380 * 1024 * 1024;
 const UPLOAD = z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) });
 
 export const SHORTFALL_INPUT = z.object({
@@ -745,7 +751,7 @@ export const api = {
   'backups/list': op(none, 'admin').returns<BackupInfo[]>(),
   'backups/create': op(none, 'admin', true).returns<BackupInfo>(),
   'backups/download': op(z.object({ name: z.string().min(1).max(255) }), 'admin').returns<FileOut>(),
-  'backups/upload': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(1024 * 1024 * 1024) }), 'admin', true).returns<BackupInfo>(),
+  'backups/upload': op(z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(Math.ceil(MAX_BACKUP_UPLOAD_BYTES / 3) * 4) }), 'admin', true).returns<BackupInfo>(),
   'backups/preview': op(z.object({ name: z.string().min(1).max(255) }), 'admin').returns<BackupPreview>(),
   'backups/restore': op(z.object({ name: z.string().min(1).max(255) }), 'admin', true).returns<{ restored: string; safetyCopy: string }>(),
   'ledger/status': op(none, 'read').returns<LedgerStatus>(),

@@ -29,16 +29,16 @@ function bare(): number {
   return rows.length;
 }
 
-function ledger(): number {
+async function ledger(): Promise<number> {
   const { db } = openDatabase(dbFile);
-  const s = importTemplate(db, readFileSync(file), { file, who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
+  const s = await importTemplate(db, readFileSync(file), { file, who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
   db.$client.close();
   return s.assets.created + s.assets.updated + s.assets.unchanged;
 }
 
-function messy(): number {
+async function messy(): Promise<number> {
   const { db } = openDatabase(dbFile);
-  const read = readWorkbook(readFileSync(file), file);
+  const read = await readWorkbook(readFileSync(file), file);
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   const s = importLedger(db, file, read.workbook, {}, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
   db.$client.close();
@@ -46,6 +46,6 @@ function messy(): number {
 }
 
 const t0 = performance.now();
-const rows = mode === 'bare' ? bare() : mode === 'messy' ? messy() : ledger();
+const rows = mode === 'bare' ? bare() : mode === 'messy' ? await messy() : await ledger();
 const ms = performance.now() - t0;
 process.stdout.write(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

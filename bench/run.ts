@@ -321,13 +321,13 @@ function messyWorkbook(agencies: ReturnType<typeof generateAgencies>, n: number)
 }
 
 /** The 100,000-row messy workbook through the wizard's import, against bare SheetJS on the same file; then the ledger exported. */
-function messyImport() {
+async function messyImport() {
   const xlsx = join(WORK, 'messy-100k.xlsx');
   const seed = join(WORK, 'agencies.db');
   const agencies = generateAgencies(2021, [DEMO_PROVINCE]);
   fresh(seed);
   const { db: seedDb } = openDatabase(seed);
-  importTemplate(seedDb, workbookBuffer(templateSheets(agencies, [])), { file: 'agencies.xlsx', who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
+  await importTemplate(seedDb, workbookBuffer(templateSheets(agencies, [])), { file: 'agencies.xlsx', who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
   seedDb.$client.close();
   let t = performance.now();
   writeFileSync(xlsx, messyWorkbook(agencies, 100_000));
@@ -339,7 +339,7 @@ function messyImport() {
   fresh(db);
   copyFileSync(seed, db);
   const { db: ledger } = openDatabase(db);
-  const read = readWorkbook(readFileSync(xlsx), xlsx);
+  const read = await readWorkbook(readFileSync(xlsx), xlsx);
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   importLedger(ledger, 'messy-100k.xlsx', read.workbook, {}, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
   const times: number[] = [];

@@ -176,11 +176,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
         const { db } = openDatabase(needDb(v.db), { mustExist: true });
         try {
           const file = basename(path);
-          const read = readWorkbook(buf, file);
+          const read = await readWorkbook(buf, file);
           if (!read.ok) throw new UserError(read.problems);
           if (!mapping && isTemplateWorkbook(read.workbook)) {
             if (v['valid-only']) throw new UsageError('标准模板(工作表「机构」「装备」)只能整份导入,请去掉 --valid-only');
-            io.out(summaryLine(importTemplate(db, buf, { file, who, today })));
+            io.out(summaryLine(await importTemplate(db, buf, { file, who, today })));
             return 0;
           }
           const s = importLedger(db, file, read.workbook, mapping ?? {}, v['valid-only'] ? 'valid' : 'all', { who, today });

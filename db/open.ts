@@ -1,18 +1,19 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { addYears } from '../lib/dates';
 import { UserError } from '../lib/problems';
 import * as schema from './schema';
 import { seedReferenceData } from './queries/reference';
-import { backupPath, integrity, listBackups } from './backup';
+import { backupPath, integrity, listBackups, publishBackup } from './backup';
+import { lockLedger } from './lock';
+import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+export const MIGRATIONS_FOLDER = DEFAULT_MIGRATIONS;
 
 interface Journal {
   entries: { idx: number; when: number; tag: string }[];
@@ -24,6 +25,8 @@ export interface OpenOptions {
   migrationsFolder?: string;
   /** The instant of opening, from the ledger's clock: names the pre-migration backup, dates the seeded reference data. */
   now?: Date;
+  /** A temporary copy being readied for a restore: no backup of it before its migrations. */
+  skipMigrationBackup?: boolean;
 }
 
 export interface OpenResult {
@@ -63,14 +66,25 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
   const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
   const known = new Set(journal.entries.map((e) => e.when));
 
+  const unlock = file === ':memory:' ? () => undefined : lockLedger(file);
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file, { fileMustExist: !!options.mustExist });
   } catch (e) {
+    unlock();
     throw new UserError([{ file, message: `无法打开数据库:${(e as Error).message}` }]);
   }
+  const close = sqlite.close.bind(sqlite);
+  sqlite.close = () => {
+    const wasOpen = sqlite.open;
+    close();
+    if (wasOpen) unlock();
+    return sqlite;
+  };
   try {
     try {
+      // Schema objects in the file (triggers, views) may not call the app's SQL functions.
+      sqlite.pragma('trusted_schema = OFF');
       sqlite.pragma('journal_mode = WAL');
       if (existed) {
         const check = integrity(sqlite);
@@ -78,6 +92,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
       }
     } catch (e) {
       if (e instanceof UserError) throw e;
+      if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new UserError([{ file, message: '该文件不是 SQLite 数据库(不是台账文件,或已损坏);请选择正确的台账文件' }]);
       throw new UserError([{ file, message: corruptMessage(file, (e as Error).message) }]);
     }
     sqlite.pragma('foreign_keys = ON');
@@ -95,10 +110,18 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     if (unknown.length > 0) {
       throw new UserError([{ file, message: '该数据库由更新版本的程序创建或升级,本程序无法安全打开;请升级程序后再试' }]);
     }
+    if (applied.some((m, i) => Number(journal.entries[i]?.when) !== Number(m.created_at))) {
+      throw new UserError([{ file, message: '该数据库的升级记录与本程序的不符(可能被改动过),无法安全打开' }]);
+    }
+    const foreign = existed ? foreignSchema(sqlite, folder, applied.length) : null;
+    if (foreign) throw new UserError([{ file, message: `台账文件的${foreign}` }]);
     let backup: string | null = null;
-    if (existed && applied.length > 0 && applied.length < journal.entries.length) {
+    if (existed && !options.skipMigrationBackup && applied.length > 0 && applied.length < journal.entries.length) {
       backup = backupPath(file, 'migration', options.now ?? new Date());
-      sqlite.prepare('vacuum into ?').run(backup);
+      // Written beside its name and moved there once whole: a crash mid-copy never lists a half backup.
+      rmSync(`${backup}.partial`, { force: true });
+      sqlite.prepare('vacuum into ?').run(`${backup}.partial`);
+      publishBackup(`${backup}.partial`, backup);
     }
     const db = drizzle(sqlite, { schema }) as Db;
     try {

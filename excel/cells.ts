@@ -13,19 +13,27 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const bad = (message: string): Parsed<never> => ({ ok: false, message });
 
-/** Full-width digits, letters and punctuation to their ASCII forms; trims spaces of both widths. */
+/**
+ * The longest cell text any reader sees: the template's longest field holds 2,000 characters, so
+ * this still tells "too long" apart, while a hostile megabyte of text costs no more than this.
+ */
+export const MAX_CELL_TEXT = 4000;
+
+/** Full-width digits, letters and punctuation to their ASCII forms; trims spaces of both widths (`trim` covers U+3000). */
 export function normalizeText(s: string): string {
-  return s.normalize('NFKC').replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+  const t = s.trim();
+  return (t.length > MAX_CELL_TEXT ? t.slice(0, MAX_CELL_TEXT) : t).normalize('NFKC').trim();
 }
 
-/** The cell as trimmed text, or null when blank. Whole numbers print without a decimal point. */
+/** The cell as trimmed text (at most MAX_CELL_TEXT characters), or null when blank. Whole numbers print without a decimal point. */
 export function cellText(cell: Cell | undefined): string | null {
   if (!cell || cell.v === undefined || cell.v === null) return null;
   if (cell.t === 'e') return null;
   const v = cell.v;
   const s = typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
-  const t = s.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
-  return t === '' ? null : t;
+  const t = s.trim();
+  if (t === '') return null;
+  return t.length > MAX_CELL_TEXT ? t.slice(0, MAX_CELL_TEXT) : t;
 }
 
 export function isBlank(cell: Cell | undefined): boolean {
@@ -38,7 +46,9 @@ const NUMBER_TEXT = /^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
 export function parseNumber(cell: Cell | undefined): Parsed<number | null> {
   if (!cell || isBlank(cell)) return ok(null);
   if (cell.t === 'n' && typeof cell.v === 'number') return Number.isFinite(cell.v) ? ok(cell.v) : bad('不是有效数字');
-  const raw = normalizeText(String(cell.v)).replace(/^[¥￥]\s*/, '').replace(/\s*元$/, '').replace(/\s+/g, '');
+  const text = cellText(cell)!;
+  if (text.length >= MAX_CELL_TEXT) return bad(`「${truncate(text)}」不是数字(内容过长)`);
+  const raw = normalizeText(text).replace(/\s+/g, '').replace(/^[¥￥]/, '').replace(/元$/, '');
   if (!NUMBER_TEXT.test(raw)) return bad(`「${truncate(String(cell.v))}」不是数字`);
   return ok(Number(raw.replace(/,/g, '')));
 }
@@ -81,7 +91,9 @@ export function parseDate(cell: Cell | undefined, date1904 = false): Parsed<IsoD
     return iso ? ok(iso) : bad(`「${cell.v}」不是有效日期`);
   }
   if (cell.t === 'd' && cell.v instanceof Date) return ok(cell.v.toISOString().slice(0, 10));
-  const s = normalizeText(String(cell.v)).replace(/\s+/g, '');
+  const text = cellText(cell)!;
+  if (text.length >= MAX_CELL_TEXT) return bad(`「${truncate(text)}」不是日期(内容过长)`);
+  const s = normalizeText(text).replace(/\s+/g, '');
   for (const { re, day } of DATE_TEXT) {
     const m = re.exec(s);
     if (!m) continue;

@@ -1,11 +1,11 @@
 import type { IsoDate } from '../lib/dates';
 import type { Problem } from '../lib/problems';
 import { LEVEL_RANK, type AgencyRecord, type Level } from '../quotas/types';
-import { cellText, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
+import { cellText, MAX_CELL_TEXT, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
 import { ProblemList } from './problems';
 import { ITEM_NAME_HEADER } from './fields';
 import { columnLetter } from '../lib/problems';
-import { readWorkbook, type Sheet } from './workbook';
+import { readWorkbook, type Sheet, type Workbook } from './workbook';
 
 export const AGENCY_SHEET = '机构';
 export const ASSET_SHEET = '装备';
@@ -142,7 +142,7 @@ class RowReader {
   text(header: string, required = false, max = MAX_TEXT): string | null {
     const s = cellText(this.cell(header));
     if (s !== null && s.length > max) {
-      this.fail(header, `内容过长(${s.length} 字,最多 ${max} 字)`);
+      this.fail(header, `内容过长(${s.length >= MAX_CELL_TEXT ? `${MAX_CELL_TEXT} 字以上` : `${s.length} 字`},最多 ${max} 字)`);
       return null;
     }
     return this.take(header, { ok: true, value: s }, required);
@@ -346,10 +346,13 @@ function checkAgencyReferences(
  * Reads the canonical template (sheets 机构 and 装备, either may be absent but not both) and
  * validates it completely against the ledger's agencies and catalog. Every problem is reported.
  */
-export function parseTemplate(buf: Uint8Array, ctx: TemplateContext): TemplateResult {
-  const read = readWorkbook(buf, ctx.file);
-  if (!read.ok) return read;
-  const { workbook } = read;
+export async function parseTemplate(buf: Uint8Array, ctx: TemplateContext): Promise<TemplateResult> {
+  const read = await readWorkbook(buf, ctx.file);
+  return read.ok ? checkTemplate(read.workbook, ctx) : read;
+}
+
+/** The template's rows from a workbook already read, validated as `parseTemplate` does. */
+export function checkTemplate(workbook: Workbook, ctx: TemplateContext): TemplateResult {
   const problems = new ProblemList(ctx.file);
   const agencySheet = workbook.sheets.find((s) => s.name.trim() === AGENCY_SHEET);
   const assetSheet = workbook.sheets.find((s) => s.name.trim() === ASSET_SHEET);

@@ -31,8 +31,8 @@ export type TermsRead = { ok: true; terms: ItemTerms[] } | { ok: false; problems
  * Reads a price list: every row must name a known item once, with a price; a blank years or
  * kilometre cell means that rule does not apply. All rows or none: any bad cell refuses the file.
  */
-export function readTerms(buf: Uint8Array, file: string, itemCodes: ReadonlySet<string>): TermsRead {
-  const read = readWorkbook(buf, file);
+export async function readTerms(buf: Uint8Array, file: string, itemCodes: ReadonlySet<string>): Promise<TermsRead> {
+  const read = await readWorkbook(buf, file);
   if (!read.ok) return read;
   const problems = new ProblemList(file);
   const sheet = read.workbook.sheets.find((s) => s.name.trim() === TERMS_SHEET) ?? read.workbook.sheets[0];

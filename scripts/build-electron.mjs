@@ -6,6 +6,7 @@ import { build } from 'vite';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const external = ['electron', ...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const isExternal = (id) => external.some((e) => id === e || id.startsWith(`${e}/`));
+const isBuiltin = (id) => id === 'electron' || builtinModules.includes(id.replace(/^node:/, '')) || id.startsWith('node:');
 
 const common = { configFile: false, logLevel: 'warn', build: { outDir: 'dist/electron', emptyOutDir: false, target: 'node20', minify: false, ssr: true } };
 
@@ -17,4 +18,11 @@ await build({
   ...common,
   build: { ...common.build, rollupOptions: { input: 'electron/preload/index.ts', external: ['electron'], output: { format: 'cjs', entryFileNames: 'preload.cjs' } } },
 });
-console.log('Electron main and preload built in dist/electron');
+// The workbook parser runs in a worker thread (excel/workbook.ts): one self-contained .mjs, SheetJS
+// included, unpacked from the asar (electron-builder.yml) so the worker can load it like any file.
+await build({
+  ...common,
+  ssr: { noExternal: true },
+  build: { ...common.build, rollupOptions: { input: 'excel/workbook-worker.ts', external: isBuiltin, output: { format: 'es', entryFileNames: 'workbook-worker.mjs', codeSplitting: false } } },
+});
+console.log('Electron main, preload and the workbook worker built in dist/electron');

@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { callContext, IPC_REMOTE, type Ledger } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { isTrustedSender } from './security/ipc-sender';
+import { MAX_BACKUP_UPLOAD_BYTES } from '../../api/contract';
+import { MAX_FILE_BYTES } from '../../excel/workbook';
 
 export const API_CHANNEL = 'api';
 export const FILE_OPEN_CHANNEL = 'file:open';
@@ -17,7 +19,16 @@ export const FILE_KINDS: Record<string, FileFilter> = {
   png: { name: 'PNG 图片', extensions: ['png'] },
 };
 
-const MAX_OPEN_BYTES = 1024 * 1024 * 1024;
+/**
+ * The largest file of each kind the page may be handed, as base64 inside the limits the API's
+ * schemas take (imports: 300 MB of base64; a backup: 512 MB, about what one V8 string holds).
+ */
+export const MAX_OPEN_BYTES: Record<string, number> = {
+  xlsx: MAX_FILE_BYTES,
+  backup: MAX_BACKUP_UPLOAD_BYTES,
+  mapping: 10 * 1024 * 1024,
+  png: 10 * 1024 * 1024,
+};
 
 const isKind = (k: unknown): k is string => typeof k === 'string' && Object.prototype.hasOwnProperty.call(FILE_KINDS, k);
 
@@ -39,7 +50,8 @@ export function serveApi(ledger: () => Ledger, ownUrl: () => string, window: () 
     const r = await dialog.showOpenDialog(window()!, { properties: ['openFile'], filters: [FILE_KINDS[kind]] });
     const path = r.filePaths[0];
     if (r.canceled || !path) return null;
-    if (statSync(path).size > MAX_OPEN_BYTES) return { error: `文件「${basename(path)}」超过 1 GB,无法打开` };
+    const max = MAX_OPEN_BYTES[kind];
+    if (statSync(path).size > max) return { error: `文件「${basename(path)}」超过 ${Math.round(max / 1024 / 1024)} MB,无法打开` };
     return { name: basename(path), base64: readFileSync(path).toString('base64') };
   });
   ipcMain.handle(FILE_SAVE_CHANNEL, async (event, kind: unknown, name: unknown, base64: unknown) => {

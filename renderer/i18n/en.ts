@@ -142,8 +142,6 @@ export const en: Messages = {
   'record.voidedBy': 'Voided by {who} on {at}: {reason}',
   'record.correctTitle': 'Correct a record',
   'record.voidTitle': 'Void a record',
-  'backups.integrityOk': 'intact',
-  'backups.integrityBad': 'damaged ({detail})',
   'form.negative': '{label} cannot be negative',
   'form.badDate': '{label}: “{text}” is not a date that exists',
   'form.dateShape': '{label} must be a date as YYYY-MM-DD (typed “{text}”)',

@@ -140,8 +140,6 @@ export const zhCN = {
   'record.voidedBy': '{who} 于 {at} 作废:{reason}',
   'record.correctTitle': '更正记录',
   'record.voidTitle': '作废记录',
-  'backups.integrityOk': '完好',
-  'backups.integrityBad': '已损坏({detail})',
   'form.negative': '{label}不能为负数',
   'form.badDate': '{label}「{text}」不是存在的日期',
   'form.dateShape': '{label}应为 YYYY-MM-DD 格式的日期(输入的是「{text}」)',

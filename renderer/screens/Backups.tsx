@@ -80,13 +80,13 @@ export function Backups({ onRestored }: { onRestored: () => void }) {
       />
       <Modal open={preview !== null} title={t('backups.previewTitle')} onCancel={() => setPreview(null)} footer={[
         <Button key="cancel" onClick={() => setPreview(null)}>{t('common.cancel')}</Button>,
-        <Button key="restore" danger type="primary" disabled={preview?.integrity !== 'ok'} loading={busy === 'restore'} onClick={() => preview && restore(preview)} data-testid="restore">{t('backups.restore')}</Button>,
+        <Button key="restore" danger type="primary" disabled={!preview?.integrityOk || !preview.admins} loading={busy === 'restore'} onClick={() => preview && restore(preview)} data-testid="restore">{t('backups.restore')}</Button>,
       ]}>
         {preview && (
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('backups.name')}>{preview.name}</Descriptions.Item>
             <Descriptions.Item label={t('backups.at')}>{local(preview.at)}</Descriptions.Item>
-            <Descriptions.Item label={t('backups.integrity')}><Typography.Text type={preview.integrity === 'ok' ? 'success' : 'danger'} data-testid="backup-integrity">{preview.integrity === 'ok' ? t('backups.integrityOk') : t('backups.integrityBad', { detail: preview.integrity })}</Typography.Text></Descriptions.Item>
+            <Descriptions.Item label={t('backups.integrity')}><Typography.Text type={preview.integrityOk ? 'success' : 'danger'} data-testid="backup-integrity">{preview.integrity}</Typography.Text></Descriptions.Item>
             <Descriptions.Item label={t('common.agencies')}>{preview.agencies.toLocaleString('zh-CN')}</Descriptions.Item>
             <Descriptions.Item label={t('common.assets')}>{preview.assets.toLocaleString('zh-CN')}</Descriptions.Item>
             <Descriptions.Item label={t('common.users')}>{preview.users}</Descriptions.Item>

@@ -1,8 +1,8 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import type { BackupInfo, FileOut } from '../../api/contract';
+import { readFileSync, rmSync } from 'node:fs';
+import type { BackupInfo, BackupPreview, FileOut } from '../../api/contract';
 import { UserError } from '../../lib/problems';
-import { backupPath, copyBackupOver, createBackup, listBackups, previewBackup, resolveBackup } from '../../db/backup';
+import { createBackup, previewBackup, renameRetrying, resolveBackup, stageRestore, storeUploadedBackup, swapIn } from '../../db/backup';
+import { lockLedger } from '../../db/lock';
 import { openDatabase } from '../../db/open';
 import { appendAudit } from '../../db/queries/audit';
 import type { Context } from '../context';
@@ -15,41 +15,79 @@ export function downloadBackup(ctx: Context, name: string): FileOut {
   return { fileName: name, base64: readFileSync(resolveBackup(ctx.file, name)).toString('base64') };
 }
 
-/** A backup file the user picked elsewhere, kept with this ledger's backups once it proves to be a ledger. */
+export function backupPreview(ctx: Context, name: string): BackupPreview {
+  return previewBackup(resolveBackup(ctx.file, name), ctx.migrationsFolder);
+}
+
+/** A backup file the user picked elsewhere, kept with this ledger's backups once it proves to be a ledger of this app's own schema. */
 export function uploadBackup(ctx: Context, fileName: string, base64: string): BackupInfo {
-  const path = backupPath(ctx.file, 'uploaded', ctx.now());
-  writeFileSync(path, Buffer.from(base64, 'base64'));
-  try {
-    previewBackup(path);
-  } catch (e) {
-    rmSync(path, { force: true });
-    if (e instanceof UserError) throw new UserError(e.problems.map((p) => ({ ...p, file: fileName })));
-    throw e;
-  }
-  return listBackups(ctx.file).find((b) => b.name === basename(path))!;
+  return storeUploadedBackup(ctx.file, Buffer.from(base64, 'base64'), (partial) => {
+    try {
+      previewBackup(partial, ctx.migrationsFolder, fileName);
+    } catch (e) {
+      if (e instanceof UserError) throw new UserError(e.problems.map((p) => ({ ...p, file: fileName })));
+      throw e;
+    }
+  }, ctx.now());
+}
+
+/** How a restore's steps may be changed by a test: the rename that swaps the file in. */
+export interface RestoreHooks {
+  rename?: (from: string, to: string) => Promise<void>;
 }
 
 /**
- * Replaces the ledger with a backup: the backup must pass the integrity check; the current ledger
- * is backed up first; everyone is signed out, since the backup holds its own users.
+ * Replaces the ledger with a backup: the backup must pass the integrity check, carry the app's own
+ * schema and an active administrator of the whole ledger; the current ledger is backed up first;
+ * the restore is recorded inside the restored copy before it is swapped in; whatever fails, the
+ * server is left on an open ledger (the restored one, or the one it had); everyone is signed out,
+ * since the backup holds its own users.
  */
-export async function restoreBackup(ctx: Context, name: string): Promise<{ restored: string; safetyCopy: string }> {
+export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHooks = {}): Promise<{ restored: string; safetyCopy: string }> {
   const path = resolveBackup(ctx.file, name);
-  const preview = previewBackup(path);
-  if (preview.integrity !== 'ok') throw new UserError([{ file: name, message: `该备份未通过完整性检查,不能恢复:${preview.integrity.split('\n')[0]}` }]);
-  const safety = await createBackup(ctx.db.$client, ctx.file, 'before-restore', ctx.now());
+  const preview = previewBackup(path, ctx.migrationsFolder);
+  if (!preview.integrityOk) throw new UserError([{ file: name, message: `该备份未通过完整性检查,不能恢复:${preview.integrity}` }]);
+  if (preview.admins === 0) {
+    throw new UserError([{ file: name, message: '该备份中没有可用的系统管理员(可能是设立管理员之前的备份);恢复后任何人都能重新设立管理员,已拒绝' }]);
+  }
   const { ledger } = ctx;
-  const reopen = () => openDatabase(ledger.file, { migrationsFolder: ledger.migrationsFolder, now: ledger.clock.now() }).db;
-  await copyBackupOver(path, ledger.file, () => ledger.db.$client.close());
+  const open = (file: string) => openDatabase(file, { migrationsFolder: ledger.migrationsFolder, skipMigrationBackup: true, now: ledger.clock.now() }).db;
+  const safety = await createBackup(ledger.db.$client, ledger.file, 'before-restore', ctx.now());
+  const tmp = await stageRestore(path, ledger.file);
   try {
-    ledger.db = reopen();
+    // Upgraded to this app's schema, and the restore recorded, inside the copy: a crash after the swap cannot lose the record.
+    const staged = open(tmp);
+    try {
+      appendAudit(staged, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name }, agencies: [] }]);
+      staged.$client.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      staged.$client.close();
+    }
   } catch (e) {
-    // The restored copy would not open (a newer app's backup): put the ledger back as it was.
-    await copyBackupOver(resolveBackup(ctx.file, safety.name), ledger.file, () => undefined);
-    ledger.db = reopen();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(tmp + suffix, { force: true });
     throw e;
   }
-  appendAudit(ledger.db, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name }, agencies: [] }]);
+  ledger.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  let swapped = false;
+  // Held across the swap, so no other program can take the ledger while no connection is open.
+  const unlock = lockLedger(ledger.file);
+  try {
+    await swapIn(tmp, ledger.file, () => ledger.db.$client.close(), hooks.rename ?? renameRetrying);
+    swapped = true;
+    ledger.db = open(ledger.file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    if (!ledger.db.$client.open) {
+      if (swapped) {
+        // The restored copy would not open: put the ledger back as it was.
+        await swapIn(await stageRestore(resolveBackup(ctx.file, safety.name), ledger.file), ledger.file, () => undefined);
+      }
+      ledger.db = open(ledger.file);
+    }
+    throw new UserError([{ file: name, message: `恢复失败,台账保持恢复前的状态:${(e as Error).message}` }]);
+  } finally {
+    unlock();
+  }
   ledger.sessions.endAll();
   return { restored: name, safetyCopy: safety.name };
 }

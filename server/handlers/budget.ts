@@ -37,8 +37,8 @@ export function exportTerms(db: Db, today: IsoDate): FileOut {
   return { fileName: `单价与更新年限-${today}.xlsx`, base64: workbookBuffer([sheet, notes]).toString('base64') };
 }
 
-export function importTerms(db: Db, who: Actor, fileName: string, buf: Uint8Array): { changed: number } {
-  const read = readTerms(buf, fileName, new Set(loadCatalog(db).map((c) => c.code)));
+export async function importTerms(db: Db, who: Actor, fileName: string, buf: Uint8Array): Promise<{ changed: number }> {
+  const read = await readTerms(buf, fileName, new Set(loadCatalog(db).map((c) => c.code)));
   if (!read.ok) throw new UserError(read.problems);
   return { changed: saveTerms(db, who, read.terms) };
 }

@@ -8,7 +8,7 @@ import {
   confident, distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, makeItemMatcher, resolveColumns, type LedgerMapping,
 } from '../../excel/ledger';
 import { ProblemList } from '../../excel/problems';
-import { AGENCY_SHEET, ASSET_SHEET, LEVEL_LABELS, parseTemplate, readAssets, type AgencyInput, type AssetInput, type RejectedRow } from '../../excel/template';
+import { AGENCY_SHEET, ASSET_SHEET, checkTemplate, LEVEL_LABELS, readAssets, type AgencyInput, type AssetInput, type RejectedRow } from '../../excel/template';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { workbookBuffer, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
@@ -79,8 +79,15 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
 }
 
 /** Imports the canonical template: every row is stored, or none and every problem is reported. */
-export function importTemplate(db: Db, buf: Uint8Array, opts: ImportOptions): ImportSummary {
-  const parsed = parseTemplate(buf, {
+export async function importTemplate(db: Db, buf: Uint8Array, opts: ImportOptions): Promise<ImportSummary> {
+  const read = await readWorkbook(buf, opts.file);
+  if (!read.ok) throw new UserError(read.problems);
+  return importTemplateWorkbook(db, read.workbook, opts);
+}
+
+/** The template import of a workbook already read (the parse happens in a worker, see readWorkbook). */
+export function importTemplateWorkbook(db: Db, workbook: Workbook, opts: ImportOptions): ImportSummary {
+  const parsed = checkTemplate(workbook, {
     file: opts.file,
     today: opts.today,
     itemCodes: new Set(loadCatalog(db).map((i) => i.code)),
@@ -106,8 +113,8 @@ export function importTemplate(db: Db, buf: Uint8Array, opts: ImportOptions): Im
 const opened = new Map<number | null, Map<string, { file: string; workbook: Workbook }>>();
 const KEEP_OPEN = 2;
 
-export function openLedgerFile(owner: number | null, file: string, buf: Uint8Array): ImportFileInfo {
-  const read = readWorkbook(buf, file);
+export async function openLedgerFile(owner: number | null, file: string, buf: Uint8Array): Promise<ImportFileInfo> {
+  const read = await readWorkbook(buf, file);
   if (!read.ok) throw new UserError(read.problems);
   const token = randomUUID();
   let mine = opened.get(owner);

@@ -2,7 +2,7 @@ import type { OpName, Output, ParsedInput } from '../../api/contract';
 import type { Context } from '../context';
 import { randomUUID } from 'node:crypto';
 import { UserError } from '../../lib/problems';
-import { listBackups, previewBackup, resolveBackup } from '../../db/backup';
+import { listBackups } from '../../db/backup';
 import { createAgency, ledgerCounts, listAgencies, updateAgency } from '../../db/queries/agencies';
 import { listAssets } from '../../db/queries/assets';
 import { listAudit } from '../../db/queries/audit';
@@ -19,7 +19,7 @@ import { mentionedPeople } from '../../lib/changes';
 import { inScope, readScope, requireAgency, requireAssets, requireDisposal, requirePlan, scopeCodes, scopedAgency, scopeRoot } from '../scope';
 import { exportAudit } from './audit';
 import { changePassword, createUserAccount, login, setup, updateUserAccount } from './auth';
-import { createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
+import { backupPreview, createManualBackup, downloadBackup, restoreBackup, uploadBackup } from './backups';
 import { loadDemo } from './demo';
 import { createPlan, exportPlan, teamDemandFor } from './dispatch';
 import { analyseLedger, importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from './imports';
@@ -53,7 +53,7 @@ export const handlers: Handlers = {
   'backups/create': (ctx) => createManualBackup(ctx),
   'backups/download': (ctx, { name }) => downloadBackup(ctx, name),
   'backups/upload': (ctx, { fileName, base64 }) => uploadBackup(ctx, fileName, base64),
-  'backups/preview': (ctx, { name }) => previewBackup(resolveBackup(ctx.file, name)),
+  'backups/preview': (ctx, { name }) => backupPreview(ctx, name),
   'backups/restore': (ctx, { name }) => restoreBackup(ctx, name),
   'ledger/status': (ctx) => ({ file: ctx.user?.role === 'admin' ? ctx.file : null, ...ledgerCounts(ctx.db, scopeCodes(ctx)) }),
   'clock/now': (ctx) => ({ now: ctx.now().toISOString(), today: ctx.today(), timeZone: ctx.clock.timeZone }),
@@ -160,8 +160,8 @@ export const handlers: Handlers = {
   'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), exportScore(ctx.db, input, ctx.today())),
   'charts/data': (ctx, input) => chartData(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
   'charts/export': (ctx, input) => exportChart(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
-  'imports/template': (ctx, input) => {
-    const { batch: _batch, ...outcome } = importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
+  'imports/template': async (ctx, input) => {
+    const { batch: _batch, ...outcome } = await importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
       file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx),
     });
     return outcome;

@@ -3,8 +3,7 @@ import type { AssetRow } from '../../api/contract';
 import { contextAs } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { importTemplate } from '../../server/handlers/imports';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 
 function ledger(): Context {
   const { db, file } = tempLedger();
@@ -15,7 +14,7 @@ function ledger(): Context {
     agency({ code: 'K1', level: 'county', parentCode: 'M' }),
     agency({ code: 'K2', level: 'county', parentCode: 'M' }),
   ];
-  importTemplate(db, templateBuffer(agencies, [
+  seedTemplate(db, templateBuffer(agencies, [
     asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', plateNumber: '示A12345', priceFen: 25_000_000, purchaseDate: '2015-01-01', custodian: '王五' }),
     asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K2', plateNumber: '示B54321', priceFen: 18_000_000, purchaseDate: '2020-06-01', status: 'under_repair' }),
     asset({ assetTag: 'V3', itemCode: 'S01', agencyCode: 'M', plateNumber: '示A00001', priceFen: 30_000_000, purchaseDate: '2012-01-01', status: 'scrapped' }),

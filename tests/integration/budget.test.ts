@@ -4,11 +4,10 @@ import type { Input, OpName, Output } from '../../api/contract';
 import type { Role, SessionUser } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { importTemplate } from '../../server/handlers/imports';
 import { workbookBuffer } from '../../excel/write';
 import { contextAs, testClock } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
 
 // The figures below are worked out for this instant (09:00 on 23 November 2026 in Shanghai).
 const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
@@ -22,7 +21,7 @@ const who = { actor: 'seed', at: clock.now().toISOString() };
  */
 function ledger() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'C', level: 'city', staff: 10, latitude: 30, longitude: 120 }), agency({ code: 'K', level: 'county', parentCode: 'C', staff: 12, latitude: 30.1, longitude: 120 })],
     [
       asset({ assetTag: 'C-CAR', itemCode: 'S01', agencyCode: 'C', purchaseDate: '2018-06-01', odometerKm: 90_000, custodian: '张三' }),

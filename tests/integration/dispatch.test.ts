@@ -4,11 +4,10 @@ import type { Input, OpName, Output, PlanDetail, TaskFields } from '../../api/co
 import type { Role, SessionUser } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { importTemplate } from '../../server/handlers/imports';
 import type { Clock } from '../../lib/clock';
 import { contextAs, testClock } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
 
 /** The tasks below lie in December 2026; the ledger's clock stands at 09:00 on 23 November (Shanghai) unless a test moves it. */
 const NOV_23 = '2026-11-23T01:00:00Z';
@@ -20,7 +19,7 @@ const who = { actor: 'seed', at: NOV_23 };
  */
 function province() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [
       agency({ code: 'P', level: 'province', staff: 0, latitude: 30.0, longitude: 120 }),
       agency({ code: 'K1', parentCode: 'P', staff: 0, latitude: 30.1, longitude: 120 }),

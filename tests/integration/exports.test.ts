@@ -3,12 +3,11 @@ import * as XLSX from 'xlsx';
 import type { FileOut } from '../../api/contract';
 import { readEntry, zipEntries } from '../../excel/zip';
 import { parseTemplate } from '../../excel/template';
-import { importTemplate } from '../../server/handlers/imports';
 import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../../server/handlers/exports';
 import { shortfall } from '../../server/handlers/quotas';
 import { addCalibration, addMaintenance } from '../../db/queries/records';
 import type { Db } from '../../db/open';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';
@@ -27,7 +26,7 @@ const ASSETS = [
 
 function ledger(): Db {
   const { db } = tempLedger();
-  importTemplate(db, templateBuffer(TREE, ASSETS), { file: 't.xlsx', who, today });
+  seedTemplate(db, templateBuffer(TREE, ASSETS), { file: 't.xlsx', who, today });
   return db;
 }
 
@@ -93,7 +92,7 @@ describe('exports', () => {
     expect(rowsOf(exportCalibrations(db, '2026-01-01', '2026-12-31', (a) => a !== '330106'), '检定记录')).toHaveLength(1);
   });
 
-  it('writes a blank template with drop-downs for 层级, 状态 and 装备代码 and an instructions sheet, which imports as the template', () => {
+  it('writes a blank template with drop-downs for 层级, 状态 and 装备代码 and an instructions sheet, which imports as the template', async () => {
     const db = ledger();
     const f = blankTemplate(db);
     const wb = XLSX.read(bytes(f));
@@ -105,7 +104,7 @@ describe('exports', () => {
     expect(assetXml).toMatch(/sqref="G2:G\d+"><formula1>'取值'!\$B\$2:\$B\$5<\/formula1>/);
     expect(rowsOf(f, '装备目录')).toHaveLength(57);
     expect(rowsOf(f, '取值').slice(1).map((r) => r[1])).toEqual(['在用', '维修', '闲置', '报废']);
-    const parsed = parseTemplate(bytes(f), { file: 'x.xlsx', today, itemCodes: new Set(['S01']), existingAgencies: new Map() });
+    const parsed = await parseTemplate(bytes(f), { file: 'x.xlsx', today, itemCodes: new Set(['S01']), existingAgencies: new Map() });
     expect(parsed).toEqual({ ok: false, problems: [expect.objectContaining({ message: '文件中没有数据行' })] });
   });
 });

@@ -5,8 +5,9 @@ import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
 import { readEntry, writeZip, zipEntries } from '../../excel/zip';
+import { readWorkbook } from '../../excel/workbook';
 import type { Db } from '../../db/open';
-import { agency, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
+import { agency, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
@@ -14,16 +15,16 @@ const today = '2026-11-23';
 
 function ledger(): Db {
   const { db } = tempLedger();
-  importTemplate(db, templateBuffer([agency({ code: '330106', name: '西湖分局' })]), { file: 't.xlsx', who, today });
+  seedTemplate(db, templateBuffer([agency({ code: '330106', name: '西湖分局' })]), { file: 't.xlsx', who, today });
   return db;
 }
 
 /** Opens and imports a file through the wizard, as a user would; returns the problems it was refused with, after checking nothing changed. */
-function refused(db: Db, buf: Uint8Array): Problem[] {
+async function refused(db: Db, buf: Uint8Array): Promise<Problem[]> {
   const before = snapshot(db);
   let error: unknown;
   try {
-    const { token } = openLedgerFile(null, 'bad.xlsx', buf);
+    const { token } = await openLedgerFile(null, 'bad.xlsx', buf);
     importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
   } catch (e) {
     error = e;
@@ -31,7 +32,7 @@ function refused(db: Db, buf: Uint8Array): Problem[] {
   expect(error).toBeInstanceOf(UserError);
   expect(snapshot(db)).toEqual(before);
   // The template import meets the same file with the same care.
-  expect(() => importTemplate(db, buf, { file: 'bad.xlsx', who, today })).toThrow(UserError);
+  await expect(importTemplate(db, buf, { file: 'bad.xlsx', who, today })).rejects.toThrow(UserError);
   expect(snapshot(db)).toEqual(before);
   return (error as UserError).problems;
 }
@@ -82,6 +83,67 @@ async function zipBomb(size: number, declared = size): Promise<Buffer> {
   return Buffer.concat([...parts, ...dir, end]);
 }
 
+/** A workbook whose one sheet is `mb` MB of `<c><v>1</v></c>` cells, deflated as a stream: honest about its size, tiny on disk. */
+async function denseWorkbook(mb: number): Promise<Buffer> {
+  const row = `<row>${'<c><v>1</v></c>'.repeat(1000)}</row>`;
+  const block = Buffer.from(row.repeat(Math.floor((1 << 20) / row.length)));
+  const chunks: Buffer[] = [];
+  const deflate = createDeflateRaw({ level: 6 });
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const head = Buffer.from('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>');
+  deflate.write(head);
+  let size = head.length;
+  for (let left = mb; left > 0; left--) {
+    size += block.length;
+    if (!deflate.write(block)) await new Promise((r) => deflate.once('drain', r));
+  }
+  const tail = Buffer.from('</sheetData></worksheet>');
+  size += tail.length;
+  deflate.end(tail);
+  await done;
+  const sheet = Buffer.concat(chunks);
+  // The small parts from a real workbook, the sheet's bytes swapped for the dense deflated stream.
+  const base = xlsx([{ name: 'S', rows: [['x']] }]);
+  const files = zipEntries(base).map((e) => ({ name: e.name, data: readEntry(base, e, 1e9) }));
+  const zip = writeZip(files.map((f) => (f.name === 'xl/worksheets/sheet1.xml' ? { ...f, data: Buffer.from('SHEET') } : f)));
+  // Rebuild by hand: writeZip deflates, and the sheet must carry the precomputed stream and its true size.
+  const entries = zipEntries(zip);
+  const parts: Buffer[] = [];
+  const dir: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const original = files.find((f) => f.name === e.name)!;
+    const isSheet = e.name === 'xl/worksheets/sheet1.xml';
+    const body = isSheet ? sheet : zip.subarray(e.offset + 30 + Buffer.byteLength(e.name), e.offset + 30 + Buffer.byteLength(e.name) + e.compressedSize);
+    const name = Buffer.from(e.name);
+    const realSize = isSheet ? size : original.data.length;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(realSize, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(realSize, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, name, body);
+    dir.push(central, name);
+    offset += 30 + name.length + body.length;
+  }
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.reduce((n, b) => n + b.length, 0), 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, ...dir, end]);
+}
+
 /** The workbook with a text replaced inside its sheet, past what SheetJS would write (Excel allows 32,767 characters; a hostile file need not). */
 function replaced(buf: Buffer, from: string, to: string): Buffer {
   return writeZip(zipEntries(buf).map((e) => {
@@ -93,39 +155,39 @@ function replaced(buf: Buffer, from: string, to: string): Buffer {
 const GOOD = xlsx([{ name: 'Sheet1', rows: [['资产编号', '设备名称', '状态'], ...Array.from({ length: 200 }, (_, i) => [`G-${i}`, '执法车', '在用'])] }]);
 
 describe('hostile and broken files', () => {
-  it('refuses what is not a spreadsheet', () => {
+  it('refuses what is not a spreadsheet', async () => {
     const db = ledger();
-    expect(refused(db, Buffer.from('资产编号,设备名称\nA-1,执法车\n'))[0].message).toContain('不是 .xlsx');
-    expect(refused(db, Buffer.from('%PDF-1.7\n%âãÏÓ'))[0].message).toContain('不是 .xlsx');
+    expect((await refused(db, Buffer.from('资产编号,设备名称\nA-1,执法车\n')))[0].message).toContain('不是 .xlsx');
+    expect((await refused(db, Buffer.from('%PDF-1.7\n%âãÏÓ')))[0].message).toContain('不是 .xlsx');
     // A zip, but of something else (a .docx, an archive of photos).
-    expect(refused(db, writeZip([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }]))[0].message).toContain('没有 Excel 工作簿');
-    expect(refused(db, new Uint8Array())[0].message).toContain('文件为空');
+    expect((await refused(db, writeZip([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }])))[0].message).toContain('没有 Excel 工作簿');
+    expect((await refused(db, new Uint8Array()))[0].message).toContain('文件为空');
   });
 
-  it('refuses a truncated file', () => {
+  it('refuses a truncated file', async () => {
     const db = ledger();
     for (const cut of [0.3, 0.6, 0.95]) {
-      expect(refused(db, GOOD.subarray(0, Math.floor(GOOD.length * cut)))[0].message).toMatch(/不完整|损坏/);
+      expect((await refused(db, GOOD.subarray(0, Math.floor(GOOD.length * cut))))[0].message).toMatch(/不完整|损坏/);
     }
   });
 
-  it('refuses a password-protected workbook and an old .xls, saying what to do', () => {
+  it('refuses a password-protected workbook and an old .xls, saying what to do', async () => {
     const db = ledger();
     const cfb = XLSX.CFB.utils.cfb_new();
     XLSX.CFB.utils.cfb_add(cfb, 'EncryptionInfo', Buffer.alloc(200, 1));
     XLSX.CFB.utils.cfb_add(cfb, 'EncryptedPackage', Buffer.alloc(4096, 7));
     const encrypted = XLSX.CFB.write(cfb, { type: 'buffer' }) as Buffer;
-    expect(refused(db, encrypted)[0].message).toContain('密码');
+    expect((await refused(db, encrypted))[0].message).toContain('密码');
     const xls = XLSX.write(XLSX.utils.book_new(XLSX.utils.aoa_to_sheet([['资产编号']]), 'S'), { type: 'buffer', bookType: 'biff8' }) as Buffer;
-    expect(refused(db, xls)[0].message).toContain('.xls');
+    expect((await refused(db, xls))[0].message).toContain('.xls');
   });
 
-  it('refuses a workbook whose only sheet is empty', () => {
+  it('refuses a workbook whose only sheet is empty', async () => {
     const db = ledger();
-    expect(refused(db, xlsx([{ name: 'Sheet1', rows: [] }]))[0].message).toContain('没有哪张工作表');
+    expect((await refused(db, xlsx([{ name: 'Sheet1', rows: [] }])))[0].message).toContain('没有哪张工作表');
   });
 
-  it('finds the ledger among 200 columns, and refuses 200 columns of nothing it knows', () => {
+  it('finds the ledger among 200 columns, and refuses 200 columns of nothing it knows', async () => {
     const db = ledger();
     const wide = Array.from({ length: 200 }, (_, c) => `字段${c}`);
     wide[150] = '资产编号';
@@ -135,26 +197,26 @@ describe('hostile and broken files', () => {
     row[150] = 'W-1';
     row[151] = '执法记录仪';
     row[199] = '闲置';
-    const { token } = openLedgerFile(null, 'wide.xlsx', xlsx([{ name: 'S', rows: [wide, row] }]));
+    const { token } = await openLedgerFile(null, 'wide.xlsx', xlsx([{ name: 'S', rows: [wide, row] }]));
     const out = importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
     expect(out.assets.created).toBe(1);
-    expect(refused(db, xlsx([{ name: 'S', rows: [Array.from({ length: 200 }, (_, c) => `列${c}`), Array.from({ length: 200 }, () => 1)] }]))[0].message).toContain('表头');
+    expect((await refused(db, xlsx([{ name: 'S', rows: [Array.from({ length: 200 }, (_, c) => `列${c}`), Array.from({ length: 200 }, () => 1)] }])))[0].message).toContain('表头');
   });
 
-  it('rejects a 1 MB cell at its place, and keeps a 1 MB header from flooding the message', () => {
+  it('rejects a 1 MB cell at its place, and keeps a 1 MB header from flooding the message', async () => {
     const db = ledger();
     const huge = '污'.repeat(1024 * 1024);
-    const problems = refused(db, replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '备注'], ['H-1', '执法车', '在用', 'HUGE']] }]), 'HUGE', huge));
-    expect(problems).toEqual([expect.objectContaining({ row: 2, column: 'D', message: expect.stringContaining('内容过长(1048576 字') })]);
+    const problems = await refused(db, replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '备注'], ['H-1', '执法车', '在用', 'HUGE']] }]), 'HUGE', huge));
+    expect(problems).toEqual([expect.objectContaining({ row: 2, column: 'D', message: expect.stringContaining('内容过长(4000 字以上') })]);
     expect(problems[0].message.length).toBeLessThan(200);
-    const hugeHeader = openLedgerFile(null, 'h.xlsx', replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', 'HUGE'], ['H-1', '执法车', '在用', 'x']] }]), 'HUGE', huge));
+    const hugeHeader = await openLedgerFile(null, 'h.xlsx', replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', 'HUGE'], ['H-1', '执法车', '在用', 'x']] }]), 'HUGE', huge));
     expect(JSON.stringify(hugeHeader).length).toBeLessThan(10_000);
   });
 
-  it('stores a formula-injection string as plain text and exports it as text', () => {
+  it('stores a formula-injection string as plain text and exports it as text', async () => {
     const db = ledger();
     const evil = '=cmd|\' /C calc\'!A0';
-    const { token } = openLedgerFile(null, 'f.xlsx', xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '责任人'], ['@F-1', '执法车', '在用', evil]] }]));
+    const { token } = await openLedgerFile(null, 'f.xlsx', xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '责任人'], ['@F-1', '执法车', '在用', evil]] }]));
     importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
     expect(db.$client.prepare(`select custodian from assets where asset_tag = '@F-1'`).pluck().get()).toBe(evil);
     const out = XLSX.read(Buffer.from(exportLedger(db, {}, [], today).base64, 'base64'), { cellFormula: true }).Sheets['装备台账'];
@@ -167,16 +229,51 @@ describe('hostile and broken files', () => {
     const db = ledger();
     const honest = await zipBomb(420 * 1024 * 1024);
     expect(honest.length).toBeLessThan(2 * 1024 * 1024);
-    expect(refused(db, honest)[0].message).toContain('压缩炸弹');
+    expect((await refused(db, honest))[0].message).toContain('压缩炸弹');
     const lying = await zipBomb(420 * 1024 * 1024, 1000);
-    expect(refused(db, lying)[0].message).toContain('压缩炸弹');
+    expect((await refused(db, lying))[0].message).toContain('压缩炸弹');
   });
 
-  it('forgets a file once imported, and will not hand one user\'s file to another', () => {
+  it('forgets a file once imported, and will not hand one user\'s file to another', async () => {
     const db = ledger();
-    const { token } = openLedgerFile(7, 'mine.xlsx', GOOD);
+    const { token } = await openLedgerFile(7, 'mine.xlsx', GOOD);
     expect(() => previewLedger(db, 8, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
     importOpenedLedger(db, 7, token, { defaultAgency: '330106' }, 'all', { who, today });
     expect(() => previewLedger(db, 7, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
+  });
+
+  it('refuses a file with a second directory or anything after its end record, which another reader could follow', async () => {
+    const db = ledger();
+    const end = GOOD.subarray(GOOD.length - 22);
+    expect((await refused(db, Buffer.concat([GOOD, end])))[0].message).toContain('多个目录');
+    // Only the first bytes of an end record, where SheetJS starts looking and the old guard did not.
+    expect((await refused(db, Buffer.concat([GOOD, end.subarray(0, 12)])))[0].message).toContain('多个目录');
+    expect((await refused(db, Buffer.concat([GOOD, Buffer.from('trailing data')])))[0].message).toContain('多余的数据');
+  });
+
+  it('refuses a 2 MB workbook that honestly unpacks to 380 MB, naming it, without the server growing', async () => {
+    const db = ledger();
+    const dense = await denseWorkbook(380);
+    expect(dense.length).toBeLessThan(3 * 1024 * 1024);
+    const heap = process.memoryUsage().heapUsed;
+    const problems = await refused(db, dense);
+    expect(problems[0]).toMatchObject({ file: 'bad.xlsx', message: expect.stringContaining('解压后超过 128 MB') });
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('stops a parse that outgrows its worker\'s memory, names the file, and reads the next file as usual', async () => {
+    const dense = await denseWorkbook(40);
+    const heap = process.memoryUsage().heapUsed;
+    const r = await readWorkbook(dense, '县局台账.xlsx', { heapMb: 96 });
+    expect(r).toEqual({ ok: false, problems: [{ file: '县局台账.xlsx', message: expect.stringContaining('所需内存超过 96 MB') }] });
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
+    const next = await readWorkbook(GOOD, 'good.xlsx');
+    expect(next.ok && next.workbook.sheets[0].rows.length).toBe(201);
+  });
+
+  it('refuses a sheet of more rows than any ledger has, instead of reading part of it', async () => {
+    const r = await readWorkbook(GOOD, 'long.xlsx', { sheetRows: 100 });
+    expect(r).toEqual({ ok: false, problems: [{ file: 'long.xlsx', message: expect.stringContaining('超过 100 行') }] });
+    expect(await readWorkbook(GOOD, 'wide.xlsx', { cells: 300 })).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('单元格超过 300 个') }] });
   });
 });

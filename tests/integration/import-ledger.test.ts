@@ -3,10 +3,10 @@ import { openDatabase } from '../../db/open';
 import * as XLSX from 'xlsx';
 import type { LedgerMapping } from '../../excel/ledger';
 import { UserError, type Problem } from '../../lib/problems';
-import { analyseLedger, importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
+import { analyseLedger, importOpenedLedger, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
 import type { Db } from '../../db/open';
-import { agency, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
+import { agency, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
 import { count, snapshot } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';
 
@@ -22,18 +22,18 @@ const TREE = [
 
 function ledger(): Db {
   const { db } = tempLedger();
-  importTemplate(db, templateBuffer(TREE), { file: 'tree.xlsx', who, today });
+  seedTemplate(db, templateBuffer(TREE), { file: 'tree.xlsx', who, today });
   return db;
 }
 
-const open = (buf: Uint8Array, file = 'ledger.xlsx') => openLedgerFile(null, file, buf).token;
+const open = async (buf: Uint8Array, file = 'ledger.xlsx') => (await openLedgerFile(null, file, buf)).token;
 
 function mappingOf(m: MessyLedger): LedgerMapping {
   return { sheet: m.sheet, defaultAgency: m.defaultAgency, items: m.items };
 }
 
-function importMessy(db: Db, buf: Uint8Array, mapping: LedgerMapping, mode: 'all' | 'valid' = 'all', file = 'ledger.xlsx') {
-  return importOpenedLedger(db, null, open(buf, file), mapping, mode, { who, today });
+async function importMessy(db: Db, buf: Uint8Array, mapping: LedgerMapping, mode: 'all' | 'valid' = 'all', file = 'ledger.xlsx') {
+  return importOpenedLedger(db, null, await open(buf, file), mapping, mode, { who, today });
 }
 
 function stored(db: Db, tag: string) {
@@ -44,11 +44,11 @@ function stored(db: Db, tag: string) {
   ).get(tag) as Record<string, unknown> | undefined;
 }
 
-function refusedWith(db: Db, f: () => unknown): Problem[] {
+async function refusedWith(db: Db, f: () => Promise<unknown>): Promise<Problem[]> {
   const before = snapshot(db);
   let error: unknown;
   try {
-    f();
+    await f();
   } catch (e) {
     error = e;
   }
@@ -58,33 +58,33 @@ function refusedWith(db: Db, f: () => unknown): Problem[] {
 }
 
 describe('importing the ledgers agencies keep', () => {
-  it.each(MESSY_LEDGERS.map((m) => [m.name, m] as const))('%s: stores every value as meant', (_name, m) => {
+  it.each(MESSY_LEDGERS.map((m) => [m.name, m] as const))('%s: stores every value as meant', async (_name, m) => {
     const db = ledger();
-    const out = importMessy(db, m.buffer, mappingOf(m));
+    const out = await importMessy(db, m.buffer, mappingOf(m));
     expect(out.rejected).toBe(0);
     expect(out.assets.created).toBe(Object.keys(m.expected).length);
     for (const [tag, want] of Object.entries(m.expected)) expect(stored(db, tag), tag).toMatchObject(want);
   });
 
-  it('finds the header under title rows and through merged group headers, and says which column is which', () => {
+  it('finds the header under title rows and through merged group headers, and says which column is which', async () => {
     const db = ledger();
     const merged = MESSY_LEDGERS[1];
-    const a = analyseLedger(db, null, open(merged.buffer), {});
+    const a = analyseLedger(db, null, await open(merged.buffer), {});
     expect(a).toMatchObject({ sheet: '装备清单', headerRow: 2, headerRows: 2, priceUnit: 'wan' });
     expect(a.fields).toEqual({ 资产编号: 'A', 装备名称: 'B', 所属机构编码: 'C', 购置日期: 'D', '购置金额(元)': 'E', 车牌号: 'F', '行驶里程(公里)': 'G', 状态: 'H' });
     expect(a.columns.find((c) => c.letter === 'D')?.label).toBe('购置信息/日期');
     expect(a.agencies.map((x) => [x.text, x.code])).toEqual([['杭州市生态环境局滨江分局', '330108'], ['桐庐县分局', '330122'], ['西湖分局', '330106']]);
   });
 
-  it('matches item names by name, alias and likeness, and leaves the rest for the user with candidates', () => {
+  it('matches item names by name, alias and likeness, and leaves the rest for the user with candidates', async () => {
     const db = ledger();
     const m = MESSY_LEDGERS[4];
-    const a = analyseLedger(db, null, open(m.buffer), { sheet: '车辆' });
+    const a = analyseLedger(db, null, await open(m.buffer), { sheet: '车辆' });
     const byText = Object.fromEntries(a.items.map((i) => [i.text, i]));
     expect(byText['执法执勤车(越野)']).toMatchObject({ code: 'S01', source: 'auto' });
     expect(byText['皮卡执法车']).toMatchObject({ code: null, source: 'likeness', candidates: [expect.objectContaining({ code: 'S01' })] });
     expect(byText['商务车']).toMatchObject({ code: null, source: null });
-    const near = analyseLedger(db, null, open(xlsx([{ name: 'S', rows: [['资产编号', '名称', '单位'], ['G-1', '多参数气体检测器', '西湖分局']] }])), {});
+    const near = analyseLedger(db, null, await open(xlsx([{ name: 'S', rows: [['资产编号', '名称', '单位'], ['G-1', '多参数气体检测器', '西湖分局']] }])), {});
     expect(near.items[0]).toMatchObject({ code: null, candidates: [expect.objectContaining({ code: 'S15' })] });
   });
 
@@ -133,30 +133,30 @@ describe('importing the ledgers agencies keep', () => {
     expect(a.items.map((i) => [i.text, i.source])).toEqual([['对讲机', 'likeness'], ['无人机', 'likeness']]);
   });
 
-  it('refuses a name nobody mapped, at its cell, and stores nothing in all-or-nothing mode', () => {
+  it('refuses a name nobody mapped, at its cell, and stores nothing in all-or-nothing mode', async () => {
     const db = ledger();
     const m = MESSY_LEDGERS[4];
-    const problems = refusedWith(db, () => importMessy(db, m.buffer, { sheet: '车辆', defaultAgency: '330108', items: { 皮卡执法车: 'S01' } }));
+    const problems = await refusedWith(db, () => importMessy(db, m.buffer, { sheet: '车辆', defaultAgency: '330108', items: { 皮卡执法车: 'S01' } }));
     expect(problems).toEqual([expect.objectContaining({ sheet: '车辆', row: 5, column: 'C', field: '装备名称', message: expect.stringContaining('商务车') })]);
   });
 
-  it('remembers the names a user mapped and offers them for the next file', () => {
+  it('remembers the names a user mapped and offers them for the next file', async () => {
     const db = ledger();
     const m = MESSY_LEDGERS[4];
-    importMessy(db, m.buffer, mappingOf(m));
+    await importMessy(db, m.buffer, mappingOf(m));
     const next = xlsx([{ name: 'Sheet1', rows: [['资产编号', '名称', '单位'], ['N-1', '商务车', '滨江分局']] }]);
-    const a = analyseLedger(db, null, open(next), {});
+    const a = analyseLedger(db, null, await open(next), {});
     expect(a.items).toEqual([expect.objectContaining({ text: '商务车', code: 'S01', source: 'remembered' })]);
-    const out = importMessy(db, next, {});
+    const out = await importMessy(db, next, {});
     expect(out.assets.created).toBe(1);
     expect(stored(db, 'N-1')).toMatchObject({ itemCode: 'S01', agencyCode: '330108' });
     // 商务车 and 皮卡执法车, both assigned by hand.
     expect(db.$client.prepare(`select count(*) from audit_log where entity = 'import_name'`).pluck().get()).toBe(2);
   });
 
-  it('previews every problem at its cell, and counts new and updated assets', () => {
+  it('previews every problem at its cell, and counts new and updated assets', async () => {
     const db = ledger();
-    importMessy(db, MESSY_LEDGERS[0].buffer, mappingOf(MESSY_LEDGERS[0]));
+    await importMessy(db, MESSY_LEDGERS[0].buffer, mappingOf(MESSY_LEDGERS[0]));
     const buf = xlsx([{ name: 'Sheet1', rows: [
       ['资产编码', '设备名称', '购买日期', '金额', '状态'],
       ['TL-001', '执法车', '2019-05-01', 128000, '在用'],
@@ -164,14 +164,14 @@ describe('importing the ledgers agencies keep', () => {
       ['TL-102', '热气球', '2020-01-01', '一千', '丢失'],
       ['TL-103', '执法记录仪', '2020-01-01', 100, '在用'],
     ] }]);
-    const p = previewLedger(db, null, open(buf), { defaultAgency: '330122' }, today, null);
+    const p = previewLedger(db, null, await open(buf), { defaultAgency: '330122' }, today, null);
     expect(p).toMatchObject({ total: 4, valid: 2, rejected: 2, create: 1, update: 1 });
     expect(p.problems.map((x) => `${x.row}${x.column}`)).toEqual(['3C', '4B', '4D', '4E']);
     expect(p.rows[0]).toMatchObject({ row: 3, cells: { 购置日期: '2019-02-30' }, problems: { 购置日期: expect.stringContaining('不是存在的日期') } });
     expect(p.rows[1].problems).toMatchObject({ 装备名称: expect.stringContaining('热气球'), '购置金额(元)': expect.stringContaining('不是数字'), 状态: expect.stringContaining('丢失') });
   });
 
-  it('imports the valid rows and hands back the rejected ones, as the file had them, with their reasons', () => {
+  it('imports the valid rows and hands back the rejected ones, as the file had them, with their reasons', async () => {
     const db = ledger();
     const buf = xlsx([{ name: 'Sheet1', rows: [
       ['资产编码', '设备名称', '购买日期', '金额', '状态'],
@@ -180,7 +180,7 @@ describe('importing the ledgers agencies keep', () => {
       ['V-3', '执法记录仪', '2020-01-01', 100, '在用'],
       ['V-3', '执法记录仪', '2020-01-01', 100, '在用'],
     ] }]);
-    const out = importMessy(db, buf, { defaultAgency: '330122' }, 'valid', '桐庐.xlsx');
+    const out = await importMessy(db, buf, { defaultAgency: '330122' }, 'valid', '桐庐.xlsx');
     expect(out).toMatchObject({ rejected: 2, assets: { created: 2 } });
     expect(stored(db, 'V-1')).toBeDefined();
     expect(stored(db, 'V-2')).toBeUndefined();
@@ -192,21 +192,21 @@ describe('importing the ledgers agencies keep', () => {
     expect(rows[2][6]).toContain('与第 4 行重复');
   });
 
-  it('refuses the whole file in all-or-nothing mode when one row is wrong', () => {
+  it('refuses the whole file in all-or-nothing mode when one row is wrong', async () => {
     const db = ledger();
     const buf = xlsx([{ name: 'Sheet1', rows: [['资产编码', '设备名称', '状态'], ['W-1', '执法车', '在用'], ['W-2', '执法车', '失踪']] }]);
-    const problems = refusedWith(db, () => importMessy(db, buf, { defaultAgency: '330122' }));
+    const problems = await refusedWith(db, () => importMessy(db, buf, { defaultAgency: '330122' }));
     expect(problems).toEqual([expect.objectContaining({ row: 3, column: 'C', field: '状态' })]);
   });
 
-  it('re-importing updates assets matched by asset tag and records each change in the audit log', () => {
+  it('re-importing updates assets matched by asset tag and records each change in the audit log', async () => {
     const db = ledger();
     const m = MESSY_LEDGERS[0];
-    importMessy(db, m.buffer, mappingOf(m));
-    const again = importMessy(db, m.buffer, mappingOf(m));
+    await importMessy(db, m.buffer, mappingOf(m));
+    const again = await importMessy(db, m.buffer, mappingOf(m));
     expect(again.assets).toEqual({ created: 0, updated: 0, unchanged: 5 });
     const changed = xlsx([{ name: 'Sheet1', rows: [['资产编码', '设备名称', '使用状态', '使用人'], ['TL-001', '执法车', '维修', '王伟'], ['TL-006', '执法车', '在用', null]] }]);
-    const out = importMessy(db, changed, { defaultAgency: '330122', columns: { 规格型号: null } });
+    const out = await importMessy(db, changed, { defaultAgency: '330122', columns: { 规格型号: null } });
     expect(out.assets).toEqual({ created: 1, updated: 1, unchanged: 0 });
     expect(stored(db, 'TL-001')).toMatchObject({ status: 'under_repair', custodian: '王伟' });
     const audit = db.$client.prepare(`select before, after from audit_log where entity = 'asset' and entity_key = 'TL-001' and action = 'update'`).get() as { before: string; after: string };
@@ -214,39 +214,39 @@ describe('importing the ledgers agencies keep', () => {
     expect(JSON.parse(audit.after).status).toBe('under_repair');
   });
 
-  it('takes a mapping that names columns by header or by letter, and a fixed header row', () => {
+  it('takes a mapping that names columns by header or by letter, and a fixed header row', async () => {
     const db = ledger();
     const buf = xlsx([{ name: 'S', rows: [['台账'], ['x'], ['甲', '乙', '丙', '丁'], ['M-1', '执法记录仪', '330106', '闲置']] }]);
-    const out = importMessy(db, buf, { headerRow: 3, columns: { 资产编号: '甲', 装备名称: 'B', 所属机构编码: '丙', 状态: 'D' } });
+    const out = await importMessy(db, buf, { headerRow: 3, columns: { 资产编号: '甲', 装备名称: 'B', 所属机构编码: '丙', 状态: 'D' } });
     expect(out.assets.created).toBe(1);
     expect(stored(db, 'M-1')).toMatchObject({ itemCode: 'S04', agencyCode: '330106', status: 'idle' });
   });
 
-  it('says what is missing when a sheet has no recognisable header or no asset tag column', () => {
+  it('says what is missing when a sheet has no recognisable header or no asset tag column', async () => {
     const db = ledger();
-    expect(refusedWith(db, () => importMessy(db, xlsx([{ name: 'S', rows: [['a', 'b'], [1, 2]] }]), {}))[0].message).toContain('没有哪张工作表');
+    expect((await refusedWith(db, () => importMessy(db, xlsx([{ name: 'S', rows: [['a', 'b'], [1, 2]] }]), {})))[0].message).toContain('没有哪张工作表');
     const noTag = xlsx([{ name: 'S', rows: [['设备名称', '使用单位', '状态'], ['执法车', '西湖分局', '在用']] }]);
-    expect(refusedWith(db, () => importMessy(db, noTag, { sheet: 'S' }))[0].message).toContain('资产编号');
+    expect((await refusedWith(db, () => importMessy(db, noTag, { sheet: 'S' })))[0].message).toContain('资产编号');
   });
 
-  it('rejects rows of agencies outside the importing user\'s scope', () => {
+  it('rejects rows of agencies outside the importing user\'s scope', async () => {
     const db = ledger();
     const buf = xlsx([{ name: 'S', rows: [['资产编号', '名称', '单位'], ['Q-1', '执法车', '西湖分局'], ['Q-2', '执法车', '滨江分局']] }]);
-    const token = open(buf);
+    const token = await open(buf);
     const p = previewLedger(db, null, token, {}, today, new Set(['330106']));
     expect(p).toMatchObject({ valid: 1, rejected: 1 });
     expect(p.problems[0]).toMatchObject({ row: 3, message: expect.stringContaining('管辖范围') });
   });
 
-  it('round-trips the ledger export: every exported row imports back unchanged', () => {
+  it('round-trips the ledger export: every exported row imports back unchanged', async () => {
     const db = ledger();
-    for (const m of MESSY_LEDGERS) importMessy(db, m.buffer, mappingOf(m));
+    for (const m of MESSY_LEDGERS) await importMessy(db, m.buffer, mappingOf(m));
     const total = count(db, 'assets');
     const file = exportLedger(db, {}, [{ colId: 'assetTag', sort: 'asc' }], today);
     const buf = Buffer.from(file.base64, 'base64');
-    const a = analyseLedger(db, null, open(buf), {});
+    const a = analyseLedger(db, null, await open(buf), {});
     expect(a.fields).toMatchObject({ 资产编号: 'A', 装备代码: 'B', 所属机构编码: 'D', 规格型号: 'F', 购置日期: 'H', '购置金额(元)': 'I', 状态: 'K', 检定有效期至: 'P', 备注: 'Q' });
-    const out = importMessy(db, buf, {});
+    const out = await importMessy(db, buf, {});
     expect(out.assets).toEqual({ created: 0, updated: 0, unchanged: total });
   });
 });

@@ -22,11 +22,11 @@ function importBuf(db: Db, buf: Uint8Array, file = 'ledger.xlsx') {
 }
 
 /** The problems an import is refused with, after checking it changed nothing. */
-function refused(db: Db, buf: Uint8Array): Problem[] {
+async function refused(db: Db, buf: Uint8Array): Promise<Problem[]> {
   const before = snapshot(db);
   let error: unknown;
   try {
-    importBuf(db, buf);
+    await importBuf(db, buf);
   } catch (e) {
     error = e;
   }
@@ -35,9 +35,9 @@ function refused(db: Db, buf: Uint8Array): Problem[] {
   return (error as UserError).problems;
 }
 
-function seeded(): Db {
+async function seeded(): Promise<Db> {
   const { db } = tempLedger();
-  importBuf(db, templateBuffer(TREE));
+  await importBuf(db, templateBuffer(TREE));
   return db;
 }
 
@@ -50,14 +50,14 @@ function assetRow(db: Db, tag: string) {
 }
 
 describe('importing the canonical template', () => {
-  it('stores agencies with their hierarchy and assets with every field', () => {
+  it('stores agencies with their hierarchy and assets with every field', async () => {
     const { db } = tempLedger();
     const car = asset({
       assetTag: 'ZJ-001', itemCode: 'S01', agencyCode: '330102', model: '帕萨特', purchaseDate: '2016-05-01', priceFen: 23_456_789,
       status: 'under_repair', custodian: '李四', plateNumber: '浙a12345', odometerKm: 210_000, notes: '发动机大修',
     });
     const gas = asset({ assetTag: 'ZJ-002', itemCode: 's15', agencyCode: '330102', calibrationValidUntil: '2027-01-31' });
-    const s = importBuf(db, templateBuffer(TREE, [car, gas]));
+    const s = await importBuf(db, templateBuffer(TREE, [car, gas]));
     expect(s.agencies).toEqual({ created: 4, updated: 0, unchanged: 0 });
     expect(s.assets).toEqual({ created: 2, updated: 0, unchanged: 0 });
 
@@ -70,10 +70,10 @@ describe('importing the canonical template', () => {
     expect(assetRow(db, 'ZJ-002')).toMatchObject({ item_code: 'S15', calibration_valid_until: '2027-01-31', status: 'in_service' });
   });
 
-  it('writes an audit entry for every stored row, naming who imported it', () => {
+  it('writes an audit entry for every stored row, naming who imported it', async () => {
     const { db } = tempLedger();
     const auditBefore = count(db, 'audit_log');
-    importBuf(db, templateBuffer(TREE, [asset({ assetTag: 'A1', itemCode: 'S01', agencyCode: '330102' })]));
+    await importBuf(db, templateBuffer(TREE, [asset({ assetTag: 'A1', itemCode: 'S01', agencyCode: '330102' })]));
     const entries = db.$client.prepare(`select * from audit_log where actor = '张三' order by id`).all() as Record<string, string>[];
     expect(count(db, 'audit_log') - auditBefore).toBe(6);
     expect(entries.map((e) => `${e.action} ${e.entity} ${e.entity_key}`)).toEqual([
@@ -83,17 +83,17 @@ describe('importing the canonical template', () => {
     expect(JSON.parse(entries[4].after)).toMatchObject({ itemCode: 'S01', agencyCode: '330102', status: 'in_service' });
   });
 
-  it('updates by 机构编码 and 资产编号 when the same workbook comes again, never duplicating', () => {
-    const db = seeded();
+  it('updates by 机构编码 and 资产编号 when the same workbook comes again, never duplicating', async () => {
+    const db = await seeded();
     const a = asset({ assetTag: 'A1', itemCode: 'S09', agencyCode: '330102', custodian: '王五' });
-    importBuf(db, templateBuffer(TREE, [a]));
-    const again = importBuf(db, templateBuffer(TREE, [a]));
+    await importBuf(db, templateBuffer(TREE, [a]));
+    const again = await importBuf(db, templateBuffer(TREE, [a]));
     expect(again.agencies).toEqual({ created: 0, updated: 0, unchanged: 4 });
     expect(again.assets).toEqual({ created: 0, updated: 0, unchanged: 1 });
     expect(count(db, 'assets')).toBe(1);
     expect(count(db, 'agencies')).toBe(4);
 
-    const changed = importBuf(db, templateBuffer([{ ...K1, staff: 30 }], [{ ...a, custodian: '赵六', agencyCode: '330103' }]));
+    const changed = await importBuf(db, templateBuffer([{ ...K1, staff: 30 }], [{ ...a, custodian: '赵六', agencyCode: '330103' }]));
     expect(changed.agencies.updated).toBe(1);
     expect(changed.assets.updated).toBe(1);
     expect(assetRow(db, 'A1')).toMatchObject({ custodian: '赵六', agency: '330103' });
@@ -102,37 +102,37 @@ describe('importing the canonical template', () => {
     expect(JSON.parse(entry.after)).toMatchObject({ custodian: '赵六', agencyCode: '330103' });
   });
 
-  it('accepts children listed before their parents', () => {
+  it('accepts children listed before their parents', async () => {
     const { db } = tempLedger();
-    importBuf(db, templateBuffer([K2, K1, M, P]));
+    await importBuf(db, templateBuffer([K2, K1, M, P]));
     const parent = db.$client.prepare(`select p.code from agencies a join agencies p on p.id = a.parent_id where a.code = '330103'`).pluck().get();
     expect(parent).toBe('330100');
   });
 
-  it('imports an 装备 sheet alone against agencies already in the ledger', () => {
-    const db = seeded();
+  it('imports an 装备 sheet alone against agencies already in the ledger', async () => {
+    const db = await seeded();
     const buf = xlsx([{ name: '装备', rows: [[...ASSET_HEADERS], ['B1', 'S03', 'X1', '330103', '2024-01-15', '4,500', '在用']] }]);
-    expect(importBuf(db, buf).assets.created).toBe(1);
+    expect((await importBuf(db, buf)).assets.created).toBe(1);
     expect(assetRow(db, 'B1')).toMatchObject({ purchase_date: '2024-01-15', price_fen: 450_000 });
   });
 
-  it('reads dates written as Excel dates and as YYYY-MM-DD text alike', () => {
-    const db = seeded();
+  it('reads dates written as Excel dates and as YYYY-MM-DD text alike', async () => {
+    const db = await seeded();
     const buf = xlsx([{
       name: '装备',
       rows: [[...ASSET_HEADERS], ['D1', 'S15', null, '330102', { date: '2020-02-29' }, 100, '在用', null, null, null, '2027-03-01']],
     }]);
-    importBuf(db, buf);
+    await importBuf(db, buf);
     expect(assetRow(db, 'D1')).toMatchObject({ purchase_date: '2020-02-29', calibration_valid_until: '2027-03-01' });
   });
 
-  it('stores nothing when the database refuses a row halfway through', () => {
-    const db = seeded();
+  it('stores nothing when the database refuses a row halfway through', async () => {
+    const db = await seeded();
     db.$client.exec(`create temp trigger fail_third before insert on assets when (select count(*) from assets) >= 2
       begin select raise(abort, '磁盘已满(模拟)'); end`);
     const before = snapshot(db);
     const buf = templateBuffer([{ ...K1, staff: 99 }], [1, 2, 3, 4].map((i) => asset({ assetTag: `W${i}`, itemCode: 'S01', agencyCode: '330102' })));
-    expect(() => importBuf(db, buf)).toThrow(/磁盘已满/);
+    await expect(importBuf(db, buf)).rejects.toThrow(/磁盘已满/);
     expect(snapshot(db)).toEqual(before);
   });
 });
@@ -143,37 +143,37 @@ describe('refusing bad workbooks, leaving the ledger unchanged', () => {
   const agencyLine = (a: AgencyRecord) => [a.code, a.name, { province: '省级', city: '市级', county: '县级' }[a.level], a.parentCode, a.staff, null, a.offices];
   const assetLine = (a: TestAsset) => [a.assetTag, a.itemCode, null, a.agencyCode, a.purchaseDate, 1000, '在用'];
 
-  it('names a wrong header and the headers it expected', () => {
-    const db = seeded();
+  it('names a wrong header and the headers it expected', async () => {
+    const db = await seeded();
     const headers = AGENCY_HEADERS.map((h) => (h === '机构编码' ? '机构编号' : h));
-    const problems = refused(db, xlsx([{ name: '机构', rows: [headers, ['330104', '丙县', '县级', '330100', 5]] }]));
+    const problems = await refused(db, xlsx([{ name: '机构', rows: [headers, ['330104', '丙县', '县级', '330100', 5]] }]));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 'ledger.xlsx', sheet: '机构', row: 1 });
     expect(problems[0].message).toContain('缺少列「机构编码」');
     expect(problems[0].message).toContain('机构编号');
   });
 
-  it('names an unknown 装备代码 at its cell', () => {
-    const db = seeded();
-    const problems = refused(db, assetRows(assetLine(asset({ itemCode: 'S01', agencyCode: '330102' })), assetLine(asset({ itemCode: 'S99', agencyCode: '330102' }))));
+  it('names an unknown 装备代码 at its cell', async () => {
+    const db = await seeded();
+    const problems = await refused(db, assetRows(assetLine(asset({ itemCode: 'S01', agencyCode: '330102' })), assetLine(asset({ itemCode: 'S99', agencyCode: '330102' }))));
     expect(problems).toEqual([expect.objectContaining({ sheet: '装备', row: 3, column: 'B', field: '装备代码', message: expect.stringContaining('S99') })]);
   });
 
-  it('names an unknown 所属机构编码 at its cell', () => {
-    const db = seeded();
-    const problems = refused(db, assetRows(assetLine(asset({ itemCode: 'S01', agencyCode: '999999' }))));
+  it('names an unknown 所属机构编码 at its cell', async () => {
+    const db = await seeded();
+    const problems = await refused(db, assetRows(assetLine(asset({ itemCode: 'S01', agencyCode: '999999' }))));
     expect(problems).toEqual([expect.objectContaining({ sheet: '装备', row: 2, column: 'D', message: expect.stringContaining('999999') })]);
   });
 
-  it('refuses a parent that exists neither in the file nor in the ledger', () => {
-    const db = seeded();
-    const problems = refused(db, agencyRows(agencyLine(agency({ code: '330104', parentCode: '330900' }))));
+  it('refuses a parent that exists neither in the file nor in the ledger', async () => {
+    const db = await seeded();
+    const problems = await refused(db, agencyRows(agencyLine(agency({ code: '330104', parentCode: '330900' }))));
     expect(problems).toEqual([expect.objectContaining({ sheet: '机构', row: 2, column: 'D', message: expect.stringContaining('330900') })]);
   });
 
-  it('refuses parents that make a cycle within the file', () => {
+  it('refuses parents that make a cycle within the file', async () => {
     const { db } = tempLedger();
-    const problems = refused(db, agencyRows(
+    const problems = await refused(db, agencyRows(
       agencyLine(agency({ code: 'A', level: 'city', parentCode: 'B' })),
       agencyLine(agency({ code: 'B', level: 'city', parentCode: 'A' })),
     ));
@@ -181,61 +181,61 @@ describe('refusing bad workbooks, leaving the ledger unchanged', () => {
     expect(problems.find((p) => p.row === 2 && p.message.includes('循环'))!.message).toContain('A → B → A');
   });
 
-  it('refuses a re-import that makes a cycle with the ledger', () => {
-    const db = seeded();
-    const problems = refused(db, agencyRows(agencyLine({ ...P, parentCode: '330102' })));
+  it('refuses a re-import that makes a cycle with the ledger', async () => {
+    const db = await seeded();
+    const problems = await refused(db, agencyRows(agencyLine({ ...P, parentCode: '330102' })));
     expect(problems.some((p) => p.message.includes('循环') && p.message.includes('330000 → 330102 → 330100 → 330000'))).toBe(true);
   });
 
-  it('refuses a parent of the same or a lower level', () => {
-    const db = seeded();
-    const problems = refused(db, agencyRows(agencyLine(agency({ code: '330104', level: 'city', parentCode: '330102' }))));
+  it('refuses a parent of the same or a lower level', async () => {
+    const db = await seeded();
+    const problems = await refused(db, agencyRows(agencyLine(agency({ code: '330104', level: 'city', parentCode: '330102' }))));
     expect(problems[0].message).toContain('应高于');
   });
 
-  it('refuses to lower an agency below the agencies under it', () => {
-    const db = seeded();
-    const problems = refused(db, agencyRows(agencyLine({ ...M, level: 'county' })));
+  it('refuses to lower an agency below the agencies under it', async () => {
+    const db = await seeded();
+    const problems = await refused(db, agencyRows(agencyLine({ ...M, level: 'county' })));
     expect(problems.some((p) => p.sheet === '机构' && p.row === 2 && p.field === '层级')).toBe(true);
   });
 
-  it('refuses a 资产编号 repeated inside one file, naming both rows', () => {
-    const db = seeded();
+  it('refuses a 资产编号 repeated inside one file, naming both rows', async () => {
+    const db = await seeded();
     const a = asset({ assetTag: 'DUP', itemCode: 'S01', agencyCode: '330102' });
-    const problems = refused(db, assetRows(assetLine(a), assetLine(asset({ itemCode: 'S02', agencyCode: '330102' })), assetLine(a)));
+    const problems = await refused(db, assetRows(assetLine(a), assetLine(asset({ itemCode: 'S02', agencyCode: '330102' })), assetLine(a)));
     expect(problems).toEqual([expect.objectContaining({ row: 4, column: 'A', message: expect.stringContaining('第 2 行') })]);
   });
 
-  it('refuses a 机构编码 repeated inside one file', () => {
+  it('refuses a 机构编码 repeated inside one file', async () => {
     const { db } = tempLedger();
     const lone = { ...K1, parentCode: null };
-    const problems = refused(db, agencyRows(agencyLine(lone), agencyLine(lone)));
+    const problems = await refused(db, agencyRows(agencyLine(lone), agencyLine(lone)));
     expect(problems).toEqual([expect.objectContaining({ sheet: '机构', row: 3, column: 'A' })]);
   });
 
   it.each([
     [-3, '负数'], ['十二', '不是数字'], [2.5, '整数'], [null, '必填'],
-  ])('refuses %s as 执法人员数', (staff, message) => {
+  ])('refuses %s as 执法人员数', async (staff, message) => {
     const { db } = tempLedger();
-    const problems = refused(db, agencyRows(['330104', '丙县', '县级', null, staff]));
+    const problems = await refused(db, agencyRows(['330104', '丙县', '县级', null, staff]));
     expect(problems).toEqual([expect.objectContaining({ row: 2, column: 'E', field: '执法人员数', message: expect.stringContaining(message) })]);
   });
 
-  it.each(['2023-02-30', '2019-13-01', '下个月'])('refuses the impossible date %s', (date) => {
-    const db = seeded();
-    const problems = refused(db, assetRows(['X1', 'S01', null, '330102', date, 1000, '在用']));
+  it.each(['2023-02-30', '2019-13-01', '下个月'])('refuses the impossible date %s', async (date) => {
+    const db = await seeded();
+    const problems = await refused(db, assetRows(['X1', 'S01', null, '330102', date, 1000, '在用']));
     expect(problems).toEqual([expect.objectContaining({ row: 2, column: 'E', field: '购置日期' })]);
   });
 
-  it('refuses a purchase date in the future and an unknown status word', () => {
-    const db = seeded();
-    const problems = refused(db, assetRows(['X1', 'S01', null, '330102', '2030-01-01', 1000, '丢失']));
+  it('refuses a purchase date in the future and an unknown status word', async () => {
+    const db = await seeded();
+    const problems = await refused(db, assetRows(['X1', 'S01', null, '330102', '2030-01-01', 1000, '丢失']));
     expect(problems.map((p) => p.column)).toEqual(['G', 'E']);
   });
 
-  it('reports every problem of a file at once', () => {
-    const db = seeded();
-    const problems = refused(db, assetRows(
+  it('reports every problem of a file at once', async () => {
+    const db = await seeded();
+    const problems = await refused(db, assetRows(
       ['X1', 'S77', null, '330102', '2020-01-01', 1000, '在用'],
       ['X2', 'S01', null, '330102', '2020-01-01', -5, '在用'],
       ['X3', 'S01', null, '330102', '2020-01-01', 1000, null],
@@ -243,26 +243,26 @@ describe('refusing bad workbooks, leaving the ledger unchanged', () => {
     expect(problems.map((p) => `${p.row}${p.column}`)).toEqual(['2B', '3F', '4G']);
   });
 
-  it('refuses an empty file, a file that is not a spreadsheet, and a corrupt zip', () => {
-    const db = seeded();
-    expect(refused(db, new Uint8Array())[0].message).toContain('文件为空');
-    expect(refused(db, Buffer.from('机构编码,机构名称\n330104,丙县\n'))[0].message).toContain('不是 .xlsx');
-    expect(refused(db, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))[0].message).toContain('.xls');
+  it('refuses an empty file, a file that is not a spreadsheet, and a corrupt zip', async () => {
+    const db = await seeded();
+    expect((await refused(db, new Uint8Array()))[0].message).toContain('文件为空');
+    expect((await refused(db, Buffer.from('机构编码,机构名称\n330104,丙县\n')))[0].message).toContain('不是 .xlsx');
+    expect((await refused(db, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])))[0].message).toContain('.xls');
     const truncated = templateBuffer(TREE).subarray(0, 300);
-    expect(refused(db, truncated)[0].message).toMatch(/损坏|无法读取|没有工作表|找不到工作表/);
+    expect((await refused(db, truncated))[0].message).toMatch(/损坏|无法读取|没有工作表|找不到工作表/);
   });
 
-  it('refuses a workbook without the template sheets, and one whose sheets are empty', () => {
-    const db = seeded();
-    expect(refused(db, xlsx([{ name: 'Sheet1', rows: [['a']] }]))[0].message).toContain('找不到工作表');
-    expect(refused(db, xlsx([{ name: '装备', rows: [] }]))[0].message).toContain('工作表为空');
-    expect(refused(db, xlsx([{ name: '装备', rows: [[...ASSET_HEADERS]] }]))[0].message).toContain('没有数据行');
+  it('refuses a workbook without the template sheets, and one whose sheets are empty', async () => {
+    const db = await seeded();
+    expect((await refused(db, xlsx([{ name: 'Sheet1', rows: [['a']] }])))[0].message).toContain('找不到工作表');
+    expect((await refused(db, xlsx([{ name: '装备', rows: [] }])))[0].message).toContain('工作表为空');
+    expect((await refused(db, xlsx([{ name: '装备', rows: [[...ASSET_HEADERS]] }])))[0].message).toContain('没有数据行');
   });
 
-  it('caps a file of many bad rows at a readable number of problems', () => {
-    const db = seeded();
+  it('caps a file of many bad rows at a readable number of problems', async () => {
+    const db = await seeded();
     const rows = Array.from({ length: 3000 }, (_, i) => [`Y${i}`, 'S99', null, '330102', '2020-01-01', 1, '在用']);
-    const problems = refused(db, assetRows(...rows));
+    const problems = await refused(db, assetRows(...rows));
     expect(problems).toHaveLength(1001);
     expect(problems[1000].message).toContain('另有 2000 个问题');
   });

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../db/open';
 import { UserError } from '../../lib/problems';
@@ -111,3 +112,39 @@ describe('opening a ledger database', () => {
     expect(existsSync(join(dir, 'missing.db'))).toBe(false);
   });
 });
+
+describe('opening a ledger file from elsewhere', () => {
+  it('refuses a ledger that carries a trigger or view of its own, naming them, and opens it once they are gone', () => {
+    const { file } = ledgerWithOneAgency();
+    const raw = new Database(file);
+    raw.exec(`create trigger hide_edits after insert on audit_log begin delete from audit_log where id = new.id; end;
+      create view everything as select * from users`);
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(/触发器「hide_edits」.*视图「everything」|视图「everything」.*触发器「hide_edits」/);
+    const fix = new Database(file);
+    fix.exec('drop trigger hide_edits; drop view everything');
+    fix.close();
+    const { db } = openDatabase(file);
+    expect(db.$client.pragma('trusted_schema', { simple: true })).toBe(0);
+    db.$client.close();
+  });
+
+  it('refuses a file that is not a database in Chinese', () => {
+    const dir = tempDir();
+    const file = join(dir, 'notes.db');
+    writeFileSync(file, 'x'.repeat(5000));
+    expect(() => openDatabase(file)).toThrow(/不是 SQLite 数据库/);
+  });
+
+  it('is owned by one process: a second program opening it is refused until the first closes it', () => {
+    const { file } = ledgerWithOneAgency();
+    const cli = () => spawnSync(process.execPath, ['bin/eql.mjs', 'shortfall', '--db', file, '--json'], { encoding: 'utf8', timeout: 60_000 });
+    const { db } = openDatabase(file);
+    const refused = cli();
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('正由另一个程序使用');
+    db.$client.close();
+    expect(cli().status).toBe(0);
+  });
+});
+

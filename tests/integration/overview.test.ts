@@ -3,8 +3,7 @@ import type { AssetRow, Overview } from '../../api/contract';
 import { contextAs, testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { importTemplate } from '../../server/handlers/imports';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 
 // The figures below are worked out for this instant (09:00 on 23 November in Shanghai).
 const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
@@ -13,7 +12,7 @@ const who = { actor: 't', at: clock.now().toISOString() };
 
 function ledger(): Context {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 5 })],
     [
       asset({ assetTag: 'OLD-8Y', itemCode: 'S01', agencyCode: 'K', purchaseDate: '2018-11-23', odometerKm: 90_000 }),

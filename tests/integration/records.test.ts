@@ -6,14 +6,13 @@ import { startOfLocalDay, type Clock } from '../../lib/clock';
 import { contextAs, testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { importTemplate } from '../../server/handlers/imports';
-import { agency, asset, templateBuffer, tempLedger, units } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 
 function ledger(clock: Clock = testClock()): Context {
   const { db, file } = tempLedger();
   const ctx = contextAs(db, file, 'admin', { username: '李管理员' }, clock);
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 10 })],
     [
       ...units(2, { itemCode: 'S01', agencyCode: 'K' }).map((a, i) => ({ ...a, assetTag: `CAR-${i + 1}`, plateNumber: `示A1000${i}`, odometerKm: 150_000 })),

@@ -5,17 +5,16 @@ import { api } from '../../api/contract';
 import { Sessions } from '../../server/auth/sessions';
 import { callContext, IPC_REMOTE, type Context, type Ledger, type Remote } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { importTemplate } from '../../server/handlers/imports';
 import { contextAs, ledgerOf } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
 /** A province with two counties, one vehicle each, and a pending disposal in county K1. */
 function ledger() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' }), agency({ code: 'K2', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K2' })],
   ), { file: 't.xlsx', who, today: '2026-11-23' });

@@ -1,26 +1,30 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupInfo, BackupPreview, UndoableBatch } from '../../api/contract';
 import { openDatabase } from '../../db/open';
-import { dailyBackup, listBackups, pruneDaily } from '../../db/backup';
+import { createUser } from '../../db/queries/users';
+import { createBackup, dailyBackup, listBackups, pruneDaily } from '../../db/backup';
+import Database from 'better-sqlite3';
+import { restoreBackup } from '../../server/handlers/backups';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { importTemplate } from '../../server/handlers/imports';
 import { contextAs } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
-import type { UserError } from '../../lib/problems';
+import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
+import { UserError } from '../../lib/problems';
 
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
 function seeded() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', custodian: '王五' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K1' })],
   ), { file: 'seed.xlsx', who, today: '2026-11-23' });
+  // A ledger in use has its administrator (a backup without one is refused for restore, and not taken daily).
+  createUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
   return { db, file, ctx: contextAs(db, file, 'admin') };
 }
 
@@ -32,7 +36,7 @@ function startsServing(args: string[]): Promise<string> {
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`no start: ${out}`))), 30_000);
     const take = (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes('已启动')) (clearTimeout(timer), child.kill('SIGTERM'), resolve(out));
+      if (out.includes('已启动')) (clearTimeout(timer), child.kill('SIGTERM')); // resolved on exit: the server owns the ledger until then
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
@@ -57,7 +61,7 @@ describe('backups and restore', () => {
     const changed = snapshot(ctx.ledger.db);
 
     const preview = await call<BackupPreview>(ctx, 'backups/preview', { name: made.name });
-    expect(preview).toMatchObject({ kind: 'manual', integrity: 'ok', agencies: 2, assets: 2 });
+    expect(preview).toMatchObject({ kind: 'manual', integrity: '完好', integrityOk: true, agencies: 2, assets: 2, admins: 1 });
 
     const r = await call<{ safetyCopy: string }>(ctx, 'backups/restore', { name: made.name });
     const { audit_log: auditAfter, ...restored } = snapshot(ctx.ledger.db);
@@ -96,6 +100,7 @@ describe('backups and restore', () => {
   it('lists only its own ledger’s backups, not those of a ledger whose name starts the same', async () => {
     const { db, file } = seeded();
     const other = openDatabase(join(file, '..', 'ledger-2.db')).db;
+    createUser(other, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
     await dailyBackup(other.$client, join(file, '..', 'ledger-2.db'), 3, new Date('2026-11-01T08:00:00Z'));
     other.$client.close();
     expect(listBackups(file)).toEqual([]);
@@ -103,6 +108,61 @@ describe('backups and restore', () => {
     expect(listBackups(file).map((b) => b.name)).toEqual(['ledger-20261102T080000-daily.db']);
     expect(pruneDaily(file, 0)).toEqual(['ledger-20261102T080000-daily.db']);
     expect(listBackups(join(file, '..', 'ledger-2.db'))).toHaveLength(1);
+  });
+});
+
+/** A trigger a hostile copy of the ledger carries: any edit by mgr122 leaves no audit entry. */
+const SILENT_EDITS = `create trigger hide_mgr122 after insert on audit_log when new.actor = 'mgr122' begin delete from audit_log where id = new.id; end`;
+
+describe('hostile backups', () => {
+  async function hostileBackup(ctx: Context): Promise<BackupInfo> {
+    const made = await call<BackupInfo>(ctx, 'backups/create', {});
+    const raw = new Database(join(ctx.file, '..', 'backups', made.name));
+    raw.exec(SILENT_EDITS);
+    raw.close();
+    return made;
+  }
+
+  it('refuses to preview, restore or add a backup that carries its own trigger, naming it, and changes nothing', async () => {
+    const { ctx } = seeded();
+    const made = await hostileBackup(ctx);
+    const before = snapshot(ctx.ledger.db);
+    await expect(call(ctx, 'backups/preview', { name: made.name })).rejects.toThrow(/触发器「hide_mgr122」/);
+    await expect(call(ctx, 'backups/restore', { name: made.name })).rejects.toThrow(/触发器「hide_mgr122」/);
+    expect(snapshot(ctx.ledger.db)).toEqual(before);
+    const listed = listBackups(ctx.file);
+    const bytes = readFileSync(join(ctx.file, '..', 'backups', made.name)).toString('base64');
+    await expect(call(ctx, 'backups/upload', { fileName: '别处的备份.db', base64: bytes })).rejects.toThrow(/触发器「hide_mgr122」/);
+    expect(listBackups(ctx.file)).toEqual(listed);
+    expect(readdirSync(join(ctx.file, '..', 'backups')).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('refuses to restore a backup taken before the first administrator existed', async () => {
+    const { db, file } = tempLedger();
+    seedTemplate(db, templateBuffer([agency({ code: 'P', level: 'province' })]), { file: 'seed.xlsx', who, today: '2026-11-23' });
+    const early = await createBackup(db.$client, file, 'manual');
+    createUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
+    const ctx = contextAs(db, file, 'admin');
+    expect((await call<BackupPreview>(ctx, 'backups/preview', { name: early.name })).admins).toBe(0);
+    await expect(call(ctx, 'backups/restore', { name: early.name })).rejects.toThrow(/没有可用的系统管理员/);
+    expect(ctx.ledger.db.$client.prepare('select count(*) from users').pluck().get()).toBe(1);
+  });
+
+  it('leaves the server on a working ledger when the file cannot be swapped in', async () => {
+    const { ctx } = seeded();
+    const made = await call<BackupInfo>(ctx, 'backups/create', {});
+    await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { status: 'idle' } });
+    const changed = snapshot(ctx.ledger.db);
+    const busy = async () => {
+      throw Object.assign(new Error('EBUSY: resource busy or locked, rename'), { code: 'EBUSY' });
+    };
+    await expect(restoreBackup(ctx, made.name, { rename: busy })).rejects.toThrow(UserError);
+    expect(ctx.ledger.db.$client.open).toBe(true);
+    expect(snapshot(ctx.ledger.db)).toEqual(changed);
+    // The next call's context, as the server makes one per call, works on the reopened ledger.
+    const next = contextAs(ctx.ledger.db, ctx.file, 'admin');
+    await call(next, 'assets/bulkUpdate', { ids: ids(next), change: { status: 'in_service' } });
+    expect(listBackups(ctx.file).some((b) => b.kind === 'before-restore')).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate, parseNumber, parseYuanToFen, parseCount, cellText } from '../../excel/cells';
+import { parseDate, parseNumber, parseYuanToFen, parseCount, cellText, normalizeText, MAX_CELL_TEXT } from '../../excel/cells';
 import { excelSerialToIso, isoToExcelSerial } from '../../lib/dates';
 
 const s = (v: string) => ({ t: 's', v });
@@ -63,5 +63,24 @@ describe('numbers and money', () => {
 
   it('prints whole numbers in code cells without a decimal point', () => {
     expect(cellText(n(330100))).toBe('330100');
+  });
+});
+
+describe('hostile cell text', () => {
+  const spaces = ' '.repeat(1_000_000);
+
+  it('a cell with a million spaces inside its text is trimmed and read in one pass', () => {
+    const text = cellText(s(`x${spaces}x`));
+    expect(text).toHaveLength(MAX_CELL_TEXT);
+    expect(text!.startsWith('x ')).toBe(true);
+    expect(normalizeText(`\u3000x${spaces}x`)).toBe('x');
+    expect(parseNumber(s(`1${spaces}2`)).ok).toBe(false);
+    expect(parseDate(s(`2019${spaces}-05-01`)).ok).toBe(false);
+  });
+
+  it('a number or date padded with a million spaces on both sides still reads', () => {
+    expect(parseNumber(s(`${spaces}1,234${spaces}`))).toEqual({ ok: true, value: 1234 });
+    expect(parseDate(s(`${spaces}2019-05-01\u3000${spaces}`))).toEqual({ ok: true, value: '2019-05-01' });
+    expect(cellText(s(`\u3000${spaces}\u3000`))).toBeNull();
   });
 });
