@@ -88,11 +88,11 @@ describe('importing the ledgers agencies keep', () => {
     expect(near.items[0]).toMatchObject({ code: null, candidates: [expect.objectContaining({ code: 'S15' })] });
   });
 
-  it('shows a name that only resembles catalog items as to be confirmed, and imports nothing until the user confirms it', () => {
+  it('shows a name that only resembles catalog items as to be confirmed, and imports nothing until the user confirms it', async () => {
     const db = ledger();
     const rows = [['资产编号', '设备名称', '单位'], ['L-1', '笔记本电脑', '西湖分局'], ['L-2', '对讲机', '西湖分局'], ['L-3', '对讲机', '西湖分局'], ['L-4', '无人机', '西湖分局'], ['L-5', '执法记录仪', '西湖分局']];
     const file = xlsx([{ name: 'S', rows }]);
-    const a = analyseLedger(db, null, open(file), {});
+    const a = analyseLedger(db, null, await open(file), {});
     const byText = Object.fromEntries(a.items.map((i) => [i.text, i]));
     // A laptop is part of the mobile enforcement kit (S02) before it is a desktop (S22); a radio is not an explosion-proof one; a drone may be either.
     expect(byText['笔记本电脑']).toMatchObject({ code: null, source: 'likeness' });
@@ -103,23 +103,23 @@ describe('importing the ledgers agencies keep', () => {
     expect(byText['执法记录仪']).toMatchObject({ code: 'S04', source: 'auto' });
 
     for (const mode of ['all', 'valid'] as const) {
-      const problems = refusedWith(db, () => importMessy(db, file, { defaultAgency: '330106' }, mode));
+      const problems = await refusedWith(db, () => importMessy(db, file, { defaultAgency: '330106' }, mode));
       expect(problems.map((p) => p.message).filter((m) => m.includes('尚未确认'))).toEqual([
         expect.stringMatching(/^装备名称「对讲机」\(2 行\)只是与「O27 防爆对讲机」相近,尚未确认/),
         expect.stringMatching(/^装备名称「无人机」/),
         expect.stringMatching(/^装备名称「笔记本电脑」.*S02/),
       ]);
     }
-    const preview = previewLedger(db, null, open(file), { defaultAgency: '330106' }, today, null);
+    const preview = previewLedger(db, null, await open(file), { defaultAgency: '330106' }, today, null);
     expect(preview.problems.filter((p) => p.message.includes('尚未确认'))).toHaveLength(3);
 
-    const out = importMessy(db, file, { defaultAgency: '330106', items: { 笔记本电脑: 'S02', 对讲机: 'O27', 无人机: 'O06' } });
+    const out = await importMessy(db, file, { defaultAgency: '330106', items: { 笔记本电脑: 'S02', 对讲机: 'O27', 无人机: 'O06' } });
     expect(out.assets.created).toBe(5);
     expect(stored(db, 'L-1')).toMatchObject({ itemCode: 'S02' });
     expect(stored(db, 'L-4')).toMatchObject({ itemCode: 'O06' });
   });
 
-  it('takes the aliases that named two items out of a ledger that still has them', () => {
+  it('takes the aliases that named two items out of a ledger that still has them', async () => {
     const { db, file } = tempLedger();
     db.$client.prepare(`update catalog_items set aliases = json('["无人机"]') where code = 'S09'`).run();
     db.$client.prepare(`update catalog_items set aliases = json('["对讲机","防爆对讲机"]') where code = 'O27'`).run();
@@ -129,7 +129,7 @@ describe('importing the ledgers agencies keep', () => {
     const aliases = (code: string) => JSON.parse(again.$client.prepare('select aliases from catalog_items where code = ?').pluck().get(code) as string);
     expect(aliases('S09')).toEqual([]);
     expect(aliases('O27')).toEqual(['防爆对讲机']);
-    const a = analyseLedger(again, null, open(xlsx([{ name: 'S', rows: [['资产编号', '设备名称'], ['D-1', '无人机'], ['D-2', '对讲机']] }])), {});
+    const a = analyseLedger(again, null, await open(xlsx([{ name: 'S', rows: [['资产编号', '设备名称'], ['D-1', '无人机'], ['D-2', '对讲机']] }])), {});
     expect(a.items.map((i) => [i.text, i.source])).toEqual([['对讲机', 'likeness'], ['无人机', 'likeness']]);
   });
 
