@@ -4,10 +4,9 @@ import type { Problem } from '../../lib/problems';
 import { contextAs, testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { importTemplate } from '../../server/handlers/imports';
 import * as XLSX from 'xlsx';
 import type { FileOut } from '../../api/contract';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, seedTemplate, templateBuffer, tempLedger } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 import { createUser } from '../../db/queries/users';
 
@@ -19,7 +18,7 @@ const who = { actor: 'admin', at: `${TODAY}T01:00:00.000Z` };
 /** City M with counties K and L; K holds a vehicle and a gas detector whose calibration lapsed. The callers are K's and L's managers. */
 function ledger() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city' }), agency({ code: 'K', level: 'county', parentCode: 'M' }), agency({ code: 'L', level: 'county', parentCode: 'M' })],
     [
       asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K', odometerKm: 100_000 }),

@@ -4,8 +4,7 @@ import type { Problem } from '../../lib/problems';
 import { contextAs } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { importTemplate } from '../../server/handlers/imports';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, seedTemplate, templateBuffer, tempLedger } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 
 const who = { actor: 'mgr', at: '2026-11-23T09:00:00.000Z' };
@@ -13,7 +12,7 @@ const who = { actor: 'mgr', at: '2026-11-23T09:00:00.000Z' };
 /** A county K under city M, one vehicle; the caller is K's equipment manager. */
 function countyManager(): Context {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(
+  seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city' }), agency({ code: 'K', level: 'county', parentCode: 'M' })],
     [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K', odometerKm: 100_000 })],
   ), { file: 't.xlsx', who, today: '2026-11-23' });

@@ -4,11 +4,10 @@ import type { AuditRow, Input, OpName, Output, TaskFields } from '../../api/cont
 import type { Role } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { importTemplate } from '../../server/handlers/imports';
 import { requestDisposal } from '../../db/queries/records';
 import { contextAs } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger, units, xlsx } from '../fixtures/factories';
+import { agency, asset, seedTemplate, templateBuffer, tempLedger, units, xlsx } from '../fixtures/factories';
 
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
@@ -27,7 +26,7 @@ const TREE = [
  */
 function province() {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer(TREE, [
+  seedTemplate(db, templateBuffer(TREE, [
     asset({ assetTag: 'K11-CAR', itemCode: 'S01', agencyCode: 'K11' }),
     ...units(2, { itemCode: 'S09', agencyCode: 'K11' }),
     asset({ assetTag: 'K12-CAR', itemCode: 'S01', agencyCode: 'K12' }),
@@ -202,7 +201,7 @@ describe('the audit log, undo and status within scope', () => {
 
   it('lists a county’s disposal requests even when over a thousand newer ones belong to another county', async () => {
     const { db, headK11, headC1, idOf } = province();
-    importTemplate(db, templateBuffer([], units(1001, { itemCode: 'S09', agencyCode: 'K21' })), { file: 'k21.xlsx', who, today: '2026-11-23' });
+    seedTemplate(db, templateBuffer([], units(1001, { itemCode: 'S09', agencyCode: 'K21' })), { file: 'k21.xlsx', who, today: '2026-11-23' });
     requestDisposal(db, who, idOf('K11-CAR'), '老旧');
     const k21 = db.$client.prepare(`select s.id from assets s join agencies a on a.id = s.agency_id where a.code = 'K21' and s.item_code = 'S09'`).pluck().all() as number[];
     for (const id of k21) requestDisposal(db, who, id, '损坏');

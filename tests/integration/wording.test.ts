@@ -4,8 +4,7 @@ import type { FileOut, Overview, TermsRow } from '../../api/contract';
 import { contextAs, testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { importTemplate } from '../../server/handlers/imports';
-import { agency, asset, templateBuffer, tempLedger } from '../fixtures/factories';
+import { agency, asset, seedTemplate, templateBuffer, tempLedger } from '../fixtures/factories';
 
 /** The day the records are dated by: a chosen instant of the injected clock (noon in Shanghai), not the machine's today. */
 const CLOCK = testClock('2026-11-23T04:00:00Z');
@@ -14,7 +13,7 @@ const TODAY = CLOCK.today();
 /** A county K with one vehicle; the caller is K's equipment manager. */
 function countyManager(): Context {
   const { db, file } = tempLedger();
-  importTemplate(db, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]),
+  seedTemplate(db, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]),
     { file: 't.xlsx', who: { actor: 'admin', at: `${TODAY}T01:00:00.000Z` }, today: TODAY });
   return contextAs(db, file, 'manager', { username: 'mgr', agencyCode: 'K' }, CLOCK);
 }
