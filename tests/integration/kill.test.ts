@@ -16,7 +16,7 @@ const SCALE = Number(process.env.EQL_KILL_POINTS ?? 200) / 200;
 const SHARE = { import: 60, ledger: 20, bulk: 40, approve: 25, plan: 25, restore: 10, upload: 8, undo: 6, migrate: 6 };
 const POINTS = Object.fromEntries(Object.entries(SHARE).map(([k, n]) => [k, Math.max(2, Math.round(n * SCALE))])) as Record<keyof typeof SHARE, number>;
 /** Rows of the workbook imported under fire. */
-const ROWS = 20_000;
+const ROWS = 5_000;
 const CHILD = join(import.meta.dirname, '..', 'fixtures', 'kill-child.ts');
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
