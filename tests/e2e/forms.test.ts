@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildRenderer, launchBrowser } from './browser';
 import { startApp } from './harness';
-import { importTemplate } from '../../server/handlers/imports';
-import { agency, asset, templateBuffer } from '../fixtures/factories';
+import { agency, asset, seedTemplate, templateBuffer } from '../fixtures/factories';
 import { addMaintenance } from '../../db/queries/records';
 
 let context: BrowserContext;
@@ -20,7 +19,7 @@ afterAll(async () => {
 
 /** A ledger with one county and one vehicle, its administrator signed in, the vehicle's drawer open on 维护记录. */
 async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] = () => []): Promise<Page & { errors: string[] }> {
-  importTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: '990101', odometerKm: 100_000 })]),
+  seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: '990101', odometerKm: 100_000 })]),
     { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
   const logged = records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number).length;
   const page = await context.newPage();
