@@ -5,6 +5,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { BackupInfo, BackupPreview } from '../api/contract';
 import { DEFAULT_TIME_ZONE, localDate } from '../lib/clock';
 import { UserError } from '../lib/problems';
+import { lockLedger } from './lock';
 import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
 
 export type BackupKind = BackupInfo['kind'];
@@ -257,9 +258,15 @@ export async function swapIn(tmp: string, ledgerFile: string, close: () => void,
 /**
  * Writes a backup's content over the ledger file. The copy is made to a temporary file while the
  * ledger is still open; only then is the ledger closed (`close`) and the copy moved into place, so
- * a failure before that leaves the ledger as it was.
+ * a failure before that leaves the ledger as it was. It holds the ledger's lock throughout: a
+ * ledger another program has open is never replaced under it.
  */
 export async function copyBackupOver(backupFile: string, ledgerFile: string, close: () => void): Promise<void> {
-  const tmp = await stageRestore(backupFile, ledgerFile);
-  await swapIn(tmp, ledgerFile, close);
+  const unlock = lockLedger(ledgerFile);
+  try {
+    const tmp = await stageRestore(backupFile, ledgerFile);
+    await swapIn(tmp, ledgerFile, close);
+  } finally {
+    unlock();
+  }
 }

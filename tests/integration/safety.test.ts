@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { BackupInfo, BackupPreview, UndoableBatch } from '../../api/contract';
 import { openDatabase } from '../../db/open';
 import { createUser } from '../../db/queries/users';
-import { createBackup, dailyBackup, listBackups, pruneDaily } from '../../db/backup';
+import { copyBackupOver, createBackup, dailyBackup, listBackups, pruneDaily, resolveBackup } from '../../db/backup';
 import Database from 'better-sqlite3';
 import { restoreBackup } from '../../server/handlers/backups';
 import type { Context } from '../../server/context';
@@ -188,6 +189,17 @@ describe('a damaged ledger', () => {
     const reopened = openDatabase(file).db;
     expect(reopened.$client.prepare('select count(*) from assets').pluck().get()).toBe(2);
     reopened.$client.close();
+  });
+
+  it('is never replaced from a backup (start-up --restore, the desktop app\'s recovery) while another program has it open', async () => {
+    const { db, file, ctx } = seeded();
+    const backup = await call<BackupInfo>(ctx, 'backups/create', {});
+    db.$client.close();
+    // Another live program on this machine (pid 1 is always alive) owns the ledger.
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: 1, host: hostname(), at: new Date().toISOString() }));
+    const before = readFileSync(file);
+    await expect(copyBackupOver(resolveBackup(file, backup.name), file, () => undefined)).rejects.toThrow(/另一个程序/);
+    expect(readFileSync(file).equals(before)).toBe(true);
   });
 });
 
