@@ -46,17 +46,14 @@ export interface AuditEntry {
   agencies: readonly (string | null | undefined)[];
 }
 
-const statements = new WeakMap<Database.Database, { entry: Database.Statement; agency: Database.Statement }>();
+const statements = new WeakMap<Database.Database, { entry: Database.Statement; agency?: Database.Statement }>();
 
 /** Appends entries; call inside the mutation's transaction so they commit or roll back with it. */
 export function appendAudit(db: Db, who: Actor, entries: Iterable<AuditEntry>): void {
   const c = db.$client;
   let insert = statements.get(c);
   if (!insert) {
-    insert = {
-      entry: c.prepare(`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values (?, ?, ?, ?, ?, ?, ?, ?)`),
-      agency: c.prepare(`insert or ignore into audit_agencies (audit_id, agency_code) values (?, ?)`),
-    };
+    insert = { entry: c.prepare(`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values (?, ?, ?, ?, ?, ?, ?, ?)`) };
     statements.set(c, insert);
   }
   for (const e of entries) {
@@ -66,7 +63,10 @@ export function appendAudit(db: Db, who: Actor, entries: Iterable<AuditEntry>): 
       e.after === undefined ? null : JSON.stringify(e.after),
       e.batch ?? null,
     ).lastInsertRowid;
-    for (const code of new Set(e.agencies)) if (code) insert.agency.run(id, code);
+    // Prepared at the first entry that names an agency: seeding a ledger names none, also on a schema before audit_agencies.
+    for (const code of new Set(e.agencies)) {
+      if (code) (insert.agency ??= c.prepare(`insert or ignore into audit_agencies (audit_id, agency_code) values (?, ?)`)).run(id, code);
+    }
   }
 }
 
