@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../db/open';
 import * as XLSX from 'xlsx';
 import type { FileOut, Overview, TermsRow } from '../../api/contract';
 import { contextAs, testClock } from '../fixtures/context';
@@ -49,5 +53,28 @@ describe('reports and screens name the standard and the sources in Chinese, neve
     const terms = await ok<TermsRow[]>(countyManager(), 'budget/terms', {});
     expect(terms.find((t) => t.item === 'S01')!.lifeNote).toMatch(/^吉林省调研/);
     expect(terms.map((t) => t.lifeNote ?? '').join()).not.toContain('seed');
+  });
+
+  it('an existing ledger whose rules were copied with the seed number loses it on upgrade, and a note the user wrote stays', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eql-wording-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // The migrations as the previous release shipped them: all but the newest.
+    const folder = join(dir, 'migrations');
+    cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
+    const journalPath = join(folder, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+    expect(journal.entries.at(-1).tag).toBe('0010_terms_wording');
+    journal.entries.pop();
+    writeFileSync(journalPath, JSON.stringify(journal));
+    const file = join(dir, 'ledger.db');
+    const { db: old } = openDatabase(file, { migrationsFolder: folder });
+    old.$client.prepare(`update item_terms set life_note = ? where item_code = 'S01'`).run('吉林省调研(seed 000):使用超过 8 年或行驶超过 20 万公里需更新');
+    old.$client.prepare(`update item_terms set life_note = ? where item_code = 'S02'`).run('本局自定:6 年');
+    old.$client.close();
+    const { db } = openDatabase(file);
+    onTestFinished(() => void db.$client.close());
+    const note = (code: string) => db.$client.prepare('select life_note from item_terms where item_code = ?').pluck().get(code);
+    expect(note('S01')).toBe('吉林省调研:使用超过 8 年或行驶超过 20 万公里需更新');
+    expect(note('S02')).toBe('本局自定:6 年');
   });
 });
