@@ -393,7 +393,8 @@ describe('a dispatcher’s operation', () => {
 
       // The bureau head keeps one small drone (O06) at home in every agency from now on.
       await page.getByRole('button', { name: '选配留守(0 项)' }).click();
-      const reserve = page.locator('.ant-modal');
+      // The dialog that holds the reserve list: another dialog closing under load may still be in the page.
+      const reserve = page.locator('.ant-modal').filter({ has: page.getByRole('button', { name: '添加需求' }) });
       await reserve.getByRole('button', { name: '添加需求' }).click();
       await reserve.locator('.ant-select').click();
       await page.keyboard.type('O06');
