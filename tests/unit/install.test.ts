@@ -28,6 +28,13 @@ describe('installing on a machine that reaches only the npm registry', () => {
     expect(refused).toEqual([]);
   });
 
+  it('approves the install scripts the app needs, which npm 12 skips unless package.json allows them (better-sqlite3’s native build, Electron’s binary)', () => {
+    const lockAll = lock as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const scripted = [...new Set(Object.entries(lockAll.packages).filter(([, p]) => p.hasInstallScript).map(([path]) => path.split('node_modules/').pop()!))];
+    expect(scripted).toContain('better-sqlite3');
+    expect(scripted.filter((name) => pkg.allowScripts?.[name] !== true)).toEqual([]);
+  });
+
   it('says in the README the Node.js versions package.json asks for', () => {
     expect(readFileSync('README.md', 'utf8')).toContain('Node.js 20.19+, 22.12+ or 24+');
   });
