@@ -5,8 +5,9 @@ import { UserError, type Problem } from '../../lib/problems';
 import { cellText, normalizeText, parseDate, truncate } from '../../excel/cells';
 import { ITEM_NAME_HEADER, LEDGER_FIELDS, type LedgerField } from '../../excel/fields';
 import {
-  confident, distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, makeItemMatcher, resolveColumns, type LedgerMapping,
+  distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, resolveColumns, type LedgerMapping,
 } from '../../excel/ledger';
+import { confident, makeItemMatcher } from '../../excel/item-matcher';
 import { ProblemList } from '../../excel/problems';
 import { AGENCY_SHEET, ASSET_SHEET, checkTemplate, LEVEL_LABELS, readAssets, type AgencyInput, type AssetInput, type RejectedRow } from '../../excel/template';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
