@@ -37,8 +37,11 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
   // Money reads in 万元 on the axis and in the tooltip; the exported table keeps yuan.
   const money = spec.series.every((key) => table.columns.find((c) => c.key === key)?.kind === 'yuan');
   const wan = (v: number) => (v / 10_000).toLocaleString('zh-CN', { maximumFractionDigits: 1 });
+  // Counts of units step by whole numbers: no axis of 0.5 vehicles.
+  const counts = spec.series.every((key) => table.columns.find((c) => c.key === key)?.kind === 'count');
   const valueAxis = {
     type: 'value',
+    ...(counts ? { minInterval: 1 } : {}),
     ...(money ? { name: '万元', nameLocation: 'end', axisLabel: { formatter: (v: number) => wan(v) } } : {}),
     ...(spec.horizontal && spec.series.length === 1 ? { name: label(spec.series[0]), nameLocation: 'middle', nameGap: 24 } : {}),
   };

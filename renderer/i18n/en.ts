@@ -26,6 +26,7 @@ export const en: Messages = {
   'ledger.quick': 'Search tag, plate, model, custodian, item',
   'ledger.agency': 'Agency (with subordinates)',
   'ledger.allAgencies': 'All agencies',
+  'ledger.ownSubtree': '{name} and below',
   'ledger.count': '{n} assets',
   'ledger.statuses': 'Status',
   'ledger.ownOnly': 'This agency only (not its subordinates)',

@@ -24,6 +24,7 @@ export const zhCN = {
   'ledger.quick': '搜索资产编号、车牌号、型号、责任人、品目',
   'ledger.agency': '机构(含下级)',
   'ledger.allAgencies': '全部机构',
+  'ledger.ownSubtree': '{name}(含下级)',
   'ledger.count': '共 {n} 件',
   'ledger.statuses': '状态',
   'ledger.ownOnly': '仅本机构自有(不含下级)',

@@ -170,6 +170,8 @@ describe('each role sees its own screens, actions and figures', () => {
     expect(await menu()).toEqual(ALL_MENU.filter((m) => !['审计日志', '用户', '备份与恢复'].includes(m)));
     const held = Number((await page.getByTestId('ov-assets').locator('.ant-statistic-content').innerText()).replace(/,/g, ''));
     expect(held).toBe(liveAssets(app.db, county.code, true));
+    // The scope picker says whose figures these are, not 全部机构.
+    expect(await page.getByTestId('agency-picker').innerText()).toContain(`${county.name}(含下级)`);
 
     // 台账: the county's assets, with no filter of the administrator's left over.
     await openLedger();
