@@ -603,7 +603,7 @@ const none = z.object({}).strict();
 
 /** An export: its input, plus the format the user chose. */
 function exportOp<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectConfig>(input: z.ZodObject<Shape, Config>, right: Right) {
-  return op(input.extend({ format: z.enum(EXPORT_FORMATS).optional() }), right).returns<FileOut>();
+  return op(input.extend({ format: z.enum(EXPORT_FORMATS, { error: '导出格式应为 xlsx 或 csv' }).optional() }), right).returns<FileOut>();
 }
 /** A backup added from a file: its base64 must fit in one string (V8 holds about 512 MB of characters). */
 export const MAX_BACKUP_UPLOAD_BYTES = 380 * 1024 * 1024;
