@@ -46,7 +46,6 @@ it('exports the ledger as CSV from the keyboard, keeps the choice for the user, 
     await page.keyboard.press('Enter');
     const csvChoice = page.getByRole('menuitem', { name: '导出 CSV(WPS/旧版 Excel)' });
     await csvChoice.waitFor();
-    await page.screenshot({ path: '/tmp/export-csv-menu.png' });
     // The menu opens on the current choice (.xlsx); one step down is CSV.
     await page.keyboard.press('ArrowDown');
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
