@@ -428,11 +428,17 @@ export interface BackupPreview extends BackupInfo {
   lastChange: { at: string; actor: string } | null;
 }
 
-/** A file a transport hands to the user to save (an .xlsx export, a backup). */
+/** A file a transport hands to the user to save (an .xlsx, .csv or .zip export, a backup). */
 export interface FileOut {
   fileName: string;
   base64: string;
 }
+
+/** How an export is written: an .xlsx workbook (the default), or CSV with a BOM for WPS and older Excel. */
+export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** What the CSV of a workbook of several sheets holds: each sheet as a .csv in one .zip, or only the named main sheet. */
+export type CsvShape = 'zip' | { sheet: string };
 
 export const TASK_TYPES = { special: '专项行动', cross: '交叉检查', assist: '监督帮扶', emergency: '应急' } as const;
 export type TaskType = keyof typeof TASK_TYPES;
@@ -594,6 +600,11 @@ function op<I extends z.ZodType>(input: I, right: Right, writes = false) {
 }
 
 const none = z.object({}).strict();
+
+/** An export: its input, plus the format the user chose. */
+function exportOp<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectConfig>(input: z.ZodObject<Shape, Config>, right: Right) {
+  return op(input.extend({ format: z.enum(EXPORT_FORMATS, { error: '导出格式应为 xlsx 或 csv' }).optional() }), right).returns<FileOut>();
+}
 /** A backup added from a file: its base64 must fit in one string (V8 holds about 512 MB of characters). */
 export const MAX_BACKUP_UPLOAD_BYTES = 380 * 1024 * 1024;
 const UPLOAD = z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) });
@@ -745,7 +756,7 @@ export const api = {
   'users/create': op(NEW_USER, 'admin', true).returns<UserRow>(),
   'users/update': op(USER_CHANGE, 'admin', true).returns<UserRow>(),
   'audit/list': op(z.object({ query: AUDIT_QUERY, startRow: z.number().int().min(0), endRow: z.number().int().min(1) }).refine((v) => v.endRow > v.startRow && v.endRow - v.startRow <= 1000, '每页最多 1000 行'), 'audit').returns<{ rows: AuditRow[]; total: number; people: Record<string, string> }>(),
-  'audit/export': op(z.object({ query: AUDIT_QUERY }), 'audit').returns<FileOut>(),
+  'audit/export': exportOp(z.object({ query: AUDIT_QUERY }), 'audit'),
   'undo/last': op(none, 'edit').returns<UndoableBatch | null>(),
   'undo/apply': op(z.object({ batch: z.string().min(1).max(64) }), 'edit', true).returns<{ undone: number }>(),
   'backups/list': op(none, 'admin').returns<BackupInfo[]>(),
@@ -780,30 +791,30 @@ export const api = {
   'disposals/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().min(1, '请填写审批文号').max(100) }), 'approve', true).returns<DisposalRow>(),
   'disposals/reject': op(z.object({ id: z.number().int().positive(), note: z.string().trim().min(1, '请填写不予报废的理由').max(1000) }), 'approve', true).returns<DisposalRow>(),
   'disposals/complete': op(z.object({ id: z.number().int().positive(), disposedDate: dateOf('报废日期'), residualValueFen: fenOf('残值', 1e11).nullable() }), 'edit', true).returns<DisposalRow>(),
-  'assets/export': op(z.object({ query: ASSET_QUERY, sort: ASSET_PAGE_SORT.optional() }), 'read').returns<FileOut>(),
-  'quotas/export': op(SHORTFALL_INPUT.omit({ rollup: true }), 'read').returns<FileOut>(),
-  'maintenance/export': op(DATE_RANGE, 'read').returns<FileOut>(),
-  'calibrations/export': op(DATE_RANGE, 'read').returns<FileOut>(),
+  'assets/export': exportOp(z.object({ query: ASSET_QUERY, sort: ASSET_PAGE_SORT.optional() }), 'read'),
+  'quotas/export': exportOp(SHORTFALL_INPUT.omit({ rollup: true }), 'read'),
+  'maintenance/export': exportOp(DATE_RANGE, 'read'),
+  'calibrations/export': exportOp(DATE_RANGE, 'read'),
   'imports/open': op(UPLOAD, 'edit').returns<ImportFileInfo>(),
   'imports/analyse': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportAnalysis>(),
   'imports/preview': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportPreview>(),
   'imports/ledger': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING, mode: z.enum(['all', 'valid']) }), 'edit', true).returns<LedgerImportOutcome>(),
-  'imports/blankTemplate': op(none, 'read').returns<FileOut>(),
+  'imports/blankTemplate': exportOp(none, 'read'),
   'imports/template': op(UPLOAD, 'edit', true).returns<ImportOutcome>(),
   'budget/terms': op(none, 'read').returns<TermsRow[]>(),
   'budget/saveTerms': op(z.object({ terms: z.array(ITEM_TERMS).min(1).max(200) }), 'budget', true).returns<{ changed: number }>(),
-  'budget/exportTerms': op(none, 'read').returns<FileOut>(),
+  'budget/exportTerms': exportOp(none, 'read'),
   'budget/importTerms': op(UPLOAD, 'budget', true).returns<{ changed: number }>(),
   'budget/request': op(BUDGET_INPUT, 'read').returns<BudgetResult>(),
-  'budget/export': op(BUDGET_INPUT, 'read').returns<FileOut>(),
+  'budget/export': exportOp(BUDGET_INPUT, 'read'),
   'budget/plan': op(PLAN_INPUT, 'read').returns<PurchasePlanResult>(),
-  'budget/exportPlan': op(PLAN_INPUT, 'read').returns<FileOut>(),
+  'budget/exportPlan': exportOp(PLAN_INPUT, 'read'),
   'score/card': op(SCORE_INPUT, 'read').returns<ScoreResult>(),
   'score/saveChecklist': op(SCORE_INPUT.extend({ year, answers: CHECKLIST }), 'budget', true).returns<ScoreResult>(),
   'score/raise': op(SCORE_INPUT.extend({ budgetFen: fenOf('预算', 1e13) }), 'read').returns<RaiseResult>(),
-  'score/export': op(SCORE_INPUT, 'read').returns<FileOut>(),
+  'score/export': exportOp(SCORE_INPUT, 'read'),
   'charts/data': op(CHART_INPUT, 'read').returns<Record<ChartName, ChartTable>>(),
-  'charts/export': op(CHART_INPUT.extend({ chart: z.enum(CHARTS) }), 'read').returns<FileOut>(),
+  'charts/export': exportOp(CHART_INPUT.extend({ chart: z.enum(CHARTS) }), 'read'),
   'tasks/list': op(none, 'read').returns<TaskRow[]>(),
   'tasks/save': op(z.object({ id: z.number().int().positive().nullable(), fields: TASK_FIELDS }), 'dispatch', true).returns<TaskRow>(),
   'tasks/delete': op(z.object({ id: z.number().int().positive() }), 'dispatch', true).returns<null>(),
@@ -819,12 +830,29 @@ export const api = {
   'plans/dispatch': op(z.object({ id: z.number().int().positive(), date: dateOf('出发日期') }), 'dispatch', true).returns<PlanDetail>(),
   'plans/return': op(RETURN_INPUT, 'dispatch', true).returns<PlanDetail>(),
   'plans/cancel': op(z.object({ id: z.number().int().positive() }), 'dispatch', true).returns<PlanDetail>(),
-  'plans/export': op(z.object({ id: z.number().int().positive() }), 'read').returns<FileOut>(),
+  'plans/export': exportOp(z.object({ id: z.number().int().positive() }), 'read'),
 } as const;
 
 export type Api = typeof api;
 export type OpName = keyof Api;
 export type Input<N extends OpName> = z.input<Api[N]['input']>;
+
+/** The operations that export a file in the format the user chooses. */
+export type ExportOp = { [N in OpName]: 'format' extends keyof Input<N> ? N : never }[OpName];
+
+/**
+ * The CSV of each export whose workbook has several sheets, as the export button says: the data sheets
+ * together in a .zip, or, where one sheet is the one edited or re-imported, that sheet alone. Every
+ * other export has one sheet, so one .csv.
+ */
+export const CSV_SHAPES = {
+  'quotas/export': 'zip',
+  'budget/export': 'zip',
+  'budget/exportPlan': 'zip',
+  'plans/export': 'zip',
+  'budget/exportTerms': { sheet: '单价与更新年限' },
+  'imports/blankTemplate': { sheet: '装备' },
+} as const satisfies { [N in ExportOp]?: CsvShape };
 
 /** Operations on what every agency shares (prices and replacement rules, the dispatch reserve): only an account of the whole ledger calls them, whatever its role's rights. */
 const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings']);

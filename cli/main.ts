@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LEDGER_MAPPING, type FileOut, type ImportOutcome } from '../api/contract';
+import { LEDGER_MAPPING, type ExportFormat, type FileOut, type ImportOutcome } from '../api/contract';
 import type { Clock } from '../lib/clock';
 import { isIsoDate, type IsoDate } from '../lib/dates';
 import type { LedgerMapping } from '../excel/ledger';
@@ -28,16 +28,18 @@ const USAGE = `eql — 执法装备台账命令行
                                          导入标准模板(工作表「机构」「装备」),或各单位自有格式的台账:
                                          表头与列自动识别,--mapping 使用导入向导保存的映射(列、装备名称、机构);
                                          有错误则整份不导入;--valid-only 只导入有效行,未导入的行及原因写入 --errors
-  eql export ledger|compliance|template|maintenance|calibrations --db FILE --out FILE.xlsx
+  eql export ledger|compliance|template|maintenance|calibrations --db FILE --out FILE.xlsx|FILE.csv|FILE.zip
                 [--agency CODE] [--rules national-2020|zhejiang-2022] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-                                         导出装备台账、配备达标情况(含逐级汇总)、空白导入模板、维修保养记录、检定记录
+                                         导出装备台账、配备达标情况(含逐级汇总)、空白导入模板、维修保养记录、检定记录;
+                                         --out 以 .csv 或 .zip 结尾即导出 CSV(UTF-8 带 BOM,供 WPS 与旧版 Excel):
+                                         配备达标情况、预算申请表有多个工作表,为每表一个 .csv 的 .zip;空白模板只含「装备」表
   eql shortfall --db FILE [--rules national-2020|zhejiang-2022] [--agency CODE] [--rollup]
                 [--date YYYY-MM-DD] [--json]
                                          按机构与装备品目计算应配、在册、可用、缺额、超配
   eql budget --db FILE --year YYYY [--agency CODE] [--rollup] [--rules national-2020|zhejiang-2022]
-                [--json] [--out 预算申请表.xlsx]
+                [--json] [--out 预算申请表.xlsx|.zip]
                                          规划年度的购置预算:各机构各品目的缺额与年底前到期更新数,按单价计金额(分)
-  eql score --db FILE --agency CODE [--year YYYY] [--rules zhejiang-2022|national-2020] [--json] [--out 评分表.xlsx]
+  eql score --db FILE --agency CODE [--year YYYY] [--rules zhejiang-2022|national-2020] [--json] [--out 评分表.xlsx|.csv]
                                          浙江省执法装备能力建设评分(100 分):逐项得分与依据、是否达标
   eql demo --db FILE                     载入演示省份(1 省、12 市、100 县,约 5 万件装备)
   eql dispatch plan --db FILE --tasks FILE.json [--reserve 0.5] [--json]
@@ -109,7 +111,15 @@ function yearOption(value: string | undefined, fallback?: number): number {
   return Number(value);
 }
 
+/** The format the --out file's extension asks for: .csv or .zip for CSV, anything else .xlsx. */
+const formatOf = (path: string): ExportFormat => (/\.(csv|zip)$/i.test(path) ? 'csv' : 'xlsx');
+
 function writeOut(path: string, f: FileOut, io: Io): void {
+  const made = extname(f.fileName).toLowerCase();
+  const asked = extname(path).toLowerCase();
+  if (formatOf(path) === 'csv' && made !== asked) {
+    throw new UsageError(made === '.zip' ? `「${f.fileName}」有多个工作表,CSV 导出为每表一个 .csv 的 .zip;请用 --out 文件.zip` : `「${f.fileName}」只有一个 .csv;请用 --out 文件.csv`);
+  }
   writeFileSync(path, Buffer.from(f.base64, 'base64'));
   io.out(`已导出到 ${path}`);
 }
@@ -120,14 +130,14 @@ function dateOption(name: string, value: string | undefined, fallback: IsoDate):
   return value;
 }
 
-type ExportOptions = { agency?: string; rules?: string; from?: string; to?: string };
+type ExportOptions = { agency?: string; rules?: string; from?: string; to?: string; format: ExportFormat };
 
 const EXPORTS: Record<string, (db: Db, o: ExportOptions, today: IsoDate) => FileOut> = {
-  ledger: (db, o, today) => exportLedger(db, { agency: o.agency }, [{ colId: 'agencyCode', sort: 'asc' }, { colId: 'assetTag', sort: 'asc' }], today),
-  compliance: (db, o, today) => exportCompliance(db, { ruleSet: o.rules, agency: o.agency }, today),
-  template: (db) => blankTemplate(db),
-  maintenance: (db, o, today) => exportMaintenance(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true),
-  calibrations: (db, o, today) => exportCalibrations(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true),
+  ledger: (db, o, today) => exportLedger(db, { agency: o.agency }, [{ colId: 'agencyCode', sort: 'asc' }, { colId: 'assetTag', sort: 'asc' }], today, o.format),
+  compliance: (db, o, today) => exportCompliance(db, { ruleSet: o.rules, agency: o.agency }, today, o.format),
+  template: (db, o) => blankTemplate(db, o.format),
+  maintenance: (db, o, today) => exportMaintenance(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true, o.format),
+  calibrations: (db, o, today) => exportCalibrations(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true, o.format),
 };
 
 export interface Io {
@@ -201,7 +211,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         if (!v.out) throw new UsageError('缺少 --out FILE.xlsx');
         const { db } = openDatabase(needDb(v.db), { mustExist: true });
         try {
-          writeOut(v.out, EXPORTS[what as keyof typeof EXPORTS](db, { agency: v.agency, rules: v.rules, from: v.from, to: v.to }, today), io);
+          writeOut(v.out, EXPORTS[what as keyof typeof EXPORTS](db, { agency: v.agency, rules: v.rules, from: v.from, to: v.to, format: formatOf(v.out) }, today), io);
         } finally {
           db.$client.close();
         }
@@ -222,7 +232,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         try {
           const input = { year: yearOption(v.year), agency: v.agency, rollup: v.rollup, ruleSet: v.rules };
           const r = budgetRequest(db, input, today);
-          if (v.out) writeOut(v.out, exportBudget(db, input, today), io);
+          if (v.out) writeOut(v.out, exportBudget(db, input, today, formatOf(v.out)), io);
           if (v.json) {
             const rows = r.rows.map(({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }) => ({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }));
             io.out(JSON.stringify({ year: r.year, rows, totalFen: r.totalFen }));
@@ -241,7 +251,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         try {
           const input = { agency: v.agency, year: yearOption(v.year, Number(today.slice(0, 4))), ruleSet: v.rules };
           const s = scoreCard(db, input, today);
-          if (v.out) writeOut(v.out, exportScore(db, input, today), io);
+          if (v.out) writeOut(v.out, exportScore(db, input, today, formatOf(v.out)), io);
           if (v.json) {
             io.out(JSON.stringify({ agency: s.agency, total: s.total, items: s.items.map(({ no, points, max, why }) => ({ no, points, max, why })), passed: s.passed }));
           } else if (!v.out) {

@@ -8,7 +8,7 @@ import { addDays } from '../lib/dates';
 import type { SessionUser } from '../api/roles';
 import { client, SIGNED_OUT } from './api';
 import { showProblems } from './lib/forms';
-import { may, SessionContext } from './lib/session';
+import { forgetExportFormat, may, SessionContext } from './lib/session';
 import { Audit } from './screens/Audit';
 import { Backups } from './screens/Backups';
 import { SignIn } from './screens/SignIn';
@@ -87,7 +87,7 @@ export function App() {
   }
   return (
     <SessionContext.Provider value={user}>
-      <Workspace key={user.id} onSignOut={() => (forgetPlace(), setLapsed(null), setUser(null), auth.reload())} />
+      <Workspace key={user.id} onSignOut={() => (forgetPlace(), forgetExportFormat(user), setLapsed(null), setUser(null), auth.reload())} />
     </SessionContext.Provider>
   );
 }

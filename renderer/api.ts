@@ -12,7 +12,7 @@ declare global {
   }
 }
 
-export type FileKind = 'xlsx' | 'backup' | 'mapping' | 'png';
+export type FileKind = 'xlsx' | 'csv' | 'zip' | 'backup' | 'mapping' | 'png';
 export const SIGNED_OUT = 'eql:signed-out';
 
 const transport: Transport = window.api ? window.api.invoke : httpTransport();
@@ -31,7 +31,7 @@ function toBase64(buf: ArrayBuffer): string {
   return btoa(s);
 }
 
-const ACCEPT: Record<FileKind, string> = { xlsx: '.xlsx', backup: '.db', mapping: '.json', png: '.png' };
+const ACCEPT: Record<FileKind, string> = { xlsx: '.xlsx', csv: '.csv', zip: '.zip', backup: '.db', mapping: '.json', png: '.png' };
 
 /** Asks the user for a file: Electron's native dialog, or the browser's file picker. Null when cancelled. */
 export async function pickFile(kind: FileKind): Promise<{ name: string; base64: string } | null> {

@@ -14,6 +14,8 @@ export const FILE_SAVE_CHANNEL = 'file:save';
 /** The kinds of file the page may ask to open or save, each with its dialog filter. */
 export const FILE_KINDS: Record<string, FileFilter> = {
   xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] },
+  csv: { name: 'CSV 文件(WPS/旧版 Excel)', extensions: ['csv'] },
+  zip: { name: 'CSV 压缩包', extensions: ['zip'] },
   backup: { name: '台账备份', extensions: ['db'] },
   mapping: { name: '导入映射', extensions: ['json'] },
   png: { name: 'PNG 图片', extensions: ['png'] },
@@ -25,6 +27,8 @@ export const FILE_KINDS: Record<string, FileFilter> = {
  */
 export const MAX_OPEN_BYTES: Record<string, number> = {
   xlsx: MAX_FILE_BYTES,
+  csv: MAX_FILE_BYTES,
+  zip: MAX_FILE_BYTES,
   backup: MAX_BACKUP_UPLOAD_BYTES,
   mapping: 10 * 1024 * 1024,
   png: 10 * 1024 * 1024,

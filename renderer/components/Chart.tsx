@@ -5,10 +5,10 @@ import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, T
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { ChartTable, FileOut } from '../../api/contract';
+import type { ChartTable } from '../../api/contract';
 import { saveFile } from '../api';
 import { useI18n } from '../i18n';
-import { ExportButton } from './ExportButton';
+import { ExportButton, type ExportRequest } from './ExportButton';
 
 echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, DataZoomComponent, CanvasRenderer]);
 
@@ -71,7 +71,7 @@ export function chartOption(table: ChartTable, spec: ChartSpec): echarts.ECharts
 }
 
 /** A figure on a card: its title and key figures, the chart, and buttons to save it as PNG or export its table as .xlsx. */
-export function ChartCard({ table, spec, exportFile, testId, height = 280 }: { table?: ChartTable; spec: ChartSpec; exportFile: () => Promise<FileOut>; testId: string; height?: number }) {
+export function ChartCard({ table, spec, exportFile, testId, height = 280 }: { table?: ChartTable; spec: ChartSpec; exportFile: ExportRequest; testId: string; height?: number }) {
   const { t } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -98,7 +98,7 @@ export function ChartCard({ table, spec, exportFile, testId, height = 280 }: { t
     <Card
       size="small" data-testid={testId}
       title={<span>{table?.title}</span>}
-      extra={<Space size={4}><Button size="small" icon={<PictureOutlined />} onClick={png} disabled={!table} data-testid={`${testId}-png`}>{t('chart.png')}</Button><ExportButton size="small" fetch={exportFile} testId={`${testId}-xlsx`} /></Space>}
+      extra={<Space size={4}><Button size="small" icon={<PictureOutlined />} onClick={png} disabled={!table} data-testid={`${testId}-png`}>{t('chart.png')}</Button><ExportButton size="small" {...exportFile} testId={`${testId}-xlsx`} /></Space>}
     >
       <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`${testId}-subtitle`}>{table?.subtitle}</Typography.Text>
       <Spin spinning={!table}><div ref={box} style={{ height, marginTop: 4 }} /></Spin>

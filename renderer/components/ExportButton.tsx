@@ -1,24 +1,63 @@
-import { DownloadOutlined } from '@ant-design/icons';
-import { App, Button } from 'antd';
-import { useState } from 'react';
-import type { FileOut } from '../../api/contract';
-import { saveFile } from '../api';
+import { DownloadOutlined, DownOutlined } from '@ant-design/icons';
+import { App, Button, Dropdown, Space } from 'antd';
+import { useContext, useState } from 'react';
+import { CSV_SHAPES, type CsvShape, type ExportFormat, type ExportOp, type FileOut, type Input } from '../../api/contract';
+import { client, saveFile } from '../api';
 import { useI18n } from '../i18n';
+import { lastExportFormat, rememberExportFormat, SessionContext } from '../lib/session';
 
-/** Asks the backend for an .xlsx and hands it to the user to save. */
-export function ExportButton({ fetch, label, testId, size }: { fetch: () => Promise<FileOut>; label?: string; testId?: string; size?: 'small' }) {
+/** An export operation and its input, the format aside; a function when the input is read at the click (the grid's filters). */
+export type ExportRequest = { [N in ExportOp]: { op: N; input: Omit<Input<N>, 'format'> | (() => Omit<Input<N>, 'format'>) } }[ExportOp];
+
+/**
+ * Exports in the format the user last chose; the arrow beside it offers .xlsx or CSV (for WPS and older
+ * Excel), saying what the CSV of a workbook of several sheets holds.
+ */
+export function ExportButton({ op, input, label, testId, size }: ExportRequest & { label?: string; testId?: string; size?: 'small' }) {
   const { t } = useI18n();
   const { message } = App.useApp();
+  const user = useContext(SessionContext)!;
+  const [format, setFormat] = useState(() => lastExportFormat(user));
   const [busy, setBusy] = useState(false);
-  const run = async () => {
+  const run = async (f: ExportFormat) => {
     setBusy(true);
     try {
-      await saveFile('xlsx', await fetch());
+      const value = typeof input === 'function' ? input() : input;
+      const out = (await client.call(op, { ...value, format: f } as never)) as FileOut;
+      await saveFile(out.fileName.endsWith('.xlsx') ? 'xlsx' : out.fileName.endsWith('.zip') ? 'zip' : 'csv', out);
     } catch (e) {
       message.error((e as Error).message);
     } finally {
       setBusy(false);
     }
   };
-  return <Button size={size} icon={<DownloadOutlined />} loading={busy} onClick={run} data-testid={testId}>{label ?? t('export.xlsx')}</Button>;
+  const choose = (f: ExportFormat) => {
+    setFormat(f);
+    rememberExportFormat(user, f);
+    void run(f);
+  };
+  const shape: CsvShape | undefined = (CSV_SHAPES as Partial<Record<ExportOp, CsvShape>>)[op];
+  const csvChoice = shape === undefined ? t('export.toCsv') : shape === 'zip' ? t('export.toCsvZip') : t('export.toCsvSheet', { sheet: shape.sheet });
+  const text = format === 'csv' ? (label ? t('export.asCsv', { label }) : t('export.csv')) : (label ?? t('export.xlsx'));
+  return (
+    <Space.Compact size={size}>
+      <Button icon={<DownloadOutlined />} loading={busy} onClick={() => void run(format)} data-testid={testId} title={format === 'csv' ? csvChoice : t('export.toXlsx')}>{text}</Button>
+      <Dropdown
+        trigger={['click']}
+        autoFocus
+        disabled={busy}
+        menu={{
+          selectable: true,
+          selectedKeys: [format],
+          items: [
+            { key: 'xlsx', label: <span data-testid={testId && `${testId}-as-xlsx`}>{t('export.toXlsx')}</span> },
+            { key: 'csv', label: <span data-testid={testId && `${testId}-as-csv`}>{csvChoice}</span> },
+          ],
+          onClick: ({ key }) => choose(key as ExportFormat),
+        }}
+      >
+        <Button icon={<DownOutlined />} aria-label={t('export.choose')} data-testid={testId && `${testId}-format`} />
+      </Dropdown>
+    </Space.Compact>
+  );
 }

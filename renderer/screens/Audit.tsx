@@ -1,11 +1,10 @@
-import { DownloadOutlined } from '@ant-design/icons';
-import { App, Button, DatePicker, Input, Select, Space, Table, Typography } from 'antd';
+import { DatePicker, Input, Select, Space, Table, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { AuditQuery, AuditRow } from '../../api/contract';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, entityLabel, personName, type AuditWords } from '../../lib/changes';
 import { ChangeText } from '../components/ChangeText';
-import { client, saveFile } from '../api';
+import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
 import { useApi } from '../lib/useApi';
@@ -17,23 +16,11 @@ const PAGE = 50;
 export function Audit() {
   const { t } = useI18n();
   const { time } = useClock();
-  const { message } = App.useApp();
   const [query, setQuery] = useState<AuditQuery>({});
   const [page, setPage] = useState(1);
-  const [exporting, setExporting] = useState(false);
   const list = useApi('audit/list', { query, startRow: (page - 1) * PAGE, endRow: page * PAGE });
   const filter = (q: AuditQuery) => (setQuery(q), setPage(1));
   const words: AuditWords = { people: list.data?.people };
-  const exportXlsx = async () => {
-    setExporting(true);
-    try {
-      await saveFile('xlsx', await client.call('audit/export', { query }));
-    } catch (e) {
-      message.error((e as Error).message);
-    } finally {
-      setExporting(false);
-    }
-  };
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%' }}>
       <Space wrap>
@@ -41,7 +28,7 @@ export function Audit() {
         <Select allowClear placeholder={t('audit.entity')} style={{ width: 140 }} value={query.entity} onChange={(v) => filter({ ...query, entity: v })} options={Object.entries(AUDIT_ENTITIES).map(([value, label]) => ({ value, label }))} />
         <Input.Search allowClear placeholder={t('audit.keyFilter')} style={{ width: 200 }} onSearch={(v) => filter({ ...query, key: v.trim() || undefined })} data-testid="audit-key" />
         <DatePicker.RangePicker onChange={(r) => filter({ ...query, from: (r?.[0] as Dayjs | null)?.format('YYYY-MM-DD'), to: (r?.[1] as Dayjs | null)?.format('YYYY-MM-DD') })} />
-        <Button icon={<DownloadOutlined />} onClick={exportXlsx} loading={exporting} data-testid="audit-export">{t('audit.export')}</Button>
+        <ExportButton testId="audit-export" op="audit/export" input={{ query }} />
         <Typography.Text type="secondary" data-testid="audit-count">{list.data ? t('audit.count', { n: list.data.total.toLocaleString('zh-CN') }) : ''}</Typography.Text>
       </Space>
       <Table<AuditRow>

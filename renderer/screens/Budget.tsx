@@ -79,7 +79,7 @@ function BudgetRequest({ agencies }: { agencies: AgencyNode[] }) {
         <span>{t('ov.scope')}: <AgencyPicker agencies={agencies} value={agency} onChange={setAgency} /></span>
         <span><Switch data-testid="budget-rollup" checked={rollup} onChange={setRollup} /> {t('compliance.rollup')}</span>
         <span>{t('compliance.ruleSet')}: <RuleSetSelect value={ruleSet} onChange={setRuleSet} /></span>
-        <ExportButton testId="budget-export" label={t('budget.exportRequest')} fetch={() => client.call('budget/export', input)} />
+        <ExportButton testId="budget-export" label={t('budget.exportRequest')} op="budget/export" input={input} />
       </Space>
       <Row gutter={16}>
         <Col span={6}><Card size="small" loading={!d}><Statistic title={t('budget.total', { year })} value={d ? wan(d.totalFen) : ''} data-testid="budget-total" /></Card></Col>
@@ -156,7 +156,7 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
               onChange={(v) => setCaps(caps.map((x, j) => (j === k ? (v ?? 0) : x)))} />
           ))}
           <Button type="primary" icon={<CalculatorOutlined />} loading={busy} onClick={solve} data-testid="plan-solve">{t('budget.solve')}</Button>
-          {plan && <ExportButton testId="plan-export" fetch={() => client.call('budget/exportPlan', plan.input)} />}
+          {plan && <ExportButton testId="plan-export" op="budget/exportPlan" input={plan.input} />}
         </div>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('budget.planHelp')}</Typography.Text>
       </Card>
@@ -164,7 +164,7 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
         <Row gutter={16}>
           <Col span={10}>
             <ChartCard testId="chart-plan" table={chart} spec={{ category: 'year', series: ['spent', 'room'], colors: ['#1677ff', '#d9d9d9'] }} height={300}
-              exportFile={() => client.call('budget/exportPlan', plan.input)} />
+              exportFile={{ op: 'budget/exportPlan', input: plan.input }} />
           </Col>
           <Col span={14} style={{ height: 380 }} data-testid="plan-grid">
             <AgGridReact theme={gridTheme} localeText={gridLocale(lang)} rowData={plan.result.purchases} columnDefs={columns} defaultColDef={{ sortable: true, filter: true }} />
@@ -251,7 +251,7 @@ function PriceList() {
       <Space wrap>
         {mayEdit && <Tooltip title={ledgerWideOnly}><Button type="primary" icon={<SaveOutlined />} disabled={!editable || edits.size === 0} onClick={save} data-testid="terms-save">{t('budget.saveTerms', { n: edits.size })}</Button></Tooltip>}
         {mayEdit && <Tooltip title={ledgerWideOnly}><Button icon={<UploadOutlined />} disabled={!editable} onClick={importFile} data-testid="terms-import">{t('budget.importTerms')}</Button></Tooltip>}
-        <ExportButton testId="terms-export" fetch={() => client.call('budget/exportTerms', {})} />
+        <ExportButton testId="terms-export" op="budget/exportTerms" input={{}} />
         <Typography.Text type="secondary">{t('budget.termsHelp')}</Typography.Text>
       </Space>
       {problems.length > 0 && <Problems title={t('budget.importFailed')} problems={problems} />}

@@ -4,7 +4,6 @@ import type { CellStyle, ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
 import type { AgencyNode } from '../../api/contract';
 import type { QuotaRow } from '../../quotas/engine';
-import { client } from '../api';
 import { ExportButton } from '../components/ExportButton';
 import { ChartCard, type ChartSpec } from '../components/Chart';
 import { useI18n } from '../i18n';
@@ -24,8 +23,8 @@ function ComplianceCharts({ ruleSet }: { ruleSet: string }) {
   return (
     <Row gutter={16} style={{ flex: 1, overflow: 'auto' }}>
       {/* Tall enough for 25 agencies, short enough that the axis stays on a 768-pixel screen. */}
-      <Col span={12}><ChartCard testId="chart-coverage" height={470} table={names?.coverage} spec={COVERAGE} exportFile={() => client.call('charts/export', { chart: 'coverage', ruleSet })} /></Col>
-      <Col span={12}><ChartCard testId="chart-staffPerVehicle" height={470} table={names?.staffPerVehicle} spec={PER_VEHICLE} exportFile={() => client.call('charts/export', { chart: 'staffPerVehicle', ruleSet })} /></Col>
+      <Col span={12}><ChartCard testId="chart-coverage" height={470} table={names?.coverage} spec={COVERAGE} exportFile={{ op: 'charts/export', input: { chart: 'coverage', ruleSet } }} /></Col>
+      <Col span={12}><ChartCard testId="chart-staffPerVehicle" height={470} table={names?.staffPerVehicle} spec={PER_VEHICLE} exportFile={{ op: 'charts/export', input: { chart: 'staffPerVehicle', ruleSet } }} /></Col>
     </Row>
   );
 }
@@ -122,7 +121,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
           <Switch checked={basicOnly} onChange={setBasicOnly} /> {t('compliance.basicOnly')}
         </span>
         <Typography.Text type="secondary">{result.data?.date}</Typography.Text>
-        <ExportButton testId="compliance-export" fetch={() => client.call('quotas/export', { ruleSet })} />
+        <ExportButton testId="compliance-export" op="quotas/export" input={{ ruleSet }} />
       </Space>
       {view === 'charts' && <ComplianceCharts ruleSet={ruleSet} />}
       <div style={{ flex: 1, minHeight: 300, display: view === 'matrix' ? undefined : 'none' }}>

@@ -230,7 +230,8 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
         <UndoButton nonce={edits} onUndone={refresh} />
         <ExportButton
           testId="ledger-export"
-          fetch={() => client.call('assets/export', {
+          op="assets/export"
+          input={() => ({
             query: { ...query, filters: toFilters((api.current?.getFilterModel() ?? {}) as Record<string, ColumnFilter>) },
             sort: (api.current?.getColumnState() ?? [])
               .filter((c) => c.sort)

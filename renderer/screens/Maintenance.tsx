@@ -3,7 +3,6 @@ import dayjs from 'dayjs';
 import type { AgencyNode, DueKind } from '../../api/contract';
 import type { CatalogItem } from '../../quotas/types';
 import { useState } from 'react';
-import { client } from '../api';
 import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
@@ -29,8 +28,8 @@ export function Maintenance(props: { agencies: AgencyNode[]; catalog: CatalogIte
           {t('maint.exportLogs')}{' '}
           <DatePicker.RangePicker allowClear={false} value={[dayjs(logs[0]), dayjs(logs[1])]} onChange={(r) => r?.[0] && r[1] && setLogs([r[0].format('YYYY-MM-DD'), r[1].format('YYYY-MM-DD')])} />
         </span>
-        <ExportButton testId="export-maintenance" label={t('maint.exportMaintenance')} fetch={() => client.call('maintenance/export', { from: logs[0], to: logs[1] })} />
-        <ExportButton testId="export-calibrations" label={t('maint.exportCalibrations')} fetch={() => client.call('calibrations/export', { from: logs[0], to: logs[1] })} />
+        <ExportButton testId="export-maintenance" label={t('maint.exportMaintenance')} op="maintenance/export" input={{ from: logs[0], to: logs[1] }} />
+        <ExportButton testId="export-calibrations" label={t('maint.exportCalibrations')} op="calibrations/export" input={{ from: logs[0], to: logs[1] }} />
       </Space>
       <div style={{ flex: 1, minHeight: 0 }}>
         <Ledger agencies={props.agencies} catalog={props.catalog} filter={{ ...props.filter, due }} onFilter={props.onFilter} />

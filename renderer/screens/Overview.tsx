@@ -2,7 +2,6 @@ import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
 import type { AgencyNode, DueKind } from '../../api/contract';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { ChartCard, type ChartSpec } from '../components/Chart';
-import { client } from '../api';
 import { useI18n } from '../i18n';
 import { useApi } from '../lib/useApi';
 
@@ -24,7 +23,7 @@ export function Overview({ agencies, agency, onAgency, links }: { agencies: Agen
   const charts = useApi('charts/data', agency ? { agency } : {});
   const chart = (name: 'vehicleAge' | 'odometer' | 'calibration' | 'budgetByYear', spec: ChartSpec) => (
     <Col span={12}>
-      <ChartCard testId={`chart-${name}`} table={charts.data?.[name]} spec={spec} exportFile={() => client.call('charts/export', { chart: name, agency })} />
+      <ChartCard testId={`chart-${name}`} table={charts.data?.[name]} spec={spec} exportFile={{ op: 'charts/export', input: { chart: name, agency } }} />
     </Col>
   );
   const d = o.data;

@@ -1,10 +1,11 @@
-import { ExportOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useContext, useEffect, useState } from 'react';
 import { can } from '../../api/roles';
 import type { DispatchSettings, PlanAssignmentRow, PlanDetail, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput } from '../../api/contract';
-import { client, saveFile } from '../api';
+import { client } from '../api';
+import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
 import { showProblems } from '../lib/forms';
@@ -203,7 +204,7 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
         {(plan.status === 'draft' || plan.status === 'approved') && canDispatch && (
           <Button danger onClick={() => act(() => client.call('plans/cancel', { id }), t('plan.cancelled'))}>{t('plan.cancel')}</Button>
         )}
-        <Button icon={<ExportOutlined />} onClick={async () => saveFile('xlsx', await client.call('plans/export', { id }))} data-testid="plan-export">{t('plan.export')}</Button>
+        <ExportButton testId="plan-export" label={t('plan.export')} op="plans/export" input={{ id }} />
       </Space>
       {plan.flagRows.length > 0 && (
         <Alert type="error" showIcon data-testid="plan-flags" title={t('plan.flagged', { n: plan.flagRows.length })}

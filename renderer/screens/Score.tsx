@@ -35,7 +35,7 @@ export function Score({ agencies, agency: initial }: { agencies: AgencyNode[]; a
       <Space wrap size={16}>
         <span>{t('score.agency')}: <AgencyPicker agencies={agencies} value={agency} onChange={setAgency} width={360} /></span>
         <span>{t('budget.year')}: <Select style={{ width: 100 }} value={year} onChange={setYear} options={[THIS_YEAR - 1, THIS_YEAR, THIS_YEAR + 1].map((y) => ({ value: y, label: `${y} 年` }))} /></span>
-        {agency && <ExportButton testId="score-export" fetch={() => client.call('score/export', { agency, year })} />}
+        {agency && <ExportButton testId="score-export" op="score/export" input={{ agency, year }} />}
         <Typography.Text type="secondary">{t('score.basis')}</Typography.Text>
       </Space>
       {!agency && <Empty description={t('score.pick')} />}

@@ -1,13 +1,14 @@
-import type { AuditQuery, FileOut } from '../../api/contract';
+import type { AuditQuery, ExportFormat, FileOut } from '../../api/contract';
 import { auditEntries } from '../../db/queries/audit';
 import type { Db } from '../../db/open';
-import { workbookBuffer, type OutValue } from '../../excel/write';
+import { exportFile } from '../../excel/export';
+import type { OutValue } from '../../excel/write';
 import { formatInstant } from '../../lib/clock';
 import { displayNames } from '../../db/queries/users';
 import { AUDIT_ACTIONS, describeChange, entityLabel, mentionedPeople, personName, type AuditWords } from '../../lib/changes';
 
 /** The audit log as filtered (within a reader's scope; null: all), as a workbook: one row per entry, newest first; times local, as on the screens. */
-export function exportAudit(db: Db, query: AuditQuery, today: string, scope: ReadonlySet<string> | null, timeZone: string): FileOut {
+export function exportAudit(db: Db, query: AuditQuery, today: string, scope: ReadonlySet<string> | null, timeZone: string, format?: ExportFormat): FileOut {
   const rows: OutValue[][] = [['序号', '时间', '操作人', '操作', '对象', '对象标识', '变更内容', '批次']];
   const entries = [...auditEntries(db, query, scope, timeZone)];
   const words: AuditWords = { people: displayNames(db, mentionedPeople(entries)) };
@@ -17,5 +18,5 @@ export function exportAudit(db: Db, query: AuditQuery, today: string, scope: Rea
       describeChange(e.entity, e.before, e.after, words).slice(0, 32_000), e.batch,
     ]);
   }
-  return { fileName: `审计日志-${today}.xlsx`, base64: workbookBuffer([{ name: '审计日志', rows, widths: [8, 20, 14, 8, 10, 22, 80, 38] }]).toString('base64') };
+  return exportFile(`审计日志-${today}`, [{ name: '审计日志', rows, widths: [8, 20, 14, 8, 10, 22, 80, 38] }], format);
 }

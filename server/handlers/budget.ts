@@ -1,10 +1,11 @@
-import type { BudgetInput, BudgetResult, BudgetRow, FileOut, PlanInput, PurchasePlanResult, TermsRow } from '../../api/contract';
+import { CSV_SHAPES, type BudgetInput, type BudgetResult, type BudgetRow, type ExportFormat, type FileOut, type PlanInput, type PurchasePlanResult, type TermsRow } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { fenToYuan } from '../../lib/money';
 import { UserError } from '../../lib/problems';
 import { solveLp } from '../../lib/solver';
 import { readTerms, termsSheet } from '../../excel/terms';
-import { FORMAT, workbookBuffer, type OutSheet, type OutValue } from '../../excel/write';
+import { exportFile } from '../../excel/export';
+import { FORMAT, type OutSheet, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode } from '../../db/queries/agencies';
@@ -31,10 +32,10 @@ export function saveTermsChecked(db: Db, who: Actor, terms: readonly ItemTerms[]
   return { changed: saveTerms(db, who, terms) };
 }
 
-export function exportTerms(db: Db, today: IsoDate): FileOut {
+export function exportTerms(db: Db, today: IsoDate, format?: ExportFormat): FileOut {
   const sheet = termsSheet(loadTerms(db), loadCatalog(db));
   const notes: OutSheet = { name: '说明', rows: [['说明'], ['单价', PRICE_SOURCE], ['更新规则', '使用满「使用年限」或行驶达到「更新里程」(车辆)即到期更新,以先到者为准;留空表示不按该条件更新。'], ['导入', '修改后可在「预算与规划 → 单价与年限」中导入本文件;装备代码、单价必填。']], widths: [10, 100] };
-  return { fileName: `单价与更新年限-${today}.xlsx`, base64: workbookBuffer([sheet, notes]).toString('base64') };
+  return exportFile(`单价与更新年限-${today}`, [sheet, notes], format, CSV_SHAPES['budget/exportTerms']);
 }
 
 export async function importTerms(db: Db, who: Actor, fileName: string, buf: Uint8Array): Promise<{ changed: number }> {
@@ -100,7 +101,7 @@ const BUDGET_FORMATS = [FORMAT.count, , , , , FORMAT.count, FORMAT.yuan, FORMAT.
  * 预算申请表: each agency's own lines, a line for 缺额 and one for 更新 where both apply, a 小计 per
  * agency and the 合计; then the scope's totals by item, and how the figures were reached.
  */
-export function exportBudget(db: Db, input: BudgetInput & { within?: { root: string; codes: ReadonlySet<string> } | null }, today: IsoDate): FileOut {
+export function exportBudget(db: Db, input: BudgetInput & { within?: { root: string; codes: ReadonlySet<string> } | null }, today: IsoDate, format?: ExportFormat): FileOut {
   const r = budgetRequest(db, { ...input, rollup: false }, today);
   const scopeName = r.agency === null ? '全部机构' : (agencyByCode(db, r.agency)?.name ?? r.agency);
   const title = `${r.year} 年度执法装备购置预算申请表`;
@@ -151,10 +152,8 @@ export function exportBudget(db: Db, input: BudgetInput & { within?: { root: str
       ['数据日期', today],
     ],
   };
-  return {
-    fileName: `${title}-${scopeName}.xlsx`,
-    base64: workbookBuffer([request, { name: '按装备汇总', rows: itemRows, widths: [8, 34, 8, 10, 10, 10, 14, 16], formats: [, , , FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.yuan, FORMAT.yuan] }, notes]).toString('base64'),
-  };
+  const byItemSheet: OutSheet = { name: '按装备汇总', rows: itemRows, widths: [8, 34, 8, 10, 10, 10, 14, 16], formats: [, , , FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.yuan, FORMAT.yuan] };
+  return exportFile(`${title}-${scopeName}`, [request, byItemSheet, notes], format, CSV_SHAPES['budget/export']);
 }
 
 /**
@@ -207,7 +206,7 @@ export async function purchasePlan(db: Db, input: PlanInput, today: IsoDate): Pr
   };
 }
 
-export async function exportPurchasePlan(db: Db, input: PlanInput, today: IsoDate): Promise<FileOut> {
+export async function exportPurchasePlan(db: Db, input: PlanInput, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
   const p = await purchasePlan(db, input, today);
   const last = p.fromYear + input.capsFen.length - 1;
   const yearRows: OutValue[][] = [['年度', '预算上限(元)', '计划支出(元)', '年末未补数量', '年末加权缺口']];
@@ -216,19 +215,16 @@ export async function exportPurchasePlan(db: Db, input: PlanInput, today: IsoDat
   const rows: OutValue[][] = [['年度', '机构编码', '机构名称', '装备代码', '装备名称', '计量单位', '数量', '其中缺额', '其中更新', '单价(元)', '金额(元)']];
   for (const x of p.purchases) rows.push([x.year, x.agency, x.agencyName, x.item, x.itemName, x.unit, x.quantity, x.shortfall, x.replace, fenToYuan(x.unitPriceFen), fenToYuan(x.amountFen)]);
   const w = input.weights;
-  return {
-    fileName: `装备购置规划-${p.fromYear}-${last}.xlsx`,
-    base64: workbookBuffer([
-      { name: '年度汇总', rows: yearRows, widths: [8, 16, 16, 14, 14], formats: [, FORMAT.yuan, FORMAT.yuan, FORMAT.count, FORMAT.decimal] },
-      { name: '购置明细', rows, widths: [6, 10, 30, 8, 34, 8, 8, 8, 8, 14, 16], formats: [, , , , , , FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.yuan, FORMAT.yuan] },
-      { name: '说明', widths: [14, 90], rows: [
-        ['项目', '说明'],
-        ['目标', '在各年预算上限内,使各年末加权缺口之和最小:权重越大的缺口越先补齐(HiGHS 求解)。'],
-        ['权重', `车辆 ${w.vehicles};按人配备装备 ${w.perPerson};其他 ${w.other}`],
-        ['需求', `至 ${last} 年底的全部需求(缺额及到期更新)按单价合计 ${fenToYuan(p.needFen).toLocaleString('zh-CN')} 元;计划支出 ${fenToYuan(p.spentFen).toLocaleString('zh-CN')} 元`],
-        ['求解状态', p.status],
-        ['数据日期', today],
-      ] },
-    ]).toString('base64'),
-  };
+  return exportFile(`装备购置规划-${p.fromYear}-${last}`, [
+    { name: '年度汇总', rows: yearRows, widths: [8, 16, 16, 14, 14], formats: [, FORMAT.yuan, FORMAT.yuan, FORMAT.count, FORMAT.decimal] },
+    { name: '购置明细', rows, widths: [6, 10, 30, 8, 34, 8, 8, 8, 8, 14, 16], formats: [, , , , , , FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.yuan, FORMAT.yuan] },
+    { name: '说明', widths: [14, 90], rows: [
+      ['项目', '说明'],
+      ['目标', '在各年预算上限内,使各年末加权缺口之和最小:权重越大的缺口越先补齐(HiGHS 求解)。'],
+      ['权重', `车辆 ${w.vehicles};按人配备装备 ${w.perPerson};其他 ${w.other}`],
+      ['需求', `至 ${last} 年底的全部需求(缺额及到期更新)按单价合计 ${fenToYuan(p.needFen).toLocaleString('zh-CN')} 元;计划支出 ${fenToYuan(p.spentFen).toLocaleString('zh-CN')} 元`],
+      ['求解状态', p.status],
+      ['数据日期', today],
+    ] },
+  ], format, CSV_SHAPES['budget/exportPlan']);
 }

@@ -1,7 +1,8 @@
-import type { ChartName, ChartTable, FileOut } from '../../api/contract';
+import type { ChartName, ChartTable, ExportFormat, FileOut } from '../../api/contract';
 import { addDays, addYears, type IsoDate } from '../../lib/dates';
 import { fenToYuan } from '../../lib/money';
-import { FORMAT, workbookBuffer, type OutValue } from '../../excel/write';
+import { exportFile } from '../../excel/export';
+import { FORMAT, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
 import { needsByYear } from '../../quotas/budget';
 import { cellValue } from '../../quotas/engine';
@@ -149,16 +150,13 @@ export function chartData(db: Db, input: { agency?: string; ruleSet?: string }, 
 const KIND_FORMAT = { text: undefined, count: FORMAT.count, yuan: FORMAT.yuan, decimal: FORMAT.decimal, percent: FORMAT.decimal } as const;
 
 /** One chart's figures as a workbook: title and key figures above, the table below. */
-export function exportChart(db: Db, input: { agency?: string; ruleSet?: string; chart: ChartName }, today: IsoDate): FileOut {
+export function exportChart(db: Db, input: { agency?: string; ruleSet?: string; chart: ChartName }, today: IsoDate, format?: ExportFormat): FileOut {
   const t = chartData(db, input, today)[input.chart];
   const rows: OutValue[][] = [[t.title], [t.subtitle], t.columns.map((c) => c.label), ...t.rows.map((r) => t.columns.map((c) => r[c.key]))];
   const last = t.columns.length - 1;
-  return {
-    fileName: `${t.title}-${today}.xlsx`,
-    base64: workbookBuffer([{
-      name: t.title.slice(0, 31), rows, frozen: 3, formats: t.columns.map((c) => KIND_FORMAT[c.kind]),
-      widths: t.columns.map((c) => (c.key === 'name' ? 34 : 14)),
-      merges: [{ s: { r: 0, c: 0 }, e: { r: 0, c: last } }, { s: { r: 1, c: 0 }, e: { r: 1, c: last } }],
-    }]).toString('base64'),
-  };
+  return exportFile(`${t.title}-${today}`, [{
+    name: t.title.slice(0, 31), rows, frozen: 3, formats: t.columns.map((c) => KIND_FORMAT[c.kind]),
+    widths: t.columns.map((c) => (c.key === 'name' ? 34 : 14)),
+    merges: [{ s: { r: 0, c: 0 }, e: { r: 0, c: last } }, { s: { r: 1, c: 0 }, e: { r: 1, c: last } }],
+  }], format);
 }

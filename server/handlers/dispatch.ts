@@ -1,8 +1,9 @@
-import { TASK_TYPES, type DispatchSettings, type FileOut, type PlanDetail, type TaskRow } from '../../api/contract';
+import { CSV_SHAPES, TASK_TYPES, type DispatchSettings, type ExportFormat, type FileOut, type PlanDetail, type TaskRow } from '../../api/contract';
 import { formatInstant } from '../../lib/clock';
 import { teamDemand } from '../../dispatch/demand';
 import { planDispatch, UNMET_REASONS, type PlanOutcome, type PlanTask, type SourceAgency } from '../../dispatch/plan';
-import { workbookBuffer, type OutValue } from '../../excel/write';
+import { exportFile } from '../../excel/export';
+import type { OutValue } from '../../excel/write';
 import type { IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { DEFAULT_RULE_SET } from '../../quotas/catalog';
@@ -92,7 +93,7 @@ export async function createPlan(
 const PLAN_STATUS_WORDS = { draft: '草稿(待批准)', approved: '已批准', dispatched: '已出发', returned: '已归还', cancelled: '已取消' } as const;
 
 /** 调度单: the plan's header, one row per unit sent, and the demand left unmet with its reasons. */
-export function exportPlan(plan: PlanDetail, timeZone: string): FileOut {
+export function exportPlan(plan: PlanDetail, timeZone: string, format?: ExportFormat): FileOut {
   const d = (s: string | null) => (s ? { date: s.slice(0, 10) } : null);
   const tasks: OutValue[][] = [
     ['任务编号', '任务名称', '类型', '牵头单位', '开始日期', '结束日期', '优先级', '需求'],
@@ -113,11 +114,10 @@ export function exportPlan(plan: PlanDetail, timeZone: string): FileOut {
     ['批准人', plan.approvedBy], ['批准文号', plan.approvalRef], ['调出装备(台次)', plan.units], ['未满足需求(件)', plan.unmet],
     ['总里程(km)', plan.assignments.reduce((s, a) => s + a.km, 0)], ['求解状态', plan.solverStatus], ['留守比例', plan.reserveRatio],
   ];
-  const buffer = workbookBuffer([
+  return exportFile(`调度单-${plan.code}`, [
     { name: '调度单', rows: header, widths: [16, 40] },
     { name: '任务', rows: tasks, widths: [14, 28, 10, 36, 12, 12, 8, 40] },
     { name: '调出装备', rows: units, widths: [6, 14, 24, 8, 24, 20, 22, 12, 12, 36, 10, 12, 12, 30] },
     { name: '未满足需求', rows: unmet, widths: [14, 24, 8, 24, 10, 36, 70] },
-  ]);
-  return { fileName: `调度单-${plan.code}.xlsx`, base64: buffer.toString('base64') };
+  ], format, CSV_SHAPES['plans/export']);
 }

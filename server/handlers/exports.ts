@@ -1,9 +1,10 @@
-import type { AssetQuery, FileOut } from '../../api/contract';
+import { CSV_SHAPES, type AssetQuery, type ExportFormat, type FileOut } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { fenToYuan } from '../../lib/money';
 import { UserError } from '../../lib/problems';
 import { LEVEL_LABELS, STATUS_LABELS } from '../../excel/template';
-import { FORMAT, templateSheets, workbookBuffer, type OutSheet, type OutValue } from '../../excel/write';
+import { exportFile } from '../../excel/export';
+import { FORMAT, templateSheets, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
 import { listAgencies } from '../../db/queries/agencies';
 import { allAssets, type AssetPage } from '../../db/queries/assets';
@@ -15,7 +16,6 @@ import { measureShortfall } from './quotas';
 /** Excel holds 1,048,576 rows a sheet. */
 const MAX_EXPORT_ROWS = 1_000_000;
 
-const file = (fileName: string, sheets: OutSheet[]): FileOut => ({ fileName, base64: workbookBuffer(sheets).toString('base64') });
 const date = (s: string | null): OutValue => (s ? { date: s } : null);
 const yuan = (fen: number | null): OutValue => (fen === null ? null : fenToYuan(fen));
 
@@ -25,7 +25,7 @@ export const LEDGER_EXPORT_HEADERS = [
 ] as const;
 
 /** The ledger as the user filtered and sorted it, every matching row. */
-export function exportLedger(db: Db, query: AssetQuery, sort: AssetPage['sort'], today: IsoDate): FileOut {
+export function exportLedger(db: Db, query: AssetQuery, sort: AssetPage['sort'], today: IsoDate, format?: ExportFormat): FileOut {
   const rows: OutValue[][] = [[...LEDGER_EXPORT_HEADERS]];
   for (const a of allAssets(db, query, sort)) {
     if (rows.length > MAX_EXPORT_ROWS) throw new UserError([{ message: `符合条件的装备超过 ${MAX_EXPORT_ROWS.toLocaleString()} 件,超出 Excel 单表上限;请先筛选` }]);
@@ -34,11 +34,11 @@ export function exportLedger(db: Db, query: AssetQuery, sort: AssetPage['sort'],
       STATUS_LABELS[a.status], a.custodian, a.location, a.plateNumber, a.odometerKm, date(a.calibrationValidUntil), a.notes,
     ]);
   }
-  return file(`装备台账-${today}.xlsx`, [{
+  return exportFile(`装备台账-${today}`, [{
     name: '装备台账', rows,
     widths: [18, 8, 28, 12, 30, 20, 14, 12, 14, 12, 6, 8, 14, 10, 12, 12, 24],
     formats: [, , , , , , , , FORMAT.yuan, , , , , , FORMAT.count],
-  }]);
+  }], format);
 }
 
 const QUOTA_HEADERS = ['机构编码', '机构名称', '层级', '上级机构编码', '装备代码', '装备名称', '类别', '单位', '应配', '在册', '可用', '缺额', '超配'];
@@ -49,7 +49,7 @@ const QUOTA_WIDTHS = [10, 30, 6, 12, 8, 34, 6, 6, 8, 8, 8, 8, 8];
  * 配备达标情况: a summary line per agency (its own holdings and its subtree's), then every agency × item
  * with a requirement or a holding, for the agency alone and rolled up over its subordinates.
  */
-export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate; within?: { codes: ReadonlySet<string> } | null }, today: IsoDate): FileOut {
+export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate; within?: { codes: ReadonlySet<string> } | null }, today: IsoDate, format?: ExportFormat): FileOut {
   const measured = measureShortfall(db, input, today);
   const own = measured.view(false);
   const rolled = measured.view(true);
@@ -83,7 +83,7 @@ export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: str
     const r = rolledT.get(code)!;
     summary.push([a.code, a.name, LEVEL_LABELS[a.level], a.parentCode, a.staff, t.required, t.shortfall, `${t.met}/${t.items}`, t.items ? t.met / t.items : null, r.required, r.shortfall, r.items ? r.met / r.items : null]);
   }
-  return file(`配备达标情况-${measured.date}.xlsx`, [
+  return exportFile(`配备达标情况-${measured.date}`, [
     {
       name: '机构汇总', rows: summary, widths: [10, 30, 6, 12, 10, 10, 10, 14, 10, 12, 12, 12],
       formats: [, , , , FORMAT.count, FORMAT.count, FORMAT.count, , '0.0%', FORMAT.count, FORMAT.count, '0.0%'],
@@ -91,42 +91,42 @@ export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: str
     { name: '本级明细', rows: [QUOTA_HEADERS, ...detail(own)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
     { name: '含下级汇总', rows: [QUOTA_HEADERS, ...detail(rolled)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
     { name: '说明', rows: [['配备标准', ruleName], ['核定日期', { date: measured.date }], ['可用', '在用或闲置、需检定的装备检定有效'], ['含下级汇总', '本机构及全部下级机构的应配与在册合计']], widths: [14, 60], frozen: 0 },
-  ]);
+  ], format, CSV_SHAPES['quotas/export']);
 }
 
 const MAINTENANCE_KINDS = { repair: '维修', service: '保养', inspection: '检查' } as const;
 
-export function exportMaintenance(db: Db, from: IsoDate, to: IsoDate, inScope: (agency: string) => boolean): FileOut {
+export function exportMaintenance(db: Db, from: IsoDate, to: IsoDate, inScope: (agency: string) => boolean, format?: ExportFormat): FileOut {
   const rows: OutValue[][] = [['日期', '资产编号', '装备代码', '装备名称', '所属机构编码', '所属机构', '类型', '维护内容', '费用(元)', '维修单位', '里程(公里)', '下次到期']];
   for (const m of maintenanceLog(db, from, to)) {
     if (!inScope(m.agencyCode)) continue;
     rows.push([date(m.date), m.assetTag, m.itemCode, m.itemName, m.agencyCode, m.agencyName, MAINTENANCE_KINDS[m.kind], m.description, yuan(m.costFen), m.vendor, m.odometerKm, date(m.nextDueDate)]);
   }
-  return file(`维修保养记录-${from}至${to}.xlsx`, [{
+  return exportFile(`维修保养记录-${from}至${to}`, [{
     name: '维修保养记录', rows, widths: [12, 18, 8, 28, 12, 30, 6, 40, 12, 24, 12, 12], formats: [, , , , , , , , FORMAT.yuan, , FORMAT.count],
-  }]);
+  }], format);
 }
 
-export function exportCalibrations(db: Db, from: IsoDate, to: IsoDate, inScope: (agency: string) => boolean): FileOut {
+export function exportCalibrations(db: Db, from: IsoDate, to: IsoDate, inScope: (agency: string) => boolean, format?: ExportFormat): FileOut {
   const rows: OutValue[][] = [['检定日期', '有效期至', '资产编号', '装备代码', '装备名称', '所属机构编码', '所属机构', '证书编号', '检定机构', '结论', '备注']];
   for (const c of calibrationLog(db, from, to)) {
     if (!inScope(c.agencyCode)) continue;
     rows.push([date(c.date), date(c.validUntil), c.assetTag, c.itemCode, c.itemName, c.agencyCode, c.agencyName, c.certificateNo, c.institution, c.result === 'pass' ? '合格' : '不合格', c.notes]);
   }
-  return file(`检定记录-${from}至${to}.xlsx`, [{ name: '检定记录', rows, widths: [12, 12, 18, 8, 28, 12, 30, 18, 24, 8, 24] }]);
+  return exportFile(`检定记录-${from}至${to}`, [{ name: '检定记录', rows, widths: [12, 12, 18, 8, 28, 12, 30, 18, 24, 8, 24] }], format);
 }
 
 const CATALOG_SHEET = '装备目录';
 const LISTS_SHEET = '取值';
 
 /** The import template, empty: drop-downs for 层级, 状态 and 装备代码, an instructions sheet, and the catalog to pick from. */
-export function blankTemplate(db: Db): FileOut {
+export function blankTemplate(db: Db, format?: ExportFormat): FileOut {
   const catalog = loadCatalog(db);
   const [agencySheet, assetSheet] = templateSheets([], []);
   const levels = Object.values(LEVEL_LABELS);
   const statuses = Object.values(STATUS_LABELS);
   const list = (col: number, n: number) => `'${LISTS_SHEET}'!$${String.fromCharCode(65 + col)}$2:$${String.fromCharCode(65 + col)}$${n + 1}`;
-  return file('装备台账导入模板.xlsx', [
+  return exportFile('装备台账导入模板', [
     {
       name: '填写说明',
       frozen: 0,
@@ -151,6 +151,6 @@ export function blankTemplate(db: Db): FileOut {
     },
     { name: CATALOG_SHEET, rows: [['装备代码', '装备名称', '类别', '单位', '需检定'], ...catalog.map((i) => [i.code, i.name, i.kind === 'basic' ? '标配' : '选配', i.unit, i.needsCalibration ? '是' : ''])], widths: [8, 60, 6, 6, 8] },
     { name: LISTS_SHEET, rows: [['层级', '状态'], ...Array.from({ length: Math.max(levels.length, statuses.length) }, (_, i) => [levels[i] ?? null, statuses[i] ?? null])], widths: [8, 8] },
-  ]);
+  ], format, CSV_SHAPES['imports/blankTemplate']);
 }
 

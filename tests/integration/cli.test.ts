@@ -197,6 +197,23 @@ describe('eql', () => {
     expect(eql('export', 'budget', '--db', db, '--out', join(dir, 'x.xlsx')).code).toBe(2);
   });
 
+  it('exports CSV when --out ends .csv, a .zip of CSVs for a report of several sheets, and says which to use', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir, [asset({ assetTag: '007', itemCode: 'S01', agencyCode: '220102', priceFen: 12_800_050 })]);
+    const csv = join(dir, '台账.csv');
+    expect(eql('export', 'ledger', '--db', db, '--out', csv)).toMatchObject({ code: 0, err: '' });
+    const text = readFileSync(csv);
+    expect([...text.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(text.toString('utf8').split('\r\n')[1]).toMatch(/^"=""007""",S01,.*,128000\.50,/);
+    const wrong = eql('export', 'compliance', '--db', db, '--out', join(dir, '达标.csv'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('有多个工作表,CSV 导出为每表一个 .csv 的 .zip;请用 --out 文件.zip');
+    expect(existsSync(join(dir, '达标.csv'))).toBe(false);
+    const zip = join(dir, '达标.zip');
+    expect(eql('export', 'compliance', '--db', db, '--out', zip).code).toBe(0);
+    expect(readFileSync(zip).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
   it('budget prints the documented JSON in integer fen, rolls up, and writes the 预算申请表', () => {
     const dir = tempDir();
     const year = Number(testClock().today().slice(0, 4)); // the year in the zone the eql process dates by
