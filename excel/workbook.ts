@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Problem } from '../lib/problems';
+import { WorkerPool, type WorkerOutcome } from '../lib/worker';
 import type { Cell } from './cells';
 import type { ParseLimits } from './xlsx-parse';
 
@@ -48,21 +44,7 @@ const OLE = [0xd0, 0xcf, 0x11, 0xe0];
 const startsWith = (buf: Uint8Array, magic: number[]) => magic.every((b, i) => buf[i] === b);
 const ENCRYPTED = Buffer.from('EncryptedPackage', 'utf16le');
 
-/** The bundled app ships the worker as one .mjs beside its main file (unpacked from the asar); the source tree runs the .ts through tsx. */
-const BUNDLED_WORKER = './workbook-worker.mjs';
 const SOURCE_WORKER = './workbook-worker.ts';
-
-const TSX_API = '../node_modules/tsx/dist/esm/api/index.mjs';
-
-/** The worker to start: a file, or (from the source tree) a line of script that registers tsx and imports the .ts entry. */
-function workerEntry(): { script: string; eval: boolean } {
-  const bundled = fileURLToPath(new URL(BUNDLED_WORKER, import.meta.url)).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
-  if (existsSync(bundled)) return { script: bundled, eval: false };
-  const beside = fileURLToPath(new URL(TSX_API, import.meta.url));
-  const api = pathToFileURL(existsSync(beside) ? beside : join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL(SOURCE_WORKER, import.meta.url).href;
-  return { script: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
-}
 
 interface ParseJob {
   buf: Uint8Array;
@@ -70,25 +52,15 @@ interface ParseJob {
   limits: ParseLimits;
 }
 
-/** One worker kept warm between files (starting one costs more than parsing a small file); it is unref'd while idle. */
-let idle: { worker: Worker; heapMb: number } | null = null;
-
-function startWorker(heapMb: number): Worker {
-  const entry = workerEntry();
-  return new Worker(entry.script, {
-    eval: entry.eval,
-    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(16, Math.round(heapMb / 8))) },
-    stdout: false,
-    stderr: false,
-  });
-}
+/** Two files parse at once and eight more may wait: each parse may take its worker's full heap. */
+const parsers = new WorkerPool<ParseJob, ReadResult>(new URL(SOURCE_WORKER, import.meta.url), { maxWorkers: 2, maxWaiting: 8 });
 
 /**
  * Parses the file in a worker thread with its own heap limit and a wall-clock limit: a workbook
  * that unpacks honestly to far more than any ledger costs the worker, never the server or the
- * desktop app's main process. A worker that runs out of memory or time is ended.
+ * desktop app's main process.
  */
-function parseInWorker(buf: Uint8Array, file: string, options: ReadOptions): Promise<ReadResult> {
+async function parseInWorker(buf: Uint8Array, file: string, options: ReadOptions): Promise<ReadResult> {
   const limits: ParseLimits = {
     unpackedBytes: options.unpackedBytes ?? MAX_UNPACKED_BYTES,
     sheetRows: options.sheetRows ?? MAX_SHEET_ROWS,
@@ -97,42 +69,19 @@ function parseInWorker(buf: Uint8Array, file: string, options: ReadOptions): Pro
   };
   const heapMb = options.heapMb ?? PARSE_HEAP_MB;
   const timeoutMs = options.timeoutMs ?? PARSE_TIMEOUT_MS;
-  const fail = (message: string): ReadResult => ({ ok: false, problems: [{ file, message }] });
-  let worker: Worker;
-  if (idle && idle.heapMb === heapMb) {
-    worker = idle.worker;
-    idle = null;
-  } else {
-    worker = startWorker(heapMb);
+  const r = await parsers.run({ buf, file, limits }, { heapMb, timeoutMs });
+  if (r.ok) return r.value;
+  return { ok: false, problems: [{ file, message: failure(r, file, heapMb, timeoutMs) }] };
+}
+
+function failure(r: Exclude<WorkerOutcome<unknown>, { ok: true }>, file: string, heapMb: number, timeoutMs: number): string {
+  switch (r.why) {
+    case 'timeout': return `读取「${file}」超过 ${Math.round(timeoutMs / 1000)} 秒仍未完成,已停止;文件可能过大,请拆分后导入`;
+    case 'memory': return `读取「${file}」所需内存超过 ${heapMb} MB,已停止;文件内容过多,请拆分后导入`;
+    case 'busy': return `同时读取的文件过多,请稍后再导入「${file}」`;
+    case 'error': return `无法读取 Excel 文件「${file}」:${r.error.message}`;
+    case 'exit': return `读取「${file}」时读取程序意外退出(代码 ${r.code}),请重试或拆分后导入`;
   }
-  worker.ref();
-  if (!worker.listenerCount('exit')) worker.once('exit', () => { if (idle?.worker === worker) idle = null; });
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (r: ReadResult, reusable: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      if (reusable && !idle) {
-        worker.unref();
-        idle = { worker, heapMb };
-      } else {
-        void worker.terminate();
-      }
-      resolve(r);
-    };
-    const timer = setTimeout(() => done(fail(`读取「${file}」超过 ${Math.round(timeoutMs / 1000)} 秒仍未完成,已停止;文件可能过大,请拆分后导入`), false), timeoutMs);
-    const onMessage = (r: ReadResult) => done(r, true);
-    const onError = (e: Error & { code?: string }) => {
-      done(fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? `读取「${file}」所需内存超过 ${heapMb} MB,已停止;文件内容过多,请拆分后导入`
-        : `无法读取 Excel 文件「${file}」:${e.message}`), false);
-    };
-    const onExit = (code: number) => done(fail(`读取「${file}」时读取程序意外退出(代码 ${code}),请重试或拆分后导入`), false);
-    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    worker.postMessage({ buf, file, limits } satisfies ParseJob);
-  });
 }
 
 /** Reads an .xlsx file from a buffer, refusing anything that is not one with a clear message. */

@@ -25,4 +25,12 @@ await build({
   ssr: { noExternal: true },
   build: { ...common.build, rollupOptions: { input: 'excel/workbook-worker.ts', external: isBuiltin, output: { format: 'es', entryFileNames: 'workbook-worker.mjs', codeSplitting: false } } },
 });
-console.log('Electron main, preload and the workbook worker built in dist/electron');
+// The solver runs in a worker thread too (lib/solver.ts). HiGHS stays outside the bundle: it loads
+// its highs.wasm from beside its own script, so the worker imports it from node_modules, which
+// electron-builder.yml unpacks from the asar with the worker.
+await build({
+  ...common,
+  ssr: { noExternal: true },
+  build: { ...common.build, rollupOptions: { input: 'lib/solver-worker.ts', external: (id) => isBuiltin(id) || id === 'highs', output: { format: 'es', entryFileNames: 'solver-worker.mjs', codeSplitting: false } } },
+});
+console.log('Electron main, preload, the workbook worker and the solver worker built in dist/electron');

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { machineClock } from './clock';
 import { formatProblem, UserError } from '../lib/problems';
 import { copyBackupOver, resolveBackup } from '../db/backup';
+import { lockLedger } from '../db/lock';
 import { openDatabase } from '../db/open';
 import { countUsers } from '../db/queries/users';
 import { Sessions } from './auth/sessions';
@@ -44,20 +45,22 @@ try {
 }
 const file = resolve(values.db ?? join(userDataDir(), DEFAULT_LEDGER_FILE));
 mkdirSync(dirname(file), { recursive: true });
-// The way out of a damaged ledger: put a named backup in its place before opening it.
-if (values.restore) {
-  try {
+let opened;
+// The ledger's lock is held from before a restore until the ledger is open: no other program can
+// have the file open while it is replaced, nor take it between the restore and the opening.
+let release = () => {};
+try {
+  release = lockLedger(file);
+  // The way out of a damaged ledger: put a named backup in its place before opening it.
+  if (values.restore) {
     await copyBackupOver(resolveBackup(file, values.restore), file, () => undefined);
     console.log(`已用备份 ${values.restore} 替换台账文件`);
-  } catch (e) {
-    fail(e);
   }
-}
-let opened;
-try {
   opened = openDatabase(file, { now: clock!.now() });
 } catch (e) {
   fail(e);
+} finally {
+  release();
 }
 const { db, backup } = opened!;
 if (backup) console.log(`数据库已升级,升级前的备份:${backup}`);

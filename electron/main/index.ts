@@ -1,15 +1,13 @@
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatInstant } from '../../lib/clock';
-import { formatProblem, UserError } from '../../lib/problems';
 import { machineClock } from '../../server/clock';
-import { copyBackupOver, listBackups, resolveBackup } from '../../db/backup';
 import type { Ledger } from '../../server/context';
 import { scheduleDailyBackups } from '../../server/daily-backup';
 import { serveApi } from './ipc';
 import { defaultLedgerFile, openLedger } from './ledger';
 import { buildMenu } from './menu';
+import { explain, openAtStart, type RecoveryUi } from './recovery';
 import { enforceCsp } from './security/csp';
 import { blockNavigation } from './security/navigation';
 import { denyPermissions } from './security/permissions';
@@ -21,53 +19,30 @@ let ledger: Ledger | null = null;
 let stopBackups = () => {};
 let win: BrowserWindow | null = null;
 
-const explain = (e: unknown) => (e instanceof UserError ? e.problems.map(formatProblem).join('\n') : String(e));
-
-function useLedger(file: string) {
-  const next = openLedger(file);
+function adopt(next: Ledger) {
   stopBackups();
   ledger?.db.$client.close();
   ledger = next;
   stopBackups = scheduleDailyBackups(next);
 }
 
-/**
- * Opens the default ledger; when it will not open (damaged, or from a newer app), offers the way
- * out: restore the newest backup, open another file, or quit.
- */
-async function openAtStart(): Promise<void> {
-  const file = defaultLedgerFile();
-  for (;;) {
-    try {
-      return useLedger(file);
-    } catch (e) {
-      const newest = listBackups(file)[0];
-      const buttons = [...(newest ? [`从最近的备份恢复(${formatInstant(newest.at, machineClock().timeZone).slice(0, 16)})`] : []), '打开其他台账文件…', '退出'];
-      const { response } = await dialog.showMessageBox({ type: 'error', title: '执法装备台账无法打开台账', message: explain(e), buttons, cancelId: buttons.length - 1 });
-      const choice = buttons[response];
-      if (newest && response === 0) await copyBackupOver(resolveBackup(file, newest.name), file, () => undefined);
-      else if (choice === '打开其他台账文件…') {
-        const r = await dialog.showOpenDialog({ title: '打开台账文件', properties: ['openFile'], filters: [{ name: '台账数据库', extensions: ['db', 'sqlite'] }] });
-        if (!r.canceled && r.filePaths[0]) {
-          try {
-            return useLedger(r.filePaths[0]);
-          } catch (again) {
-            dialog.showErrorBox('无法打开该台账文件', explain(again));
-          }
-        }
-      } else {
-        app.exit(1);
-        return;
-      }
-    }
-  }
+async function pickLedgerFile(): Promise<string | null> {
+  const options = { title: '打开台账文件', properties: ['openFile' as const], filters: [{ name: '台账数据库', extensions: ['db', 'sqlite'] }] };
+  const r = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options));
+  return r.canceled ? null : r.filePaths[0] ?? null;
 }
 
+const recoveryDialogs: RecoveryUi = {
+  ask: async (message, buttons) => (await dialog.showMessageBox({ type: 'error', title: '执法装备台账无法打开台账', message, buttons, cancelId: buttons.length - 1 })).response,
+  chooseFile: pickLedgerFile,
+  showError: (title, message) => dialog.showErrorBox(title, message),
+};
+
 async function chooseLedger() {
-  const r = await dialog.showOpenDialog(win!, { title: '打开台账文件', properties: ['openFile'], filters: [{ name: '台账数据库', extensions: ['db', 'sqlite'] }] });
-  if (r.canceled || !r.filePaths[0]) return;
+  const file = await pickLedgerFile();
+  if (!file) return;
   try {
-    useLedger(r.filePaths[0]);
+    adopt(openLedger(file));
     win?.reload();
   } catch (e) {
     dialog.showErrorBox('无法打开该台账文件', explain(e));
@@ -83,8 +58,9 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_e, contents) => blockNavigation(contents, () => pageUrl));
   app.whenReady().then(async () => {
-    await openAtStart();
-    if (!ledger) return;
+    const opened = await openAtStart(defaultLedgerFile(), openLedger, recoveryDialogs, machineClock().timeZone);
+    if (!opened) return app.exit(1);
+    adopt(opened);
     denyPermissions(session.defaultSession);
     enforceCsp(session.defaultSession);
     serveApi(() => ledger!, () => pageUrl, () => win);

@@ -6,7 +6,7 @@ import { TASK_TYPES, type AgencyNode, type TaskFields, type TaskRow, type TaskTy
 import type { CatalogItem } from '../../quotas/types';
 import { client } from '../api';
 import { useI18n } from '../i18n';
-import { showProblems } from '../lib/forms';
+import { inRange, showProblems } from '../lib/forms';
 import { DateRangeInput } from './DateInput';
 import { AgencyPicker } from './AgencyPicker';
 
@@ -29,7 +29,10 @@ export function TaskForm(props: { task: TaskRow | null; agencies: AgencyNode[]; 
   const items = props.catalog.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` }));
 
   const derive = async () => {
-    const { leadAgency, teamSize } = form.getFieldsValue(['leadAgency', 'teamSize']);
+    // Fields the rules refuse show their messages; nothing is sent.
+    const v = await form.validateFields(['leadAgency', 'teamSize']).catch(() => null);
+    if (!v) return;
+    const { leadAgency, teamSize } = v;
     if (!leadAgency || !teamSize) return message.warning(t('task.teamNeedsLead'));
     const derived = await client.call('tasks/teamDemand', { leadAgency, teamSize });
     const kept = (form.getFieldValue('demand') as TaskFields['demand'] ?? []).filter((d) => d && !(d.item in derived));
@@ -37,7 +40,8 @@ export function TaskForm(props: { task: TaskRow | null; agencies: AgencyNode[]; 
   };
 
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const fields: TaskFields = {
       code: v.code?.trim() || null, name: v.name, type: v.type, leadAgency: v.leadAgency,
       locationAgency: v.where === 'agency' ? v.locationAgency : null,
@@ -88,14 +92,14 @@ export function TaskForm(props: { task: TaskRow | null; agencies: AgencyNode[]; 
         )}
         {where === 'coordinates' && (
           <Space>
-            <Form.Item name="latitude" label={t('ag.lat')} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={-90} max={90} step={0.01} style={{ width: 160 }} /></Form.Item>
-            <Form.Item name="longitude" label={t('ag.lon')} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={-180} max={180} step={0.01} style={{ width: 160 }} /></Form.Item>
+            <Form.Item name="latitude" label={t('ag.lat')} rules={[{ required: true, message: t('common.required') }, inRange(t, t('ag.lat'), -90, 90)]}><InputNumber step={0.01} style={{ width: 160 }} /></Form.Item>
+            <Form.Item name="longitude" label={t('ag.lon')} rules={[{ required: true, message: t('common.required') }, inRange(t, t('ag.lon'), -180, 180)]}><InputNumber step={0.01} style={{ width: 160 }} /></Form.Item>
           </Space>
         )}
         <Form.Item name="dates" label={t('task.dates')} rules={[{ required: true }]}><DateRangeInput /></Form.Item>
         <Form.Item label={t('task.teamSize')} tooltip={t('task.teamHint')}>
           <Space>
-            <Form.Item name="teamSize" noStyle><InputNumber min={1} max={10000} style={{ width: 120 }} /></Form.Item>
+            <Form.Item name="teamSize" noStyle rules={[inRange(t, t('task.teamSize'), 1, 10000)]}><InputNumber style={{ width: 120 }} data-testid="task-team-size" /></Form.Item>
             <Button icon={<TeamOutlined />} onClick={derive} data-testid="task-derive">{t('task.derive')}</Button>
           </Space>
         </Form.Item>
@@ -108,7 +112,7 @@ export function TaskForm(props: { task: TaskRow | null; agencies: AgencyNode[]; 
                     <Form.Item name={[f.name, 'item']} rules={[{ required: true, message: t('common.required') }]}>
                       <Select showSearch optionFilterProp="label" options={items} style={{ width: 380 }} placeholder={t('task.item')} />
                     </Form.Item>
-                    <Form.Item name={[f.name, 'quantity']} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={1} max={10000} style={{ width: 100 }} /></Form.Item>
+                    <Form.Item name={[f.name, 'quantity']} rules={[{ required: true, message: t('common.required') }, inRange(t, t('budget.quantity'), 1, 10000)]}><InputNumber style={{ width: 100 }} /></Form.Item>
                     <MinusCircleOutlined onClick={() => remove(f.name)} />
                   </Space>
                 ))}

@@ -28,12 +28,26 @@ export function validDate(t: T, label: string) {
   };
 }
 
-/** Refuses a negative number with a message naming the field; the input is never clamped to 0. */
-export function notNegative(t: T, label: string) {
+export const outOfRange = (v: unknown, min: number, max?: number) => typeof v === 'number' && (v < min || (max !== undefined && v > max));
+
+/** What a number outside [min, max] is told, naming the field. */
+export function rangeMessage(t: T, label: string, min: number, max?: number): string {
+  if (max !== undefined) return t('form.range', { label: bare(label), min, max });
+  return min === 0 ? t('form.negative', { label: bare(label) }) : t('form.atLeast', { label: bare(label), min });
+}
+
+/**
+ * Refuses a number below `min` (or above `max`) with a message naming the field, as the server
+ * does. InputNumber's own min and max would clamp what was typed without a word.
+ */
+export function inRange(t: T, label: string, min: number, max?: number) {
   return {
-    validator: (_: unknown, v: unknown) => (typeof v === 'number' && v < 0 ? Promise.reject(new Error(t('form.negative', { label: bare(label) }))) : Promise.resolve()),
+    validator: (_: unknown, v: unknown) => (outOfRange(v, min, max) ? Promise.reject(new Error(rangeMessage(t, label, min, max))) : Promise.resolve()),
   };
 }
+
+/** Refuses a negative number with a message naming the field; the input is never clamped to 0. */
+export const notNegative = (t: T, label: string) => inRange(t, label, 0);
 
 /** Form.Item props that keep integer fen in the form while the user types yuan. */
 export const fenField = {

@@ -6,7 +6,7 @@ import { formatProblem, type Problem } from '../../lib/problems';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { useMay } from '../lib/session';
-import { blanksToNull, notNegative, showProblems } from '../lib/forms';
+import { blanksToNull, inRange, notNegative, showProblems } from '../lib/forms';
 import { agencyTree, type TreeOption } from '../lib/tree';
 
 type Draft = AgencyFields & { code?: string; level?: AgencyNode['level']; parentCode?: string | null };
@@ -124,8 +124,8 @@ export function Agencies({ agencies, onChanged }: { agencies: AgencyNode[]; onCh
                 <Col span={8}><Form.Item name="staff" label={t('ag.staff')} rules={[{ required: true }, notNegative(t, t('ag.staff'))]}><InputNumber precision={0} style={{ width: '100%' }} /></Form.Item></Col>
                 <Col span={8}><Form.Item name="authorizedPosts" label={t('ag.posts')} rules={[notNegative(t, t('ag.posts'))]}><InputNumber precision={0} style={{ width: '100%' }} /></Form.Item></Col>
                 <Col span={8}><Form.Item name="offices" label={t('ag.offices')} rules={[{ required: true }, notNegative(t, t('ag.offices'))]}><InputNumber precision={0} style={{ width: '100%' }} /></Form.Item></Col>
-                <Col span={8}><Form.Item name="longitude" label={t('ag.lon')}><InputNumber min={-180} max={180} step={0.0001} style={{ width: '100%' }} /></Form.Item></Col>
-                <Col span={8}><Form.Item name="latitude" label={t('ag.lat')}><InputNumber min={-90} max={90} step={0.0001} style={{ width: '100%' }} /></Form.Item></Col>
+                <Col span={8}><Form.Item name="longitude" label={t('ag.lon')} rules={[inRange(t, t('ag.lon'), -180, 180)]}><InputNumber step={0.0001} style={{ width: '100%' }} /></Form.Item></Col>
+                <Col span={8}><Form.Item name="latitude" label={t('ag.lat')} rules={[inRange(t, t('ag.lat'), -90, 90)]}><InputNumber step={0.0001} style={{ width: '100%' }} /></Form.Item></Col>
               </Row>
               {level && (
                 <Typography.Paragraph type="secondary">

@@ -11,6 +11,7 @@ import type { Problem } from '../../lib/problems';
 import { client, pickFile } from '../api';
 import { Problems } from '../components/Problems';
 import { AgencyPicker } from '../components/AgencyPicker';
+import { BoundedNumber } from '../components/BoundedNumber';
 import { ChartCard } from '../components/Chart';
 import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
@@ -138,14 +139,14 @@ function PurchasePlan({ agencies }: { agencies: AgencyNode[] }) {
     { headerName: t('budget.amount'), field: 'amountFen', width: 130, type: 'numericColumn', valueFormatter: (p) => yuan(p.value) },
   ], [t]);
   const weight = (key: keyof typeof weights) => (
-    <span>{t(`budget.w.${key}`)} <InputNumber size="small" max={1000} style={{ width: 64 }} status={weights[key] < 0 ? 'error' : undefined} value={weights[key]} onChange={(v) => setWeights({ ...weights, [key]: v ?? 0 })} data-testid={`weight-${key}`} /></span>
+    <span>{t(`budget.w.${key}`)} <InputNumber size="small" style={{ width: 64 }} status={weights[key] < 0 || weights[key] > 1000 ? 'error' : undefined} value={weights[key]} onChange={(v) => setWeights({ ...weights, [key]: v ?? 0 })} data-testid={`weight-${key}`} /></span>
   );
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 12, height: '100%', overflow: 'auto' }}>
       <Card size="small">
         <Space wrap size={16}>
           <span>{t('budget.from')}: <Select style={{ width: 100 }} value={fromYear} onChange={setFromYear} options={YEARS.map((y) => ({ value: y, label: `${y} 年` }))} /></span>
-          <span>{t('budget.years')}: <InputNumber min={1} max={10} style={{ width: 64 }} value={caps.length} onChange={(n) => n && setCaps(Array.from({ length: n }, (_, k) => caps[k] ?? caps.at(-1) ?? 0))} /></span>
+          <span>{t('budget.years')}: <BoundedNumber label={t('budget.years')} min={1} max={10} style={{ width: 64 }} value={caps.length} onChange={(n) => n && setCaps(Array.from({ length: n }, (_, k) => caps[k] ?? caps.at(-1) ?? 0))} data-testid="plan-years" /></span>
           <span>{t('ov.scope')}: <AgencyPicker agencies={agencies} value={agency} onChange={setAgency} /></span>
           <span>{t('budget.weights')}: <Space size={8}>{weight('vehicles')}{weight('perPerson')}{weight('other')}</Space></span>
         </Space>

@@ -1,5 +1,5 @@
 import { DownloadOutlined, FolderOpenOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, InputNumber, Radio, Result, Segmented, Select, Space, Statistic, Steps, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Radio, Result, Segmented, Select, Space, Statistic, Steps, Table, Tag, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
@@ -12,6 +12,7 @@ import type { Problem } from '../../lib/problems';
 import type { CatalogItem } from '../../quotas/types';
 import { client, pickFile, saveFile } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
+import { BoundedNumber } from '../components/BoundedNumber';
 import { Problems } from '../components/Problems';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
@@ -302,7 +303,7 @@ function ColumnsStep(props: {
     <Card size="small" title={t('wizard.columns.title')} extra={<Button type="primary" disabled={props.missing.length > 0} onClick={props.onNext} data-testid="wizard-next">{t('wizard.next')}</Button>}>
       <Space orientation="vertical" style={{ width: '100%' }} size={12}>
         <Space wrap size={16}>
-          <span>{t('wizard.columns.headerRow')} <InputNumber min={1} max={1000} value={analysis.headerRow} onChange={(v) => v && props.onHeader(v, analysis.headerRows)} data-testid="wizard-header-row" /></span>
+          <span>{t('wizard.columns.headerRow')} <BoundedNumber label={t('wizard.columns.headerRowName')} min={1} max={1000} value={analysis.headerRow} onChange={(v) => v && props.onHeader(v, analysis.headerRows)} data-testid="wizard-header-row" /></span>
           <Segmented<number> value={analysis.headerRows} onChange={(v) => props.onHeader(analysis.headerRow, v as 1 | 2)} options={[{ value: 1, label: t('wizard.columns.oneRow') }, { value: 2, label: t('wizard.columns.twoRows') }]} />
           <span>{t('wizard.columns.priceUnit')} <Radio.Group value={mapping.priceUnit ?? 'yuan'} onChange={(e) => props.onChange({ priceUnit: e.target.value })} options={[{ value: 'yuan', label: '元' }, { value: 'wan', label: '万元' }]} /></span>
           <span>{t('wizard.columns.defaultAgency')} <AgencyPicker agencies={props.agencies} value={mapping.defaultAgency ?? undefined} onChange={(v) => props.onChange({ defaultAgency: v ?? null })} /></span>

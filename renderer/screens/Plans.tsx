@@ -8,7 +8,8 @@ import { client } from '../api';
 import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
-import { showProblems } from '../lib/forms';
+import { inRange, notNegative, showProblems } from '../lib/forms';
+import { BoundedNumber } from '../components/BoundedNumber';
 import { SessionContext, useMay } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
@@ -86,7 +87,7 @@ function ReserveSetting() {
   return (
     <Space wrap size={[8, 4]}>
       <Typography.Text style={{ whiteSpace: 'nowrap' }}>{t('plan.reserve')}</Typography.Text>
-      <Tooltip title={ledgerWideOnly}><InputNumber min={0} max={1} step={0.1} value={ratio} onChange={setRatio} disabled={!canSet} style={{ width: 90 }} data-testid="reserve-ratio" /></Tooltip>
+      <Tooltip title={ledgerWideOnly}><span><BoundedNumber label={t('plan.reserve')} min={0} max={1} step={0.1} value={ratio} onChange={setRatio} disabled={!canSet} style={{ width: 90 }} data-testid="reserve-ratio" /></span></Tooltip>
       {mayApprove && (
         <Tooltip title={ledgerWideOnly}>
           <Button size="small" disabled={!canSet || ratio === null || ratio === settings.data.reserveRatio} onClick={() => save({ ...settings.data!, reserveRatio: ratio! })}>{t('common.save')}</Button>
@@ -119,7 +120,8 @@ function OptionalReserve(props: { value: Record<string, number>; catalog: Catalo
       title={t('plan.optionalReserveTitle')}
       okButtonProps={{ disabled: !props.canSet }}
       onOk={async () => {
-        const v = await form.validateFields();
+        const v = await form.validateFields().catch(() => null);
+        if (!v) return;
         await props.onSave(Object.fromEntries((v.lines ?? []).filter((l) => l?.item).map((l) => [l.item, l.count])));
       }}
       onCancel={props.onClose}
@@ -137,7 +139,7 @@ function OptionalReserve(props: { value: Record<string, number>; catalog: Catalo
                     <Select showSearch optionFilterProp="label" style={{ width: 300 }}
                       options={props.catalog.filter((c) => c.kind === 'optional').map((c) => ({ value: c.code, label: `${c.code} ${c.name}` }))} />
                   </Form.Item>
-                  <Form.Item name={[f.name, 'count']} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0} max={1000} /></Form.Item>
+                  <Form.Item name={[f.name, 'count']} rules={[{ required: true, message: t('common.required') }, inRange(t, t('plan.optionalCount'), 0, 1000)]}><InputNumber /></Form.Item>
                   <MinusCircleOutlined onClick={() => remove(f.name)} />
                 </Space>
               ))}
@@ -181,7 +183,9 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
   const out = plan.assignments.filter((a) => a.returnedAt === null);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    // Fields the rules refuse show their messages; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     if (step === 'approve') await act(() => client.call('plans/approve', { id, approvalRef: v.approvalRef?.trim() || null }), t('plan.approved'));
     if (step === 'dispatch') await act(() => client.call('plans/dispatch', { id, date: v.date.format('YYYY-MM-DD') }), t('plan.dispatched'));
     if (step === 'return') {
@@ -287,7 +291,7 @@ function PlanView({ id, onChanged }: { id: number; onChanged: () => void }) {
                 { title: t('plan.back'), width: 56, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'back']} valuePropName="checked" initialValue={startOf(plan, a) <= today}><Checkbox /></Form.Item> },
                 { title: t('col.assetTag'), dataIndex: 'assetTag', width: 150 },
                 { title: t('col.itemName'), dataIndex: 'itemName', ellipsis: true },
-                { title: t('plan.odometer'), width: 130, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'odometerKm']}><InputNumber min={0} style={{ width: 120 }} disabled={a.itemCode !== 'S01' && a.itemCode !== 'O01'} /></Form.Item> },
+                { title: t('plan.odometer'), width: 130, render: (_, a) => <Form.Item style={{ margin: 0 }} name={['units', a.id, 'odometerKm']} rules={[notNegative(t, t('plan.odometer'))]}><InputNumber style={{ width: 120 }} disabled={a.itemCode !== 'S01' && a.itemCode !== 'O01'} data-testid="return-odometer" /></Form.Item> },
                 { title: t('plan.damage'), width: 220, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'damageNote']}><Input maxLength={1000} /></Form.Item> },
                 { title: t('plan.toRepair'), width: 80, render: (_, a) => <Form.Item noStyle name={['units', a.id, 'toRepair']} valuePropName="checked"><Checkbox /></Form.Item> },
               ]}

@@ -4,6 +4,10 @@ import { buildRenderer, launchBrowser } from './browser';
 import { startApp } from './harness';
 import { agency, asset, seedTemplate, templateBuffer } from '../fixtures/factories';
 import { addMaintenance } from '../../db/queries/records';
+import { saveTask } from '../../db/queries/tasks';
+import { addDays } from '../../lib/dates';
+import { dispatch } from '../../server/dispatch';
+import { contextAs } from '../fixtures/context';
 
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
@@ -17,11 +21,8 @@ afterAll(async () => {
   await closeBrowser?.();
 });
 
-/** A ledger with one county and one vehicle, its administrator signed in, the vehicle's drawer open on 维护记录. */
-async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] = () => []): Promise<Page & { errors: string[] }> {
-  seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: '990101', odometerKm: 100_000 })]),
-    { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
-  const logged = records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number).length;
+/** The app's page with its first administrator created and signed in. */
+async function adminPage(app: Awaited<ReturnType<typeof startApp>>): Promise<Page & { errors: string[] }> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -32,10 +33,22 @@ async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records:
   await page.getByLabel('密码', { exact: true }).fill('admin-pass-2026');
   await page.getByLabel('确认密码').fill('admin-pass-2026');
   await page.getByTestId('sign-in').click();
+  return Object.assign(page, { errors });
+}
+
+const seedCar = (app: Awaited<ReturnType<typeof startApp>>, place: { longitude: number; latitude: number } | null = null) =>
+  seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county', ...place })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: '990101', odometerKm: 100_000 })]),
+    { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
+
+/** A ledger with one county and one vehicle, its administrator signed in, the vehicle's drawer open on 维护记录. */
+async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] = () => []): Promise<Page & { errors: string[] }> {
+  seedCar(app);
+  const logged = records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number).length;
+  const page = await adminPage(app);
   await page.getByRole('menuitem', { name: '台账' }).click();
   await page.locator('.ag-row .ag-cell[col-id="assetTag"]', { hasText: 'CAR-1' }).click();
   await page.getByRole('tab', { name: `维护记录 (${logged})` }).click();
-  return Object.assign(page, { errors });
+  return page;
 }
 
 const records = (app: Awaited<ReturnType<typeof startApp>>) => app.db.$client.prepare('select count(*) from maintenance_records').pluck().get() as number;
@@ -161,6 +174,71 @@ describe('an empty grid explains itself in Chinese', () => {
       await page.locator('.ag-filter input.ag-input-field-input').first().fill('没有这种型号');
       await page.getByTestId('grid-empty').filter({ hasText: '没有符合筛选条件的记录(已按 规格型号 筛选' }).waitFor();
       expect(await page.locator('.ag-overlay').innerText()).not.toContain('无显示行');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('numbers out of range are refused with a message, never clamped', () => {
+  it('a negative return odometer, a team of 0 and an eleven-year plan stay as typed, marked with what is wrong', { timeout: 120_000 }, async () => {
+    const app = await startApp();
+    try {
+      seedCar(app, { longitude: 120.15, latitude: 30.28 });
+      const today = app.clock.today();
+      const admin = contextAs(app.db, app.db.$client.name, 'admin', {}, app.clock);
+      const task = saveTask(app.db, admin.who(), null, {
+        code: 'JC-01', name: '专项检查', type: 'special', leadAgency: '990101', locationAgency: null, latitude: 30.3, longitude: 120.2,
+        startDate: addDays(today, -3), endDate: addDays(today, -1), priority: 3, teamSize: null, notes: null, demand: [{ item: 'S01', quantity: 1 }],
+      });
+      // Nothing kept at home, so that the county's one car goes.
+      const settings = await dispatch(admin, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
+      if (!settings.ok) throw new Error(JSON.stringify(settings.problems));
+      const plan = await dispatch(admin, 'plans/create', { taskIds: [task.id] });
+      if (!plan.ok) throw new Error(JSON.stringify(plan.problems));
+      const id = (plan.value as { id: number }).id;
+      for (const [op, input] of [['plans/approve', { id, approvalRef: null }], ['plans/dispatch', { id, date: addDays(today, -3) }]] as const) {
+        const r = await dispatch(admin, op, input);
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      }
+      const page = await adminPage(app);
+
+      // The return dialog: −5 km is refused at the unit's row and nothing is returned.
+      await page.getByRole('menuitem', { name: '任务调度' }).click();
+      await page.getByRole('tab', { name: '调度方案' }).click();
+      await page.getByTestId('plan-return').click();
+      const dialog = page.locator('.ant-modal');
+      const odometer = dialog.locator('tr', { hasText: 'CAR-1' }).locator('.ant-input-number input');
+      await odometer.fill('-5');
+      await dialog.getByRole('button', { name: '提交' }).click();
+      await dialog.getByText('归还里程不能为负数').waitFor();
+      expect(await odometer.inputValue()).toBe('-5');
+      expect(app.db.$client.prepare('select status from plans where id = ?').pluck().get(id)).toBe('dispatched');
+      await odometer.fill('100250');
+      await dialog.getByRole('button', { name: '提交' }).click();
+      await page.getByText('归还已登记').waitFor();
+      expect(app.db.$client.prepare('select return_odometer_km from plan_assignments where plan_id = ?').pluck().all(id)).toEqual([100_250]);
+
+      // A team of 0 is not made a team of 1: deriving the demand is refused with the field's message.
+      await page.getByRole('tab', { name: '任务' }).click();
+      await page.getByTestId('task-new').click();
+      const form = page.getByTestId('task-form');
+      await form.locator('#teamSize').fill('0');
+      await page.getByTestId('task-derive').click();
+      await form.getByText('执法人数应在 1 至 10000 之间').waitFor();
+      expect(await form.locator('#teamSize').inputValue()).toBe('0');
+      await page.locator('.ant-drawer-close').click();
+
+      // Eleven plan years are not made ten: the field keeps 11, says why, and the plan keeps its years.
+      await page.getByRole('menuitem', { name: '预算与规划' }).click();
+      await page.getByRole('tab', { name: '多年购置规划' }).click();
+      const years = page.getByTestId('plan-years');
+      await years.fill('11');
+      await years.press('Tab');
+      await page.getByText('年数应在 1 至 10 之间').waitFor();
+      expect(await years.inputValue()).toBe('11');
+      expect(await page.locator('[data-testid^="cap-"]').count()).toBe(5);
+      expect(page.errors).toEqual([]);
     } finally {
       await app.stop();
     }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { contextAs } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
 import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 import { UserError } from '../../lib/problems';
+import { openAtStart, type RecoveryUi } from '../../electron/main/recovery';
 
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
@@ -44,6 +45,62 @@ function startsServing(args: string[]): Promise<string> {
     child.on('exit', () => (clearTimeout(timer), resolve(out)));
   });
 }
+
+/** Starts `npm run web`'s server and keeps it running (it owns the ledger) until `stop`. */
+function serving(args: string[]): Promise<{ stop: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    let out = '';
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`no start: ${out}`))), 30_000);
+    const take = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('已启动')) (clearTimeout(timer), resolve({ stop: () => (child.kill('SIGTERM'), exited) }));
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.once('exit', () => (clearTimeout(timer), reject(new Error(`exited: ${out}`))));
+  });
+}
+
+/** Runs the server's start-up to its end (or its refusal): exit code and everything printed. */
+function startUp(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('已启动')) child.kill('SIGTERM'); });
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+const assetCount = (file: string) => {
+  const { db } = openDatabase(file);
+  try {
+    return db.$client.prepare('select count(*) from assets').pluck().get() as number;
+  } finally {
+    db.$client.close();
+  }
+};
+
+/** The desktop app's dialogs, answering from a script; what they were shown is kept. */
+function scriptedUi(answers: ((buttons: string[]) => number | Promise<number>)[]) {
+  const asked: { message: string; buttons: string[] }[] = [];
+  const errors: { title: string; message: string }[] = [];
+  const ui: RecoveryUi = {
+    ask: async (message, buttons) => {
+      asked.push({ message, buttons });
+      const answer = answers.shift();
+      if (!answer) throw new Error(`unexpected question: ${message}`);
+      return answer(buttons);
+    },
+    chooseFile: async () => null,
+    showError: (title, message) => void errors.push({ title, message }),
+  };
+  return { ui, asked, errors };
+}
+
+const openLedgerFile = (file: string) => openDatabase(file).db;
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
   const r = await dispatch(ctx, name, input);
@@ -200,6 +257,78 @@ describe('a damaged ledger', () => {
     const before = readFileSync(file);
     await expect(copyBackupOver(resolveBackup(file, backup.name), file, () => undefined)).rejects.toThrow(/另一个程序/);
     expect(readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe('one program owns a ledger (two processes)', () => {
+  /** A ledger with a backup of two assets, and a third asset added since. */
+  async function ledgerWithBackup() {
+    const { db, file, ctx } = seeded();
+    const backup = await call<BackupInfo>(ctx, 'backups/create', {});
+    await call(ctx, 'assets/create', {
+      assetTag: 'V3', itemCode: 'S09', agencyCode: 'K1', model: null, serialNumber: null, purchaseDate: null, priceFen: null, fundingSource: null,
+      status: 'in_service', custodian: null, location: null, plateNumber: null, odometerKm: null, calibrationValidUntil: null, notes: null,
+    });
+    db.$client.close();
+    return { file, backup };
+  }
+
+  it('refuses a start-up --restore while a running server has the ledger open, and restores once it has stopped', async () => {
+    const { file, backup } = await ledgerWithBackup();
+    const running = await serving(['--db', file, '--port', '0']);
+    const refused = await startUp(['--db', file, '--restore', backup.name, '--port', '0']);
+    await running.stop();
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('该台账正由另一个程序使用');
+    expect(refused.out).not.toContain('已用备份');
+    expect(assetCount(file)).toBe(3);
+
+    const restored = await startUp(['--db', file, '--restore', backup.name, '--port', '0']);
+    expect(restored.out).toContain('已用备份');
+    expect(assetCount(file)).toBe(2);
+  });
+
+  it('offers the desktop app no restore while another program has the ledger open, and opens it on retry once that program is gone', async () => {
+    const { file } = await ledgerWithBackup();
+    const running = await serving(['--db', file, '--port', '0']);
+    const { ui, asked } = scriptedUi([async (buttons) => (await running.stop(), buttons.indexOf('重试'))]);
+    const db = await openAtStart(file, openLedgerFile, ui, 'Asia/Shanghai');
+    expect(asked).toEqual([{ message: expect.stringContaining('该台账正由另一个程序使用'), buttons: ['重试', '打开其他台账文件…', '退出'] }]);
+    expect(db!.$client.prepare('select count(*) from assets').pluck().get()).toBe(3);
+    db!.$client.close();
+  });
+
+  it('restores a damaged ledger from its newest backup in the desktop app, holding the lock against a second program throughout', async () => {
+    const { file, backup } = await ledgerWithBackup();
+    const bytes = readFileSync(file);
+    bytes.fill(0x5a, 4096 * 3, 4096 * 3 + 600);
+    writeFileSync(file, bytes);
+    let second: { code: number | null; out: string } | undefined;
+    const { ui, asked } = scriptedUi([async (buttons) => {
+      // While the app decides, another program tries to start on the same ledger.
+      second = await startUp(['--db', file, '--port', '0']);
+      return buttons.findIndex((b) => b.startsWith('从最近的备份恢复'));
+    }]);
+    const db = await openAtStart(file, openLedgerFile, ui, 'Asia/Shanghai');
+    expect(asked[0].message).toContain('完整性检查');
+    expect(asked[0].message).toContain(backup.name);
+    expect(second).toMatchObject({ code: 1, out: expect.stringContaining('该台账正由另一个程序使用') });
+    expect(db!.$client.prepare('select count(*) from assets').pluck().get()).toBe(2);
+    db!.$client.close();
+  });
+
+  it('tells the desktop app\'s user why a restore failed and asks again, instead of stopping without a window', async () => {
+    const { file, backup } = await ledgerWithBackup();
+    writeFileSync(file, Buffer.alloc(8192, 0x5a));
+    writeFileSync(resolveBackup(file, backup.name), Buffer.alloc(8192, 0x33));
+    const { ui, asked, errors } = scriptedUi([
+      (buttons) => buttons.findIndex((b) => b.startsWith('从最近的备份恢复')),
+      (buttons) => buttons.indexOf('退出'),
+    ]);
+    expect(await openAtStart(file, openLedgerFile, ui, 'Asia/Shanghai')).toBeNull();
+    expect(asked).toHaveLength(2);
+    expect(errors).toEqual([{ title: '无法从备份恢复', message: expect.stringMatching(/not a database|不是/) }]);
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });
 
