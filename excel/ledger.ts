@@ -108,7 +108,8 @@ function contradicts(g: FieldGuess, p: ValueProfile): boolean {
     case '计量单位': return g.word !== '计量单位' && share('units') < 0.5;
     case ITEM_NAME_HEADER: return p.n > 0 && (share('agencies') >= 0.5 || share('numbers') >= 0.8 || share('units') >= 0.5);
     case '购置日期': case '检定有效期至': return p.n > 0 && share('dates') < 0.5;
-    case '购置金额(元)': case '数量': case '行驶里程(公里)': return p.n > 0 && share('numbers') < 0.5;
+    // Not 数量: a count of text must reject its row, never leave it counted as one.
+    case '购置金额(元)': case '行驶里程(公里)': return p.n > 0 && share('numbers') < 0.5;
     default: return false;
   }
 }

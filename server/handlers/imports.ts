@@ -170,11 +170,15 @@ function closeFile(owner: number | null, token: string): void {
   if (mine?.size === 0) opened.delete(owner);
 }
 
+/** The sheet the mapping names, else the one the wizard would suggest, else the first with a header. */
 function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Sheet {
   const name = mapping.sheet;
-  const sheet = name === undefined ? workbook.sheets.find((sh) => mapColumns(sh, mapping).ok) : workbook.sheets.find((sh) => sh.name === name);
+  const { sheets } = workbook;
+  const at = mapping.headerRow ? { headerRow: mapping.headerRow - 1, headerRows: mapping.headerRows ?? 1 } : undefined;
+  const suggested = name === undefined && !at ? suggestedSheet(sheets) : null;
+  const sheet = name !== undefined ? sheets.find((sh) => sh.name === name) : sheets.find((sh) => sh.name === suggested) ?? sheets.find((sh) => guessHeader(sh, at));
   if (!sheet) {
-    throw new UserError([{ file, message: name === undefined ? '文件中没有哪张工作表带有可识别的台账表头' : `找不到工作表「${name}」;文件中的工作表为:${workbook.sheets.map((s) => s.name).join('、')}` }]);
+    throw new UserError([{ file, message: name === undefined ? '文件中没有哪张工作表带有可识别的台账表头' : `找不到工作表「${name}」;文件中的工作表为:${sheets.map((s) => s.name).join('、')}` }]);
   }
   return sheet;
 }
