@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import type { Db } from '../../db/open';
@@ -317,5 +319,47 @@ describe('password columns', () => {
     const errors = XLSX.read(Buffer.from(out.errors!.base64, 'base64'));
     expect(JSON.stringify(XLSX.utils.sheet_to_json(errors.Sheets['未导入的行'], { header: 1 }))).not.toContain('S3cret');
     expect(JSON.stringify(db.$client.prepare('select * from assets').all())).not.toContain('S3cret');
+  });
+});
+
+/** Public workbooks of other systems, read where they lie (never copied here): ../shared/real-ledgers, described in reviews/2026-12-research.md §3. */
+const real = (name: string) => readFileSync(path.join(process.cwd(), '..', 'shared', 'real-ledgers', name));
+
+describe('real ledgers', () => {
+  it('⑥ an enterprise fixed-asset list: its query sheet, 部门名称 as agency, 固定资产名称 as item, 单位 as unit, cached formula values', async () => {
+    const { db } = ledger();
+    const info = await openLedgerFile(null, 'sabrinakzj_固定资产.xlsx', real('sabrinakzj_固定资产.xlsx'));
+    expect(info.suggestedSheet).toBe('固定资产查询');
+    const a = analyseLedger(db, null, info.token, {});
+    expect(a).toMatchObject({ sheet: '固定资产查询', headerRow: 3 });
+    expect(a.fields).toMatchObject({ 资产编号: 'A', 所属机构编码: 'B', 资产分类: 'C', 装备名称: 'D', 规格型号: 'E', 购置日期: 'F', 计量单位: 'H', '购置金额(元)': 'I', 数量: 'J', 状态: 'P' });
+    expect(a.agencies.map((x) => x.text)).toEqual(expect.arrayContaining(['管理部门', '二车间', '化验中心']));
+    const mapping: LedgerMapping = {
+      items: Object.fromEntries(a.items.map((i) => [i.text, i.code ?? 'S22'])),
+      agencies: Object.fromEntries(a.agencies.map((x) => [x.text, '330106'])),
+    };
+    const p = previewLedger(db, null, info.token, mapping, today, null);
+    expect(p).toMatchObject({ rejected: 0, problems: [] });
+    const out = importOpenedLedger(db, null, info.token, mapping, 'all', { who, today });
+    expect(out.assets.created).toBe(p.units);
+    // Row 4: 铁路专线仓库, 正常使用, its 开始使用日期 a formula over another workbook (F4=[1]Sheet1!A42+365*10), cached as 38716.
+    expect(stored(db, '1')).toMatchObject({ agencyCode: '330106', purchaseDate: '2005-12-30', priceFen: 13_000_000, status: 'in_service' });
+    expect(stored(db, '2')).toMatchObject({ model: 'TBY - 60', priceFen: 395_000, status: 'scrapped' });
+  });
+
+  it('⑤ an IT asset template: the server sheet, prices in 万元, the ID-coded 状态 asked, the password column never stored', async () => {
+    const { db } = ledger();
+    const info = await openLedgerFile(null, 'pythonzm_Ops_资产导入模板.xlsx', real('pythonzm_Ops_资产导入模板.xlsx'));
+    expect(info.suggestedSheet).toBe('server');
+    expect(JSON.stringify(info.sheets)).not.toContain('123456');
+    const a = analyseLedger(db, null, info.token, { defaultAgency: '330106' });
+    expect(a).toMatchObject({ priceUnit: 'wan', statuses: [{ text: '3', count: 2, status: null }] });
+    expect(a.columns.find((c) => c.label === '用户密码')).toMatchObject({ secret: true });
+    expect(Object.values(a.fields)).not.toContain(a.columns.find((c) => c.label === '用户密码')!.letter);
+    const mapping: LedgerMapping = { defaultAgency: '330106', items: { server: 'S22' }, statuses: { 3: 'in_service' } };
+    importOpenedLedger(db, null, info.token, mapping, 'all', { who, today });
+    expect(stored(db, 'JR001')).toMatchObject({ itemCode: 'S22', purchaseDate: '2008-08-08', priceFen: 800_000_000, status: 'in_service' });
+    expect(JSON.stringify(db.$client.prepare('select * from assets').all())).not.toContain('123456');
+    expect(JSON.stringify(db.$client.prepare('select * from audit_log').all())).not.toContain('123456');
   });
 });
