@@ -271,6 +271,8 @@ interface LedgerRead {
   sheet: Sheet;
   fields: Partial<Record<LedgerField, number>>;
   labels: Map<number, string>;
+  /** First data row, 0-based. */
+  dataStart: number;
   /** One per unit. */
   assets: AssetInput[];
   rejected: RejectedRow[];
@@ -340,7 +342,8 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   }
   const unconfirmed = unconfirmedNames(m, file, sheet, resolved, mapping);
   return {
-    file, sheet, fields: resolved.fields, labels: new Map(resolved.guess.columns.map((c) => [c.index, c.label])), assets, rejected, skipped,
+    file, sheet, fields: resolved.fields, labels: new Map(resolved.guess.columns.map((c) => [c.index, c.label])),
+    dataStart: resolved.guess.headerRow + resolved.guess.headerRows, assets, rejected, skipped,
     secret: new Set(resolved.guess.columns.filter((c) => c.secret).map((c) => c.index)), problems, unconfirmed,
   };
 }
@@ -414,7 +417,7 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
   if (r.assets.length === 0) throw new UserError([{ file, sheet: r.sheet.name, message: r.rejected.length ? '没有可导入的有效行' : '文件中没有数据行' }]);
   const used = new Set(r.assets.map((a) => a.agencyCode));
   const items = new Set(r.assets.map((a) => a.itemCode));
-  const words = new Set(statusWords(r.sheet, r.fields['状态'], 0).map((w) => w.text));
+  const words = new Set(statusWords(r.sheet, r.fields['状态'], r.dataStart).map((w) => w.text));
   const remember = {
     scope: opts.root ?? WHOLE_LEDGER,
     items: new Map(Object.entries(mapping.items ?? {}).filter(([, code]) => items.has(code))),
