@@ -8,9 +8,9 @@ import type { PlannedPurchase, PlanYear } from '../quotas/plan';
 import type { ItemTerms } from '../quotas/replacement';
 import type { Checklist, RaisePurchase, ScoreCard } from '../quotas/score';
 import type { AgencyRecord, CatalogItem } from '../quotas/types';
-import { LEDGER_FIELDS, type ColumnInfo, type LedgerField } from '../excel/fields';
+import { LEDGER_FIELDS, IMPORT_STATUSES, type ColumnInfo, type ImportStatus, type LedgerField } from '../excel/fields';
 
-export { ITEM_NAME_HEADER, LEDGER_FIELDS, type LedgerField } from '../excel/fields';
+export { ITEM_NAME_HEADER, IMPORT_STATUS_LABELS, IMPORT_STATUSES, LEDGER_FIELDS, type ImportStatus, type LedgerField } from '../excel/fields';
 
 /**
  * A date field named `label` in its messages: YYYY-MM-DD and a day that exists (2019-13-45 is refused,
@@ -274,6 +274,8 @@ export interface LedgerStatus {
 export interface ImportOutcome {
   agencies: { created: number; updated: number; unchanged: number };
   assets: { created: number; updated: number; unchanged: number };
+  /** Disposal requests opened for assets the file marks 待报废 or 丢失/盘亏. */
+  disposals?: number;
 }
 
 /** The mapping the import wizard builds and saves as JSON; `eql import --mapping` reads the same. */
@@ -286,6 +288,7 @@ export const LEDGER_MAPPING = z.object({
   defaultAgency: code.nullable().optional(),
   items: z.record(z.string().max(200), z.string().trim().toUpperCase().regex(/^[SO]\d{2}$/, '装备代码应为 S01–S28 或 O01–O28')).optional(),
   agencies: z.record(z.string().max(200), code).optional(),
+  statuses: z.record(z.string().max(200), z.enum(IMPORT_STATUSES)).optional(),
 }).strict();
 export type LedgerMapping = z.infer<typeof LEDGER_MAPPING>;
 
@@ -330,6 +333,16 @@ export interface ImportAnalysis {
   priceUnit: 'yuan' | 'wan';
   items: NameChoice[];
   agencies: NameChoice[];
+  /** The status words of the file beyond the usual ones, each to be given a meaning once. */
+  statuses: StatusChoice[];
+}
+
+/** A status word the importer does not know by itself (⑤ writes 3, ⑥ 当月新增), and what it was said to mean. */
+export interface StatusChoice {
+  text: string;
+  count: number;
+  status: ImportStatus | null;
+  source: 'mapping' | 'remembered' | null;
 }
 
 export interface PreviewRow {
@@ -342,10 +355,15 @@ export interface PreviewRow {
 }
 
 export interface ImportPreview {
+  /** Data rows: valid and rejected; skipped lines are not among them. */
   total: number;
   valid: number;
   rejected: number;
-  /** Valid rows whose asset tag is new, and those that update an asset already in the ledger. */
+  /** The units the valid rows make (a row with 数量 3 is three). */
+  units: number;
+  /** Lines that hold no asset (合计, 制表人), and rows of assets reported lost that are not in the ledger. */
+  skipped: { row: number; reason: string }[];
+  /** Units whose asset tag is new, and those that update an asset already in the ledger. */
   create: number;
   update: number;
   problems: Problem[];

@@ -99,7 +99,8 @@ function readMapping(path: string): LedgerMapping {
 
 function summaryLine(s: ImportOutcome): string {
   return `导入完成:机构 新增 ${s.agencies.created}、更新 ${s.agencies.updated}、未变 ${s.agencies.unchanged};` +
-    `装备 新增 ${s.assets.created}、更新 ${s.assets.updated}、未变 ${s.assets.unchanged}`;
+    `装备 新增 ${s.assets.created}、更新 ${s.assets.updated}、未变 ${s.assets.unchanged}` +
+    (s.disposals ? `;为待报废或丢失/盘亏的 ${s.disposals} 件装备提交了报废申请` : '');
 }
 
 function yearOption(value: string | undefined, fallback?: number): number {

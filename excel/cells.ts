@@ -36,6 +36,10 @@ export function cellText(cell: Cell | undefined): string | null {
   return t.length > MAX_CELL_TEXT ? t.slice(0, MAX_CELL_TEXT) : t;
 }
 
+/** What ledgers write in a cell they leave empty on purpose (①: 无); read as blank in the cells a row may leave empty. */
+const BLANK_WORDS = new Set(['无', '/', '\\', '-', '--', '—', '——', '暂无', 'n/a', 'N/A']);
+export const isBlankWord = (text: string) => BLANK_WORDS.has(normalizeText(text).replace(/\s+/g, ''));
+
 export function isBlank(cell: Cell | undefined): boolean {
   return cellText(cell) === null;
 }

@@ -1,9 +1,9 @@
 import type { IsoDate } from '../lib/dates';
 import type { Problem } from '../lib/problems';
 import { LEVEL_RANK, type AgencyRecord, type Level } from '../quotas/types';
-import { cellText, MAX_CELL_TEXT, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
+import { cellText, isBlankWord, MAX_CELL_TEXT, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
 import { ProblemList } from './problems';
-import { ITEM_NAME_HEADER } from './fields';
+import { ITEM_NAME_HEADER, IMPORT_STATUS_LABELS, type ImportStatus } from './fields';
 import { columnLetter } from '../lib/problems';
 import { readWorkbook, type Sheet, type Workbook } from './workbook';
 
@@ -24,12 +24,23 @@ const LEVEL_WORDS = new Map<string, Level>([
   ['省级', 'province'], ['省', 'province'], ['市级', 'city'], ['市', 'city'], ['县级', 'county'], ['县', 'county'], ['区县', 'county'], ['县区', 'county'],
 ]);
 export const STATUS_WORDS = new Map<string, AssetStatus>([
-  ['在用', 'in_service'], ['正常', 'in_service'], ['使用中', 'in_service'], ['在用中', 'in_service'],
-  ['维修', 'under_repair'], ['待修', 'under_repair'], ['维修中', 'under_repair'], ['送修', 'under_repair'],
-  ['闲置', 'idle'], ['备用', 'idle'],
+  ['在用', 'in_service'], ['正常', 'in_service'], ['使用中', 'in_service'], ['在用中', 'in_service'], ['正常使用', 'in_service'], ['完好', 'in_service'], ['良好', 'in_service'],
+  ['维修', 'under_repair'], ['待修', 'under_repair'], ['维修中', 'under_repair'], ['送修', 'under_repair'], ['故障', 'under_repair'],
+  ['闲置', 'idle'], ['备用', 'idle'], ['封存', 'idle'], ['未使用', 'idle'],
   ['报废', 'scrapped'], ['已报废', 'scrapped'],
 ]);
 
+/** The words of agencies' own ledgers, IMPORT_STATUSES' meanings included. */
+export const IMPORT_STATUS_WORDS = new Map<string, ImportStatus>([
+  ...STATUS_WORDS, ['待报废', 'to_scrap'], ['拟报废', 'to_scrap'], ['申请报废', 'to_scrap'], ['丢失', 'lost'], ['盘亏', 'lost'], ['丢失/盘亏', 'lost'], ['遗失', 'lost'],
+]);
+/** A status word as compared: no spaces, full-width folded. */
+export const statusKey = (s: string) => normalizeText(s).replace(/\s+/g, '');
+export const TO_SCRAP_REASON = '导入时台账记为待报废';
+export const LOST_REASON = '丢失/盘亏';
+
+/** The most units one row may stand for: more is far likelier a typo than a purchase. */
+export const MAX_UNITS_PER_ROW = 1000;
 
 export interface AgencyInput extends AgencyRecord {
   /** 0-based row in the sheet. */
@@ -50,6 +61,10 @@ export interface AssetInput {
   odometerKm: number | null;
   calibrationValidUntil: IsoDate | null;
   notes: string | null;
+  /** Open a disposal request with this reason on import, unless one is open already. */
+  disposalReason?: string | null;
+  /** Reported lost: an asset already held keeps its status (the request decides); a new tag is not stored. */
+  lost?: boolean;
 }
 
 export interface ExistingAgency {
@@ -113,6 +128,7 @@ class RowReader {
     private readonly cells: (Cell | undefined)[],
     readonly row: number,
     private readonly problems: ProblemList,
+    private readonly blankWords = false,
   ) {}
 
   get bad(): boolean {
@@ -121,7 +137,9 @@ class RowReader {
 
   cell(header: string): Cell | undefined {
     const c = this.cols.get(header);
-    return c === undefined ? undefined : this.cells[c];
+    const cell = c === undefined ? undefined : this.cells[c];
+    if (this.blankWords && cell && typeof cell.v === 'string' && isBlankWord(cell.v)) return undefined;
+    return cell;
   }
 
   fail(header: string | undefined, message: string): void {
@@ -163,18 +181,42 @@ class RowReader {
   }
 }
 
-/** 合计 lines, and the lines below a table saying who made and checked it. */
-const TOTAL_ROW = /^(合计|小计|总计|共计|制表|填表|填报人|审核|审批|负责人|联系人|联系电话)/;
+/** 合计 lines, whatever follows the word. */
+const TOTAL_ROW = /^(合计|小计|总计|共计|累计)/;
+/** The lines around a table saying who filled, made and checked it (制表, 审核 alone only before a colon). */
+const SIGNATURE_ROW = /^(填报单位|填报日期|填报人|填表人|填表日期|制表人|制表日期|审核人|审批人|复核人|负责人|单位负责人|部门负责人|联系人|联系电话|当前日期|打印日期|打印时间|统计日期|盘点人|监盘人|(制表|填表|审核|审批)[:：])/;
 
-/** The rows below the header that hold data: blank rows, 合计 lines and footers are passed over. */
-export function* dataRows(sheet: Sheet, dataStart: number, cols: ReadonlyMap<string, number>, problems: ProblemList): Generator<RowReader> {
+/** A line of the sheet that is not an asset, with why it was passed over. */
+export interface SkippedRow {
+  /** 0-based row in the sheet. */
+  row: number;
+  reason: string;
+}
+
+/** Why a line below the header holds no asset: a 合计 line or a signature line, named by its first text. */
+function notData(cells: (Cell | undefined)[]): string | null {
+  const first = cells.find((c) => cellText(c) !== null);
+  if (!first) return null;
+  const text = normalizeText(cellText(first)!).replace(/\s+/g, '');
+  if (TOTAL_ROW.test(text)) return `合计行「${truncate(text, 20)}」,不是装备`;
+  if (SIGNATURE_ROW.test(text)) return `签署行「${truncate(text, 20)}」,不是装备`;
+  return null;
+}
+
+/** The rows below the header that hold data: blank rows are passed over, 合计 lines and footers too and listed in `skipped`. */
+export function* dataRows(
+  sheet: Sheet, dataStart: number, cols: ReadonlyMap<string, number>, problems: ProblemList, opts: { skipped?: SkippedRow[]; blankWords?: boolean } = {},
+): Generator<RowReader> {
   const used = [...cols.values()];
   for (let r = dataStart; r < sheet.rows.length; r++) {
     const cells = sheet.rows[r];
     if (!cells || used.every((c) => cellText(cells[c]) === null)) continue;
-    const first = cells.find((c) => cellText(c) !== null);
-    if (first && TOTAL_ROW.test(normalizeText(cellText(first)!).replace(/\s+/g, ''))) continue;
-    yield new RowReader(sheet.name, cols, cells, r, problems);
+    const reason = notData(cells);
+    if (reason) {
+      opts.skipped?.push({ row: r, reason });
+      continue;
+    }
+    yield new RowReader(sheet.name, cols, cells, r, problems, opts.blankWords);
   }
 }
 
@@ -212,8 +254,8 @@ export interface AssetLayout {
   dataStart: number;
   /** Column of each canonical header (ASSET_HEADERS, or ITEM_NAME_HEADER for a column of equipment names). */
   cols: ReadonlyMap<string, number>;
-  /** The catalog code for a name the file uses for its equipment; null when it has none yet. */
-  item?: (name: string) => string | null;
+  /** The catalog code for a name the file uses for its equipment (with its row's 资产分类 as a hint); null when it has none yet. */
+  item?: (name: string, hint?: string) => string | null;
   /** The agency code for what the file writes in its agency column; null when unknown. */
   agency?: (text: string) => string | null;
   /** The agency of rows that name none. */
@@ -222,6 +264,14 @@ export interface AssetLayout {
   priceScale?: number;
   /** The status of rows whose status is blank; absent: a status is required. */
   defaultStatus?: AssetStatus;
+  /** The status words read without asking; absent: STATUS_WORDS. */
+  statusWords?: ReadonlyMap<string, ImportStatus>;
+  /** What a word beyond those means, as the user said; null when nobody did (the row is rejected until then). */
+  status?: (word: string) => ImportStatus | null;
+  /** The price is the row's total: each of its 数量 units is worth its share. */
+  priceIsTotal?: boolean;
+  /** 无, / and - mean blank. */
+  blankWords?: boolean;
 }
 
 export interface CellProblem {
@@ -237,51 +287,88 @@ export interface RejectedRow {
 }
 
 export interface AssetRead {
+  /** One per unit: a row with 数量 3 gives three. */
   assets: AssetInput[];
   rejected: RejectedRow[];
+  /** 合计 and signature lines. */
+  skipped: SkippedRow[];
+}
+
+/** How many units a row stands for: blank is one; anything but a whole number from 1 to MAX_UNITS_PER_ROW rejects the row. */
+function unitsOf(r: RowReader): number {
+  const cell = r.cell('数量');
+  const n = parseNumber(cell);
+  if (!n.ok) return (r.fail('数量', `数量应为正整数,文件中为「${truncate(cellText(cell) ?? '')}」`), 0);
+  if (n.value === null) return 1;
+  if (!Number.isInteger(n.value) || n.value < 1) return (r.fail('数量', `数量应为正整数,文件中为 ${n.value}`), 0);
+  if (n.value > MAX_UNITS_PER_ROW) return (r.fail('数量', `数量 ${n.value} 超过每行 ${MAX_UNITS_PER_ROW} 件的上限;请核对,或拆成多行`), 0);
+  return n.value;
+}
+
+/** The tags of a row's units: the tag itself for one, TAG-1 … TAG-n for n, so a re-import finds the same units. */
+export const unitTags = (tag: string, units: number) => (units === 1 ? [tag] : Array.from({ length: units }, (_, i) => `${tag}-${i + 1}`));
+
+function statusOf(r: RowReader, layout: AssetLayout): ImportStatus | null {
+  const s = r.text('状态', !layout.defaultStatus, 50);
+  if (s === null) return layout.defaultStatus ?? null;
+  const key = statusKey(s);
+  const status = (layout.statusWords ?? STATUS_WORDS).get(key) ?? layout.status?.(key) ?? null;
+  if (status === null) {
+    r.fail('状态', layout.status
+      ? `状态「${truncate(s)}」尚未对应,请在导入向导中指定它的含义(${Object.values(IMPORT_STATUS_LABELS).join('/')})`
+      : `「${truncate(s)}」不是有效取值(应为 ${Object.values(STATUS_LABELS).join('/')})`);
+  }
+  return status;
 }
 
 export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: Pick<TemplateContext, 'today' | 'itemCodes'>, date1904: boolean, problems: ProblemList): AssetRead {
   const out: AssetInput[] = [];
   const rejected: RejectedRow[] = [];
+  const skipped: SkippedRow[] = [];
   const seen = new Map<string, number>();
   const { cols } = layout;
   const itemHeader = cols.has('装备代码') ? '装备代码' : ITEM_NAME_HEADER;
   const agencyRequired = !layout.defaultAgency;
-  for (const r of dataRows(sheet, layout.dataStart, cols, problems)) {
+  for (const r of dataRows(sheet, layout.dataStart, cols, problems, { skipped, blankWords: layout.blankWords })) {
     const tag = r.text('资产编号', true, 64);
     const assetTag = tag === null ? null : normalizeText(tag);
-    const itemCode = resolved(r, itemHeader, (s) => (ctx.itemCodes.has(s.toUpperCase()) ? s.toUpperCase() : layout.item?.(s) ?? null), true, (s) =>
+    const hint = r.text('资产分类') ?? undefined;
+    const itemCode = resolved(r, itemHeader, (s) => (ctx.itemCodes.has(s.toUpperCase()) ? s.toUpperCase() : layout.item?.(s, hint) ?? null), true, (s) =>
       layout.item ? `装备名称「${truncate(s)}」尚未对应装备代码,请在导入向导中指定` : `未知装备代码「${truncate(s)}」(应为 S01–S28 或 O01–O28)`);
     const model = r.text('规格型号');
     const agencyCode = resolved(r, '所属机构编码', (s) => (layout.agency ? layout.agency(s) : s.toUpperCase()), agencyRequired, (s) => `机构「${truncate(s)}」在台账中不存在`) ?? layout.defaultAgency ?? null;
+    const units = unitsOf(r);
     const purchaseDate = r.take('购置日期', parseDate(r.cell('购置日期'), date1904), false);
     const price = r.take('购置金额(元)', parseYuanToFen(r.cell('购置金额(元)')), false);
-    const status = r.take('状态', parseChoice(r.cell('状态'), STATUS_WORDS, Object.values(STATUS_LABELS)), !layout.defaultStatus) ?? layout.defaultStatus ?? null;
+    const status = statusOf(r, layout);
     const custodian = r.text('责任人');
     const plateNumber = r.text('车牌号', false, 20);
     const odometer = r.take('行驶里程(公里)', parseNumber(r.cell('行驶里程(公里)')), false);
     const calibrationValidUntil = r.take('检定有效期至', parseDate(r.cell('检定有效期至'), date1904), false);
     const notes = r.text('备注', false, MAX_NOTES);
-    if (assetTag !== null) {
-      const first = seen.get(assetTag);
-      if (first !== undefined) r.fail('资产编号', `资产编号「${assetTag}」与第 ${first + 1} 行重复`);
-      else seen.set(assetTag, r.row);
-    }
+    const tags = assetTag === null || units === 0 ? [] : unitTags(assetTag, units);
+    const repeated = tags.find((t) => seen.has(t));
+    if (repeated !== undefined) r.fail('资产编号', `资产编号「${repeated}」与第 ${seen.get(repeated)! + 1} 行重复`);
+    else for (const t of tags) seen.set(t, r.row);
     if (purchaseDate !== null && purchaseDate > ctx.today) r.fail('购置日期', `购置日期 ${purchaseDate} 晚于今天`);
     if (odometer !== null && (odometer < 0 || odometer > 5_000_000)) r.fail('行驶里程(公里)', `行驶里程 ${odometer} 不在 0 至 5,000,000 公里之间`);
     if (r.bad) {
       rejected.push({ row: r.row, reasons: r.reasons });
       continue;
     }
-    out.push({
-      row: r.row, assetTag: assetTag!, itemCode: itemCode!, model, agencyCode: agencyCode!, purchaseDate,
-      priceFen: price === null ? null : Math.round(price * (layout.priceScale ?? 1)), status: status!,
-      custodian, plateNumber: plateNumber === null ? null : normalizeText(plateNumber).toUpperCase(),
-      odometerKm: odometer === null ? null : Math.round(odometer), calibrationValidUntil, notes,
-    });
+    const perUnit = price === null ? null : Math.round((price * (layout.priceScale ?? 1)) / (layout.priceIsTotal ? units : 1));
+    const held: AssetStatus = status === 'to_scrap' || status === 'lost' ? 'in_service' : status!;
+    const disposalReason = status === 'to_scrap' ? TO_SCRAP_REASON : status === 'lost' ? LOST_REASON : null;
+    for (const t of tags) {
+      out.push({
+        row: r.row, assetTag: t, itemCode: itemCode!, model, agencyCode: agencyCode!, purchaseDate, priceFen: perUnit, status: held,
+        custodian, plateNumber: plateNumber === null ? null : normalizeText(plateNumber).toUpperCase(),
+        odometerKm: odometer === null ? null : Math.round(odometer), calibrationValidUntil, notes,
+        ...(disposalReason ? { disposalReason } : {}), ...(status === 'lost' ? { lost: true } : {}),
+      });
+    }
   }
-  return { assets: out, rejected };
+  return { assets: out, rejected, skipped };
 }
 
 /** A code read from a cell through `resolve`; reports `unknown` at the cell when it gives none. */

@@ -14,6 +14,8 @@ export interface ImportSummary {
   batch: string;
   agencies: UpsertCounts;
   assets: UpsertCounts;
+  /** Disposal requests the import opened (待报废, 丢失/盘亏). */
+  disposals: number;
 }
 
 /** Existing assets are looked up this many tags at a time. */
@@ -38,7 +40,7 @@ function sameFields<T extends object>(a: T, b: T, keys: readonly (keyof T)[]): b
  * Stores a validated template import in one transaction: agencies by code, assets by asset tag,
  * created or updated, each change written to the audit log with before and after.
  */
-export type NameKind = 'item' | 'agency';
+export type NameKind = 'item' | 'agency' | 'status';
 
 /** The memory of the whole ledger, written by users who work on every agency. */
 export const WHOLE_LEDGER = '';
@@ -75,6 +77,7 @@ export interface RememberedNames {
   scope: string;
   items: ReadonlyMap<string, string>;
   agencies: ReadonlyMap<string, string>;
+  statuses?: ReadonlyMap<string, string>;
 }
 
 export function applyTemplateImport(
@@ -107,6 +110,8 @@ export function applyTemplateImport(
        custodian = ?, plate_number = ?, odometer_km = ?, calibration_valid_until = ?, notes = ?
      where id = ?`,
   );
+  const openDisposal = c.prepare(`select 1 from disposals where asset_id = ? and status in ('requested', 'approved')`).pluck();
+  const insertDisposal = c.prepare(`insert into disposals (asset_id, status, reason, requested_by, requested_at) values (?, 'requested', ?, ?, ?)`);
   const assetValues = (a: AssetInput, agencyId: number) => [
     a.assetTag, a.itemCode, agencyId, a.model, a.purchaseDate, a.priceFen, a.status, a.custodian, a.plateNumber, a.odometerKm,
     a.calibrationValidUntil, a.notes,
@@ -121,6 +126,7 @@ export function applyTemplateImport(
     };
     const agencyCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     const assetCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+    let disposals = 0;
 
     // Parents may come later in the file than their children: store every agency, then link.
     const befores = agencies.map((a) => agencyByCode(db, a.code));
@@ -155,22 +161,31 @@ export function applyTemplateImport(
       for (const row of assetsByTags.all(JSON.stringify(chunk.map((a) => a.assetTag))) as (Record<string, unknown> & { id: number; assetTag: string })[]) {
         existing.set(row.assetTag, row);
       }
-      for (const a of chunk) {
-        const before = existing.get(a.assetTag);
+      for (const input of chunk) {
+        const before = existing.get(input.assetTag);
+        // A held asset reported lost keeps its status until the bureau head decides on the request.
+        const a = before && input.lost ? { ...input, status: before.status as AssetInput['status'] } : input;
         const after = pick(a, IMPORTED_ASSET_FIELDS);
+        let id: number;
         if (!before) {
-          insertAsset.run(assetValues(a, idOf(a.agencyCode)));
+          id = Number(insertAsset.run(assetValues(a, idOf(a.agencyCode))).lastInsertRowid);
           assetCounts.created++;
           audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after, agencies: [a.agencyCode] });
-          continue;
-        }
-        const old = pick(before as never, IMPORTED_ASSET_FIELDS) as typeof after;
-        if (sameFields(old, after, IMPORTED_ASSET_FIELDS)) {
-          assetCounts.unchanged++;
         } else {
-          updateAsset.run([...assetValues(a, idOf(a.agencyCode)), before.id]);
-          assetCounts.updated++;
-          audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after, agencies: [old.agencyCode, a.agencyCode] });
+          id = before.id;
+          const old = pick(before as never, IMPORTED_ASSET_FIELDS) as typeof after;
+          if (sameFields(old, after, IMPORTED_ASSET_FIELDS)) {
+            assetCounts.unchanged++;
+          } else {
+            updateAsset.run([...assetValues(a, idOf(a.agencyCode)), before.id]);
+            assetCounts.updated++;
+            audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after, agencies: [old.agencyCode, a.agencyCode] });
+          }
+        }
+        if (a.disposalReason && a.status !== 'scrapped' && !openDisposal.get(id)) {
+          const disposal = Number(insertDisposal.run(id, a.disposalReason, who.actor, who.at).lastInsertRowid);
+          disposals++;
+          audit({ action: 'create', entity: 'disposal', entityKey: `${a.assetTag}#${disposal}`, after: { status: 'requested', reason: a.disposalReason }, agencies: [a.agencyCode] });
         }
       }
     }
@@ -178,8 +193,9 @@ export function applyTemplateImport(
     if (remember) {
       rememberNames(db, who, batch, 'item', remember.items, remember.scope);
       rememberNames(db, who, batch, 'agency', remember.agencies, remember.scope);
+      if (remember.statuses) rememberNames(db, who, batch, 'status', remember.statuses, remember.scope);
     }
-    audit({ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts }, agencies: [...touched] });
-    return { batch, agencies: agencyCounts, assets: assetCounts };
+    audit({ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts, disposals }, agencies: [...touched] });
+    return { batch, agencies: agencyCounts, assets: assetCounts, disposals };
   })();
 }

@@ -4,8 +4,8 @@ import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
 import {
-  ITEM_NAME_HEADER, LEDGER_FIELDS, type AgencyNode, type ImportAnalysis, type ImportFileInfo, type ImportOutcome, type ImportPreview, type LedgerField,
-  type LedgerImportOutcome, type LedgerMapping, type NameChoice, type PreviewRow,
+  IMPORT_STATUS_LABELS, IMPORT_STATUSES, ITEM_NAME_HEADER, LEDGER_FIELDS, type AgencyNode, type ImportAnalysis, type ImportFileInfo, type ImportOutcome,
+  type ImportPreview, type ImportStatus, type LedgerField, type LedgerImportOutcome, type LedgerMapping, type NameChoice, type PreviewRow, type StatusChoice,
 } from '../../api/contract';
 import { ApiError } from '../../api/client';
 import type { Problem } from '../../lib/problems';
@@ -57,6 +57,7 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
         columns: { ...Object.fromEntries(LEDGER_FIELDS.map((f) => [f, a.fields[f] ?? null])) },
         items: { ...Object.fromEntries(a.items.filter((i) => i.code).map((i) => [i.text, i.code!])), ...m.items },
         agencies: { ...Object.fromEntries(a.agencies.filter((i) => i.code).map((i) => [i.text, i.code!])), ...m.agencies },
+        statuses: { ...Object.fromEntries(a.statuses.filter((i) => i.status).map((i) => [i.text, i.status!])), ...m.statuses },
       }));
       return a;
     });
@@ -135,6 +136,7 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
 
   const unassigned = (analysis?.items ?? []).filter((i) => !mapping.items?.[i.text]).length;
   const unassignedAgencies = (analysis?.agencies ?? []).filter((i) => !mapping.agencies?.[i.text]).length;
+  const unassignedStatuses = (analysis?.statuses ?? []).filter((i) => !mapping.statuses?.[i.text]).length;
   const missing = REQUIRED.filter((f) => !mapping.columns[f]);
   if (!mapping.columns['装备代码'] && !mapping.columns[ITEM_NAME_HEADER]) missing.push(ITEM_NAME_HEADER);
   if (!mapping.columns['所属机构编码'] && !mapping.defaultAgency) missing.push('所属机构编码');
@@ -180,8 +182,8 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
           <Button type="primary" loading={busy} onClick={doPreview} data-testid="wizard-check">{t('wizard.check')}</Button>
         </Space>}>
           <Space orientation="vertical" style={{ width: '100%' }} size={12}>
-            {unassigned + unassignedAgencies > 0
-              ? <Alert type="warning" showIcon title={t('wizard.names.unassigned', { n: unassigned + unassignedAgencies })} />
+            {unassigned + unassignedAgencies + unassignedStatuses > 0
+              ? <Alert type="warning" showIcon title={t('wizard.names.unassigned', { n: unassigned + unassignedAgencies + unassignedStatuses })} />
               : <Alert type="success" showIcon title={t('wizard.names.allAssigned')} />}
             <NameTable
               testId="item-names"
@@ -201,6 +203,9 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
                 onChange={(agenciesMap) => setMapping({ ...mapping, agencies: agenciesMap })}
               />
             )}
+            {analysis.statuses.length > 0 && (
+              <StatusTable choices={analysis.statuses} value={mapping.statuses ?? {}} onChange={(statuses) => setMapping({ ...mapping, statuses })} />
+            )}
           </Space>
         </Card>
       )}
@@ -211,7 +216,10 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
         <Result
           status={'rejected' in outcome && outcome.rejected > 0 ? 'warning' : 'success'}
           title={t('import.done', { a1: outcome.agencies.created, a2: outcome.agencies.updated, s1: outcome.assets.created, s2: outcome.assets.updated, s3: outcome.assets.unchanged })}
-          subTitle={'rejected' in outcome && outcome.rejected > 0 ? t('wizard.done.rejected', { n: outcome.rejected }) : undefined}
+          subTitle={[
+            'rejected' in outcome && outcome.rejected > 0 ? t('wizard.done.rejected', { n: outcome.rejected }) : null,
+            outcome.disposals ? t('wizard.done.disposals', { n: outcome.disposals }) : null,
+          ].filter(Boolean).join(';') || undefined}
           extra={<Space>
             {'errors' in outcome && outcome.errors && (
               <Button icon={<DownloadOutlined />} onClick={() => saveFile('xlsx', outcome.errors!)} data-testid="wizard-errors">{t('wizard.done.errors')}</Button>
@@ -294,7 +302,9 @@ function ColumnsStep(props: {
 }) {
   const { t } = useI18n();
   const { analysis, mapping } = props;
-  const options = analysis.columns.map((c) => ({ value: c.letter, label: `${c.letter} 列 ${c.label || t('wizard.columns.noHeader')}` }));
+  const options = analysis.columns.map((c) => ({
+    value: c.letter, disabled: c.secret, label: `${c.letter} 列 ${c.label || t('wizard.columns.noHeader')}${c.secret ? t('wizard.columns.secret') : ''}`,
+  }));
   const rows = LEDGER_FIELDS.map((field) => {
     const letter = mapping.columns[field] ?? null;
     return { field, letter, samples: analysis.columns.find((c) => c.letter === letter)?.samples ?? [] };
@@ -309,6 +319,7 @@ function ColumnsStep(props: {
           <span>{t('wizard.columns.defaultAgency')} <AgencyPicker agencies={props.agencies} value={mapping.defaultAgency ?? undefined} onChange={(v) => props.onChange({ defaultAgency: v ?? null })} /></span>
         </Space>
         {props.missing.length > 0 && <Alert type="warning" showIcon title={t('wizard.columns.missing', { fields: props.missing.join('、') })} />}
+        {mapping.columns['数量'] && <Alert type="info" showIcon title={t('wizard.columns.quantityHint')} data-testid="wizard-quantity-hint" />}
         <Table
           size="small"
           pagination={false}
@@ -393,6 +404,54 @@ function NameTable(props: { testId: string; title: string; choices: NameChoice[]
   );
 }
 
+/** The file's status words beyond the usual ones, each given one of the meanings an import knows. */
+function StatusTable(props: { choices: StatusChoice[]; value: Record<string, ImportStatus>; onChange: (v: Record<string, ImportStatus>) => void }) {
+  const { t } = useI18n();
+  const options = IMPORT_STATUSES.map((s) => ({ value: s, label: IMPORT_STATUS_LABELS[s] }));
+  return (
+    <Table
+      size="small"
+      title={() => <Space orientation="vertical" size={2}><Typography.Text strong>{t('wizard.names.statuses')}</Typography.Text><Typography.Text type="secondary">{t('wizard.names.statusHint')}</Typography.Text></Space>}
+      pagination={false}
+      rowKey="text"
+      dataSource={props.choices}
+      data-testid="status-names"
+      columns={[
+        { title: t('wizard.names.text'), dataIndex: 'text', width: 260 },
+        { title: t('wizard.names.count'), dataIndex: 'count', width: 70, align: 'right' },
+        {
+          title: t('wizard.names.code'), width: 520,
+          render: (_: unknown, c: StatusChoice) => (
+            <Select
+              allowClear
+              style={{ width: 240 }}
+              status={props.value[c.text] ? undefined : 'warning'}
+              value={props.value[c.text]}
+              placeholder={t('wizard.names.pick')}
+              options={options}
+              onChange={(v: ImportStatus | undefined) => {
+                const next = { ...props.value };
+                if (v) next[c.text] = v;
+                else delete next[c.text];
+                props.onChange(next);
+              }}
+              data-testid={`status-${c.text}`}
+            />
+          ),
+        },
+        {
+          title: t('wizard.names.source'), width: 100,
+          render: (_: unknown, c: StatusChoice) => {
+            const chosen = props.value[c.text];
+            if (!chosen) return <Tag color="warning">{t('wizard.names.needed')}</Tag>;
+            return chosen === c.status && c.source === 'remembered' ? <Tag color="purple">{t('wizard.names.remembered')}</Tag> : <Tag color="blue">{t('wizard.names.manual')}</Tag>;
+          },
+        },
+      ]}
+    />
+  );
+}
+
 function PreviewStep(props: {
   preview: ImportPreview; columns: ImportAnalysis['fields']; mode: 'all' | 'valid'; busy: boolean;
   onMode: (m: 'all' | 'valid') => void; onImport: () => void; onSaveMapping: () => void;
@@ -423,6 +482,7 @@ function PreviewStep(props: {
       <Space size={32} wrap>
         <Statistic title={t('wizard.check.total')} value={preview.total} />
         <Statistic title={t('wizard.check.valid')} value={preview.valid} styles={{ content: { color: '#389e0d' } }} />
+        <Statistic title={t('wizard.check.units')} value={preview.units} />
         <Statistic title={t('wizard.check.rejected')} value={preview.rejected} styles={{ content: { color: preview.rejected ? '#cf1322' : undefined } }} />
         <Statistic title={t('wizard.check.create')} value={preview.create} />
         <Statistic title={t('wizard.check.update')} value={preview.update} />
@@ -436,6 +496,11 @@ function PreviewStep(props: {
         <Button icon={<SaveOutlined />} onClick={props.onSaveMapping}>{t('wizard.saveMapping')}</Button>
         {!canImport && <Typography.Text type="danger">{t(props.mode === 'all' ? 'wizard.check.fixFirst' : 'wizard.check.nothingValid')}</Typography.Text>}
       </Space>
+      {preview.skipped.length > 0 && (
+        <Typography.Paragraph type="secondary" style={{ margin: 0 }} ellipsis={{ rows: 2, expandable: true }} data-testid="wizard-skipped">
+          {t('wizard.check.skipped', { n: preview.skipped.length })}{preview.skipped.map((x) => `第 ${x.row} 行 ${x.reason}`).join(';')}
+        </Typography.Paragraph>
+      )}
       {preview.rejected > 0 && <Typography.Text type="secondary">{t('wizard.check.shown', { n: preview.rows.filter((r) => Object.keys(r.problems).length).length })}</Typography.Text>}
       <div style={{ flex: 1, minHeight: 320 }} data-testid="wizard-preview">
         <AgGridReact<PreviewRow> theme={gridTheme} localeText={gridLocale(lang)} rowData={preview.rows} columnDefs={columnDefs} tooltipShowDelay={200} getRowId={(p) => String(p.data.row)} />

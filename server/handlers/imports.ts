@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow } from '../../api/contract';
+import type { ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { UserError, type Problem } from '../../lib/problems';
-import { cellText, normalizeText, parseDate, truncate } from '../../excel/cells';
-import { ITEM_NAME_HEADER, LEDGER_FIELDS, type LedgerField } from '../../excel/fields';
+import { cellText, isBlankWord, normalizeText, parseDate, truncate } from '../../excel/cells';
+import { ITEM_NAME_HEADER, LEDGER_FIELDS, type ImportStatus, type LedgerField } from '../../excel/fields';
 import {
-  distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, resolveColumns, type LedgerMapping,
+  distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, maskSecrets, resolveColumns, SECRET_MASK, type LedgerMapping,
 } from '../../excel/ledger';
 import { confident, makeItemMatcher } from '../../excel/item-matcher';
 import { ProblemList } from '../../excel/problems';
-import { AGENCY_SHEET, ASSET_SHEET, checkTemplate, LEVEL_LABELS, readAssets, type AgencyInput, type AssetInput, type RejectedRow } from '../../excel/template';
+import {
+  AGENCY_SHEET, ASSET_SHEET, checkTemplate, IMPORT_STATUS_WORDS, LEVEL_LABELS, readAssets, statusKey, type AgencyInput, type AssetInput, type RejectedRow, type SkippedRow,
+} from '../../excel/template';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { workbookBuffer, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
@@ -123,14 +125,28 @@ export async function openLedgerFile(owner: number | null, file: string, buf: Ui
   mine.set(token, { file, workbook: read.workbook });
   while (mine.size > KEEP_OPEN) mine.delete(mine.keys().next().value!);
   const { sheets } = read.workbook;
-  const scored = sheets.map((sh) => ({ sh, guess: guessHeader(sh) })).filter((x) => x.guess);
   return {
     token,
     fileName: file,
-    sheets: sheets.map((sh) => ({ name: sh.name, rows: sh.rows.length, head: sh.rows.slice(0, 8).map((r) => (r ?? []).slice(0, 16).map((c) => (cellText(c) === null ? null : truncate(cellText(c)!, 30)))) })),
-    suggestedSheet: scored.sort((a, b) => Object.keys(b.guess!.fields).length - Object.keys(a.guess!.fields).length)[0]?.sh.name ?? null,
+    sheets: sheets.map((sh) => ({ name: sh.name, rows: sh.rows.length, head: maskSecrets(sh.rows.slice(0, 8).map((r) => (r ?? []).slice(0, 16).map((c) => (cellText(c) === null ? null : truncate(cellText(c)!, 30))))) })),
+    suggestedSheet: suggestedSheet(sheets),
     template: isTemplateWorkbook(read.workbook),
   };
+}
+
+/**
+ * The sheet whose header names the most ledger fields among those with rows below it: a form with a header and
+ * no rows (⑥'s 固定资产增加单), a lookup list and a depreciation block are not a ledger.
+ */
+function suggestedSheet(sheets: Sheet[]): string | null {
+  const scored = sheets.flatMap((sh) => {
+    const guess = guessHeader(sh);
+    if (!guess) return [];
+    const start = guess.headerRow + guess.headerRows;
+    const rows = sh.rows.slice(start, start + 50).filter((r) => r?.some((c) => cellText(c) !== null)).length;
+    return rows ? [{ name: sh.name, fields: Object.keys(guess.fields).length }] : [];
+  });
+  return scored.sort((a, b) => b.fields - a.fields)[0]?.name ?? null;
 }
 
 /** The canonical template: a sheet named 机构 or 装备 whose first row is the template's header. */
@@ -154,11 +170,15 @@ function closeFile(owner: number | null, token: string): void {
   if (mine?.size === 0) opened.delete(owner);
 }
 
+/** The sheet the mapping names, else the one the wizard would suggest, else the first with a header. */
 function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Sheet {
   const name = mapping.sheet;
-  const sheet = name === undefined ? workbook.sheets.find((sh) => mapColumns(sh, mapping).ok) : workbook.sheets.find((sh) => sh.name === name);
+  const { sheets } = workbook;
+  const at = mapping.headerRow ? { headerRow: mapping.headerRow - 1, headerRows: mapping.headerRows ?? 1 } : undefined;
+  const suggested = name === undefined && !at ? suggestedSheet(sheets) : null;
+  const sheet = name !== undefined ? sheets.find((sh) => sh.name === name) : sheets.find((sh) => sh.name === suggested) ?? sheets.find((sh) => guessHeader(sh, at));
   if (!sheet) {
-    throw new UserError([{ file, message: name === undefined ? '文件中没有哪张工作表带有可识别的台账表头' : `找不到工作表「${name}」;文件中的工作表为:${workbook.sheets.map((s) => s.name).join('、')}` }]);
+    throw new UserError([{ file, message: name === undefined ? '文件中没有哪张工作表带有可识别的台账表头' : `找不到工作表「${name}」;文件中的工作表为:${sheets.map((s) => s.name).join('、')}` }]);
   }
   return sheet;
 }
@@ -174,6 +194,7 @@ function matchers(db: Db, who: ImportScope) {
   const agencyMatch = makeAgencyMatcher(agencies);
   const rememberedItems = importNames(db, 'item', who.root ?? WHOLE_LEDGER);
   const rememberedAgencies = importNames(db, 'agency', who.root ?? WHOLE_LEDGER);
+  const rememberedStatuses = importNames(db, 'status', who.root ?? WHOLE_LEDGER) as Map<string, ImportStatus>;
   if (who.scope) for (const [name, code] of rememberedAgencies) if (!who.scope.has(code)) rememberedAgencies.delete(name);
   return {
     itemCodes: new Set(catalog.map((i) => i.code)),
@@ -181,10 +202,12 @@ function matchers(db: Db, who: ImportScope) {
     itemCandidates,
     rememberedItems,
     rememberedAgencies,
+    rememberedStatuses,
     agencyMatch,
     auto: {
       item: (name: string) => rememberedItems.get(name) ?? confident(itemCandidates(name)),
       agency: (text: string) => rememberedAgencies.get(text) ?? agencyMatch(text),
+      status: (word: string) => rememberedStatuses.get(word) ?? null,
     },
   };
 }
@@ -220,12 +243,27 @@ export function analyseLedger(db: Db, owner: number | null, token: string, mappi
       return choice(v.text, v.count, given(mapping.items, v.text), m.rememberedItems.get(v.text), confident(all), candidates);
     });
   const agencies = distinctValues(sheet, fields['所属机构编码'], dataStart).map((v) => choice(v.text, v.count, given(mapping.agencies, v.text), m.rememberedAgencies.get(v.text), m.agencyMatch(v.text), []));
+  const statuses = statusWords(sheet, fields['状态'], dataStart).map(({ text, count }): StatusChoice => {
+    const mapped = given(mapping.statuses, text) as ImportStatus | undefined;
+    const remembered = m.rememberedStatuses.get(text);
+    return { text, count, status: mapped ?? remembered ?? null, source: mapped ? 'mapping' : remembered ? 'remembered' : null };
+  });
   const letters: ImportAnalysis['fields'] = {};
   for (const f of LEDGER_FIELDS) if (fields[f] !== undefined) letters[f] = guess.columns.find((c) => c.index === fields[f])?.letter;
   return {
     sheet: sheet.name, headerRow: guess.headerRow + 1, headerRows: guess.headerRows, columns: guess.columns, fields: letters,
-    priceUnit: mapping.priceUnit ?? (guess.priceInWan ? 'wan' : 'yuan'), items, agencies,
+    priceUnit: mapping.priceUnit ?? (guess.priceInWan ? 'wan' : 'yuan'), items, agencies, statuses,
   };
+}
+
+/** The words of the status column that no built-in word covers, so the user says once what each means. */
+function statusWords(sheet: Sheet, col: number | undefined, dataStart: number): { text: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const v of distinctValues(sheet, col, dataStart)) {
+    const key = statusKey(v.text);
+    if (!IMPORT_STATUS_WORDS.has(key) && !isBlankWord(key)) counts.set(key, (counts.get(key) ?? 0) + v.count);
+  }
+  return [...counts].map(([text, count]) => ({ text, count }));
 }
 
 interface LedgerRead {
@@ -233,8 +271,14 @@ interface LedgerRead {
   sheet: Sheet;
   fields: Partial<Record<LedgerField, number>>;
   labels: Map<number, string>;
+  /** First data row, 0-based. */
+  dataStart: number;
+  /** One per unit. */
   assets: AssetInput[];
   rejected: RejectedRow[];
+  skipped: SkippedRow[];
+  /** Password columns: their values are never echoed. */
+  secret: Set<number>;
   problems: ProblemList;
   /** Item names that only resemble catalog items and nobody confirmed: one problem each, and nothing is imported while any is left. */
   unconfirmed: Problem[];
@@ -269,13 +313,24 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   const layout = layoutOf(resolved, mapping, m.auto);
   const problems = new ProblemList(file);
   const read = readAssets(sheet, layout, { today, itemCodes: m.itemCodes }, workbook.date1904, problems);
-  let { assets } = read;
   const rejected = [...read.rejected];
+  const skipped = [...read.skipped];
+  // 丢失/盘亏 of a tag the ledger does not hold: nothing to store, and nothing wrong with the row.
+  const lost = read.assets.filter((a) => a.lost);
+  const held = heldTags(db, lost.map((a) => a.assetTag));
+  const notHeld = new Set(lost.filter((a) => !held.has(a.assetTag)).map((a) => a.row));
+  for (const row of notHeld) skipped.push({ row, reason: '丢失/盘亏的装备不入账' });
+  skipped.sort((a, b) => a.row - b.row);
+  let assets = read.assets.filter((a) => !(a.lost && !held.has(a.assetTag)));
   if (scope) {
     const outside = outsideScope(db, file, scope, [], assets);
     if (outside.length) {
       const rows = new Map<number, Problem[]>();
-      for (const p of outside) rows.set(p.row! - 1, [...(rows.get(p.row! - 1) ?? []), p]);
+      for (const p of outside) {
+        const same = rows.get(p.row! - 1) ?? [];
+        // A row of several units is one row refused, for one reason.
+        if (!same.some((q) => q.message === p.message)) rows.set(p.row! - 1, [...same, p]);
+      }
       for (const [row, ps] of rows) {
         const col = resolved.fields['所属机构编码'];
         rejected.push({ row, reasons: ps.map((p) => ({ field: p.field, message: p.message })) });
@@ -286,7 +341,19 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
     }
   }
   const unconfirmed = unconfirmedNames(m, file, sheet, resolved, mapping);
-  return { file, sheet, fields: resolved.fields, labels: new Map(resolved.guess.columns.map((c) => [c.index, c.label])), assets, rejected, problems, unconfirmed };
+  return {
+    file, sheet, fields: resolved.fields, labels: new Map(resolved.guess.columns.map((c) => [c.index, c.label])),
+    dataStart: resolved.guess.headerRow + resolved.guess.headerRows, assets, rejected, skipped,
+    secret: new Set(resolved.guess.columns.filter((c) => c.secret).map((c) => c.index)), problems, unconfirmed,
+  };
+}
+
+/** Which of these tags the ledger holds. */
+function heldTags(db: Db, tags: string[]): Set<string> {
+  const lookup = db.$client.prepare(`select asset_tag from assets where asset_tag in (select value from json_each(?))`).pluck();
+  const out = new Set<string>();
+  for (let i = 0; i < tags.length; i += 1000) for (const t of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as string[]) out.add(t);
+  return out;
 }
 
 const PREVIEW_ROWS = 300;
@@ -294,12 +361,10 @@ const PREVIEW_ROWS = 300;
 export function previewLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null, root: string | null = null): ImportPreview {
   const { file, workbook } = openedFile(owner, token);
   const r = readLedger(db, file, workbook, mapping, today, { scope, root });
-  const lookup = db.$client.prepare(`select count(*) from assets where asset_tag in (select value from json_each(?))`).pluck();
-  let update = 0;
-  for (let i = 0; i < r.assets.length; i += 1000) update += lookup.get(JSON.stringify(r.assets.slice(i, i + 1000).map((a) => a.assetTag))) as number;
+  const update = heldTags(db, r.assets.map((a) => a.assetTag)).size;
   const rowOf = (row: number, reasons: RejectedRow['reasons']): PreviewRow => {
     const cells: PreviewRow['cells'] = {};
-    for (const [f, c] of Object.entries(r.fields) as [LedgerField, number][]) cells[f] = cellText(r.sheet.rows[row]?.[c]);
+    for (const [f, c] of Object.entries(r.fields) as [LedgerField, number][]) cells[f] = r.secret.has(c) ? SECRET_MASK : cellText(r.sheet.rows[row]?.[c]);
     const problems: Record<string, string> = {};
     for (const p of reasons) {
       const field = p.field ?? '';
@@ -308,9 +373,11 @@ export function previewLedger(db: Db, owner: number | null, token: string, mappi
     return { row: row + 1, cells, problems };
   };
   const rows = r.rejected.slice(0, PREVIEW_ROWS - 50).map((x) => rowOf(x.row, x.reasons));
-  for (const a of r.assets.slice(0, PREVIEW_ROWS - rows.length)) rows.push(rowOf(a.row, []));
+  const validRows = [...new Set(r.assets.map((a) => a.row))];
+  for (const row of validRows.slice(0, PREVIEW_ROWS - rows.length)) rows.push(rowOf(row, []));
   return {
-    total: r.assets.length + r.rejected.length, valid: r.assets.length, rejected: r.rejected.length,
+    total: validRows.length + r.rejected.length, valid: validRows.length, rejected: r.rejected.length, units: r.assets.length,
+    skipped: r.skipped.map((x) => ({ row: x.row + 1, reason: x.reason })),
     create: r.assets.length - update, update, problems: [...r.unconfirmed, ...r.problems.all()], rows,
   };
 }
@@ -325,7 +392,7 @@ function errorWorkbook(r: LedgerRead, date1904: boolean): Buffer {
     const cells = r.sheet.rows[x.row] ?? [];
     const line: OutValue[] = Array.from({ length: width }, (_, c) => {
       const cell = cells[c];
-      if (!cell || cellText(cell) === null) return null;
+      if (!cell || cellText(cell) === null || r.secret.has(c)) return null;
       if (dateCols.has(c)) {
         const d = parseDate(cell, date1904);
         if (d.ok && d.value) return { date: d.value };
@@ -350,10 +417,12 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
   if (r.assets.length === 0) throw new UserError([{ file, sheet: r.sheet.name, message: r.rejected.length ? '没有可导入的有效行' : '文件中没有数据行' }]);
   const used = new Set(r.assets.map((a) => a.agencyCode));
   const items = new Set(r.assets.map((a) => a.itemCode));
+  const words = new Set(statusWords(r.sheet, r.fields['状态'], r.dataStart).map((w) => w.text));
   const remember = {
     scope: opts.root ?? WHOLE_LEDGER,
     items: new Map(Object.entries(mapping.items ?? {}).filter(([, code]) => items.has(code))),
     agencies: new Map(Object.entries(mapping.agencies ?? {}).filter(([, code]) => used.has(code))),
+    statuses: new Map(Object.entries(mapping.statuses ?? {}).map(([w, st]) => [statusKey(w), st] as const).filter(([w]) => words.has(w))),
   };
   const { batch: _batch, ...summary } = applyTemplateImport(db, opts.who, randomUUID(), file, [], r.assets, remember);
   const base = file.replace(/\.xlsx$/i, '');

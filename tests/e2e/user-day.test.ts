@@ -464,17 +464,17 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
 
       const ws = XLSX.utils.aoa_to_sheet([
         [`${county.name}执法装备台账`],
-        ['资产编码', '设备名称', '使用单位', '购置信息', null, '使用状态'],
-        [null, null, null, '日期', '金额(元)', null],
-        ['MX-001', '执法车', county.name, '2019.05', '¥128,000', '正常'],
-        ['MX-002', '执法记录仪', county.name, '2019年5月', '３５００', '使用中'],
-        ['MX-003', '公务用车', county.name, '2020/7/1', '156,000', '备用'],
-        ['MX-004', '执法记录仪', county.name, '明年', '3500', '在用'],
+        ['资产编码', '设备名称', '使用单位', '购置信息', null, '使用状态', '数量'],
+        [null, null, null, '日期', '单价(元)', null, null],
+        ['MX-001', '执法车', county.name, '2019.05', '¥128,000', '正常', null],
+        ['MX-002', '执法记录仪', county.name, '2019年5月', '３５００', '使用中', 2],
+        ['MX-003', '公务用车', county.name, '2020/7/1', '156,000', '备用', 1],
+        ['MX-004', '执法记录仪', county.name, '明年', '3500', '在用', 1],
         ['合计', null, null, null, '291,000'],
       ]);
       ws['!merges'] = [
-        { s: { r: 0, c: 0 }, e: { r: 0, c: 5 } }, { s: { r: 1, c: 3 }, e: { r: 1, c: 4 } },
-        ...[0, 1, 2, 5].map((c) => ({ s: { r: 1, c }, e: { r: 2, c } })),
+        { s: { r: 0, c: 0 }, e: { r: 0, c: 6 } }, { s: { r: 1, c: 3 }, e: { r: 1, c: 4 } },
+        ...[0, 1, 2, 5, 6].map((c) => ({ s: { r: 1, c }, e: { r: 2, c } })),
       ];
       const book = XLSX.utils.book_new(ws, '台账');
       const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('wizard-choose').click()]);
@@ -487,6 +487,8 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
       await page.getByTestId('wizard-columns').waitFor();
       await expect.poll(() => page.getByTestId('column-购置日期').textContent()).toContain('D 列 购置信息/日期');
       await expect.poll(() => page.getByTestId('column-所属机构编码').textContent()).toContain('C 列 使用单位');
+      await expect.poll(() => page.getByTestId('column-数量').textContent()).toContain('G 列 数量');
+      await page.getByTestId('wizard-quantity-hint').waitFor();
       await shot(page, 'wizard-columns');
       await page.getByTestId('wizard-next').click();
 
@@ -504,13 +506,15 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
       const bad = page.getByTestId('wizard-preview').locator('.ag-row[row-id="7"] [col-id="购置日期"]');
       expect(await bad.textContent()).toBe('明年');
       expect(await bad.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 241, 240)');
+      expect(await page.getByTestId('wizard-skipped').textContent()).toContain('第 8 行 合计行「合计」');
       await shot(page, 'wizard-preview');
       await page.getByTestId('wizard-import').click();
 
       await page.getByTestId('wizard-result').waitFor();
       await shot(page, 'wizard-done');
       expect(stored(app, 'MX-001', 'price_fen')).toBe(12_800_000);
-      expect(stored(app, 'MX-002', 'purchase_date')).toBe('2019-05-01');
+      expect(stored(app, 'MX-002-1', 'purchase_date')).toBe('2019-05-01');
+      expect(stored(app, 'MX-002-2', 'price_fen')).toBe(350_000);
       expect(stored(app, 'MX-003', 'item_code')).toBe('S01');
       expect(stored(app, 'MX-003', 'status')).toBe('idle');
       expect(stored(app, 'MX-004', 'item_code')).toBeUndefined();
@@ -522,10 +526,10 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
       await page.getByRole('menuitem', { name: '台账' }).click();
       await page.getByTestId('quick-search').locator('input').fill('MX-00');
       await page.getByTestId('quick-search').locator('input').press('Enter');
-      await page.getByTestId('ledger-count').filter({ hasText: '共 3 ' }).waitFor();
+      await page.getByTestId('ledger-count').filter({ hasText: '共 4 ' }).waitFor();
       const [ledger] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ledger-export').click()]);
       const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync((await ledger.path())!)).Sheets['装备台账']);
-      expect(rows.map((r) => [r['资产编号'], r['装备代码'], r['购置金额(元)']]).sort()).toEqual([['MX-001', 'S01', 128_000], ['MX-002', 'S04', 3_500], ['MX-003', 'S01', 156_000]]);
+      expect(rows.map((r) => [r['资产编号'], r['装备代码'], r['购置金额(元)']]).sort()).toEqual([['MX-001', 'S01', 128_000], ['MX-002-1', 'S04', 3_500], ['MX-002-2', 'S04', 3_500], ['MX-003', 'S01', 156_000]]);
 
       await page.getByRole('menuitem', { name: '配备达标' }).click();
       const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compliance-export').click()]);

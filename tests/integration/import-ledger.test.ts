@@ -161,14 +161,14 @@ describe('importing the ledgers agencies keep', () => {
       ['资产编码', '设备名称', '购买日期', '金额', '状态'],
       ['TL-001', '执法车', '2019-05-01', 128000, '在用'],
       ['TL-101', '执法记录仪', '2019-02-30', 100, '在用'],
-      ['TL-102', '热气球', '2020-01-01', '一千', '丢失'],
+      ['TL-102', '热气球', '2020-01-01', '一千', '失踪'],
       ['TL-103', '执法记录仪', '2020-01-01', 100, '在用'],
     ] }]);
     const p = previewLedger(db, null, await open(buf), { defaultAgency: '330122' }, today, null);
     expect(p).toMatchObject({ total: 4, valid: 2, rejected: 2, create: 1, update: 1 });
     expect(p.problems.map((x) => `${x.row}${x.column}`)).toEqual(['3C', '4B', '4D', '4E']);
     expect(p.rows[0]).toMatchObject({ row: 3, cells: { 购置日期: '2019-02-30' }, problems: { 购置日期: expect.stringContaining('不是存在的日期') } });
-    expect(p.rows[1].problems).toMatchObject({ 装备名称: expect.stringContaining('热气球'), '购置金额(元)': expect.stringContaining('不是数字'), 状态: expect.stringContaining('丢失') });
+    expect(p.rows[1].problems).toMatchObject({ 装备名称: expect.stringContaining('热气球'), '购置金额(元)': expect.stringContaining('不是数字'), 状态: expect.stringContaining('状态「失踪」尚未对应') });
   });
 
   it('imports the valid rows and hands back the rejected ones, as the file had them, with their reasons', async () => {
