@@ -50,6 +50,9 @@ const lettersOnly = (s: string) => s.replace(/[^\p{Script=Han}a-z0-9α-ω]/gu, '
 const TOKEN = /[a-z0-9α-ω]+/g;
 const UNITS = /\d+(?:[.\-~]\d+)*(?:米|公里|公斤|千克|克|英寸|寸|万像素|像素|座|位|升|倍|毫米|厘米)/g;
 
+/** Longer names than this are not taken apart (the longest catalog name has 48, brackets included). */
+const MAX_NAME_CHARS = 64;
+
 const BRAND_WORDS = BRANDS.flatMap((b) => b.words.map((w) => ({ word: w, implies: b.implies }))).sort((a, b) => b.word.length - a.word.length);
 
 /** Catalog words in the matcher's form. */
@@ -75,7 +78,7 @@ function fits(name: string, added: number[][], entry: Entry, typoUnless: Readonl
   const memo = new Map<number, number>();
   const go = (i: number, j: number, typo: boolean): number => {
     if (i === name.length && j === w.length) return 0;
-    const key = (i * 1000 + j) * 2 + (typo ? 1 : 0);
+    const key = (i * (w.length + 1) + j) * 2 + (typo ? 1 : 0);
     const seen = memo.get(key);
     if (seen !== undefined) return seen;
     let best = -1;
@@ -165,12 +168,13 @@ export function makeItemMatcher(catalog: readonly CatalogItem[]): ItemMatcher {
     return [base, [i.code, ...others], others.length === 0];
   }));
   layer(fullWords.flatMap((o) => o.words.map((w): [string, string[], boolean] => [w, [o.code], true])));
+  // One character names nothing (a ledger's 表 or 机 is no item's).
   const entries = [...words.values()].filter((e) => e.word.length >= 2 || e.ascii);
+  const byWord = new Map(entries.map((e) => [e.word, e]));
   const grams = new Map(entries.map((e) => [e.word, bigrams(e.word)]));
-
-  // Letter-and-digit runs that are words of the catalog (PID, 4G, X射线); every other run is a model code.
   const catalogChars = new Set([...entries.map((e) => e.word), ...QUALIFIERS].flatMap((w) => [...w]));
   const catalogBigrams = new Set(entries.flatMap((e) => [...bigrams(e.word)]));
+  // Letter-and-digit runs that are words of the catalog (PID, 4G, X射线); every other run is a model code.
   const vocabulary = new Set([...entries.map((e) => e.word), ...QUALIFIERS].flatMap((w) => w.match(TOKEN) ?? []));
 
   /** The name as matched: brands, units and model codes out, spellings folded; what a brand alone suggests. */
@@ -191,8 +195,10 @@ export function makeItemMatcher(catalog: readonly CatalogItem[]): ItemMatcher {
 
   function decide(key: string): Decision | null {
     if (!key) return null;
-    const exact = words.get(key);
+    const exact = byWord.get(key);
     if (exact) return exact.sure ? { sure: true, code: exact.codes[0] } : { sure: false, codes: exact.codes };
+    // An item's name is short; a paragraph in the name column is only compared, never read word by word (which grows with its square).
+    if (key.length > MAX_NAME_CHARS) return null;
     // One character mistyped (执法纪录仪, 气体检侧仪 4G) is tried after the name as written, on long words only.
     return decideWhole(key, 1, false) ?? decideWhole(key, 5, true) ?? decideByHead(key);
   }

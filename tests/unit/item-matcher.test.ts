@@ -92,6 +92,14 @@ describe('what the matcher guarantees', () => {
     expect(confident(without('防爆对讲机'))).toBeNull();
   });
 
+  it('answers a hostile name column quickly: a 4,000-character cell of catalog characters', () => {
+    // A qualifier over and over, then every catalog name: each word of the catalog could follow anywhere.
+    const cell = ('超声波'.repeat(1000) + CATALOG.map((i) => i.name).join('')).slice(0, 4000);
+    const t = performance.now();
+    expect(taken(cell)).toBeNull();
+    expect(performance.now() - t).toBeLessThan(500);
+  });
+
   it('strips no brand that is part of a catalog word or of the matcher’s own', () => {
     const words = [...CATALOG.flatMap((i) => [i.name, ...i.aliases]), ...Object.values(SURE_WORDS).flat(), ...ASK_WORDS.flatMap((a) => a.words), ...QUALIFIERS].map(nameKey);
     const inside = BRANDS.flatMap((b) => b.words).flatMap((brand) => words.filter((w) => w.includes(brand)).map((w) => `${brand} in ${w}`));
