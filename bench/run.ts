@@ -32,6 +32,9 @@ import { addDays } from '../lib/dates';
 import { saveTask, tasksByIds, DEFAULT_DISPATCH_SETTINGS } from '../db/queries/tasks';
 import { solvePlan } from '../server/handlers/dispatch';
 import type { PlanOutcome } from '../dispatch/plan';
+import { makeItemMatcher } from '../excel/item-matcher';
+import { CATALOG } from '../quotas/catalog';
+import { HELD_OUT_NAMES, ITEM_NAMES, measureMatcher, type MatcherFigures } from '../tests/fixtures/item-names';
 
 const WORK = join(import.meta.dirname, '.work');
 const TODAY = '2026-11-23';
@@ -354,11 +357,36 @@ async function messyImport() {
   report('Export of 100,000 ledger rows < 10 s', [`${fmt(100_000)} rows, 17 columns, ${fmt(size / 1024 / 1024, 1)} MB .xlsx: ${fmt(ms / 1000, 2)} s (median of 3; ${times.map((x) => fmt(x / 1000, 2)).join(' / ')} s)`], ms < 10_000);
 }
 
+/** The item-name matcher on the evaluation set of ledger names (tests/fixtures/item-names.ts), and on held-out names no word was added for. */
+function itemMatcher() {
+  const match = makeItemMatcher(CATALOG);
+  const pct = (x: number) => `${fmt(100 * x, 1)}%`;
+  const figures = (f: MatcherFigures) => [
+    `taken without asking: ${fmt(f.accepted)}, right ${fmt(f.acceptedRight)}: precision ${pct(f.precision)} (target >= 99%)`,
+    `matchable names taken: ${fmt(f.acceptedRight)} of ${fmt(f.matchable)}: recall ${pct(f.recall)} (target >= 90%)`,
+    `names of no item taken: ${fmt(f.noItemAccepted)} of ${fmt(f.noItem)} (target 0)`,
+    `right items among the first 5 shown: ${fmt(f.shown)} of ${fmt(f.shownOf)} (${pct(f.shown / f.shownOf)})`,
+    ...f.wrong.slice(0, 10).map((w) => `WRONG ${w.name}${w.hint ? ` [类别 ${w.hint}]` : ''}: expected ${w.expected}, took ${w.got}`),
+  ];
+  const all = measureMatcher(match);
+  const held = measureMatcher(match, HELD_OUT_NAMES);
+  const ms = timeIt(5, () => {
+    for (const c of ITEM_NAMES) match(c.name, c.hint);
+  });
+  report('Item-name matcher: precision of names taken without asking >= 99%, recall >= 90% of matchable names', [
+    `evaluation set: ${fmt(all.cases)} names (${fmt(all.matchable)} of one item, ${fmt(all.noItem)} of none, the rest for the user to settle)`,
+    ...figures(all),
+    `held-out set, no word added for it: ${fmt(held.cases)} names (${fmt(held.matchable)} of one item, ${fmt(held.noItem)} of none)`,
+    ...figures(held).map((l) => `  ${l}`),
+    `speed: ${fmt((1000 * ms) / ITEM_NAMES.length, 0)} µs per name (median of 5 passes over the set)`,
+  ], all.precision >= 0.99 && all.recall >= 0.9 && all.noItemAccepted === 0 && held.precision >= 0.99 && held.noItemAccepted === 0);
+}
+
 if (!existsSync(WORK)) mkdirSync(WORK, { recursive: true });
 const sqliteVersion = new Database(':memory:').prepare('select sqlite_version()').pluck().get();
 console.log(`eql bench — node ${process.version}, SQLite ${sqliteVersion}, ${new Date().toISOString()}`);
 // `npm run bench -- messy` runs the sections whose names contain the word; no word runs them all.
-const SECTIONS: Record<string, () => void | Promise<void>> = { templateImport, messyImport, nationalShortfall, demoOverview, dispatchProvince, budgetProvince };
+const SECTIONS: Record<string, () => void | Promise<void>> = { itemMatcher, templateImport, messyImport, nationalShortfall, demoOverview, dispatchProvince, budgetProvince };
 const only = process.argv[2];
 for (const [name, run] of Object.entries(SECTIONS)) if (!only || name.toLowerCase().includes(only.toLowerCase())) await run();
 console.log(`\n${results.filter((r) => r.ok).length} of ${results.length} targets met`);
