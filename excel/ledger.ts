@@ -342,6 +342,25 @@ export function distinctValues(sheet: Sheet, col: number | undefined, dataStart:
   return [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
 }
 
+/**
+ * The class (资产分类) each item name is filed under, where all its rows agree: a hint for the name
+ * matcher, the same for every row of the name, so what the wizard shows is what the import does.
+ */
+export function nameClasses(sheet: Sheet, itemCol: number | undefined, classCol: number | undefined, dataStart: number): Map<string, string> {
+  const classes = new Map<string, string | null>();
+  if (itemCol === undefined || classCol === undefined) return new Map();
+  for (let r = dataStart; r < sheet.rows.length; r++) {
+    const name = cellText(sheet.rows[r]?.[itemCol]);
+    if (name === null) continue;
+    const key = normalizeText(name);
+    const cls = cellText(sheet.rows[r]?.[classCol]);
+    const c = cls === null ? null : normalizeText(cls);
+    const before = classes.get(key);
+    classes.set(key, before === undefined ? c : before === c ? c : null);
+  }
+  return new Map([...classes].filter((e): e is [string, string] => e[1] !== null));
+}
+
 export interface AgencyRef {
   code: string;
   name: string;
@@ -376,7 +395,7 @@ function memo(f: (text: string) => string | null): (text: string) => string | nu
 export function layoutOf(
   resolved: { guess: HeaderGuess; fields: Partial<Record<LedgerField, number>> },
   mapping: LedgerMapping,
-  auto: { item: (name: string, hint?: string) => string | null; agency: (text: string) => string | null; status: (word: string) => ImportStatus | null },
+  auto: { item: (name: string) => string | null; agency: (text: string) => string | null; status: (word: string) => ImportStatus | null },
 ): AssetLayout {
   const items = new Map(Object.entries(mapping.items ?? {}).map(([k, v]) => [normalizeText(k), v.toUpperCase()]));
   const agencies = new Map(Object.entries(mapping.agencies ?? {}).map(([k, v]) => [normalizeText(k), v]));
@@ -384,16 +403,10 @@ export function layoutOf(
   const priceInWan = mapping.priceUnit ? mapping.priceUnit === 'wan' : resolved.guess.priceInWan;
   const price = resolved.fields['购置金额(元)'];
   const priceLabel = resolved.guess.columns.find((c) => c.index === price)?.label ?? '';
-  const itemSeen = new Map<string, string | null>();
   return {
     dataStart: resolved.guess.headerRow + resolved.guess.headerRows,
     cols: new Map(Object.entries(resolved.fields) as [string, number][]),
-    item: (name, hint) => {
-      const key = `${name}\u0000${hint ?? ''}`;
-      let v = itemSeen.get(key);
-      if (v === undefined) itemSeen.set(key, (v = items.get(name) ?? auto.item(name, hint)));
-      return v;
-    },
+    item: memo((name) => items.get(name) ?? auto.item(name)),
     agency: memo((text) => agencies.get(text) ?? auto.agency(text)),
     status: (word) => statuses.get(word) ?? auto.status(word),
     statusWords: IMPORT_STATUS_WORDS,

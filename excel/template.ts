@@ -254,8 +254,8 @@ export interface AssetLayout {
   dataStart: number;
   /** Column of each canonical header (ASSET_HEADERS, or ITEM_NAME_HEADER for a column of equipment names). */
   cols: ReadonlyMap<string, number>;
-  /** The catalog code for a name the file uses for its equipment (with its row's 资产分类 as a hint); null when it has none yet. */
-  item?: (name: string, hint?: string) => string | null;
+  /** The catalog code for a name the file uses for its equipment; null when it has none yet. */
+  item?: (name: string) => string | null;
   /** The agency code for what the file writes in its agency column; null when unknown. */
   agency?: (text: string) => string | null;
   /** The agency of rows that name none. */
@@ -332,8 +332,7 @@ export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: Pick<Template
   for (const r of dataRows(sheet, layout.dataStart, cols, problems, { skipped, blankWords: layout.blankWords })) {
     const tag = r.text('资产编号', true, 64);
     const assetTag = tag === null ? null : normalizeText(tag);
-    const hint = r.text('资产分类') ?? undefined;
-    const itemCode = resolved(r, itemHeader, (s) => (ctx.itemCodes.has(s.toUpperCase()) ? s.toUpperCase() : layout.item?.(s, hint) ?? null), true, (s) =>
+    const itemCode = resolved(r, itemHeader, (s) => (ctx.itemCodes.has(s.toUpperCase()) ? s.toUpperCase() : layout.item?.(s) ?? null), true, (s) =>
       layout.item ? `装备名称「${truncate(s)}」尚未对应装备代码,请在导入向导中指定` : `未知装备代码「${truncate(s)}」(应为 S01–S28 或 O01–O28)`);
     const model = r.text('规格型号');
     const agencyCode = resolved(r, '所属机构编码', (s) => (layout.agency ? layout.agency(s) : s.toUpperCase()), agencyRequired, (s) => `机构「${truncate(s)}」在台账中不存在`) ?? layout.defaultAgency ?? null;

@@ -5,7 +5,7 @@ import { UserError, type Problem } from '../../lib/problems';
 import { cellText, isBlankWord, normalizeText, parseDate, truncate } from '../../excel/cells';
 import { ITEM_NAME_HEADER, LEDGER_FIELDS, type ImportStatus, type LedgerField } from '../../excel/fields';
 import {
-  distinctValues, guessHeader, layoutOf, mapColumns, makeAgencyMatcher, maskSecrets, resolveColumns, SECRET_MASK, type LedgerMapping,
+  distinctValues, guessHeader, nameClasses, layoutOf, mapColumns, makeAgencyMatcher, maskSecrets, resolveColumns, SECRET_MASK, type LedgerMapping,
 } from '../../excel/ledger';
 import { confident, makeItemMatcher } from '../../excel/item-matcher';
 import { ProblemList } from '../../excel/problems';
@@ -187,10 +187,11 @@ function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Shee
  * The automatic side of name mapping: what users of the same scope (or of the whole ledger) chose in
  * earlier imports, else a sure match; a remembered agency outside the caller's scope is not offered.
  */
-function matchers(db: Db, who: ImportScope) {
+function matchers(db: Db, who: ImportScope, classes: ReadonlyMap<string, string>) {
   const catalog = loadCatalog(db);
   const agencies = listAgencies(db);
-  const itemCandidates = makeItemMatcher(catalog);
+  const match = makeItemMatcher(catalog);
+  const itemCandidates = (name: string) => match(name, classes.get(name));
   const agencyMatch = makeAgencyMatcher(agencies);
   const rememberedItems = importNames(db, 'item', who.root ?? WHOLE_LEDGER);
   const rememberedAgencies = importNames(db, 'agency', who.root ?? WHOLE_LEDGER);
@@ -227,9 +228,9 @@ export function analyseLedger(db: Db, owner: number | null, token: string, mappi
   const mapped = mapColumns(sheet, mapping);
   if (!mapped.ok) throw new UserError([{ file, sheet: sheet.name, message: mapped.message }]);
   const { guess, fields } = mapped;
-  const m = matchers(db, { scope, root });
   const dataStart = guess.headerRow + guess.headerRows;
   const itemCol = fields['装备代码'] ?? fields[ITEM_NAME_HEADER];
+  const m = matchers(db, { scope, root }, nameClasses(sheet, itemCol, fields['资产分类'], dataStart));
   const choice = (text: string, count: number, given: string | undefined, remembered: string | undefined, auto: string | null, candidates: NameChoice['candidates']): NameChoice => ({
     text, count, candidates,
     code: given ?? remembered ?? auto,
@@ -306,7 +307,8 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   const { scope } = who;
   const sheet = sheetOf(file, workbook, mapping);
   const resolved = resolve(file, sheet, mapping);
-  const m = matchers(db, who);
+  const { fields, guess } = resolved;
+  const m = matchers(db, who, nameClasses(sheet, fields['装备代码'] ?? fields[ITEM_NAME_HEADER], fields['资产分类'], guess.headerRow + guess.headerRows));
   if (mapping.defaultAgency && !m.agencyCodes.has(mapping.defaultAgency)) {
     throw new UserError([{ file, field: 'defaultAgency', message: `机构「${mapping.defaultAgency}」在台账中不存在` }]);
   }

@@ -190,6 +190,31 @@ describe('headers as real ledgers write them', () => {
   });
 });
 
+describe('a class column settles a name the name alone leaves open', () => {
+  it('imports 无人机 filed under 小型无人机 as O06 without asking, and asks for 无人机 with no class or with classes that disagree', async () => {
+    const { db } = ledger();
+    const buf = xlsx([{ name: 'S', rows: [
+      ['资产编号', '资产名称', '资产分类', '使用部门'],
+      ['UAV-1', '无人机', '小型无人机', '西湖分局'],
+      ['UAV-2', '无人机', '小型无人机', '西湖分局'],
+      ['REC-1', '记录仪', '', '西湖分局'],
+    ] }]);
+    const a = analyseLedger(db, null, await open(buf), {});
+    expect(a.items.find((i) => i.text === '无人机')).toMatchObject({ code: 'O06', source: 'auto' });
+    await importFile(db, buf, { items: { 记录仪: 'S04' } });
+    expect(stored(db, 'UAV-1')?.itemCode).toBe('O06');
+
+    const mixed = xlsx([{ name: 'S', rows: [
+      ['资产编号', '资产名称', '资产分类', '使用部门'],
+      ['UAV-3', '无人机', '小型无人机', '西湖分局'],
+      ['UAV-4', '无人机', '航测设备', '西湖分局'],
+    ] }]);
+    expect(analyseLedger(db, null, await open(mixed), {}).items.find((i) => i.text === '无人机')).toMatchObject({ code: null, source: 'likeness' });
+    const problems = await refusedWith(db, () => importFile(db, mixed, {}));
+    expect(problems.map((p) => p.message).join()).toContain('无人机');
+  });
+});
+
 describe('quantities', () => {
   const file = (qty: unknown, price: unknown = 3000) => xlsx([{ name: 'S', rows: [
     ['资产编号', '设备名称', '数量', '计量单位', '原值', '使用单位'],
