@@ -33,9 +33,27 @@ const SYNONYMS: Record<LedgerField, string[]> = {
   序号: ['序号', '行号', '顺序号', '编序'],
 };
 
+/**
+ * Headers of systems that export in English (Snipe-IT's CSVs, GLPI), as headerKey writes them: matched
+ * whole only, since an English word inside another (name in username) says nothing.
+ */
+const ENGLISH: Partial<Record<LedgerField, string[]>> = {
+  资产编号: ['assettag', 'assetnumber', 'assetid', 'inventorynumber'],
+  [ITEM_NAME_HEADER]: ['name', 'assetname', 'itemname', 'equipment'],
+  资产分类: ['category', 'type', 'assettype'],
+  规格型号: ['model', 'modelname', 'modelnumber'],
+  所属机构编码: ['company', 'department', 'entity'],
+  数量: ['quantity', 'qty'],
+  购置日期: ['purchasedate', 'dateofpurchase'],
+  '购置金额(元)': ['purchasecost', 'cost', 'price', 'unitprice'],
+  状态: ['status'],
+  责任人: ['assignedto', 'checkedoutto', 'user'],
+  备注: ['notes', 'assetnotes', 'comment', 'comments'],
+};
+
 /** A header's words without spaces, units in brackets, or marks such as * for required. */
 export function headerKey(s: string): string {
-  return normalizeText(s).replace(/\s+/g, '').replace(/[*※]/g, '').replace(/\([^)]*\)|（[^）]*）|【[^】]*】|\[[^\]]*\]/g, '');
+  return normalizeText(s).replace(/\s+/g, '').replace(/[*※]/g, '').replace(/\([^)]*\)|（[^）]*）|【[^】]*】|\[[^\]]*\]/g, '').toLowerCase();
 }
 
 /** Passwords and keys: never a field, and their values are never shown back. */
@@ -45,6 +63,7 @@ export const isSecretHeader = (label: string | null) => label !== null && label.
 const EXACT = new Map<string, { field: LedgerField; rank: number }[]>();
 for (const f of LEDGER_FIELDS) SYNONYMS[f].forEach((w, rank) => EXACT.set(w, [...(EXACT.get(w) ?? []), { field: f, rank }]));
 const BY_LENGTH = [...EXACT.entries()].sort((a, b) => b[0].length - a[0].length);
+for (const [f, words] of Object.entries(ENGLISH) as [LedgerField, string[]][]) words.forEach((w, rank) => EXACT.set(w, [...(EXACT.get(w) ?? []), { field: f, rank }]));
 
 interface FieldGuess {
   field: LedgerField;

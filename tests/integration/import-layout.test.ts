@@ -190,6 +190,20 @@ describe('headers as real ledgers write them', () => {
   });
 });
 
+describe('headers in English, as Snipe-IT and GLPI export them', () => {
+  it('maps Asset Tag, Name, Category, Model, Purchase Date and Cost, and never takes a word inside another (Username is no name)', async () => {
+    const { db } = ledger();
+    const buf = xlsx([{ name: 'S', rows: [
+      ['Company', 'Name', 'Asset Tag', 'Category', 'Model', 'Asset Notes', 'Purchase Date', 'Purchase Cost', 'Checked Out To: Username', 'Status'],
+      ['西湖分局', '执法记录仪', 'SN-1', '执法记录仪', 'DSJ-V8', 'spare', '2021-06-18', '2266.13', 'bnelson0', '在用'],
+    ] }]);
+    const a = analyseLedger(db, null, await open(buf), {});
+    expect(a.fields).toEqual({ 所属机构编码: 'A', 装备名称: 'B', 资产编号: 'C', 资产分类: 'D', 规格型号: 'E', 备注: 'F', 购置日期: 'G', '购置金额(元)': 'H', 状态: 'J' });
+    await importFile(db, buf, {});
+    expect(stored(db, 'SN-1')).toMatchObject({ itemCode: 'S04', agencyCode: '330106', model: 'DSJ-V8', purchaseDate: '2021-06-18', priceFen: 226613, notes: 'spare' });
+  });
+});
+
 describe('a class column settles a name the name alone leaves open', () => {
   it('imports 无人机 filed under 小型无人机 as O06 without asking, and asks for 无人机 with no class or with classes that disagree', async () => {
     const { db } = ledger();
