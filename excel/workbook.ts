@@ -5,7 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../lib/problems';
 import type { Cell } from './cells';
-import type { ParseLimits } from './xlsx-parse';
+import type { FileFormat, TextReading } from './formats';
+import type { ParseLimits, TextChoice } from './parse';
 
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 /**
@@ -28,25 +29,24 @@ export interface Sheet {
   rows: (Cell | undefined)[][];
   /** Merged ranges, 0-based and inclusive. */
   merges: { s: { r: number; c: number }; e: { r: number; c: number } }[];
+  /** Hidden or very hidden in Excel: offered to the user, marked, never read on a guess. */
+  hidden: boolean;
 }
 
 export interface Workbook {
   sheets: Sheet[];
   date1904: boolean;
+  format: FileFormat;
+  /** For a text file: how it was read. */
+  text?: TextReading;
 }
 
 export type ReadResult = { ok: true; workbook: Workbook } | { ok: false; problems: Problem[] };
 
-export interface ReadOptions extends Partial<ParseLimits> {
+export interface ReadOptions extends Partial<ParseLimits>, TextChoice {
   heapMb?: number;
   timeoutMs?: number;
 }
-
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-const OLE = [0xd0, 0xcf, 0x11, 0xe0];
-
-const startsWith = (buf: Uint8Array, magic: number[]) => magic.every((b, i) => buf[i] === b);
-const ENCRYPTED = Buffer.from('EncryptedPackage', 'utf16le');
 
 /** The bundled app ships the worker as one .mjs beside its main file (unpacked from the asar); the source tree runs the .ts through tsx. */
 const BUNDLED_WORKER = './workbook-worker.mjs';
@@ -64,10 +64,11 @@ function workerEntry(): { script: string; eval: boolean } {
   return { script: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
 }
 
-interface ParseJob {
+export interface ParseJob {
   buf: Uint8Array;
   file: string;
   limits: ParseLimits;
+  choice: TextChoice;
 }
 
 /** One worker kept warm between files (starting one costs more than parsing a small file); it is unref'd while idle. */
@@ -127,24 +128,22 @@ function parseInWorker(buf: Uint8Array, file: string, options: ReadOptions): Pro
     const onError = (e: Error & { code?: string }) => {
       done(fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? `读取「${file}」所需内存超过 ${heapMb} MB,已停止;文件内容过多,请拆分后导入`
-        : `无法读取 Excel 文件「${file}」:${e.message}`), false);
+        : `无法读取文件「${file}」:${e.message}`), false);
     };
     const onExit = (code: number) => done(fail(`读取「${file}」时读取程序意外退出(代码 ${code}),请重试或拆分后导入`), false);
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    worker.postMessage({ buf, file, limits } satisfies ParseJob);
+    worker.postMessage({ buf, file, limits, choice: { encoding: options.encoding, delimiter: options.delimiter } } satisfies ParseJob);
   });
 }
 
-/** Reads an .xlsx file from a buffer, refusing anything that is not one with a clear message. */
+/**
+ * Reads a spreadsheet of any format the importer takes (.xlsx, .xlsm, .xlsb, .xls, .et, .ods,
+ * .csv/.txt; told by content, not name) in the parse worker, refusing anything else with a clear
+ * message. A text file is read in `options.encoding`/`delimiter` where given, else as detected.
+ */
 export async function readWorkbook(buf: Uint8Array, file: string, options: ReadOptions = {}): Promise<ReadResult> {
   const fail = (message: string): ReadResult => ({ ok: false, problems: [{ file, message }] });
   if (buf.length === 0) return fail('文件为空');
   if (buf.length > MAX_FILE_BYTES) return fail(`文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB,请拆分后导入`);
-  if (startsWith(buf, OLE)) {
-    return fail(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).includes(ENCRYPTED)
-      ? '文件设有打开密码;请在 Excel 中取消密码(文件 → 信息 → 保护工作簿)后再导入'
-      : '文件是旧版 .xls 格式;请在 Excel 中另存为 .xlsx 后再导入');
-  }
-  if (!startsWith(buf, ZIP)) return fail('不是 .xlsx 文件(文件内容不是 Excel 工作簿)');
   return parseInWorker(buf, file, options);
 }

@@ -6,6 +6,7 @@ import { dispatch } from '../../server/dispatch';
 import { isTrustedSender } from './security/ipc-sender';
 import { MAX_BACKUP_UPLOAD_BYTES } from '../../api/contract';
 import { MAX_FILE_BYTES } from '../../excel/workbook';
+import { SPREADSHEET_EXTENSIONS } from '../../excel/formats';
 
 export const API_CHANNEL = 'api';
 export const FILE_OPEN_CHANNEL = 'file:open';
@@ -14,6 +15,7 @@ export const FILE_SAVE_CHANNEL = 'file:save';
 /** The kinds of file the page may ask to open or save, each with its dialog filter. */
 export const FILE_KINDS: Record<string, FileFilter> = {
   xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] },
+  sheet: { name: '表格文件(Excel、WPS、CSV)', extensions: [...SPREADSHEET_EXTENSIONS] },
   backup: { name: '台账备份', extensions: ['db'] },
   mapping: { name: '导入映射', extensions: ['json'] },
   png: { name: 'PNG 图片', extensions: ['png'] },
@@ -25,6 +27,7 @@ export const FILE_KINDS: Record<string, FileFilter> = {
  */
 export const MAX_OPEN_BYTES: Record<string, number> = {
   xlsx: MAX_FILE_BYTES,
+  sheet: MAX_FILE_BYTES,
   backup: MAX_BACKUP_UPLOAD_BYTES,
   mapping: 10 * 1024 * 1024,
   png: 10 * 1024 * 1024,
