@@ -48,11 +48,17 @@ describe('the import wizard\'s first step says what the file is and how its text
       await expect.poll(() => page.getByTestId('wizard-uncertain').count()).toBe(0);
       expect(await page.locator('table').first().innerText()).toContain('执法记录仪');
 
-      // Read as another encoding at the user's word: the file is read again on the server.
+      // Another delimiter at the user's word: the file is read again on the server, each line one field.
+      const firstRow = page.locator('table').first().locator('tr').first().locator('td');
+      expect(await firstRow.count()).toBe(4);
+      await page.getByTestId('wizard-delimiter').click();
+      await page.locator('.ant-select-item-option', { hasText: '逗号' }).click();
+      await expect.poll(() => firstRow.count()).toBe(2);
+      // Read as UTF-8, the UTF-16 bytes hold NULs: refused with the line, the file as it was read stays.
       await page.getByTestId('wizard-encoding').click();
       await page.locator('.ant-select-item-option', { hasText: 'UTF-8' }).click();
-      await page.getByTestId('wizard-uncertain').waitFor({ state: 'detached' });
-      await expect.poll(async () => (await page.locator('table').first().innerText()).includes('执法记录仪')).toBe(false);
+      await page.getByText(/第 1 行含有空字符/).waitFor();
+      expect(await page.getByTestId('wizard-encoding').innerText()).toContain('UTF-16 LE');
 
       // An .xls with a hidden sheet: offered marked, the visible ledger suggested.
       const wb = XLSX.utils.book_new();
