@@ -9,6 +9,7 @@ import type { ItemTerms } from '../quotas/replacement';
 import type { Checklist, RaisePurchase, ScoreCard } from '../quotas/score';
 import type { AgencyRecord, CatalogItem } from '../quotas/types';
 import { LEDGER_FIELDS, IMPORT_STATUSES, type ColumnInfo, type ImportStatus, type LedgerField } from '../excel/fields';
+import { DELIMITERS, TEXT_ENCODINGS, type FileFormat, type TextReading } from '../excel/formats';
 
 export { ITEM_NAME_HEADER, IMPORT_STATUS_LABELS, IMPORT_STATUSES, LEDGER_FIELDS, type ImportStatus, type LedgerField } from '../excel/fields';
 
@@ -295,6 +296,8 @@ export type LedgerMapping = z.infer<typeof LEDGER_MAPPING>;
 export interface ImportSheetInfo {
   name: string;
   rows: number;
+  /** Hidden (or very hidden) in Excel: listed, marked, never suggested. */
+  hidden: boolean;
   /** The first rows' texts, for choosing the sheet. */
   head: (string | null)[][];
 }
@@ -302,6 +305,10 @@ export interface ImportSheetInfo {
 export interface ImportFileInfo {
   token: string;
   fileName: string;
+  /** What the file is, by its content. */
+  format: FileFormat;
+  /** For a text file: the encoding and delimiter it was read in; `certain: false` until the user confirms an encoding. */
+  text?: TextReading;
   sheets: ImportSheetInfo[];
   /** The sheet whose header names the most ledger fields. */
   suggestedSheet: string | null;
@@ -626,6 +633,8 @@ function exportOp<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectC
 /** A backup added from a file: its base64 must fit in one string (V8 holds about 512 MB of characters). */
 export const MAX_BACKUP_UPLOAD_BYTES = 380 * 1024 * 1024;
 const UPLOAD = z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(300 * 1024 * 1024) });
+/** A spreadsheet to import; a text file is read in the encoding and delimiter given, else as detected. */
+const SPREADSHEET_UPLOAD = UPLOAD.extend({ encoding: z.enum(TEXT_ENCODINGS).optional(), delimiter: z.enum(DELIMITERS).optional() });
 
 export const SHORTFALL_INPUT = z.object({
   ruleSet: z.string().max(50).optional(),
@@ -813,12 +822,12 @@ export const api = {
   'quotas/export': exportOp(SHORTFALL_INPUT.omit({ rollup: true }), 'read'),
   'maintenance/export': exportOp(DATE_RANGE, 'read'),
   'calibrations/export': exportOp(DATE_RANGE, 'read'),
-  'imports/open': op(UPLOAD, 'edit').returns<ImportFileInfo>(),
+  'imports/open': op(SPREADSHEET_UPLOAD, 'edit').returns<ImportFileInfo>(),
   'imports/analyse': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportAnalysis>(),
   'imports/preview': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING }), 'edit').returns<ImportPreview>(),
   'imports/ledger': op(z.object({ token: z.string().max(64), mapping: LEDGER_MAPPING, mode: z.enum(['all', 'valid']) }), 'edit', true).returns<LedgerImportOutcome>(),
   'imports/blankTemplate': exportOp(none, 'read'),
-  'imports/template': op(UPLOAD, 'edit', true).returns<ImportOutcome>(),
+  'imports/template': op(SPREADSHEET_UPLOAD, 'edit', true).returns<ImportOutcome>(),
   'budget/terms': op(none, 'read').returns<TermsRow[]>(),
   'budget/saveTerms': op(z.object({ terms: z.array(ITEM_TERMS).min(1).max(200) }), 'budget', true).returns<{ changed: number }>(),
   'budget/exportTerms': exportOp(none, 'read'),

@@ -6,11 +6,12 @@ import { LEDGER_MAPPING, type ExportFormat, type FileOut, type ImportOutcome } f
 import type { Clock } from '../lib/clock';
 import { isIsoDate, type IsoDate } from '../lib/dates';
 import type { LedgerMapping } from '../excel/ledger';
+import { DELIMITERS, TEXT_ENCODINGS } from '../excel/formats';
 import { readWorkbook } from '../excel/workbook';
 import { formatProblem, UserError } from '../lib/problems';
 import { openDatabase, type Db } from '../db/open';
 import { actorNow } from '../db/queries/audit';
-import { importLedger, importTemplate, isTemplateWorkbook } from '../server/handlers/imports';
+import { importLedger, importTemplateWorkbook, isTemplateWorkbook } from '../server/handlers/imports';
 import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../server/handlers/exports';
 import { shortfall } from '../server/handlers/quotas';
 import { loadDemo } from '../server/handlers/demo';
@@ -24,9 +25,12 @@ const USAGE = `eql — 执法装备台账命令行
 
 用法:
   eql init --db FILE                     创建台账数据库(含装备目录与配备标准)
-  eql import FILE.xlsx --db FILE [--mapping MAP.json] [--valid-only [--errors OUT.xlsx]]
-                                         导入标准模板(工作表「机构」「装备」),或各单位自有格式的台账:
+  eql import FILE --db FILE [--mapping MAP.json] [--valid-only [--errors OUT.xlsx]]
+                [--encoding ${TEXT_ENCODINGS.join('|')}] [--delimiter ${DELIMITERS.join('|')}]
+                                         导入标准模板(工作表「机构」「装备」),或各单位自有格式的台账
+                                         (.xlsx .xlsm .xlsb .xls .et .ods,或 .csv/.txt 文本):
                                          表头与列自动识别,--mapping 使用导入向导保存的映射(列、装备名称、机构);
+                                         文本文件的编码与分隔符自动识别,无法确定时用 --encoding、--delimiter 指定;
                                          有错误则整份不导入;--valid-only 只导入有效行,未导入的行及原因写入 --errors
   eql export ledger|compliance|template|maintenance|calibrations --db FILE --out FILE.xlsx|FILE.csv|FILE.zip
                 [--agency CODE] [--rules national-2020|zhejiang-2022] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
@@ -66,6 +70,8 @@ const options = {
   plan: { type: 'string' },
   ref: { type: 'string' },
   mapping: { type: 'string' },
+  encoding: { type: 'string' },
+  delimiter: { type: 'string' },
   'valid-only': { type: 'boolean' },
   errors: { type: 'string' },
   out: { type: 'string' },
@@ -148,6 +154,12 @@ export interface Io {
   clock: Clock;
 }
 
+function choiceOption<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} 应为 ${allowed.join('、')} 之一`);
+  return value as T;
+}
+
 function needDb(db: string | undefined): string {
   if (!db) throw new UsageError('缺少 --db FILE');
   return db;
@@ -181,17 +193,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'import': {
         const path = rest[0];
-        if (!path) throw new UsageError('缺少要导入的 .xlsx 文件');
+        if (!path) throw new UsageError('缺少要导入的文件(.xlsx、.xls、.et、.ods 或 .csv)');
+        const text = { encoding: choiceOption('encoding', v.encoding, TEXT_ENCODINGS), delimiter: choiceOption('delimiter', v.delimiter, DELIMITERS) };
         const buf = readInput(path);
         const mapping = v.mapping === undefined ? undefined : readMapping(v.mapping);
         const { db } = openDatabase(needDb(v.db), { mustExist: true });
         try {
           const file = basename(path);
-          const read = await readWorkbook(buf, file);
+          const read = await readWorkbook(buf, file, text);
           if (!read.ok) throw new UserError(read.problems);
           if (!mapping && isTemplateWorkbook(read.workbook)) {
             if (v['valid-only']) throw new UsageError('标准模板(工作表「机构」「装备」)只能整份导入,请去掉 --valid-only');
-            io.out(summaryLine(await importTemplate(db, buf, { file, who, today })));
+            io.out(summaryLine(importTemplateWorkbook(db, read.workbook, { file, who, today })));
             return 0;
           }
           const s = importLedger(db, file, read.workbook, mapping ?? {}, v['valid-only'] ? 'valid' : 'all', { who, today });

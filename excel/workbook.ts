@@ -1,7 +1,8 @@
 import type { Problem } from '../lib/problems';
 import { WorkerPool, type WorkerOutcome } from '../lib/worker';
 import type { Cell } from './cells';
-import type { ParseLimits } from './xlsx-parse';
+import type { FileFormat, TextReading } from './formats';
+import type { ParseLimits, TextChoice } from './parse';
 
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 /**
@@ -24,32 +25,32 @@ export interface Sheet {
   rows: (Cell | undefined)[][];
   /** Merged ranges, 0-based and inclusive. */
   merges: { s: { r: number; c: number }; e: { r: number; c: number } }[];
+  /** Hidden or very hidden in Excel: offered to the user, marked, never read on a guess. */
+  hidden: boolean;
 }
 
 export interface Workbook {
   sheets: Sheet[];
   date1904: boolean;
+  format: FileFormat;
+  /** For a text file: how it was read. */
+  text?: TextReading;
 }
 
 export type ReadResult = { ok: true; workbook: Workbook } | { ok: false; problems: Problem[] };
 
-export interface ReadOptions extends Partial<ParseLimits> {
+export interface ReadOptions extends Partial<ParseLimits>, TextChoice {
   heapMb?: number;
   timeoutMs?: number;
 }
 
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-const OLE = [0xd0, 0xcf, 0x11, 0xe0];
-
-const startsWith = (buf: Uint8Array, magic: number[]) => magic.every((b, i) => buf[i] === b);
-const ENCRYPTED = Buffer.from('EncryptedPackage', 'utf16le');
-
 const SOURCE_WORKER = './workbook-worker.ts';
 
-interface ParseJob {
+export interface ParseJob {
   buf: Uint8Array;
   file: string;
   limits: ParseLimits;
+  choice: TextChoice;
 }
 
 /** Two files parse at once and eight more may wait: each parse may take its worker's full heap. */
@@ -69,7 +70,7 @@ async function parseInWorker(buf: Uint8Array, file: string, options: ReadOptions
   };
   const heapMb = options.heapMb ?? PARSE_HEAP_MB;
   const timeoutMs = options.timeoutMs ?? PARSE_TIMEOUT_MS;
-  const r = await parsers.run({ buf, file, limits }, { heapMb, timeoutMs });
+  const r = await parsers.run({ buf, file, limits, choice: { encoding: options.encoding, delimiter: options.delimiter } }, { heapMb, timeoutMs });
   if (r.ok) return r.value;
   return { ok: false, problems: [{ file, message: failure(r, file, heapMb, timeoutMs) }] };
 }
@@ -79,21 +80,19 @@ function failure(r: Exclude<WorkerOutcome<unknown>, { ok: true }>, file: string,
     case 'timeout': return `读取「${file}」超过 ${Math.round(timeoutMs / 1000)} 秒仍未完成,已停止;文件可能过大,请拆分后导入`;
     case 'memory': return `读取「${file}」所需内存超过 ${heapMb} MB,已停止;文件内容过多,请拆分后导入`;
     case 'busy': return `同时读取的文件过多,请稍后再导入「${file}」`;
-    case 'error': return `无法读取 Excel 文件「${file}」:${r.error.message}`;
+    case 'error': return `无法读取文件「${file}」:${r.error.message}`;
     case 'exit': return `读取「${file}」时读取程序意外退出(代码 ${r.code}),请重试或拆分后导入`;
   }
 }
 
-/** Reads an .xlsx file from a buffer, refusing anything that is not one with a clear message. */
+/**
+ * Reads a spreadsheet of any format the importer takes (.xlsx, .xlsm, .xlsb, .xls, .et, .ods,
+ * .csv/.txt; told by content, not name) in the parse worker, refusing anything else with a clear
+ * message. A text file is read in `options.encoding`/`delimiter` where given, else as detected.
+ */
 export async function readWorkbook(buf: Uint8Array, file: string, options: ReadOptions = {}): Promise<ReadResult> {
   const fail = (message: string): ReadResult => ({ ok: false, problems: [{ file, message }] });
   if (buf.length === 0) return fail('文件为空');
   if (buf.length > MAX_FILE_BYTES) return fail(`文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB,请拆分后导入`);
-  if (startsWith(buf, OLE)) {
-    return fail(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).includes(ENCRYPTED)
-      ? '文件设有打开密码;请在 Excel 中取消密码(文件 → 信息 → 保护工作簿)后再导入'
-      : '文件是旧版 .xls 格式;请在 Excel 中另存为 .xlsx 后再导入');
-  }
-  if (!startsWith(buf, ZIP)) return fail('不是 .xlsx 文件(文件内容不是 Excel 工作簿)');
   return parseInWorker(buf, file, options);
 }

@@ -6,6 +6,7 @@ import { dispatch } from '../../server/dispatch';
 import { isTrustedSender } from './security/ipc-sender';
 import { MAX_BACKUP_UPLOAD_BYTES } from '../../api/contract';
 import { MAX_FILE_BYTES } from '../../excel/workbook';
+import { SPREADSHEET_EXTENSIONS } from '../../excel/formats';
 
 export const API_CHANNEL = 'api';
 export const FILE_OPEN_CHANNEL = 'file:open';
@@ -16,6 +17,7 @@ export const FILE_KINDS: Record<string, FileFilter> = {
   xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] },
   csv: { name: 'CSV 文件(WPS/旧版 Excel)', extensions: ['csv'] },
   zip: { name: 'CSV 压缩包', extensions: ['zip'] },
+  sheet: { name: '表格文件(Excel、WPS、CSV)', extensions: [...SPREADSHEET_EXTENSIONS] },
   backup: { name: '台账备份', extensions: ['db'] },
   mapping: { name: '导入映射', extensions: ['json'] },
   png: { name: 'PNG 图片', extensions: ['png'] },
@@ -29,6 +31,7 @@ export const MAX_OPEN_BYTES: Record<string, number> = {
   xlsx: MAX_FILE_BYTES,
   csv: MAX_FILE_BYTES,
   zip: MAX_FILE_BYTES,
+  sheet: MAX_FILE_BYTES,
   backup: MAX_BACKUP_UPLOAD_BYTES,
   mapping: 10 * 1024 * 1024,
   png: 10 * 1024 * 1024,

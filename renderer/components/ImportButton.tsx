@@ -7,14 +7,14 @@ import type { Problem } from '../../lib/problems';
 import { client, pickFile } from '../api';
 import { useI18n } from '../i18n';
 
-/** Picks an .xlsx template and imports it; reports the outcome or every problem. */
+/** Picks a template (.xlsx, or any format the importer reads) and imports it; reports the outcome or every problem. */
 export function ImportButton(props: { onDone: (o: ImportOutcome) => void; onProblems: (p: Problem[]) => void; block?: boolean; type?: 'primary' | 'default' }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
   const run = async () => {
     try {
-      const file = await pickFile('xlsx');
+      const file = await pickFile('sheet');
       if (!file) return;
       setBusy(true);
       const o = await client.call('imports/template', { fileName: file.name, base64: file.base64 });

@@ -8,6 +8,9 @@ import {
   type ImportPreview, type ImportStatus, type LedgerField, type LedgerImportOutcome, type LedgerMapping, type NameChoice, type PreviewRow, type StatusChoice,
 } from '../../api/contract';
 import { ApiError } from '../../api/client';
+import {
+  baseName, DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, FORMAT_LABELS, TEXT_ENCODINGS, type Delimiter, type TextEncoding,
+} from '../../excel/formats';
 import type { Problem } from '../../lib/problems';
 import type { CatalogItem } from '../../quotas/types';
 import { client, pickFile, saveFile } from '../api';
@@ -62,10 +65,9 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
       return a;
     });
 
-  const choose = async () => {
-    const picked = await pickFile('xlsx');
-    if (!picked) return;
-    const info = await run(() => client.call('imports/open', { fileName: picked.name, base64: picked.base64 }));
+  /** Opens the file on the server (again, when the user changes how a text file is read) and reads the suggested sheet's columns. */
+  const open = async (picked: { name: string; base64: string }, text: { encoding?: TextEncoding; delimiter?: Delimiter } = {}) => {
+    const info = await run(() => client.call('imports/open', { fileName: picked.name, base64: picked.base64, ...text }));
     if (!info) return;
     setFile({ ...info, base64: picked.base64 });
     setOutcome(null);
@@ -75,6 +77,14 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
     setAnalysis(null);
     if (!info.template && info.suggestedSheet) await analyse(fresh, info.token);
   };
+
+  const choose = async () => {
+    const picked = await pickFile('sheet');
+    if (picked) await open(picked);
+  };
+
+  const reread = (text: { encoding?: TextEncoding; delimiter?: Delimiter }) =>
+    file?.text && open({ name: file.fileName, base64: file.base64 }, { encoding: file.text.encoding, delimiter: file.text.delimiter, ...text });
 
   const loadMapping = async () => {
     const picked = await pickFile('mapping');
@@ -96,7 +106,7 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
     const columns = Object.fromEntries(Object.entries(mapping.columns).filter(([, l]) => l).map(([f, l]) => [f, byLetter.get(l!) || l]));
     const json = JSON.stringify({ ...mapping, sheet: undefined, headerRow: undefined, headerRows: undefined, columns }, null, 2);
     const base64 = btoa(String.fromCharCode(...new TextEncoder().encode(json)));
-    void saveFile('mapping', { fileName: `${file?.fileName.replace(/\.xlsx$/i, '') ?? '导入'}-映射.json`, base64 });
+    void saveFile('mapping', { fileName: `${file ? baseName(file.fileName) : '导入'}-映射.json`, base64 });
   };
 
   const doPreview = async () => {
@@ -118,7 +128,7 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
   };
 
   const importAsTemplate = async () => {
-    const o = await run(() => client.call('imports/template', { fileName: file!.fileName, base64: file!.base64 }));
+    const o = await run(() => client.call('imports/template', { fileName: file!.fileName, base64: file!.base64, encoding: file!.text?.encoding, delimiter: file!.text?.delimiter }));
     if (o) {
       setOutcome(o);
       setStep(4);
@@ -156,6 +166,7 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
           sheet={mapping.sheet}
           busy={busy}
           onChoose={choose}
+          onText={reread}
           onSheet={(sheet) => analyse({ ...mapping, sheet, headerRow: undefined, headerRows: undefined, columns: {} })}
           onTemplate={importAsTemplate}
           onNext={() => setStep(1)}
@@ -236,7 +247,7 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
 
 function FileStep(props: {
   file: ImportFileInfo | null; sheet?: string; busy: boolean; canNext: boolean;
-  onChoose: () => void; onSheet: (s: string) => void; onTemplate: () => void; onNext: () => void; onLoadMapping: () => void;
+  onChoose: () => void; onText: (text: { encoding?: TextEncoding; delimiter?: Delimiter }) => void; onSheet: (s: string) => void; onTemplate: () => void; onNext: () => void; onLoadMapping: () => void;
 }) {
   const { t } = useI18n();
   const sheet = props.file?.sheets.find((s) => s.name === props.sheet);
@@ -249,7 +260,39 @@ function FileStep(props: {
           <Button icon={<FolderOpenOutlined />} onClick={props.onLoadMapping}>{t('wizard.loadMapping')}</Button>
           <Button icon={<DownloadOutlined />} onClick={async () => saveFile('xlsx', await client.call('imports/blankTemplate', {}))} data-testid="wizard-template">{t('wizard.file.template')}</Button>
           {props.file && <Typography.Text strong data-testid="wizard-file">{props.file.fileName}</Typography.Text>}
+          {props.file && <Tag data-testid="wizard-format">{FORMAT_LABELS[props.file.format]}</Tag>}
         </Space>
+        {props.file?.text && (
+          <Space wrap data-testid="wizard-text">
+            {t('wizard.file.encoding')}
+            <Select<TextEncoding>
+              style={{ width: 220 }}
+              value={props.file.text.encoding}
+              onChange={(encoding) => props.onText({ encoding })}
+              options={TEXT_ENCODINGS.map((e) => ({ value: e, label: ENCODING_LABELS[e] }))}
+              disabled={props.busy}
+              data-testid="wizard-encoding"
+            />
+            {t('wizard.file.delimiter')}
+            <Select<Delimiter>
+              style={{ width: 120 }}
+              value={props.file.text.delimiter}
+              onChange={(delimiter) => props.onText({ delimiter })}
+              options={DELIMITERS.map((d) => ({ value: d, label: DELIMITER_LABELS[d] }))}
+              disabled={props.busy}
+              data-testid="wizard-delimiter"
+            />
+          </Space>
+        )}
+        {props.file?.text && !props.file.text.certain && (
+          <Alert
+            type="warning"
+            showIcon
+            title={t('wizard.file.uncertain', { encoding: ENCODING_LABELS[props.file.text.encoding] })}
+            action={<Button size="small" loading={props.busy} onClick={() => props.onText({})} data-testid="wizard-confirm-encoding">{t('wizard.file.confirmEncoding')}</Button>}
+            data-testid="wizard-uncertain"
+          />
+        )}
         {props.file?.template && (
           <Alert type="info" showIcon title={t('wizard.file.isTemplate')} action={<Button type="primary" onClick={props.onTemplate} loading={props.busy} data-testid="wizard-import-template">{t('wizard.file.importTemplate')}</Button>} />
         )}
@@ -261,7 +304,7 @@ function FileStep(props: {
                 style={{ width: 240 }}
                 value={props.sheet}
                 onChange={props.onSheet}
-                options={props.file.sheets.map((s) => ({ value: s.name, label: `${s.name}(${t('wizard.file.rows', { n: s.rows })})` }))}
+                options={props.file.sheets.map((s) => ({ value: s.name, label: `${s.name}${s.hidden ? t('wizard.file.hidden') : ''}(${t('wizard.file.rows', { n: s.rows })})` }))}
                 data-testid="wizard-sheet"
               />
               <Button type="primary" disabled={!props.canNext} onClick={props.onNext} data-testid="wizard-next">{t('wizard.next')}</Button>

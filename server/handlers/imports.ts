@@ -12,6 +12,8 @@ import { ProblemList } from '../../excel/problems';
 import {
   AGENCY_SHEET, ASSET_SHEET, checkTemplate, IMPORT_STATUS_WORDS, LEVEL_LABELS, readAssets, statusKey, type AgencyInput, type AssetInput, type RejectedRow, type SkippedRow,
 } from '../../excel/template';
+import { ENCODING_LABELS, baseName } from '../../excel/formats';
+import type { TextChoice } from '../../excel/parse';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { workbookBuffer, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/open';
@@ -82,14 +84,23 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
 }
 
 /** Imports the canonical template: every row is stored, or none and every problem is reported. */
-export async function importTemplate(db: Db, buf: Uint8Array, opts: ImportOptions): Promise<ImportSummary> {
-  const read = await readWorkbook(buf, opts.file);
+export async function importTemplate(db: Db, buf: Uint8Array, opts: ImportOptions & { text?: TextChoice }): Promise<ImportSummary> {
+  const read = await readWorkbook(buf, opts.file, opts.text);
   if (!read.ok) throw new UserError(read.problems);
   return importTemplateWorkbook(db, read.workbook, opts);
 }
 
 /** The template import of a workbook already read (the parse happens in a worker, see readWorkbook). */
 export function importTemplateWorkbook(db: Db, workbook: Workbook, opts: ImportOptions): ImportSummary {
+  trustedText(opts.file, workbook);
+  // The template's sheets are read only where the user sees them: a hidden 机构 or 装备 would be imported unseen.
+  const hidden = workbook.sheets.filter((sh) => sh.hidden && [AGENCY_SHEET, ASSET_SHEET].includes(sh.name.trim()));
+  if (hidden.length) {
+    throw new UserError(hidden.map((sh) => ({
+      file: opts.file, sheet: sh.name,
+      message: `工作表「${sh.name}」是隐藏的工作表,隐藏的工作表不导入;请在 Excel 或 WPS 中取消隐藏(右键工作表标签 → 取消隐藏)后再导入,或删除该工作表`,
+    })));
+  }
   const parsed = checkTemplate(workbook, {
     file: opts.file,
     today: opts.today,
@@ -116,19 +127,21 @@ export function importTemplateWorkbook(db: Db, workbook: Workbook, opts: ImportO
 const opened = new Map<number | null, Map<string, { file: string; workbook: Workbook }>>();
 const KEEP_OPEN = 2;
 
-export async function openLedgerFile(owner: number | null, file: string, buf: Uint8Array): Promise<ImportFileInfo> {
-  const read = await readWorkbook(buf, file);
+export async function openLedgerFile(owner: number | null, file: string, buf: Uint8Array, text: TextChoice = {}): Promise<ImportFileInfo> {
+  const read = await readWorkbook(buf, file, text);
   if (!read.ok) throw new UserError(read.problems);
   const token = randomUUID();
   let mine = opened.get(owner);
   if (!mine) opened.set(owner, (mine = new Map()));
   mine.set(token, { file, workbook: read.workbook });
   while (mine.size > KEEP_OPEN) mine.delete(mine.keys().next().value!);
-  const { sheets } = read.workbook;
+  const { sheets, format, text: reading } = read.workbook;
   return {
     token,
     fileName: file,
-    sheets: sheets.map((sh) => ({ name: sh.name, rows: sh.rows.length, head: maskSecrets(sh.rows.slice(0, 8).map((r) => (r ?? []).slice(0, 16).map((c) => (cellText(c) === null ? null : truncate(cellText(c)!, 30))))) })),
+    format,
+    ...(reading ? { text: reading } : {}),
+    sheets: sheets.map((sh) => ({ name: sh.name, rows: sh.rows.length, hidden: sh.hidden, head: maskSecrets(sh.rows.slice(0, 8).map((r) => (r ?? []).slice(0, 16).map((c) => (cellText(c) === null ? null : truncate(cellText(c)!, 30))))) })),
     suggestedSheet: suggestedSheet(sheets),
     template: isTemplateWorkbook(read.workbook),
   };
@@ -140,7 +153,7 @@ export async function openLedgerFile(owner: number | null, file: string, buf: Ui
  */
 function suggestedSheet(sheets: Sheet[]): string | null {
   const scored = sheets.flatMap((sh) => {
-    const guess = guessHeader(sh);
+    const guess = sh.hidden ? null : guessHeader(sh);
     if (!guess) return [];
     const start = guess.headerRow + guess.headerRows;
     const rows = sh.rows.slice(start, start + 50).filter((r) => r?.some((c) => cellText(c) !== null)).length;
@@ -170,13 +183,25 @@ function closeFile(owner: number | null, token: string): void {
   if (mine?.size === 0) opened.delete(owner);
 }
 
-/** The sheet the mapping names, else the one the wizard would suggest, else the first with a header. */
+/**
+ * A text file whose encoding was only guessed is not imported until the user confirms one: its
+ * names could be mojibake that looks like text.
+ */
+function trustedText(file: string, workbook: Workbook): void {
+  if (!workbook.text || workbook.text.certain) return;
+  throw new UserError([{
+    file,
+    message: `编码无法确定:文件已按「${ENCODING_LABELS[workbook.text.encoding]}」读取,文字可能是乱码;请确认文件的编码(在导入向导第一步选择,命令行用 --encoding)后再导入`,
+  }]);
+}
+
+/** The sheet the mapping names, else the one the wizard would suggest, else the first visible one with a header (a hidden sheet is read only when named). */
 function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Sheet {
   const name = mapping.sheet;
   const { sheets } = workbook;
   const at = mapping.headerRow ? { headerRow: mapping.headerRow - 1, headerRows: mapping.headerRows ?? 1 } : undefined;
   const suggested = name === undefined && !at ? suggestedSheet(sheets) : null;
-  const sheet = name !== undefined ? sheets.find((sh) => sh.name === name) : sheets.find((sh) => sh.name === suggested) ?? sheets.find((sh) => guessHeader(sh, at));
+  const sheet = name !== undefined ? sheets.find((sh) => sh.name === name) : sheets.find((sh) => sh.name === suggested) ?? sheets.find((sh) => !sh.hidden && guessHeader(sh, at));
   if (!sheet) {
     throw new UserError([{ file, message: name === undefined ? '文件中没有哪张工作表带有可识别的台账表头' : `找不到工作表「${name}」;文件中的工作表为:${sheets.map((s) => s.name).join('、')}` }]);
   }
@@ -304,6 +329,7 @@ function unconfirmedNames(m: ReturnType<typeof matchers>, file: string, sheet: S
 
 /** Reads and checks every row of an agency's ledger under a mapping; rows outside the caller's scope are rejected too. */
 function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMapping, today: IsoDate, who: ImportScope): LedgerRead {
+  trustedText(file, workbook);
   const { scope } = who;
   const sheet = sheetOf(file, workbook, mapping);
   const resolved = resolve(file, sheet, mapping);
@@ -427,7 +453,7 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
     statuses: new Map(Object.entries(mapping.statuses ?? {}).map(([w, st]) => [statusKey(w), st] as const).filter(([w]) => words.has(w))),
   };
   const { batch: _batch, ...summary } = applyTemplateImport(db, opts.who, randomUUID(), file, [], r.assets, remember);
-  const base = file.replace(/\.xlsx$/i, '');
+  const base = baseName(file);
   return {
     ...summary,
     rejected: r.rejected.length,

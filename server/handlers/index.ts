@@ -140,7 +140,7 @@ export const handlers: Handlers = {
   'quotas/export': (ctx, input) => exportCompliance(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today(), input.format),
   'maintenance/export': (ctx, { from, to, format }) => exportMaintenance(ctx.db, from, to, (a) => inScope(ctx, a), format),
   'calibrations/export': (ctx, { from, to, format }) => exportCalibrations(ctx.db, from, to, (a) => inScope(ctx, a), format),
-  'imports/open': (ctx, { fileName, base64 }) => openLedgerFile(ctx.user!.id, fileName, Buffer.from(base64, 'base64')),
+  'imports/open': (ctx, { fileName, base64, encoding, delimiter }) => openLedgerFile(ctx.user!.id, fileName, Buffer.from(base64, 'base64'), { encoding, delimiter }),
   'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user!.id, token, mapping, scopeCodes(ctx), scopeRoot(ctx)),
   'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user!.id, token, mapping, ctx.today(), scopeCodes(ctx), scopeRoot(ctx)),
   'imports/ledger': (ctx, { token, mapping, mode }) =>
@@ -162,7 +162,7 @@ export const handlers: Handlers = {
   'charts/export': (ctx, input) => exportChart(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today(), input.format),
   'imports/template': async (ctx, input) => {
     const { batch: _batch, ...outcome } = await importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
-      file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx),
+      file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx), text: { encoding: input.encoding, delimiter: input.delimiter },
     });
     return outcome;
   },

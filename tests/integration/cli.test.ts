@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agency, asset, templateBuffer, tempDir, units, xlsx } from '../fixtures/factories';
 import { testClock } from '../fixtures/context';
+import { rewritten, textBytes } from '../fixtures/formats';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
 
@@ -166,6 +167,29 @@ describe('eql', () => {
     expect(eql('export', 'ledger', '--db', db, '--out', ledger).code).toBe(0);
     const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync(ledger)).Sheets['装备台账']);
     expect(rows.map((r) => [r['资产编号'], r['装备代码'], r['所属机构编码'], r['购置金额(元)']])).toEqual([['CY-1', 'S01', '220102', 128_000], ['CY-2', 'S04', '220102', 3_500]]);
+  });
+
+  it('imports a GBK CSV and an .xls, and asks for the encoding of text it cannot be sure of', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir);
+    const mapping = join(dir, 'mapping.json');
+    writeFileSync(mapping, JSON.stringify({ defaultAgency: '220102' }));
+    const csv = join(dir, '朝阳台账.csv');
+    writeFileSync(csv, textBytes('资产编码,设备名称,购买日期,金额(元),使用状态\r\nCY-1,执法记录仪,2019年5月,"3,500",使用中\r\n', { encoding: 'gbk' }));
+    const r = eql('import', csv, '--db', db, '--mapping', mapping);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('装备 新增 1');
+    const xls = join(dir, '旧台账.xls');
+    writeFileSync(xls, rewritten(xlsx([{ name: 'Sheet1', rows: [['资产编码', '设备名称', '使用状态'], ['CY-2', '执法记录仪', '在用']] }]), 'biff8'));
+    expect(eql('import', xls, '--db', db, '--mapping', mapping).out).toContain('装备 新增 1');
+    // UTF-16 without its byte-order mark: read, but not imported on a guess.
+    const bare = join(dir, '无标记.txt');
+    writeFileSync(bare, textBytes('资产编码\t设备名称\t使用状态\nCY-3\t执法记录仪\t在用\n', { encoding: 'utf-16le' }));
+    const unsure = eql('import', bare, '--db', db, '--mapping', mapping);
+    expect(unsure.code).toBe(1);
+    expect(unsure.err).toContain('编码无法确定');
+    expect(eql('import', bare, '--db', db, '--mapping', mapping, '--encoding', 'latin1').err).toContain('--encoding 应为 utf-8、gb18030');
+    expect(eql('import', bare, '--db', db, '--mapping', mapping, '--encoding', 'utf-16le').out).toContain('装备 新增 1');
   });
 
   it('names the mapping file and field that are wrong', () => {

@@ -246,8 +246,9 @@ describe('refusing bad workbooks, leaving the ledger unchanged', () => {
   it('refuses an empty file, a file that is not a spreadsheet, and a corrupt zip', async () => {
     const db = await seeded();
     expect((await refused(db, new Uint8Array()))[0].message).toContain('文件为空');
-    expect((await refused(db, Buffer.from('机构编码,机构名称\n330104,丙县\n')))[0].message).toContain('不是 .xlsx');
-    expect((await refused(db, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])))[0].message).toContain('.xls');
+    // A CSV is read, and is not the template: the template's sheets are 机构 and 装备.
+    expect((await refused(db, Buffer.from('机构编码,机构名称\n330104,丙县\n')))[0].message).toContain('找不到工作表「机构」');
+    expect((await refused(db, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])))[0].message).toContain('损坏或不完整');
     const truncated = templateBuffer(TREE).subarray(0, 300);
     expect((await refused(db, truncated))[0].message).toMatch(/损坏|无法读取|没有工作表|找不到工作表/);
   });

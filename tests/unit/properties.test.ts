@@ -7,7 +7,7 @@ import { countHoldings, measure, quotaRows, rollUp, type AgencyFacts, type Asset
 import { parseCount, parseDate, parseNumber, parseYuanToFen, type Cell } from '../../excel/cells';
 import { checkTemplate } from '../../excel/template';
 import { MAX_CELLS, MAX_SHEET_ROWS, MAX_TEXT_CHARS, MAX_UNPACKED_BYTES } from '../../excel/workbook';
-import { parseXlsx } from '../../excel/xlsx-parse';
+import { parseFile } from '../../excel/parse';
 import { workbookBuffer } from '../../excel/write';
 
 const RUNS = { numRuns: 300 };
@@ -46,7 +46,7 @@ describe('the template reader, on random sheets', () => {
   it('returns rows or problems with a place, never throws', () => {
     fc.assert(fc.property(fc.array(fc.array(value, { maxLength: 12 }), { maxLength: 30 }), fc.boolean(), (rows, withHeader) => {
       const buf = workbookBuffer([{ name: '装备', rows: withHeader ? [HEADERS, ...rows] : rows }]);
-      const read = parseXlsx(buf, 'p.xlsx', { unpackedBytes: MAX_UNPACKED_BYTES, sheetRows: MAX_SHEET_ROWS, cells: MAX_CELLS, textChars: MAX_TEXT_CHARS });
+      const read = parseFile(buf, 'p.xlsx', { unpackedBytes: MAX_UNPACKED_BYTES, sheetRows: MAX_SHEET_ROWS, cells: MAX_CELLS, textChars: MAX_TEXT_CHARS });
       const r = read.ok ? checkTemplate(read.workbook, { file: 'p.xlsx', today: '2026-11-23', itemCodes: new Set(CATALOG.map((c) => c.code)), existingAgencies: new Map([['K', { level: 'county', parentCode: null }]]) }) : read;
       if (r.ok) for (const a of r.assets) expect(a.agencyCode).toBe('K');
       else for (const p of r.problems) expect(p.message).toMatch(/\S/);
