@@ -105,7 +105,18 @@ export function parseDate(cell: Cell | undefined, date1904 = false): Parsed<IsoD
     if (!isValidYmd(y, mo, d)) return bad(`「${truncate(String(cell.v))}」不是存在的日期`);
     return ok(ymd(y, mo, d));
   }
+  if (YEAR_LAST.test(s)) return bad(`「${truncate(String(cell.v))}」的年份写在最后,月与日的次序无法确定(可能是美式 月/日/年);请写成 YYYY-MM-DD`);
   return bad(`「${truncate(String(cell.v))}」不是日期(应为 YYYY-MM-DD 或 Excel 日期)`);
+}
+
+/** 1/23/23, 23.01.2023: a date, but whether month or day comes first is not written down. */
+const YEAR_LAST = /^\d{1,2}[-/.]\d{1,2}[-/.](\d{2}|\d{4})$/;
+
+/** The cell reads as a date, or is written as one in an order that cannot be told (such a column is still a date column). */
+export function looksLikeDate(cell: Cell | undefined, date1904 = false): boolean {
+  if (parseDate(cell, date1904).ok) return true;
+  const text = cellText(cell);
+  return text !== null && YEAR_LAST.test(normalizeText(text).replace(/\s+/g, ''));
 }
 
 /** Maps a cell to one of a closed set of words; `words` maps each accepted spelling to its value. */

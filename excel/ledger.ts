@@ -1,6 +1,6 @@
 import { columnLetter } from '../lib/problems';
 import { nameKey } from './item-matcher';
-import { cellText, isBlankWord, normalizeText, parseDate, parseNumber, truncate, type Cell } from './cells';
+import { cellText, isBlankWord, normalizeText, looksLikeDate, parseNumber, truncate, type Cell } from './cells';
 import { ITEM_NAME_HEADER, LEDGER_FIELDS, type ColumnInfo, type LedgerField, type ImportStatus } from './fields';
 import { IMPORT_STATUS_WORDS, statusKey, type AssetLayout } from './template';
 import type { Sheet } from './workbook';
@@ -111,8 +111,7 @@ function profileOf(sheet: Sheet, col: number, dataStart: number): ValueProfile {
     p.n++;
     if (UNIT_WORDS.has(key)) p.units++;
     if (parseNumber(cell).ok) p.numbers++;
-    const d = parseDate(cell);
-    if (d.ok && !(cell?.t === 'n' && (cell.v as number) < 3000)) p.dates++;
+    if (looksLikeDate(cell) && !(cell?.t === 'n' && (cell.v as number) < 3000)) p.dates++;
     if (key.length >= 2 && AGENCY_END.test(key)) p.agencies++;
   }
   return p;

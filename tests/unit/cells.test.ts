@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate, parseNumber, parseYuanToFen, parseCount, cellText, normalizeText, MAX_CELL_TEXT } from '../../excel/cells';
+import { looksLikeDate, parseDate, parseNumber, parseYuanToFen, parseCount, cellText, normalizeText, MAX_CELL_TEXT } from '../../excel/cells';
 import { excelSerialToIso, isoToExcelSerial } from '../../lib/dates';
 
 const s = (v: string) => ({ t: 's', v });
@@ -29,6 +29,16 @@ describe('dates', () => {
   it('refuses a serial number outside the calendar', () => {
     expect(parseDate(n(-5)).ok).toBe(false);
     expect(parseDate(n(9e9)).ok).toBe(false);
+  });
+
+  it('refuses a date written with the year last (1/23/23), saying the order of month and day cannot be told', () => {
+    for (const v of ['1/23/23', '4/5/16', '23.01.2023']) {
+      const r = parseDate({ t: 's', v });
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.message).toContain('月与日的次序无法确定');
+      expect(looksLikeDate({ t: 's', v })).toBe(true);
+    }
+    expect(looksLikeDate({ t: 's', v: '台' })).toBe(false);
   });
 
   it('leaves blank cells empty', () => {
