@@ -14,6 +14,7 @@ import {
 import type { Problem } from '../../lib/problems';
 import type { CatalogItem } from '../../quotas/types';
 import { client, pickFile, saveFile } from '../api';
+import { ExportButton } from '../components/ExportButton';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { BoundedNumber } from '../components/BoundedNumber';
 import { Problems } from '../components/Problems';
@@ -233,7 +234,7 @@ export function ImportWizard({ agencies, catalog, onImported }: { agencies: Agen
           ].filter(Boolean).join(';') || undefined}
           extra={<Space>
             {'errors' in outcome && outcome.errors && (
-              <Button icon={<DownloadOutlined />} onClick={() => saveFile('xlsx', outcome.errors!)} data-testid="wizard-errors">{t('wizard.done.errors')}</Button>
+              <Button icon={<DownloadOutlined />} onClick={() => saveFile(outcome.errors!.fileName.endsWith('.csv') ? 'csv' : 'xlsx', outcome.errors!)} data-testid="wizard-errors">{t('wizard.done.errors')}</Button>
             )}
             {analysis && !file?.template && <Button icon={<SaveOutlined />} onClick={saveMapping}>{t('wizard.saveMapping')}</Button>}
             <Button type="primary" onClick={restart} data-testid="wizard-again">{t('wizard.again')}</Button>
@@ -258,7 +259,7 @@ function FileStep(props: {
         <Space wrap>
           <Button type="primary" icon={<UploadOutlined />} loading={props.busy} onClick={props.onChoose} data-testid="wizard-choose">{t('wizard.file.choose')}</Button>
           <Button icon={<FolderOpenOutlined />} onClick={props.onLoadMapping}>{t('wizard.loadMapping')}</Button>
-          <Button icon={<DownloadOutlined />} onClick={async () => saveFile('xlsx', await client.call('imports/blankTemplate', {}))} data-testid="wizard-template">{t('wizard.file.template')}</Button>
+          <ExportButton op="imports/blankTemplate" input={{}} label={t('wizard.file.template')} testId="wizard-template" />
           {props.file && <Typography.Text strong data-testid="wizard-file">{props.file.fileName}</Typography.Text>}
           {props.file && <Tag data-testid="wizard-format">{FORMAT_LABELS[props.file.format]}</Tag>}
         </Space>

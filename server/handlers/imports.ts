@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
+import type { FileOut, ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { UserError, type Problem } from '../../lib/problems';
 import { cellText, isBlankWord, normalizeText, parseDate, truncate } from '../../excel/cells';
@@ -15,7 +15,8 @@ import {
 import { ENCODING_LABELS, baseName } from '../../excel/formats';
 import type { TextChoice } from '../../excel/parse';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
-import { workbookBuffer, type OutValue } from '../../excel/write';
+import type { OutValue } from '../../excel/write';
+import { exportFile } from '../../excel/export';
 import type { Db } from '../../db/open';
 import { existingAgencies, listAgencies } from '../../db/queries/agencies';
 import type { Actor } from '../../db/queries/audit';
@@ -410,8 +411,12 @@ export function previewLedger(db: Db, owner: number | null, token: string, mappi
   };
 }
 
-/** The rejected rows as the file had them, with a last column saying why, so they can be fixed and imported again. */
-function errorWorkbook(r: LedgerRead, date1904: boolean): Buffer {
+/**
+ * The rejected rows as the file had them, with a last column saying why, so they can be fixed and imported
+ * again: a CSV for a file that came as CSV (its system reads CSV back), else an .xlsx.
+ */
+function errorFile(r: LedgerRead, workbook: Workbook, name: string): FileOut {
+  const { date1904 } = workbook;
   const width = Math.max(0, ...r.labels.keys()) + 1;
   const dateCols = new Set([r.fields['购置日期'], r.fields['检定有效期至']].filter((c) => c !== undefined));
   const header: OutValue[] = [...Array.from({ length: width }, (_, c) => r.labels.get(c) ?? ''), '原行号', '未导入原因'];
@@ -430,7 +435,7 @@ function errorWorkbook(r: LedgerRead, date1904: boolean): Buffer {
     line.push(x.row + 1, x.reasons.map((p) => (p.column ? `${p.column} 列(${p.field}):${p.message}` : p.message)).join(';'));
     rows.push(line);
   }
-  return workbookBuffer([{ name: '未导入的行', rows, widths: [...Array.from({ length: width }, () => 14), 8, 60] }]);
+  return exportFile(name, [{ name: '未导入的行', rows, widths: [...Array.from({ length: width }, () => 14), 8, 60] }], workbook.format === 'csv' ? 'csv' : 'xlsx');
 }
 
 /**
@@ -457,7 +462,7 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
   return {
     ...summary,
     rejected: r.rejected.length,
-    errors: r.rejected.length ? { fileName: `${base}-未导入的行.xlsx`, base64: errorWorkbook(r, workbook.date1904).toString('base64') } : null,
+    errors: r.rejected.length ? errorFile(r, workbook, `${base}-未导入的行`) : null,
   };
 }
 

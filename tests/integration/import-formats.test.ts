@@ -139,6 +139,20 @@ describe('one reader for every format a bureau keeps', () => {
     expect(r.ok && r.workbook.sheets[0].rows.map((row) => row.map((c) => c?.v))).toEqual([['ID', '名称'], ['1', '执法车']]);
   });
 
+  it('gives back the rows it did not import as a CSV when the file came as one, for the system that wrote it', async () => {
+    const db = ledger();
+    const csv = ['资产编号,设备名称,购置日期', '00123,执法记录仪,2021-06-18', '00124,执法记录仪,2019-13-45'].join('\r\n');
+    const info = await openLedgerFile(null, '记录仪.csv', textBytes(csv, { encoding: 'gbk' }));
+    const out = importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'valid', { who, today });
+    expect(out.assets.created).toBe(1);
+    expect(out.errors?.fileName).toBe('记录仪-未导入的行.csv');
+    const text = Buffer.from(out.errors!.base64, 'base64').toString('utf8');
+    expect(text.startsWith('\uFEFF资产编号,设备名称,购置日期,原行号,未导入原因\r\n')).toBe(true);
+    // Excel reads "=""00124""" back as the text 00124, leading zeros and all.
+    expect(text).toContain('"=""00124""",执法记录仪,');
+    expect(text).toMatch(/,3,C 列\(购置日期\):「2019-13-45」不是存在的日期/);
+  });
+
   it('rereads a text file in the encoding and delimiter the user chooses', async () => {
     const csv = textBytes('资产编号;设备名称;状态\nG-1;执法记录仪;在用\n', { encoding: 'gbk' });
     const asUtf16 = await openLedgerFile(null, 'g.csv', csv, { encoding: 'big5', delimiter: 'comma' });
@@ -169,7 +183,7 @@ describe('one reader for every format a bureau keeps', () => {
     const chosen = await wizardImport(db, 'x.xls', buf, { sheet: '旧表', defaultAgency: '330106' });
     expect(chosen.out.assets.created).toBe(1);
     const csv = await openLedgerFile(null, '县局台账.csv', textBytes('资产编号,设备名称,状态\nC-1,执法记录仪,不知道\nC-2,执法记录仪,在用\n'));
-    expect(importOpenedLedger(ledger(), null, csv.token, { defaultAgency: '330106' }, 'valid', { who, today }).errors?.fileName).toBe('县局台账-未导入的行.xlsx');
+    expect(importOpenedLedger(ledger(), null, csv.token, { defaultAgency: '330106' }, 'valid', { who, today }).errors?.fileName).toBe('县局台账-未导入的行.csv');
   });
 
   it('refuses a template whose 机构 or 装备 sheet is hidden, saying so', async () => {
