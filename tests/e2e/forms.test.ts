@@ -142,7 +142,7 @@ describe('the maintenance form refuses what it cannot store and never submits by
       const edit = page.getByTestId('maintenance-edit-form');
       await edit.getByLabel('费用(元)').fill('80');
       await edit.getByRole('button', { name: '保存更正' }).click();
-      await edit.waitFor({ state: 'detached' });
+      await edit.waitFor({ state: 'detached', timeout: 60_000 }); // a loaded CI machine runs other suites' browsers beside this one
       expect(app.db.$client.prepare('select cost_fen from maintenance_records where id = ?').pluck().get(cheap)).toBe(8_000);
 
       await page.getByTestId(`void-maintenance-${wrong}`).click();
