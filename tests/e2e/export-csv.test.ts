@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BrowserContext, Download, Page } from 'playwright-core';
-import { buildRenderer, launchBrowser } from './browser';
+import { expect, it } from 'vitest';
+import type { Download, Page } from 'playwright-core';
+import { suiteBrowser } from './suite';
 import { startApp } from './harness';
 import { agency, asset, seedTemplate, templateBuffer } from '../fixtures/factories';
 
-let context: BrowserContext;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  await buildRenderer();
-  ({ context, close: closeBrowser } = await launchBrowser());
-}, 120_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-});
+const browser = suiteBrowser();
 
 const saved = async (d: Download) => ({ name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) });
 
@@ -33,7 +23,7 @@ it('exports the ledger as CSV from the keyboard, keeps the choice for the user, 
     const today = app.clock.today();
     seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队' })], [asset({ assetTag: '00123', itemCode: 'S01', agencyCode: '990101', notes: '=HYPERLINK("http://x")' })]),
       { file: 't.xlsx', who: { actor: 'seed', at: app.clock.now().toISOString() }, today });
-    const page = await context.newPage();
+    const page = await browser.newPage();
     await page.goto(app.url);
     await page.getByTestId('setup').waitFor();
     await signIn(page, true);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchBrowser } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { suiteBrowser } from './suite';
 import { startApp } from './harness';
 import { agency, asset, seedTemplate, templateBuffer } from '../fixtures/factories';
 import { addMaintenance } from '../../db/queries/records';
@@ -9,21 +9,11 @@ import { addDays } from '../../lib/dates';
 import { dispatch } from '../../server/dispatch';
 import { contextAs } from '../fixtures/context';
 
-let context: BrowserContext;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  await buildRenderer();
-  ({ context, close: closeBrowser } = await launchBrowser());
-}, 120_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-});
+const browser = suiteBrowser();
 
 /** The app's page with its first administrator created and signed in. */
 async function adminPage(app: Awaited<ReturnType<typeof startApp>>): Promise<Page & { errors: string[] }> {
-  const page = await context.newPage();
+  const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.url);

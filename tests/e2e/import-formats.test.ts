@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import { buildRenderer, launchBrowser } from './browser';
+import { suiteBrowser } from './suite';
 import { startApp } from './harness';
 import { agency, seedTemplate, templateBuffer } from '../fixtures/factories';
 import { textBytes } from '../fixtures/formats';
 
-let context: BrowserContext;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  await buildRenderer();
-  ({ context, close: closeBrowser } = await launchBrowser());
-}, 120_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-});
+const browser = suiteBrowser();
 
 describe('the import wizard\'s first step says what the file is and how its text was read', () => {
   it('shows an uncertain encoding, lets the user confirm or change it, and marks hidden sheets', { timeout: 120_000 }, async () => {
     const app = await startApp();
     try {
       seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })]), { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
-      const page = await context.newPage();
+      const page = await browser.newPage();
       await page.setViewportSize({ width: 1366, height: 768 });
       await page.goto(app.url);
       await page.getByTestId('setup').waitFor();

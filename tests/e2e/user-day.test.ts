@@ -1,29 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchBrowser } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { suiteBrowser } from './suite';
 import { startApp } from './harness';
 import * as XLSX from 'xlsx';
 import { saveTask } from '../../db/queries/tasks';
 import { actorNow } from '../../db/queries/audit';
 import { addDays } from '../../lib/dates';
 
-let context: BrowserContext;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  await buildRenderer();
-  ({ context, close: closeBrowser } = await launchBrowser());
-}, 120_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-});
+const browser = suiteBrowser();
 
 type WatchedPage = Page & { errors: string[] };
 
 async function openPage(url: string): Promise<WatchedPage> {
-  const page = await context.newPage();
+  const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // antd's virtual list warns when a tree select scrolls to a node it filtered to: its own noise, not ours.
