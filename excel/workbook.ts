@@ -2,6 +2,7 @@ import type { Problem } from '../lib/problems';
 import { WorkerPool, type WorkerOutcome } from '../lib/worker';
 import type { Cell } from './cells';
 import type { FileFormat, TextReading } from './formats';
+import { unpack, type PackedResult } from './packed';
 import type { ParseLimits, TextChoice } from './parse';
 
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
@@ -54,7 +55,7 @@ export interface ParseJob {
 }
 
 /** Two files parse at once and eight more may wait: each parse may take its worker's full heap. */
-const parsers = new WorkerPool<ParseJob, ReadResult>(new URL(SOURCE_WORKER, import.meta.url), { maxWorkers: 2, maxWaiting: 8 });
+const parsers = new WorkerPool<ParseJob, PackedResult>(new URL(SOURCE_WORKER, import.meta.url), { maxWorkers: 2, maxWaiting: 8 });
 
 /**
  * Parses the file in a worker thread with its own heap limit and a wall-clock limit: a workbook
@@ -71,7 +72,7 @@ async function parseInWorker(buf: Uint8Array, file: string, options: ReadOptions
   const heapMb = options.heapMb ?? PARSE_HEAP_MB;
   const timeoutMs = options.timeoutMs ?? PARSE_TIMEOUT_MS;
   const r = await parsers.run({ buf, file, limits, choice: { encoding: options.encoding, delimiter: options.delimiter } }, { heapMb, timeoutMs });
-  if (r.ok) return r.value;
+  if (r.ok) return unpack(r.value);
   return { ok: false, problems: [{ file, message: failure(r, file, heapMb, timeoutMs) }] };
 }
 
