@@ -460,7 +460,8 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
         ['MX-002', '执法记录仪', county.name, '2019年5月', '３５００', '使用中', 2],
         ['MX-003', '公务用车', county.name, '2020/7/1', '156,000', '备用', 1],
         ['MX-004', '执法记录仪', county.name, '明年', '3500', '在用', 1],
-        ['合计', null, null, null, '291,000'],
+        ['MX-005', '执法记录仪', county.name, '2021-03-01', '3500', '当月新增', 1],
+        ['合计', null, null, null, '294,500'],
       ]);
       ws['!merges'] = [
         { s: { r: 0, c: 0 }, e: { r: 0, c: 6 } }, { s: { r: 1, c: 3 }, e: { r: 1, c: 4 } },
@@ -487,16 +488,20 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
       await page.getByTestId('name-公务用车').click();
       await page.keyboard.type('S01');
       await page.keyboard.press('Enter');
+      // A status word of the county's own (当月新增) is asked once: the user says it means 在用.
+      await page.getByTestId('status-names').waitFor();
+      await page.getByTestId('status-当月新增').click();
+      await page.locator('.ant-select-item-option', { hasText: /^在用$/ }).click();
       await page.getByText('所有名称都已对应').waitFor();
       await shot(page, 'wizard-names');
       await page.getByTestId('wizard-check').click();
 
       await page.getByTestId('wizard-preview').locator('.ag-row').first().waitFor();
-      expect(await page.getByTestId('wizard-preview').locator('.ag-center-cols-container .ag-row').count()).toBe(4);
+      expect(await page.getByTestId('wizard-preview').locator('.ag-center-cols-container .ag-row').count()).toBe(5);
       const bad = page.getByTestId('wizard-preview').locator('.ag-row[row-id="7"] [col-id="购置日期"]');
       expect(await bad.textContent()).toBe('明年');
       expect(await bad.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 241, 240)');
-      expect(await page.getByTestId('wizard-skipped').textContent()).toContain('第 8 行 合计行「合计」');
+      expect(await page.getByTestId('wizard-skipped').textContent()).toContain('第 9 行 合计行「合计」');
       await shot(page, 'wizard-preview');
       await page.getByTestId('wizard-import').click();
 
@@ -508,6 +513,7 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
       expect(stored(app, 'MX-003', 'item_code')).toBe('S01');
       expect(stored(app, 'MX-003', 'status')).toBe('idle');
       expect(stored(app, 'MX-004', 'item_code')).toBeUndefined();
+      expect(stored(app, 'MX-005', 'status')).toBe('in_service');
       const [errors] = await Promise.all([page.waitForEvent('download'), page.getByTestId('wizard-errors').click()]);
       const left = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync((await errors.path())!)).Sheets['未导入的行']);
       expect(left).toEqual([expect.objectContaining({ 资产编码: 'MX-004', 原行号: 7, 未导入原因: expect.stringContaining('D 列(购置日期)') })]);
@@ -516,10 +522,10 @@ describe('bringing an agency’s own ledger in, and the reports out', () => {
       await page.getByRole('menuitem', { name: '台账' }).click();
       await page.getByTestId('quick-search').locator('input').fill('MX-00');
       await page.getByTestId('quick-search').locator('input').press('Enter');
-      await page.getByTestId('ledger-count').filter({ hasText: '共 4 ' }).waitFor();
+      await page.getByTestId('ledger-count').filter({ hasText: '共 5 ' }).waitFor();
       const [ledger] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ledger-export').click()]);
       const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(XLSX.read(readFileSync((await ledger.path())!)).Sheets['装备台账']);
-      expect(rows.map((r) => [r['资产编号'], r['装备代码'], r['购置金额(元)']]).sort()).toEqual([['MX-001', 'S01', 128_000], ['MX-002-1', 'S04', 3_500], ['MX-002-2', 'S04', 3_500], ['MX-003', 'S01', 156_000]]);
+      expect(rows.map((r) => [r['资产编号'], r['装备代码'], r['购置金额(元)']]).sort()).toEqual([['MX-001', 'S01', 128_000], ['MX-002-1', 'S04', 3_500], ['MX-002-2', 'S04', 3_500], ['MX-003', 'S01', 156_000], ['MX-005', 'S04', 3_500]]);
 
       await page.getByRole('menuitem', { name: '配备达标' }).click();
       const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compliance-export').click()]);
