@@ -57,8 +57,9 @@ export function headerKey(s: string): string {
 }
 
 /** Passwords and keys: never a field, and their values are never shown back. */
-const SECRET = /密码|口令|密钥|password|passwd|pwd|secret|token/i;
-export const isSecretHeader = (label: string | null) => label !== null && label.length <= 40 && SECRET.test(normalizeText(label));
+const SECRET = /密[码碼钥鑰]|口令|password|passwd|passcode|pwd|secret|token|credential|pin码|^pin$/i;
+/** Spaces anywhere (密 码, Pass word) and any length of header: a column that may hold a password is never read. */
+export const isSecretHeader = (label: string | null) => label !== null && SECRET.test(normalizeText(label).replace(/\s+/g, ''));
 
 const EXACT = new Map<string, { field: LedgerField; rank: number }[]>();
 for (const f of LEDGER_FIELDS) SYNONYMS[f].forEach((w, rank) => EXACT.set(w, [...(EXACT.get(w) ?? []), { field: f, rank }]));

@@ -89,9 +89,13 @@ function readFailure(e: unknown, format: FileFormat): string {
   return `无法读取${what},文件可能已损坏或不完整(${m.slice(0, 200)})`;
 }
 
+/** More sheets than any ledger has (Excel's own default limit is 255). */
+export const MAX_SHEETS = 255;
+
 /** The sheets of a parsed workbook within the limits: a sheet too long is refused, never cut short; over-long texts are cut once here. */
 function sheetsOf(wb: XLSX.WorkBook, limits: ParseLimits, names?: string[]): { ok: true; sheets: Sheet[] } | Failure {
   if (!wb.SheetNames?.length) return { ok: false, message: '文件中没有工作表' };
+  if (wb.SheetNames.length > MAX_SHEETS) return { ok: false, message: `文件有 ${count(wb.SheetNames.length)} 张工作表,超过 ${MAX_SHEETS} 张,请只保留台账所在的工作表后导入` };
   let cells = 0;
   let chars = 0;
   const sheets: Sheet[] = [];
@@ -102,6 +106,9 @@ function sheetsOf(wb: XLSX.WorkBook, limits: ParseLimits, names?: string[]): { o
     if (rows.length > limits.sheetRows || (ws['!fullref'] && ws['!fullref'] !== ws['!ref'] && XLSX.utils.decode_range(ws['!fullref']).e.r >= limits.sheetRows)) {
       return { ok: false, message: `工作表「${shown}」超过 ${count(limits.sheetRows)} 行,请拆分后导入` };
     }
+    // Every row counts, blank ones too: a sheet whose one cell sits at row 199,999 costs its 200,000 rows.
+    cells += rows.length;
+    if (cells > limits.cells) return { ok: false, message: `文件的单元格超过 ${count(limits.cells)} 个,请拆分后导入` };
     for (const row of rows) {
       if (!row) continue;
       cells += row.length;

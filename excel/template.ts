@@ -41,6 +41,8 @@ export const LOST_REASON = '丢失/盘亏';
 
 /** The most units one row may stand for: more is far likelier a typo than a purchase. */
 export const MAX_UNITS_PER_ROW = 1000;
+/** The units one file may bring in all, as many as a sheet may have rows: 数量 must not turn a small file into millions of assets. */
+export const MAX_IMPORT_UNITS = 200_000;
 
 export interface AgencyInput extends AgencyRecord {
   /** 0-based row in the sheet. */
@@ -326,6 +328,7 @@ export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: Pick<Template
   const rejected: RejectedRow[] = [];
   const skipped: SkippedRow[] = [];
   const seen = new Map<string, number>();
+  let unitCount = 0;
   const { cols } = layout;
   const itemHeader = cols.has('装备代码') ? '装备代码' : ITEM_NAME_HEADER;
   const agencyRequired = !layout.defaultAgency;
@@ -345,7 +348,10 @@ export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: Pick<Template
     const odometer = r.take('行驶里程(公里)', parseNumber(r.cell('行驶里程(公里)')), false);
     const calibrationValidUntil = r.take('检定有效期至', parseDate(r.cell('检定有效期至'), date1904), false);
     const notes = r.text('备注', false, MAX_NOTES);
-    const tags = assetTag === null || units === 0 ? [] : unitTags(assetTag, units);
+    const over = assetTag !== null && unitCount + units > MAX_IMPORT_UNITS;
+    if (over) r.fail('数量', `本文件的装备合计超过 ${MAX_IMPORT_UNITS.toLocaleString('en-US')} 件,此行起不再导入;请拆分后导入`);
+    const tags = assetTag === null || units === 0 || over ? [] : unitTags(assetTag, units);
+    unitCount += tags.length;
     const repeated = tags.find((t) => seen.has(t));
     if (repeated !== undefined) r.fail('资产编号', `资产编号「${repeated}」与第 ${seen.get(repeated)! + 1} 行重复`);
     else for (const t of tags) seen.set(t, r.row);

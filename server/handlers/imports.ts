@@ -213,11 +213,24 @@ function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Shee
  * The automatic side of name mapping: what users of the same scope (or of the whole ledger) chose in
  * earlier imports, else a sure match; a remembered agency outside the caller's scope is not offered.
  */
+/**
+ * More distinct item names than a ledger has: a province's 50,000 units are written a few hundred ways.
+ * Matching each costs up to milliseconds, so a column of a hundred thousand different texts is refused
+ * (it is rarely the item names) rather than blocking every user for minutes.
+ */
+export const MAX_ITEM_NAMES = 5000;
+
 function matchers(db: Db, who: ImportScope, classes: ReadonlyMap<string, string>) {
   const catalog = loadCatalog(db);
   const agencies = listAgencies(db);
   const match = makeItemMatcher(catalog);
-  const itemCandidates = (name: string) => match(name, classes.get(name));
+  // Each distinct name is matched once per request, however often the analysis, the rows and the check ask.
+  const seen = new Map<string, ReturnType<typeof match>>();
+  const itemCandidates = (name: string) => {
+    let c = seen.get(name);
+    if (!c) seen.set(name, (c = match(name, classes.get(name))));
+    return c;
+  };
   const agencyMatch = makeAgencyMatcher(agencies);
   const rememberedItems = importNames(db, 'item', who.root ?? WHOLE_LEDGER);
   const rememberedAgencies = importNames(db, 'agency', who.root ?? WHOLE_LEDGER);
@@ -239,6 +252,16 @@ function matchers(db: Db, who: ImportScope, classes: ReadonlyMap<string, string>
   };
 }
 
+function namesWithinLimit(file: string, sheet: Sheet, col: number | undefined, dataStart: number, columns: { index: number; letter: string; label: string }[]): void {
+  const n = distinctValues(sheet, col, dataStart).length;
+  if (n <= MAX_ITEM_NAMES) return;
+  const c = columns.find((x) => x.index === col);
+  throw new UserError([{
+    file, sheet: sheet.name, column: c?.letter, field: '装备名称',
+    message: `「${truncate(c?.label ?? '')}」列有 ${n.toLocaleString('en-US')} 种不同写法,超过 ${MAX_ITEM_NAMES.toLocaleString('en-US')} 种,不像装备名称列;请在「表头与列」中重新指定装备名称列,或拆分文件后导入`,
+  }]);
+}
+
 function resolve(file: string, sheet: Sheet, mapping: LedgerMapping) {
   const r = resolveColumns(sheet, mapping);
   if (!r.ok) throw new UserError([{ file, sheet: sheet.name, message: r.message }]);
@@ -256,6 +279,7 @@ export function analyseLedger(db: Db, owner: number | null, token: string, mappi
   const { guess, fields } = mapped;
   const dataStart = guess.headerRow + guess.headerRows;
   const itemCol = fields['装备代码'] ?? fields[ITEM_NAME_HEADER];
+  namesWithinLimit(file, sheet, itemCol, dataStart, guess.columns);
   const m = matchers(db, { scope, root }, nameClasses(sheet, itemCol, fields['资产分类'], dataStart));
   const choice = (text: string, count: number, given: string | undefined, remembered: string | undefined, auto: string | null, candidates: NameChoice['candidates']): NameChoice => ({
     text, count, candidates,
@@ -335,6 +359,7 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   const sheet = sheetOf(file, workbook, mapping);
   const resolved = resolve(file, sheet, mapping);
   const { fields, guess } = resolved;
+  namesWithinLimit(file, sheet, fields['装备代码'] ?? fields[ITEM_NAME_HEADER], guess.headerRow + guess.headerRows, guess.columns);
   const m = matchers(db, who, nameClasses(sheet, fields['装备代码'] ?? fields[ITEM_NAME_HEADER], fields['资产分类'], guess.headerRow + guess.headerRows));
   if (mapping.defaultAgency && !m.agencyCodes.has(mapping.defaultAgency)) {
     throw new UserError([{ file, field: 'defaultAgency', message: `机构「${mapping.defaultAgency}」在台账中不存在` }]);

@@ -199,6 +199,19 @@ describe('one reader for every format a bureau keeps', () => {
 });
 
 describe('hostile text and legacy files', () => {
+  it('refuses a small file of many sparse sheets by the rows they span, and more sheets than any ledger has', async () => {
+    // Each sheet holds one cell at row 199,999: tiny to send, 200,000 rows for the server to lay out.
+    const sparse = XLSX.utils.book_new();
+    for (let i = 0; i < 20; i++) {
+      const ws: XLSX.WorkSheet = { '!ref': 'A199999:A199999', A199999: { t: 's', v: 'x' } };
+      XLSX.utils.book_append_sheet(sparse, ws, `S${i}`);
+    }
+    expect(await refusedOpen('稀疏.xlsx', XLSX.write(sparse, { type: 'buffer', bookType: 'xlsx' }) as Buffer)).toEqual([{ file: '稀疏.xlsx', message: '文件的单元格超过 3,000,000 个,请拆分后导入' }]);
+    const many = XLSX.utils.book_new();
+    for (let i = 0; i < 256; i++) XLSX.utils.book_append_sheet(many, XLSX.utils.aoa_to_sheet([['x']]), `S${i}`);
+    expect(await refusedOpen('多表.xlsx', XLSX.write(many, { type: 'buffer', bookType: 'xlsx' }) as Buffer)).toEqual([{ file: '多表.xlsx', message: expect.stringContaining('文件有 256 张工作表,超过 255 张') }]);
+  });
+
   const XLS = rewritten(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态'], ...Array.from({ length: 300 }, (_, i) => [`X-${i}`, '执法记录仪', '在用'])] }]), 'biff8');
 
   it('refuses a truncated .xls, an OLE file that is no workbook and a password-protected .xls, naming the file', async () => {

@@ -361,6 +361,39 @@ describe('password columns', () => {
   });
 });
 
+describe('files that would cost the server more than any ledger', () => {
+  it('hides a password column however its header is spaced or written (密 码, 密碼, Pass word, PIN码, 备注 密 码)', async () => {
+    const { db } = ledger();
+    const buf = xlsx([{ name: 'S', rows: [
+      ['资产编号', '设备名称', '密 码', '密碼', 'Pass word', 'PIN码', '备注 密 码'],
+      ['P-1', '执法记录仪', 'pw-a', 'pw-b', 'pw-c', 'pw-d', 'pw-e'],
+    ] }]);
+    const info = await openLedgerFile(null, 'p.xlsx', buf);
+    const a = analyseLedger(db, null, info.token, { defaultAgency: '330106' });
+    expect(JSON.stringify([info, a])).not.toMatch(/pw-/);
+    expect(Object.values(a.fields)).toEqual(['A', 'B']);
+    await importFile(db, buf, { defaultAgency: '330106' });
+    expect(JSON.stringify(db.$client.prepare('select * from assets').all())).not.toMatch(/pw-/);
+  });
+
+  it('refuses 数量 that would bring more than 200,000 units from one file, at the row where the total passes it', async () => {
+    const { db } = ledger();
+    const rows: (string | number)[][] = [['资产编号', '设备名称', '数量']];
+    for (let i = 0; i < 201; i++) rows.push([`Q-${i}`, '执法记录仪', 1000]);
+    const p = await preview(db, xlsx([{ name: 'S', rows }]), { defaultAgency: '330106' });
+    expect(p).toMatchObject({ valid: 200, rejected: 1 });
+    expect(p.problems).toEqual([expect.objectContaining({ row: 202, field: '数量', message: '本文件的装备合计超过 200,000 件,此行起不再导入;请拆分后导入' })]);
+  });
+
+  it('refuses an item column of more different texts than a ledger has names, naming the column', async () => {
+    const { db } = ledger();
+    const rows: string[][] = [['资产编号', '设备名称']];
+    for (let i = 0; i < 5001; i++) rows.push([`N-${i}`, `记录仪${i}`]);
+    const problems = await refusedWith(db, async () => analyseLedger(db, null, await open(xlsx([{ name: 'S', rows }])), { defaultAgency: '330106' }));
+    expect(problems).toEqual([expect.objectContaining({ sheet: 'S', column: 'B', field: '装备名称', message: expect.stringContaining('有 5,001 种不同写法,超过 5,000 种') })]);
+  });
+});
+
 /** Public workbooks of other systems, read where they lie (never copied here): ../shared/real-ledgers, described in reviews/2026-12-research.md §3. */
 const real = (name: string) => readFileSync(path.join(process.cwd(), '..', 'shared', 'real-ledgers', name));
 
