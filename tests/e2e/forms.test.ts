@@ -11,21 +11,6 @@ import { contextAs } from '../fixtures/context';
 
 const browser = suiteBrowser();
 
-/** The app's page with its first administrator created and signed in. */
-async function adminPage(app: Awaited<ReturnType<typeof startApp>>): Promise<Page & { errors: string[] }> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(app.url);
-  await page.getByTestId('setup').waitFor();
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('姓名').fill('王管理');
-  await page.getByLabel('密码', { exact: true }).fill('admin-pass-2026');
-  await page.getByLabel('确认密码').fill('admin-pass-2026');
-  await page.getByTestId('sign-in').click();
-  return Object.assign(page, { errors });
-}
-
 const seedCar = (app: Awaited<ReturnType<typeof startApp>>, place: { longitude: number; latitude: number } | null = null) =>
   seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county', ...place })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: '990101', odometerKm: 100_000 })]),
     { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
@@ -34,7 +19,7 @@ const seedCar = (app: Awaited<ReturnType<typeof startApp>>, place: { longitude: 
 async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] = () => []): Promise<Page & { errors: string[] }> {
   seedCar(app);
   const logged = records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number).length;
-  const page = await adminPage(app);
+  const page = await browser.adminPage(app.url);
   await page.getByRole('menuitem', { name: '台账' }).click();
   await page.locator('.ag-row .ag-cell[col-id="assetTag"]', { hasText: 'CAR-1' }).click();
   await page.getByRole('tab', { name: `维护记录 (${logged})` }).click();
@@ -191,7 +176,7 @@ describe('numbers out of range are refused with a message, never clamped', () =>
         const r = await dispatch(admin, op, input);
         if (!r.ok) throw new Error(JSON.stringify(r.problems));
       }
-      const page = await adminPage(app);
+      const page = await browser.adminPage(app.url);
 
       // The return dialog: −5 km is refused at the unit's row and nothing is returned.
       await page.getByRole('menuitem', { name: '任务调度' }).click();

@@ -12,15 +12,7 @@ describe('the import wizard\'s first step says what the file is and how its text
     const app = await startApp();
     try {
       seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })]), { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
-      const page = await browser.newPage();
-      await page.setViewportSize({ width: 1366, height: 768 });
-      await page.goto(app.url);
-      await page.getByTestId('setup').waitFor();
-      await page.getByLabel('用户名').fill('admin');
-      await page.getByLabel('姓名').fill('王管理');
-      await page.getByLabel('密码', { exact: true }).fill('admin-pass-2026');
-      await page.getByLabel('确认密码').fill('admin-pass-2026');
-      await page.getByTestId('sign-in').click();
+      const page = await browser.adminPage(app.url);
       await page.getByRole('menuitem', { name: 'Excel 导入' }).click();
 
       // UTF-16 without its byte-order mark, tab-delimited: read, but flagged until the user confirms.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildRenderer, launchBrowser } from './browser';
 
 /** One Chromium for a test file: the renderer built and the browser started before its tests, closed after. */
-export function suiteBrowser(): { newPage: () => Promise<Page> } {
+export function suiteBrowser(): { newPage: () => Promise<Page>; adminPage: (url: string) => Promise<Page & { errors: string[] }> } {
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   beforeAll(async () => {
     await buildRenderer();
@@ -12,5 +12,20 @@ export function suiteBrowser(): { newPage: () => Promise<Page> } {
   afterAll(async () => {
     await browser?.close();
   });
-  return { newPage: () => browser!.context.newPage() };
+  const newPage = () => browser!.context.newPage();
+  /** The app's page with its first administrator created and signed in; page errors are collected. */
+  const adminPage = async (url: string) => {
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.getByTestId('setup').waitFor();
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('姓名').fill('王管理');
+    await page.getByLabel('密码', { exact: true }).fill('admin-pass-2026');
+    await page.getByLabel('确认密码').fill('admin-pass-2026');
+    await page.getByTestId('sign-in').click();
+    return Object.assign(page, { errors });
+  };
+  return { newPage, adminPage };
 }

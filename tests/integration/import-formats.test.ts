@@ -7,7 +7,7 @@ import { readWorkbook } from '../../excel/workbook';
 import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import type { Db } from '../../db/open';
-import { agency, seedTemplate, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
+import { agency, HANGZHOU, seedTemplate, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';
 import { biff5Gbk, csvOf, fitsGbk, rewritten, textBytes, type CsvOptions } from '../fixtures/formats';
@@ -16,16 +16,9 @@ const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';
 const REAL = join(process.cwd(), '..', 'shared', 'real-ledgers');
 
-const TREE = [
-  agency({ code: '3301', name: '杭州市生态环境局', level: 'city', staff: 40 }),
-  agency({ code: '330106', name: '杭州市生态环境局西湖分局', parentCode: '3301', staff: 18 }),
-  agency({ code: '330108', name: '杭州市生态环境局滨江分局', parentCode: '3301', staff: 12 }),
-  agency({ code: '330122', name: '杭州市生态环境局桐庐县分局', parentCode: '3301', staff: 15 }),
-];
-
 function ledger(): Db {
   const { db } = tempLedger();
-  seedTemplate(db, templateBuffer(TREE), { file: 'tree.xlsx', who, today });
+  seedTemplate(db, templateBuffer(HANGZHOU), { file: 'tree.xlsx', who, today });
   return db;
 }
 

@@ -6,23 +6,16 @@ import { UserError, type Problem } from '../../lib/problems';
 import { analyseLedger, importOpenedLedger, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
 import type { Db } from '../../db/open';
-import { agency, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
+import { HANGZHOU, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
 import { count, snapshot } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';
 
-const TREE = [
-  agency({ code: '3301', name: '杭州市生态环境局', level: 'city', staff: 40 }),
-  agency({ code: '330106', name: '杭州市生态环境局西湖分局', parentCode: '3301', staff: 18 }),
-  agency({ code: '330108', name: '杭州市生态环境局滨江分局', parentCode: '3301', staff: 12 }),
-  agency({ code: '330122', name: '杭州市生态环境局桐庐县分局', parentCode: '3301', staff: 15 }),
-];
-
 function ledger(): Db {
   const { db } = tempLedger();
-  seedTemplate(db, templateBuffer(TREE), { file: 'tree.xlsx', who, today });
+  seedTemplate(db, templateBuffer(HANGZHOU), { file: 'tree.xlsx', who, today });
   return db;
 }
 
