@@ -36,8 +36,12 @@ it('exports the ledger as CSV from the keyboard, keeps the choice for the user, 
     await page.keyboard.press('Enter');
     const csvChoice = page.getByRole('menuitem', { name: '导出 CSV(WPS/旧版 Excel)' });
     await csvChoice.waitFor();
-    // The menu opens on the current choice (.xlsx); one step down is CSV.
+    // The menu opens on the current choice (.xlsx); one step down is CSV. The menu takes the focus a moment
+    // after it shows, so each key waits for the item it acts on to hold the focus.
+    const focusedItem = () => page.evaluate(() => document.activeElement?.closest('.ant-dropdown-menu-item')?.textContent ?? '');
+    await expect.poll(focusedItem).toContain('Excel');
     await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedItem).toContain('CSV');
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     const file = await saved(download);
     expect(file.name).toBe(`装备台账-${today}.csv`);
