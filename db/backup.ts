@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { BackupInfo, BackupPreview } from '../api/contract';
@@ -7,6 +7,7 @@ import { DEFAULT_TIME_ZONE, localDate } from '../lib/clock';
 import { UserError } from '../lib/problems';
 import { lockLedger } from './lock';
 import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
+import { readJournal } from './migration-journal';
 
 export type BackupKind = BackupInfo['kind'];
 const KINDS: BackupKind[] = ['daily', 'manual', 'migration', 'before-restore', 'uploaded'];
@@ -191,7 +192,7 @@ export function previewBackup(path: string, migrationsFolder = DEFAULT_MIGRATION
     const table = (t: string) => !!sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(t);
     if (!table('agencies') || !table('assets') || !table('audit_log')) throw new UserError([{ file: name, message: '该文件不是执法装备台账的数据库' }]);
     const applied = table('__drizzle_migrations') ? (sqlite.prepare('select created_at from __drizzle_migrations order by created_at').pluck().all() as number[]) : [];
-    const journal = (JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] }).entries;
+    const journal = readJournal(migrationsFolder).entries;
     if (applied.some((when, i) => Number(journal[i]?.when) !== Number(when))) {
       throw new UserError([{ file: name, message: '该备份由更新版本的程序创建或升级(或升级记录被改动过),本程序无法使用;请升级程序后再试' }]);
     }

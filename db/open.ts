@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
 import { addYears } from '../lib/dates';
 import { UserError } from '../lib/problems';
 import * as schema from './schema';
@@ -10,14 +10,11 @@ import { seedReferenceData } from './queries/reference';
 import { backupPath, integrity, listBackups, publishBackup } from './backup';
 import { lockLedger } from './lock';
 import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
+import { readJournal, refuseForeignMigrations } from './migration-journal';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export const MIGRATIONS_FOLDER = DEFAULT_MIGRATIONS;
-
-interface Journal {
-  entries: { idx: number; when: number; tag: string }[];
-}
 
 export interface OpenOptions {
   /** Refuse to create the file when it does not exist. */
@@ -63,8 +60,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     throw new UserError([{ file, message: '数据库文件不存在;请先用 eql init --db 创建,或检查路径' }]);
   }
   const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
-  const known = new Set(journal.entries.map((e) => e.when));
+  const journal = readJournal(folder);
 
   const unlock = file === ':memory:' ? () => undefined : lockLedger(file);
   let sqlite: Database.Database;
@@ -106,13 +102,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     sqlite.pragma('cache_size = -65536');
 
     const applied = appliedMigrations(sqlite);
-    const unknown = applied.filter((m) => !known.has(m.created_at));
-    if (unknown.length > 0) {
-      throw new UserError([{ file, message: '该数据库由更新版本的程序创建或升级,本程序无法安全打开;请升级程序后再试' }]);
-    }
-    if (applied.some((m, i) => Number(journal.entries[i]?.when) !== Number(m.created_at))) {
-      throw new UserError([{ file, message: '该数据库的升级记录与本程序的不符(可能被改动过),无法安全打开' }]);
-    }
+    refuseForeignMigrations(applied.map((m) => Number(m.created_at)), journal, file);
     const foreign = existed ? foreignSchema(sqlite, folder, applied.length) : null;
     if (foreign) throw new UserError([{ file, message: `台账文件的${foreign}` }]);
     let backup: string | null = null;

@@ -1,0 +1,77 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { UserError } from '../lib/problems';
+import { readJournal, refuseForeignMigrations } from './migration-journal';
+
+export const PG_MIGRATIONS = fileURLToPath(new URL('./migrations-pg', import.meta.url));
+
+/** Whole numbers come back as numbers, as from the embedded ledger: ids, fen and counts stay far below 2^53. */
+const INT8 = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** Every server process takes this lock to migrate, so two starting at once do not both apply a migration. */
+const MIGRATION_LOCK = 0x6571_6c00; // "eql\0"
+
+/** The connection string with its password hidden, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/(password=)\S+/i, '$1***');
+  }
+}
+
+export interface ProvincialOptions {
+  migrationsFolder?: string;
+  /** Connections this process keeps open. */
+  max?: number;
+}
+
+/**
+ * Opens the provincial database: a pool of connections, the app's migrations applied under an advisory
+ * lock (one server process at a time), and a database migrated by a newer app refused.
+ */
+export async function openProvincial(url: string, options: ProvincialOptions = {}): Promise<pg.Pool> {
+  const folder = options.migrationsFolder ?? PG_MIGRATIONS;
+  const where = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 10 });
+  // An idle connection the server drops (restart, fail-over) must not take the process down.
+  pool.on('error', () => undefined);
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    await pool.end();
+    throw new UserError([{ file: where, message: `无法连接数据库:${(e as Error).message}` }]);
+  }
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      const chain = await client.query<{ ok: boolean }>(`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`);
+      const applied = chain.rows[0].ok
+        ? (await client.query<{ created_at: number }>('select created_at from drizzle.__drizzle_migrations order by created_at')).rows
+        : [];
+      refuseForeignMigrations(applied.map((r) => Number(r.created_at)), readJournal(folder), where);
+      try {
+        await migrate(drizzle({ client }), { migrationsFolder: folder });
+      } catch (e) {
+        throw new UserError([{ file: where, message: `数据库升级失败(未做任何改动):${(e as Error).message}` }]);
+      }
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } catch (e) {
+    client.release();
+    await pool.end();
+    throw e;
+  }
+  client.release();
+  return pool;
+}
