@@ -42,8 +42,10 @@ export async function openProvincial(url: string, options: ProvincialOptions = {
   const folder = options.migrationsFolder ?? PG_MIGRATIONS;
   const where = redactUrl(url);
   const pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 10 });
-  // An idle connection the server drops (restart, fail-over) must not take the process down.
+  // A connection the server drops (restart, fail-over) must not take the process down, idle in the pool or
+  // held between two statements of a transaction; the next query on it fails and is answered as unavailable.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

@@ -1,0 +1,150 @@
+import type Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type pg from 'pg';
+import { UserError } from '../lib/problems';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/**
+ * A handle on one transaction (or, outside one, on the store itself). Queries take it as their first
+ * argument and are written once for both engines with Kysely's `sql` tag, which renders each value as a
+ * parameter in the engine's own form (`?` or `$1`).
+ */
+export interface Tx {
+  readonly engine: Engine;
+  all<T>(query: RawBuilder<T>): Promise<T[]>;
+  get<T>(query: RawBuilder<T>): Promise<T | undefined>;
+  /** Runs a statement; the number of rows it changed. */
+  run(query: RawBuilder<unknown>): Promise<number>;
+}
+
+export interface Store extends Tx {
+  /**
+   * Runs `fn` as one read-write transaction, all of it or nothing. On PostgreSQL it is SERIALIZABLE, so a
+   * read-check-write step is safe with other server processes writing too, and it is run again when the
+   * database reports a serialization failure or deadlock (nothing of the failed try was kept). On SQLite
+   * it takes the write lock at its start (BEGIN IMMEDIATE).
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `fn` on one consistent snapshot (several reads that must agree: a page and its count). */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** What a user is told while the database server cannot be reached (restarting, failing over). */
+export const UNAVAILABLE = '数据库暂时不可用,请稍后重试';
+
+/** The database could not be reached or dropped the connection: nothing was written, the request may be repeated. */
+export class StorageUnavailable extends UserError {
+  constructor(cause: unknown) {
+    super([{ message: UNAVAILABLE }]);
+    this.cause = cause;
+  }
+}
+
+/** PostgreSQL's answers that mean "try the whole transaction again": serialization failure, deadlock. */
+const RETRY = new Set(['40001', '40P01']);
+/** Connection exceptions (class 08), shutdowns, too many connections, read-only standby, and socket errors. */
+const UNREACHABLE = /^(08|57P0[123]|53300|25006)/;
+const SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function unreachable(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  if (typeof err?.code === 'string' && (UNREACHABLE.test(err.code) || SOCKET.has(err.code))) return true;
+  // node-postgres reports a socket closed under it without a code.
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err?.message ?? '');
+}
+
+const MAX_TRIES = 8;
+
+/**
+ * `column in (values)` for any number of values, as one parameter (SQLite caps a statement's parameters):
+ * `json_each` over a JSON array on SQLite, `= any(array)` on PostgreSQL.
+ */
+export function inList(tx: Pick<Tx, 'engine'>, column: RawBuilder<unknown>, values: readonly (string | number)[]): RawBuilder<boolean> {
+  return tx.engine === 'postgres' ? sql`${column} = any(${values})` : sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
+}
+
+function handle(engine: Engine, db: Kysely<unknown>): Tx {
+  return {
+    engine,
+    all: async <T>(q: RawBuilder<T>) => (await q.execute(db)).rows,
+    get: async <T>(q: RawBuilder<T>) => (await q.execute(db)).rows[0],
+    run: async (q: RawBuilder<unknown>) => Number((await q.execute(db)).numAffectedRows ?? 0),
+  };
+}
+
+/** better-sqlite3 behind Kysely, its prepared statements kept: a statement run 100,000 times is compiled once. */
+function cachedStatements(sqlite: Database.Database, size = 500): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt) {
+        cache.delete(text);
+      } else {
+        stmt = sqlite.prepare(text) as unknown as SqliteStatement;
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
+/** The store over an open embedded ledger (db/open.ts opened, migrated and checked it). */
+export function sqliteStore(sqlite: Database.Database): Store {
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+  const inTransaction = (begin: RawBuilder<unknown>) => <T>(fn: (tx: Tx) => Promise<T>) =>
+    db.connection().execute(async (conn) => {
+      await begin.execute(conn);
+      try {
+        const out = await fn(handle('sqlite', conn));
+        await sql`commit`.execute(conn);
+        return out;
+      } catch (e) {
+        if (sqlite.inTransaction) await sql`rollback`.execute(conn);
+        throw e;
+      }
+    });
+  return {
+    ...handle('sqlite', db),
+    write: inTransaction(sql`begin immediate`),
+    read: inTransaction(sql`begin`),
+    close: () => db.destroy(),
+  };
+}
+
+/** The store over the provincial database's pool (db/pg.ts opened and migrated it). */
+export function postgresStore(pool: pg.Pool): Store {
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (e) {
+      if (unreachable(e)) throw new StorageUnavailable(e);
+      throw e;
+    }
+  };
+  const base = handle('postgres', db);
+  return {
+    engine: 'postgres',
+    all: (q) => guarded(() => base.all(q)),
+    get: (q) => guarded(() => base.get(q)),
+    run: (q) => guarded(() => base.run(q)),
+    write: async (fn) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await guarded(() => db.transaction().setIsolationLevel('serializable').execute((trx) => fn(handle('postgres', trx))));
+        } catch (e) {
+          if (!RETRY.has((e as { code?: string }).code ?? '') || attempt >= MAX_TRIES) throw e;
+          // Apart at random, so two writers that collided do not collide again.
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
+        }
+      }
+    },
+    read: (fn) => guarded(() => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute((trx) => fn(handle('postgres', trx)))),
+    close: () => db.destroy(),
+  };
+}

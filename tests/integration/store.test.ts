@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/open';
+import { openProvincial } from '../../db/pg';
+import { inList, postgresStore, sqliteStore, StorageUnavailable, type Store, type Tx } from '../../db/store';
+import { tempDir } from '../fixtures/factories';
+import { freshDatabase, postgresUrl } from '../fixtures/postgres';
+
+/** A new ledger on each engine: the embedded file, and a provincial database (a second store is a second server process). */
+const engines: { name: string; open: () => Promise<{ store: Store; another: () => Promise<Store>; url?: string }> }[] = [
+  {
+    name: 'SQLite',
+    open: async () => {
+      const { db } = openDatabase(join(tempDir(), 'l.db'));
+      const store = sqliteStore(db.$client);
+      return { store, another: async () => store };
+    },
+  },
+  ...(postgresUrl ? [{
+    name: 'PostgreSQL',
+    open: async () => {
+      const url = await freshDatabase();
+      return { store: postgresStore(await openProvincial(url)), another: async () => postgresStore(await openProvincial(url)), url };
+    },
+  }] : []),
+];
+
+const opened: Store[] = [];
+afterEach(async () => {
+  await Promise.all([...new Set(opened.splice(0))].map((s) => s.close()));
+});
+
+async function ledger(engine: (typeof engines)[number]) {
+  const l = await engine.open();
+  opened.push(l.store);
+  return { ...l, another: async () => { const s = await l.another(); opened.push(s); return s; } };
+}
+
+const addAgency = (tx: Tx, code: string, name: string) =>
+  tx.get<{ id: number }>(sql`insert into agencies (code, name, level) values (${code}, ${name}, 'county') returning id`);
+
+const counter = async (tx: Tx) => Number((await tx.get<{ value: string }>(sql`select value from settings where key = 'counter'`))!.value);
+
+describe.each(engines)('the store on $name', (engine) => {
+  it('runs one query text on either engine: parameters, returned ids, camelCase names and lists longer than SQLite allows parameters', async () => {
+    const { store } = await ledger(engine);
+    const first = await addAgency(store, '330101', '上城区执法大队');
+    const second = await addAgency(store, '330102', '下城区执法大队');
+    expect(second!.id).toBe(first!.id + 1);
+    const ids = [second!.id, ...Array.from({ length: 40_000 }, (_, i) => 1_000_000 + i)];
+    const rows = await store.all<{ agencyCode: string; staffCount: number }>(
+      sql`select code as "agencyCode", staff as "staffCount" from agencies where ${inList(store, sql.ref('id'), ids)} order by code`);
+    expect(rows).toEqual([{ agencyCode: '330102', staffCount: 0 }]);
+    expect(await store.run(sql`update agencies set staff = staff + 5 where code like ${'3301%'}`)).toBe(2);
+  });
+
+  it('keeps nothing of a transaction that fails part-way', async () => {
+    const { store } = await ledger(engine);
+    await addAgency(store, '330101', '上城区执法大队');
+    const failed = await store.write(async (tx) => {
+      await addAgency(tx, '330102', '下城区执法大队');
+      await tx.run(sql`update agencies set staff = 9`);
+      await addAgency(tx, '330101', '重复的代码');
+    }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect(await store.all(sql`select code, staff from agencies`)).toEqual([{ code: '330101', staff: 0 }]);
+    // The store goes on working after the rollback.
+    await store.write((tx) => addAgency(tx, '330103', '江干区执法大队'));
+    expect(await store.get<{ n: number }>(sql`select count(*) as n from agencies`)).toEqual({ n: 2 });
+  });
+
+  it('loses no update when writers read, wait and write the same row at once, from two server processes', async () => {
+    const { store, another } = await ledger(engine);
+    await store.run(sql`insert into settings (key, value) values ('counter', '0')`);
+    const second = await another();
+    const bump = (s: Store) => s.write(async (tx) => {
+      const n = await counter(tx);
+      await new Promise((r) => setTimeout(r, 2));
+      await tx.run(sql`update settings set value = ${String(n + 1)} where key = 'counter'`);
+    });
+    await Promise.all(Array.from({ length: 24 }, (_, i) => bump(i % 2 ? store : second)));
+    expect(await counter(store)).toBe(24);
+  });
+
+  it('reads one snapshot in a read, whatever commits meanwhile', async () => {
+    const { store, another } = await ledger(engine);
+    await store.run(sql`insert into settings (key, value) values ('counter', '1')`);
+    const writer = await another();
+    const seen = await store.read(async (tx) => {
+      const before = await counter(tx);
+      // On SQLite the one connection waits for the read to end; on PostgreSQL the write commits now.
+      const write = writer.write((w) => w.run(sql`update settings set value = '2' where key = 'counter'`));
+      if (engine.name === 'PostgreSQL') await write;
+      const after = await counter(tx);
+      return { before, after, write };
+    });
+    expect([seen.before, seen.after]).toEqual([1, 1]);
+    await seen.write;
+    expect(await counter(store)).toBe(2);
+  });
+});
+
+describe.skipIf(!postgresUrl)('the store when PostgreSQL drops its connections', () => {
+  it('answers 数据库暂时不可用 meanwhile, writes nothing half, and carries on with new connections', async () => {
+    const url = await freshDatabase();
+    const store = postgresStore(await openProvincial(url));
+    opened.push(store);
+    await addAgency(store, '330101', '上城区执法大队');
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    try {
+      const dbName = new URL(url).pathname.slice(1);
+      const cut = store.write(async (tx) => {
+        await tx.run(sql`update agencies set staff = 7`);
+        // The server ends every session of this database mid-transaction, as a restart or fail-over does.
+        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [dbName]);
+        await tx.run(sql`update agencies set staff = 8`);
+      }).catch((e: unknown) => e);
+      const refusal = await cut;
+      expect(refusal).toBeInstanceOf(StorageUnavailable);
+      expect((refusal as StorageUnavailable).problems[0].message).toBe('数据库暂时不可用,请稍后重试');
+      expect(await store.all(sql`select staff from agencies`)).toEqual([{ staff: 0 }]);
+    } finally {
+      await admin.end();
+    }
+  });
+});
