@@ -14,6 +14,7 @@ export const AUDIT_ENTITIES: Record<string, string> = {
   asset: '装备', agency: '机构', maintenance: '维护记录', calibration: '检定记录', disposal: '报废', user: '用户', import: '导入', 'bulk-edit': '批量修改',
   undo: '撤销', restore: '恢复备份', ledger: '台账', task: '重点任务', plan: '调度方案', dispatch: '装备调度', settings: '调度设置',
   item_terms: '单价与更新年限', import_name: '导入名称对照', score_checklist: '评分自查清单', catalog_item: '装备品目', rule_set: '配备标准', sign_in: '登录',
+  transfer: '迁入台账',
 };
 
 const FIELDS: Record<string, string> = {
@@ -32,6 +33,7 @@ const FIELDS: Record<string, string> = {
   demand: '装备需求', quantity: '数量',
   tasks: '任务', units: '装备台次', unmet: '未满足数量', objective: '目标值', start: '开始', end: '结束', state: '状态', task: '任务', damageNote: '损坏情况',
   reserveRatio: '留守比例', optionalReserve: '选配装备留守数量', safetyCopy: '恢复前的备份', agencies: '机构', assets: '装备', created: '新增', updated: '更新', unchanged: '未变',
+  records: '装备记录', users: '用户', audit: '审计记录',
   category: '类别', unit: '计量单位', needsCalibration: '需检定', source: '依据', effectiveDate: '生效日期', basedOn: '基于', rules: '配备规则',
 };
 
