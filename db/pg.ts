@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { UserError } from '../lib/problems';
 import { readJournal, refuseForeignMigrations } from './migration-journal';
+import { HostPool, parseTarget, redactTarget, type Target } from './pg-hosts';
 
 export const PG_MIGRATIONS = fileURLToPath(new URL('./migrations-pg', import.meta.url));
 
@@ -17,17 +18,6 @@ const types = {
 /** Every server process takes this lock to migrate, so two starting at once do not both apply a migration. */
 const MIGRATION_LOCK = 0x6571_6c00; // "eql\0"
 
-/** The connection string with its password hidden, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/(password=)\S+/i, '$1***');
-  }
-}
-
 export interface ProvincialOptions {
   migrationsFolder?: string;
   /** Connections this process keeps open. */
@@ -35,17 +25,20 @@ export interface ProvincialOptions {
 }
 
 /**
- * Opens the provincial database: a pool of connections, the app's migrations applied under an advisory
- * lock (one server process at a time), and a database migrated by a newer app refused.
+ * Opens the provincial database: a pool of connections to the listed server that accepts writes (db/pg-hosts.ts),
+ * the app's migrations applied under an advisory lock (one server process at a time), and a database migrated
+ * by a newer app refused.
  */
-export async function openProvincial(url: string, options: ProvincialOptions = {}): Promise<pg.Pool> {
+export async function openProvincial(connection: string, options: ProvincialOptions = {}): Promise<HostPool> {
   const folder = options.migrationsFolder ?? PG_MIGRATIONS;
-  const where = redactUrl(url);
-  const pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 10 });
-  // A connection the server drops (restart, fail-over) must not take the process down, idle in the pool or
-  // held between two statements of a transaction; the next query on it fails and is answered as unavailable.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const where = redactTarget(connection);
+  let target: Target;
+  try {
+    target = parseTarget(connection);
+  } catch (e) {
+    throw new UserError([{ file: where, message: (e as Error).message }]);
+  }
+  const pool = new HostPool(target, { types, max: options.max ?? 10 });
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import type pg from 'pg';
 import { UserError } from '../lib/problems';
+import type { HostPool } from './pg-hosts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -117,7 +117,7 @@ export function sqliteStore(sqlite: Database.Database): Store {
 }
 
 /** The store over the provincial database's pool (db/pg.ts opened and migrated it). */
-export function postgresStore(pool: pg.Pool): Store {
+export function postgresStore(pool: HostPool): Store {
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
     try {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
 import { openProvincial, PG_MIGRATIONS } from '../../db/pg';
+import type { HostPool } from '../../db/pg-hosts';
 import { addYears } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { tempDir } from '../fixtures/factories';
@@ -35,7 +36,7 @@ function ledgerShape(): Record<string, Shape> {
   return shape;
 }
 
-async function provincialShape(c: pg.Pool): Promise<Record<string, Shape>> {
+async function provincialShape(c: HostPool): Promise<Record<string, Shape>> {
   const tables = (await c.query<{ t: string }>(`select table_name as t from information_schema.tables where table_schema = 'public' order by 1`)).rows.map((r) => r.t);
   const out: Record<string, Shape> = {};
   for (const t of tables) {
