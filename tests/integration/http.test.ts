@@ -9,7 +9,8 @@ import { generate } from 'selfsigned';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createUser } from '../../db/queries/users';
 import { hashPassword } from '../../server/auth/password';
-import { ANONYMOUS_BODY, createHttpServer, listen, takesFile, type HttpOptions } from '../../server/http';
+import { takesFile } from '../../api/uploads';
+import { ANONYMOUS_BODY, createHttpServer, listen, type HttpOptions } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';
 import { tempLedger } from '../fixtures/factories';
 
