@@ -9,8 +9,12 @@ import { takesFile } from './uploads';
 /** Where the HTTP host serves the document. */
 export const OPENAPI_PATH = '/api/openapi.json';
 
-/** Accepts a schema only when it describes exactly T, so the document cannot drift from the interface it stands for. */
-const exactly = <T>() => <S extends z.ZodType<T>>(schema: S & ([T] extends [z.output<S>] ? unknown : never)) => schema;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * Accepts a schema only when it describes exactly T, optional fields included (which mutual assignability
+ * alone would not notice), so the document cannot drift from the interface it stands for.
+ */
+const exactly = <T>() => <S extends z.ZodType<T>>(schema: S & (Same<T, z.output<S>> extends true ? (Same<keyof T, keyof z.output<S>> extends true ? unknown : never) : never)) => schema;
 
 const PROBLEM = exactly<Problem>()(z.object({
   file: z.string().optional(),
@@ -66,7 +70,7 @@ function valueSchema(name: OpName) {
 }
 
 const SESSION = [{ session: [] }, { sessionTls: [] }];
-const ANYONE = { id: 0, username: '', displayName: '', role: 'admin', agencyCode: '(某机构)' } as const;
+const SCOPED_ADMIN = { id: 0, username: '', displayName: '', role: 'admin', agencyCode: '(某机构)' } as const;
 
 /** Who may call an operation, in words, from the same rules the dispatcher applies. */
 function whoMay(name: OpName): string {
@@ -74,7 +78,7 @@ function whoMay(name: OpName): string {
   if (right === 'public') return '无需登录。';
   const roles = ROLES.filter((r) => can(r, right)).map((r) => ROLE_NAMES[r]).join('、');
   // An administrator limited to an agency holds every right, so a refusal of them is one of scope.
-  const wholeLedger = refusal(ANYONE, name) !== null;
+  const wholeLedger = refusal(SCOPED_ADMIN, name) !== null;
   return `需登录,角色:${roles}${wholeLedger ? ';且账号须管辖全部机构(不限于某一机构)' : ''}。`;
 }
 
@@ -137,21 +141,22 @@ const DESCRIPTION = `执法装备台账的 HTTP 接口,由 api/contract.ts 中�
 /** The OpenAPI 3.1 document of the HTTP api: one path per operation of the contract, generated from its zod schemas. */
 export function openApiDocument() {
   const names = Object.keys(api) as OpName[];
+  const paths: Record<string, object> = {
+    [OPENAPI_PATH]: {
+      get: {
+        operationId: 'openapi',
+        summary: '本接口的 OpenAPI 3.1 文档',
+        security: [{}],
+        responses: { 200: { description: 'OpenAPI 文档', content: { 'application/json': { schema: { type: 'object' } } } }, 421: ref('responses', 'WrongHost') },
+      },
+    },
+    ...Object.fromEntries(names.map((name) => [`/api/${name}`, operation(name)])),
+  };
   return {
     openapi: '3.1.1',
     info: { title: '执法装备台账 API', version: pkg.version, description: DESCRIPTION },
     tags: (Object.keys(DOMAIN_NAMES) as Domain[]).map((d) => ({ name: d, description: DOMAIN_NAMES[d] })),
-    paths: {
-      [OPENAPI_PATH]: {
-        get: {
-          operationId: 'openapi',
-          summary: '本接口的 OpenAPI 3.1 文档',
-          security: [{}],
-          responses: { 200: { description: 'OpenAPI 文档', content: { 'application/json': { schema: { type: 'object' } } } }, 421: ref('responses', 'WrongHost') },
-        },
-      },
-      ...Object.fromEntries(names.map((name) => [`/api/${name}`, operation(name)])),
-    },
+    paths,
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'eql_session', description: '仅本机的 HTTP 服务的会话 Cookie(auth/login 返回)' },
