@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LEDGER_MAPPING, type ExportFormat, type FileOut, type ImportOutcome } from '../api/contract';
+import { openApiDocument } from '../api/openapi';
 import type { Clock } from '../lib/clock';
 import { isIsoDate, type IsoDate } from '../lib/dates';
 import type { LedgerMapping } from '../excel/ledger';
@@ -50,6 +51,7 @@ const USAGE = `eql — 执法装备台账命令行
                                          保存任务并用 HiGHS 求解调度方案(草稿):按距离最短、优先级加权缺口最小
   eql dispatch approve --db FILE --plan 方案编号 [--ref 批准文号]
                                          批准草稿方案,所列装备在任务日期内被占用
+  eql openapi                            输出 HTTP 接口的 OpenAPI 3.1 文档(JSON),与服务器 GET /api/openapi.json 相同
 
 通用选项:
   --user NAME    记入审计日志的操作人(默认为当前系统用户)
@@ -308,6 +310,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
         }
         return 0;
       }
+      case 'openapi':
+        io.out(JSON.stringify(openApiDocument(), null, 2));
+        return 0;
       default:
         throw new UsageError(`未知命令「${command}」`);
     }

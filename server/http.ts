@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { api } from '../api/contract';
+import { openApiJson, OPENAPI_PATH } from '../api/openapi';
+import { takesFile } from '../api/uploads';
 import { callContext, isLoopbackAddress, type Ledger } from './context';
 import { dispatch, isOpName } from './dispatch';
 import { hostOf, LOOPBACK_HOSTS } from './hosts';
@@ -85,13 +86,6 @@ function readBody(req: IncomingMessage, limit: number, ms?: number): Promise<Bod
   });
 }
 
-/** Operations whose input carries a file (a `base64` field): the only ones with large bodies. */
-export function takesFile(name: string): boolean {
-  if (!isOpName(name)) return false;
-  const shape = (api[name].input as { shape?: Record<string, unknown> }).shape;
-  return !!shape && Object.prototype.hasOwnProperty.call(shape, 'base64');
-}
-
 function serveStatic(root: string, urlPath: string, res: ServerResponse) {
   let decoded: string;
   try {
@@ -149,6 +143,11 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     if (!url.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
       return serveStatic(rendererRoot, url, res);
+    }
+    if (url.split('?')[0] === OPENAPI_PATH) {
+      // Public: it holds the api's shape only, which the renderer's bundle shows anyone who can reach the sign-in page.
+      if (req.method !== 'GET' && req.method !== 'HEAD') return refuseAndClose(req, res, 405, '仅支持 GET', { allow: 'GET, HEAD' });
+      return send(res, 200, openApiJson(), undefined, { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
     }
     if (req.method !== 'POST') return refuseAndClose(req, res, 405, '仅支持 POST');
     const origin = req.headers.origin;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as XLSX from 'xlsx';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../api/openapi';
 import { agency, asset, templateBuffer, tempDir, units, xlsx } from '../fixtures/factories';
 import { testClock } from '../fixtures/context';
 import { rewritten, textBytes } from '../fixtures/formats';
@@ -274,5 +275,11 @@ describe('eql', () => {
     expect(out.passed).toBe(false);
     expect(eql('score', '--db', db).code).toBe(2);
     expect(eql('score', '--db', db, '--agency', 'NOPE').err).toContain('NOPE');
+  });
+
+  it('openapi prints the document the server serves, with no ledger needed', () => {
+    const r = eql('openapi');
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(JSON.parse(r.out)).toEqual(openApiDocument());
   });
 });

@@ -9,7 +9,9 @@ import { generate } from 'selfsigned';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createUser } from '../../db/queries/users';
 import { hashPassword } from '../../server/auth/password';
-import { ANONYMOUS_BODY, createHttpServer, listen, takesFile, type HttpOptions } from '../../server/http';
+import { openApiDocument, OPENAPI_PATH } from '../../api/openapi';
+import { takesFile } from '../../api/uploads';
+import { ANONYMOUS_BODY, createHttpServer, listen, type HttpOptions } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';
 import { tempLedger } from '../fixtures/factories';
 
@@ -233,6 +235,50 @@ describe('LAN mode', () => {
     // The plain cookie name of the loopback server means nothing here.
     const plain = JSON.parse((await post('auth/status', {}, cookieOf(setup).replace('__Host-', ''))).body);
     expect(plain.value.user).toBeNull();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  const NAME = 'ledger.bureau.example';
+
+  it('is served to a caller who is not signed in as JSON that runs no script: the document the contract generates', async () => {
+    const { port } = await start();
+    const r = await call(port, { method: 'GET', path: OPENAPI_PATH });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(JSON.parse(r.body)).toEqual(openApiDocument());
+    const head = await call(port, { method: 'HEAD', path: `${OPENAPI_PATH}?v=1` });
+    expect([head.status, head.body]).toEqual([200, '']);
+    const post = await call(port, { path: OPENAPI_PATH, body: '{}' });
+    expect([post.status, post.headers.allow]).toEqual([405, 'GET, HEAD']);
+    await stillServes(port);
+  });
+
+  it('names the session cookie the loopback server sets, and the login answer that sets it', async () => {
+    const { port } = await start();
+    const doc = openApiDocument();
+    const setup = await api(port, 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    expect(cookieOf(setup).split('=')[0]).toBe(doc.components.securitySchemes.session.name);
+    const paths = doc.paths as Record<string, { post: { responses: Record<string, object> } }>;
+    expect(paths['/api/auth/setup'].post.responses[200]).toHaveProperty('headers.Set-Cookie');
+  });
+
+  it('keeps the LAN server’s host rule: served over HTTPS to its own name without sign-in, refused to a rebinding name, cookie named as set', async () => {
+    const tls = await bureauCertificate(NAME);
+    const { port } = await start({ lan: { hosts: [NAME] }, tls });
+    const over = { ca: tls.cert, servername: NAME };
+    const get = (host: string) => call(port, { method: 'GET', path: OPENAPI_PATH, tls: over, headers: { host } });
+    const own = await get(`${NAME}:${port}`);
+    expect(own.status).toBe(200);
+    expect(JSON.parse(own.body).openapi).toMatch(/^3\.1\./);
+    expect((await get(`rebind.attacker.example:${port}`)).status).toBe(421);
+    const setup = await call(port, {
+      path: '/api/auth/setup', tls: over, body: JSON.stringify({ username: 'admin', displayName: '管理员', password: 'correct horse' }),
+      headers: { host: `${NAME}:${port}`, 'content-type': 'application/json' },
+    });
+    expect(cookieOf(setup).split('=')[0]).toBe(openApiDocument().components.securitySchemes.sessionTls.name);
   });
 });
 
