@@ -1,4 +1,4 @@
-import type { AssetColumn, AssetQuery, AssetRow, ColumnFilter, DueKind } from '../../api/contract';
+import type { AssetColumn, AssetQuery, AssetRow, ColumnFilter, DueKind } from '../../lib/domain/assets';
 import type { Db } from '../open';
 
 const COLUMN_SQL: Record<AssetColumn, string> = {

@@ -1,6 +1,5 @@
-import type {
-  AssetFields, AssetHistory, BulkChange, AssetRow, CalibrationFields, CalibrationInput, DisposalRow, MaintenanceFields, MaintenanceInput, VoidMark,
-} from '../../api/contract';
+import type { AssetFields, AssetHistory, BulkChange, AssetRow } from '../../lib/domain/assets';
+import type { CalibrationFields, CalibrationInput, DisposalRow, MaintenanceFields, MaintenanceInput, VoidMark } from '../../lib/domain/records';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';

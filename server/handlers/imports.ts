@@ -10,8 +10,10 @@ import {
 import { confident, makeItemMatcher } from '../../excel/item-matcher';
 import { ProblemList } from '../../excel/problems';
 import {
-  AGENCY_SHEET, ASSET_SHEET, checkTemplate, IMPORT_STATUS_WORDS, LEVEL_LABELS, readAssets, statusKey, type AgencyInput, type AssetInput, type RejectedRow, type SkippedRow,
+  AGENCY_SHEET, ASSET_SHEET, checkTemplate, IMPORT_STATUS_WORDS, LEVEL_LABELS, readAssets, statusKey, type RejectedRow, type SkippedRow,
 } from '../../excel/template';
+import type { AgencyInput } from '../../lib/domain/agencies';
+import type { AssetInput } from '../../lib/domain/assets';
 import { ENCODING_LABELS, baseName } from '../../excel/formats';
 import type { TextChoice } from '../../excel/parse';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
