@@ -16,6 +16,9 @@ import { cellValue, indexRules, subtreeCodes } from '../../quotas/engine';
 import { decodePlan, planModel, type PlanNeed, type WeightGroup } from '../../quotas/plan';
 import { PRICE_SOURCE, VEHICLE_ITEMS, type ItemTerms } from '../../quotas/replacement';
 import { measureAll } from './quotas';
+import type { budgetOps } from '../../api/budget';
+import type { HandlersFor } from './handler';
+import { readScope, scopedAgency } from '../scope';
 
 export function termsRows(db: Db): TermsRow[] {
   const terms = loadTerms(db);
@@ -228,3 +231,15 @@ export async function exportPurchasePlan(db: Db, input: PlanInput, today: IsoDat
     ] },
   ], format, CSV_SHAPES['budget/exportPlan']);
 }
+
+/** Prices and rules (ledger-wide), and budgets within the caller's scope. */
+export const budgetHandlers: HandlersFor<typeof budgetOps> = {
+  'budget/terms': (ctx) => termsRows(ctx.db),
+  'budget/saveTerms': (ctx, { terms }) => saveTermsChecked(ctx.db, ctx.who(), terms),
+  'budget/exportTerms': (ctx, { format }) => exportTerms(ctx.db, ctx.today(), format),
+  'budget/importTerms': (ctx, { fileName, base64 }) => importTerms(ctx.db, ctx.who(), fileName, Buffer.from(base64, 'base64')),
+  'budget/request': (ctx, input) => budgetRequest(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
+  'budget/export': (ctx, input) => exportBudget(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today(), input.format),
+  'budget/plan': (ctx, input) => purchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'budget/exportPlan': (ctx, input) => exportPurchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today(), input.format),
+};

@@ -8,6 +8,9 @@ import { needsByYear } from '../../quotas/budget';
 import { cellValue } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';
 import { budgetBasis } from './budget';
+import type { chartOps } from '../../api/charts';
+import type { HandlersFor } from './handler';
+import { scopedAgency } from '../scope';
 
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 1000) / 10);
 const AGE_BINS = 16;
@@ -160,3 +163,9 @@ export function exportChart(db: Db, input: { agency?: string; ruleSet?: string; 
     merges: [{ s: { r: 0, c: 0 }, e: { r: 0, c: last } }, { s: { r: 1, c: 0 }, e: { r: 1, c: last } }],
   }], format);
 }
+
+/** Charts of the caller's agency, or of the ledger. */
+export const chartHandlers: HandlersFor<typeof chartOps> = {
+  'charts/data': (ctx, input) => chartData(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'charts/export': (ctx, input) => exportChart(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today(), input.format),
+};

@@ -11,9 +11,12 @@ import { indexRules, required } from '../../quotas/engine';
 import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode, listAgencies } from '../../db/queries/agencies';
-import { dispatchCandidates, planDetail, storeDraftPlan } from '../../db/queries/plans';
+import { commitments, dispatchCandidates, dispatchCounts, planDetail, storeDraftPlan } from '../../db/queries/plans';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
-import { dispatchSettings } from '../../db/queries/tasks';
+import { dispatchSettings, saveDispatchSettings } from '../../db/queries/tasks';
+import type { dispatchOps } from '../../api/dispatch';
+import type { HandlersFor } from './handler';
+import { inScope } from '../scope';
 
 type Agency = ReturnType<typeof listAgencies>[number];
 
@@ -121,3 +124,11 @@ export function exportPlan(plan: PlanDetail, timeZone: string, format?: ExportFo
     { name: '未满足需求', rows: unmet, widths: [14, 24, 8, 24, 10, 36, 70] },
   ], format, CSV_SHAPES['plans/export']);
 }
+
+/** The reserve (ledger-wide), and commitments and counts of units within the caller's scope. */
+export const dispatchHandlers: HandlersFor<typeof dispatchOps> = {
+  'dispatch/settings': (ctx) => dispatchSettings(ctx.db),
+  'dispatch/saveSettings': (ctx, input) => saveDispatchSettings(ctx.db, ctx.who(), input),
+  'dispatch/timeline': (ctx, { from, to }) => commitments(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
+  'dispatch/counts': (ctx, { from, to }) => dispatchCounts(ctx.db, from, to).filter((c) => inScope(ctx, c.agencyCode)),
+};

@@ -12,6 +12,9 @@ import { calibrationLog, maintenanceLog } from '../../db/queries/records';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
 import type { QuotaRow } from '../../quotas/engine';
 import { measureShortfall } from './quotas';
+import type { exportOps } from '../../api/exports';
+import type { HandlersFor } from './handler';
+import { inScope, readScope, scopedAgency } from '../scope';
 
 /** Excel holds 1,048,576 rows a sheet. */
 const MAX_EXPORT_ROWS = 1_000_000;
@@ -154,3 +157,11 @@ export function blankTemplate(db: Db, format?: ExportFormat): FileOut {
   ], format, CSV_SHAPES['imports/blankTemplate']);
 }
 
+/** Exports of what the caller may read. */
+export const exportHandlers: HandlersFor<typeof exportOps> = {
+  'assets/export': (ctx, { query, sort, format }) => exportLedger(ctx.db, { ...query, agency: scopedAgency(ctx, query.agency) }, sort, ctx.today(), format),
+  'quotas/export': (ctx, input) => exportCompliance(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today(), input.format),
+  'maintenance/export': (ctx, { from, to, format }) => exportMaintenance(ctx.db, from, to, (a) => inScope(ctx, a), format),
+  'calibrations/export': (ctx, { from, to, format }) => exportCalibrations(ctx.db, from, to, (a) => inScope(ctx, a), format),
+  'imports/blankTemplate': (ctx, { format }) => blankTemplate(ctx.db, format),
+};

@@ -24,6 +24,9 @@ import { existingAgencies, listAgencies } from '../../db/queries/agencies';
 import type { Actor } from '../../db/queries/audit';
 import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';
 import { loadCatalog } from '../../db/queries/reference';
+import type { importOps } from '../../api/imports';
+import type { HandlersFor } from './handler';
+import { scopeCodes, scopeRoot } from '../scope';
 
 export interface ImportOptions {
   file: string;
@@ -499,3 +502,18 @@ export function importOpenedLedger(db: Db, owner: number | null, token: string, 
   closeFile(owner, token);
   return out;
 }
+
+/** Imports into the caller's scope; the wizard's open files are the caller's own. */
+export const importHandlers: HandlersFor<typeof importOps> = {
+  'imports/open': (ctx, { fileName, base64, encoding, delimiter }) => openLedgerFile(ctx.user!.id, fileName, Buffer.from(base64, 'base64'), { encoding, delimiter }),
+  'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user!.id, token, mapping, scopeCodes(ctx), scopeRoot(ctx)),
+  'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user!.id, token, mapping, ctx.today(), scopeCodes(ctx), scopeRoot(ctx)),
+  'imports/ledger': (ctx, { token, mapping, mode }) =>
+    importOpenedLedger(ctx.db, ctx.user!.id, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx) }),
+  'imports/template': async (ctx, input) => {
+    const { batch: _batch, ...outcome } = await importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
+      file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx), text: { encoding: input.encoding, delimiter: input.delimiter },
+    });
+    return outcome;
+  },
+};

@@ -8,6 +8,9 @@ import { subtreeCodes } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';
 import { shortfall } from './quotas';
 import { ruleSetName } from '../../db/queries/reference';
+import type { overviewOps } from '../../api/overview';
+import type { HandlersFor } from './handler';
+import { scopedAgency } from '../scope';
 
 export const DUE_WINDOW_DAYS = 30;
 
@@ -50,3 +53,8 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
     worst: [...byAgency].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([agency, n]) => ({ agency, name: names.get(agency)!, shortfall: n })),
   };
 }
+
+/** The overview of the caller's agency, or of the ledger. */
+export const overviewHandlers: HandlersFor<typeof overviewOps> = {
+  'overview/summary': (ctx, input) => overview(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+};

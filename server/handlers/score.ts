@@ -12,6 +12,9 @@ import { cellValue } from '../../quotas/engine';
 import { affordableOptions, raiseModel, raiseOptions, scoreAgency, SCORE_CATEGORIES, type Checklist, type Holding } from '../../quotas/score';
 import { measureAll } from './quotas';
 import { ruleSetName } from '../../db/queries/reference';
+import type { scoreOps } from '../../api/score';
+import type { HandlersFor } from './handler';
+import { requireAgency } from '../scope';
 
 /** The Zhejiang score is read against the Zhejiang variant of the standard unless another is chosen. */
 export const SCORE_RULE_SET = 'zhejiang-2022';
@@ -94,3 +97,11 @@ export function exportScore(db: Db, input: ScoreInput, today: IsoDate, format?: 
     merges: [{ s: { r: 0, c: 0 }, e: { r: 0, c: 6 } }, { s: { r: 1, c: 0 }, e: { r: 1, c: 6 } }],
   }], format);
 }
+
+/** The score of an agency within the caller's scope. */
+export const scoreHandlers: HandlersFor<typeof scoreOps> = {
+  'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), scoreCard(ctx.db, input, ctx.today())),
+  'score/saveChecklist': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), saveScoreChecklist(ctx.db, ctx.who(), input, ctx.today())),
+  'score/raise': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), raiseScore(ctx.db, input, ctx.today())),
+  'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), exportScore(ctx.db, input, ctx.today(), input.format)),
+};
