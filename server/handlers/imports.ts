@@ -21,6 +21,7 @@ import type { OutValue } from '../../excel/write';
 import { exportFile } from '../../excel/export';
 import type { Db } from '../../db/open';
 import { existingAgencies, listAgencies } from '../../db/queries/agencies';
+import { heldTags, holdersOfTags } from '../../db/queries/assets';
 import type { Actor } from '../../db/queries/audit';
 import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';
 import { loadCatalog } from '../../db/queries/reference';
@@ -76,11 +77,7 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
       problems.push({ ...at, column: 'D', field: '上级机构编码', message: `不能修改机构「${a.code}」的上级机构(现为「${before.parentCode ?? '无'}」);如需调整请联系管辖全部机构的管理员` });
     }
   }
-  const holders = new Map<string, string>();
-  const lookup = db.$client.prepare(`select s.asset_tag, a.code from assets s join agencies a on a.id = s.agency_id where s.asset_tag in (select value from json_each(?))`).raw();
-  for (let i = 0; i < assets.length; i += 1000) {
-    for (const [tag, code] of lookup.all(JSON.stringify(assets.slice(i, i + 1000).map((a) => a.assetTag))) as [string, string][]) holders.set(tag, code);
-  }
+  const holders = holdersOfTags(db, assets.map((a) => a.assetTag));
   for (const a of assets) {
     const held = holders.get(a.assetTag);
     if (!allowed.has(a.agencyCode)) problems.push({ file, sheet: ASSET_SHEET, row: a.row + 1, field: '所属机构编码', message: message(a.agencyCode) });
@@ -405,14 +402,6 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
     dataStart: resolved.guess.headerRow + resolved.guess.headerRows, assets, rejected, skipped,
     secret: new Set(resolved.guess.columns.filter((c) => c.secret).map((c) => c.index)), problems, unconfirmed,
   };
-}
-
-/** Which of these tags the ledger holds. */
-function heldTags(db: Db, tags: string[]): Set<string> {
-  const lookup = db.$client.prepare(`select asset_tag from assets where asset_tag in (select value from json_each(?))`).pluck();
-  const out = new Set<string>();
-  for (let i = 0; i < tags.length; i += 1000) for (const t of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as string[]) out.add(t);
-  return out;
 }
 
 const PREVIEW_ROWS = 300;
