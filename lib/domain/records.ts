@@ -61,3 +61,32 @@ export interface DisposalRow {
   disposedDate: string | null;
   residualValueFen: number | null;
 }
+
+export interface MaintenanceLogRow {
+  date: string;
+  assetTag: string;
+  itemCode: string;
+  itemName: string;
+  agencyCode: string;
+  agencyName: string;
+  kind: 'repair' | 'service' | 'inspection';
+  description: string;
+  costFen: number | null;
+  vendor: string | null;
+  odometerKm: number | null;
+  nextDueDate: string | null;
+}
+
+export interface CalibrationLogRow {
+  date: string;
+  validUntil: string;
+  assetTag: string;
+  itemCode: string;
+  itemName: string;
+  agencyCode: string;
+  agencyName: string;
+  certificateNo: string | null;
+  institution: string | null;
+  result: 'pass' | 'fail';
+  notes: string | null;
+}
