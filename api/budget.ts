@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import type { BudgetLine } from '../quotas/budget';
-import type { PlannedPurchase, PlanYear } from '../quotas/plan';
+import type { BudgetResult } from '../quotas/budget';
+import type { PurchasePlanResult } from '../quotas/plan';
 import type { ItemTerms } from '../quotas/replacement';
 import { code, fenOf, itemCode } from '../lib/domain/values';
 import { exportOp, none, op, ruleSetId, UPLOAD, year } from './op';
+
+export type { BudgetResult, BudgetRow } from '../quotas/budget';
+export type { PurchasePlanResult } from '../quotas/plan';
 
 /** A row of the price list: the catalog item and its terms. */
 export interface TermsRow extends ItemTerms {
@@ -25,25 +28,6 @@ export const ITEM_TERMS = z.object({
 export const BUDGET_INPUT = z.object({ year, agency: code.optional(), rollup: z.boolean().optional(), ruleSet: ruleSetId });
 export type BudgetInput = z.infer<typeof BUDGET_INPUT>;
 
-export interface BudgetRow extends BudgetLine {
-  agencyName: string;
-  itemName: string;
-  unit: string;
-}
-
-export interface BudgetResult {
-  year: number;
-  ruleSet: string;
-  rollup: boolean;
-  /** The agency whose subtree the request covers; null: the whole ledger. */
-  agency: string | null;
-  rows: BudgetRow[];
-  /** The scope's total (each agency's own lines once), and its two parts. */
-  totalFen: number;
-  shortfallFen: number;
-  replaceFen: number;
-}
-
 export const PLAN_INPUT = z.object({
   fromYear: year,
   /** One cap per plan year, from `fromYear` on. */
@@ -57,17 +41,6 @@ export const PLAN_INPUT = z.object({
   ruleSet: ruleSetId,
 });
 export type PlanInput = z.infer<typeof PLAN_INPUT>;
-
-export interface PurchasePlanResult {
-  /** The solver's status, e.g. Optimal. */
-  status: string;
-  fromYear: number;
-  years: PlanYear[];
-  purchases: (PlannedPurchase & { agencyName: string; itemName: string; unit: string })[];
-  /** Everything needed by the last plan year's end, at unit price, and what the plan buys of it. */
-  needFen: number;
-  spentFen: number;
-}
 
 /** Unit prices and replacement rules, the budget request and the purchase plan. */
 export const budgetOps = {

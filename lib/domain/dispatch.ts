@@ -72,13 +72,22 @@ export interface PlanAssignmentRow {
   damageNote: string | null;
 }
 
+export type UnmetReason = 'none' | 'reserve' | 'unusable' | 'committed';
+
+export const UNMET_REASONS: Record<UnmetReason, string> = {
+  none: '可调度范围内没有此装备',
+  reserve: '其余可用装备须留守本单位(留守比例)',
+  unusable: '其余装备在维修、已过检定有效期或所在机构无坐标',
+  committed: '其余可用装备已承诺给日期重叠的其他任务',
+};
+
 export interface PlanUnmetRow {
   taskCode: string;
   taskName: string;
   itemCode: string;
   itemName: string;
   quantity: number;
-  reason: 'none' | 'reserve' | 'unusable' | 'committed';
+  reason: UnmetReason;
   detail: string;
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FileOut, ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
+import type { ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { UserError, type Problem } from '../../lib/problems';
-import { cellText, isBlankWord, normalizeText, parseDate, truncate } from '../../excel/cells';
+import { cellText, isBlankWord, normalizeText, truncate } from '../../excel/cells';
 import { ITEM_NAME_HEADER, LEDGER_FIELDS, type ImportStatus, type LedgerField } from '../../excel/fields';
 import {
   distinctValues, guessHeader, nameClasses, layoutOf, mapColumns, makeAgencyMatcher, maskSecrets, resolveColumns, SECRET_MASK, type LedgerMapping,
@@ -17,8 +17,7 @@ import type { AssetInput } from '../../lib/domain/assets';
 import { ENCODING_LABELS, baseName } from '../../excel/formats';
 import type { TextChoice } from '../../excel/parse';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
-import type { OutValue } from '../../excel/write';
-import { exportFile } from '../../excel/export';
+import { rejectedRowsWorkbook } from '../../excel/exports/import-errors';
 import type { Db } from '../../db/open';
 import { existingAgencies, listAgencies } from '../../db/queries/agencies';
 import { heldTags, holdersOfTags } from '../../db/queries/assets';
@@ -431,33 +430,6 @@ export function previewLedger(db: Db, owner: number | null, token: string, mappi
 }
 
 /**
- * The rejected rows as the file had them, with a last column saying why, so they can be fixed and imported
- * again: a CSV for a file that came as CSV (its system reads CSV back), else an .xlsx.
- */
-function errorFile(r: LedgerRead, workbook: Workbook, name: string): FileOut {
-  const { date1904 } = workbook;
-  const width = Math.max(0, ...r.labels.keys()) + 1;
-  const dateCols = new Set([r.fields['购置日期'], r.fields['检定有效期至']].filter((c) => c !== undefined));
-  const header: OutValue[] = [...Array.from({ length: width }, (_, c) => r.labels.get(c) ?? ''), '原行号', '未导入原因'];
-  const rows: OutValue[][] = [header];
-  for (const x of r.rejected) {
-    const cells = r.sheet.rows[x.row] ?? [];
-    const line: OutValue[] = Array.from({ length: width }, (_, c) => {
-      const cell = cells[c];
-      if (!cell || cellText(cell) === null || r.secret.has(c)) return null;
-      if (dateCols.has(c)) {
-        const d = parseDate(cell, date1904);
-        if (d.ok && d.value) return { date: d.value };
-      }
-      return typeof cell.v === 'number' ? cell.v : cellText(cell);
-    });
-    line.push(x.row + 1, x.reasons.map((p) => (p.column ? `${p.column} 列(${p.field}):${p.message}` : p.message)).join(';'));
-    rows.push(line);
-  }
-  return exportFile(name, [{ name: '未导入的行', rows, widths: [...Array.from({ length: width }, () => 14), 8, 60] }], workbook.format === 'csv' ? 'csv' : 'xlsx');
-}
-
-/**
  * Imports an agency's own ledger under a mapping. 'all': every row or none; 'valid': the valid rows,
  * with an error workbook of the rest. The mapping's names are remembered for the next file.
  */
@@ -481,7 +453,7 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
   return {
     ...summary,
     rejected: r.rejected.length,
-    errors: r.rejected.length ? errorFile(r, workbook, `${base}-未导入的行`) : null,
+    errors: r.rejected.length ? rejectedRowsWorkbook(r, workbook, `${base}-未导入的行`) : null,
   };
 }
 

@@ -1,10 +1,12 @@
 import type { planOps } from '../../api/plans';
 import type { HandlersFor } from './handler';
+import { CSV_SHAPES } from '../../api/contract';
 import { UserError } from '../../lib/problems';
+import { dispatchPlanWorkbook } from '../../excel/exports/dispatch-plan';
 import { approvePlan, cancelPlan, dispatchPlan, listPlans, planDetail, returnUnits } from '../../db/queries/plans';
 import { tasksByIds } from '../../db/queries/tasks';
 import { requireAgency, requirePlan, scopeCodes } from '../scope';
-import { createPlan, exportPlan } from './dispatch';
+import { createPlan } from './dispatch';
 
 /** Plans for tasks led from within the caller's scope. */
 export const planHandlers: HandlersFor<typeof planOps> = {
@@ -21,5 +23,5 @@ export const planHandlers: HandlersFor<typeof planOps> = {
   'plans/dispatch': (ctx, { id, date }) => (requirePlan(ctx, id, 'change'), dispatchPlan(ctx.db, ctx.who(), id, date), planDetail(ctx.db, id)),
   'plans/return': (ctx, input) => (requirePlan(ctx, input.id, 'change'), returnUnits(ctx.db, ctx.who(), input), planDetail(ctx.db, input.id)),
   'plans/cancel': (ctx, { id }) => (requirePlan(ctx, id, 'change'), cancelPlan(ctx.db, ctx.who(), id), planDetail(ctx.db, id)),
-  'plans/export': (ctx, { id, format }) => (requirePlan(ctx, id), exportPlan(planDetail(ctx.db, id), ctx.clock.timeZone, format)),
+  'plans/export': (ctx, { id, format }) => (requirePlan(ctx, id), dispatchPlanWorkbook(planDetail(ctx.db, id), ctx.clock.timeZone, format, CSV_SHAPES['plans/export'])),
 };
