@@ -5,7 +5,7 @@ import { none, op } from './op';
 export * from '../lib/domain/users';
 
 const username = z.string().trim().min(1, '用户名必填').max(50, '用户名最多 50 字').regex(/^[^\s]+$/, '用户名不能含空格');
-export const password = z.string().min(8, '密码至少 8 位').max(200, '密码过长');
+const password = z.string().min(8, '密码至少 8 位').max(200, '密码过长');
 const ROLE = z.enum(ROLES);
 
 export const NEW_USER = z.object({
