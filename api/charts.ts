@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CHARTS, type ChartName, type ChartTable } from '../quotas/charts';
+import { CHARTS, type ChartName, type ChartTable } from '../lib/domain/charts';
 import { code } from '../lib/domain/values';
 import { exportOp, op, ruleSetId } from './op';
 
-export { CHARTS, type ChartName, type ChartTable } from '../quotas/charts';
+export * from '../lib/domain/charts';
 
 export const CHART_INPUT = z.object({ agency: code.optional(), ruleSet: ruleSetId });
 

@@ -1,6 +1,6 @@
 import type { FileOut, ExportFormat } from '../../lib/domain/files';
 import type { IsoDate } from '../../lib/dates';
-import type { ChartTable } from '../../quotas/charts';
+import type { ChartTable } from '../../lib/domain/charts';
 import { exportFile } from '../export';
 import { FORMAT, type OutValue } from '../write';
 
