@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countOf } from './values';
+import { countOf, latitude, longitude } from './values';
 
 export type Level = 'province' | 'city' | 'county';
 export const LEVELS: readonly Level[] = ['province', 'city', 'county'];
@@ -26,8 +26,8 @@ export const AGENCY_FIELDS = z.object({
   staff: countOf('执法人员数', 100_000),
   authorizedPosts: countOf('编制数', 100_000).nullable(),
   offices: countOf('办公室数', 10_000),
-  longitude: z.number().min(-180, '经度应在 -180 至 180 之间').max(180, '经度应在 -180 至 180 之间').nullable(),
-  latitude: z.number().min(-90, '纬度应在 -90 至 90 之间').max(90, '纬度应在 -90 至 90 之间').nullable(),
+  longitude: longitude.nullable(),
+  latitude: latitude.nullable(),
 });
 export type AgencyFields = z.infer<typeof AGENCY_FIELDS>;
 

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { code, countOf, dateOf, itemCode } from './values';
+import { code, countOf, dateOf, itemCode, latitude, longitude } from './values';
 
 export const TASK_TYPES = { special: '专项行动', cross: '交叉检查', assist: '监督帮扶', emergency: '应急' } as const;
 export type TaskType = keyof typeof TASK_TYPES;
-const latitude = z.number().min(-90, '纬度应在 -90 至 90 之间').max(90, '纬度应在 -90 至 90 之间');
-const longitude = z.number().min(-180, '经度应在 -180 至 180 之间').max(180, '经度应在 -180 至 180 之间');
 
 /** A key enforcement task as the user edits it; demand lines are item x quantity. */
 export const TASK_FIELDS = z

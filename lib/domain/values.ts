@@ -16,3 +16,5 @@ export const countOf = (label: string, max: number) => z.number({ error: `${labe
 export const fenOf = (label: string, max: number) => z.number({ error: `${label}应为数字` }).int(`${label}精确到分`).min(0, `${label}不能为负数`).max(max, `${label}超出合理范围`);
 export const code = z.string().trim().min(1).max(50);
 export const itemCode = z.string().trim().regex(/^[SO]\d{2}$/, '装备代码应为 S01–S28 或 O01–O28');
+export const latitude = z.number().min(-90, '纬度应在 -90 至 90 之间').max(90, '纬度应在 -90 至 90 之间');
+export const longitude = z.number().min(-180, '经度应在 -180 至 180 之间').max(180, '经度应在 -180 至 180 之间');
