@@ -1,6 +1,6 @@
-/** Who may do what. Enforced by the dispatcher on every call; the renderer only uses it to hide what would be refused. */
-export const ROLES = ['admin', 'manager', 'head', 'dispatcher', 'readonly'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../lib/domain/users';
+
+export { ROLE_NAMES, ROLES, type Role, type SessionUser } from '../lib/domain/users';
 
 /**
  * What an operation needs: `public` (before login), `self` (any signed-in user, about themself),
@@ -20,22 +20,4 @@ const RIGHTS: Record<Role, readonly Right[]> = {
 
 export function can(role: Role, right: Right): boolean {
   return right === 'public' || RIGHTS[role].includes(right);
-}
-
-export const ROLE_NAMES: Record<Role, string> = {
-  admin: '系统管理员',
-  manager: '装备管理员',
-  head: '局领导',
-  dispatcher: '调度员',
-  readonly: '只读',
-};
-
-/** The signed-in user as every layer sees it. */
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  /** The agency whose subtree the user works in; null: the whole ledger. */
-  agencyCode: string | null;
 }

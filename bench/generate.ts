@@ -3,7 +3,7 @@ import { addDays, addYears, type IsoDate } from '../lib/dates';
 import { CATALOG, SHIPPED_RULE_SETS } from '../quotas/catalog';
 import { indexRules, required, type AgencyFacts } from '../quotas/engine';
 import type { CatalogItem, Level } from '../quotas/types';
-import type { AssetInput, AssetStatus } from '../excel/template';
+import type { AssetInput, AssetStatus } from '../lib/domain/assets';
 import type { AgencyRecord } from '../quotas/types';
 
 /** A deterministic PRNG (mulberry32), so a seed always builds the same ledger. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { isoDate, TASK_FIELDS, type PlanDetail, type TaskFields, type TaskRow } from '../api/contract';
-import { UNMET_REASONS } from '../dispatch/plan';
+import { UNMET_REASONS } from '../lib/domain/dispatch';
 import { UserError } from '../lib/problems';
 import type { Db } from '../db/open';
 import type { Actor } from '../db/queries/audit';

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { BackupInfo, BackupPreview } from '../api/contract';
+import type { BackupInfo, BackupPreview } from '../lib/domain/backups';
 import { DEFAULT_TIME_ZONE, localDate } from '../lib/clock';
 import { UserError } from '../lib/problems';
 import { lockLedger } from './lock';

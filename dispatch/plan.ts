@@ -1,6 +1,7 @@
 import { addDays, type IsoDate } from '../lib/dates';
 import { greatCircleKm } from './geo';
 import { solveLp } from '../lib/solver';
+import { UNMET_REASONS, type UnmetReason } from '../lib/domain/dispatch';
 
 /** A key enforcement task as the planner sees it: where, when, how urgent, and what it needs. */
 export interface PlanTask {
@@ -57,15 +58,6 @@ export interface Assignment {
   item: string;
   km: number;
 }
-
-export type UnmetReason = 'none' | 'reserve' | 'unusable' | 'committed';
-
-export const UNMET_REASONS: Record<UnmetReason, string> = {
-  none: '可调度范围内没有此装备',
-  reserve: '其余可用装备须留守本单位(留守比例)',
-  unusable: '其余装备在维修、已过检定有效期或所在机构无坐标',
-  committed: '其余可用装备已承诺给日期重叠的其他任务',
-};
 
 export interface Unmet {
   task: string;

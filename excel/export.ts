@@ -1,4 +1,4 @@
-import type { CsvShape, ExportFormat, FileOut } from '../api/contract';
+import type { CsvShape, ExportFormat, FileOut } from '../lib/domain/files';
 import { csvBuffer } from './csv';
 import { workbookBuffer, type OutSheet } from './write';
 import { writeZip } from './zip';

@@ -1,6 +1,7 @@
 import type { IsoDate } from '../lib/dates';
 import type { Problem } from '../lib/problems';
-import { LEVEL_RANK, type AgencyRecord, type Level } from '../quotas/types';
+import { LEVEL_RANK, type AgencyInput, type ExistingAgency, type Level } from '../lib/domain/agencies';
+import type { AssetInput, AssetStatus } from '../lib/domain/assets';
 import { cellText, isBlankWord, MAX_CELL_TEXT, normalizeText, parseChoice, parseCount, parseDate, parseNumber, parseYuanToFen, truncate, type Cell, type Parsed } from './cells';
 import { ProblemList } from './problems';
 import { ITEM_NAME_HEADER, IMPORT_STATUS_LABELS, type ImportStatus } from './fields';
@@ -14,8 +15,6 @@ export const AGENCY_HEADERS = ['机构编码', '机构名称', '层级', '上级
 export const ASSET_HEADERS = [
   '资产编号', '装备代码', '规格型号', '所属机构编码', '购置日期', '购置金额(元)', '状态', '责任人', '车牌号', '行驶里程(公里)', '检定有效期至', '备注',
 ] as const;
-
-export type AssetStatus = 'in_service' | 'under_repair' | 'idle' | 'scrapped';
 
 export const LEVEL_LABELS: Record<Level, string> = { province: '省级', city: '市级', county: '县级' };
 export const STATUS_LABELS: Record<AssetStatus, string> = { in_service: '在用', under_repair: '维修', idle: '闲置', scrapped: '报废' };
@@ -43,36 +42,6 @@ export const LOST_REASON = '丢失/盘亏';
 export const MAX_UNITS_PER_ROW = 1000;
 /** The units one file may bring in all, as many as a sheet may have rows: 数量 must not turn a small file into millions of assets. */
 export const MAX_IMPORT_UNITS = 200_000;
-
-export interface AgencyInput extends AgencyRecord {
-  /** 0-based row in the sheet. */
-  row: number;
-}
-
-export interface AssetInput {
-  row: number;
-  assetTag: string;
-  itemCode: string;
-  model: string | null;
-  agencyCode: string;
-  purchaseDate: IsoDate | null;
-  priceFen: number | null;
-  status: AssetStatus;
-  custodian: string | null;
-  plateNumber: string | null;
-  odometerKm: number | null;
-  calibrationValidUntil: IsoDate | null;
-  notes: string | null;
-  /** Open a disposal request with this reason on import, unless one is open already. */
-  disposalReason?: string | null;
-  /** Reported lost: an asset already held keeps its status (the request decides); a new tag is not stored. */
-  lost?: boolean;
-}
-
-export interface ExistingAgency {
-  level: Level;
-  parentCode: string | null;
-}
 
 export interface TemplateContext {
   file: string;

@@ -1,7 +1,8 @@
 import * as XLSX from 'xlsx';
 import { isIsoDate, isoToExcelSerial } from '../lib/dates';
 import { fenToYuan } from '../lib/money';
-import { LEVEL_LABELS, STATUS_LABELS, AGENCY_HEADERS, ASSET_HEADERS, AGENCY_SHEET, ASSET_SHEET, type AssetInput } from './template';
+import { LEVEL_LABELS, STATUS_LABELS, AGENCY_HEADERS, ASSET_HEADERS, AGENCY_SHEET, ASSET_SHEET } from './template';
+import type { AssetInput } from '../lib/domain/assets';
 import type { AgencyRecord } from '../quotas/types';
 import { readEntry, writeZip, zipEntries } from './zip';
 

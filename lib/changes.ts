@@ -1,5 +1,5 @@
-import { TASK_TYPES } from '../api/contract';
-import { ROLE_NAMES } from '../api/roles';
+import { TASK_TYPES } from './domain/dispatch';
+import { ROLE_NAMES } from './domain/users';
 import { formatYuan } from './money';
 
 /**

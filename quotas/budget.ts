@@ -105,3 +105,22 @@ export function budgetLines(m: QuotaMatrix, due: DueYears, terms: ReadonlyMap<st
   }
   return lines;
 }
+
+export interface BudgetRow extends BudgetLine {
+  agencyName: string;
+  itemName: string;
+  unit: string;
+}
+
+export interface BudgetResult {
+  year: number;
+  ruleSet: string;
+  rollup: boolean;
+  /** The agency whose subtree the request covers; null: the whole ledger. */
+  agency: string | null;
+  rows: BudgetRow[];
+  /** The scope's total (each agency's own lines once), and its two parts. */
+  totalFen: number;
+  shortfallFen: number;
+  replaceFen: number;
+}

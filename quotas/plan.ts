@@ -116,3 +116,14 @@ export function decodePlan(needs: readonly PlanNeed[], firstYear: number, capsFe
   const plan: PlanYear[] = capsFen.map((capFen, k) => ({ year: firstYear + k, capFen, spentFen: spent[k], openUnits: openUnits[k], openWeighted: openWeighted[k] }));
   return { purchases, years: plan };
 }
+
+export interface PurchasePlanResult {
+  /** The solver's status, e.g. Optimal. */
+  status: string;
+  fromYear: number;
+  years: PlanYear[];
+  purchases: (PlannedPurchase & { agencyName: string; itemName: string; unit: string })[];
+  /** Everything needed by the last plan year's end, at unit price, and what the plan buys of it. */
+  needFen: number;
+  spentFen: number;
+}

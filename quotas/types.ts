@@ -1,22 +1,6 @@
-export type Level = 'province' | 'city' | 'county';
-export const LEVELS: readonly Level[] = ['province', 'city', 'county'];
+import type { Level } from '../lib/domain/agencies';
 
-/** A parent agency must rank above its children: province 0, city 1, county 2. */
-export const LEVEL_RANK: Record<Level, number> = { province: 0, city: 1, county: 2 };
-
-/** An enforcement agency (执法机构) as the ledger keeps it. */
-export interface AgencyRecord {
-  code: string;
-  name: string;
-  level: Level;
-  parentCode: string | null;
-  /** Enforcement staff (执法人员数). */
-  staff: number;
-  authorizedPosts: number | null;
-  offices: number;
-  longitude: number | null;
-  latitude: number | null;
-}
+export { LEVEL_RANK, LEVELS, type AgencyRecord, type Level } from '../lib/domain/agencies';
 
 export type ItemKind = 'basic' | 'optional';
 

@@ -1,4 +1,4 @@
-import type { ExistingAgency } from '../../excel/template';
+import type { ExistingAgency } from '../../lib/domain/agencies';
 import { LEVEL_RANK, type AgencyRecord } from '../../quotas/types';
 import type { Db } from '../open';
 import { UserError } from '../../lib/problems';

@@ -1,4 +1,4 @@
-import type { AssetColumn, AssetQuery, AssetRow, ColumnFilter, DueKind } from '../../api/contract';
+import type { AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../lib/domain/assets';
 import type { Db } from '../open';
 
 const COLUMN_SQL: Record<AssetColumn, string> = {
@@ -227,4 +227,48 @@ export function agenciesOfAssets(db: Db, ids: readonly number[]): string[] {
   return db.$client.prepare(
     `select distinct a.code from assets s join agencies a on a.id = s.agency_id where s.id in (select value from json_each(?))`,
   ).pluck().all(JSON.stringify(ids)) as string[];
+}
+
+const OF_AGENCIES = `agency_id in (select value from json_each(?))`;
+
+/** The assets of these agencies by status, the scrapped among them. */
+export function countByStatus(db: Db, agencyIds: readonly number[]): Record<AssetStatus, number> {
+  const byStatus: Record<AssetStatus, number> = { in_service: 0, under_repair: 0, idle: 0, scrapped: 0 };
+  for (const r of db.$client.prepare(`select status, count(*) as n from assets where ${OF_AGENCIES} group by status`).all(JSON.stringify(agencyIds)) as { status: AssetStatus; n: number }[]) {
+    byStatus[r.status] = r.n;
+  }
+  return byStatus;
+}
+
+/** Units of these items the agencies hold, not scrapped. */
+export function countHeld(db: Db, agencyIds: readonly number[], items: readonly string[]): number {
+  return db.$client
+    .prepare(`select count(*) from assets where ${OF_AGENCIES} and status <> 'scrapped' and item_code in (select value from json_each(?))`)
+    .pluck().get(JSON.stringify(agencyIds), JSON.stringify(items)) as number;
+}
+
+/** Every instrument that needs calibration and is not scrapped: its agency and the date its certificate runs to. */
+export function calibratedInstruments(db: Db): { until: string | null; agency: string }[] {
+  return db.$client.prepare(
+    `select s.calibration_valid_until as until, a.code as agency from assets s join catalog_items c on c.code = s.item_code join agencies a on a.id = s.agency_id
+     where c.needs_calibration = 1 and s.status <> 'scrapped'`,
+  ).all() as { until: string | null; agency: string }[];
+}
+
+/** The agency holding each of these tags, for the tags the ledger holds. */
+export function holdersOfTags(db: Db, tags: readonly string[]): Map<string, string> {
+  const holders = new Map<string, string>();
+  const lookup = db.$client.prepare(`select s.asset_tag, a.code from assets s join agencies a on a.id = s.agency_id where s.asset_tag in (select value from json_each(?))`).raw();
+  for (let i = 0; i < tags.length; i += 1000) {
+    for (const [tag, code] of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as [string, string][]) holders.set(tag, code);
+  }
+  return holders;
+}
+
+/** Which of these tags the ledger holds. */
+export function heldTags(db: Db, tags: readonly string[]): Set<string> {
+  const lookup = db.$client.prepare(`select asset_tag from assets where asset_tag in (select value from json_each(?))`).pluck();
+  const out = new Set<string>();
+  for (let i = 0; i < tags.length; i += 1000) for (const t of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as string[]) out.add(t);
+  return out;
 }

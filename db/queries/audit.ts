@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AuditQuery, AuditRow } from '../../api/contract';
+import type { AuditQuery, AuditRow } from '../../lib/domain/audit';
 import { DEFAULT_TIME_ZONE, formatInstant, localDate, localDayRange, type Clock } from '../../lib/clock';
 import type { IsoDate } from '../../lib/dates';
 import type { Db } from '../open';

@@ -1,7 +1,7 @@
 import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';
-import type { AssetInput } from '../../excel/template';
+import type { AssetInput } from '../../lib/domain/assets';
 import type { AgencyRecord } from '../../quotas/types';
 
 export interface BulkService {

@@ -1,4 +1,5 @@
-import type { AgencyInput, AssetInput } from '../../excel/template';
+import type { AgencyInput } from '../../lib/domain/agencies';
+import type { AssetInput } from '../../lib/domain/assets';
 import type { Db } from '../open';
 import { agencyByCode } from './agencies';
 import { appendAudit, type Actor, type AuditEntry } from './audit';

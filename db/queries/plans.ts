@@ -1,6 +1,6 @@
 import type {
   CommitmentRow, DispatchCount, PlanAssignmentRow, PlanDetail, PlanFlag, PlanStatus, PlanSummary, PlanUnmetRow, ReturnInput,
-} from '../../api/contract';
+} from '../../lib/domain/dispatch';
 import type { CandidateAsset, Interval, PlanOutcome } from '../../dispatch/plan';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';

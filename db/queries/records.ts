@@ -1,6 +1,5 @@
-import type {
-  AssetFields, AssetHistory, BulkChange, AssetRow, CalibrationFields, CalibrationInput, DisposalRow, MaintenanceFields, MaintenanceInput, VoidMark,
-} from '../../api/contract';
+import type { AssetFields, AssetHistory, BulkChange, AssetRow } from '../../lib/domain/assets';
+import type { CalibrationFields, CalibrationInput, CalibrationLogRow, DisposalRow, MaintenanceFields, MaintenanceInput, MaintenanceLogRow, VoidMark } from '../../lib/domain/records';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
@@ -369,35 +368,6 @@ export function bulkUpdateAssets(db: Db, who: Actor, batch: string, ids: number[
     appendAudit(db, who, entries);
     return rows.length;
   })();
-}
-
-export interface MaintenanceLogRow {
-  date: string;
-  assetTag: string;
-  itemCode: string;
-  itemName: string;
-  agencyCode: string;
-  agencyName: string;
-  kind: 'repair' | 'service' | 'inspection';
-  description: string;
-  costFen: number | null;
-  vendor: string | null;
-  odometerKm: number | null;
-  nextDueDate: string | null;
-}
-
-export interface CalibrationLogRow {
-  date: string;
-  validUntil: string;
-  assetTag: string;
-  itemCode: string;
-  itemName: string;
-  agencyCode: string;
-  agencyName: string;
-  certificateNo: string | null;
-  institution: string | null;
-  result: 'pass' | 'fail';
-  notes: string | null;
 }
 
 const LOG_JOIN = `join assets s on s.id = r.asset_id join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;

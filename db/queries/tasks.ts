@@ -1,4 +1,4 @@
-import type { DispatchSettings, PlanStatus, TaskFields, TaskRow } from '../../api/contract';
+import type { DispatchSettings, PlanStatus, TaskFields, TaskRow } from '../../lib/domain/dispatch';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';

@@ -1,4 +1,5 @@
-import type { AssetRow, UndoableBatch } from '../../api/contract';
+import type { AssetRow } from '../../lib/domain/assets';
+import type { UndoableBatch } from '../../lib/domain/audit';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { agencyByCode } from './agencies';

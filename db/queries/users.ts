@@ -1,5 +1,4 @@
-import type { UserRow } from '../../api/contract';
-import type { Role, SessionUser } from '../../api/roles';
+import type { Role, SessionUser, UserRow } from '../../lib/domain/users';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../open';
 import { appendAudit, type Actor } from './audit';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { ROLES } from '../../api/roles';
+import { ROLES } from '../../lib/domain/users';
 import { agencies } from './agencies';
 
 /** People who may use the ledger: a role, and the agency subtree it applies to (none: the whole ledger). */

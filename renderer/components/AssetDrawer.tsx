@@ -3,7 +3,7 @@ import { useContext, useState } from 'react';
 import { can } from '../../api/roles';
 import { SessionContext } from '../lib/session';
 import type { AgencyNode, AssetHistory, AssetRow, AuditItem } from '../../api/contract';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 import { useI18n } from '../i18n';
 import { useClock } from '../lib/clock';
 import { yuan } from '../lib/format';

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Col, Form, Input, InputNumber, Row, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import type { AgencyNode, AssetFields, AssetRow } from '../../api/contract';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 import { formatProblem, type Problem } from '../../lib/problems';
 import { client } from '../api';
 import { useI18n } from '../i18n';

@@ -3,7 +3,7 @@ import { App, Button, Drawer, Form, Input, InputNumber, Radio, Select, Space } f
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { TASK_TYPES, type AgencyNode, type TaskFields, type TaskRow, type TaskType } from '../../api/contract';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 import { client } from '../api';
 import { useI18n } from '../i18n';
 import { inRange, showProblems } from '../lib/forms';

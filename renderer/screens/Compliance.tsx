@@ -3,7 +3,7 @@ import { AgGridReact } from 'ag-grid-react';
 import type { CellStyle, ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
 import type { AgencyNode } from '../../api/contract';
-import type { QuotaRow } from '../../quotas/engine';
+import type { QuotaRow } from '../../api/contract';
 import { ExportButton } from '../components/ExportButton';
 import { ChartCard, type ChartSpec } from '../components/Chart';
 import { useI18n } from '../i18n';

@@ -2,7 +2,7 @@ import { CalculatorOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Popconfirm, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { TASK_TYPES, type AgencyNode, type PlanStatus, type TaskRow } from '../../api/contract';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 import { client } from '../api';
 import { TaskForm } from '../components/TaskForm';
 import { useI18n } from '../i18n';

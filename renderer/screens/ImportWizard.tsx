@@ -12,7 +12,7 @@ import {
   baseName, DELIMITER_LABELS, DELIMITERS, ENCODING_LABELS, FORMAT_LABELS, TEXT_ENCODINGS, type Delimiter, type TextEncoding,
 } from '../../excel/formats';
 import type { Problem } from '../../lib/problems';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 import { client, pickFile, saveFile } from '../api';
 import { ExportButton } from '../components/ExportButton';
 import { AgencyPicker } from '../components/AgencyPicker';

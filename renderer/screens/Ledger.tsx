@@ -11,7 +11,7 @@ import { BulkBar } from '../components/BulkBar';
 import { ExportButton } from '../components/ExportButton';
 import { UndoButton } from '../components/UndoButton';
 import { SessionContext, useMay } from '../lib/session';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 import { useI18n } from '../i18n';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { integer, shortItem, yuan } from '../lib/format';

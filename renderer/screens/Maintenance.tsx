@@ -1,7 +1,7 @@
 import { DatePicker, Segmented, Space } from 'antd';
 import dayjs from 'dayjs';
 import type { AgencyNode, DueKind } from '../../api/contract';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 import { useState } from 'react';
 import { ExportButton } from '../components/ExportButton';
 import { useI18n } from '../i18n';

@@ -13,7 +13,7 @@ import { BoundedNumber } from '../components/BoundedNumber';
 import { SessionContext, useMay } from '../lib/session';
 import { shortAgency } from '../lib/format';
 import { useApi } from '../lib/useApi';
-import type { CatalogItem } from '../../quotas/types';
+import type { CatalogItem } from '../../api/contract';
 
 export const PLAN_COLORS: Record<PlanStatus, string> = { draft: 'default', approved: 'blue', dispatched: 'orange', returned: 'green', cancelled: 'red' };
 

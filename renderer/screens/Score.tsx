@@ -4,7 +4,7 @@ import { useContext, useEffect, useState } from 'react';
 import type { AgencyNode, RaiseResult, ScoreResult } from '../../api/contract';
 import { localDate } from '../../lib/clock';
 import { fenToYuan, yuanToFen } from '../../lib/money';
-import type { Checklist, ScoreSource } from '../../quotas/score';
+import type { Checklist, ScoreSource } from '../../api/contract';
 import { client } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { ExportButton } from '../components/ExportButton';

@@ -1,9 +1,11 @@
 import type { Input, UserRow } from '../../api/contract';
 import type { SessionUser } from '../../api/roles';
 import { UserError } from '../../lib/problems';
-import { countUsers, createUser, credentials, recordSignIn, sessionUser, setPassword, updateUser, userById } from '../../db/queries/users';
+import { countUsers, createUser, credentials, listUsers, recordSignIn, sessionUser, setPassword, updateUser, userById } from '../../db/queries/users';
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { Context } from '../context';
+import type { authOps } from '../../api/auth';
+import type { HandlersFor } from './handler';
 
 /** The first administrator, who manages the whole ledger; possible only while the ledger has no users. */
 export async function setup(ctx: Context, input: { username: string; displayName: string; password: string }): Promise<SessionUser> {
@@ -72,3 +74,15 @@ export async function updateUserAccount(ctx: Context, { id, password, ...change 
   if (before && (password || before.role !== after.role || before.agencyCode !== after.agencyCode || before.active !== after.active)) ctx.sessions.endUser(id);
   return after;
 }
+
+/** Signing in and out, and the accounts (the dispatcher has checked the right). */
+export const authHandlers: HandlersFor<typeof authOps> = {
+  'auth/status': (ctx) => ({ hasUsers: countUsers(ctx.db) > 0, user: ctx.user }),
+  'auth/setup': (ctx, input) => setup(ctx, input),
+  'auth/login': (ctx, input) => login(ctx, input),
+  'auth/logout': (ctx) => (ctx.signIn(null), null),
+  'auth/changePassword': (ctx, input) => changePassword(ctx, input),
+  'users/list': (ctx) => listUsers(ctx.db),
+  'users/create': (ctx, input) => createUserAccount(ctx, input),
+  'users/update': (ctx, input) => updateUserAccount(ctx, input),
+};

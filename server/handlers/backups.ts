@@ -1,11 +1,13 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { BackupInfo, BackupPreview, FileOut } from '../../api/contract';
 import { UserError } from '../../lib/problems';
-import { createBackup, previewBackup, renameRetrying, resolveBackup, stageRestore, storeUploadedBackup, swapIn } from '../../db/backup';
+import { createBackup, listBackups, previewBackup, renameRetrying, resolveBackup, stageRestore, storeUploadedBackup, swapIn } from '../../db/backup';
 import { lockLedger } from '../../db/lock';
 import { openDatabase } from '../../db/open';
 import { appendAudit } from '../../db/queries/audit';
 import type { Context } from '../context';
+import type { backupOps } from '../../api/backups';
+import type { HandlersFor } from './handler';
 
 export function createManualBackup(ctx: Context): Promise<BackupInfo> {
   return createBackup(ctx.db.$client, ctx.file, 'manual', ctx.now());
@@ -91,3 +93,13 @@ export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHo
   ledger.sessions.endAll();
   return { restored: name, safetyCopy: safety.name };
 }
+
+/** Backups of the ledger file the server has open. */
+export const backupHandlers: HandlersFor<typeof backupOps> = {
+  'backups/list': (ctx) => listBackups(ctx.file),
+  'backups/create': (ctx) => createManualBackup(ctx),
+  'backups/download': (ctx, { name }) => downloadBackup(ctx, name),
+  'backups/upload': (ctx, { fileName, base64 }) => uploadBackup(ctx, fileName, base64),
+  'backups/preview': (ctx, { name }) => backupPreview(ctx, name),
+  'backups/restore': (ctx, { name }) => restoreBackup(ctx, name),
+};

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FileOut, ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
+import type { ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { UserError, type Problem } from '../../lib/problems';
-import { cellText, isBlankWord, normalizeText, parseDate, truncate } from '../../excel/cells';
+import { cellText, isBlankWord, normalizeText, truncate } from '../../excel/cells';
 import { ITEM_NAME_HEADER, LEDGER_FIELDS, type ImportStatus, type LedgerField } from '../../excel/fields';
 import {
   distinctValues, guessHeader, nameClasses, layoutOf, mapColumns, makeAgencyMatcher, maskSecrets, resolveColumns, SECRET_MASK, type LedgerMapping,
@@ -10,18 +10,23 @@ import {
 import { confident, makeItemMatcher } from '../../excel/item-matcher';
 import { ProblemList } from '../../excel/problems';
 import {
-  AGENCY_SHEET, ASSET_SHEET, checkTemplate, IMPORT_STATUS_WORDS, LEVEL_LABELS, readAssets, statusKey, type AgencyInput, type AssetInput, type RejectedRow, type SkippedRow,
+  AGENCY_SHEET, ASSET_SHEET, checkTemplate, IMPORT_STATUS_WORDS, LEVEL_LABELS, readAssets, statusKey, type RejectedRow, type SkippedRow,
 } from '../../excel/template';
+import type { AgencyInput } from '../../lib/domain/agencies';
+import type { AssetInput } from '../../lib/domain/assets';
 import { ENCODING_LABELS, baseName } from '../../excel/formats';
 import type { TextChoice } from '../../excel/parse';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
-import type { OutValue } from '../../excel/write';
-import { exportFile } from '../../excel/export';
+import { rejectedRowsWorkbook } from '../../excel/exports/import-errors';
 import type { Db } from '../../db/open';
 import { existingAgencies, listAgencies } from '../../db/queries/agencies';
+import { heldTags, holdersOfTags } from '../../db/queries/assets';
 import type { Actor } from '../../db/queries/audit';
 import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';
 import { loadCatalog } from '../../db/queries/reference';
+import type { importOps } from '../../api/imports';
+import type { HandlersFor } from './handler';
+import { scopeCodes, scopeRoot } from '../scope';
 
 export interface ImportOptions {
   file: string;
@@ -71,11 +76,7 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
       problems.push({ ...at, column: 'D', field: '上级机构编码', message: `不能修改机构「${a.code}」的上级机构(现为「${before.parentCode ?? '无'}」);如需调整请联系管辖全部机构的管理员` });
     }
   }
-  const holders = new Map<string, string>();
-  const lookup = db.$client.prepare(`select s.asset_tag, a.code from assets s join agencies a on a.id = s.agency_id where s.asset_tag in (select value from json_each(?))`).raw();
-  for (let i = 0; i < assets.length; i += 1000) {
-    for (const [tag, code] of lookup.all(JSON.stringify(assets.slice(i, i + 1000).map((a) => a.assetTag))) as [string, string][]) holders.set(tag, code);
-  }
+  const holders = holdersOfTags(db, assets.map((a) => a.assetTag));
   for (const a of assets) {
     const held = holders.get(a.assetTag);
     if (!allowed.has(a.agencyCode)) problems.push({ file, sheet: ASSET_SHEET, row: a.row + 1, field: '所属机构编码', message: message(a.agencyCode) });
@@ -402,14 +403,6 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   };
 }
 
-/** Which of these tags the ledger holds. */
-function heldTags(db: Db, tags: string[]): Set<string> {
-  const lookup = db.$client.prepare(`select asset_tag from assets where asset_tag in (select value from json_each(?))`).pluck();
-  const out = new Set<string>();
-  for (let i = 0; i < tags.length; i += 1000) for (const t of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as string[]) out.add(t);
-  return out;
-}
-
 const PREVIEW_ROWS = 300;
 
 export function previewLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null, root: string | null = null): ImportPreview {
@@ -437,33 +430,6 @@ export function previewLedger(db: Db, owner: number | null, token: string, mappi
 }
 
 /**
- * The rejected rows as the file had them, with a last column saying why, so they can be fixed and imported
- * again: a CSV for a file that came as CSV (its system reads CSV back), else an .xlsx.
- */
-function errorFile(r: LedgerRead, workbook: Workbook, name: string): FileOut {
-  const { date1904 } = workbook;
-  const width = Math.max(0, ...r.labels.keys()) + 1;
-  const dateCols = new Set([r.fields['购置日期'], r.fields['检定有效期至']].filter((c) => c !== undefined));
-  const header: OutValue[] = [...Array.from({ length: width }, (_, c) => r.labels.get(c) ?? ''), '原行号', '未导入原因'];
-  const rows: OutValue[][] = [header];
-  for (const x of r.rejected) {
-    const cells = r.sheet.rows[x.row] ?? [];
-    const line: OutValue[] = Array.from({ length: width }, (_, c) => {
-      const cell = cells[c];
-      if (!cell || cellText(cell) === null || r.secret.has(c)) return null;
-      if (dateCols.has(c)) {
-        const d = parseDate(cell, date1904);
-        if (d.ok && d.value) return { date: d.value };
-      }
-      return typeof cell.v === 'number' ? cell.v : cellText(cell);
-    });
-    line.push(x.row + 1, x.reasons.map((p) => (p.column ? `${p.column} 列(${p.field}):${p.message}` : p.message)).join(';'));
-    rows.push(line);
-  }
-  return exportFile(name, [{ name: '未导入的行', rows, widths: [...Array.from({ length: width }, () => 14), 8, 60] }], workbook.format === 'csv' ? 'csv' : 'xlsx');
-}
-
-/**
  * Imports an agency's own ledger under a mapping. 'all': every row or none; 'valid': the valid rows,
  * with an error workbook of the rest. The mapping's names are remembered for the next file.
  */
@@ -487,7 +453,7 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
   return {
     ...summary,
     rejected: r.rejected.length,
-    errors: r.rejected.length ? errorFile(r, workbook, `${base}-未导入的行`) : null,
+    errors: r.rejected.length ? rejectedRowsWorkbook(r, workbook, `${base}-未导入的行`) : null,
   };
 }
 
@@ -497,3 +463,18 @@ export function importOpenedLedger(db: Db, owner: number | null, token: string, 
   closeFile(owner, token);
   return out;
 }
+
+/** Imports into the caller's scope; the wizard's open files are the caller's own. */
+export const importHandlers: HandlersFor<typeof importOps> = {
+  'imports/open': (ctx, { fileName, base64, encoding, delimiter }) => openLedgerFile(ctx.user!.id, fileName, Buffer.from(base64, 'base64'), { encoding, delimiter }),
+  'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user!.id, token, mapping, scopeCodes(ctx), scopeRoot(ctx)),
+  'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user!.id, token, mapping, ctx.today(), scopeCodes(ctx), scopeRoot(ctx)),
+  'imports/ledger': (ctx, { token, mapping, mode }) =>
+    importOpenedLedger(ctx.db, ctx.user!.id, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx) }),
+  'imports/template': async (ctx, input) => {
+    const { batch: _batch, ...outcome } = await importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
+      file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx), text: { encoding: input.encoding, delimiter: input.delimiter },
+    });
+    return outcome;
+  },
+};

@@ -1,13 +1,16 @@
-import type { AssetStatus, Overview } from '../../api/contract';
+import type { Overview } from '../../api/contract';
 import { addDays, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../../db/open';
 import { listAgencies } from '../../db/queries/agencies';
-import { countDue } from '../../db/queries/assets';
+import { countByStatus, countDue, countHeld } from '../../db/queries/assets';
 import { subtreeCodes } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';
 import { shortfall } from './quotas';
 import { ruleSetName } from '../../db/queries/reference';
+import type { overviewOps } from '../../api/overview';
+import type { HandlersFor } from './handler';
+import { scopedAgency } from '../scope';
 
 export const DUE_WINDOW_DAYS = 30;
 
@@ -26,14 +29,8 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
     byAgency.set(r.agency, (byAgency.get(r.agency) ?? 0) + r.shortfall);
   }
   const ids = agencies.filter((a) => scope.has(a.code)).map((a) => a.id);
-  const inScope = `agency_id in (select value from json_each(?))`;
-  const byStatus: Record<AssetStatus, number> = { in_service: 0, under_repair: 0, idle: 0, scrapped: 0 };
-  for (const r of db.$client.prepare(`select status, count(*) as n from assets where ${inScope} group by status`).all(JSON.stringify(ids)) as { status: AssetStatus; n: number }[]) {
-    byStatus[r.status] = r.n;
-  }
-  const vehicles = db.$client
-    .prepare(`select count(*) from assets where ${inScope} and status <> 'scrapped' and item_code in (select value from json_each(?))`)
-    .pluck().get(JSON.stringify(ids), JSON.stringify(VEHICLE_ITEMS)) as number;
+  const byStatus = countByStatus(db, ids);
+  const vehicles = countHeld(db, ids, VEHICLE_ITEMS);
   const soon = addDays(today, DUE_WINDOW_DAYS);
   return {
     date: today,
@@ -50,3 +47,8 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
     worst: [...byAgency].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([agency, n]) => ({ agency, name: names.get(agency)!, shortfall: n })),
   };
 }
+
+/** The overview of the caller's agency, or of the ledger. */
+export const overviewHandlers: HandlersFor<typeof overviewOps> = {
+  'overview/summary': (ctx, input) => overview(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+};

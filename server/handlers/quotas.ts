@@ -6,6 +6,9 @@ import type { Db } from '../../db/open';
 import { listAgencies } from '../../db/queries/agencies';
 import { holdingsAsOf } from '../../db/queries/holdings';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
+import type { quotaOps } from '../../api/quotas';
+import type { HandlersFor } from './handler';
+import { readScope } from '../scope';
 
 export interface ShortfallInput {
   ruleSet?: string;
@@ -57,3 +60,8 @@ export function shortfall(db: Db, input: ShortfallInput, today: IsoDate): Shortf
   const m = measureShortfall(db, input, today);
   return { ruleSet: m.ruleSet, date: m.date, rows: m.view(!!input.rollup) };
 }
+
+/** Shortfall within the caller's scope. */
+export const quotaHandlers: HandlersFor<typeof quotaOps> = {
+  'quotas/shortfall': (ctx, input) => shortfall(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
+};

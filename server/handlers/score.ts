@@ -2,16 +2,18 @@ import type { ExportFormat, FileOut, RaiseResult, ScoreResult } from '../../api/
 import type { IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { solveLp } from '../../lib/solver';
-import { exportFile } from '../../excel/export';
-import { FORMAT, type OutValue } from '../../excel/write';
+import { scoreWorkbook } from '../../excel/exports/score';
 import type { Db } from '../../db/open';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode } from '../../db/queries/agencies';
 import { loadChecklist, loadTerms, saveChecklist, scoreEvidence } from '../../db/queries/budget';
 import { cellValue } from '../../quotas/engine';
-import { affordableOptions, raiseModel, raiseOptions, scoreAgency, SCORE_CATEGORIES, type Checklist, type Holding } from '../../quotas/score';
+import { affordableOptions, raiseModel, raiseOptions, scoreAgency, type Checklist, type Holding } from '../../quotas/score';
 import { measureAll } from './quotas';
 import { ruleSetName } from '../../db/queries/reference';
+import type { scoreOps } from '../../api/score';
+import type { HandlersFor } from './handler';
+import { requireAgency } from '../scope';
 
 /** The Zhejiang score is read against the Zhejiang variant of the standard unless another is chosen. */
 export const SCORE_RULE_SET = 'zhejiang-2022';
@@ -80,17 +82,15 @@ export async function raiseScore(db: Db, input: ScoreInput & { budgetFen: number
   return { status, budgetFen: input.budgetFen, before: card.total, after: card.total + gain, costFen: list.reduce((s, p) => s + p.amountFen, 0), purchases: list };
 }
 
-const SOURCE_LABELS = { ledger: '台账', checklist: '自查', 'ledger+checklist': '台账+自查', none: '—' } as const;
-
 export function exportScore(db: Db, input: ScoreInput, today: IsoDate, format?: ExportFormat): FileOut {
   const s = scoreCard(db, input, today);
-  const title = `${s.agencyName} ${s.year} 年度执法装备能力建设评分表`;
-  const rows: OutValue[][] = [[title], [`依据:浙江省生态环境保护综合行政执法装备能力建设评分细则(附件1);配备标准 ${ruleSetName(db, s.ruleSet)};数据日期 ${today}`], ['序号', '类别', '评价指标', '分值', '得分', '评分依据', '来源']];
-  for (const i of s.items) rows.push([i.no, SCORE_CATEGORIES[i.category - 1].name, i.title, i.max, i.points, i.why, SOURCE_LABELS[i.source]]);
-  rows.push([null, '合计', null, 100, s.total, `${s.passed ? '达标' : '未达标'}:装备评分 ≥ 85 且各类别得分高于该类别分值的 80%;折算附件2「加强装备配备」${s.converted} 分(满分 20)`]);
-  for (const c of s.categories) rows.push([null, c.name, null, c.max, c.points, c.above80 ? '高于 80%' : `未高于 80%(需高于 ${c.max * 0.8} 分)`]);
-  return exportFile(title, [{
-    name: '评分表', rows, frozen: 3, widths: [6, 14, 36, 6, 6, 90, 10], formats: [, , , FORMAT.count, FORMAT.decimal],
-    merges: [{ s: { r: 0, c: 0 }, e: { r: 0, c: 6 } }, { s: { r: 1, c: 0 }, e: { r: 1, c: 6 } }],
-  }], format);
+  return scoreWorkbook(s, ruleSetName(db, s.ruleSet), today, format);
 }
+
+/** The score of an agency within the caller's scope. */
+export const scoreHandlers: HandlersFor<typeof scoreOps> = {
+  'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), scoreCard(ctx.db, input, ctx.today())),
+  'score/saveChecklist': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), saveScoreChecklist(ctx.db, ctx.who(), input, ctx.today())),
+  'score/raise': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), raiseScore(ctx.db, input, ctx.today())),
+  'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), exportScore(ctx.db, input, ctx.today(), input.format)),
+};
