@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isoDate, TASK_FIELDS, type PlanDetail, type TaskFields, type TaskRow } from '../api/contract';
 import { UNMET_REASONS } from '../dispatch/plan';
 import { UserError } from '../lib/problems';
-import type { Db } from '../db/open';
+import type { Db } from '../db/types';
 import type { Actor } from '../db/queries/audit';
 import { approvePlan, planDetail } from '../db/queries/plans';
 import { listTasks, saveTask } from '../db/queries/tasks';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
@@ -10,8 +10,7 @@ import { seedReferenceData } from './queries/reference';
 import { backupPath, integrity, listBackups, publishBackup } from './backup';
 import { lockLedger } from './lock';
 import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
-
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+import type { Db } from './types';
 
 export const MIGRATIONS_FOLDER = DEFAULT_MIGRATIONS;
 

@@ -1,7 +1,7 @@
 import type { SessionUser } from '../api/roles';
 import type { Clock } from '../lib/clock';
 import type { IsoDate } from '../lib/dates';
-import type { Db } from '../db/open';
+import type { Db } from '../db/types';
 import { actorNow, type Actor } from '../db/queries/audit';
 import { sessionUser, userById } from '../db/queries/users';
 import type { Sessions } from './auth/sessions';

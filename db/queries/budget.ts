@@ -1,7 +1,7 @@
 import { DEFAULT_PRICE_NOTE, type ItemTerms } from '../../quotas/replacement';
 import type { LiveUnit } from '../../quotas/budget';
 import type { Checklist } from '../../quotas/score';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { actorDay, appendAudit, type Actor } from './audit';
 
 const TERMS_SELECT = `select item_code as item, unit_price_fen as unitPriceFen, price_note as priceNote, service_years as serviceYears,

@@ -1,5 +1,5 @@
 import type { AgencyInput, AssetInput } from '../../excel/template';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { agencyByCode } from './agencies';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';

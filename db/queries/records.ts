@@ -2,7 +2,7 @@ import type {
   AssetFields, AssetHistory, BulkChange, AssetRow, CalibrationFields, CalibrationInput, DisposalRow, MaintenanceFields, MaintenanceInput, VoidMark,
 } from '../../api/contract';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
 import { getAssetRow } from './assets';
 import { indexAssetsAfter, lastAssetId } from './search';

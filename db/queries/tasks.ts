@@ -1,6 +1,6 @@
 import type { DispatchSettings, PlanStatus, TaskFields, TaskRow } from '../../api/contract';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { appendAudit, type Actor } from './audit';
 import { agencyId, checkItem } from './records';
 

@@ -1,6 +1,6 @@
 import type { AssetRow, UndoableBatch } from '../../api/contract';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { agencyByCode } from './agencies';
 import { getAssetRow } from './assets';
 import { actorTime, appendAudit, type Actor, type AuditEntry } from './audit';

@@ -1,7 +1,7 @@
 import type { UserRow } from '../../api/contract';
 import type { Role, SessionUser } from '../../api/roles';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { appendAudit, type Actor } from './audit';
 
 const SELECT = `select u.id, u.username, u.display_name as displayName, u.role, a.code as agencyCode, u.active, u.created_at as createdAt

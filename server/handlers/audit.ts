@@ -1,6 +1,6 @@
 import type { AuditQuery, ExportFormat, FileOut } from '../../api/contract';
 import { auditEntries } from '../../db/queries/audit';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { exportFile } from '../../excel/export';
 import type { OutValue } from '../../excel/write';
 import { formatInstant } from '../../lib/clock';

@@ -6,7 +6,7 @@ import { solveLp } from '../../lib/solver';
 import { readTerms, termsSheet } from '../../excel/terms';
 import { exportFile } from '../../excel/export';
 import { FORMAT, type OutSheet, type OutValue } from '../../excel/write';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode } from '../../db/queries/agencies';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';

@@ -3,7 +3,7 @@ import { addDays, addYears, type IsoDate } from '../../lib/dates';
 import { fenToYuan } from '../../lib/money';
 import { exportFile } from '../../excel/export';
 import { FORMAT, type OutValue } from '../../excel/write';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { needsByYear } from '../../quotas/budget';
 import { cellValue } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';

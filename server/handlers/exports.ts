@@ -5,7 +5,7 @@ import { UserError } from '../../lib/problems';
 import { LEVEL_LABELS, STATUS_LABELS } from '../../excel/template';
 import { exportFile } from '../../excel/export';
 import { FORMAT, templateSheets, type OutValue } from '../../excel/write';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { listAgencies } from '../../db/queries/agencies';
 import { allAssets, type AssetPage } from '../../db/queries/assets';
 import { calibrationLog, maintenanceLog } from '../../db/queries/records';

@@ -17,7 +17,7 @@ import type { TextChoice } from '../../excel/parse';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import type { OutValue } from '../../excel/write';
 import { exportFile } from '../../excel/export';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { existingAgencies, listAgencies } from '../../db/queries/agencies';
 import type { Actor } from '../../db/queries/audit';
 import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';

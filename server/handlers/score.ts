@@ -4,7 +4,7 @@ import { UserError } from '../../lib/problems';
 import { solveLp } from '../../lib/solver';
 import { exportFile } from '../../excel/export';
 import { FORMAT, type OutValue } from '../../excel/write';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode } from '../../db/queries/agencies';
 import { loadChecklist, loadTerms, saveChecklist, scoreEvidence } from '../../db/queries/budget';

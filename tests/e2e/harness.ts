@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../../db/open';
+import { openDatabase } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { Clock } from '../../lib/clock';
 import { createHttpServer, listen } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';

@@ -3,7 +3,7 @@ import * as XLSX from 'xlsx';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Input, OpName, Output } from '../../api/contract';
 import type { Role } from '../../api/roles';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { approveDisposal, requestDisposal } from '../../db/queries/records';
 import { createUser } from '../../db/queries/users';
 import { hashPassword } from '../../server/auth/password';
