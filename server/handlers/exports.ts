@@ -8,7 +8,7 @@ import { FORMAT, templateSheets, type OutValue } from '../../excel/write';
 import type { Db } from '../../db/types';
 import { listAgencies } from '../../db/queries/agencies';
 import { allAssets, type AssetPage } from '../../db/queries/assets';
-import { calibrationLog, maintenanceLog } from '../../db/queries/records';
+import { calibrationLog, maintenanceLog } from '../../db/queries/maintenance';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
 import type { QuotaRow } from '../../quotas/engine';
 import { measureShortfall } from './quotas';

@@ -7,10 +7,10 @@ import { createAgency, ledgerCounts, listAgencies, updateAgency } from '../../db
 import { listAssets } from '../../db/queries/assets';
 import { listAudit } from '../../db/queries/audit';
 import { loadCatalog, listRuleSets } from '../../db/queries/reference';
-import {
-  addCalibration, addMaintenance, approveDisposal, assetHistory, bulkUpdateAssets, completeDisposal, createAsset, listDisposals, recordAssetId, rejectDisposal, requestDisposal,
-  updateAsset, updateCalibration, updateMaintenance, voidCalibration, voidMaintenance,
-} from '../../db/queries/records';
+import { bulkUpdateAssets, createAsset, updateAsset } from '../../db/queries/asset-writes';
+import { assetHistory } from '../../db/queries/asset-history';
+import { addCalibration, addMaintenance, recordAssetId, updateCalibration, updateMaintenance, voidCalibration, voidMaintenance } from '../../db/queries/maintenance';
+import { approveDisposal, completeDisposal, listDisposals, rejectDisposal, requestDisposal } from '../../db/queries/disposals';
 import { approvePlan, cancelPlan, commitments, dispatchCounts, dispatchPlan, listPlans, planDetail, returnUnits } from '../../db/queries/plans';
 import { deleteTask, dispatchSettings, listTasks, saveDispatchSettings, saveTask, taskById, tasksByIds } from '../../db/queries/tasks';
 import { lastUndoable, undoBatch } from '../../db/queries/undo';

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Input, OpName, Output } from '../../api/contract';
 import type { Role } from '../../api/roles';
 import type { Db } from '../../db/types';
-import { approveDisposal, requestDisposal } from '../../db/queries/records';
+import { approveDisposal, requestDisposal } from '../../db/queries/disposals';
 import { createUser } from '../../db/queries/users';
 import { hashPassword } from '../../server/auth/password';
 import { dispatch } from '../../server/dispatch';

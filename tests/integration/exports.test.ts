@@ -5,7 +5,7 @@ import { readEntry, zipEntries } from '../../excel/zip';
 import { parseTemplate } from '../../excel/template';
 import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../../server/handlers/exports';
 import { shortfall } from '../../server/handlers/quotas';
-import { addCalibration, addMaintenance } from '../../db/queries/records';
+import { addCalibration, addMaintenance } from '../../db/queries/maintenance';
 import type { Db } from '../../db/types';
 import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 
