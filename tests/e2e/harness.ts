@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock';
 import { createHttpServer, listen } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';
 import { tempDir } from '../fixtures/factories';
-import { RENDERER } from './browser';
+import { RENDERER } from '../../scripts/browser';
 
 /** The app's HTTP server on a fresh ledger in a temp dir, on a free loopback port. */
 export async function startApp(): Promise<{ url: string; db: Db; server: Server; clock: Clock; stop: () => Promise<void> }> {

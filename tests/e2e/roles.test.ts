@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../db/open';
 import { createHttpServer, listen } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';
-import { buildRenderer, launchBrowser, RENDERER } from './browser';
+import { buildRenderer, launchBrowser, RENDERER } from '../../scripts/browser';
 
 /**
  * The demo province walked by each role: what the menu offers, which actions a screen shows, whose figures it

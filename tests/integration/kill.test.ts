@@ -3,7 +3,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateAgencies, generateAssets, DEMO_PROVINCE, rng } from '../../bench/generate';
+import { generateAgencies, generateAssets, DEMO_PROVINCE, rng } from '../../server/demo/generate';
 import { openDatabase } from '../../db/open';
 import type { Db } from '../../db/types';
 import { integrity, listBackups, previewBackup, resolveBackup } from '../../db/backup';
