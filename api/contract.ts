@@ -852,7 +852,7 @@ export const api = {
   'dispatch/counts': op(z.object({ from: isoDate.optional(), to: isoDate.optional() }), 'read').returns<DispatchCount[]>(),
   'plans/list': op(none, 'read').returns<PlanSummary[]>(),
   'plans/get': op(z.object({ id: z.number().int().positive() }), 'read').returns<PlanDetail>(),
-  'plans/create': op(z.object({ taskIds: z.array(z.number().int().positive()).min(1, '请选择任务').max(100) }), 'dispatch', true).returns<PlanDetail>(),
+  'plans/create': op(z.object({ taskIds: z.array(z.number().int().positive()).min(1, '请选择任务').max(100), reserveRatio: DISPATCH_SETTINGS.shape.reserveRatio.optional() }), 'dispatch', true).returns<PlanDetail>(),
   'plans/approve': op(z.object({ id: z.number().int().positive(), approvalRef: z.string().trim().max(100).nullable() }), 'approve', true).returns<PlanDetail>(),
   'plans/dispatch': op(z.object({ id: z.number().int().positive(), date: dateOf('出发日期') }), 'dispatch', true).returns<PlanDetail>(),
   'plans/return': op(RETURN_INPUT, 'dispatch', true).returns<PlanDetail>(),

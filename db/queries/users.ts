@@ -23,8 +23,12 @@ export function userById(db: Db, id: number): UserRow | undefined {
   return row(db.$client.prepare(`${SELECT} where u.id = ?`).get(id) as never);
 }
 
+export function userByName(db: Db, username: string): UserRow | undefined {
+  return row(db.$client.prepare(`${SELECT} where u.username = ?`).get(username) as never);
+}
+
 export function credentials(db: Db, username: string): { user: UserRow; passwordHash: string } | undefined {
-  const user = row(db.$client.prepare(`${SELECT} where u.username = ?`).get(username) as never);
+  const user = userByName(db, username);
   if (!user) return undefined;
   return { user, passwordHash: db.$client.prepare('select password_hash from users where id = ?').pluck().get(user.id) as string };
 }
