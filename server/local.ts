@@ -22,10 +22,10 @@ export function localCaller(ledger: Ledger, account: string | undefined, label: 
     // No row of the users table has id 0: the administrator of a ledger that has none.
     user = { id: 0, username: account ?? label, displayName: '本机管理员', role: 'admin', agencyCode: null };
   } else {
-    if (account === undefined) throw new UserError([{ field: 'user', message: '台账已有用户:请指定以哪个账号执行(其角色与管辖范围适用)' }]);
+    if (account === undefined) throw new UserError([{ message: '台账已有用户:请用 --user 指定以哪个账号执行(该账号的角色与管辖范围适用)' }]);
     const row = userByName(ledger.db, account);
-    if (!row) throw new UserError([{ field: 'user', message: `账号「${account}」不存在` }]);
-    if (!row.active) throw new UserError([{ field: 'user', message: `账号「${account}」已停用` }]);
+    if (!row) throw new UserError([{ message: `台账中没有账号「${account}」(--user)` }]);
+    if (!row.active) throw new UserError([{ message: `账号「${account}」已停用(--user)` }]);
     user = sessionUser(row);
   }
   // A local program holds no session: there is nothing to sign in to or out of.
