@@ -190,6 +190,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
       closeLedger(ledger);
     }
   };
+  /** A report, and its export written to --out when one is asked for. */
+  const report = <T>(read: (ctx: Context) => Promise<T>, exported: (ctx: Context, format: ExportFormat) => Promise<FileOut>): Promise<T> =>
+    onLedger(async (ctx) => {
+      const r = await read(ctx);
+      if (v.out) writeOut(v.out, await exported(ctx, formatOf(v.out)), io);
+      return r;
+    });
   try {
     switch (command) {
       case 'init': {
@@ -238,16 +245,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'budget': {
         const input = { year: yearOption(v.year), agency: v.agency, rollup: v.rollup, ruleSet: v.rules };
-        const out = v.out;
-        const [r, file] = await onLedger(async (ctx) => [
-          await call(ctx, 'budget/request', input),
-          out ? await call(ctx, 'budget/export', { ...input, format: formatOf(out) }) : null,
-        ] as const);
-        if (out && file) writeOut(out, file, io);
+        const r = await report((ctx) => call(ctx, 'budget/request', input), (ctx, format) => call(ctx, 'budget/export', { ...input, format }));
         if (v.json) {
           const rows = r.rows.map(({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }) => ({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }));
           io.out(JSON.stringify({ year: r.year, rows, totalFen: r.totalFen }));
-        } else if (!out) {
+        } else if (!v.out) {
           const body = r.rows.map((x) => [x.agency, x.item, String(x.shortfall), String(x.replace), String(x.quantity), formatYuan(x.unitPriceFen), formatYuan(x.amountFen)]);
           io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${formatYuan(r.totalFen)} 元(缺额 ${formatYuan(r.shortfallFen)},更新 ${formatYuan(r.replaceFen)})`);
         }
@@ -256,15 +258,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'score': {
         if (!v.agency) throw new UsageError('缺少 --agency CODE');
         const input = { agency: v.agency, year: yearOption(v.year, Number(today.slice(0, 4))), ruleSet: v.rules };
-        const out = v.out;
-        const [s, file] = await onLedger(async (ctx) => [
-          await call(ctx, 'score/card', input),
-          out ? await call(ctx, 'score/export', { ...input, format: formatOf(out) }) : null,
-        ] as const);
-        if (out && file) writeOut(out, file, io);
+        const s = await report((ctx) => call(ctx, 'score/card', input), (ctx, format) => call(ctx, 'score/export', { ...input, format }));
         if (v.json) {
           io.out(JSON.stringify({ agency: s.agency, total: s.total, items: s.items.map(({ no, points, max, why }) => ({ no, points, max, why })), passed: s.passed }));
-        } else if (!out) {
+        } else if (!v.out) {
           const lines = s.items.map((i) => `${String(i.no).padStart(2)}. ${i.title}  ${i.points}/${i.max}  ${i.why}`);
           io.out([`${s.agencyName} ${s.year} 年度执法装备能力建设评分`, ...lines, `总分 ${s.total}:${s.passed ? '达标' : '未达标'}(装备评分 ≥ 85 且各类别得分高于该类别分值的 80%)`].join('\n'));
         }
