@@ -6,7 +6,7 @@ import { userContext, type Context, type Ledger, type Remote } from './context';
 import { dispatch } from './dispatch';
 
 /** A program on the machine that holds the ledger file (the eql command). */
-export const LOCAL_REMOTE: Remote = { address: 'local', loopback: true };
+const LOCAL_REMOTE: Remote = { address: 'local', loopback: true };
 
 /**
  * Who a program on this machine acts as. A ledger without users has no one to sign in as, and is
