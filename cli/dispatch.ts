@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { isoDate, TASK_FIELDS, type PlanDetail, type TaskFields, type TaskRow } from '../api/contract';
+import { isoDate, type PlanDetail, type TaskFields, type TaskRow } from '../api/contract';
 import { UNMET_REASONS } from '../lib/domain/dispatch';
 import { UserError } from '../lib/problems';
-import type { Db } from '../db/open';
-import type { Actor } from '../db/queries/audit';
-import { approvePlan, planDetail } from '../db/queries/plans';
-import { listTasks, saveTask } from '../db/queries/tasks';
-import { createPlan } from '../server/handlers/dispatch';
+import type { Context } from '../server/context';
+import { call } from '../server/local';
 
 /** One task of a `--tasks` file, as the issue documents it; name and type are optional extras. */
 const TASK_FILE = z.array(
@@ -48,20 +45,24 @@ function readTasks(path: string): z.infer<typeof TASK_FILE> {
 }
 
 /** Stores the file's tasks (updating those with the same 任务编号) and plans them together as a draft. */
-export async function planFromFile(db: Db, who: Actor, path: string, today: string, reserveRatio: number | undefined): Promise<PlanDetail> {
+export async function planFromFile(ctx: Context, path: string, reserveRatio: number | undefined): Promise<PlanDetail> {
   const entries = readTasks(path);
-  const existing = new Map(listTasks(db, null).map((t) => [t.code, t]));
-  const saved: TaskRow[] = entries.map((t) => {
+  const existing = new Map((await call(ctx, 'tasks/list', {})).map((t) => [t.code, t]));
+  const saved: TaskRow[] = [];
+  for (const t of entries) {
     const fields: TaskFields = {
       code: t.id, name: t.name ?? t.id, type: t.type ?? 'special', leadAgency: t.lead, locationAgency: null,
       latitude: t.lat ?? null, longitude: t.lon ?? null, startDate: t.start, endDate: t.end, priority: t.priority, teamSize: null, notes: null,
       demand: Object.entries(t.demand).map(([item, quantity]) => ({ item, quantity })),
     };
-    const valid = TASK_FIELDS.safeParse(fields);
-    if (!valid.success) throw new UserError(valid.error.issues.map((i) => ({ file: basename(path), field: `任务 ${t.id} ${i.path.join('.')}`, message: i.message })));
-    return saveTask(db, who, existing.get(t.id)?.id ?? null, valid.data);
-  });
-  return createPlan(db, who, saved, null, today, reserveRatio);
+    try {
+      saved.push(await call(ctx, 'tasks/save', { id: existing.get(t.id)?.id ?? null, fields }));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      throw new UserError(e.problems.map((p) => ({ ...p, file: basename(path), field: `任务 ${t.id} ${p.field?.replace(/^fields\./, '') ?? ''}`.trim() })));
+    }
+  }
+  return call(ctx, 'plans/create', { taskIds: saved.map((t) => t.id), reserveRatio });
 }
 
 /** The plan in the documented JSON shape, with the stored plan's number to approve it by. */
@@ -83,9 +84,9 @@ export function planText(plan: PlanDetail): string {
   return lines.join('\n');
 }
 
-export function approveByCode(db: Db, who: Actor, code: string, ref: string | null): PlanDetail {
-  const id = db.$client.prepare('select id from plans where code = ?').pluck().get(code) as number | undefined;
-  if (id === undefined) throw new UserError([{ field: 'plan', message: `调度方案「${code}」不存在` }]);
-  approvePlan(db, who, id, ref);
-  return planDetail(db, id);
+/** Approves the draft plan with this 方案编号, among the plans the caller may read. */
+export async function approveByCode(ctx: Context, code: string, ref: string | null): Promise<PlanDetail> {
+  const plan = (await call(ctx, 'plans/list', {})).find((p) => p.code === code);
+  if (!plan) throw new UserError([{ field: 'plan', message: `调度方案「${code}」不存在` }]);
+  return call(ctx, 'plans/approve', { id: plan.id, approvalRef: ref });
 }

@@ -8,18 +8,12 @@ import type { Clock } from '../lib/clock';
 import { isIsoDate, type IsoDate } from '../lib/dates';
 import type { LedgerMapping } from '../excel/ledger';
 import { DELIMITERS, TEXT_ENCODINGS } from '../excel/formats';
-import { readWorkbook } from '../excel/workbook';
 import { formatProblem, UserError } from '../lib/problems';
-import { openDatabase, type Db } from '../db/open';
-import { actorNow } from '../db/queries/audit';
-import { importLedger, importTemplateWorkbook, isTemplateWorkbook } from '../server/handlers/imports';
-import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../server/handlers/exports';
-import { shortfall } from '../server/handlers/quotas';
-import { loadDemo } from '../server/handlers/demo';
+import type { Context } from '../server/context';
+import { closeLedger, openLedger } from '../server/ledger';
+import { call, localCaller } from '../server/local';
 import { approveByCode, planFromFile, planJson, planText } from './dispatch';
 import { formatShortfallTable, formatTable } from './table';
-import { budgetRequest, exportBudget } from '../server/handlers/budget';
-import { exportScore, scoreCard } from '../server/handlers/score';
 import { formatYuan } from '../lib/money';
 
 const USAGE = `eql — 执法装备台账命令行
@@ -54,7 +48,8 @@ const USAGE = `eql — 执法装备台账命令行
   eql openapi                            输出 HTTP 接口的 OpenAPI 3.1 文档(JSON),与服务器 GET /api/openapi.json 相同
 
 通用选项:
-  --user NAME    记入审计日志的操作人(默认为当前系统用户)
+  --user NAME    以台账中的该账号执行,其角色与管辖范围适用(台账已有用户时必填);
+                 台账尚无用户时以本机管理员执行,NAME 为记入审计日志的操作人(默认为当前系统用户)
   -h, --help     显示本帮助`;
 
 class UsageError extends Error {}
@@ -141,13 +136,18 @@ function dateOption(name: string, value: string | undefined, fallback: IsoDate):
 
 type ExportOptions = { agency?: string; rules?: string; from?: string; to?: string; format: ExportFormat };
 
-const EXPORTS: Record<string, (db: Db, o: ExportOptions, today: IsoDate) => FileOut> = {
-  ledger: (db, o, today) => exportLedger(db, { agency: o.agency }, [{ colId: 'agencyCode', sort: 'asc' }, { colId: 'assetTag', sort: 'asc' }], today, o.format),
-  compliance: (db, o, today) => exportCompliance(db, { ruleSet: o.rules, agency: o.agency }, today, o.format),
-  template: (db, o) => blankTemplate(db, o.format),
-  maintenance: (db, o, today) => exportMaintenance(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true, o.format),
-  calibrations: (db, o, today) => exportCalibrations(db, dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), dateOption('to', o.to, today), () => true, o.format),
+const EXPORTS: Record<string, (ctx: Context, o: ExportOptions, today: IsoDate) => Promise<FileOut>> = {
+  ledger: (ctx, o) => call(ctx, 'assets/export', { query: { agency: o.agency }, sort: [{ colId: 'agencyCode', sort: 'asc' }, { colId: 'assetTag', sort: 'asc' }], format: o.format }),
+  compliance: (ctx, o) => call(ctx, 'quotas/export', { ruleSet: o.rules, agency: o.agency, format: o.format }),
+  template: (ctx, o) => call(ctx, 'imports/blankTemplate', { format: o.format }),
+  maintenance: (ctx, o, today) => call(ctx, 'maintenance/export', logRange(o, today)),
+  calibrations: (ctx, o, today) => call(ctx, 'calibrations/export', logRange(o, today)),
 };
+
+/** A log's dates: from --from (else 1 January) to --to (else today). */
+const logRange = (o: ExportOptions, today: IsoDate) => ({
+  from: dateOption('from', o.from, `${today.slice(0, 4)}-01-01`), to: dateOption('to', o.to, today), format: o.format,
+});
 
 export interface Io {
   out: (s: string) => void;
@@ -183,13 +183,28 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return v.help ? 0 : 2;
   }
   const today = io.clock.today();
-  const who = actorNow(v.user ?? `cli:${userInfo().username}`, io.clock);
+  /** Runs `f` as the caller `--user` names on the ledger `--db` names, which must exist unless `create`. */
+  const onLedger = async <T>(f: (ctx: Context) => Promise<T>, create = false): Promise<T> => {
+    const { ledger } = openLedger(needDb(v.db), io.clock, { mustExist: !create });
+    try {
+      return await f(localCaller(ledger, v.user, `cli:${userInfo().username}`));
+    } finally {
+      closeLedger(ledger);
+    }
+  };
+  /** A report, and its export written to --out when one is asked for. */
+  const report = <T>(read: (ctx: Context) => Promise<T>, exported: (ctx: Context, format: ExportFormat) => Promise<FileOut>): Promise<T> =>
+    onLedger(async (ctx) => {
+      const r = await read(ctx);
+      if (v.out) writeOut(v.out, await exported(ctx, formatOf(v.out)), io);
+      return r;
+    });
   try {
     switch (command) {
       case 'init': {
         const file = needDb(v.db);
-        const { db, backup } = openDatabase(file);
-        db.$client.close();
+        const { ledger, backup } = openLedger(file, io.clock);
+        closeLedger(ledger);
         io.out(`已就绪:${file}${backup ? `(升级前已备份到 ${backup})` : ''}`);
         return 0;
       }
@@ -197,116 +212,83 @@ export async function run(argv: string[], io: Io): Promise<number> {
         const path = rest[0];
         if (!path) throw new UsageError('缺少要导入的文件(.xlsx、.xls、.et、.ods 或 .csv)');
         const text = { encoding: choiceOption('encoding', v.encoding, TEXT_ENCODINGS), delimiter: choiceOption('delimiter', v.delimiter, DELIMITERS) };
-        const buf = readInput(path);
+        const upload = { fileName: basename(path), base64: readInput(path).toString('base64'), ...text };
         const mapping = v.mapping === undefined ? undefined : readMapping(v.mapping);
-        const { db } = openDatabase(needDb(v.db), { mustExist: true });
-        try {
-          const file = basename(path);
-          const read = await readWorkbook(buf, file, text);
-          if (!read.ok) throw new UserError(read.problems);
-          if (!mapping && isTemplateWorkbook(read.workbook)) {
+        await onLedger(async (ctx) => {
+          const opened = await call(ctx, 'imports/open', upload);
+          if (!mapping && opened.template) {
             if (v['valid-only']) throw new UsageError('标准模板(工作表「机构」「装备」)只能整份导入,请去掉 --valid-only');
-            io.out(summaryLine(importTemplateWorkbook(db, read.workbook, { file, who, today })));
-            return 0;
+            io.out(summaryLine(await call(ctx, 'imports/template', upload)));
+            return;
           }
-          const s = importLedger(db, file, read.workbook, mapping ?? {}, v['valid-only'] ? 'valid' : 'all', { who, today });
+          const s = await call(ctx, 'imports/ledger', { token: opened.token, mapping: mapping ?? {}, mode: v['valid-only'] ? 'valid' : 'all' });
           io.out(summaryLine(s));
           if (s.errors) {
             const out = v.errors ?? join(dirname(path), s.errors.fileName);
             writeFileSync(out, Buffer.from(s.errors.base64, 'base64'));
             io.out(`${s.rejected} 行未导入,行号与原因见 ${out}`);
           }
-        } finally {
-          db.$client.close();
-        }
+        });
         return 0;
       }
       case 'export': {
         const what = rest[0];
         if (!what || !(what in EXPORTS)) throw new UsageError(`用法:eql export ${Object.keys(EXPORTS).join('|')} --db FILE --out FILE.xlsx`);
-        if (!v.out) throw new UsageError('缺少 --out FILE.xlsx');
-        const { db } = openDatabase(needDb(v.db), { mustExist: true });
-        try {
-          writeOut(v.out, EXPORTS[what as keyof typeof EXPORTS](db, { agency: v.agency, rules: v.rules, from: v.from, to: v.to, format: formatOf(v.out) }, today), io);
-        } finally {
-          db.$client.close();
-        }
+        const out = v.out;
+        if (!out) throw new UsageError('缺少 --out FILE.xlsx');
+        const file = await onLedger((ctx) => EXPORTS[what](ctx, { agency: v.agency, rules: v.rules, from: v.from, to: v.to, format: formatOf(out) }, today));
+        writeOut(out, file, io);
         return 0;
       }
       case 'shortfall': {
-        const { db } = openDatabase(needDb(v.db), { mustExist: true });
-        try {
-          const result = shortfall(db, { ruleSet: v.rules, agency: v.agency, rollup: v.rollup, date: v.date }, today);
-          io.out(v.json ? JSON.stringify({ ruleSet: result.ruleSet, date: result.date, rows: result.rows }) : formatShortfallTable(result.rows));
-        } finally {
-          db.$client.close();
-        }
+        const result = await onLedger((ctx) => call(ctx, 'quotas/shortfall', { ruleSet: v.rules, agency: v.agency, rollup: v.rollup, date: v.date }));
+        io.out(v.json ? JSON.stringify({ ruleSet: result.ruleSet, date: result.date, rows: result.rows }) : formatShortfallTable(result.rows));
         return 0;
       }
       case 'budget': {
-        const { db } = openDatabase(needDb(v.db), { mustExist: true });
-        try {
-          const input = { year: yearOption(v.year), agency: v.agency, rollup: v.rollup, ruleSet: v.rules };
-          const r = budgetRequest(db, input, today);
-          if (v.out) writeOut(v.out, exportBudget(db, input, today, formatOf(v.out)), io);
-          if (v.json) {
-            const rows = r.rows.map(({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }) => ({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }));
-            io.out(JSON.stringify({ year: r.year, rows, totalFen: r.totalFen }));
-          } else if (!v.out) {
-            const body = r.rows.map((x) => [x.agency, x.item, String(x.shortfall), String(x.replace), String(x.quantity), formatYuan(x.unitPriceFen), formatYuan(x.amountFen)]);
-            io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${formatYuan(r.totalFen)} 元(缺额 ${formatYuan(r.shortfallFen)},更新 ${formatYuan(r.replaceFen)})`);
-          }
-        } finally {
-          db.$client.close();
+        const input = { year: yearOption(v.year), agency: v.agency, rollup: v.rollup, ruleSet: v.rules };
+        const r = await report((ctx) => call(ctx, 'budget/request', input), (ctx, format) => call(ctx, 'budget/export', { ...input, format }));
+        if (v.json) {
+          const rows = r.rows.map(({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }) => ({ agency, item, shortfall, replace, quantity, unitPriceFen, amountFen }));
+          io.out(JSON.stringify({ year: r.year, rows, totalFen: r.totalFen }));
+        } else if (!v.out) {
+          const body = r.rows.map((x) => [x.agency, x.item, String(x.shortfall), String(x.replace), String(x.quantity), formatYuan(x.unitPriceFen), formatYuan(x.amountFen)]);
+          io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${formatYuan(r.totalFen)} 元(缺额 ${formatYuan(r.shortfallFen)},更新 ${formatYuan(r.replaceFen)})`);
         }
         return 0;
       }
       case 'score': {
         if (!v.agency) throw new UsageError('缺少 --agency CODE');
-        const { db } = openDatabase(needDb(v.db), { mustExist: true });
-        try {
-          const input = { agency: v.agency, year: yearOption(v.year, Number(today.slice(0, 4))), ruleSet: v.rules };
-          const s = scoreCard(db, input, today);
-          if (v.out) writeOut(v.out, exportScore(db, input, today, formatOf(v.out)), io);
-          if (v.json) {
-            io.out(JSON.stringify({ agency: s.agency, total: s.total, items: s.items.map(({ no, points, max, why }) => ({ no, points, max, why })), passed: s.passed }));
-          } else if (!v.out) {
-            const lines = s.items.map((i) => `${String(i.no).padStart(2)}. ${i.title}  ${i.points}/${i.max}  ${i.why}`);
-            io.out([`${s.agencyName} ${s.year} 年度执法装备能力建设评分`, ...lines, `总分 ${s.total}:${s.passed ? '达标' : '未达标'}(装备评分 ≥ 85 且各类别得分高于该类别分值的 80%)`].join('\n'));
-          }
-        } finally {
-          db.$client.close();
+        const input = { agency: v.agency, year: yearOption(v.year, Number(today.slice(0, 4))), ruleSet: v.rules };
+        const s = await report((ctx) => call(ctx, 'score/card', input), (ctx, format) => call(ctx, 'score/export', { ...input, format }));
+        if (v.json) {
+          io.out(JSON.stringify({ agency: s.agency, total: s.total, items: s.items.map(({ no, points, max, why }) => ({ no, points, max, why })), passed: s.passed }));
+        } else if (!v.out) {
+          const lines = s.items.map((i) => `${String(i.no).padStart(2)}. ${i.title}  ${i.points}/${i.max}  ${i.why}`);
+          io.out([`${s.agencyName} ${s.year} 年度执法装备能力建设评分`, ...lines, `总分 ${s.total}:${s.passed ? '达标' : '未达标'}(装备评分 ≥ 85 且各类别得分高于该类别分值的 80%)`].join('\n'));
         }
         return 0;
       }
       case 'demo': {
-        const { db } = openDatabase(needDb(v.db));
-        try {
-          const n = loadDemo(db, who, today);
-          io.out(`已载入演示数据:${n.agencies} 个机构,${n.assets} 件装备`);
-        } finally {
-          db.$client.close();
-        }
+        const n = await onLedger((ctx) => call(ctx, 'ledger/loadDemo', {}), true);
+        io.out(`已载入演示数据:${n.agencies} 个机构,${n.assets} 件装备`);
         return 0;
       }
       case 'dispatch': {
         const sub = rest[0];
         if (sub !== 'plan' && sub !== 'approve') throw new UsageError('用法:eql dispatch plan|approve …');
-        const { db } = openDatabase(needDb(v.db), { mustExist: true });
-        try {
-          if (sub === 'plan') {
-            if (!v.tasks) throw new UsageError('缺少 --tasks FILE.json');
-            const reserve = v.reserve === undefined ? undefined : Number(v.reserve);
-            if (reserve !== undefined && !(reserve >= 0 && reserve <= 1)) throw new UsageError('--reserve 应为 0 到 1 之间的数');
-            const plan = await planFromFile(db, who, v.tasks, today, reserve);
-            io.out(v.json ? JSON.stringify(planJson(plan)) : planText(plan));
-          } else {
-            if (!v.plan) throw new UsageError('缺少 --plan 方案编号');
-            const plan = approveByCode(db, who, v.plan, v.ref ?? null);
-            io.out(`已批准调度方案 ${plan.code}:${plan.units} 台次装备在任务日期内被占用`);
-          }
-        } finally {
-          db.$client.close();
+        if (sub === 'plan') {
+          const tasks = v.tasks;
+          if (!tasks) throw new UsageError('缺少 --tasks FILE.json');
+          const reserve = v.reserve === undefined ? undefined : Number(v.reserve);
+          if (reserve !== undefined && !(reserve >= 0 && reserve <= 1)) throw new UsageError('--reserve 应为 0 到 1 之间的数');
+          const plan = await onLedger((ctx) => planFromFile(ctx, tasks, reserve));
+          io.out(v.json ? JSON.stringify(planJson(plan)) : planText(plan));
+        } else {
+          const code = v.plan;
+          if (!code) throw new UsageError('缺少 --plan 方案编号');
+          const plan = await onLedger((ctx) => approveByCode(ctx, code, v.ref ?? null));
+          io.out(`已批准调度方案 ${plan.code}:${plan.units} 台次装备在任务日期内被占用`);
         }
         return 0;
       }

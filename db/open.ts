@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
@@ -12,7 +12,7 @@ import { lockLedger } from './lock';
 import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
 import { readJournal, refuseForeignMigrations } from './migration-journal';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+import type { Db } from './types';
 
 export const MIGRATIONS_FOLDER = DEFAULT_MIGRATIONS;
 

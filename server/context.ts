@@ -1,7 +1,7 @@
 import type { SessionUser } from '../api/roles';
 import type { Clock } from '../lib/clock';
 import type { IsoDate } from '../lib/dates';
-import type { Db } from '../db/open';
+import type { Db } from '../db/types';
 import { actorNow, type Actor } from '../db/queries/audit';
 import { sessionUser, userById } from '../db/queries/users';
 import type { Sessions } from './auth/sessions';
@@ -55,7 +55,14 @@ export interface Context extends Ledger {
 export function callContext(ledger: Ledger, token: string | undefined, setToken: (token: string | null) => void, remote: Remote): Context {
   const userId = ledger.sessions.user(token);
   const row = userId === null ? undefined : userById(ledger.db, userId);
-  const user = row?.active ? sessionUser(row) : null;
+  return userContext(ledger, row?.active ? sessionUser(row) : null, remote, (id) => {
+    ledger.sessions.end(token);
+    setToken(id === null ? null : ledger.sessions.start(id));
+  });
+}
+
+/** The context of one call by `user` (null: nobody signed in), however the transport knows who they are. */
+export function userContext(ledger: Ledger, user: SessionUser | null, remote: Remote, signIn: (userId: number | null) => void): Context {
   return {
     db: ledger.db,
     file: ledger.file,
@@ -68,9 +75,6 @@ export function callContext(ledger: Ledger, token: string | undefined, setToken:
     user,
     remote,
     who: () => actorNow(user?.username ?? '(未登录)', ledger.clock),
-    signIn: (id) => {
-      ledger.sessions.end(token);
-      setToken(id === null ? null : ledger.sessions.start(id));
-    },
+    signIn,
   };
 }

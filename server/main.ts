@@ -3,11 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineClock } from './clock';
 import { formatProblem, UserError } from '../lib/problems';
-import { copyBackupOver, resolveBackup } from '../db/backup';
-import { lockLedger } from '../db/lock';
-import { openDatabase } from '../db/open';
 import { countUsers } from '../db/queries/users';
-import { Sessions } from './auth/sessions';
+import { closeLedger, lockLedger, openLedger, restoreBeforeOpening } from './ledger';
 import { scheduleDailyBackups, DEFAULT_KEEP } from './daily-backup';
 import { machineHosts } from './hosts';
 import { createHttpServer, listen } from './http';
@@ -53,20 +50,21 @@ try {
   release = lockLedger(file);
   // The way out of a damaged ledger: put a named backup in its place before opening it.
   if (values.restore) {
-    await copyBackupOver(resolveBackup(file, values.restore), file, () => undefined);
+    await restoreBeforeOpening(file, values.restore);
     console.log(`已用备份 ${values.restore} 替换台账文件`);
   }
-  opened = openDatabase(file, { now: clock!.now() });
+  const idleMs = Number(values['session-minutes']) * 60_000;
+  opened = openLedger(file, clock!, { sessions: { idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) } });
 } catch (e) {
   fail(e);
 } finally {
   release();
 }
-const { db, backup } = opened!;
+const { ledger, backup } = opened!;
 if (backup) console.log(`数据库已升级,升级前的备份:${backup}`);
 
 const loopback = ['127.0.0.1', 'localhost', '::1'].includes(values.host!);
-if (!loopback && countUsers(db) === 0) {
+if (!loopback && countUsers(ledger.db) === 0) {
   console.error(`拒绝监听 ${values.host}:台账还没有用户,登录认证尚未启用。请先在本机(127.0.0.1)打开并创建系统管理员,再供局域网访问`);
   process.exit(2);
 }
@@ -86,8 +84,6 @@ if (!loopback) {
   }
 }
 
-const idleMs = Number(values['session-minutes']) * 60_000;
-const ledger = { db, file, clock: clock!, sessions: new Sessions({ idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) }, () => clock!.now().getTime()) };
 const server = createHttpServer(ledger, resolve(import.meta.dirname, '..', 'dist', 'renderer'), {
   lan: loopback ? undefined : { hosts },
   tls: identity,
@@ -106,7 +102,7 @@ if (identity) {
 
 const stop = () => server.close(() => {
   stopBackups();
-  ledger.db.$client.close();
+  closeLedger(ledger);
   process.exit(0);
 });
 process.on('SIGINT', stop);

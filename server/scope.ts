@@ -3,7 +3,7 @@ import type { Context } from './context';
 import { subtreeOf } from '../db/queries/agencies';
 import { agenciesOfAssets } from '../db/queries/assets';
 import { planAgencies } from '../db/queries/plans';
-import { disposalAssetId } from '../db/queries/records';
+import { disposalAssetId } from '../db/queries/disposals';
 
 const FORBIDDEN = (code: string) => `机构「${code}」不在您的管辖范围内`;
 

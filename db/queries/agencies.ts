@@ -1,6 +1,6 @@
 import type { ExistingAgency } from '../../lib/domain/agencies';
 import { LEVEL_RANK, type AgencyRecord } from '../../quotas/types';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { UserError } from '../../lib/problems';
 import { appendAudit, type Actor } from './audit';
 

@@ -1,5 +1,5 @@
 import type { AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../lib/domain/assets';
-import type { Db } from '../open';
+import type { Db } from '../types';
 
 const COLUMN_SQL: Record<AssetColumn, string> = {
   assetTag: 's.asset_tag', itemCode: 's.item_code', itemName: 'c.name', agencyCode: 'a.code', agencyName: 'a.name', model: 's.model',

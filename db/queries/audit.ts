@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AuditQuery, AuditRow } from '../../lib/domain/audit';
 import { DEFAULT_TIME_ZONE, formatInstant, localDate, localDayRange, type Clock } from '../../lib/clock';
 import type { IsoDate } from '../../lib/dates';
-import type { Db } from '../open';
+import type { Db } from '../types';
 
 /** Who is acting and when; every mutation carries one. */
 export interface Actor {

@@ -1,4 +1,4 @@
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { appendAudit, type Actor } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';
 import type { AssetInput } from '../../lib/domain/assets';

@@ -1,6 +1,6 @@
 import { emptyHoldings, type HoldingMatrix } from '../../quotas/engine';
 import type { CatalogItem } from '../../quotas/types';
-import type { Db } from '../open';
+import type { Db } from '../types';
 
 /**
  * The holdings matrix of `agencies` x `catalog` as of `date`, in one GROUP BY that the

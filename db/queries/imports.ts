@@ -1,6 +1,6 @@
 import type { AgencyInput } from '../../lib/domain/agencies';
 import type { AssetInput } from '../../lib/domain/assets';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { agencyByCode } from './agencies';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';

@@ -3,7 +3,7 @@ import type {
 } from '../../lib/domain/dispatch';
 import type { CandidateAsset, Interval, PlanOutcome } from '../../dispatch/plan';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
 import { nextCode, tasksByIds } from './tasks';
 

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { CATALOG, RETIRED_ALIASES, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import type { CatalogItem, RuleSet } from '../../quotas/types';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { DEFAULT_TERMS } from '../../quotas/replacement';
 import { catalogItems, itemTerms, quotaRules, ruleSets } from '../schema';
 import { appendAudit } from './audit';

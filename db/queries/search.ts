@@ -1,4 +1,4 @@
-import type { Db } from '../open';
+import type { Db } from '../types';
 
 /** The highest asset id so far; rows inserted after it are the ones `indexAssetsAfter` indexes. */
 export function lastAssetId(db: Db): number {

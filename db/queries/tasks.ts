@@ -1,8 +1,8 @@
 import type { DispatchSettings, PlanStatus, TaskFields, TaskRow } from '../../lib/domain/dispatch';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { appendAudit, type Actor } from './audit';
-import { agencyId, checkItem } from './records';
+import { agencyId, checkItem } from './asset-writes';
 
 const TASK_SELECT = `select t.id, t.code, t.name, t.type, l.code as leadAgency, l.name as leadAgencyName, loc.code as locationAgency,
     t.latitude, t.longitude, t.start_date as startDate, t.end_date as endDate, t.priority, t.team_size as teamSize, t.notes,

@@ -1,12 +1,12 @@
 import type { AssetRow } from '../../lib/domain/assets';
 import type { UndoableBatch } from '../../lib/domain/audit';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { agencyByCode } from './agencies';
 import { getAssetRow } from './assets';
 import { actorTime, appendAudit, type Actor, type AuditEntry } from './audit';
 import { IMPORTED_AGENCY_FIELDS, IMPORTED_ASSET_FIELDS } from './imports';
-import { recordCustody } from './records';
+import { recordCustody } from './asset-writes';
 
 /** The entries that open an import's or a bulk edit's batch in the log, written with it. */
 const MARKERS: Record<string, UndoableBatch['kind']> = { import: 'import', 'bulk-edit': 'bulk' };

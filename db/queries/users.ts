@@ -1,6 +1,6 @@
 import type { Role, SessionUser, UserRow } from '../../lib/domain/users';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../open';
+import type { Db } from '../types';
 import { appendAudit, type Actor } from './audit';
 
 const SELECT = `select u.id, u.username, u.display_name as displayName, u.role, a.code as agencyCode, u.active, u.created_at as createdAt
@@ -22,8 +22,12 @@ export function userById(db: Db, id: number): UserRow | undefined {
   return row(db.$client.prepare(`${SELECT} where u.id = ?`).get(id) as never);
 }
 
+export function userByName(db: Db, username: string): UserRow | undefined {
+  return row(db.$client.prepare(`${SELECT} where u.username = ?`).get(username) as never);
+}
+
 export function credentials(db: Db, username: string): { user: UserRow; passwordHash: string } | undefined {
-  const user = row(db.$client.prepare(`${SELECT} where u.username = ?`).get(username) as never);
+  const user = userByName(db, username);
   if (!user) return undefined;
   return { user, passwordHash: db.$client.prepare('select password_hash from users where id = ?').pluck().get(user.id) as string };
 }

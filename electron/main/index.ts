@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { machineClock } from '../../server/clock';
 import type { Ledger } from '../../server/context';
+import { closeLedger } from '../../server/ledger';
 import { scheduleDailyBackups } from '../../server/daily-backup';
 import { serveApi } from './ipc';
 import { defaultLedgerFile, openLedger } from './ledger';
@@ -21,7 +22,7 @@ let win: BrowserWindow | null = null;
 
 function adopt(next: Ledger) {
   stopBackups();
-  ledger?.db.$client.close();
+  if (ledger) closeLedger(ledger);
   ledger = next;
   stopBackups = scheduleDailyBackups(next);
 }
@@ -73,7 +74,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('window-all-closed', () => {
     stopBackups();
-    ledger?.db.$client.close();
+    if (ledger) closeLedger(ledger);
     app.quit();
   });
 }

@@ -2,9 +2,8 @@ import { app } from 'electron';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { machineClock } from '../../server/clock';
-import { openDatabase } from '../../db/open';
-import { Sessions } from '../../server/auth/sessions';
 import type { Ledger } from '../../server/context';
+import { openLedger as openLedgerFile } from '../../server/ledger';
 import { DEFAULT_LEDGER_FILE } from '../../server/paths';
 
 /** Migrations ship beside the app (extraResources) when packaged, and in the source tree in development. */
@@ -20,8 +19,5 @@ export function defaultLedgerFile(): string {
 
 /** Opens a ledger file for the window to work on; nobody is signed in to it yet. */
 export function openLedger(file: string): Ledger {
-  const folder = migrationsFolder();
-  const clock = machineClock();
-  const { db } = openDatabase(file, { migrationsFolder: folder, now: clock.now() });
-  return { db, file, clock, sessions: new Sessions(undefined, () => clock.now().getTime()), migrationsFolder: folder };
+  return openLedgerFile(file, machineClock(), { migrationsFolder: migrationsFolder() }).ledger;
 }

@@ -1,7 +1,6 @@
 // The desktop app's way out of a ledger that will not open. No Electron here: the dialogs come in
 // as `RecoveryUi`, so that the flow runs (and is tested) in plain Node.
-import { copyBackupOver, listBackups, resolveBackup } from '../../db/backup';
-import { lockLedger } from '../../db/lock';
+import { lockLedger, newestBackup, restoreBeforeOpening } from '../../server/ledger';
 import { formatInstant } from '../../lib/clock';
 import { formatProblem, UserError } from '../../lib/problems';
 
@@ -42,13 +41,13 @@ export async function openAtStart<T>(file: string, open: (file: string) => T, ui
     try {
       return open(file);
     } catch (e) {
-      const newest = listBackups(file)[0];
+      const newest = newestBackup(file);
       const restore = newest ? `从最近的备份恢复(${formatInstant(newest.at, timeZone).slice(0, 16)})` : null;
       const buttons = [...(restore ? [restore] : []), OTHER, QUIT];
       const choice = buttons[await ui.ask(explain(e), buttons)];
       if (choice === restore) {
         try {
-          await copyBackupOver(resolveBackup(file, newest!.name), file, () => undefined);
+          await restoreBeforeOpening(file, newest!.name);
         } catch (again) {
           ui.showError('无法从备份恢复', explain(again));
         }

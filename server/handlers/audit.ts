@@ -1,6 +1,6 @@
 import type { AuditQuery, ExportFormat, FileOut } from '../../api/contract';
 import { auditEntries, listAudit } from '../../db/queries/audit';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { auditWorkbook } from '../../excel/exports/audit';
 import { displayNames } from '../../db/queries/users';
 import { mentionedPeople } from '../../lib/changes';

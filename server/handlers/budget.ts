@@ -4,7 +4,7 @@ import { UserError } from '../../lib/problems';
 import { solveLp } from '../../lib/solver';
 import { budgetWorkbook, purchasePlanWorkbook, termsWorkbook } from '../../excel/exports/budget';
 import { readTerms } from '../../excel/terms';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode } from '../../db/queries/agencies';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';

@@ -2,7 +2,7 @@ import type { chartOps } from '../../api/charts';
 import type { ExportFormat, FileOut } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { chartWorkbook } from '../../excel/exports/chart';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { calibratedInstruments } from '../../db/queries/assets';
 import type { ChartName, ChartTable } from '../../lib/domain/charts';
 import { chartTables } from '../../quotas/charts';

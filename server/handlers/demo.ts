@@ -1,7 +1,7 @@
 import type { IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
-import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../../bench/generate';
-import type { Db } from '../../db/open';
+import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../demo/generate';
+import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
 import { isEmptyLedger, loadLedger } from '../../db/queries/bulk';
 

@@ -5,7 +5,7 @@ import type { IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { DEFAULT_RULE_SET } from '../../quotas/catalog';
 import { indexRules, required } from '../../quotas/engine';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
 import { agencyByCode, listAgencies } from '../../db/queries/agencies';
 import { commitments, dispatchCandidates, dispatchCounts, planDetail, storeDraftPlan } from '../../db/queries/plans';

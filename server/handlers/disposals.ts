@@ -1,6 +1,6 @@
 import type { disposalOps } from '../../api/disposals';
 import type { HandlersFor } from './handler';
-import { approveDisposal, completeDisposal, listDisposals, rejectDisposal, requestDisposal } from '../../db/queries/records';
+import { approveDisposal, completeDisposal, listDisposals, rejectDisposal, requestDisposal } from '../../db/queries/disposals';
 import { requireAssets, requireDisposal, scopeCodes } from '../scope';
 
 /** Disposals of assets within the caller's scope. */

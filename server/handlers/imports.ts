@@ -18,7 +18,7 @@ import { ENCODING_LABELS, baseName } from '../../excel/formats';
 import type { TextChoice } from '../../excel/parse';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { rejectedRowsWorkbook } from '../../excel/exports/import-errors';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { existingAgencies, listAgencies } from '../../db/queries/agencies';
 import { heldTags, holdersOfTags } from '../../db/queries/assets';
 import type { Actor } from '../../db/queries/audit';

@@ -1,7 +1,7 @@
 import type { Overview } from '../../api/contract';
 import { addDays, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { listAgencies } from '../../db/queries/agencies';
 import { countByStatus, countDue, countHeld } from '../../db/queries/assets';
 import { subtreeCodes } from '../../quotas/engine';

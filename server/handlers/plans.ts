@@ -12,12 +12,12 @@ import { createPlan } from './dispatch';
 export const planHandlers: HandlersFor<typeof planOps> = {
   'plans/list': (ctx) => listPlans(ctx.db, scopeCodes(ctx)),
   'plans/get': (ctx, { id }) => (requirePlan(ctx, id), planDetail(ctx.db, id)),
-  'plans/create': (ctx, { taskIds }) => {
+  'plans/create': (ctx, { taskIds, reserveRatio }) => {
     const tasks = tasksByIds(ctx.db, taskIds);
     const missing = taskIds.find((id) => !tasks.some((t) => t.id === id));
     if (missing !== undefined) throw new UserError([{ field: 'taskIds', message: `任务 #${missing} 不存在` }]);
     for (const t of tasks) requireAgency(ctx, t.leadAgency, 'leadAgency');
-    return createPlan(ctx.db, ctx.who(), tasks, scopeCodes(ctx), ctx.today());
+    return createPlan(ctx.db, ctx.who(), tasks, scopeCodes(ctx), ctx.today(), reserveRatio);
   },
   'plans/approve': (ctx, { id, approvalRef }) => (requirePlan(ctx, id, 'change'), approvePlan(ctx.db, ctx.who(), id, approvalRef), planDetail(ctx.db, id)),
   'plans/dispatch': (ctx, { id, date }) => (requirePlan(ctx, id, 'change'), dispatchPlan(ctx.db, ctx.who(), id, date), planDetail(ctx.db, id)),

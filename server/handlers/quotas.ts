@@ -2,7 +2,7 @@ import { isIsoDate, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { DEFAULT_RULE_SET } from '../../quotas/catalog';
 import { measure, quotaRows, rollUp, type QuotaRow } from '../../quotas/engine';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { listAgencies } from '../../db/queries/agencies';
 import { holdingsAsOf } from '../../db/queries/holdings';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';

@@ -1,6 +1,6 @@
 import type { recordOps } from '../../api/records';
 import type { HandlersFor } from './handler';
-import { addCalibration, addMaintenance, recordAssetId, updateCalibration, updateMaintenance, voidCalibration, voidMaintenance } from '../../db/queries/records';
+import { addCalibration, addMaintenance, recordAssetId, updateCalibration, updateMaintenance, voidCalibration, voidMaintenance } from '../../db/queries/maintenance';
 import { requireAssets } from '../scope';
 
 /** Maintenance and calibration records, of assets within the caller's scope. */

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { suiteBrowser } from './suite';
 import { startApp } from './harness';
 import { agency, asset, seedTemplate, templateBuffer } from '../fixtures/factories';
-import { addMaintenance } from '../../db/queries/records';
+import { addMaintenance } from '../../db/queries/maintenance';
 import { saveTask } from '../../db/queries/tasks';
 import { addDays } from '../../lib/dates';
 import { dispatch } from '../../server/dispatch';

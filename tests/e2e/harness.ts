@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../../db/open';
+import { openDatabase } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { Clock } from '../../lib/clock';
 import { createHttpServer, listen } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';
 import { tempDir } from '../fixtures/factories';
-import { RENDERER } from './browser';
+import { RENDERER } from '../../scripts/browser';
 
 /** The app's HTTP server on a fresh ledger in a temp dir, on a free loopback port. */
 export async function startApp(): Promise<{ url: string; db: Db; server: Server; clock: Clock; stop: () => Promise<void> }> {

@@ -3,8 +3,8 @@ import * as XLSX from 'xlsx';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Input, OpName, Output } from '../../api/contract';
 import type { Role } from '../../api/roles';
-import type { Db } from '../../db/open';
-import { approveDisposal, requestDisposal } from '../../db/queries/records';
+import type { Db } from '../../db/types';
+import { approveDisposal, requestDisposal } from '../../db/queries/disposals';
 import { createUser } from '../../db/queries/users';
 import { hashPassword } from '../../server/auth/password';
 import { dispatch } from '../../server/dispatch';
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../db/open';
 import { createHttpServer, listen } from '../../server/http';
 import { ledgerOf } from '../fixtures/context';
-import { buildRenderer, launchBrowser, RENDERER } from './browser';
+import { buildRenderer, launchBrowser, RENDERER } from '../../scripts/browser';
 
 /**
  * The demo province walked by each role: what the menu offers, which actions a screen shows, whose figures it

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { buildRenderer, launchBrowser } from './browser';
+import { buildRenderer, launchBrowser } from '../../scripts/browser';
 
 /** One Chromium for a test file: the renderer built and the browser started before its tests, closed after. */
 export function suiteBrowser(): { newPage: () => Promise<Page>; adminPage: (url: string) => Promise<Page & { errors: string[] }> } {

@@ -22,7 +22,7 @@ async function openPage(url: string): Promise<WatchedPage> {
   return Object.assign(page, { errors });
 }
 
-const stored = (app: { db: import('../../db/open').Db }, tag: string, column: string) =>
+const stored = (app: { db: import('../../db/types').Db }, tag: string, column: string) =>
   app.db.$client.prepare(`select ${column} from assets where asset_tag = ?`).pluck().get(tag);
 
 /** A new ledger's first screen: the administrator's account, which signs them in. */
@@ -51,7 +51,7 @@ async function closeDrawer(page: Page) {
   await page.locator('.ant-drawer-content').waitFor({ state: 'detached' });
 }
 
-const firstCounty = (app: { db: import('../../db/open').Db }) =>
+const firstCounty = (app: { db: import('../../db/types').Db }) =>
   app.db.$client.prepare(`select code, name from agencies where level = 'county' order by code limit 1`).get() as { code: string; name: string };
 
 /** On 台账, finds a county's vehicles by quick search and selects the first two. */

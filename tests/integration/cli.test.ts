@@ -7,6 +7,9 @@ import { openApiDocument } from '../../api/openapi';
 import { agency, asset, templateBuffer, tempDir, units, xlsx } from '../fixtures/factories';
 import { testClock } from '../fixtures/context';
 import { rewritten, textBytes } from '../fixtures/formats';
+import { openDatabase } from '../../db/open';
+import { actorNow } from '../../db/queries/audit';
+import { createUser } from '../../db/queries/users';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
 
@@ -281,5 +284,39 @@ describe('eql', () => {
     const r = eql('openapi');
     expect([r.code, r.err]).toEqual([0, '']);
     expect(JSON.parse(r.out)).toEqual(openApiDocument());
+  });
+
+  it('acts as the account --user names once the ledger has users, and refuses what the dispatcher refuses', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir, units(2, { itemCode: 'S10', agencyCode: '220102' }));
+    const { db: open } = openDatabase(db);
+    const who = actorNow('seed', testClock());
+    createUser(open, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
+    createUser(open, who, { username: 'county', displayName: '县局装备管理员', role: 'manager', agencyCode: '220102' }, 'not-a-real-hash');
+    open.$client.close();
+
+    expect(eql('shortfall', '--db', db)).toMatchObject({ code: 1, err: expect.stringContaining('请用 --user 指定') });
+    expect(eql('shortfall', '--db', db, '--user', 'nobody')).toMatchObject({ code: 1, err: expect.stringContaining('没有账号「nobody」') });
+    // A county account reads its own subtree, and nothing above it.
+    expect(new Set(json('shortfall', '--db', db, '--user', 'county').rows.map((r: { agency: string }) => r.agency))).toEqual(new Set(['220102']));
+    expect(eql('shortfall', '--db', db, '--user', 'county', '--agency', '220100')).toMatchObject({ code: 1, err: expect.stringContaining('机构「220100」不在您的管辖范围内') });
+    expect(eql('demo', '--db', db, '--user', 'county')).toMatchObject({ code: 1, err: expect.stringContaining('当前角色(装备管理员)无权执行此操作') });
+    // The schema's check, with the field it names.
+    expect(eql('score', '--db', db, '--user', 'admin', '--agency', '220102', '--year', '1999')).toMatchObject({ code: 1, err: expect.stringContaining('字段「year」:年度应在 2000–2100 之间') });
+
+    const book = join(dir, 'city.xlsx');
+    writeFileSync(book, templateBuffer([CITY, COUNTY], [asset({ assetTag: 'CITY-1', itemCode: 'S01', agencyCode: '220100' }), asset({ assetTag: 'CTY-1', itemCode: 'S01', agencyCode: '220102' })]));
+    const refused = eql('import', book, '--db', db, '--user', 'county');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('机构「220100」不在您的管辖范围内');
+    writeFileSync(book, templateBuffer([COUNTY], [asset({ assetTag: 'CTY-1', itemCode: 'S01', agencyCode: '220102' })]));
+    expect(eql('import', book, '--db', db, '--user', 'county')).toMatchObject({ code: 0, out: expect.stringContaining('装备 新增 1') });
+    const { db: after } = openDatabase(db, { mustExist: true });
+    try {
+      expect(after.$client.prepare(`select asset_tag from assets where asset_tag like 'C%-1' order by asset_tag`).pluck().all()).toEqual(['CTY-1']);
+      expect(after.$client.prepare(`select actor from audit_log where entity = 'asset' and entity_key = 'CTY-1'`).pluck().all()).toEqual(['county']);
+    } finally {
+      after.$client.close();
+    }
   });
 });

@@ -5,8 +5,8 @@ import { readEntry, zipEntries } from '../../excel/zip';
 import { parseTemplate } from '../../excel/template';
 import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../../server/handlers/exports';
 import { shortfall } from '../../server/handlers/quotas';
-import { addCalibration, addMaintenance } from '../../db/queries/records';
-import type { Db } from '../../db/open';
+import { addCalibration, addMaintenance } from '../../db/queries/maintenance';
+import type { Db } from '../../db/types';
 import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };

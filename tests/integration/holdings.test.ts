@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../../bench/generate';
+import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../../server/demo/generate';
 import { loadLedger } from '../../db/queries/bulk';
 import { holdingsAsOf } from '../../db/queries/holdings';
 import { listAgencies } from '../../db/queries/agencies';

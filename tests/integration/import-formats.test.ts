@@ -6,7 +6,7 @@ import type { LedgerMapping } from '../../excel/ledger';
 import { readWorkbook } from '../../excel/workbook';
 import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { agency, HANGZHOU, seedTemplate, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';

@@ -6,7 +6,7 @@ import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } fro
 import { exportLedger } from '../../server/handlers/exports';
 import { readEntry, writeZip, zipEntries } from '../../excel/zip';
 import { readWorkbook } from '../../excel/workbook';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { agency, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 

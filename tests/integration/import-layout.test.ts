@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { LedgerMapping } from '../../excel/ledger';
 import { UserError, type Problem } from '../../lib/problems';
 import { dispatch } from '../../server/dispatch';

@@ -5,7 +5,7 @@ import type { LedgerMapping } from '../../excel/ledger';
 import { UserError, type Problem } from '../../lib/problems';
 import { analyseLedger, importOpenedLedger, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { HANGZHOU, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
 import { count, snapshot } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';

@@ -4,7 +4,7 @@ import type { AgencyRecord } from '../../quotas/types';
 import type { Problem } from '../../lib/problems';
 import { UserError } from '../../lib/problems';
 import { importTemplate } from '../../server/handlers/imports';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import { agency, asset, templateBuffer, tempLedger, xlsx, type TestAsset } from '../fixtures/factories';
 import { count, snapshot } from '../fixtures/db';
 

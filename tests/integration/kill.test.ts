@@ -3,8 +3,9 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateAgencies, generateAssets, DEMO_PROVINCE, rng } from '../../bench/generate';
-import { openDatabase, type Db } from '../../db/open';
+import { generateAgencies, generateAssets, DEMO_PROVINCE, rng } from '../../server/demo/generate';
+import { openDatabase } from '../../db/open';
+import type { Db } from '../../db/types';
 import { integrity, listBackups, previewBackup, resolveBackup } from '../../db/backup';
 import { createUser } from '../../db/queries/users';
 import { MIGRATIONS_FOLDER } from '../../db/open';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../db/open';
+import type { Db } from '../../db/types';
 import type { LedgerMapping } from '../../excel/ledger';
 import { UserError, type Problem } from '../../lib/problems';
 import { analyseLedger, importOpenedLedger, openLedgerFile, previewLedger } from '../../server/handlers/imports';

@@ -4,7 +4,7 @@ import type { AuditRow, Input, OpName, Output, TaskFields } from '../../api/cont
 import type { Role } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { requestDisposal } from '../../db/queries/records';
+import { requestDisposal } from '../../db/queries/disposals';
 import { contextAs } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
 import { agency, asset, seedTemplate, templateBuffer, tempLedger, units, xlsx } from '../fixtures/factories';

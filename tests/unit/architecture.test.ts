@@ -43,4 +43,18 @@ describe('import direction', () => {
     expect(reaching('db', ['api', 'excel', 'server'])).toEqual([]);
     expect([...reaching('excel', ['api']), ...reaching('lib', ['api'])]).toEqual([]);
   });
+
+  it('the CLI and Electron reach the ledger through server/, which ships no bench or test code, and bench runs no e2e code', () => {
+    const never: [string, string[]][] = [['cli', ['db']], ['electron', ['db']], ['server', ['bench', 'tests']], ['bench', ['tests/e2e']]];
+    const violations: string[] = [];
+    for (const [folder, targets] of never) {
+      for (const file of sources(join(ROOT, folder))) {
+        for (const m of readFileSync(file, 'utf8').matchAll(/from\s+'(\.[^']+)'/g)) {
+          const target = relative(ROOT, resolve(dirname(file), m[1])).split(/[\\/]/).join('/');
+          if (targets.some((t) => target === t || target.startsWith(`${t}/`))) violations.push(`${relative(ROOT, file)} -> ${m[1]}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
 });

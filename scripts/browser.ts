@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const RENDERER = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
+export const RENDERER = resolve(import.meta.dirname, '..', 'dist', 'renderer');
 
 export async function buildRenderer(): Promise<void> {
-  await build({ configFile: resolve(import.meta.dirname, '..', '..', 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: resolve(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'warn' });
 }
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,0 +1,41 @@
+import type { BackupInfo } from '../api/contract';
+import type { Clock } from '../lib/clock';
+import { copyBackupOver, listBackups, resolveBackup } from '../db/backup';
+import { openDatabase } from '../db/open';
+import { Sessions, type SessionLimits } from './auth/sessions';
+import type { Ledger } from './context';
+
+// The transports (the desktop app, the HTTP host, eql) reach a ledger's file only through server/.
+export { lockLedger } from '../db/lock';
+
+export interface LedgerOptions {
+  /** Refuse to create the file when it does not exist. */
+  mustExist?: boolean;
+  /** Where this app's migrations are, when not beside the code (a packaged Electron app). */
+  migrationsFolder?: string;
+  sessions?: SessionLimits;
+}
+
+/**
+ * Opens a ledger file to serve, upgraded to this app's schema (after a backup); nobody is signed in
+ * to it yet. `backup` names the copy taken before an upgrade, if one ran.
+ */
+export function openLedger(file: string, clock: Clock, options: LedgerOptions = {}): { ledger: Ledger; backup: string | null } {
+  const { db, backup } = openDatabase(file, { mustExist: options.mustExist, migrationsFolder: options.migrationsFolder, now: clock.now() });
+  const sessions = new Sessions(options.sessions, () => clock.now().getTime());
+  return { ledger: { db, file, clock, sessions, migrationsFolder: options.migrationsFolder }, backup };
+}
+
+export function closeLedger(ledger: Ledger): void {
+  ledger.db.$client.close();
+}
+
+/** The ledger's newest backup, of any kind, if it has one. */
+export function newestBackup(file: string): BackupInfo | undefined {
+  return listBackups(file)[0];
+}
+
+/** Puts one of the ledger's backups (by name) in place of its file, before the ledger is opened; the caller holds its lock. */
+export function restoreBeforeOpening(file: string, name: string): Promise<void> {
+  return copyBackupOver(resolveBackup(file, name), file, () => undefined);
+}
