@@ -12,6 +12,7 @@ import { formatProblem, UserError } from '../lib/problems';
 import type { Context } from '../server/context';
 import { closeLedger, openLedger } from '../server/ledger';
 import { call, localCaller } from '../server/local';
+import { moveLedger } from '../server/transfer';
 import { approveByCode, planFromFile, planJson, planText } from './dispatch';
 import { formatShortfallTable, formatTable } from './table';
 import { formatYuan } from '../lib/money';
@@ -45,6 +46,10 @@ const USAGE = `eql — 执法装备台账命令行
                                          保存任务并用 HiGHS 求解调度方案(草稿):按距离最短、优先级加权缺口最小
   eql dispatch approve --db FILE --plan 方案编号 [--ref 批准文号]
                                          批准草稿方案,所列装备在任务日期内被占用
+  eql migrate --from 台账.db --to postgres://用户:密码@主机:端口/库名 | --to 另一台账.db
+                                         将本机台账迁入省级数据库(或另一台账文件):机构按代码、装备按编号对应,
+                                         装备的维修、检定、报废与移交记录,本机构的用户与审计日志连同时间一并迁入;
+                                         有冲突(如同一编号已在另一县)则逐条列出、整份不写入;重复执行不会重复迁入
   eql openapi                            输出 HTTP 接口的 OpenAPI 3.1 文档(JSON),与服务器 GET /api/openapi.json 相同
 
 通用选项:
@@ -290,6 +295,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
           const plan = await onLedger((ctx) => approveByCode(ctx, code, v.ref ?? null));
           io.out(`已批准调度方案 ${plan.code}:${plan.units} 台次装备在任务日期内被占用`);
         }
+        return 0;
+      }
+      case 'migrate': {
+        if (!v.from || !v.to) throw new UsageError('缺少 --from 台账文件 或 --to 目标(省级数据库的连接串,或另一台账文件)');
+        const s = await moveLedger(v.from, v.to, io.clock, v.user ?? `cli:${userInfo().username}`);
+        io.out([
+          `已迁入:机构 新增 ${s.agencies.added}(已有 ${s.agencies.present});装备 新增 ${s.assets.added}(已有 ${s.assets.present}),其记录 ${s.records} 条;`
+            + `用户 新增 ${s.users.added}(已有 ${s.users.present});审计记录 新增 ${s.audit.added}(已有 ${s.audit.present})`,
+          ...s.notCarried,
+        ].join('\n'));
         return 0;
       }
       case 'openapi':

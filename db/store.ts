@@ -78,7 +78,8 @@ function handle(engine: Engine, db: Kysely<unknown>): Tx {
 function cachedStatements(sqlite: Database.Database, size = 500): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
-    close: () => sqlite.close(),
+    // The connection belongs to the ledger that opened it (db/open.ts), which closes it.
+    close: () => undefined,
     prepare(text: string) {
       let stmt = cache.get(text);
       if (stmt) {
@@ -93,7 +94,7 @@ function cachedStatements(sqlite: Database.Database, size = 500): SqliteDatabase
   };
 }
 
-/** The store over an open embedded ledger (db/open.ts opened, migrated and checked it). */
+/** The store over an open embedded ledger (db/open.ts opened, migrated and checked it, and closes it). */
 export function sqliteStore(sqlite: Database.Database): Store {
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
   const inTransaction = (begin: RawBuilder<unknown>) => <T>(fn: (tx: Tx) => Promise<T>) =>

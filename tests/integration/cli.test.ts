@@ -10,6 +10,7 @@ import { rewritten, textBytes } from '../fixtures/formats';
 import { openDatabase } from '../../db/open';
 import { actorNow } from '../../db/queries/audit';
 import { createUser } from '../../db/queries/users';
+import { freshDatabase, postgresUrl } from '../fixtures/postgres';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
 
@@ -318,5 +319,38 @@ describe('eql', () => {
     } finally {
       after.$client.close();
     }
+  });
+
+  it('migrate moves a county\'s file into a city\'s file, reports a clash of tags whole, and adds nothing on a second run', { timeout: 180_000 }, () => {
+    const dir = tempDir();
+    const city = ledgerWith(dir, units(2, { itemCode: 'S10', agencyCode: '220102' }).map((a, i) => ({ ...a, assetTag: `CITY-${i}` })));
+    const countyDir = tempDir();
+    const county = ledgerWith(countyDir, units(3, { itemCode: 'S01', agencyCode: '220102' }).map((a, i) => ({ ...a, assetTag: `XC-${i}` })));
+    const first = eql('migrate', '--from', county, '--to', city);
+    expect([first.code, first.err]).toEqual([0, '']);
+    expect(first.out).toContain('装备 新增 3(已有 0)');
+    expect(eql('migrate', '--from', county, '--to', city).out).toContain('装备 新增 0(已有 3)');
+
+    const clashDir = tempDir();
+    const clash = ledgerWith(clashDir, [asset({ assetTag: 'CITY-1', itemCode: 'S01', agencyCode: '220100' })]);
+    const refused = eql('migrate', '--from', clash, '--to', city);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('资产编号 CITY-1 在目标台账中属于 220102');
+    expect(eql('migrate', '--from', county)).toMatchObject({ code: 2, err: expect.stringContaining('缺少 --from 台账文件 或 --to 目标') });
+  });
+
+  it.skipIf(!postgresUrl)('migrate moves a ledger file into the provincial PostgreSQL database, never printing its password', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const county = ledgerWith(dir, units(2, { itemCode: 'S01', agencyCode: '220102' }));
+    const url = await freshDatabase();
+    const r = eql('migrate', '--from', county, '--to', url);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain('机构 新增 2');
+    const wrong = new URL(url);
+    wrong.password = 'not-the-password';
+    const refused = eql('migrate', '--from', county, '--to', wrong.toString());
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('无法连接数据库');
+    expect(refused.err).not.toContain('not-the-password');
   });
 });
