@@ -110,7 +110,7 @@ async function ledgerInBrowser(db: Db, file: string) {
     return;
   }
   await buildRenderer();
-  const sessions = new Sessions();
+  const sessions = new Sessions(() => db);
   const admin = createUser(db, who, { username: 'bench', displayName: 'bench', role: 'admin', agencyCode: null }, await hashPassword('bench-password'));
   const token = sessions.start(admin.id);
   const server = createHttpServer({ db, file, clock: clockFrom(`${TODAY}T04:00:00Z`), sessions }, RENDERER);

@@ -76,6 +76,6 @@ export const schema = Object.fromEntries(
 // drizzle-kit finds tables among a module's own exports; a table missing here fails the schema-parity test.
 export const {
   agencies, assets, auditAgencies, auditLog, calibrations, catalogItems, custodyRecords, disposals, importNames, itemTerms,
-  maintenanceRecords, planAssignments, planTasks, planUnmet, plans, quotaRules, ruleSets, scoreChecklists, settings,
+  maintenanceRecords, planAssignments, planTasks, planUnmet, plans, quotaRules, ruleSets, scoreChecklists, sessions, settings,
   taskDemands, tasks, users,
 } = schema;

@@ -22,8 +22,8 @@ export interface LedgerOptions {
  */
 export function openLedger(file: string, clock: Clock, options: LedgerOptions = {}): { ledger: Ledger; backup: string | null } {
   const { db, backup } = openDatabase(file, { mustExist: options.mustExist, migrationsFolder: options.migrationsFolder, now: clock.now() });
-  const sessions = new Sessions(options.sessions, () => clock.now().getTime());
-  return { ledger: { db, file, clock, sessions, migrationsFolder: options.migrationsFolder }, backup };
+  const ledger: Ledger = { db, file, clock, sessions: new Sessions(() => ledger.db, options.sessions, () => clock.now().getTime()), migrationsFolder: options.migrationsFolder };
+  return { ledger, backup };
 }
 
 export function closeLedger(ledger: Ledger): void {

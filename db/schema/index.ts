@@ -20,3 +20,4 @@ export * from './plan-unmet';
 export * from './import-names';
 export * from './item-terms';
 export * from './score-checklists';
+export * from './sessions';

@@ -1,63 +1,51 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../db/types';
+import { endAllSessions, endSession, endUserSessions, pruneSessions, sessionUserId, startSession, type SessionLimits } from '../../db/queries/sessions';
 import { SignInLimits } from './sign-in-limits';
 
-export interface SessionLimits {
-  /** A session ends after this long without a call. */
-  idleMs: number;
-  /** And after this long in any case. */
-  maxMs: number;
-}
+export type { SessionLimits };
 
 const DEFAULT_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
 
-interface Session {
-  userId: number;
-  started: number;
-  seen: number;
-}
+/** What the database keeps of a token: its SHA-256, so a copy of the database opens no session. */
+const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-/** Signed-in sessions, in memory: a restart signs everyone out. */
+/**
+ * Signed-in sessions, stored in the ledger's database (a restart signs nobody out). `db` is read at each
+ * call, since a restore puts another database in place.
+ */
 export class Sessions {
-  private readonly byToken = new Map<string, Session>();
-  /** Password guesses, limited per name and per address. */
+  /** Password guesses, limited per name and per address (in this process). */
   readonly signIns: SignInLimits;
 
-  constructor(private readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {
+  constructor(private readonly db: () => Db, private readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {
     this.signIns = new SignInLimits(now);
   }
 
   start(userId: number): string {
     const token = randomBytes(32).toString('base64url');
     const t = this.now();
-    this.byToken.set(token, { userId, started: t, seen: t });
+    pruneSessions(this.db(), t, this.limits);
+    startSession(this.db(), hashOf(token), userId, t);
     return token;
   }
 
   /** The user of a live session, which this call keeps alive; null when unknown or expired. */
   user(token: string | undefined): number | null {
-    if (!token) return null;
-    const s = this.byToken.get(token);
-    if (!s) return null;
-    const t = this.now();
-    if (t - s.seen > this.limits.idleMs || t - s.started > this.limits.maxMs) {
-      this.byToken.delete(token);
-      return null;
-    }
-    s.seen = t;
-    return s.userId;
+    return token ? sessionUserId(this.db(), hashOf(token), this.now(), this.limits) : null;
   }
 
   end(token: string | undefined): void {
-    if (token) this.byToken.delete(token);
+    if (token) endSession(this.db(), hashOf(token));
   }
 
   /** Ends every session of a user (deactivated, role changed, password reset). */
   endUser(userId: number): void {
-    for (const [token, s] of this.byToken) if (s.userId === userId) this.byToken.delete(token);
+    endUserSessions(this.db(), userId);
   }
 
   /** Signs everyone out (the ledger was replaced by a backup). */
   endAll(): void {
-    this.byToken.clear();
+    endAllSessions(this.db());
   }
 }

@@ -37,7 +37,7 @@ function ledgerWith(dir: string, assets = [] as ReturnType<typeof asset>[]): str
   return db;
 }
 
-describe('eql', () => {
+describe('eql', { timeout: 120_000 }, () => {
   it('init creates a database file that shortfall can read', () => {
     const dir = tempDir();
     const db = join(dir, 'new.db');
@@ -321,7 +321,7 @@ describe('eql', () => {
     }
   });
 
-  it('migrate moves a county\'s file into a city\'s file, reports a clash of tags whole, and adds nothing on a second run', { timeout: 180_000 }, () => {
+  it('migrate moves a county\'s file into a city\'s file, reports a clash of tags whole, and adds nothing on a second run', { timeout: 240_000 }, () => {
     const dir = tempDir();
     const city = ledgerWith(dir, units(2, { itemCode: 'S10', agencyCode: '220102' }).map((a, i) => ({ ...a, assetTag: `CITY-${i}` })));
     const countyDir = tempDir();

@@ -123,7 +123,7 @@ describe('signing in', () => {
   async function signedLedger() {
     const { db, file } = ledger();
     let now = 0;
-    const sessions = new Sessions({ idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now);
+    const sessions = new Sessions(() => db, { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now);
     const l: Ledger = { ...ledgerOf(db, file), sessions };
     let token: string | undefined;
     const ctx = (remote: Remote = IPC_REMOTE) => callContext(l, token, (t) => (token = t ?? undefined), remote);
@@ -150,6 +150,22 @@ describe('signing in', () => {
     expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(stored).not.toContain('correct horse');
     expect(JSON.stringify(db.$client.prepare('select * from audit_log where entity = ?').all('user'))).not.toContain('scrypt');
+  });
+
+  it('keeps a session across a restart and for another server process on the same database, storing only a hash of its token', async () => {
+    const { db, ctx, token } = await signedLedger();
+    await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
+    const issued = token()!;
+    const stored = JSON.stringify(snapshot(db));
+    expect(stored).not.toContain(issued);
+    expect(db.$client.prepare('select count(*) from sessions').pluck().get()).toBe(1);
+    // A process started afresh knows the session from the database alone.
+    const restarted: Ledger = { ...ledgerOf(db, 'l.db'), sessions: new Sessions(() => db, undefined, () => 60_000) };
+    expect(callContext(restarted, issued, () => undefined, IPC_REMOTE).user?.username).toBe('admin');
+    // Signed out in one process, the session is gone for the other too.
+    await run(ctx(), 'auth/logout', {});
+    expect(callContext(restarted, issued, () => undefined, IPC_REMOTE).user).toBeNull();
+    expect(db.$client.prepare('select count(*) from sessions').pluck().get()).toBe(0);
   });
 
   it('ends a session after 30 idle minutes, and locks a name after five wrong passwords', async () => {
