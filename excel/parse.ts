@@ -6,6 +6,7 @@ import { MAX_CELL_TEXT } from './cells';
 import { DELIMITER_CHARS, ENCODING_LABELS, type Delimiter, type FileFormat, type TextEncoding, type TextReading } from './formats';
 import { countRecords, decodeText, guessDelimiter, guessEncoding, sepLine } from './text';
 import type { ReadResult, Sheet } from './workbook';
+import { repeatedTooMuch } from './ods';
 import { readEntry, writeZip, zipEntries, ZipError, type ZipEntry } from './zip';
 
 XLSX.set_cptable(cptable);
@@ -30,7 +31,7 @@ export interface TextChoice {
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 const count = (n: number) => n.toLocaleString('en-US');
 
-type Failure = { ok: false; message: string };
+type Failure = { ok: false; message: string; sheet?: string };
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -69,6 +70,18 @@ function verifiedZip(buf: Uint8Array, file: string, limits: ParseLimits): { ok: 
       const data = readEntry(buf, e, left);
       left -= data.length;
       if (!e.name.endsWith('/')) files.push({ name: e.name, data });
+    }
+    if (format === 'ods') {
+      const content = files.find((f) => f.name === 'content.xml');
+      const over = content && repeatedTooMuch(Buffer.from(content.data.buffer, content.data.byteOffset, content.data.byteLength).toString('utf8'), { rows: limits.sheetRows, cells: limits.cells });
+      if (over) {
+        const what = over.why === 'rows' ? `${count(limits.sheetRows)} 行` : `${count(limits.cells)} 个单元格`;
+        return {
+          ok: false, sheet: over.sheet,
+          message: `文件「${file.replace(/^.*[\\/]/, '')}」的工作表「${over.sheet}」中重复的行列(number-rows-repeated / number-columns-repeated)展开后超过 ${what},已拒绝;`
+            + '请在 LibreOffice 或 WPS 中删除表格末尾多余的行列,另存后再导入',
+        };
+      }
     }
     return { ok: true, zip: writeZip(files, { store: true }), format };
   } catch (e) {
@@ -112,6 +125,8 @@ function sheetsOf(wb: XLSX.WorkBook, limits: ParseLimits, names?: string[]): { o
     for (const row of rows) {
       if (!row) continue;
       cells += row.length;
+      // Before walking it: an OpenDocument row may put one cell a billion columns out.
+      if (cells > limits.cells) return { ok: false, message: `文件的单元格超过 ${count(limits.cells)} 个,请拆分后导入` };
       for (const c of row) {
         if (c && typeof c.v === 'string') {
           // A text longer than any field allows is cut here, once; readers then see at most this much.
@@ -119,7 +134,6 @@ function sheetsOf(wb: XLSX.WorkBook, limits: ParseLimits, names?: string[]): { o
           chars += c.v.length;
         }
       }
-      if (cells > limits.cells) return { ok: false, message: `文件的单元格超过 ${count(limits.cells)} 个,请拆分后导入` };
       if (chars > limits.textChars) return { ok: false, message: `文件中的文字超过 ${count(limits.textChars)} 字,请拆分后导入` };
     }
     // 1: hidden, 2: very hidden (only a macro can show it); neither is read unless the user picks it.
@@ -214,7 +228,7 @@ export function parseFile(buf: Uint8Array, file: string, limits: ParseLimits, ch
   let wb: XLSX.WorkBook;
   if (startsWith(buf, ZIP)) {
     const zip = verifiedZip(buf, file, limits);
-    if (!zip.ok) return fail(zip.message);
+    if (!zip.ok) return { ok: false, problems: [{ file, ...(zip.sheet === undefined ? {} : { sheet: zip.sheet }), message: zip.message }] };
     format = zip.format;
     try {
       wb = XLSX.read(zip.zip, { ...READ_OPTIONS, type: 'buffer', sheetRows: limits.sheetRows + 1 });
