@@ -4,8 +4,9 @@ import * as cptable from 'xlsx/dist/cpexcel.full.mjs';
 import type { Cell } from './cells';
 import { MAX_CELL_TEXT } from './cells';
 import { DELIMITER_CHARS, ENCODING_LABELS, type Delimiter, type FileFormat, type TextEncoding, type TextReading } from './formats';
-import { countRecords, decodeText, guessDelimiter, guessEncoding, sepLine } from './text';
+import { bomOf, countRecords, decodeText, guessDelimiter, guessEncoding, sepLine } from './text';
 import type { ReadResult, Sheet } from './workbook';
+import { declaredCharset, decodeNumericEntities, htmlTooMuch, isHtmlTable } from './html';
 import { repeatedTooMuch } from './ods';
 import { readEntry, writeZip, zipEntries, ZipError, type ZipEntry } from './zip';
 
@@ -189,6 +190,7 @@ function parseText(buf: Uint8Array, file: string, limits: ParseLimits, choice: T
   }
   const head = s.slice(0, 4096);
   if (/^\s*</.test(head)) {
+    if (isHtmlTable(head, s)) return parseHtml(buf, s, guess, file, limits, choice);
     return fail('文件是网页(HTML)或 XML 格式,不是表格文件;请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入');
   }
   if (/[\u0001-\u0008\u000e-\u001f]/.test(head) && (head.match(/[\u0001-\u0008\u000e-\u001f]/g)?.length ?? 0) > head.length / 100) {
@@ -214,6 +216,38 @@ function parseText(buf: Uint8Array, file: string, limits: ParseLimits, choice: T
   for (const row of sheets.sheets[0]?.rows ?? []) for (const c of row ?? []) if (c && typeof c.v === 'string' && c.v.includes('\r')) c.v = c.v.replace(/\r\n?/g, '\n');
   const text: TextReading = { encoding: guess.encoding, delimiter, certain: guess.certain };
   return { ok: true, workbook: { sheets: sheets.sheets.slice(0, 1), date1904: false, format: 'csv', text } };
+}
+
+/**
+ * A web page's tables (what many systems save as .xls): read in the encoding its `<meta charset>`
+ * declares unless the bytes carry a byte-order mark or the user chose one, counted against the
+ * limits before SheetJS reads them, every cell kept as its text (as for CSV).
+ */
+function parseHtml(buf: Uint8Array, decoded: string, guess: { encoding: TextEncoding; certain: boolean }, file: string, limits: ParseLimits, choice: TextChoice): ReadResult {
+  const fail = (message: string): ReadResult => ({ ok: false, problems: [{ file, message }] });
+  const declared = choice.encoding || bomOf(buf) ? null : declaredCharset(buf);
+  const encoding = declared ?? guess.encoding;
+  const s = encoding === guess.encoding ? decoded : decodeText(buf, encoding);
+  const over = htmlTooMuch(s, { rows: limits.sheetRows, cells: limits.cells });
+  if (over) {
+    return fail(over === 'rows' ? `网页表格超过 ${count(limits.sheetRows)} 行,请拆分后导入`
+      : over === 'cells' ? `网页表格的单元格超过 ${count(limits.cells)} 个,请拆分后导入`
+      : '网页表格的合并单元格过多;请在 Excel 或 WPS 中打开,取消合并单元格后另存为 .xlsx 再导入');
+  }
+  let wb: XLSX.WorkBook;
+  try {
+    // From its first table on: SheetJS then reads the text as HTML, whatever the page's head holds.
+    wb = XLSX.read(s.slice(s.search(/<table\b/i)), { ...READ_OPTIONS, type: 'string', raw: true, sheetRows: limits.sheetRows + 1 });
+  } catch (e) {
+    return fail(`无法读取网页表格:${(e as Error).message.slice(0, 200)};请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入`);
+  }
+  const base = textSheetName(file);
+  const sheets = sheetsOf(wb, limits, wb.SheetNames.length === 1 ? [base] : wb.SheetNames.map((_, i) => `${base.slice(0, 27)}(${i + 1})`));
+  if (!sheets.ok) return fail(sheets.message);
+  for (const sh of sheets.sheets) for (const row of sh.rows) for (const c of row ?? []) if (c && typeof c.v === 'string') c.v = decodeNumericEntities(c.v);
+  // The wizard shows the encoding to change it (a page may declare the wrong one); there is no delimiter to choose.
+  const text: TextReading = { encoding, delimiter: 'comma', certain: !!declared || guess.certain };
+  return { ok: true, workbook: { sheets: sheets.sheets, date1904: false, format: 'html', text } };
 }
 
 /**

@@ -11,7 +11,7 @@ export interface EncodingGuess {
 /** The part of a file the guesses look at: a ledger's first 64 KB hold hundreds of its names. */
 const SAMPLE = 64 * 1024;
 
-function bomOf(b: Uint8Array): TextEncoding | null {
+export function bomOf(b: Uint8Array): TextEncoding | null {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8';
   if (b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
   if (b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
