@@ -338,7 +338,6 @@ export function readAssets(sheet: Sheet, layout: AssetLayout, ctx: Pick<Template
   const { cols } = layout;
   const itemHeader = cols.has('装备代码') ? '装备代码' : ITEM_NAME_HEADER;
   const agencyRequired = !layout.defaultAgency;
-
   for (const r of dataRows(sheet, layout.dataStart, cols, problems, { skipped, blankWords: layout.blankWords })) {
     const tag = r.text('资产编号', true, 64);
     const assetTag = tag === null ? null : normalizeText(tag);

@@ -28,7 +28,7 @@ export const IMPORTED_ASSET_FIELDS = [
 
 type ImportedAsset = Pick<AssetInput, (typeof IMPORTED_ASSET_FIELDS)[number]>;
 
-/** `pick(a, IMPORTED_ASSET_FIELDS)` written out: one object of a fixed shape, which a 100,000-row import builds and serialises several times faster. */
+/** `pick(a, IMPORTED_ASSET_FIELDS)` written out: an object of one fixed shape, which V8 builds and JSON.stringify writes faster, 100,000 times an import. */
 const importedAsset = (a: AssetInput): ImportedAsset => ({
   itemCode: a.itemCode, model: a.model, agencyCode: a.agencyCode, purchaseDate: a.purchaseDate, priceFen: a.priceFen, status: a.status,
   custodian: a.custodian, plateNumber: a.plateNumber, odometerKm: a.odometerKm, calibrationValidUntil: a.calibrationValidUntil, notes: a.notes,
