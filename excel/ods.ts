@@ -19,7 +19,11 @@ export interface RepeatFailure {
 const TAG = /<(\/?)(?:[^\s?><!/:"]*:)?(table|工作表|table-row|行|table-cell|数据)(?=[\s/>])([^>]*)>/g;
 const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
+const NONE = new Map<string, string[]>();
+
 function attributes(s: string): Map<string, string[]> {
+  // Most cells and rows carry neither a repeat nor a row number: nothing to read.
+  if (!s.includes('repeated') && !s.includes('行号') && !s.includes('name') && !s.includes('名称')) return NONE;
   const out = new Map<string, string[]>();
   for (const m of s.matchAll(ATTRIBUTE)) {
     const name = m[1].slice(m[1].lastIndexOf(':') + 1).replace(/_[\s\S]*$/, '');
