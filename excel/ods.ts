@@ -3,8 +3,8 @@
  * a run of equal rows once with `table:number-rows-repeated`. SheetJS builds every cell of such a
  * run, so a few bytes asking for a billion cells would hold a parse worker until its memory or
  * time runs out. content.xml is scanned here first, counting the cells the runs expand to, the way
- * SheetJS reads them (tags and attributes whatever their namespace prefix, rows as `Number`,
- * columns as `parseInt`), counting generously where the two could differ. Empty cells, written as
+ * SheetJS reads them (tags and attributes whatever their namespace prefix, attribute names in any
+ * case, rows as `Number`, columns as `parseInt`), counting generously where the two could differ. Empty cells, written as
  * `<table:table-cell …/>`, cost SheetJS nothing and are not counted: every LibreOffice file ends its
  * sheets with a million repeated empty rows.
  */
@@ -22,15 +22,17 @@ const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const NONE = new Map<string, string[]>();
 
 function attributes(s: string): Map<string, string[]> {
-  // Most cells and rows carry neither a repeat nor a row number: nothing to read.
-  if (!s.includes('repeated') && !s.includes('行号') && !s.includes('name') && !s.includes('名称')) return NONE;
   const out = new Map<string, string[]>();
   for (const m of s.matchAll(ATTRIBUTE)) {
-    const name = m[1].slice(m[1].lastIndexOf(':') + 1).replace(/_[\s\S]*$/, '');
+    // SheetJS also keeps every name lower-cased, and looks the lower-cased one up.
+    const name = m[1].slice(m[1].lastIndexOf(':') + 1).replace(/_[\s\S]*$/, '').toLowerCase();
     out.set(name, [...(out.get(name) ?? []), m[2] ?? m[3]]);
   }
   return out;
 }
+
+/** A row's or cell's attributes where they may say anything counted here: most carry neither a repeat nor a row number. */
+const counted = (s: string) => (/repeated|行号/i.test(s) ? attributes(s) : NONE);
 
 /** The largest count any spelling of the attribute gives, as SheetJS would read it; 1 when absent. */
 function repeat(attrs: Map<string, string[]>, name: string): number {
@@ -63,13 +65,13 @@ export function repeatedTooMuch(xml: string, limits: { rows: number; cells: numb
         rowRepeat = 1;
         continue;
       }
-      const attrs = attributes(rest);
+      const attrs = counted(rest);
       const at = Number(attrs.get('行号')?.at(-1));
       if (at) row = at - 1;
       else if (row === -1) row = 0;
       rowRepeat = repeat(attrs, 'number-rows-repeated');
     } else if (!close && !selfClosing) {
-      const n = rowRepeat * repeat(attributes(rest), 'number-columns-repeated');
+      const n = rowRepeat * repeat(counted(rest), 'number-columns-repeated');
       if (row + rowRepeat > limits.rows) return { sheet, why: 'rows' };
       cells += n;
       if (cells > limits.cells) return { sheet, why: 'cells' };

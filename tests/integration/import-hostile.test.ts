@@ -294,6 +294,8 @@ describe('hostile and broken files', () => {
       // One row, a billion columns; and rows as SheetJS reads them (1e9 is a number to it).
       [odsRow(odsCell('执法车', 1_000_000_000)), '3,000,000 个单元格'],
       [odsRow(odsCell('执法车'), '1e9'), '200,000 行'],
+      // Attribute names in capitals, which SheetJS reads as well.
+      [odsRow(odsCell('执法车', 1000), 1_000_000).replace('table:number-rows-repeated', 'TABLE:NUMBER-ROWS-REPEATED'), '200,000 行'],
     ] as const;
     for (const [rows, what] of cases) {
       const started = Date.now();
