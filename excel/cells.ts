@@ -38,7 +38,17 @@ export function cellText(cell: Cell | undefined): string | null {
 
 /** What ledgers write in a cell they leave empty on purpose (①: 无); read as blank in the cells a row may leave empty. */
 const BLANK_WORDS = new Set(['无', '/', '\\', '-', '--', '—', '——', '暂无', 'n/a', 'N/A']);
-export const isBlankWord = (text: string) => BLANK_WORDS.has(normalizeText(text).replace(/\s+/g, ''));
+const LONGEST_BLANK = Math.max(...[...BLANK_WORDS].map((w) => w.length));
+/** What `\s` matches, by code. */
+const isSpace = (c: number) => (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+  || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/** Normalising never shortens a text to a blank word (none of their characters is composed), so a longer text is not one: most cells stop at the count. */
+export function isBlankWord(text: string): boolean {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i)) && ++n > LONGEST_BLANK) return false;
+  return BLANK_WORDS.has(normalizeText(text).replace(/\s+/g, ''));
+}
 
 export function isBlank(cell: Cell | undefined): boolean {
   return cellText(cell) === null;

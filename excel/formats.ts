@@ -2,7 +2,7 @@
  * The file formats the importer reads and the choices a user has for a text file, without the
  * code that reads them (the page shows these names; the parse worker does the reading).
  */
-export const FILE_FORMATS = ['xlsx', 'xlsm', 'xlsb', 'xls', 'et', 'ods', 'csv'] as const;
+export const FILE_FORMATS = ['xlsx', 'xlsm', 'xlsb', 'xls', 'et', 'ods', 'html', 'csv'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
 export const FORMAT_LABELS: Record<FileFormat, string> = {
@@ -12,6 +12,8 @@ export const FORMAT_LABELS: Record<FileFormat, string> = {
   xls: 'Excel 97-2003 工作簿(.xls)',
   et: 'WPS 表格(.et)',
   ods: 'OpenDocument 电子表格(.ods)',
+  // What a system's "export to Excel" often is: a web page's table, saved as .xls.
+  html: '网页表格(.xls)',
   csv: '文本文件(CSV/TXT)',
 };
 

@@ -4,8 +4,10 @@ import * as cptable from 'xlsx/dist/cpexcel.full.mjs';
 import type { Cell } from './cells';
 import { MAX_CELL_TEXT } from './cells';
 import { DELIMITER_CHARS, ENCODING_LABELS, type Delimiter, type FileFormat, type TextEncoding, type TextReading } from './formats';
-import { countRecords, decodeText, guessDelimiter, guessEncoding, sepLine } from './text';
+import { bomOf, countRecords, decodeText, guessDelimiter, guessEncoding, sepLine } from './text';
 import type { ReadResult, Sheet } from './workbook';
+import { declaredCharset, decodeNumericEntities, htmlTooMuch, isHtmlTable } from './html';
+import { repeatedTooMuch } from './ods';
 import { readEntry, writeZip, zipEntries, ZipError, type ZipEntry } from './zip';
 
 XLSX.set_cptable(cptable);
@@ -30,7 +32,7 @@ export interface TextChoice {
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 const count = (n: number) => n.toLocaleString('en-US');
 
-type Failure = { ok: false; message: string };
+type Failure = { ok: false; message: string; sheet?: string };
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -69,6 +71,18 @@ function verifiedZip(buf: Uint8Array, file: string, limits: ParseLimits): { ok: 
       const data = readEntry(buf, e, left);
       left -= data.length;
       if (!e.name.endsWith('/')) files.push({ name: e.name, data });
+    }
+    if (format === 'ods') {
+      const content = files.find((f) => f.name === 'content.xml');
+      const over = content && repeatedTooMuch(Buffer.from(content.data.buffer, content.data.byteOffset, content.data.byteLength).toString('utf8'), { rows: limits.sheetRows, cells: limits.cells });
+      if (over) {
+        const what = over.why === 'rows' ? `${count(limits.sheetRows)} 行` : `${count(limits.cells)} 个单元格`;
+        return {
+          ok: false, sheet: over.sheet,
+          message: `文件「${file.replace(/^.*[\\/]/, '')}」的工作表「${over.sheet}」中重复的行列(number-rows-repeated / number-columns-repeated)展开后超过 ${what},已拒绝;`
+            + '请在 LibreOffice 或 WPS 中删除表格末尾多余的行列,另存后再导入',
+        };
+      }
     }
     return { ok: true, zip: writeZip(files, { store: true }), format };
   } catch (e) {
@@ -112,6 +126,8 @@ function sheetsOf(wb: XLSX.WorkBook, limits: ParseLimits, names?: string[]): { o
     for (const row of rows) {
       if (!row) continue;
       cells += row.length;
+      // Before walking it: an OpenDocument row may put one cell a billion columns out.
+      if (cells > limits.cells) return { ok: false, message: `文件的单元格超过 ${count(limits.cells)} 个,请拆分后导入` };
       for (const c of row) {
         if (c && typeof c.v === 'string') {
           // A text longer than any field allows is cut here, once; readers then see at most this much.
@@ -119,7 +135,6 @@ function sheetsOf(wb: XLSX.WorkBook, limits: ParseLimits, names?: string[]): { o
           chars += c.v.length;
         }
       }
-      if (cells > limits.cells) return { ok: false, message: `文件的单元格超过 ${count(limits.cells)} 个,请拆分后导入` };
       if (chars > limits.textChars) return { ok: false, message: `文件中的文字超过 ${count(limits.textChars)} 字,请拆分后导入` };
     }
     // 1: hidden, 2: very hidden (only a macro can show it); neither is read unless the user picks it.
@@ -175,6 +190,7 @@ function parseText(buf: Uint8Array, file: string, limits: ParseLimits, choice: T
   }
   const head = s.slice(0, 4096);
   if (/^\s*</.test(head)) {
+    if (isHtmlTable(head, s)) return parseHtml(buf, s, guess, file, limits, choice);
     return fail('文件是网页(HTML)或 XML 格式,不是表格文件;请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入');
   }
   if (/[\u0001-\u0008\u000e-\u001f]/.test(head) && (head.match(/[\u0001-\u0008\u000e-\u001f]/g)?.length ?? 0) > head.length / 100) {
@@ -203,6 +219,38 @@ function parseText(buf: Uint8Array, file: string, limits: ParseLimits, choice: T
 }
 
 /**
+ * A web page's tables (what many systems save as .xls): read in the encoding its `<meta charset>`
+ * declares unless the bytes carry a byte-order mark or the user chose one, counted against the
+ * limits before SheetJS reads them, every cell kept as its text (as for CSV).
+ */
+function parseHtml(buf: Uint8Array, decoded: string, guess: { encoding: TextEncoding; certain: boolean }, file: string, limits: ParseLimits, choice: TextChoice): ReadResult {
+  const fail = (message: string): ReadResult => ({ ok: false, problems: [{ file, message }] });
+  const declared = choice.encoding || bomOf(buf) ? null : declaredCharset(buf);
+  const encoding = declared ?? guess.encoding;
+  const s = encoding === guess.encoding ? decoded : decodeText(buf, encoding);
+  const over = htmlTooMuch(s, { rows: limits.sheetRows, cells: limits.cells });
+  if (over) {
+    return fail(over === 'rows' ? `网页表格超过 ${count(limits.sheetRows)} 行,请拆分后导入`
+      : over === 'cells' ? `网页表格的单元格超过 ${count(limits.cells)} 个,请拆分后导入`
+      : '网页表格的合并单元格过多;请在 Excel 或 WPS 中打开,取消合并单元格后另存为 .xlsx 再导入');
+  }
+  let wb: XLSX.WorkBook;
+  try {
+    // From its first table on: SheetJS then reads the text as HTML, whatever the page's head holds.
+    wb = XLSX.read(s.slice(s.search(/<table\b/i)), { ...READ_OPTIONS, type: 'string', raw: true, sheetRows: limits.sheetRows + 1 });
+  } catch (e) {
+    return fail(`无法读取网页表格:${(e as Error).message.slice(0, 200)};请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入`);
+  }
+  const base = textSheetName(file);
+  const sheets = sheetsOf(wb, limits, wb.SheetNames.length === 1 ? [base] : wb.SheetNames.map((_, i) => `${base.slice(0, 27)}(${i + 1})`));
+  if (!sheets.ok) return fail(sheets.message);
+  for (const sh of sheets.sheets) for (const row of sh.rows) for (const c of row ?? []) if (c && typeof c.v === 'string') c.v = decodeNumericEntities(c.v);
+  // The wizard shows the encoding to change it (a page may declare the wrong one); there is no delimiter to choose.
+  const text: TextReading = { encoding, delimiter: 'comma', certain: !!declared || guess.certain };
+  return { ok: true, workbook: { sheets: sheets.sheets, date1904: false, format: 'html', text } };
+}
+
+/**
  * Parses a file within `limits`, whatever its format, told by its bytes: a zip (.xlsx, .xlsm,
  * .xlsb, .ods, an .et of newer WPS) is verified and repacked first; an OLE file (.xls BIFF8 or
  * BIFF5, an .et of older WPS) is read as it is, bounded by the worker's memory and time; anything
@@ -214,7 +262,7 @@ export function parseFile(buf: Uint8Array, file: string, limits: ParseLimits, ch
   let wb: XLSX.WorkBook;
   if (startsWith(buf, ZIP)) {
     const zip = verifiedZip(buf, file, limits);
-    if (!zip.ok) return fail(zip.message);
+    if (!zip.ok) return { ok: false, problems: [{ file, ...(zip.sheet === undefined ? {} : { sheet: zip.sheet }), message: zip.message }] };
     format = zip.format;
     try {
       wb = XLSX.read(zip.zip, { ...READ_OPTIONS, type: 'buffer', sheetRows: limits.sheetRows + 1 });

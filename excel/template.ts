@@ -164,11 +164,17 @@ export interface SkippedRow {
   reason: string;
 }
 
+/** The characters those lines begin with; a text beginning with another plain character (ASCII or a common hanzi, which normalising leaves alone) is no such line. */
+const ROW_WORD_START = new Set([...`${TOTAL_ROW.source}|${SIGNATURE_ROW.source}`.matchAll(/(?:^|[|(])\(*([\u4e00-\u9fff])/g)].map((m) => m[1]));
+const plainStart = (c: number) => c < 0x7f || (c >= 0x4e00 && c <= 0x9fff);
+
 /** Why a line below the header holds no asset: a 合计 line or a signature line, named by its first text. */
 function notData(cells: (Cell | undefined)[]): string | null {
   const first = cells.find((c) => cellText(c) !== null);
   if (!first) return null;
-  const text = normalizeText(cellText(first)!).replace(/\s+/g, '');
+  const raw = cellText(first)!;
+  if (plainStart(raw.charCodeAt(0)) && !ROW_WORD_START.has(raw[0])) return null;
+  const text = normalizeText(raw).replace(/\s+/g, '');
   if (TOTAL_ROW.test(text)) return `合计行「${truncate(text, 20)}」,不是装备`;
   if (SIGNATURE_ROW.test(text)) return `签署行「${truncate(text, 20)}」,不是装备`;
   return null;

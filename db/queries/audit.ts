@@ -46,28 +46,60 @@ export interface AuditEntry {
   agencies: readonly (string | null | undefined)[];
 }
 
-const statements = new WeakMap<Database.Database, { entry: Database.Statement; agency?: Database.Statement }>();
+/** Rows per multi-row insert: a bulk import appends one entry per asset, and each statement run costs more than its rows. */
+const AUDIT_ROWS = 64;
+
+interface AuditStatements {
+  entries: Map<number, Database.Statement>;
+  agencies: Map<number, Database.Statement>;
+}
+
+const statements = new WeakMap<Database.Database, AuditStatements>();
+
+function insertOf(c: Database.Database, cache: Map<number, Database.Statement>, n: number, sql: (n: number) => string): Database.Statement {
+  let s = cache.get(n);
+  if (!s) cache.set(n, (s = c.prepare(sql(n))));
+  return s;
+}
+
+const entrySql = (n: number) => `insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+const agencySql = (n: number) => `insert or ignore into audit_agencies (audit_id, agency_code) values ${Array(n).fill('(?, ?)').join(', ')}`;
 
 /** Appends entries; call inside the mutation's transaction so they commit or roll back with it. */
 export function appendAudit(db: Db, who: Actor, entries: Iterable<AuditEntry>): void {
   const c = db.$client;
-  let insert = statements.get(c);
-  if (!insert) {
-    insert = { entry: c.prepare(`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values (?, ?, ?, ?, ?, ?, ?, ?)`) };
-    statements.set(c, insert);
-  }
-  for (const e of entries) {
-    const id = insert.entry.run(
-      who.at, who.actor, e.action, e.entity, e.entityKey,
-      e.before === undefined ? null : JSON.stringify(e.before),
-      e.after === undefined ? null : JSON.stringify(e.after),
-      e.batch ?? null,
-    ).lastInsertRowid;
-    // Prepared at the first entry that names an agency: seeding a ledger names none, also on a schema before audit_agencies.
-    for (const code of new Set(e.agencies)) {
-      if (code) (insert.agency ??= c.prepare(`insert or ignore into audit_agencies (audit_id, agency_code) values (?, ?)`)).run(id, code);
+  let cache = statements.get(c);
+  if (!cache) statements.set(c, (cache = { entries: new Map(), agencies: new Map() }));
+  const { entries: entryInserts, agencies: agencyInserts } = cache;
+  const group: AuditEntry[] = [];
+  const flush = () => {
+    const params: unknown[] = [];
+    for (const e of group) {
+      params.push(
+        who.at, who.actor, e.action, e.entity, e.entityKey,
+        e.before === undefined ? null : JSON.stringify(e.before),
+        e.after === undefined ? null : JSON.stringify(e.after),
+        e.batch ?? null,
+      );
     }
+    // One statement's rows take consecutive ids (audit_log's id is AUTOINCREMENT and this connection is the only writer inside the transaction).
+    const last = Number(insertOf(c, entryInserts, group.length, entrySql).run(params).lastInsertRowid);
+    const links: unknown[] = [];
+    group.forEach((e, i) => {
+      for (const code of new Set(e.agencies)) if (code) links.push(last - group.length + 1 + i, code);
+    });
+    // Seeding a ledger names no agency, also on a schema before audit_agencies: nothing is prepared for it then.
+    for (let k = 0; k < links.length; k += 2 * AUDIT_ROWS) {
+      const part = links.slice(k, k + 2 * AUDIT_ROWS);
+      insertOf(c, agencyInserts, part.length / 2, agencySql).run(part);
+    }
+    group.length = 0;
+  };
+  for (const e of entries) {
+    group.push(e);
+    if (group.length === AUDIT_ROWS) flush();
   }
+  if (group.length) flush();
 }
 
 /**

@@ -27,6 +27,14 @@ export const IMPORTED_ASSET_FIELDS = [
   'itemCode', 'model', 'agencyCode', 'purchaseDate', 'priceFen', 'status', 'custodian', 'plateNumber', 'odometerKm', 'calibrationValidUntil', 'notes',
 ] as const;
 
+type ImportedAsset = Pick<AssetInput, (typeof IMPORTED_ASSET_FIELDS)[number]>;
+
+/** `pick(a, IMPORTED_ASSET_FIELDS)` written out: an object of one fixed shape, which V8 builds and JSON.stringify writes faster, 100,000 times an import. */
+const importedAsset = (a: AssetInput): ImportedAsset => ({
+  itemCode: a.itemCode, model: a.model, agencyCode: a.agencyCode, purchaseDate: a.purchaseDate, priceFen: a.priceFen, status: a.status,
+  custodian: a.custodian, plateNumber: a.plateNumber, odometerKm: a.odometerKm, calibrationValidUntil: a.calibrationValidUntil, notes: a.notes,
+});
+
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
   const out = {} as Pick<T, K>;
   for (const k of keys) out[k] = o[k];
@@ -121,9 +129,15 @@ export function applyTemplateImport(
   return c.transaction(() => {
     const indexedUpTo = lastAssetId(db);
     const touched = new Set<string>();
-    const audit = (e: Omit<AuditEntry, 'batch'>) => {
+    // Entries wait here and go in groups (appendAudit writes many rows a statement); all before the transaction ends.
+    const pending: AuditEntry[] = [];
+    const audit = (e: AuditEntry) => {
       for (const code of e.agencies) if (code) touched.add(code);
-      appendAudit(db, who, [{ ...e, batch }]);
+      pending.push(e);
+    };
+    const flushAudit = () => {
+      appendAudit(db, who, pending);
+      pending.length = 0;
     };
     const agencyCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     const assetCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
@@ -137,18 +151,19 @@ export function applyTemplateImport(
       if (!before) {
         insertAgency.run(a);
         agencyCounts.created++;
-        audit({ action: 'create', entity: 'agency', entityKey: a.code, after, agencies: [a.code] });
+        audit({ action: 'create', entity: 'agency', entityKey: a.code, after, batch, agencies: [a.code] });
       } else if (sameFields(pick(before as never, IMPORTED_AGENCY_FIELDS), after, IMPORTED_AGENCY_FIELDS)) {
         agencyCounts.unchanged++;
       } else {
         updateAgency.run(a);
         agencyCounts.updated++;
-        audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, IMPORTED_AGENCY_FIELDS), after, agencies: [a.code] });
+        audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, IMPORTED_AGENCY_FIELDS), after, batch, agencies: [a.code] });
       }
     });
     agencies.forEach((a, i) => {
       if (a.parentCode !== (befores[i]?.parentCode ?? null)) setParent.run(a.parentCode, a.code);
     });
+    flushAudit();
 
     const ids = new Map<string, number>();
     const idOf = (code: string) => {
@@ -166,12 +181,12 @@ export function applyTemplateImport(
         const before = existing.get(input.assetTag);
         // A held asset reported lost keeps its status until the bureau head decides on the request.
         const a = before && input.lost ? { ...input, status: before.status as AssetInput['status'] } : input;
-        const after = pick(a, IMPORTED_ASSET_FIELDS);
+        const after = importedAsset(a);
         let id: number;
         if (!before) {
           id = Number(insertAsset.run(assetValues(a, idOf(a.agencyCode))).lastInsertRowid);
           assetCounts.created++;
-          audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after, agencies: [a.agencyCode] });
+          audit({ action: 'create', entity: 'asset', entityKey: a.assetTag, after, batch, agencies: [a.agencyCode] });
         } else {
           id = before.id;
           const old = pick(before as never, IMPORTED_ASSET_FIELDS) as typeof after;
@@ -180,15 +195,16 @@ export function applyTemplateImport(
           } else {
             updateAsset.run([...assetValues(a, idOf(a.agencyCode)), before.id]);
             assetCounts.updated++;
-            audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after, agencies: [old.agencyCode, a.agencyCode] });
+            audit({ action: 'update', entity: 'asset', entityKey: a.assetTag, before: old, after, batch, agencies: [old.agencyCode, a.agencyCode] });
           }
         }
         if (a.disposalReason && a.status !== 'scrapped' && !openDisposal.get(id)) {
           const disposal = Number(insertDisposal.run(id, a.disposalReason, who.actor, who.at).lastInsertRowid);
           disposals++;
-          audit({ action: 'create', entity: 'disposal', entityKey: `${a.assetTag}#${disposal}`, after: { status: 'requested', reason: a.disposalReason }, agencies: [a.agencyCode] });
+          audit({ action: 'create', entity: 'disposal', entityKey: `${a.assetTag}#${disposal}`, after: { status: 'requested', reason: a.disposalReason }, batch, agencies: [a.agencyCode] });
         }
       }
+      flushAudit();
     }
     indexAssetsAfter(db, indexedUpTo);
     if (remember) {
@@ -196,7 +212,7 @@ export function applyTemplateImport(
       rememberNames(db, who, batch, 'agency', remember.agencies, remember.scope);
       if (remember.statuses) rememberNames(db, who, batch, 'status', remember.statuses, remember.scope);
     }
-    audit({ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts, disposals }, agencies: [...touched] });
+    appendAudit(db, who, [{ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts, disposals }, batch, agencies: [...touched] }]);
     return { batch, agencies: agencyCounts, assets: assetCounts, disposals };
   })();
 }

@@ -274,15 +274,19 @@ function FileStep(props: {
               disabled={props.busy}
               data-testid="wizard-encoding"
             />
-            {t('wizard.file.delimiter')}
-            <Select<Delimiter>
-              style={{ width: 120 }}
-              value={props.file.text.delimiter}
-              onChange={(delimiter) => props.onText({ delimiter })}
-              options={DELIMITERS.map((d) => ({ value: d, label: DELIMITER_LABELS[d] }))}
-              disabled={props.busy}
-              data-testid="wizard-delimiter"
-            />
+            {props.file.format === 'csv' && (
+              <>
+                {t('wizard.file.delimiter')}
+                <Select<Delimiter>
+                  style={{ width: 120 }}
+                  value={props.file.text.delimiter}
+                  onChange={(delimiter) => props.onText({ delimiter })}
+                  options={DELIMITERS.map((d) => ({ value: d, label: DELIMITER_LABELS[d] }))}
+                  disabled={props.busy}
+                  data-testid="wizard-delimiter"
+                />
+              </>
+            )}
           </Space>
         )}
         {props.file?.text && !props.file.text.certain && (

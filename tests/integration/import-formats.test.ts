@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import type { Db } from '../../db/types';
 import { agency, HANGZHOU, seedTemplate, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';
-import { biff5Gbk, csvOf, fitsGbk, rewritten, textBytes, type CsvOptions } from '../fixtures/formats';
+import { biff5Gbk, csvOf, fitsGbk, htmlOf, rewritten, textBytes, type CsvOptions } from '../fixtures/formats';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';
@@ -106,6 +107,55 @@ describe('one reader for every format a bureau keeps', () => {
       expect(info.sheets).toEqual([expect.objectContaining({ name: '台账', hidden: false })]);
       expect(out.assets.created, m.name).toBe(Object.keys(m.expected).length);
       expectStored(db, m);
+    }
+  });
+
+  const pages = [
+    ['GBK, declared gb2312', { encoding: 'gbk', charset: 'gb2312' }, 'gb18030'],
+    ['UTF-8, declared utf-8', { encoding: 'utf-8', charset: 'utf-8' }, 'utf-8'],
+  ] as const;
+  it.each(pages)('a web page\'s table saved as .xls (%s): read in its declared charset, values stored as in the .xlsx', async (_name, o, encoding) => {
+    const ledgers = unmerged.filter((m) => o.encoding !== 'gbk' || fitsGbk(m.buffer));
+    expect(ledgers.length).toBeGreaterThanOrEqual(2);
+    for (const m of ledgers) {
+      const db = ledger();
+      const { info, out } = await wizardImport(db, '导出台账.xls', htmlOf(m.buffer, { ...o, sheet: m.sheet }), mappingOf(m, undefined));
+      expect(info).toMatchObject({ format: 'html', text: { encoding, certain: true } });
+      expect(info.sheets).toEqual([expect.objectContaining({ name: '导出台账', hidden: false })]);
+      expect(out.assets.created, m.name).toBe(Object.keys(m.expected).length);
+      expectStored(db, m);
+    }
+  });
+
+  it('reads a government system\'s HTML export as it writes it: a merged title, entities, line breaks, codes kept as text', async () => {
+    const db = ledger();
+    const page = [
+      '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=GBK"><style>td{mso-number-format:"\\@"}</style></head><body>',
+      '<table border="1">',
+      '<tr><td colspan="5" align="center"><b>西湖分局执法装备台账</b></td></tr>',
+      '<tr><th>资产编号</th><th>设备名称</th><th>购置日期</th><th>金额(元)</th><th>备注</th></tr>',
+      '<tr><td>00123</td><td>执法&nbsp;记录仪</td><td>2021-06-18</td><td>1,250.00</td><td>第一行<br>第二行 &amp; &#20013;&#x6587;</td></tr>',
+      '<tr><td x:str>00124</td><td><span>执法记录仪</span></td><td>2020年5月</td><td>￥980</td><td></td></tr>',
+      '</table></body></html>',
+    ].join('\r\n');
+    const { info, out } = await wizardImport(db, '装备导出.xls', iconv.encode(page, 'gbk'), { defaultAgency: '330106' });
+    expect(info).toMatchObject({ format: 'html', text: { encoding: 'gb18030', certain: true } });
+    expect(out.assets.created).toBe(2);
+    expect(stored(db, '00123')).toMatchObject({ itemCode: 'S04', purchaseDate: '2021-06-18', priceFen: 125000, notes: '第一行\n第二行 & 中文' });
+    expect(stored(db, '00124')).toMatchObject({ itemCode: 'S04', purchaseDate: '2020-05-01', priceFen: 98000, notes: null });
+  });
+
+  it('refuses a web page too large for the limits before reading its cells, and one that is not a table', async () => {
+    const rows = (n: number, cells: string) => `<html><body><table>${`<tr>${cells}</tr>`.repeat(n)}</table></body></html>`;
+    expect(await readWorkbook(textBytes(rows(300, '<td>1</td>')), 'a.xls', { sheetRows: 200 })).toMatchObject({ ok: false, problems: [{ file: 'a.xls', message: '网页表格超过 200 行,请拆分后导入' }] });
+    expect(await readWorkbook(textBytes(rows(10, '<td>1</td>'.repeat(40))), 'b.xls', { cells: 300 })).toMatchObject({ ok: false, problems: [{ message: '网页表格的单元格超过 300 个,请拆分后导入' }] });
+    // Every cell compared with every merge: a hundred thousand cells, twenty thousand merges.
+    const merged = rows(10_000, '<td rowspan="2">1</td>'.repeat(2) + '<td>x</td>'.repeat(8));
+    const started = Date.now();
+    expect(await readWorkbook(textBytes(merged), 'c.xls')).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('合并单元格过多') }] });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (const other of ['<html><body><p>没有数据</p></body></html>', '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><table/></Workbook>']) {
+      expect(await refusedOpen('x.xls', textBytes(other))).toEqual([{ file: 'x.xls', message: expect.stringContaining('网页(HTML)或 XML 格式') }]);
     }
   });
 

@@ -8,6 +8,7 @@ import { readEntry, writeZip, zipEntries } from '../../excel/zip';
 import { readWorkbook } from '../../excel/workbook';
 import type { Db } from '../../db/types';
 import { agency, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
+import { rewritten } from '../fixtures/formats';
 import { snapshot } from '../fixtures/db';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
@@ -152,13 +153,27 @@ function replaced(buf: Buffer, from: string, to: string): Buffer {
   }));
 }
 
+/** An .ods of the sheet 台账 whose content.xml has `rows` in place of its own rows. */
+function odsWithRows(rows: string): Buffer {
+  const ods = rewritten(xlsx([{ name: '台账', rows: [['资产编号']] }]), 'ods');
+  return writeZip(zipEntries(ods).map((e) => {
+    const data = readEntry(ods, e, 1e9);
+    return { name: e.name, data: e.name === 'content.xml' ? Buffer.from(data.toString('utf8').replace(/<table:table-row>[\s\S]*<\/table:table-row>/, rows)) : data };
+  }));
+}
+
+const odsCell = (text: string, columns = 1) => `<table:table-cell office:value-type="string" table:number-columns-repeated="${columns}"><text:p>${text}</text:p></table:table-cell>`;
+const odsRow = (cells: string, rows: number | string = 1) => `<table:table-row table:number-rows-repeated="${rows}">${cells}</table:table-row>`;
+
 const GOOD = xlsx([{ name: 'Sheet1', rows: [['资产编号', '设备名称', '状态'], ...Array.from({ length: 200 }, (_, i) => [`G-${i}`, '执法车', '在用'])] }]);
 
 describe('hostile and broken files', () => {
   it('refuses what is not a spreadsheet', async () => {
     const db = ledger();
     expect((await refused(db, Buffer.from('%PDF-1.7\n%âãÏÓ')))[0].message).toContain('PDF 文档,不是表格文件');
-    expect((await refused(db, Buffer.from('<html><table><tr><td>资产编号</td></tr></table></html>')))[0].message).toContain('网页(HTML)');
+    expect((await refused(db, Buffer.from('<html><body><p>资产编号</p></body></html>')))[0].message).toContain('网页(HTML)');
+    // A page's table is read as a sheet (systems export those as .xls), and this one holds no ledger.
+    expect((await refused(db, Buffer.from('<html><table><tr><td>资产编号</td></tr></table></html>')))[0].message).toContain('可识别的台账表头');
     // A zip, but of something else (a .docx, an archive of photos).
     expect((await refused(db, writeZip([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }])))[0].message).toContain('没有 Excel 工作簿');
     expect((await refused(db, new Uint8Array()))[0].message).toContain('文件为空');
@@ -267,6 +282,35 @@ describe('hostile and broken files', () => {
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(100 * 1024 * 1024);
     const next = await readWorkbook(GOOD, 'good.xlsx');
     expect(next.ok && next.workbook.sheets[0].rows.length).toBe(201);
+  });
+
+  it('refuses an .ods whose repeated rows or columns would expand past the limits, naming the file and sheet, before building a cell', async () => {
+    const header = odsRow(odsCell('资产编号') + odsCell('设备名称'));
+    const cases = [
+      // A million rows of a thousand cells, in a few hundred bytes.
+      [odsRow(odsCell('执法车', 1000), 1_000_000), '200,000 行'],
+      // Within the rows, past the cells: 150,000 rows of 100.
+      [odsRow(odsCell('执法车', 100), 150_000), '3,000,000 个单元格'],
+      // One row, a billion columns; and rows as SheetJS reads them (1e9 is a number to it).
+      [odsRow(odsCell('执法车', 1_000_000_000)), '3,000,000 个单元格'],
+      [odsRow(odsCell('执法车'), '1e9'), '200,000 行'],
+      // Attribute names in capitals, which SheetJS reads as well.
+      [odsRow(odsCell('执法车', 1000), 1_000_000).replace('table:number-rows-repeated', 'TABLE:NUMBER-ROWS-REPEATED'), '200,000 行'],
+    ] as const;
+    for (const [rows, what] of cases) {
+      const started = Date.now();
+      const r = await readWorkbook(odsWithRows(header + rows), 'D:\\台账\\县局台账.ods');
+      expect(r).toEqual({ ok: false, problems: [{ file: 'D:\\台账\\县局台账.ods', sheet: '台账', message: expect.stringContaining(`文件「县局台账.ods」的工作表「台账」中重复的行列`) }] });
+      expect(!r.ok && r.problems[0].message).toContain(`超过 ${what}`);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+  });
+
+  it('reads an .ods that ends its sheet with a million repeated empty rows, as LibreOffice writes every sheet', async () => {
+    const empty = odsRow('<table:table-cell table:number-columns-repeated="1024"/>', 1_048_573);
+    const r = await readWorkbook(odsWithRows(odsRow(odsCell('资产编号') + odsCell('设备名称')) + odsRow(odsCell('G-1') + odsCell('执法车'), 2) + empty), 'lo.ods');
+    expect(r.ok && r.workbook.format).toBe('ods');
+    expect(r.ok && r.workbook.sheets[0].rows.map((row) => row.map((c) => c?.v))).toEqual([['资产编号', '设备名称'], ['G-1', '执法车'], ['G-1', '执法车']]);
   });
 
   it('refuses a sheet of more rows than any ledger has, instead of reading part of it', async () => {
