@@ -9,7 +9,7 @@ import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import type { Db } from '../../db/types';
 import { agency, HANGZHOU, seedTemplate, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
-import { snapshot } from '../fixtures/db';
+import { snapshot, storedAsset as stored } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';
 import { biff5Gbk, csvOf, fitsGbk, htmlOf, rewritten, textBytes, type CsvOptions } from '../fixtures/formats';
 
@@ -21,14 +21,6 @@ function ledger(): Db {
   const { db } = tempLedger();
   seedTemplate(db, templateBuffer(HANGZHOU), { file: 'tree.xlsx', who, today });
   return db;
-}
-
-function stored(db: Db, tag: string) {
-  return db.$client.prepare(
-    `select s.item_code as itemCode, a.code as agencyCode, s.model, s.purchase_date as purchaseDate, s.price_fen as priceFen, s.status, s.custodian,
-       s.plate_number as plateNumber, s.odometer_km as odometerKm, s.calibration_valid_until as calibrationValidUntil, s.notes
-     from assets s join agencies a on a.id = s.agency_id where s.asset_tag = ?`,
-  ).get(tag) as Record<string, unknown> | undefined;
 }
 
 /** Opens a file in the wizard and imports it, as a user would. */

@@ -7,7 +7,7 @@ import { analyseLedger, importOpenedLedger, openLedgerFile, previewLedger } from
 import { exportLedger } from '../../server/handlers/exports';
 import type { Db } from '../../db/types';
 import { HANGZHOU, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
-import { count, snapshot } from '../fixtures/db';
+import { count, snapshot, storedAsset as stored } from '../fixtures/db';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
@@ -27,14 +27,6 @@ function mappingOf(m: MessyLedger): LedgerMapping {
 
 async function importMessy(db: Db, buf: Uint8Array, mapping: LedgerMapping, mode: 'all' | 'valid' = 'all', file = 'ledger.xlsx') {
   return importOpenedLedger(db, null, await open(buf, file), mapping, mode, { who, today });
-}
-
-function stored(db: Db, tag: string) {
-  return db.$client.prepare(
-    `select s.item_code as itemCode, a.code as agencyCode, s.model, s.purchase_date as purchaseDate, s.price_fen as priceFen, s.status, s.custodian,
-       s.plate_number as plateNumber, s.odometer_km as odometerKm, s.calibration_valid_until as calibrationValidUntil, s.notes
-     from assets s join agencies a on a.id = s.agency_id where s.asset_tag = ?`,
-  ).get(tag) as Record<string, unknown> | undefined;
 }
 
 async function refusedWith(db: Db, f: () => Promise<unknown>): Promise<Problem[]> {
