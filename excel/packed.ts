@@ -1,5 +1,5 @@
 import type { Cell } from './cells';
-import type { ReadResult, Sheet, Workbook } from './workbook';
+import type { ReadResult, Sheet, Workbook } from './sheets';
 
 /**
  * A sheet as the parse worker hands it back: its cells in flat typed arrays, which the structured

@@ -3,9 +3,9 @@ import * as XLSX from 'xlsx';
 import * as cptable from 'xlsx/dist/cpexcel.full.mjs';
 import type { Cell } from './cells';
 import { MAX_CELL_TEXT } from './cells';
-import { DELIMITER_CHARS, ENCODING_LABELS, type Delimiter, type FileFormat, type TextEncoding, type TextReading } from './formats';
+import { DELIMITER_CHARS, ENCODING_LABELS, type FileFormat, type TextEncoding, type TextReading } from './formats';
 import { bomOf, countRecords, decodeText, guessDelimiter, guessEncoding, sepLine } from './text';
-import type { ReadResult, Sheet } from './workbook';
+import type { ParseLimits, ReadResult, Sheet, TextChoice } from './sheets';
 import { declaredCharset, decodeNumericEntities, htmlTooMuch, isHtmlTable } from './html';
 import { repeatedTooMuch } from './ods';
 import { readEntry, writeZip, zipEntries, ZipError, type ZipEntry } from './zip';
@@ -13,21 +13,7 @@ import { readEntry, writeZip, zipEntries, ZipError, type ZipEntry } from './zip'
 XLSX.set_cptable(cptable);
 
 /** The bounds of one parse; `readWorkbook` holds the defaults. */
-export interface ParseLimits {
-  /** What all the parts of a workbook may come to once unpacked. */
-  unpackedBytes: number;
-  /** Rows read per sheet; a sheet with more is refused, not cut short. */
-  sheetRows: number;
-  cells: number;
-  /** Characters of text over all cells, each cell counted at most MAX_CELL_TEXT + 1. */
-  textChars: number;
-}
 
-/** What the user chose for a text file; what is not given is detected. */
-export interface TextChoice {
-  encoding?: TextEncoding;
-  delimiter?: Delimiter;
-}
 
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 const count = (n: number) => n.toLocaleString('en-US');

@@ -1,9 +1,8 @@
-import type { Problem } from '../lib/problems';
 import { WorkerPool, type WorkerOutcome } from '../lib/worker';
-import type { Cell } from './cells';
-import type { FileFormat, TextReading } from './formats';
 import { unpack, type PackedResult } from './packed';
-import type { ParseLimits, TextChoice } from './parse';
+import type { ParseLimits, ReadResult, TextChoice } from './sheets';
+
+export type { ParseLimits, ReadResult, Sheet, TextChoice, Workbook } from './sheets';
 
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 /**
@@ -20,25 +19,8 @@ export const MAX_TEXT_CHARS = 100_000_000;
 export const PARSE_HEAP_MB = 1024;
 export const PARSE_TIMEOUT_MS = 120_000;
 
-export interface Sheet {
-  name: string;
-  /** Rows indexed by absolute 0-based row number; cells by 0-based column. */
-  rows: (Cell | undefined)[][];
-  /** Merged ranges, 0-based and inclusive. */
-  merges: { s: { r: number; c: number }; e: { r: number; c: number } }[];
-  /** Hidden or very hidden in Excel: offered to the user, marked, never read on a guess. */
-  hidden: boolean;
-}
 
-export interface Workbook {
-  sheets: Sheet[];
-  date1904: boolean;
-  format: FileFormat;
-  /** For a text file: how it was read. */
-  text?: TextReading;
-}
 
-export type ReadResult = { ok: true; workbook: Workbook } | { ok: false; problems: Problem[] };
 
 export interface ReadOptions extends Partial<ParseLimits>, TextChoice {
   heapMb?: number;

@@ -15,7 +15,7 @@ import {
 import type { AgencyInput } from '../../lib/domain/agencies';
 import type { AssetInput } from '../../lib/domain/assets';
 import { ENCODING_LABELS, baseName } from '../../excel/formats';
-import type { TextChoice } from '../../excel/parse';
+import type { TextChoice } from '../../excel/sheets';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { rejectedRowsWorkbook } from '../../excel/exports/import-errors';
 import type { Db } from '../../db/types';
