@@ -142,3 +142,39 @@ describe.each(targets)('moving bureaus\' ledgers into one on $name', (target) =>
     expect(refusal.problems).toEqual([{ file: 'alone.db', field: '上级机构', message: expect.stringContaining('机构 330300(温州市支队)在目标台账中没有,本文件也未给出其上级') }]);
   });
 });
+
+describe.each(targets)('what a bureau\'s file may not bring along, on $name', (target) => {
+  it('leaves behind an account the file scopes to an agency the province already holds, such as the city above the county', async () => {
+    const to = await province(target);
+    const county = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
+    opened.push(county.store);
+    // Written into the county's own file by whoever holds it: an administrator of the whole city, with a password the county knows.
+    await county.store.run(sql`insert into users (username, display_name, role, agency_id, password_hash, active, created_at)
+      select 'city-boss', '市支队管理员', 'admin', (select id from agencies where code = '330100'), password_hash, 1, created_at from users where username = 'mgr-330102'`);
+    const summary = await transferLedger(county.store, to, county.file, who());
+    expect(await to.get(sql`select count(*) as n from users where username = 'city-boss'`)).toEqual({ n: 0 });
+    expect(summary.users).toEqual({ added: 1, present: 0 });
+    expect(summary.notCarried).toContainEqual(expect.stringContaining('city-boss'));
+    // The county's own manager still moves, and a second run neither adds nor refuses anything.
+    expect(await to.get(sql`select a.code from users u join agencies a on a.id = u.agency_id where u.username = 'mgr-330102'`)).toEqual({ code: '330102' });
+    const again = await transferLedger(county.store, to, county.file, who());
+    expect(again.users).toEqual({ added: 0, present: 1 });
+  });
+
+  it('refuses a file whose agencies are each other\'s parents, rather than carrying their accounts as whole-ledger ones', async () => {
+    const to = await province(target);
+    const county = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
+    opened.push(county.store);
+    await county.store.run(sql`insert into agencies (code, name, level) values ('339901', '甲', 'county'), ('339902', '乙', 'county')`);
+    await county.store.run(sql`update agencies set parent_id = (select id from agencies where code = '339902') where code = '339901'`);
+    await county.store.run(sql`update agencies set parent_id = (select id from agencies where code = '339901') where code = '339902'`);
+    await county.store.run(sql`insert into users (username, display_name, role, agency_id, password_hash, active, created_at)
+      select 'loop', '环', 'admin', (select id from agencies where code = '339901'), password_hash, 1, created_at from users where username = 'mgr-330102'`);
+    const before = await tableCounts(to);
+    const refusal = (await transferLedger(county.store, to, county.file, who()).catch((e: unknown) => e)) as UserError;
+    expect(refusal).toBeInstanceOf(UserError);
+    expect(refusal.problems.map((p) => p.message)).toContainEqual(expect.stringContaining('339901'));
+    expect(await tableCounts(to)).toEqual(before);
+    expect(await to.get(sql`select count(*) as n from users where agency_id is null`)).toEqual({ n: 0 });
+  });
+});
