@@ -16,6 +16,11 @@ export interface Target {
 }
 
 const DEFAULT_PORT = 5432;
+/**
+ * How long a new connection may take to be answered, and a request to wait for one: a server that stopped
+ * answering (hung, or the link cut without a reset) is reported unavailable instead of being waited for forever.
+ */
+const CONNECT_MS = 5000;
 
 const UNREADABLE = '无法识别的数据库连接串:应为 postgres://用户:密码@主机:端口/库名,或 host=… dbname=… 的形式';
 
@@ -130,7 +135,7 @@ export class HostPool {
   private async find(): Promise<pg.Pool> {
     let last: unknown = new Error('no host');
     for (const { host, port } of this.target.hosts) {
-      const probe = new pg.Client({ ...this.target.config, host, port, connectionTimeoutMillis: this.poolConfig.connectionTimeoutMillis ?? 5000 });
+      const probe = new pg.Client({ ...this.target.config, host, port, connectionTimeoutMillis: this.poolConfig.connectionTimeoutMillis ?? CONNECT_MS });
       probe.on('error', () => undefined);
       try {
         await probe.connect();
@@ -141,7 +146,7 @@ export class HostPool {
             continue;
           }
         }
-        const pool = new pg.Pool({ ...this.poolConfig, ...this.target.config, host, port });
+        const pool = new pg.Pool({ connectionTimeoutMillis: CONNECT_MS, ...this.poolConfig, ...this.target.config, host, port });
         // A connection the server drops (restart, fail-over), idle in the pool or held between two statements
         // of a transaction, must not take the process down: the next query on it fails and is answered, and
         // the next connection looks for the server again.

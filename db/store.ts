@@ -51,8 +51,8 @@ const SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHO
 function unreachable(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
   if (typeof err?.code === 'string' && (UNREACHABLE.test(err.code) || SOCKET.has(err.code))) return true;
-  // node-postgres reports a socket closed under it without a code.
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err?.message ?? '');
+  // node-postgres reports a socket closed under it, and its pool a connection not made in time, without a code.
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err?.message ?? '');
 }
 
 const MAX_TRIES = 8;

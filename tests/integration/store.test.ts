@@ -1,3 +1,4 @@
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -124,6 +125,54 @@ describe.skipIf(!postgresUrl)('the store when PostgreSQL drops its connections',
       expect(await store.all(sql`select staff from agencies`)).toEqual([{ staff: 0 }]);
     } finally {
       await admin.end();
+    }
+  });
+});
+
+/** A way to the test server that can stop answering, as a hung server or a cut link does: sockets stay open, nothing comes back. */
+async function freezableProxy(url: string) {
+  const to = new URL(url);
+  let frozen = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('error', () => undefined);
+    if (frozen) return;
+    const upstream = connect(Number(to.port || 5432), to.hostname);
+    sockets.add(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('data', (d) => frozen || upstream.write(d));
+    upstream.on('data', (d) => frozen || client.write(d));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const through = new URL(url);
+  through.port = String((server.address() as AddressInfo).port);
+  return {
+    url: through.toString(),
+    freeze: () => { frozen = true; },
+    close: () => { for (const s of sockets) s.destroy(); server.close(); },
+  };
+}
+
+describe.skipIf(!postgresUrl)('the store when PostgreSQL stops answering', () => {
+  it('answers 数据库暂时不可用 within seconds, rather than never, when a new connection gets no answer', { timeout: 60_000 }, async () => {
+    const proxy = await freezableProxy(await freshDatabase());
+    const pool = await openProvincial(proxy.url);
+    const store = postgresStore(pool);
+    // The pool's one open connection is taken, so the query needs a new one.
+    const held = await pool.connect();
+    proxy.freeze();
+    const started = Date.now();
+    try {
+      const refusal = await store.get(sql`select 1 as one`).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(StorageUnavailable);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      held.release();
+      proxy.close();
+      await store.close();
     }
   });
 });
