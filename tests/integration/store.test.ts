@@ -57,6 +57,14 @@ describe.each(engines)('the store on $name', (engine) => {
     expect(await store.run(sql`update agencies set staff = staff + 5 where code like ${'3301%'}`)).toBe(2);
   });
 
+  it('gives sums, averages and comparisons as the same numbers on either engine', async () => {
+    const { store } = await ledger(engine);
+    await store.run(sql`insert into agencies (code, name, level, staff) values ('330101', '上城区', 'county', 23), ('330102', '下城区', 'county', 40)`);
+    expect(await store.get(sql`select sum(staff) as total, avg(staff) as mean, max(staff) as most, count(*) as n,
+      (sum(staff) > 60) as big, exists(select 1 from agencies where staff = 40) as has40 from agencies`))
+      .toEqual({ total: 63, mean: 31.5, most: 40, n: 2, big: 1, has40: 1 });
+  });
+
   it('keeps nothing of a transaction that fails part-way', async () => {
     const { store } = await ledger(engine);
     await addAgency(store, '330101', '上城区执法大队');
