@@ -92,8 +92,9 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
 
     // The catalog and rule sets are the shipped ones; a price or service life the target already holds is its own.
     await insertValues(tx, 'catalog_items', Object.keys(src.catalog[0] ?? {}), src.catalog, sql`on conflict do nothing`);
-    await insertValues(tx, 'rule_sets', Object.keys(src.ruleSets[0] ?? {}), src.ruleSets, sql`on conflict do nothing`);
-    await insertValues(tx, 'quota_rules', Object.keys(src.quotaRules[0] ?? {}), src.quotaRules, sql`on conflict do nothing`);
+    // A rule set the target holds keeps its own rules: the file adds none to the standard every agency is measured against.
+    const newSets = new Set((await insertValues(tx, 'rule_sets', Object.keys(src.ruleSets[0] ?? {}), src.ruleSets, sql`on conflict do nothing returning id`)).map((r) => r.id as string));
+    await insertValues(tx, 'quota_rules', Object.keys(src.quotaRules[0] ?? {}), src.quotaRules.filter((r) => newSets.has(r.rule_set_id as string)), sql`on conflict do nothing`);
     await insertValues(tx, 'item_terms', Object.keys(src.itemTerms[0] ?? {}), src.itemTerms, sql`on conflict do nothing`);
 
     // Agencies by code.
@@ -201,7 +202,8 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
         if (present.has(key(e))) continue;
         const inserted = await tx.get<{ id: number }>(sql`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch)
           values (${e.at}, ${e.actor}, ${e.action}, ${e.entity}, ${e.entity_key}, ${e.before}, ${e.after}, ${e.batch}) returning id`);
-        const named = agenciesOf.get(Number(e.id)) ?? [];
+        // Shown to the readers of the agencies the file brings, never to those of an agency the target held already.
+        const named = (agenciesOf.get(Number(e.id)) ?? []).filter((code) => added.has(code));
         if (named.length) await insertValues(tx, 'audit_agencies', ['audit_id', 'agency_code'], named.map((code) => ({ audit_id: inserted!.id, agency_code: code })));
         auditAdded++;
       }

@@ -178,3 +178,30 @@ describe.each(targets)('what a bureau\'s file may not bring along, on $name', (t
     expect(await to.get(sql`select count(*) as n from users where agency_id is null`)).toEqual({ n: 0 });
   });
 });
+
+describe.each(targets)('what a bureau\'s file may not change for others, on $name', (target) => {
+  it('adds no rule to a standard the province already holds, and shows no entry of the file to an agency it does not bring', async () => {
+    const to = await province(target);
+    await to.run(sql`insert into agencies (code, name, level, parent_id) select '330105', '西湖区执法大队', 'county', id from agencies where code = '330100'`);
+    const first = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
+    const second = await countyFile('330106', ['ZJ-001', 'ZJ-002', 'ZJ-GAS']);
+    opened.push(first.store, second.store);
+    await transferLedger(first.store, to, first.file, who());
+    const rules = await tableCounts(to);
+    // Written into the second county's own file: a quota every county of the province would be measured against,
+    // and an entry put in the audit log of a neighbouring county.
+    expect(await second.store.run(sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per)
+      select r.id, c.code, 'county', 'per_agency', 99, 1 from rule_sets r, catalog_items c
+      where not exists (select 1 from quota_rules q where q.rule_set_id = r.id and q.item_code = c.code and q.level = 'county') limit 1`)).toBe(1);
+    const forged = await second.store.get<{ id: number }>(sql`insert into audit_log (at, actor, action, entity, entity_key, after)
+      values ('2026-01-05T02:00:00.000Z', 'zhang', 'delete', 'asset', 'XH-001', '{}') returning id`);
+    await second.store.run(sql`insert into audit_agencies (audit_id, agency_code) values (${forged!.id}, '330105')`);
+    await transferLedger(second.store, to, second.file, who());
+    expect(await to.get(sql`select count(*) as n from quota_rules where quantity = 99`)).toEqual({ n: 0 });
+    expect((await tableCounts(to)).quota_rules).toBe(rules.quota_rules);
+    expect(await to.get(sql`select count(*) as n from audit_agencies where agency_code = '330105'`)).toEqual({ n: 0 });
+    // The county's own entries are still its own.
+    expect(await to.get(sql`select count(*) as n from audit_agencies x join audit_log l on l.id = x.audit_id where x.agency_code = '330106' and l.entity = 'asset'`))
+      .toEqual({ n: 3 });
+  });
+});
