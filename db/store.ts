@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { UserError } from '../lib/problems';
@@ -65,6 +66,27 @@ export function inList(tx: Pick<Tx, 'engine'>, column: RawBuilder<unknown>, valu
   return tx.engine === 'postgres' ? sql`${column} = any(${values})` : sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 }
 
+/**
+ * Refuses a query on the store itself, rather than on the transaction's handle, inside one of its transactions
+ * (a Store is a Tx, so passing it to a query compiles): on SQLite it would wait forever for the one connection
+ * the transaction holds, on PostgreSQL it would run outside the transaction.
+ */
+function outsideOnly(store: Store): Store {
+  const inside = new AsyncLocalStorage<true>();
+  const refused = (): never => {
+    throw new Error('在事务中须用事务的 tx,不能再用 store');
+  };
+  return {
+    engine: store.engine,
+    all: (q) => (inside.getStore() ? refused() : store.all(q)),
+    get: (q) => (inside.getStore() ? refused() : store.get(q)),
+    run: (q) => (inside.getStore() ? refused() : store.run(q)),
+    write: (fn) => store.write((tx) => inside.run(true, () => fn(tx))),
+    read: (fn) => store.read((tx) => inside.run(true, () => fn(tx))),
+    close: () => store.close(),
+  };
+}
+
 function handle(engine: Engine, db: Kysely<unknown>): Tx {
   return {
     engine,
@@ -108,12 +130,12 @@ export function sqliteStore(sqlite: Database.Database): Store {
         throw e;
       }
     });
-  return {
+  return outsideOnly({
     ...handle('sqlite', db),
     write: inTransaction(sql`begin immediate`),
     read: inTransaction(sql`begin`),
     close: () => db.destroy(),
-  };
+  });
 }
 
 /** The store over the provincial database's pool (db/pg.ts opened and migrated it). */
@@ -128,7 +150,7 @@ export function postgresStore(pool: HostPool): Store {
     }
   };
   const base = handle('postgres', db);
-  return {
+  return outsideOnly({
     engine: 'postgres',
     all: (q) => guarded(() => base.all(q)),
     get: (q) => guarded(() => base.get(q)),
@@ -146,5 +168,5 @@ export function postgresStore(pool: HostPool): Store {
     },
     read: (fn) => guarded(() => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute((trx) => fn(handle('postgres', trx)))),
     close: () => db.destroy(),
-  };
+  });
 }

@@ -65,6 +65,16 @@ describe.each(engines)('the store on $name', (engine) => {
       .toEqual({ total: 63, mean: 31.5, most: 40, n: 2, big: 1, has40: 1 });
   });
 
+  it('refuses a query on the store itself inside one of its transactions, instead of waiting forever or writing outside it', { timeout: 10_000 }, async () => {
+    const { store } = await ledger(engine);
+    const misused = await store.write(async (tx) => {
+      await addAgency(tx, '330101', '上城区执法大队');
+      await addAgency(store, '330102', '下城区执法大队');
+    }).catch((e: unknown) => e);
+    expect(misused).toBeInstanceOf(Error);
+    expect(await store.all(sql`select code from agencies`)).toEqual([]);
+  });
+
   it('keeps nothing of a transaction that fails part-way', async () => {
     const { store } = await ledger(engine);
     await addAgency(store, '330101', '上城区执法大队');
