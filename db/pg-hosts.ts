@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
 /**
@@ -15,58 +16,96 @@ export interface Target {
 }
 
 const DEFAULT_PORT = 5432;
+/**
+ * How long a new connection may take to be answered, and a request to wait for one: a server that stopped
+ * answering (hung, or the link cut without a reset) is reported unavailable instead of being waited for forever.
+ */
+const CONNECT_MS = 5000;
 
-function hostsOf(hostList: string, portList: string | undefined): Target['hosts'] {
+const UNREADABLE = '无法识别的数据库连接串:应为 postgres://用户:密码@主机:端口/库名,或 host=… dbname=… 的形式';
+
+/** `strict` (a URL): an entry that is neither a name, an address nor a bracketed IPv6 address is refused, not dialled. */
+function hostsOf(hostList: string, portList: string | undefined, strict: boolean): Target['hosts'] {
   const hosts = hostList.split(',').map((h) => h.trim()).filter(Boolean);
   const ports = (portList ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   return hosts.map((entry, i) => {
     // A URL's host may carry its own port (a:5433); a bracketed IPv6 address keeps its colons.
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
+    if (!m && strict) throw new Error(UNREADABLE);
     const host = (m?.[1] ?? entry).replace(/^\[|\]$/g, '');
-    const port = Number(m?.[2] ?? ports[i] ?? ports[0] ?? DEFAULT_PORT);
+    const portText = m?.[2] ?? ports[i] ?? ports[0] ?? String(DEFAULT_PORT);
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new Error(`数据库端口无效:${portText}`);
     return { host, port };
   });
+}
+
+const SSLMODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
+
+/**
+ * libpq's sslmode as node-postgres's TLS options. A value libpq would not accept is refused: read as "some TLS",
+ * a misspelt verify-full would connect without checking the server's certificate. verify-ca checks the chain
+ * but not the name; sslrootcert names the CA file to check it against.
+ */
+function tlsOf(mode: string | null | undefined, rootCert: string | null | undefined): pg.ClientConfig['ssl'] {
+  if (mode == null) return undefined;
+  if (!SSLMODES.has(mode)) throw new Error(`sslmode 无效:${mode}(应为 ${[...SSLMODES].join('、')} 之一)`);
+  if (mode === 'disable') return undefined;
+  const verify = mode === 'verify-ca' || mode === 'verify-full';
+  return {
+    rejectUnauthorized: verify,
+    ...(mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+    ...(rootCert ? { ca: readRootCert(rootCert) } : {}),
+  };
+}
+
+function readRootCert(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`无法读取 sslrootcert 所指的证书文件:${path}`);
+  }
 }
 
 const wantsWrite = (attrs: string | null | undefined) => attrs === 'read-write' || attrs === 'primary';
 
 /** Parses either form; a string it cannot read is refused with its reason (never echoing the password). */
 export function parseTarget(text: string): Target {
-  const url = /^(postgres(?:ql)?:\/\/)(?:([^@/]*)@)?([^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(text.trim());
+  const url = /^(postgres(?:ql)?:\/\/)(?:([^/?#]*)@)?([^/?#@]*)([^?#]*)(?:\?([^#]*))?$/.exec(text.trim());
   if (url) {
     const [, , auth, hostList, path, query] = url;
     const params = new URLSearchParams(query ?? '');
     const attrs = params.get('target_session_attrs');
     params.delete('target_session_attrs');
-    const [user, password] = (auth ?? '').split(':').map((s) => (s === undefined ? undefined : decodeURIComponent(s)));
-    const ssl = params.get('sslmode');
+    // The password is everything after the first colon (it may hold more); query parameters stand in for missing parts, as in libpq.
+    const colon = (auth ?? '').indexOf(':');
+    const [user, password] = (colon < 0 ? [auth ?? '', ''] : [auth!.slice(0, colon), auth!.slice(colon + 1)]).map(decodeURIComponent);
     return {
-      hosts: hostsOf(hostList || 'localhost', undefined),
+      hosts: hostsOf(hostList || params.get('host') || 'localhost', params.get('port') ?? undefined, !!hostList),
       config: {
-        user: user || undefined, password: password || undefined,
-        database: decodeURIComponent(path.replace(/^\//, '')) || undefined,
-        ssl: ssl && ssl !== 'disable' ? { rejectUnauthorized: ssl === 'verify-full' || ssl === 'verify-ca' } : undefined,
+        user: user || params.get('user') || undefined, password: password || params.get('password') || undefined,
+        database: decodeURIComponent(path.replace(/^\//, '')) || params.get('dbname') || undefined,
+        ssl: tlsOf(params.get('sslmode'), params.get('sslrootcert')),
         application_name: params.get('application_name') ?? undefined,
       },
       readWrite: wantsWrite(attrs),
     };
   }
   const pairs = new Map<string, string>();
-  // key=value pairs; a value may be quoted ('…', with \' and \\ inside).
-  const re = /\s*([a-z_]+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))/gy;
+  // key=value pairs; a value may be quoted ('…', with \' and \\ inside), and a quote left open is refused.
+  const re = /\s*([a-z_]+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^'\s]\S*))/gy;
   let m: RegExpExecArray | null;
   let end = 0;
   while ((m = re.exec(text))) {
     pairs.set(m[1], m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]);
     end = re.lastIndex;
   }
-  if (!pairs.size || text.slice(end).trim()) throw new Error('无法识别的数据库连接串:应为 postgres://用户:密码@主机:端口/库名,或 host=… dbname=… 的形式');
-  const ssl = pairs.get('sslmode');
+  if (!pairs.size || text.slice(end).trim()) throw new Error(UNREADABLE);
   return {
-    hosts: hostsOf(pairs.get('host') ?? 'localhost', pairs.get('port')),
+    hosts: hostsOf(pairs.get('host') ?? 'localhost', pairs.get('port'), false),
     config: {
       user: pairs.get('user'), password: pairs.get('password'), database: pairs.get('dbname'),
-      ssl: ssl && ssl !== 'disable' ? { rejectUnauthorized: ssl === 'verify-full' || ssl === 'verify-ca' } : undefined,
+      ssl: tlsOf(pairs.get('sslmode'), pairs.get('sslrootcert')),
       application_name: pairs.get('application_name'),
     },
     readWrite: wantsWrite(pairs.get('target_session_attrs')),
@@ -75,7 +114,8 @@ export function parseTarget(text: string): Target {
 
 /** The connection string with its password hidden, for messages and logs. */
 export function redactTarget(text: string): string {
-  return text.replace(/(:\/\/[^:@/]*:)[^@]*@/, '$1***@').replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/i, '$1***');
+  // Up to the last @: a password may hold one unescaped. Every password= (a later one is the one libpq uses).
+  return text.replace(/(:\/\/[^:@/]*:).*@/, '$1***@').replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***');
 }
 
 /**
@@ -95,7 +135,7 @@ export class HostPool {
   private async find(): Promise<pg.Pool> {
     let last: unknown = new Error('no host');
     for (const { host, port } of this.target.hosts) {
-      const probe = new pg.Client({ ...this.target.config, host, port, connectionTimeoutMillis: this.poolConfig.connectionTimeoutMillis ?? 5000 });
+      const probe = new pg.Client({ ...this.target.config, host, port, connectionTimeoutMillis: this.poolConfig.connectionTimeoutMillis ?? CONNECT_MS });
       probe.on('error', () => undefined);
       try {
         await probe.connect();
@@ -106,7 +146,7 @@ export class HostPool {
             continue;
           }
         }
-        const pool = new pg.Pool({ ...this.poolConfig, ...this.target.config, host, port });
+        const pool = new pg.Pool({ connectionTimeoutMillis: CONNECT_MS, ...this.poolConfig, ...this.target.config, host, port });
         // A connection the server drops (restart, fail-over), idle in the pool or held between two statements
         // of a transaction, must not take the process down: the next query on it fails and is answered, and
         // the next connection looks for the server again.

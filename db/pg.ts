@@ -8,11 +8,19 @@ import { HostPool, parseTarget, redactTarget, type Target } from './pg-hosts';
 
 export const PG_MIGRATIONS = fileURLToPath(new URL('./migrations-pg', import.meta.url));
 
-/** Whole numbers come back as numbers, as from the embedded ledger: ids, fen and counts stay far below 2^53. */
+/**
+ * Values come back as from the embedded ledger, so one query text reads the same rows on both engines: whole
+ * numbers (ids, fen, counts, far below 2^53) and sum()/avg(), which PostgreSQL gives as numeric, are numbers;
+ * a comparison or exists() is 1 or 0, as SQLite has no booleans.
+ */
 const INT8 = 20;
+const NUMERIC = 1700;
+const BOOL = 16;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8 || oid === NUMERIC ? (v: string) => Number(v)
+    : oid === BOOL ? (v: string) => (v === 't' ? 1 : 0)
+    : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /** Every server process takes this lock to migrate, so two starting at once do not both apply a migration. */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { UserError } from '../lib/problems';
@@ -51,8 +52,8 @@ const SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHO
 function unreachable(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
   if (typeof err?.code === 'string' && (UNREACHABLE.test(err.code) || SOCKET.has(err.code))) return true;
-  // node-postgres reports a socket closed under it without a code.
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err?.message ?? '');
+  // node-postgres reports a socket closed under it, and its pool a connection not made in time, without a code.
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err?.message ?? '');
 }
 
 const MAX_TRIES = 8;
@@ -63,6 +64,27 @@ const MAX_TRIES = 8;
  */
 export function inList(tx: Pick<Tx, 'engine'>, column: RawBuilder<unknown>, values: readonly (string | number)[]): RawBuilder<boolean> {
   return tx.engine === 'postgres' ? sql`${column} = any(${values})` : sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * Refuses a query on the store itself, rather than on the transaction's handle, inside one of its transactions
+ * (a Store is a Tx, so passing it to a query compiles): on SQLite it would wait forever for the one connection
+ * the transaction holds, on PostgreSQL it would run outside the transaction.
+ */
+function outsideOnly(store: Store): Store {
+  const inside = new AsyncLocalStorage<true>();
+  const refused = (): never => {
+    throw new Error('在事务中须用事务的 tx,不能再用 store');
+  };
+  return {
+    engine: store.engine,
+    all: (q) => (inside.getStore() ? refused() : store.all(q)),
+    get: (q) => (inside.getStore() ? refused() : store.get(q)),
+    run: (q) => (inside.getStore() ? refused() : store.run(q)),
+    write: (fn) => store.write((tx) => inside.run(true, () => fn(tx))),
+    read: (fn) => store.read((tx) => inside.run(true, () => fn(tx))),
+    close: () => store.close(),
+  };
 }
 
 function handle(engine: Engine, db: Kysely<unknown>): Tx {
@@ -109,12 +131,12 @@ export function sqliteStore(sqlite: Database.Database): Store {
         throw e;
       }
     });
-  return {
+  return outsideOnly({
     ...handle('sqlite', db),
     write: inTransaction(sql`begin immediate`),
     read: inTransaction(sql`begin`),
     close: () => db.destroy(),
-  };
+  });
 }
 
 /** The store over the provincial database's pool (db/pg.ts opened and migrated it). */
@@ -129,7 +151,7 @@ export function postgresStore(pool: HostPool): Store {
     }
   };
   const base = handle('postgres', db);
-  return {
+  return outsideOnly({
     engine: 'postgres',
     all: (q) => guarded(() => base.all(q)),
     get: (q) => guarded(() => base.get(q)),
@@ -147,5 +169,5 @@ export function postgresStore(pool: HostPool): Store {
     },
     read: (fn) => guarded(() => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute((trx) => fn(handle('postgres', trx)))),
     close: () => db.destroy(),
-  };
+  });
 }

@@ -92,8 +92,9 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
 
     // The catalog and rule sets are the shipped ones; a price or service life the target already holds is its own.
     await insertValues(tx, 'catalog_items', Object.keys(src.catalog[0] ?? {}), src.catalog, sql`on conflict do nothing`);
-    await insertValues(tx, 'rule_sets', Object.keys(src.ruleSets[0] ?? {}), src.ruleSets, sql`on conflict do nothing`);
-    await insertValues(tx, 'quota_rules', Object.keys(src.quotaRules[0] ?? {}), src.quotaRules, sql`on conflict do nothing`);
+    // A rule set the target holds keeps its own rules: the file adds none to the standard every agency is measured against.
+    const newSets = new Set((await insertValues(tx, 'rule_sets', Object.keys(src.ruleSets[0] ?? {}), src.ruleSets, sql`on conflict do nothing returning id`)).map((r) => r.id as string));
+    await insertValues(tx, 'quota_rules', Object.keys(src.quotaRules[0] ?? {}), src.quotaRules.filter((r) => newSets.has(r.rule_set_id as string)), sql`on conflict do nothing`);
     await insertValues(tx, 'item_terms', Object.keys(src.itemTerms[0] ?? {}), src.itemTerms, sql`on conflict do nothing`);
 
     // Agencies by code.
@@ -102,7 +103,8 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
       left join agencies p on p.id = a.parent_id where ${inList(tx, sql.ref('a.code'), codes)}`)).map((a) => [a.code as string, a]));
     const targetEmpty = !(await tx.get(sql`select 1 as one from agencies limit 1`));
     const agencyId = new Map<string, number>([...held].map(([code, a]) => [code, Number(a.id)]));
-    let agenciesAdded = 0;
+    const added = new Set<string>();
+    const refused = new Set<string>();
     for (const a of parentsFirst(src.agencies)) {
       const code = a.code as string;
       const there = held.get(code);
@@ -115,15 +117,21 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
         continue;
       }
       if (!a.parent_code && !targetEmpty) {
+        refused.add(code);
         conflict('上级机构', `机构 ${code}(${a.name})在目标台账中没有,本文件也未给出其上级;请先在目标台账中建立该机构或其上级`);
         continue;
       }
       const parentId = a.parent_code ? agencyId.get(a.parent_code as string) : null;
-      if (a.parent_code && parentId === undefined) continue; // its parent was refused above
+      if (a.parent_code && parentId === undefined) {
+        // A parent refused above is reported there; one never placed is a loop of parents in the file.
+        refused.add(code);
+        if (!refused.has(a.parent_code as string)) conflict('上级机构', `机构 ${code}(${a.name})的上级 ${a.parent_code} 未能迁入:本文件中的上下级关系成环`);
+        continue;
+      }
       const inserted = await tx.get<{ id: number }>(sql`insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, latitude, longitude)
         values (${code}, ${a.name}, ${a.level}, ${parentId}, ${a.staff}, ${a.authorized_posts}, ${a.offices}, ${a.latitude}, ${a.longitude}) returning id`);
       agencyId.set(code, Number(inserted!.id));
-      agenciesAdded++;
+      added.add(code);
     }
 
     // Assets by tag: one already held elsewhere is a conflict, one held by the same agency was carried before.
@@ -139,15 +147,19 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
       }
     }
 
-    // Users limited to an agency, by user name; the file's own whole-ledger administrators stay behind.
+    // Users limited to an agency, by user name; the file's own whole-ledger administrators stay behind, and so does
+    // an account for an agency the target held already (the city above a county): the file may grant rights only
+    // over the agencies it brings, else a county's file could mint a city's administrator.
     const scoped = src.users.filter((u) => u.agency_code);
     const heldUsers = new Map((await tx.all<Row>(sql`select u.username, a.code as agency_code from users u left join agencies a on a.id = u.agency_id
       where ${inList(tx, sql.ref('u.username'), scoped.map((u) => u.username as string))}`)).map((u) => [u.username as string, u]));
     const newUsers = scoped.filter((u) => {
       const there = heldUsers.get(u.username as string);
       if (there && there.agency_code !== u.agency_code) conflict('用户名', `用户名 ${u.username} 在目标台账中已属于 ${there.agency_code ?? '全省'},本文件中属于 ${u.agency_code}`);
-      return !there;
+      return !there && added.has(u.agency_code as string);
     });
+    const usersPresent = scoped.filter((u) => heldUsers.has(u.username as string)).length;
+    const usersLeft = scoped.filter((u) => !heldUsers.has(u.username as string) && !added.has(u.agency_code as string));
     if (problems.length) throw new UserError(problems);
 
     const assetCols = ['asset_tag', 'item_code', 'agency_id', 'model', 'serial_number', 'purchase_date', 'price_fen', 'funding_source', 'status',
@@ -190,7 +202,8 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
         if (present.has(key(e))) continue;
         const inserted = await tx.get<{ id: number }>(sql`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch)
           values (${e.at}, ${e.actor}, ${e.action}, ${e.entity}, ${e.entity_key}, ${e.before}, ${e.after}, ${e.batch}) returning id`);
-        const named = agenciesOf.get(Number(e.id)) ?? [];
+        // Shown to the readers of the agencies the file brings, never to those of an agency the target held already.
+        const named = (agenciesOf.get(Number(e.id)) ?? []).filter((code) => added.has(code));
         if (named.length) await insertValues(tx, 'audit_agencies', ['audit_id', 'agency_code'], named.map((code) => ({ audit_id: inserted!.id, agency_code: code })));
         auditAdded++;
       }
@@ -198,19 +211,20 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
 
     const notCarried = [
       ...src.users.filter((u) => !u.agency_code).map((u) => `本机的全台账账户 ${u.username}(${u.display_name})未迁移:省级台账有自己的管理员`),
+      ...usersLeft.map((u) => `本机的账户 ${u.username}(${u.display_name})限于机构 ${u.agency_code},该机构在目标台账中已有,账户未迁移:请由目标台账的管理员建立`),
       ...(src.tasks || src.plans ? [`本机的 ${src.tasks} 项执法任务和 ${src.plans} 个调度方案未迁移,仍在原文件中`] : []),
     ];
     const summary: TransferSummary = {
-      agencies: { added: agenciesAdded, present: src.agencies.length - agenciesAdded },
+      agencies: { added: added.size, present: src.agencies.length - added.size },
       assets: { added: newAssets.length, present: src.assets.length - newAssets.length },
       records,
-      users: { added: newUsers.length, present: scoped.length - newUsers.length },
+      users: { added: newUsers.length, present: usersPresent },
       audit: { added: auditAdded, present: audit.length - auditAdded },
       notCarried,
     };
-    if (agenciesAdded || newAssets.length || newUsers.length || auditAdded) {
+    if (added.size || newAssets.length || newUsers.length || auditAdded) {
       const entry = await tx.get<{ id: number }>(sql`insert into audit_log (at, actor, action, entity, entity_key, after)
-        values (${who.at}, ${who.actor}, 'create', 'transfer', ${file}, ${JSON.stringify({ agencies: agenciesAdded, assets: newAssets.length, records, users: newUsers.length, audit: auditAdded })}) returning id`);
+        values (${who.at}, ${who.actor}, 'create', 'transfer', ${file}, ${JSON.stringify({ agencies: added.size, assets: newAssets.length, records, users: newUsers.length, audit: auditAdded })}) returning id`);
       const roots = src.agencies.filter((a) => !a.parent_code || !codes.includes(a.parent_code as string)).map((a) => a.code as string);
       if (roots.length) await insertValues(tx, 'audit_agencies', ['audit_id', 'agency_code'], roots.map((code) => ({ audit_id: entry!.id, agency_code: code })));
     }

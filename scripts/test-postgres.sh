@@ -20,7 +20,11 @@ if [ "$(id -u)" = 0 ]; then
 else
   data="/tmp/eql-test-postgres-$(id -u)"
   if [ ! -d "$data" ]; then
-    "$bin/initdb" -D "$data" -U eql_test --auth=trust >/dev/null
+    # The role is the server's superuser and the machine may have other users: a password, not trust, even on loopback.
+    pwfile="$(mktemp)"
+    printf 'eql-test\n' >"$pwfile"
+    "$bin/initdb" -D "$data" -U eql_test --auth=scram-sha-256 --pwfile="$pwfile" >/dev/null
+    rm -f "$pwfile"
   fi
   "$bin/pg_ctl" -D "$data" -o "-p ${port} -k /tmp -c listen_addresses=127.0.0.1" -l "$data/log" -w start >/dev/null
 fi

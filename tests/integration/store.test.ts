@@ -1,3 +1,4 @@
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -54,6 +55,24 @@ describe.each(engines)('the store on $name', (engine) => {
       sql`select code as "agencyCode", staff as "staffCount" from agencies where ${inList(store, sql.ref('id'), ids)} order by code`);
     expect(rows).toEqual([{ agencyCode: '330102', staffCount: 0 }]);
     expect(await store.run(sql`update agencies set staff = staff + 5 where code like ${'3301%'}`)).toBe(2);
+  });
+
+  it('gives sums, averages and comparisons as the same numbers on either engine', async () => {
+    const { store } = await ledger(engine);
+    await store.run(sql`insert into agencies (code, name, level, staff) values ('330101', '上城区', 'county', 23), ('330102', '下城区', 'county', 40)`);
+    expect(await store.get(sql`select sum(staff) as total, avg(staff) as mean, max(staff) as most, count(*) as n,
+      (sum(staff) > 60) as big, exists(select 1 from agencies where staff = 40) as has40 from agencies`))
+      .toEqual({ total: 63, mean: 31.5, most: 40, n: 2, big: 1, has40: 1 });
+  });
+
+  it('refuses a query on the store itself inside one of its transactions, instead of waiting forever or writing outside it', { timeout: 10_000 }, async () => {
+    const { store } = await ledger(engine);
+    const misused = await store.write(async (tx) => {
+      await addAgency(tx, '330101', '上城区执法大队');
+      await addAgency(store, '330102', '下城区执法大队');
+    }).catch((e: unknown) => e);
+    expect(misused).toBeInstanceOf(Error);
+    expect(await store.all(sql`select code from agencies`)).toEqual([]);
   });
 
   it('keeps nothing of a transaction that fails part-way', async () => {
@@ -124,6 +143,54 @@ describe.skipIf(!postgresUrl)('the store when PostgreSQL drops its connections',
       expect(await store.all(sql`select staff from agencies`)).toEqual([{ staff: 0 }]);
     } finally {
       await admin.end();
+    }
+  });
+});
+
+/** A way to the test server that can stop answering, as a hung server or a cut link does: sockets stay open, nothing comes back. */
+async function freezableProxy(url: string) {
+  const to = new URL(url);
+  let frozen = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('error', () => undefined);
+    if (frozen) return;
+    const upstream = connect(Number(to.port || 5432), to.hostname);
+    sockets.add(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('data', (d) => frozen || upstream.write(d));
+    upstream.on('data', (d) => frozen || client.write(d));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const through = new URL(url);
+  through.port = String((server.address() as AddressInfo).port);
+  return {
+    url: through.toString(),
+    freeze: () => { frozen = true; },
+    close: () => { for (const s of sockets) s.destroy(); server.close(); },
+  };
+}
+
+describe.skipIf(!postgresUrl)('the store when PostgreSQL stops answering', () => {
+  it('answers 数据库暂时不可用 within seconds, rather than never, when a new connection gets no answer', { timeout: 60_000 }, async () => {
+    const proxy = await freezableProxy(await freshDatabase());
+    const pool = await openProvincial(proxy.url);
+    const store = postgresStore(pool);
+    // The pool's one open connection is taken, so the query needs a new one.
+    const held = await pool.connect();
+    proxy.freeze();
+    const started = Date.now();
+    try {
+      const refusal = await store.get(sql`select 1 as one`).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(StorageUnavailable);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      held.release();
+      proxy.close();
+      await store.close();
     }
   });
 });

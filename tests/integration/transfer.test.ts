@@ -142,3 +142,66 @@ describe.each(targets)('moving bureaus\' ledgers into one on $name', (target) =>
     expect(refusal.problems).toEqual([{ file: 'alone.db', field: '上级机构', message: expect.stringContaining('机构 330300(温州市支队)在目标台账中没有,本文件也未给出其上级') }]);
   });
 });
+
+describe.each(targets)('what a bureau\'s file may not bring along, on $name', (target) => {
+  it('leaves behind an account the file scopes to an agency the province already holds, such as the city above the county', async () => {
+    const to = await province(target);
+    const county = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
+    opened.push(county.store);
+    // Written into the county's own file by whoever holds it: an administrator of the whole city, with a password the county knows.
+    await county.store.run(sql`insert into users (username, display_name, role, agency_id, password_hash, active, created_at)
+      select 'city-boss', '市支队管理员', 'admin', (select id from agencies where code = '330100'), password_hash, 1, created_at from users where username = 'mgr-330102'`);
+    const summary = await transferLedger(county.store, to, county.file, who());
+    expect(await to.get(sql`select count(*) as n from users where username = 'city-boss'`)).toEqual({ n: 0 });
+    expect(summary.users).toEqual({ added: 1, present: 0 });
+    expect(summary.notCarried).toContainEqual(expect.stringContaining('city-boss'));
+    // The county's own manager still moves, and a second run neither adds nor refuses anything.
+    expect(await to.get(sql`select a.code from users u join agencies a on a.id = u.agency_id where u.username = 'mgr-330102'`)).toEqual({ code: '330102' });
+    const again = await transferLedger(county.store, to, county.file, who());
+    expect(again.users).toEqual({ added: 0, present: 1 });
+  });
+
+  it('refuses a file whose agencies are each other\'s parents, rather than carrying their accounts as whole-ledger ones', async () => {
+    const to = await province(target);
+    const county = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
+    opened.push(county.store);
+    await county.store.run(sql`insert into agencies (code, name, level) values ('339901', '甲', 'county'), ('339902', '乙', 'county')`);
+    await county.store.run(sql`update agencies set parent_id = (select id from agencies where code = '339902') where code = '339901'`);
+    await county.store.run(sql`update agencies set parent_id = (select id from agencies where code = '339901') where code = '339902'`);
+    await county.store.run(sql`insert into users (username, display_name, role, agency_id, password_hash, active, created_at)
+      select 'loop', '环', 'admin', (select id from agencies where code = '339901'), password_hash, 1, created_at from users where username = 'mgr-330102'`);
+    const before = await tableCounts(to);
+    const refusal = (await transferLedger(county.store, to, county.file, who()).catch((e: unknown) => e)) as UserError;
+    expect(refusal).toBeInstanceOf(UserError);
+    expect(refusal.problems.map((p) => p.message)).toContainEqual(expect.stringContaining('339901'));
+    expect(await tableCounts(to)).toEqual(before);
+    expect(await to.get(sql`select count(*) as n from users where agency_id is null`)).toEqual({ n: 0 });
+  });
+});
+
+describe.each(targets)('what a bureau\'s file may not change for others, on $name', (target) => {
+  it('adds no rule to a standard the province already holds, and shows no entry of the file to an agency it does not bring', async () => {
+    const to = await province(target);
+    await to.run(sql`insert into agencies (code, name, level, parent_id) select '330105', '西湖区执法大队', 'county', id from agencies where code = '330100'`);
+    const first = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
+    const second = await countyFile('330106', ['ZJ-001', 'ZJ-002', 'ZJ-GAS']);
+    opened.push(first.store, second.store);
+    await transferLedger(first.store, to, first.file, who());
+    const rules = await tableCounts(to);
+    // Written into the second county's own file: a quota every county of the province would be measured against,
+    // and an entry put in the audit log of a neighbouring county.
+    expect(await second.store.run(sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per)
+      select r.id, c.code, 'county', 'per_agency', 99, 1 from rule_sets r, catalog_items c
+      where not exists (select 1 from quota_rules q where q.rule_set_id = r.id and q.item_code = c.code and q.level = 'county') limit 1`)).toBe(1);
+    const forged = await second.store.get<{ id: number }>(sql`insert into audit_log (at, actor, action, entity, entity_key, after)
+      values ('2026-01-05T02:00:00.000Z', 'zhang', 'delete', 'asset', 'XH-001', '{}') returning id`);
+    await second.store.run(sql`insert into audit_agencies (audit_id, agency_code) values (${forged!.id}, '330105')`);
+    await transferLedger(second.store, to, second.file, who());
+    expect(await to.get(sql`select count(*) as n from quota_rules where quantity = 99`)).toEqual({ n: 0 });
+    expect((await tableCounts(to)).quota_rules).toBe(rules.quota_rules);
+    expect(await to.get(sql`select count(*) as n from audit_agencies where agency_code = '330105'`)).toEqual({ n: 0 });
+    // The county's own entries are still its own.
+    expect(await to.get(sql`select count(*) as n from audit_agencies x join audit_log l on l.id = x.audit_id where x.agency_code = '330106' and l.entity = 'asset'`))
+      .toEqual({ n: 3 });
+  });
+});
