@@ -13,14 +13,12 @@ END $$;
 -- offers pg_trgm (PostgreSQL's own contrib); without it the same queries scan, slower but right.
 DO $$
 BEGIN
-  BEGIN
-    CREATE EXTENSION IF NOT EXISTS pg_trgm;
-  EXCEPTION WHEN others THEN
-    RAISE NOTICE 'pg_trgm unavailable (%): ledger search runs without trigram indexes', SQLERRM;
-    RETURN;
-  END;
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
   CREATE INDEX IF NOT EXISTS assets_search_tag ON assets USING gin (asset_tag gin_trgm_ops);
   CREATE INDEX IF NOT EXISTS assets_search_plate ON assets USING gin (plate_number gin_trgm_ops);
   CREATE INDEX IF NOT EXISTS assets_search_model ON assets USING gin (model gin_trgm_ops);
   CREATE INDEX IF NOT EXISTS assets_search_custodian ON assets USING gin (custodian gin_trgm_ops);
+EXCEPTION WHEN others THEN
+  -- Not offered, not allowed, or installed in a schema off the search path: the block's work is undone as one.
+  RAISE NOTICE 'pg_trgm unavailable (%): ledger search runs without trigram indexes', SQLERRM;
 END $$;

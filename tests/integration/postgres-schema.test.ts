@@ -136,6 +136,23 @@ describe.skipIf(!postgresUrl)('the provincial database on PostgreSQL', () => {
     }
   });
 
+  it('starts without trigram indexes when pg_trgm sits in a schema off the search path, and searches all the same', async () => {
+    const url = await freshDatabase();
+    const admin = new pg.Pool({ connectionString: url });
+    try {
+      await admin.query('create schema ext; create extension pg_trgm schema ext');
+      const pool = await openProvincial(url);
+      try {
+        expect((await pool.query(`select count(*) as n from pg_indexes where indexname like 'assets_search_%'`)).rows[0].n).toBe(0);
+        expect((await pool.query('select count(*) as n from drizzle.__drizzle_migrations')).rows[0].n).toBeGreaterThan(1);
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('computes add_years as the embedded ledger does, 29 February and bad dates included', async () => {
     const pool = await openProvincial(await freshDatabase());
     try {
