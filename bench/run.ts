@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../db/open';
 import type { Db } from '../db/types';
 import { createHttpServer, listen } from '../server/http';
-import { Sessions } from '../server/auth/sessions';
+import { ledgerOn } from '../server/ledger';
 import { hashPassword } from '../server/auth/password';
 import { createUser } from '../db/queries/users';
 import { buildRenderer, CHROMIUM, launchBrowser, RENDERER } from '../scripts/browser';
@@ -110,10 +110,11 @@ async function ledgerInBrowser(db: Db, file: string) {
     return;
   }
   await buildRenderer();
-  const sessions = new Sessions(() => db);
-  const admin = createUser(db, who, { username: 'bench', displayName: 'bench', role: 'admin', agencyCode: null }, await hashPassword('bench-password'));
-  const token = sessions.start(admin.id);
-  const server = createHttpServer({ db, file, clock: clockFrom(`${TODAY}T04:00:00Z`), sessions }, RENDERER);
+  const ledger = ledgerOn(db, file, clockFrom(`${TODAY}T04:00:00Z`));
+  const hash = await hashPassword('bench-password');
+  const admin = await ledger.store.write((tx) => createUser(tx, who, { username: 'bench', displayName: 'bench', role: 'admin', agencyCode: null }, hash));
+  const token = await ledger.sessions.start(admin.id);
+  const server = createHttpServer(ledger, RENDERER);
   const { port } = await listen(server, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
   const { context, close } = await launchBrowser();

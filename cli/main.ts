@@ -192,7 +192,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const onLedger = async <T>(f: (ctx: Context) => Promise<T>, create = false): Promise<T> => {
     const { ledger } = openLedger(needDb(v.db), io.clock, { mustExist: !create });
     try {
-      return await f(localCaller(ledger, v.user, `cli:${userInfo().username}`));
+      return await f(await localCaller(ledger, v.user, `cli:${userInfo().username}`));
     } finally {
       closeLedger(ledger);
     }

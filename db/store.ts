@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { UserError } from '../lib/problems';
 import type { HostPool } from './pg-hosts';
+import type { Db } from './types';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -87,7 +87,7 @@ function outsideOnly(store: Store): Store {
   };
 }
 
-function handle(engine: Engine, db: Kysely<unknown>): Tx {
+function handle(engine: Engine, db: Parameters<RawBuilder<unknown>['execute']>[0]): Tx {
   return {
     engine,
     all: async <T>(q: RawBuilder<T>) => (await q.execute(db)).rows,
@@ -96,8 +96,22 @@ function handle(engine: Engine, db: Kysely<unknown>): Tx {
   };
 }
 
+/** The embedded ledger's synchronous handle under each of its store's handles (see `legacyDb`). */
+const legacy = new WeakMap<object, Db>();
+
+/**
+ * For the transition to queries written for both engines: the embedded ledger's synchronous handle under
+ * `tx` (the same connection, inside the same transaction), for a query not yet written on the store.
+ * Refused on PostgreSQL.
+ */
+export function legacyDb(tx: Tx): Db {
+  const db = legacy.get(tx);
+  if (!db) throw new UserError([{ message: '此操作尚不支持省级数据库(PostgreSQL)' }]);
+  return db;
+}
+
 /** better-sqlite3 behind Kysely, its prepared statements kept: a statement run 100,000 times is compiled once. */
-function cachedStatements(sqlite: Database.Database, size = 500): SqliteDatabase {
+function cachedStatements(sqlite: Db['$client'], size = 500): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
     // The connection belongs to the ledger that opened it (db/open.ts), which closes it.
@@ -117,13 +131,19 @@ function cachedStatements(sqlite: Database.Database, size = 500): SqliteDatabase
 }
 
 /** The store over an open embedded ledger (db/open.ts opened, migrated and checked it, and closes it). */
-export function sqliteStore(sqlite: Database.Database): Store {
+export function sqliteStore(ledger: Db): Store {
+  const sqlite = ledger.$client;
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+  const sqliteHandle = (on: Kysely<unknown> | Parameters<RawBuilder<unknown>['execute']>[0]) => {
+    const h = handle('sqlite', on);
+    legacy.set(h, ledger);
+    return h;
+  };
   const inTransaction = (begin: RawBuilder<unknown>) => <T>(fn: (tx: Tx) => Promise<T>) =>
     db.connection().execute(async (conn) => {
       await begin.execute(conn);
       try {
-        const out = await fn(handle('sqlite', conn));
+        const out = await fn(sqliteHandle(conn));
         await sql`commit`.execute(conn);
         return out;
       } catch (e) {
@@ -131,12 +151,14 @@ export function sqliteStore(sqlite: Database.Database): Store {
         throw e;
       }
     });
-  return outsideOnly({
+  const store = outsideOnly({
     ...handle('sqlite', db),
     write: inTransaction(sql`begin immediate`),
     read: inTransaction(sql`begin`),
     close: () => db.destroy(),
   });
+  legacy.set(store, ledger);
+  return store;
 }
 
 /** The store over the provincial database's pool (db/pg.ts opened and migrated it). */

@@ -2,13 +2,16 @@ import type { SessionUser } from '../api/roles';
 import type { Clock } from '../lib/clock';
 import type { IsoDate } from '../lib/dates';
 import type { Db } from '../db/types';
+import type { Store } from '../db/store';
 import { actorNow, type Actor } from '../db/queries/audit';
 import { sessionUser, userById } from '../db/queries/users';
 import type { Sessions } from './auth/sessions';
 
-/** The open ledger a transport serves; `db` is replaced in place when a backup is restored. */
+/** The open ledger a transport serves; `db` and `store` are replaced in place when a backup is restored. */
 export interface Ledger {
   db: Db;
+  /** The ledger's database, on either engine: every query runs on it or on one of its transactions. */
+  store: Store;
   file: string;
   /** The ledger's one clock: every date stored or shown, and every audit time, comes from it. */
   clock: Clock;
@@ -43,7 +46,7 @@ export interface Context extends Ledger {
   remote: Remote;
   who: () => Actor;
   /** Starts a session for the caller (a user id) or ends it (null). */
-  signIn: (userId: number | null) => void;
+  signIn: (userId: number | null) => Promise<void>;
   /** The ledger the call runs on, for operations that replace its database. */
   ledger: Ledger;
 }
@@ -52,19 +55,20 @@ export interface Context extends Ledger {
  * The context of one call from a caller at `remote` holding `token` (an HTTP cookie, a window's IPC
  * session); `setToken` hands a new token (or null) back to the transport.
  */
-export function callContext(ledger: Ledger, token: string | undefined, setToken: (token: string | null) => void, remote: Remote): Context {
-  const userId = ledger.sessions.user(token);
-  const row = userId === null ? undefined : userById(ledger.db, userId);
-  return userContext(ledger, row?.active ? sessionUser(row) : null, remote, (id) => {
-    ledger.sessions.end(token);
-    setToken(id === null ? null : ledger.sessions.start(id));
+export async function callContext(ledger: Ledger, token: string | undefined, setToken: (token: string | null) => void, remote: Remote): Promise<Context> {
+  const userId = await ledger.sessions.user(token);
+  const row = userId === null ? undefined : await userById(ledger.store, userId);
+  return userContext(ledger, row?.active ? sessionUser(row) : null, remote, async (id) => {
+    await ledger.sessions.end(token);
+    setToken(id === null ? null : await ledger.sessions.start(id));
   });
 }
 
 /** The context of one call by `user` (null: nobody signed in), however the transport knows who they are. */
-export function userContext(ledger: Ledger, user: SessionUser | null, remote: Remote, signIn: (userId: number | null) => void): Context {
+export function userContext(ledger: Ledger, user: SessionUser | null, remote: Remote, signIn: (userId: number | null) => Promise<void>): Context {
   return {
     db: ledger.db,
+    store: ledger.store,
     file: ledger.file,
     clock: ledger.clock,
     today: () => ledger.clock.today(),

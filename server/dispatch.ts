@@ -2,6 +2,7 @@ import { api, refusal, type Envelope, type OpName } from '../api/contract';
 import { UserError, type Problem } from '../lib/problems';
 import type { Context } from './context';
 import { handlers } from './handlers';
+import { loadScope } from './scope';
 
 let writes: Promise<unknown> = Promise.resolve();
 
@@ -47,6 +48,7 @@ export async function dispatch(ctx: Context, name: string, raw: unknown): Promis
   }
   const handler = handlers[name] as (ctx: Context, input: unknown) => unknown;
   try {
+    await loadScope(ctx);
     const value = await (spec.writes ? queued(() => handler(ctx, parsed.data)) : handler(ctx, parsed.data));
     return { ok: true, value };
   } catch (e) {

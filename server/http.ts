@@ -1,4 +1,5 @@
 import { CSP } from '../lib/csp';
+import { UserError } from '../lib/problems';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -6,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { openApiJson, OPENAPI_PATH } from '../api/openapi';
 import { takesFile } from '../api/uploads';
-import { callContext, isLoopbackAddress, type Ledger } from './context';
+import { callContext, isLoopbackAddress, type Context, type Ledger } from './context';
 import { dispatch, isOpName } from './dispatch';
 import { hostOf, LOOPBACK_HOSTS } from './hosts';
 
@@ -160,9 +161,16 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
 
     // Who is calling decides how much body to accept, so the cookie is read before the body.
     let setCookie: string | undefined;
-    const ctx = callContext(ledger, cookie(req, cookieName), (token) => {
-      setCookie = token === null ? `${cookieName}=; ${cookieTail}; Max-Age=0` : `${cookieName}=${token}; ${cookieTail}`;
-    }, { address: req.socket.remoteAddress ?? '', loopback: isLoopbackAddress(req.socket.remoteAddress) });
+    let ctx: Context;
+    try {
+      ctx = await callContext(ledger, cookie(req, cookieName), (token) => {
+        setCookie = token === null ? `${cookieName}=; ${cookieTail}; Max-Age=0` : `${cookieName}=${token}; ${cookieTail}`;
+      }, { address: req.socket.remoteAddress ?? '', loopback: isLoopbackAddress(req.socket.remoteAddress) });
+    } catch (e) {
+      // The database could not be asked who the caller is (restarting, failing over).
+      if (e instanceof UserError) return send(res, 200, JSON.stringify({ ok: false, problems: e.problems }));
+      throw e;
+    }
     const file = ctx.user !== null && takesFile(name);
     const limit = ctx.user === null ? ANONYMOUS_BODY : file ? FILE_BODY : SIGNED_IN_BODY;
     const tooLarge = ctx.user === null ? '请求过大:请先登录' : `请求过大:超过 ${Math.round(limit / 1024 / 1024)} MB`;

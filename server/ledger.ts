@@ -2,6 +2,8 @@ import type { BackupInfo } from '../api/contract';
 import type { Clock } from '../lib/clock';
 import { copyBackupOver, listBackups, resolveBackup } from '../db/backup';
 import { openDatabase } from '../db/open';
+import { sqliteStore } from '../db/store';
+import type { Db } from '../db/types';
 import { Sessions, type SessionLimits } from './auth/sessions';
 import type { Ledger } from './context';
 
@@ -22,8 +24,22 @@ export interface LedgerOptions {
  */
 export function openLedger(file: string, clock: Clock, options: LedgerOptions = {}): { ledger: Ledger; backup: string | null } {
   const { db, backup } = openDatabase(file, { mustExist: options.mustExist, migrationsFolder: options.migrationsFolder, now: clock.now() });
-  const ledger: Ledger = { db, file, clock, sessions: new Sessions(() => ledger.db, options.sessions, () => clock.now().getTime()), migrationsFolder: options.migrationsFolder };
-  return { ledger, backup };
+  return { ledger: ledgerOn(db, file, clock, options), backup };
+}
+
+/** A ledger served from an open embedded database. */
+export function ledgerOn(db: Db, file: string, clock: Clock, options: Pick<LedgerOptions, 'migrationsFolder' | 'sessions'> = {}): Ledger {
+  const ledger: Ledger = {
+    db, store: sqliteStore(db), file, clock, migrationsFolder: options.migrationsFolder,
+    sessions: new Sessions(() => ledger.store, options.sessions, () => clock.now().getTime()),
+  };
+  return ledger;
+}
+
+/** Puts another open database (a restored backup) in place of the ledger's. */
+export function replaceDatabase(ledger: Ledger, db: Db): void {
+  ledger.db = db;
+  ledger.store = sqliteStore(db);
 }
 
 export function closeLedger(ledger: Ledger): void {

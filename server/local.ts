@@ -16,20 +16,20 @@ const LOCAL_REMOTE: Remote = { address: 'local', loopback: true };
  * scope; no password is asked, since whoever may run programs on the file's machine may open the
  * file itself.
  */
-export function localCaller(ledger: Ledger, account: string | undefined, label: string): Context {
+export async function localCaller(ledger: Ledger, account: string | undefined, label: string): Promise<Context> {
   let user: SessionUser;
-  if (countUsers(ledger.db) === 0) {
+  if ((await countUsers(ledger.store)) === 0) {
     // No row of the users table has id 0: the administrator of a ledger that has none.
     user = { id: 0, username: account ?? label, displayName: '本机管理员', role: 'admin', agencyCode: null };
   } else {
     if (account === undefined) throw new UserError([{ message: '台账已有用户:请用 --user 指定以哪个账号执行(该账号的角色与管辖范围适用)' }]);
-    const row = userByName(ledger.db, account);
+    const row = await userByName(ledger.store, account);
     if (!row) throw new UserError([{ message: `台账中没有账号「${account}」(--user)` }]);
     if (!row.active) throw new UserError([{ message: `账号「${account}」已停用(--user)` }]);
     user = sessionUser(row);
   }
   // A local program holds no session: there is nothing to sign in to or out of.
-  return userContext(ledger, user, LOCAL_REMOTE, () => undefined);
+  return userContext(ledger, user, LOCAL_REMOTE, async () => undefined);
 }
 
 /**

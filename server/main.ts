@@ -64,7 +64,7 @@ const { ledger, backup } = opened!;
 if (backup) console.log(`数据库已升级,升级前的备份:${backup}`);
 
 const loopback = ['127.0.0.1', 'localhost', '::1'].includes(values.host!);
-if (!loopback && countUsers(ledger.db) === 0) {
+if (!loopback && (await countUsers(ledger.store)) === 0) {
   console.error(`拒绝监听 ${values.host}:台账还没有用户,登录认证尚未启用。请先在本机(127.0.0.1)打开并创建系统管理员,再供局域网访问`);
   process.exit(2);
 }

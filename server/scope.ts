@@ -1,21 +1,26 @@
 import { UserError } from '../lib/problems';
 import type { Context } from './context';
+import type { Tx } from '../db/store';
 import { subtreeOf } from '../db/queries/agencies';
-import { agenciesOfAssets } from '../db/queries/assets';
-import { planAgencies } from '../db/queries/plans';
-import { disposalAssetId } from '../db/queries/disposals';
+import { agenciesOfAssets, agenciesOfAssetsSync } from '../db/queries/assets';
+import { planAgencies, planAgenciesSync } from '../db/queries/plans';
+import { disposalAssetId, disposalAssetIdSync } from '../db/queries/disposals';
 
 const FORBIDDEN = (code: string) => `机构「${code}」不在您的管辖范围内`;
 
-const cache = new WeakMap<Context, Set<string> | null>();
+const loaded = new WeakMap<Context, Set<string> | null>();
+
+/** Reads the caller's scope from the ledger, once per call, before its handler runs (the dispatcher does). */
+export async function loadScope(ctx: Context): Promise<void> {
+  if (loaded.has(ctx)) return;
+  const root = scopeRoot(ctx);
+  loaded.set(ctx, root === null ? null : new Set(await subtreeOf(ctx.store, root)));
+}
 
 /** The codes of the agencies the caller may see and change; null: the whole ledger. */
 export function scopeCodes(ctx: Context): Set<string> | null {
-  if (cache.has(ctx)) return cache.get(ctx)!;
-  const root = scopeRoot(ctx);
-  const codes = root === null ? null : new Set(subtreeOf(ctx.db, root));
-  cache.set(ctx, codes);
-  return codes;
+  if (!loaded.has(ctx)) throw new Error('scope not loaded: call loadScope (the dispatcher does) before the handler');
+  return loaded.get(ctx)!;
 }
 
 /** The agency whose subtree the caller works in; null: the whole ledger. */
@@ -63,14 +68,14 @@ export function readScope(ctx: Context, requested: string | undefined): { agency
 }
 
 /** Refuses when any of the assets belongs to an agency outside the caller's scope. */
-export function requireAssets(ctx: Context, ids: readonly number[]): void {
+export async function requireAssets(ctx: Context, tx: Tx, ids: readonly number[]): Promise<void> {
   if (scopeCodes(ctx) === null) return;
-  for (const code of agenciesOfAssets(ctx.db, ids)) requireAgency(ctx, code, 'assetId');
+  for (const code of await agenciesOfAssets(tx, ids)) requireAgency(ctx, code, 'assetId');
 }
 
-export function requireDisposal(ctx: Context, id: number): void {
-  const assetId = disposalAssetId(ctx.db, id);
-  if (assetId !== undefined) requireAssets(ctx, [assetId]);
+export async function requireDisposal(ctx: Context, tx: Tx, id: number): Promise<void> {
+  const assetId = await disposalAssetId(tx, id);
+  if (assetId !== undefined) await requireAssets(ctx, tx, [assetId]);
 }
 
 /**
@@ -79,13 +84,34 @@ export function requireDisposal(ctx: Context, id: number): void {
  * the plan a province dispatcher made for the county's task, but moving another county's units is
  * for someone whose scope holds that county.
  */
-export function requirePlan(ctx: Context, id: number, use: 'read' | 'change' = 'read'): void {
+export async function requirePlan(ctx: Context, tx: Tx, id: number, use: 'read' | 'change' = 'read'): Promise<void> {
   if (scopeCodes(ctx) === null) return;
-  const { leads, sources } = planAgencies(ctx.db, id);
+  planScope(ctx, await planAgencies(tx, id), use);
+}
+
+function planScope(ctx: Context, { leads, sources }: { leads: string[]; sources: string[] }, use: 'read' | 'change'): void {
   for (const code of leads) requireAgency(ctx, code, 'id');
   if (use === 'read') return;
   const outside = sources.filter((code) => !inScope(ctx, code));
   if (outside.length) {
     throw new UserError([{ field: 'id', message: `方案调用了${outside.map((c) => `机构「${c}」`).join('、')}的装备,不在您的管辖范围内;请由管辖这些机构的用户办理` }]);
   }
+}
+
+/** For the transition: `requireAssets` from a handler not yet written on the store (the embedded ledger only). */
+export function requireAssetsSync(ctx: Context, ids: readonly number[]): void {
+  if (scopeCodes(ctx) === null) return;
+  for (const code of agenciesOfAssetsSync(ctx.db, ids)) requireAgency(ctx, code, 'assetId');
+}
+
+/** For the transition (see `requireAssetsSync`). */
+export function requireDisposalSync(ctx: Context, id: number): void {
+  const assetId = disposalAssetIdSync(ctx.db, id);
+  if (assetId !== undefined) requireAssetsSync(ctx, [assetId]);
+}
+
+/** For the transition (see `requireAssetsSync`). */
+export function requirePlanSync(ctx: Context, id: number, use: 'read' | 'change' = 'read'): void {
+  if (scopeCodes(ctx) === null) return;
+  planScope(ctx, planAgenciesSync(ctx.db, id), use);
 }

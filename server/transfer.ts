@@ -21,9 +21,9 @@ export async function moveLedger(from: string, to: string, clock: Clock, actor: 
       target = postgresStore(await openProvincial(to));
     } else {
       targetFile = openLedger(to, clock).ledger;
-      target = sqliteStore(targetFile.db.$client);
+      target = sqliteStore(targetFile.db);
     }
-    return await transferLedger(sqliteStore(source.db.$client), target, from, { actor, at: clock.now().toISOString() });
+    return await transferLedger(sqliteStore(source.db), target, from, { actor, at: clock.now().toISOString() });
   } finally {
     await target?.close();
     if (targetFile) closeLedger(targetFile);

@@ -2,7 +2,9 @@ import type { ExistingAgency } from '../../lib/domain/agencies';
 import { LEVEL_RANK, type AgencyRecord } from '../../quotas/types';
 import type { Db } from '../types';
 import { UserError } from '../../lib/problems';
-import { appendAudit, type Actor } from './audit';
+import { appendAuditSync, type Actor } from './audit';
+import { sql } from 'kysely';
+import type { Tx } from '../store';
 
 const AGENCY_COLUMNS = `a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
   a.offices, a.longitude, a.latitude`;
@@ -37,7 +39,7 @@ export function createAgency(db: Db, who: Actor, a: AgencyRecord): AgencyRecord 
     db.$client.prepare(`insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, longitude, latitude)
       values (@code, @name, @level, @parentId, @staff, @authorizedPosts, @offices, @longitude, @latitude)`).run({ ...a, parentId });
     const after = agencyByCode(db, a.code)!;
-    appendAudit(db, who, [{ action: 'create', entity: 'agency', entityKey: a.code, after, agencies: [a.code] }]);
+    appendAuditSync(db, who, [{ action: 'create', entity: 'agency', entityKey: a.code, after, agencies: [a.code] }]);
     return after;
   })();
 }
@@ -50,13 +52,20 @@ export function updateAgency(db: Db, who: Actor, code: string, f: Omit<AgencyRec
     db.$client.prepare(`update agencies set name = @name, staff = @staff, authorized_posts = @authorizedPosts, offices = @offices,
       longitude = @longitude, latitude = @latitude where code = @code`).run({ ...f, code });
     const after = agencyByCode(db, code)!;
-    appendAudit(db, who, [{ action: 'update', entity: 'agency', entityKey: code, before, after, agencies: [code] }]);
+    appendAuditSync(db, who, [{ action: 'update', entity: 'agency', entityKey: code, before, after, agencies: [code] }]);
     return after;
   })();
 }
 
 /** The codes of an agency and of every agency below it. */
-export function subtreeOf(db: Db, root: string): string[] {
+export async function subtreeOf(tx: Tx, root: string): Promise<string[]> {
+  const rows = await tx.all<{ code: string }>(sql`with recursive sub(id, code) as (select id, code from agencies where code = ${root}
+    union all select x.id, x.code from agencies x join sub on x.parent_id = sub.id) select code from sub`);
+  return rows.map((r) => r.code);
+}
+
+/** The codes of an agency and of every agency below it. */
+export function subtreeOfSync(db: Db, root: string): string[] {
   return db.$client.prepare(
     `with recursive sub(id, code) as (select id, code from agencies where code = ?
        union all select x.id, x.code from agencies x join sub on x.parent_id = sub.id) select code from sub`,

@@ -1,7 +1,7 @@
 import type { AssetFields, BulkChange, AssetRow } from '../../lib/domain/assets';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
-import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
+import { actorDay, appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { getAssetRow } from './assets';
 import { indexAssetsAfter, lastAssetId } from './search';
 
@@ -62,7 +62,7 @@ export function createAsset(db: Db, who: Actor, f: AssetFields): AssetRow {
     indexAssetsAfter(db, indexedUpTo);
     const after = assetState(db, id);
     recordCustody(db, who, null, after);
-    appendAudit(db, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after, agencies: [after.agencyCode] }]);
+    appendAuditSync(db, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after, agencies: [after.agencyCode] }]);
     return after;
   })();
 }
@@ -79,7 +79,7 @@ export function updateAsset(db: Db, who: Actor, id: number, f: AssetFields): Ass
     db.$client.prepare(`update assets set ${FIELD_COLUMNS} where id = @id`).run({ ...f, agencyId: agencyId(db, f.agencyCode), id });
     const after = assetState(db, id);
     recordCustody(db, who, before, after);
-    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: after.assetTag, before, after, agencies: [before.agencyCode, after.agencyCode] }]);
+    appendAuditSync(db, who, [{ action: 'update', entity: 'asset', entityKey: after.assetTag, before, after, agencies: [before.agencyCode, after.agencyCode] }]);
     return after;
   })();
 }
@@ -105,7 +105,7 @@ export function bulkUpdateAssets(db: Db, who: Actor, batch: string, ids: number[
       return { action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, batch, agencies: [before.agencyCode, after.agencyCode] };
     });
     entries.push({ action: 'bulk', entity: 'bulk-edit', entityKey: `${rows.length}`, after: change, batch, agencies: entries.flatMap((e) => e.agencies) });
-    appendAudit(db, who, entries);
+    appendAuditSync(db, who, entries);
     return rows.length;
   })();
 }

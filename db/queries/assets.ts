@@ -1,5 +1,7 @@
 import type { AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../lib/domain/assets';
 import type { Db } from '../types';
+import { sql } from 'kysely';
+import { inList, type Tx } from '../store';
 
 const COLUMN_SQL: Record<AssetColumn, string> = {
   assetTag: 's.asset_tag', itemCode: 's.item_code', itemName: 'c.name', agencyCode: 'a.code', agencyName: 'a.name', model: 's.model',
@@ -223,7 +225,13 @@ export function getAssetRow(db: Db, id: number): AssetRow | undefined {
 }
 
 /** The codes of the agencies holding any of the assets. */
-export function agenciesOfAssets(db: Db, ids: readonly number[]): string[] {
+export async function agenciesOfAssets(tx: Tx, ids: readonly number[]): Promise<string[]> {
+  const rows = await tx.all<{ code: string }>(sql`select distinct a.code from assets s join agencies a on a.id = s.agency_id where ${inList(tx, sql.ref('s.id'), ids)}`);
+  return rows.map((r) => r.code);
+}
+
+/** The codes of the agencies holding any of the assets. */
+export function agenciesOfAssetsSync(db: Db, ids: readonly number[]): string[] {
   return db.$client.prepare(
     `select distinct a.code from assets s join agencies a on a.id = s.agency_id where s.id in (select value from json_each(?))`,
   ).pluck().all(JSON.stringify(ids)) as string[];

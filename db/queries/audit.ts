@@ -1,8 +1,9 @@
-import type Database from 'better-sqlite3';
+import { sql, type RawBuilder } from 'kysely';
 import type { AuditQuery, AuditRow } from '../../lib/domain/audit';
 import { DEFAULT_TIME_ZONE, formatInstant, localDate, localDayRange, type Clock } from '../../lib/clock';
 import type { IsoDate } from '../../lib/dates';
 import type { Db } from '../types';
+import { inList, type Tx } from '../store';
 
 /** Who is acting and when; every mutation carries one. */
 export interface Actor {
@@ -49,101 +50,74 @@ export interface AuditEntry {
 /** Rows per multi-row insert: a bulk import appends one entry per asset, and each statement run costs more than its rows. */
 const AUDIT_ROWS = 64;
 
-interface AuditStatements {
-  entries: Map<number, Database.Statement>;
-  agencies: Map<number, Database.Statement>;
-}
-
-const statements = new WeakMap<Database.Database, AuditStatements>();
-
-function insertOf(c: Database.Database, cache: Map<number, Database.Statement>, n: number, sql: (n: number) => string): Database.Statement {
-  let s = cache.get(n);
-  if (!s) cache.set(n, (s = c.prepare(sql(n))));
-  return s;
-}
-
-const entrySql = (n: number) => `insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
-const agencySql = (n: number) => `insert or ignore into audit_agencies (audit_id, agency_code) values ${Array(n).fill('(?, ?)').join(', ')}`;
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 /** Appends entries; call inside the mutation's transaction so they commit or roll back with it. */
-export function appendAudit(db: Db, who: Actor, entries: Iterable<AuditEntry>): void {
-  const c = db.$client;
-  let cache = statements.get(c);
-  if (!cache) statements.set(c, (cache = { entries: new Map(), agencies: new Map() }));
-  const { entries: entryInserts, agencies: agencyInserts } = cache;
+export async function appendAudit(tx: Tx, who: Actor, entries: Iterable<AuditEntry>): Promise<void> {
   const group: AuditEntry[] = [];
-  const flush = () => {
-    const params: unknown[] = [];
-    for (const e of group) {
-      params.push(
-        who.at, who.actor, e.action, e.entity, e.entityKey,
-        e.before === undefined ? null : JSON.stringify(e.before),
-        e.after === undefined ? null : JSON.stringify(e.after),
-        e.batch ?? null,
-      );
-    }
-    // One statement's rows take consecutive ids (audit_log's id is AUTOINCREMENT and this connection is the only writer inside the transaction).
-    const last = Number(insertOf(c, entryInserts, group.length, entrySql).run(params).lastInsertRowid);
-    const links: unknown[] = [];
+  const flush = async () => {
+    const values = group.map((e) => sql`(${who.at}, ${who.actor}, ${e.action}, ${e.entity}, ${e.entityKey}, ${json(e.before)}, ${json(e.after)}, ${e.batch ?? null})`);
+    // One statement's rows take ascending ids in the order of its values, on both engines.
+    const ids = (await tx.all<{ id: number }>(sql`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch)
+      values ${sql.join(values)} returning id`)).map((r) => r.id).sort((a, b) => a - b);
+    const links: RawBuilder<unknown>[] = [];
     group.forEach((e, i) => {
-      for (const code of new Set(e.agencies)) if (code) links.push(last - group.length + 1 + i, code);
+      for (const code of new Set(e.agencies)) if (code) links.push(sql`(${ids[i]}, ${code})`);
     });
-    // Seeding a ledger names no agency, also on a schema before audit_agencies: nothing is prepared for it then.
-    for (let k = 0; k < links.length; k += 2 * AUDIT_ROWS) {
-      const part = links.slice(k, k + 2 * AUDIT_ROWS);
-      insertOf(c, agencyInserts, part.length / 2, agencySql).run(part);
+    for (let k = 0; k < links.length; k += AUDIT_ROWS) {
+      await tx.run(sql`insert into audit_agencies (audit_id, agency_code) values ${sql.join(links.slice(k, k + AUDIT_ROWS))} on conflict do nothing`);
     }
     group.length = 0;
   };
   for (const e of entries) {
     group.push(e);
-    if (group.length === AUDIT_ROWS) flush();
+    if (group.length === AUDIT_ROWS) await flush();
   }
-  if (group.length) flush();
+  if (group.length) await flush();
+}
+
+/** For the transition: `appendAudit` from a query not yet written on the store (the embedded ledger only). */
+export function appendAuditSync(db: Db, who: Actor, entries: Iterable<AuditEntry>): void {
+  const c = db.$client;
+  const entry = c.prepare(`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const agency = c.prepare('insert or ignore into audit_agencies (audit_id, agency_code) values (?, ?)');
+  for (const e of entries) {
+    const id = Number(entry.run(who.at, who.actor, e.action, e.entity, e.entityKey, json(e.before), json(e.after), e.batch ?? null).lastInsertRowid);
+    for (const code of new Set(e.agencies)) if (code) agency.run(id, code);
+  }
 }
 
 /**
  * Entries a reader may see: with `scope` (a subtree's codes), those naming one of its agencies, and
  * never the administration of users; null: every entry.
  */
-function scopeWhere(scope: ReadonlySet<string> | null): { sql: string; params: unknown[] } | null {
-  if (scope === null) return null;
-  return {
-    sql: `entity <> 'user' and id in (select audit_id from audit_agencies where agency_code in (select value from json_each(?)))`,
-    params: [JSON.stringify([...scope])],
-  };
-}
-
-function auditWhere(q: AuditQuery, scope: ReadonlySet<string> | null, timeZone: string): { sql: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  const scoped = scopeWhere(scope);
-  if (scoped) (parts.push(scoped.sql), params.push(...scoped.params));
-  if (q.actor) (parts.push('actor = ?'), params.push(q.actor));
-  if (q.entity) (parts.push('entity = ?'), params.push(q.entity));
-  if (q.key) (parts.push(`entity_key like ? escape '\\'`), params.push(`%${q.key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+function auditWhere(tx: Pick<Tx, 'engine'>, q: AuditQuery, scope: ReadonlySet<string> | null, timeZone: string): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (scope !== null) parts.push(sql`entity <> 'user' and id in (select audit_id from audit_agencies where ${inList(tx, sql.ref('agency_code'), [...scope])})`);
+  if (q.actor) parts.push(sql`actor = ${q.actor}`);
+  if (q.entity) parts.push(sql`entity = ${q.entity}`);
+  if (q.key) parts.push(sql`entity_key like ${`%${q.key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
   // `at` is a UTC instant and from/to are local days: compare against the instants those days begin and end.
   const range = localDayRange(q.from, q.to, timeZone);
-  if (range.from) (parts.push('at >= ?'), params.push(range.from));
-  if (range.to) (parts.push('at < ?'), params.push(range.to));
-  if (q.batch) (parts.push('batch = ?'), params.push(q.batch));
-  return { sql: parts.length ? ` where ${parts.join(' and ')}` : '', params };
+  if (range.from) parts.push(sql`at >= ${range.from}`);
+  if (range.to) parts.push(sql`at < ${range.to}`);
+  if (q.batch) parts.push(sql`batch = ${q.batch}`);
+  return parts.length ? sql` where ${sql.join(parts, sql` and `)}` : sql``;
 }
 
 type StoredAudit = Omit<AuditRow, 'before' | 'after'> & { before: string | null; after: string | null };
 const parsed = (r: StoredAudit): AuditRow => ({ ...r, before: r.before ? JSON.parse(r.before) : null, after: r.after ? JSON.parse(r.after) : null });
-const AUDIT_SELECT = `select id, at, actor, action, entity, entity_key as entityKey, before, after, batch from audit_log`;
+const AUDIT_SELECT = sql`select id, at, actor, action, entity, entity_key as "entityKey", before, after, batch from audit_log`;
 
 /** The audit log, newest first; `scope` limits it to the entries of a subtree's agencies (null: all). */
-export function listAudit(db: Db, q: AuditQuery, startRow: number, endRow: number, scope: ReadonlySet<string> | null, timeZone: string): { rows: AuditRow[]; total: number } {
-  const { sql, params } = auditWhere(q, scope, timeZone);
-  const rows = db.$client.prepare(`${AUDIT_SELECT}${sql} order by id desc limit ? offset ?`).all(...params, endRow - startRow, startRow) as StoredAudit[];
-  const total = db.$client.prepare(`select count(*) from audit_log${sql}`).pluck().get(...params) as number;
-  return { rows: rows.map(parsed), total };
+export async function listAudit(tx: Tx, q: AuditQuery, startRow: number, endRow: number, scope: ReadonlySet<string> | null, timeZone: string): Promise<{ rows: AuditRow[]; total: number }> {
+  const where = auditWhere(tx, q, scope, timeZone);
+  const rows = await tx.all<StoredAudit>(sql`${AUDIT_SELECT}${where} order by id desc limit ${endRow - startRow} offset ${startRow}`);
+  const total = await tx.get<{ n: number }>(sql`select count(*) as n from audit_log${where}`);
+  return { rows: rows.map(parsed), total: total!.n };
 }
 
 /** Every entry a query matches within a scope (null: all), newest first, for an export. */
-export function* auditEntries(db: Db, q: AuditQuery, scope: ReadonlySet<string> | null, timeZone: string): Generator<AuditRow> {
-  const { sql, params } = auditWhere(q, scope, timeZone);
-  for (const r of db.$client.prepare(`${AUDIT_SELECT}${sql} order by id desc`).iterate(...params) as IterableIterator<StoredAudit>) yield parsed(r);
+export async function auditEntries(tx: Tx, q: AuditQuery, scope: ReadonlySet<string> | null, timeZone: string): Promise<AuditRow[]> {
+  return (await tx.all<StoredAudit>(sql`${AUDIT_SELECT}${auditWhere(tx, q, scope, timeZone)} order by id desc`)).map(parsed);
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_PRICE_NOTE, type ItemTerms } from '../../quotas/replacement';
 import type { LiveUnit } from '../../quotas/budget';
 import type { Db } from '../types';
-import { actorDay, appendAudit, type Actor } from './audit';
+import { actorDay, appendAuditSync, type Actor } from './audit';
 
 const TERMS_SELECT = `select item_code as item, unit_price_fen as unitPriceFen, price_note as priceNote, service_years as serviceYears,
   service_km as serviceKm, life_note as lifeNote from item_terms`;
@@ -30,7 +30,7 @@ export function saveTerms(db: Db, who: Actor, terms: readonly ItemTerms[]): numb
         : given;
       if (TERM_FIELDS.every((f) => before[f] === t[f])) continue;
       update.run(t.unitPriceFen, t.priceNote, t.serviceYears, t.serviceKm, t.lifeNote, who.actor, who.at, t.item);
-      appendAudit(db, who, [{ action: 'update', entity: 'item_terms', entityKey: t.item, before, after: t, agencies: [] }]);
+      appendAuditSync(db, who, [{ action: 'update', entity: 'item_terms', entityKey: t.item, before, after: t, agencies: [] }]);
       changed++;
     }
     return changed;

@@ -1,5 +1,5 @@
 import type { Db } from '../types';
-import { appendAudit, type Actor } from './audit';
+import { appendAuditSync, type Actor } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';
 import type { AssetInput } from '../../lib/domain/assets';
 import type { AgencyRecord } from '../../quotas/types';
@@ -56,7 +56,7 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
     }
     indexAssetsAfter(db, indexedUpTo);
     const counts = { agencies: agencies.length, assets: n };
-    appendAudit(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts, agencies: [] }]);
+    appendAuditSync(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts, agencies: [] }]);
     return counts;
   })();
   c.exec('analyze');

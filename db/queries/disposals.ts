@@ -1,8 +1,10 @@
 import type { DisposalRow } from '../../lib/domain/records';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
-import { appendAudit, type Actor } from './audit';
+import { appendAuditSync, type Actor } from './audit';
 import { assetState, recordCustody } from './asset-writes';
+import { sql } from 'kysely';
+import type { Tx } from '../store';
 
 export const DISPOSAL_SELECT = `select d.id, d.asset_id as assetId, s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode,
   a.name as agencyName, d.status, d.reason, d.requested_by as requestedBy, d.requested_at as requestedAt, d.approval_ref as approvalRef,
@@ -24,7 +26,11 @@ export function listDisposals(db: Db, status: DisposalRow['status'] | undefined,
   ).all({ status: status ?? null, codes }) as DisposalRow[];
 }
 
-export function disposalAssetId(db: Db, id: number): number | undefined {
+export async function disposalAssetId(tx: Tx, id: number): Promise<number | undefined> {
+  return (await tx.get<{ assetId: number }>(sql`select asset_id as "assetId" from disposals where id = ${id}`))?.assetId;
+}
+
+export function disposalAssetIdSync(db: Db, id: number): number | undefined {
   return db.$client.prepare('select asset_id from disposals where id = ?').pluck().get(id) as number | undefined;
 }
 
@@ -40,7 +46,7 @@ export function requestDisposal(db: Db, who: Actor, assetId: number, reason: str
       `insert into disposals (asset_id, status, reason, requested_by, requested_at) values (?, 'requested', ?, ?, ?)`,
     ).run(assetId, reason, who.actor, who.at).lastInsertRowid);
     const after = disposal(db, id);
-    appendAudit(db, who, [{ action: 'create', entity: 'disposal', entityKey: `${asset.assetTag}#${id}`, after, agencies: [asset.agencyCode] }]);
+    appendAuditSync(db, who, [{ action: 'create', entity: 'disposal', entityKey: `${asset.assetTag}#${id}`, after, agencies: [asset.agencyCode] }]);
     return after;
   })();
 }
@@ -51,7 +57,7 @@ function move(db: Db, who: Actor, id: number, from: DisposalRow['status'], apply
     if (before.status !== from) throw new UserError([{ field: 'id', message: `报废申请当前为「${before.status}」,不能执行此操作` }]);
     apply(before);
     const after = disposal(db, id);
-    appendAudit(db, who, [{ action: 'update', entity: 'disposal', entityKey: `${before.assetTag}#${id}`, before, after, agencies: [before.agencyCode] }]);
+    appendAuditSync(db, who, [{ action: 'update', entity: 'disposal', entityKey: `${before.assetTag}#${id}`, before, after, agencies: [before.agencyCode] }]);
     return after;
   })();
 }
@@ -74,6 +80,6 @@ export function completeDisposal(db: Db, who: Actor, id: number, disposedDate: s
     db.$client.prepare(`update assets set status = 'scrapped', custodian = null where id = ?`).run(d.assetId);
     const after = assetState(db, d.assetId);
     recordCustody(db, who, before, after);
-    appendAudit(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, agencies: [before.agencyCode, after.agencyCode] }]);
+    appendAuditSync(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, agencies: [before.agencyCode, after.agencyCode] }]);
   });
 }

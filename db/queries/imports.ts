@@ -2,7 +2,7 @@ import type { AgencyInput } from '../../lib/domain/agencies';
 import type { AssetInput } from '../../lib/domain/assets';
 import type { Db } from '../types';
 import { agencyByCode } from './agencies';
-import { appendAudit, type Actor, type AuditEntry } from './audit';
+import { appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';
 
 export interface UpsertCounts {
@@ -74,7 +74,7 @@ function rememberNames(db: Db, who: Actor, batch: string, kind: NameKind, names:
     if (known.get(name) === code) continue;
     const before = own.get(scope, kind, name) as string | undefined;
     upsert.run(scope, kind, name, code, who.actor, who.at);
-    appendAudit(db, who, [{
+    appendAuditSync(db, who, [{
       action: before === undefined ? 'create' : 'update', entity: 'import_name', entityKey: scope ? `${scope}/${kind}:${name}` : `${kind}:${name}`, before, after: code, batch,
       agencies: [scope],
     }]);
@@ -129,14 +129,14 @@ export function applyTemplateImport(
   return c.transaction(() => {
     const indexedUpTo = lastAssetId(db);
     const touched = new Set<string>();
-    // Entries wait here and go in groups (appendAudit writes many rows a statement); all before the transaction ends.
+    // Entries wait here and go in groups (appendAuditSync writes many rows a statement); all before the transaction ends.
     const pending: AuditEntry[] = [];
     const audit = (e: AuditEntry) => {
       for (const code of e.agencies) if (code) touched.add(code);
       pending.push(e);
     };
     const flushAudit = () => {
-      appendAudit(db, who, pending);
+      appendAuditSync(db, who, pending);
       pending.length = 0;
     };
     const agencyCounts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
@@ -212,7 +212,7 @@ export function applyTemplateImport(
       rememberNames(db, who, batch, 'agency', remember.agencies, remember.scope);
       if (remember.statuses) rememberNames(db, who, batch, 'status', remember.statuses, remember.scope);
     }
-    appendAudit(db, who, [{ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts, disposals }, batch, agencies: [...touched] }]);
+    appendAuditSync(db, who, [{ action: 'bulk', entity: 'import', entityKey: label, after: { agencies: agencyCounts, assets: assetCounts, disposals }, batch, agencies: [...touched] }]);
     return { batch, agencies: agencyCounts, assets: assetCounts, disposals };
   })();
 }

@@ -2,7 +2,7 @@ import type { AssetRow } from '../../lib/domain/assets';
 import type { CalibrationFields, CalibrationInput, CalibrationLogRow, MaintenanceFields, MaintenanceInput, MaintenanceLogRow, VoidMark } from '../../lib/domain/records';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
-import { appendAudit, type Actor, type AuditEntry } from './audit';
+import { appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { assetState } from './asset-writes';
 
 /** Logs maintenance; a repair can send the asset to 维修 or bring it back into service, and updates the odometer. */
@@ -18,7 +18,7 @@ export function addMaintenance(db: Db, who: Actor, m: MaintenanceInput): number 
     if (m.setStatus && m.setStatus !== before.status) changes.push('status = @setStatus');
     if (m.odometerKm !== null && (before.odometerKm === null || m.odometerKm > before.odometerKm)) changes.push('odometer_km = @odometerKm');
     if (changes.length) db.$client.prepare(`update assets set ${changes.join(', ')} where id = @assetId`).run(m);
-    appendAudit(db, who, [
+    appendAuditSync(db, who, [
       { action: 'create', entity: 'maintenance', entityKey: `${before.assetTag}#${id}`, after: m, agencies: [before.agencyCode] },
       ...(changes.length ? [{ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, m.assetId), agencies: [before.agencyCode] }] : []),
     ]);
@@ -40,7 +40,7 @@ export function addCalibration(db: Db, who: Actor, c: CalibrationInput): number 
       db.$client.prepare('update assets set calibration_valid_until = ? where id = ?').run(c.validUntil, c.assetId);
       entries.push({ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, c.assetId), agencies: [before.agencyCode] });
     }
-    appendAudit(db, who, entries);
+    appendAuditSync(db, who, entries);
     return id;
   })();
 }
@@ -93,7 +93,7 @@ export function updateMaintenance(db: Db, who: Actor, id: number, f: Maintenance
       db.$client.prepare('update assets set odometer_km = ? where id = ?').run(f.odometerKm, asset.id);
       entries.push({ action: 'update', entity: 'asset', entityKey: asset.assetTag, before: asset, after: assetState(db, asset.id), agencies: [asset.agencyCode] });
     }
-    appendAudit(db, who, entries);
+    appendAuditSync(db, who, entries);
     return id;
   })();
 }
@@ -105,7 +105,7 @@ export function voidMaintenance(db: Db, who: Actor, id: number, reason: string):
     notVoided(before, '维护记录');
     const asset = assetState(db, before.assetId);
     db.$client.prepare('update maintenance_records set voided_at = ?, voided_by = ?, void_reason = ? where id = ?').run(who.at, who.actor, reason, id);
-    appendAudit(db, who, [{ action: 'void', entity: 'maintenance', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(maintenanceRecord(db, id)), agencies: [asset.agencyCode] }]);
+    appendAuditSync(db, who, [{ action: 'void', entity: 'maintenance', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(maintenanceRecord(db, id)), agencies: [asset.agencyCode] }]);
     return id;
   })();
 }
@@ -147,7 +147,7 @@ export function updateCalibration(db: Db, who: Actor, id: number, f: Calibration
     ).run({ ...f, id });
     const after = calibrationRecord(db, id);
     const moved = settleCalibration(db, asset, before, after);
-    appendAudit(db, who, [
+    appendAuditSync(db, who, [
       { action: 'update', entity: 'calibration', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(after), agencies: [asset.agencyCode] },
       ...(moved ? [moved] : []),
     ]);
@@ -163,7 +163,7 @@ export function voidCalibration(db: Db, who: Actor, id: number, reason: string):
     const asset = assetState(db, before.assetId);
     db.$client.prepare('update calibrations set voided_at = ?, voided_by = ?, void_reason = ? where id = ?').run(who.at, who.actor, reason, id);
     const moved = settleCalibration(db, asset, before, null);
-    appendAudit(db, who, [
+    appendAuditSync(db, who, [
       { action: 'void', entity: 'calibration', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(calibrationRecord(db, id)), agencies: [asset.agencyCode] },
       ...(moved ? [moved] : []),
     ]);

@@ -4,8 +4,10 @@ import type {
 import type { CandidateAsset, Interval, PlanOutcome } from '../../dispatch/plan';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
-import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
+import { actorDay, appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { nextCode, tasksByIds } from './tasks';
+import { sql } from 'kysely';
+import type { Tx } from '../store';
 
 const LIVE = `('approved', 'dispatched')`;
 
@@ -51,10 +53,10 @@ export function storeDraftPlan(db: Db, who: Actor, taskIds: readonly number[], r
     for (const a of outcome.assignments) addUnit.run(id, taskId.get(a.task), a.assetId, a.from, a.item, a.km);
     const addUnmet = c.prepare('insert into plan_unmet (plan_id, task_id, item_code, quantity, reason, detail) values (?, ?, ?, ?, ?, ?)');
     for (const u of outcome.unmet) addUnmet.run(id, taskId.get(u.task), u.item, u.quantity, u.reason, u.detail);
-    appendAudit(db, who, [{
+    appendAuditSync(db, who, [{
       action: 'create', entity: 'plan', entityKey: code,
       after: { status: 'draft', tasks: [...taskId.keys()], units: outcome.assignments.length, unmet: outcome.unmet.reduce((s, u) => s + u.quantity, 0), objective: outcome.objective },
-      agencies: planAgencies(db, id).all,
+      agencies: planAgenciesSync(db, id).all,
     }]);
     return id;
   })();
@@ -120,7 +122,15 @@ export function listPlans(db: Db, agencies: ReadonlySet<string> | null): PlanSum
 }
 
 /** The agencies a plan concerns: those leading its tasks, those its units come from, and both. */
-export function planAgencies(db: Db, planId: number): { leads: string[]; sources: string[]; all: string[] } {
+export async function planAgencies(tx: Tx, planId: number): Promise<{ leads: string[]; sources: string[]; all: string[] }> {
+  const leads = (await tx.all<{ code: string }>(sql`select distinct a.code from plan_tasks pt join tasks t on t.id = pt.task_id
+    join agencies a on a.id = t.lead_agency_id where pt.plan_id = ${planId} order by a.code`)).map((r) => r.code);
+  const sources = (await tx.all<{ code: string }>(sql`select distinct a.code from plan_assignments pa join agencies a on a.id = pa.from_agency_id
+    where pa.plan_id = ${planId} order by a.code`)).map((r) => r.code);
+  return { leads, sources, all: [...new Set([...leads, ...sources])] };
+}
+
+export function planAgenciesSync(db: Db, planId: number): { leads: string[]; sources: string[]; all: string[] } {
   const c = db.$client;
   const leads = c.prepare(`select distinct a.code from plan_tasks pt join tasks t on t.id = pt.task_id join agencies a on a.id = t.lead_agency_id
     where pt.plan_id = ? order by a.code`).pluck().all(planId) as string[];
@@ -220,8 +230,8 @@ export function approvePlan(db: Db, who: Actor, id: number, approvalRef: string 
     }
     db.$client.prepare(`update plans set status = 'approved', approval_ref = ?, approved_by = ?, approved_at = ? where id = ?`).run(approvalRef, who.actor, who.at, id);
     const units = planUnits(db, id);
-    appendAudit(db, who, [
-      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'draft' }, after: { status: 'approved', approvedBy: who.actor, approvalRef, units: units.length }, agencies: planAgencies(db, id).all },
+    appendAuditSync(db, who, [
+      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'draft' }, after: { status: 'approved', approvedBy: who.actor, approvalRef, units: units.length }, agencies: planAgenciesSync(db, id).all },
       ...units.map((u): AuditEntry => ({
         action: 'create', entity: 'dispatch', entityKey: u.assetTag, after: { plan: plan.code, task: u.taskCode, start: u.start, end: u.end, state: 'committed' },
         agencies: [u.fromCode, u.leadCode],
@@ -243,8 +253,8 @@ export function dispatchPlan(db: Db, who: Actor, id: number, date: string): void
       link.run(Number(rid), u.id);
     }
     c.prepare(`update plans set status = 'dispatched', dispatched_by = ?, dispatched_at = ? where id = ?`).run(who.actor, date, id);
-    appendAudit(db, who, [
-      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'approved' }, after: { status: 'dispatched', date }, agencies: planAgencies(db, id).all },
+    appendAuditSync(db, who, [
+      { action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'approved' }, after: { status: 'dispatched', date }, agencies: planAgenciesSync(db, id).all },
       ...units.map((u): AuditEntry => ({
         action: 'update', entity: 'dispatch', entityKey: u.assetTag, after: { plan: plan.code, task: u.taskCode, state: 'out', date }, agencies: [u.fromCode, u.leadCode],
       })),
@@ -295,9 +305,9 @@ export function returnUnits(db: Db, who: Actor, input: ReturnInput): void {
     const out = c.prepare('select count(*) from plan_assignments where plan_id = ? and returned_at is null').pluck().get(input.id) as number;
     if (out === 0) {
       c.prepare(`update plans set status = 'returned', closed_at = ? where id = ?`).run(input.date, input.id);
-      entries.push({ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'dispatched' }, after: { status: 'returned', date: input.date }, agencies: planAgencies(db, input.id).all });
+      entries.push({ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: 'dispatched' }, after: { status: 'returned', date: input.date }, agencies: planAgenciesSync(db, input.id).all });
     }
-    appendAudit(db, who, entries);
+    appendAuditSync(db, who, entries);
   })();
 }
 
@@ -306,7 +316,7 @@ export function cancelPlan(db: Db, who: Actor, id: number): void {
   db.$client.transaction(() => {
     const plan = requireStatus(db, id, ['draft', 'approved'], '取消');
     db.$client.prepare(`update plans set status = 'cancelled', closed_at = ? where id = ?`).run(who.at, id);
-    appendAudit(db, who, [{ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: plan.status }, after: { status: 'cancelled' }, agencies: planAgencies(db, id).all }]);
+    appendAuditSync(db, who, [{ action: 'update', entity: 'plan', entityKey: plan.code, before: { status: plan.status }, after: { status: 'cancelled' }, agencies: planAgenciesSync(db, id).all }]);
   })();
 }
 

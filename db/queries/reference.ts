@@ -4,7 +4,7 @@ import type { CatalogItem, RuleSet } from '../../quotas/types';
 import type { Db } from '../types';
 import { DEFAULT_TERMS } from '../../quotas/replacement';
 import { catalogItems, itemTerms, quotaRules, ruleSets } from '../schema';
-import { appendAudit } from './audit';
+import { appendAuditSync } from './audit';
 
 /** Inserts the shipped catalog items and rule sets that the database lacks, and drops retired aliases; never overwrites local edits. */
 export function seedReferenceData(db: Db, now: Date = new Date()): void {
@@ -30,7 +30,7 @@ export function seedReferenceData(db: Db, now: Date = new Date()): void {
         .values(s.rules.map((r) => ({ ruleSetId: s.id, itemCode: r.item, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })))
         .run();
     }
-    appendAudit(db, { actor: 'system', at }, [
+    appendAuditSync(db, { actor: 'system', at }, [
       ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i, agencies: [] })),
       ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s, agencies: [] })),
       ...newTerms.map((t) => ({ action: 'create' as const, entity: 'item_terms', entityKey: t.item, after: t, agencies: [] })),

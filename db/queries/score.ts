@@ -1,6 +1,6 @@
 import type { Checklist } from '../../quotas/score';
 import type { Db } from '../types';
-import { appendAudit, type Actor } from './audit';
+import { appendAuditSync, type Actor } from './audit';
 
 /** What the ledger and the dispatch records prove of one agency's year, for the equipment score. */
 export function scoreEvidence(db: Db, agencyId: number, year: number) {
@@ -52,6 +52,6 @@ export function saveChecklist(db: Db, who: Actor, agency: { id: number; code: st
       `insert into score_checklists (agency_id, year, answers, updated_by, updated_at) values (?, ?, ?, ?, ?)
        on conflict (agency_id, year) do update set answers = excluded.answers, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
     ).run(agency.id, year, JSON.stringify(answers), who.actor, who.at);
-    appendAudit(db, who, [{ action: before.by ? 'update' : 'create', entity: 'score_checklist', entityKey: `${agency.code}/${year}`, before: before.by ? before.answers : undefined, after: answers, agencies: [agency.code] }]);
+    appendAuditSync(db, who, [{ action: before.by ? 'update' : 'create', entity: 'score_checklist', entityKey: `${agency.code}/${year}`, before: before.by ? before.answers : undefined, after: answers, agencies: [agency.code] }]);
   })();
 }

@@ -1,7 +1,7 @@
 import type { DispatchSettings, PlanStatus, TaskFields, TaskRow } from '../../lib/domain/dispatch';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
-import { appendAudit, type Actor } from './audit';
+import { appendAuditSync, type Actor } from './audit';
 import { agencyId, checkItem } from './asset-writes';
 
 const TASK_SELECT = `select t.id, t.code, t.name, t.type, l.code as leadAgency, l.name as leadAgencyName, loc.code as locationAgency,
@@ -44,7 +44,7 @@ function dropDrafts(db: Db, who: Actor, taskId: number): void {
     const leads = db.$client.prepare(`select distinct a.code from plan_tasks pt join tasks t on t.id = pt.task_id join agencies a on a.id = t.lead_agency_id
       where pt.plan_id = ?`).pluck().all(p.id) as string[];
     db.$client.prepare('delete from plans where id = ?').run(p.id);
-    appendAudit(db, who, [{ action: 'delete', entity: 'plan', entityKey: p.code, before: { status: 'draft' }, agencies: leads }]);
+    appendAuditSync(db, who, [{ action: 'delete', entity: 'plan', entityKey: p.code, before: { status: 'draft' }, agencies: leads }]);
   }
 }
 
@@ -102,7 +102,7 @@ export function saveTask(db: Db, who: Actor, id: number | null, f: TaskFields): 
     for (const d of f.demand) insert.run(taskId, d.item, d.quantity);
     const after = taskById(db, taskId);
     const state = ({ livePlan: _l, createdAt: _c, createdBy: _b, leadAgencyName: _n, ...rest }: TaskRow) => rest;
-    appendAudit(db, who, [{ action: before ? 'update' : 'create', entity: 'task', entityKey: code, before: before ? state(before) : undefined, after: state(after),
+    appendAuditSync(db, who, [{ action: before ? 'update' : 'create', entity: 'task', entityKey: code, before: before ? state(before) : undefined, after: state(after),
       agencies: [before?.leadAgency, before?.locationAgency, after.leadAgency, after.locationAgency] }]);
     return after;
   })();
@@ -115,7 +115,7 @@ export function deleteTask(db: Db, who: Actor, id: number): void {
     refuseIfCommitted(db, id, '删除');
     dropDrafts(db, who, id);
     db.$client.prepare('delete from tasks where id = ?').run(id);
-    appendAudit(db, who, [{ action: 'delete', entity: 'task', entityKey: task.code, before: { name: task.name, startDate: task.startDate, endDate: task.endDate }, agencies: [task.leadAgency, task.locationAgency] }]);
+    appendAuditSync(db, who, [{ action: 'delete', entity: 'task', entityKey: task.code, before: { name: task.name, startDate: task.startDate, endDate: task.endDate }, agencies: [task.leadAgency, task.locationAgency] }]);
   })();
 }
 
@@ -131,7 +131,7 @@ export function saveDispatchSettings(db: Db, who: Actor, next: DispatchSettings)
   return db.$client.transaction(() => {
     const before = dispatchSettings(db);
     db.$client.prepare('insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value').run(SETTINGS_KEY, JSON.stringify(next));
-    appendAudit(db, who, [{ action: 'update', entity: 'settings', entityKey: SETTINGS_KEY, before, after: next, agencies: [] }]);
+    appendAuditSync(db, who, [{ action: 'update', entity: 'settings', entityKey: SETTINGS_KEY, before, after: next, agencies: [] }]);
     return next;
   })();
 }

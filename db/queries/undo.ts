@@ -4,7 +4,7 @@ import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
 import { agencyByCode } from './agencies';
 import { getAssetRow } from './assets';
-import { actorTime, appendAudit, type Actor, type AuditEntry } from './audit';
+import { actorTime, appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { IMPORTED_AGENCY_FIELDS, IMPORTED_ASSET_FIELDS } from './imports';
 import { recordCustody } from './asset-writes';
 
@@ -112,7 +112,7 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
       audit.push({ action: 'delete', entity: 'agency', entityKey: code, batch: undoBatchId, agencies: [code] });
     }
     audit.push({ action: 'undo', entity: 'undo', entityKey: batch, after: { kind: last.kind, entries: entries.length }, batch: undoBatchId, agencies: audit.flatMap((e) => e.agencies) });
-    appendAudit(db, who, audit);
+    appendAuditSync(db, who, audit);
     return entries.length;
   })();
 }

@@ -1,3 +1,4 @@
+import { UserError } from '../../lib/problems';
 import { dialog, ipcMain, type BrowserWindow, type FileFilter } from 'electron';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -45,12 +46,17 @@ const isKind = (k: unknown): k is string => typeof k === 'string' && Object.prot
  */
 export function serveApi(ledger: () => Ledger, ownUrl: () => string, window: () => BrowserWindow | null): void {
   const tokens = new Map<number, string>();
-  ipcMain.handle(API_CHANNEL, (event, name: unknown, input: unknown) => {
+  ipcMain.handle(API_CHANNEL, async (event, name: unknown, input: unknown) => {
     if (!isTrustedSender(event, ownUrl)) return { ok: false, problems: [{ message: '拒绝来自未知页面的请求' }] };
     if (typeof name !== 'string') return { ok: false, problems: [{ message: '请求无效' }] };
     const id = event.sender.id;
-    const ctx = callContext(ledger(), tokens.get(id), (token) => (token === null ? tokens.delete(id) : tokens.set(id, token)), IPC_REMOTE);
-    return dispatch(ctx, name, input);
+    try {
+      const ctx = await callContext(ledger(), tokens.get(id), (token) => (token === null ? tokens.delete(id) : tokens.set(id, token)), IPC_REMOTE);
+      return await dispatch(ctx, name, input);
+    } catch (e) {
+      if (e instanceof UserError) return { ok: false, problems: e.problems };
+      throw e;
+    }
   });
   ipcMain.handle(FILE_OPEN_CHANNEL, async (event, kind: unknown) => {
     if (!isTrustedSender(event, ownUrl) || !isKind(kind)) return null;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../db/types';
+import type { Store } from '../../db/store';
 import { endAllSessions, endSession, endUserSessions, pruneSessions, sessionUserId, startSession, type SessionLimits } from '../../db/queries/sessions';
 import { SignInLimits } from './sign-in-limits';
 
@@ -11,41 +11,43 @@ const DEFAULT_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_0
 const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
- * Signed-in sessions, stored in the ledger's database (a restart signs nobody out). `db` is read at each
- * call, since a restore puts another database in place.
+ * Signed-in sessions, stored in the ledger's database (a restart signs nobody out, and every server process
+ * on the provincial database knows them). `store` is read at each call, since a restore puts another
+ * database in place.
  */
 export class Sessions {
   /** Password guesses, limited per name and per address (in this process). */
   readonly signIns: SignInLimits;
 
-  constructor(private readonly db: () => Db, private readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {
+  constructor(private readonly store: () => Store, private readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {
     this.signIns = new SignInLimits(now);
   }
 
-  start(userId: number): string {
+  async start(userId: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const t = this.now();
-    pruneSessions(this.db(), t, this.limits);
-    startSession(this.db(), hashOf(token), userId, t);
+    // Each statement stands alone (no transaction): a session check never waits for another's writes.
+    await pruneSessions(this.store(), t, this.limits);
+    await startSession(this.store(), hashOf(token), userId, t);
     return token;
   }
 
   /** The user of a live session, which this call keeps alive; null when unknown or expired. */
-  user(token: string | undefined): number | null {
-    return token ? sessionUserId(this.db(), hashOf(token), this.now(), this.limits) : null;
+  async user(token: string | undefined): Promise<number | null> {
+    return token ? sessionUserId(this.store(), hashOf(token), this.now(), this.limits) : null;
   }
 
-  end(token: string | undefined): void {
-    if (token) endSession(this.db(), hashOf(token));
+  async end(token: string | undefined): Promise<void> {
+    if (token) await endSession(this.store(), hashOf(token));
   }
 
   /** Ends every session of a user (deactivated, role changed, password reset). */
-  endUser(userId: number): void {
-    endUserSessions(this.db(), userId);
+  endUser(userId: number): Promise<void> {
+    return endUserSessions(this.store(), userId);
   }
 
   /** Signs everyone out (the ledger was replaced by a backup). */
-  endAll(): void {
-    endAllSessions(this.db());
+  endAll(): Promise<void> {
+    return endAllSessions(this.store());
   }
 }

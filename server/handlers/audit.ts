@@ -1,6 +1,6 @@
 import type { AuditQuery, ExportFormat, FileOut } from '../../api/contract';
 import { auditEntries, listAudit } from '../../db/queries/audit';
-import type { Db } from '../../db/types';
+import type { Tx } from '../../db/store';
 import { auditWorkbook } from '../../excel/exports/audit';
 import { displayNames } from '../../db/queries/users';
 import { mentionedPeople } from '../../lib/changes';
@@ -11,18 +11,18 @@ import { lastUndoable, undoBatch } from '../../db/queries/undo';
 import { scopeCodes } from '../scope';
 
 /** The audit log as filtered (within a reader's scope; null: all), newest first. */
-export function exportAudit(db: Db, query: AuditQuery, today: string, scope: ReadonlySet<string> | null, timeZone: string, format?: ExportFormat): FileOut {
-  const entries = [...auditEntries(db, query, scope, timeZone)];
-  return auditWorkbook(entries, { people: displayNames(db, mentionedPeople(entries)) }, today, timeZone, format);
+export async function exportAudit(tx: Tx, query: AuditQuery, today: string, scope: ReadonlySet<string> | null, timeZone: string, format?: ExportFormat): Promise<FileOut> {
+  const entries = await auditEntries(tx, query, scope, timeZone);
+  return auditWorkbook(entries, { people: await displayNames(tx, mentionedPeople(entries)) }, today, timeZone, format);
 }
 
 /** The audit log within the caller's scope, and undo of their last batch (an administrator: anyone's). */
 export const auditHandlers: HandlersFor<typeof auditOps> = {
-  'audit/list': (ctx, { query, startRow, endRow }) => {
-    const page = listAudit(ctx.db, query, startRow, endRow, scopeCodes(ctx), ctx.clock.timeZone);
-    return { ...page, people: displayNames(ctx.db, mentionedPeople(page.rows)) };
-  },
-  'audit/export': (ctx, { query, format }) => exportAudit(ctx.db, query, ctx.today(), scopeCodes(ctx), ctx.clock.timeZone, format),
+  'audit/list': (ctx, { query, startRow, endRow }) => ctx.store.read(async (tx) => {
+    const page = await listAudit(tx, query, startRow, endRow, scopeCodes(ctx), ctx.clock.timeZone);
+    return { ...page, people: await displayNames(tx, mentionedPeople(page.rows)) };
+  }),
+  'audit/export': (ctx, { query, format }) => ctx.store.read((tx) => exportAudit(tx, query, ctx.today(), scopeCodes(ctx), ctx.clock.timeZone, format)),
   'undo/last': (ctx) => lastUndoable(ctx.db, ctx.user!.role === 'admin' ? undefined : ctx.user!.username),
   'undo/apply': (ctx, { batch }) => ({ undone: undoBatch(ctx.db, ctx.who(), batch, randomUUID(), ctx.user!.role === 'admin') }),
 };

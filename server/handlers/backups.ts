@@ -3,8 +3,9 @@ import type { BackupInfo, BackupPreview, FileOut } from '../../api/contract';
 import { UserError } from '../../lib/problems';
 import { createBackup, listBackups, previewBackup, renameRetrying, resolveBackup, stageRestore, storeUploadedBackup, swapIn } from '../../db/backup';
 import { lockLedger } from '../../db/lock';
+import { replaceDatabase } from '../ledger';
 import { openDatabase } from '../../db/open';
-import { appendAudit } from '../../db/queries/audit';
+import { appendAuditSync } from '../../db/queries/audit';
 import type { Context } from '../context';
 import type { backupOps } from '../../api/backups';
 import type { HandlersFor } from './handler';
@@ -60,7 +61,7 @@ export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHo
     // Upgraded to this app's schema, and the restore recorded, inside the copy: a crash after the swap cannot lose the record.
     const staged = open(tmp);
     try {
-      appendAudit(staged, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name }, agencies: [] }]);
+      appendAuditSync(staged, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name }, agencies: [] }]);
       staged.$client.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       staged.$client.close();
@@ -76,7 +77,7 @@ export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHo
   try {
     await swapIn(tmp, ledger.file, () => ledger.db.$client.close(), hooks.rename ?? renameRetrying);
     swapped = true;
-    ledger.db = open(ledger.file);
+    replaceDatabase(ledger, open(ledger.file));
   } catch (e) {
     rmSync(tmp, { force: true });
     if (!ledger.db.$client.open) {
@@ -84,13 +85,13 @@ export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHo
         // The restored copy would not open: put the ledger back as it was.
         await swapIn(await stageRestore(resolveBackup(ctx.file, safety.name), ledger.file), ledger.file, () => undefined);
       }
-      ledger.db = open(ledger.file);
+      replaceDatabase(ledger, open(ledger.file));
     }
     throw new UserError([{ file: name, message: `恢复失败,台账保持恢复前的状态:${(e as Error).message}` }]);
   } finally {
     unlock();
   }
-  ledger.sessions.endAll();
+  await ledger.sessions.endAll();
   return { restored: name, safetyCopy: safety.name };
 }
 

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedUser } from '../fixtures/db';
 import * as XLSX from 'xlsx';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Input, OpName, Output } from '../../api/contract';
 import type { Role } from '../../api/roles';
 import type { Db } from '../../db/types';
 import { approveDisposal, requestDisposal } from '../../db/queries/disposals';
-import { createUser } from '../../db/queries/users';
 import { hashPassword } from '../../server/auth/password';
 import { dispatch } from '../../server/dispatch';
 import { contextAs } from '../fixtures/context';
@@ -123,7 +123,7 @@ beforeAll(async () => {
   const users: [string, string, Role, string | null][] = [
     ['county-mgr', '张县管', 'manager', county.code], ['city-mgr', '李市管', 'manager', city.code], ['head', '赵局长', 'head', null], ['dsp', '钱调度', 'dispatcher', city.code],
   ];
-  for (const [username, displayName, role, agencyCode] of users) createUser(db, who, { username, displayName, role, agencyCode }, hash);
+  for (const [username, displayName, role, agencyCode] of users) await seedUser(db, who, { username, displayName, role, agencyCode }, hash);
 
   // One request waiting for approval and one approved, both in the county.
   const [a, b] = db.$client.prepare(

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { seedUser } from '../fixtures/db';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as XLSX from 'xlsx';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import { testClock } from '../fixtures/context';
 import { rewritten, textBytes } from '../fixtures/formats';
 import { openDatabase } from '../../db/open';
 import { actorNow } from '../../db/queries/audit';
-import { createUser } from '../../db/queries/users';
 import { freshDatabase, postgresUrl } from '../fixtures/postgres';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
@@ -287,13 +287,13 @@ describe('eql', { timeout: 120_000 }, () => {
     expect(JSON.parse(r.out)).toEqual(openApiDocument());
   });
 
-  it('acts as the account --user names once the ledger has users, and refuses what the dispatcher refuses', () => {
+  it('acts as the account --user names once the ledger has users, and refuses what the dispatcher refuses', async () => {
     const dir = tempDir();
     const db = ledgerWith(dir, units(2, { itemCode: 'S10', agencyCode: '220102' }));
     const { db: open } = openDatabase(db);
     const who = actorNow('seed', testClock());
-    createUser(open, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
-    createUser(open, who, { username: 'county', displayName: '县局装备管理员', role: 'manager', agencyCode: '220102' }, 'not-a-real-hash');
+    await seedUser(open, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
+    await seedUser(open, who, { username: 'county', displayName: '县局装备管理员', role: 'manager', agencyCode: '220102' }, 'not-a-real-hash');
     open.$client.close();
 
     expect(eql('shortfall', '--db', db)).toMatchObject({ code: 1, err: expect.stringContaining('请用 --user 指定') });

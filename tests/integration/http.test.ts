@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { seedUser } from '../fixtures/db';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
@@ -7,7 +8,6 @@ import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generate } from 'selfsigned';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createUser } from '../../db/queries/users';
 import { hashPassword } from '../../server/auth/password';
 import { openApiDocument, OPENAPI_PATH } from '../../api/openapi';
 import { takesFile } from '../../api/uploads';
@@ -334,7 +334,7 @@ function startMain(args: string[]): Promise<{ out: string; port: number; stop: (
 describe('the LAN server as started from the command line', () => {
   it.skipIf(process.platform !== 'linux')('generates its certificate beside the ledger on first start, prints its fingerprint, and keeps it', { timeout: 60_000 }, async () => {
     const { db, file, dir } = tempLedger();
-    createUser(db, { actor: 'seed', at: '2026-11-23T00:00:00Z' }, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, await hashPassword('correct horse'));
+    await seedUser(db, { actor: 'seed', at: '2026-11-23T00:00:00Z' }, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, await hashPassword('correct horse'));
     db.$client.close();
     // 127.0.0.2 is this machine but not the loopback name the server treats as local-only.
     const args = ['--db', file, '--host', '127.0.0.2', '--port', '0', '--allow-host', 'ledger.bureau.example'];

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { seedUser } from '../fixtures/db';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,6 @@ import { generateAgencies, generateAssets, DEMO_PROVINCE, rng } from '../../serv
 import { openDatabase } from '../../db/open';
 import type { Db } from '../../db/types';
 import { integrity, listBackups, previewBackup, resolveBackup } from '../../db/backup';
-import { createUser } from '../../db/queries/users';
 import { MIGRATIONS_FOLDER } from '../../db/open';
 import { loadLedger } from '../../db/queries/bulk';
 import { templateSheets, workbookBuffer } from '../../excel/write';
@@ -28,14 +28,14 @@ let older: string;
 let olderAssets: number;
 const random = rng(20261123);
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'eql-kill-'));
   const agencies = generateAgencies(7, [DEMO_PROVINCE]);
   // The base ledger: the province's agencies and 3,000 assets; the workbook: 100,000 more of them.
   base = join(dir, 'base.db');
   const { db } = openDatabase(base);
   loadLedger(db, who, 'seed', agencies, generateAssets(7, agencies, 3_000, '2026-11-23'));
-  createUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
+  await seedUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
   db.$client.close();
   workbook = join(dir, 'big.xlsx');
   const more = [...generateAssets(8, agencies, ROWS, '2026-11-23')].slice(0, ROWS).map((a) => ({ ...a, assetTag: `K-${a.assetTag}` }));

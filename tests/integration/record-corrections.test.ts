@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seedUser } from '../fixtures/db';
 import type { AssetHistory, AssetRow } from '../../api/contract';
 import type { Problem } from '../../lib/problems';
 import { contextAs, testClock } from '../fixtures/context';
@@ -8,7 +9,6 @@ import * as XLSX from 'xlsx';
 import type { FileOut } from '../../api/contract';
 import { agency, asset, seedTemplate, templateBuffer, tempLedger } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
-import { createUser } from '../../db/queries/users';
 
 /** The day the records are dated by: a chosen instant of the injected clock (noon in Shanghai), not the machine's today. */
 const CLOCK = testClock('2026-11-23T04:00:00Z');
@@ -190,7 +190,7 @@ describe('correcting and voiding a calibration', () => {
 describe('the audit log of a correction reads in words', () => {
   it('the audit list and its .xlsx show 姓名 (user name), 维护记录, Chinese field names and yuan', async () => {
     const { k, car } = ledger();
-    createUser(k.db, who, { username: 'mgr-k', displayName: '张装备', role: 'manager', agencyCode: 'K' }, 'not-a-hash');
+    await seedUser(k.db, who, { username: 'mgr-k', displayName: '张装备', role: 'manager', agencyCode: 'K' }, 'not-a-hash');
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { costFen: 0 }));
     await ok(k, 'maintenance/update', { id, fields: { ...fieldsOf, costFen: 35_000 } });
     const admin = contextAs(k.db, k.file, 'admin', { username: 'admin' }, CLOCK);

@@ -22,7 +22,8 @@ function ledger() {
   return { db, file, v1: id('V1'), v2: id('V2') };
 }
 
-async function run(ctx: Context, name: OpName, input: unknown) {
+async function run(context: Context | Promise<Context>, name: OpName, input: unknown) {
+  const ctx = await context;
   return dispatch(ctx, name, input);
 }
 
@@ -123,8 +124,8 @@ describe('signing in', () => {
   async function signedLedger() {
     const { db, file } = ledger();
     let now = 0;
-    const sessions = new Sessions(() => db, { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now);
-    const l: Ledger = { ...ledgerOf(db, file), sessions };
+    const base = ledgerOf(db, file);
+    const l: Ledger = { ...base, sessions: new Sessions(() => base.store, { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now) };
     let token: string | undefined;
     const ctx = (remote: Remote = IPC_REMOTE) => callContext(l, token, (t) => (token = t ?? undefined), remote);
     return { db, ctx, advance: (ms: number) => (now += ms), token: () => token, setToken: (t: string | undefined) => (token = t) };
@@ -160,11 +161,12 @@ describe('signing in', () => {
     expect(stored).not.toContain(issued);
     expect(db.$client.prepare('select count(*) from sessions').pluck().get()).toBe(1);
     // A process started afresh knows the session from the database alone.
-    const restarted: Ledger = { ...ledgerOf(db, 'l.db'), sessions: new Sessions(() => db, undefined, () => 60_000) };
-    expect(callContext(restarted, issued, () => undefined, IPC_REMOTE).user?.username).toBe('admin');
+    const other = ledgerOf(db, 'l.db');
+    const restarted: Ledger = { ...other, sessions: new Sessions(() => other.store, undefined, () => 60_000) };
+    expect((await callContext(restarted, issued, () => undefined, IPC_REMOTE)).user?.username).toBe('admin');
     // Signed out in one process, the session is gone for the other too.
     await run(ctx(), 'auth/logout', {});
-    expect(callContext(restarted, issued, () => undefined, IPC_REMOTE).user).toBeNull();
+    expect((await callContext(restarted, issued, () => undefined, IPC_REMOTE)).user).toBeNull();
     expect(db.$client.prepare('select count(*) from sessions').pluck().get()).toBe(0);
   });
 

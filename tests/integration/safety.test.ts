@@ -5,28 +5,27 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { BackupInfo, BackupPreview, UndoableBatch } from '../../api/contract';
 import { openDatabase } from '../../db/open';
-import { createUser } from '../../db/queries/users';
 import { copyBackupOver, createBackup, dailyBackup, listBackups, pruneDaily, resolveBackup } from '../../db/backup';
 import Database from 'better-sqlite3';
 import { restoreBackup } from '../../server/handlers/backups';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { contextAs } from '../fixtures/context';
-import { snapshot } from '../fixtures/db';
+import { seedUser, snapshot } from '../fixtures/db';
 import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 import { UserError } from '../../lib/problems';
 import { openAtStart, type RecoveryUi } from '../../electron/main/recovery';
 
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
-function seeded() {
+async function seeded() {
   const { db, file } = tempLedger();
   seedTemplate(db, templateBuffer(
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', custodian: '王五' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K1' })],
   ), { file: 'seed.xlsx', who, today: '2026-11-23' });
   // A ledger in use has its administrator (a backup without one is refused for restore, and not taken daily).
-  createUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
+  await seedUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
   return { db, file, ctx: contextAs(db, file, 'admin') };
 }
 
@@ -112,7 +111,7 @@ const ids = (ctx: Context) => ctx.db.$client.prepare('select id from assets orde
 
 describe('backups and restore', () => {
   it('restores exactly what was backed up, after keeping a copy of the ledger it replaces', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     const backedUp = snapshot(ctx.db);
     const made = await call<BackupInfo>(ctx, 'backups/create', {});
     await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { status: 'idle' } });
@@ -134,7 +133,7 @@ describe('backups and restore', () => {
   });
 
   it('refuses names outside the backup folder, and uploads that are not ledgers', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     for (const name of ['../ledger.db', '/etc/passwd', 'x.db']) {
       await expect(call(ctx, 'backups/preview', { name })).rejects.toThrow(/备份/);
     }
@@ -144,7 +143,7 @@ describe('backups and restore', () => {
   });
 
   it('takes one daily backup a day and keeps only the newest N', async () => {
-    const { db, file } = seeded();
+    const { db, file } = await seeded();
     for (let d = 1; d <= 5; d++) {
       const now = new Date(`2026-11-0${d}T08:00:00Z`);
       expect(await dailyBackup(db.$client, file, 3, now, 'Asia/Shanghai')).not.toBeNull();
@@ -156,9 +155,9 @@ describe('backups and restore', () => {
   });
 
   it('lists only its own ledger’s backups, not those of a ledger whose name starts the same', async () => {
-    const { db, file } = seeded();
+    const { db, file } = await seeded();
     const other = openDatabase(join(file, '..', 'ledger-2.db')).db;
-    createUser(other, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
+    await seedUser(other, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
     await dailyBackup(other.$client, join(file, '..', 'ledger-2.db'), 3, new Date('2026-11-01T08:00:00Z'));
     other.$client.close();
     expect(listBackups(file)).toEqual([]);
@@ -182,7 +181,7 @@ describe('hostile backups', () => {
   }
 
   it('refuses to preview, restore or add a backup that carries its own trigger, naming it, and changes nothing', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     const made = await hostileBackup(ctx);
     const before = snapshot(ctx.ledger.db);
     await expect(call(ctx, 'backups/preview', { name: made.name })).rejects.toThrow(/触发器「hide_mgr122」/);
@@ -199,7 +198,7 @@ describe('hostile backups', () => {
     const { db, file } = tempLedger();
     seedTemplate(db, templateBuffer([agency({ code: 'P', level: 'province' })]), { file: 'seed.xlsx', who, today: '2026-11-23' });
     const early = await createBackup(db.$client, file, 'manual');
-    createUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
+    await seedUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
     const ctx = contextAs(db, file, 'admin');
     expect((await call<BackupPreview>(ctx, 'backups/preview', { name: early.name })).admins).toBe(0);
     await expect(call(ctx, 'backups/restore', { name: early.name })).rejects.toThrow(/没有可用的系统管理员/);
@@ -207,7 +206,7 @@ describe('hostile backups', () => {
   });
 
   it('leaves the server on a working ledger when the file cannot be swapped in', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     const made = await call<BackupInfo>(ctx, 'backups/create', {});
     await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { status: 'idle' } });
     const changed = snapshot(ctx.ledger.db);
@@ -226,7 +225,7 @@ describe('hostile backups', () => {
 
 describe('a damaged ledger', () => {
   it('is refused on open with the newest backup named, and opens again after a restore from it', async () => {
-    const { db, file, ctx } = seeded();
+    const { db, file, ctx } = await seeded();
     const backup = await call<BackupInfo>(ctx, 'backups/create', {});
     db.$client.close();
     // Overwrite a page in the middle of the file: the b-tree no longer adds up.
@@ -249,7 +248,7 @@ describe('a damaged ledger', () => {
   });
 
   it('is never replaced from a backup (start-up --restore, the desktop app\'s recovery) while another program has it open', async () => {
-    const { db, file, ctx } = seeded();
+    const { db, file, ctx } = await seeded();
     const backup = await call<BackupInfo>(ctx, 'backups/create', {});
     db.$client.close();
     // Another live program on this machine (pid 1 is always alive) owns the ledger.
@@ -263,7 +262,7 @@ describe('a damaged ledger', () => {
 describe('one program owns a ledger (two processes)', () => {
   /** A ledger with a backup of two assets, and a third asset added since. */
   async function ledgerWithBackup() {
-    const { db, file, ctx } = seeded();
+    const { db, file, ctx } = await seeded();
     const backup = await call<BackupInfo>(ctx, 'backups/create', {});
     await call(ctx, 'assets/create', {
       assetTag: 'V3', itemCode: 'S09', agencyCode: 'K1', model: null, serialNumber: null, purchaseDate: null, priceFen: null, fundingSource: null,
@@ -344,7 +343,7 @@ describe('refusing to serve beyond this machine without sign-in', () => {
 
 describe('undo', () => {
   it('takes back the last bulk edit once, with custody and audit, and refuses a second time', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     const before = snapshot(ctx.db).assets;
     await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { custodian: '赵六' } });
     const last = await call<UndoableBatch>(ctx, 'undo/last', {});
@@ -358,7 +357,7 @@ describe('undo', () => {
   });
 
   it('takes back an import: created assets and agencies go, updated ones get their earlier values', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     const before = snapshot(ctx.db);
     const buf = templateBuffer(
       [agency({ code: 'K2', parentCode: 'P' })],
@@ -374,7 +373,7 @@ describe('undo', () => {
   });
 
   it('refuses when a later change touched the same asset, and changes nothing', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     await call(ctx, 'assets/bulkUpdate', { ids: ids(ctx), change: { status: 'idle' } });
     const last = await call<UndoableBatch>(ctx, 'undo/last', {});
     await call(ctx, 'maintenance/create', { assetId: ids(ctx)[0], date: '2026-11-23', kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
@@ -384,7 +383,7 @@ describe('undo', () => {
   });
 
   it('lets a manager undo only their own batch, and offers them no one else’s', async () => {
-    const { db, file } = seeded();
+    const { db, file } = await seeded();
     const a = contextAs(db, file, 'manager', { username: 'a' });
     const b = contextAs(db, file, 'manager', { username: 'b' });
     await call(a, 'assets/bulkUpdate', { ids: ids(a), change: { status: 'idle' } });
@@ -396,7 +395,7 @@ describe('undo', () => {
 
 describe('a full disk and a read-only ledger', () => {
   it('give a clear message and keep what was stored', async () => {
-    const { ctx } = seeded();
+    const { ctx } = await seeded();
     const before = snapshot(ctx.db);
     const pages = ctx.db.$client.pragma('page_count', { simple: true }) as number;
     ctx.db.$client.pragma(`max_page_count = ${pages}`);

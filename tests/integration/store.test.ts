@@ -15,7 +15,7 @@ const engines: { name: string; open: () => Promise<{ store: Store; another: () =
     name: 'SQLite',
     open: async () => {
       const { db } = openDatabase(join(tempDir(), 'l.db'));
-      const store = sqliteStore(db.$client);
+      const store = sqliteStore(db);
       return { store, another: async () => store };
     },
   },

@@ -38,11 +38,11 @@ async function countyFile(code: string, tags: string[], over: { parentCode?: str
   await call('disposals/request', { assetId: detector, reason: '传感器老化' });
   await call('users/create', { username: 'admin', displayName: '县系统管理员', role: 'admin', agencyCode: null, password: 'county-admin-2026' });
   await call('users/create', { username: over.username ?? `mgr-${code}`, displayName: '县装备管理员', role: 'manager', agencyCode: code, password: 'county-pass-2026' });
-  return { store: sqliteStore(db.$client), file: `${code}.db` };
+  return { store: sqliteStore(db), file: `${code}.db` };
 }
 
 const targets: { name: string; open: () => Promise<Store> }[] = [
-  { name: 'SQLite', open: async () => sqliteStore(openDatabase(join(tempDir(), 'province.db')).db.$client) },
+  { name: 'SQLite', open: async () => sqliteStore(openDatabase(join(tempDir(), 'province.db')).db) },
   ...(postgresUrl ? [{ name: 'PostgreSQL', open: async () => postgresStore(await openProvincial(await freshDatabase())) }] : []),
 ];
 
@@ -136,7 +136,7 @@ describe.each(targets)('moving bureaus\' ledgers into one on $name', (target) =>
     const { db } = openDatabase(join(tempDir(), 'alone.db'));
     const ctx = contextAs(db, 'alone.db', 'admin', {}, clock);
     seedTemplate(db, templateBuffer([agency({ code: '330300', name: '温州市支队', level: 'city' })]), { file: 't.xlsx', who: ctx.who(), today: ctx.today() });
-    const alone = sqliteStore(db.$client);
+    const alone = sqliteStore(db);
     opened.push(alone);
     const refusal = (await transferLedger(alone, to, 'alone.db', who()).catch((e: unknown) => e)) as UserError;
     expect(refusal.problems).toEqual([{ file: 'alone.db', field: '上级机构', message: expect.stringContaining('机构 330300(温州市支队)在目标台账中没有,本文件也未给出其上级') }]);
