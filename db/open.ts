@@ -6,7 +6,7 @@ import { dirname, sep } from 'node:path';
 import { addYears } from '../lib/dates';
 import { UserError } from '../lib/problems';
 import * as schema from './schema';
-import { seedReferenceData } from './queries/reference';
+import { seedReferenceDataSync } from './queries/reference';
 import { backupPath, integrity, listBackups, publishBackup } from './backup';
 import { lockLedger } from './lock';
 import { DEFAULT_MIGRATIONS, foreignSchema } from './schema-check';
@@ -121,7 +121,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
         { file, message: `数据库升级失败:${(e as Error).message}${backup ? `;升级前的备份完好:${backup}` : ''}` },
       ]);
     }
-    seedReferenceData(db, options.now);
+    seedReferenceDataSync(db, options.now);
     // Keeps the planner's statistics current (SQLite's advice for long-lived connections).
     sqlite.pragma('optimize = 0x10002');
     return { db, backup };

@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  DummyDriver, Kysely, PostgresDialect, sql, SqliteAdapter, SqliteDialect, SqliteIntrospector, SqliteQueryCompiler,
+  type RawBuilder, type SqliteDatabase, type SqliteStatement,
+} from 'kysely';
 import { UserError } from '../lib/problems';
 import type { HostPool } from './pg-hosts';
 import type { Db } from './types';
@@ -94,6 +97,39 @@ function handle(engine: Engine, db: Parameters<RawBuilder<unknown>['execute']>[0
     get: async <T>(q: RawBuilder<T>) => (await q.execute(db)).rows[0],
     run: async (q: RawBuilder<unknown>) => Number((await q.execute(db)).numAffectedRows ?? 0),
   };
+}
+
+/**
+ * A database procedure written once for every way of running it: it yields each statement and is handed back
+ * that statement's rows. `runSteps` runs it on a transaction (either engine); `runStepsSync` runs it at once on an
+ * embedded ledger, for what must happen while a file is being opened (seeding its reference data).
+ */
+export type Steps<T> = Generator<RawBuilder<unknown>, T, Record<string, unknown>[]>;
+
+export async function runSteps<T>(tx: Tx, steps: Steps<T>): Promise<T> {
+  let step = steps.next([]);
+  while (!step.done) step = steps.next(await tx.all(step.value as RawBuilder<Record<string, unknown>>));
+  return step.value;
+}
+
+/** Renders statements for SQLite without running them. */
+const sqliteText = new Kysely<unknown>({
+  dialect: {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+});
+
+export function runStepsSync<T>(db: Db, steps: Steps<T>): T {
+  let step = steps.next([]);
+  while (!step.done) {
+    const { sql: text, parameters } = step.value.compile(sqliteText);
+    const stmt = db.$client.prepare(text);
+    step = steps.next(stmt.reader ? (stmt.all(...parameters) as Record<string, unknown>[]) : (stmt.run(...parameters), []));
+  }
+  return step.value;
 }
 
 /** The embedded ledger's synchronous handle under each of its store's handles (see `legacyDb`). */

@@ -2,59 +2,27 @@ import type { ExistingAgency } from '../../lib/domain/agencies';
 import { LEVEL_RANK, type AgencyRecord } from '../../quotas/types';
 import type { Db } from '../types';
 import { UserError } from '../../lib/problems';
-import { appendAuditSync, type Actor } from './audit';
-import { sql } from 'kysely';
-import type { Tx } from '../store';
+import { appendAudit, type Actor } from './audit';
+import { sql, type RawBuilder } from 'kysely';
+import { inList, type Tx } from '../store';
 
 const AGENCY_COLUMNS = `a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
   a.offices, a.longitude, a.latitude`;
 
-export function listAgencies(db: Db): (AgencyRecord & { id: number })[] {
+export function listAgenciesSync(db: Db): (AgencyRecord & { id: number })[] {
   return db.$client
     .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id order by a.code`)
     .all() as (AgencyRecord & { id: number })[];
 }
 
-export function existingAgencies(db: Db): Map<string, ExistingAgency> {
-  return new Map(listAgencies(db).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
+export function existingAgenciesSync(db: Db): Map<string, ExistingAgency> {
+  return new Map(listAgenciesSync(db).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
 }
 
-export function agencyByCode(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
+export function agencyByCodeSync(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
   return db.$client
     .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`)
     .get(code) as (AgencyRecord & { id: number }) | undefined;
-}
-
-/** Adds an agency under a parent of a higher level (or as a root). */
-export function createAgency(db: Db, who: Actor, a: AgencyRecord): AgencyRecord & { id: number } {
-  return db.$client.transaction(() => {
-    if (agencyByCode(db, a.code)) throw new UserError([{ field: 'code', message: `机构编码「${a.code}」已存在` }]);
-    let parentId: number | null = null;
-    if (a.parentCode !== null) {
-      const parent = agencyByCode(db, a.parentCode);
-      if (!parent) throw new UserError([{ field: 'parentCode', message: `上级机构「${a.parentCode}」不存在` }]);
-      if (LEVEL_RANK[parent.level] >= LEVEL_RANK[a.level]) throw new UserError([{ field: 'level', message: '上级机构的层级须高于本机构' }]);
-      parentId = parent.id;
-    }
-    db.$client.prepare(`insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, longitude, latitude)
-      values (@code, @name, @level, @parentId, @staff, @authorizedPosts, @offices, @longitude, @latitude)`).run({ ...a, parentId });
-    const after = agencyByCode(db, a.code)!;
-    appendAuditSync(db, who, [{ action: 'create', entity: 'agency', entityKey: a.code, after, agencies: [a.code] }]);
-    return after;
-  })();
-}
-
-/** Edits an agency's own figures (staff, offices, coordinates…); its code, level and place in the tree stay. */
-export function updateAgency(db: Db, who: Actor, code: string, f: Omit<AgencyRecord, 'code' | 'level' | 'parentCode'>): AgencyRecord & { id: number } {
-  return db.$client.transaction(() => {
-    const before = agencyByCode(db, code);
-    if (!before) throw new UserError([{ field: 'code', message: `机构「${code}」不存在` }]);
-    db.$client.prepare(`update agencies set name = @name, staff = @staff, authorized_posts = @authorizedPosts, offices = @offices,
-      longitude = @longitude, latitude = @latitude where code = @code`).run({ ...f, code });
-    const after = agencyByCode(db, code)!;
-    appendAuditSync(db, who, [{ action: 'update', entity: 'agency', entityKey: code, before, after, agencies: [code] }]);
-    return after;
-  })();
 }
 
 /** The codes of an agency and of every agency below it. */
@@ -72,15 +40,58 @@ export function subtreeOfSync(db: Db, root: string): string[] {
   ).pluck().all(root) as string[];
 }
 
-/** How many agencies and assets the ledger holds, within a set of agencies when given. */
-export function ledgerCounts(db: Db, within: ReadonlySet<string> | null): { agencies: number; assets: number } {
-  const c = db.$client;
-  if (within === null) {
-    return { agencies: c.prepare('select count(*) from agencies').pluck().get() as number, assets: c.prepare('select count(*) from assets').pluck().get() as number };
+type Agency = AgencyRecord & { id: number };
+
+const AGENCIES = sql`select a.id, a.code, a.name, a.level, p.code as "parentCode", a.staff, a.authorized_posts as "authorizedPosts",
+  a.offices, a.longitude, a.latitude from agencies a left join agencies p on p.id = a.parent_id`;
+
+export function listAgencies(tx: Tx): Promise<Agency[]> {
+  return tx.all<Agency>(sql`${AGENCIES} order by a.code`);
+}
+
+export async function existingAgencies(tx: Tx): Promise<Map<string, ExistingAgency>> {
+  return new Map((await listAgencies(tx)).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
+}
+
+export function agencyByCode(tx: Tx, code: string): Promise<Agency | undefined> {
+  return tx.get<Agency>(sql`${AGENCIES} where a.code = ${code}`);
+}
+
+/** Adds an agency under a parent of a higher level (or as a root); call inside a write transaction. */
+export async function createAgency(tx: Tx, who: Actor, a: AgencyRecord): Promise<Agency> {
+  if (await agencyByCode(tx, a.code)) throw new UserError([{ field: 'code', message: `机构编码「${a.code}」已存在` }]);
+  let parentId: number | null = null;
+  if (a.parentCode !== null) {
+    const parent = await agencyByCode(tx, a.parentCode);
+    if (!parent) throw new UserError([{ field: 'parentCode', message: `上级机构「${a.parentCode}」不存在` }]);
+    if (LEVEL_RANK[parent.level] >= LEVEL_RANK[a.level]) throw new UserError([{ field: 'level', message: '上级机构的层级须高于本机构' }]);
+    parentId = parent.id;
   }
-  const codes = JSON.stringify([...within]);
+  await tx.run(sql`insert into agencies (code, name, level, parent_id, staff, authorized_posts, offices, longitude, latitude)
+    values (${a.code}, ${a.name}, ${a.level}, ${parentId}, ${a.staff}, ${a.authorizedPosts}, ${a.offices}, ${a.longitude}, ${a.latitude})`);
+  const after = (await agencyByCode(tx, a.code))!;
+  await appendAudit(tx, who, [{ action: 'create', entity: 'agency', entityKey: a.code, after, agencies: [a.code] }]);
+  return after;
+}
+
+/** Edits an agency's own figures (staff, offices, coordinates…); its code, level and place in the tree stay. Call inside a write transaction. */
+export async function updateAgency(tx: Tx, who: Actor, code: string, f: Omit<AgencyRecord, 'code' | 'level' | 'parentCode'>): Promise<Agency> {
+  const before = await agencyByCode(tx, code);
+  if (!before) throw new UserError([{ field: 'code', message: `机构「${code}」不存在` }]);
+  await tx.run(sql`update agencies set name = ${f.name}, staff = ${f.staff}, authorized_posts = ${f.authorizedPosts}, offices = ${f.offices},
+    longitude = ${f.longitude}, latitude = ${f.latitude} where code = ${code}`);
+  const after = (await agencyByCode(tx, code))!;
+  await appendAudit(tx, who, [{ action: 'update', entity: 'agency', entityKey: code, before, after, agencies: [code] }]);
+  return after;
+}
+
+/** How many agencies and assets the ledger holds, within a set of agencies when given. */
+export async function ledgerCounts(tx: Tx, within: ReadonlySet<string> | null): Promise<{ agencies: number; assets: number }> {
+  const n = async (q: RawBuilder<{ n: number }>) => (await tx.get<{ n: number }>(q))!.n;
+  if (within === null) return { agencies: await n(sql`select count(*) as n from agencies`), assets: await n(sql`select count(*) as n from assets`) };
+  const codes = [...within];
   return {
-    agencies: c.prepare('select count(*) from agencies where code in (select value from json_each(?))').pluck().get(codes) as number,
-    assets: c.prepare('select count(*) from assets s join agencies a on a.id = s.agency_id where a.code in (select value from json_each(?))').pluck().get(codes) as number,
+    agencies: await n(sql`select count(*) as n from agencies a where ${inList(tx, sql.ref('a.code'), codes)}`),
+    assets: await n(sql`select count(*) as n from assets s join agencies a on a.id = s.agency_id where ${inList(tx, sql.ref('a.code'), codes)}`),
   };
 }

@@ -3,7 +3,7 @@ import type { AuditQuery, AuditRow } from '../../lib/domain/audit';
 import { DEFAULT_TIME_ZONE, formatInstant, localDate, localDayRange, type Clock } from '../../lib/clock';
 import type { IsoDate } from '../../lib/dates';
 import type { Db } from '../types';
-import { inList, type Tx } from '../store';
+import { inList, runSteps, runStepsSync, type Steps, type Tx } from '../store';
 
 /** Who is acting and when; every mutation carries one. */
 export interface Actor {
@@ -52,39 +52,38 @@ const AUDIT_ROWS = 64;
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
-/** Appends entries; call inside the mutation's transaction so they commit or roll back with it. */
-export async function appendAudit(tx: Tx, who: Actor, entries: Iterable<AuditEntry>): Promise<void> {
+/** The statements that append entries (see `Steps`). */
+export function* auditSteps(who: Actor, entries: Iterable<AuditEntry>): Steps<void> {
   const group: AuditEntry[] = [];
-  const flush = async () => {
+  function* flush(): Steps<void> {
     const values = group.map((e) => sql`(${who.at}, ${who.actor}, ${e.action}, ${e.entity}, ${e.entityKey}, ${json(e.before)}, ${json(e.after)}, ${e.batch ?? null})`);
     // One statement's rows take ascending ids in the order of its values, on both engines.
-    const ids = (await tx.all<{ id: number }>(sql`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch)
-      values ${sql.join(values)} returning id`)).map((r) => r.id).sort((a, b) => a - b);
+    const ids = (yield sql`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values ${sql.join(values)} returning id`)
+      .map((r) => Number(r.id)).sort((a, b) => a - b);
     const links: RawBuilder<unknown>[] = [];
     group.forEach((e, i) => {
       for (const code of new Set(e.agencies)) if (code) links.push(sql`(${ids[i]}, ${code})`);
     });
     for (let k = 0; k < links.length; k += AUDIT_ROWS) {
-      await tx.run(sql`insert into audit_agencies (audit_id, agency_code) values ${sql.join(links.slice(k, k + AUDIT_ROWS))} on conflict do nothing`);
+      yield sql`insert into audit_agencies (audit_id, agency_code) values ${sql.join(links.slice(k, k + AUDIT_ROWS))} on conflict do nothing`;
     }
     group.length = 0;
-  };
+  }
   for (const e of entries) {
     group.push(e);
-    if (group.length === AUDIT_ROWS) await flush();
+    if (group.length === AUDIT_ROWS) yield* flush();
   }
-  if (group.length) await flush();
+  if (group.length) yield* flush();
 }
 
-/** For the transition: `appendAudit` from a query not yet written on the store (the embedded ledger only). */
+/** Appends entries; call inside the mutation's transaction so they commit or roll back with it. */
+export function appendAudit(tx: Tx, who: Actor, entries: Iterable<AuditEntry>): Promise<void> {
+  return runSteps(tx, auditSteps(who, entries));
+}
+
+/** `appendAudit` at once on an embedded ledger (see `runStepsSync`). */
 export function appendAuditSync(db: Db, who: Actor, entries: Iterable<AuditEntry>): void {
-  const c = db.$client;
-  const entry = c.prepare(`insert into audit_log (at, actor, action, entity, entity_key, before, after, batch) values (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const agency = c.prepare('insert or ignore into audit_agencies (audit_id, agency_code) values (?, ?)');
-  for (const e of entries) {
-    const id = Number(entry.run(who.at, who.actor, e.action, e.entity, e.entityKey, json(e.before), json(e.after), e.batch ?? null).lastInsertRowid);
-    for (const code of new Set(e.agencies)) if (code) agency.run(id, code);
-  }
+  runStepsSync(db, auditSteps(who, entries));
 }
 
 /**

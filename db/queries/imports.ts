@@ -1,7 +1,7 @@
 import type { AgencyInput } from '../../lib/domain/agencies';
 import type { AssetInput } from '../../lib/domain/assets';
 import type { Db } from '../types';
-import { agencyByCode } from './agencies';
+import { agencyByCodeSync } from './agencies';
 import { appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';
 
@@ -97,7 +97,7 @@ export function applyTemplateImport(
     `insert into agencies (code, name, level, staff, authorized_posts, offices, longitude, latitude)
      values (@code, @name, @level, @staff, @authorizedPosts, @offices, @longitude, @latitude)`,
   );
-  const updateAgency = c.prepare(
+  const updateAgencySync = c.prepare(
     `update agencies set name = @name, level = @level, staff = @staff, authorized_posts = @authorizedPosts,
        offices = @offices, longitude = @longitude, latitude = @latitude where code = @code`,
   );
@@ -144,7 +144,7 @@ export function applyTemplateImport(
     let disposals = 0;
 
     // Parents may come later in the file than their children: store every agency, then link.
-    const befores = agencies.map((a) => agencyByCode(db, a.code));
+    const befores = agencies.map((a) => agencyByCodeSync(db, a.code));
     agencies.forEach((a, i) => {
       const before = befores[i];
       const after = pick(a, IMPORTED_AGENCY_FIELDS);
@@ -155,7 +155,7 @@ export function applyTemplateImport(
       } else if (sameFields(pick(before as never, IMPORTED_AGENCY_FIELDS), after, IMPORTED_AGENCY_FIELDS)) {
         agencyCounts.unchanged++;
       } else {
-        updateAgency.run(a);
+        updateAgencySync.run(a);
         agencyCounts.updated++;
         audit({ action: 'update', entity: 'agency', entityKey: a.code, before: pick(before as never, IMPORTED_AGENCY_FIELDS), after, batch, agencies: [a.code] });
       }

@@ -1,64 +1,114 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'kysely';
+import { eq, sql as drizzleSql } from 'drizzle-orm';
 import { CATALOG, RETIRED_ALIASES, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import type { CatalogItem, RuleSet } from '../../quotas/types';
 import type { Db } from '../types';
 import { DEFAULT_TERMS } from '../../quotas/replacement';
-import { catalogItems, itemTerms, quotaRules, ruleSets } from '../schema';
-import { appendAuditSync } from './audit';
+import { catalogItems, quotaRules, ruleSets } from '../schema';
+import { runSteps, runStepsSync, type Steps, type Tx } from '../store';
+import { auditSteps } from './audit';
 
-/** Inserts the shipped catalog items and rule sets that the database lacks, and drops retired aliases; never overwrites local edits. */
-export function seedReferenceData(db: Db, now: Date = new Date()): void {
-  db.transaction((tx) => {
-    const stored = tx.select({ code: catalogItems.code, aliases: catalogItems.aliases }).from(catalogItems).all();
-    const haveItems = new Set(stored.map((r) => r.code));
-    const retired = stored
-      .filter((r) => RETIRED_ALIASES[r.code]?.some((a) => r.aliases.includes(a)))
-      .map((r) => ({ code: r.code, before: r.aliases, after: r.aliases.filter((a) => !RETIRED_ALIASES[r.code].includes(a)) }));
-    const haveSets = new Set(tx.select({ id: ruleSets.id }).from(ruleSets).all().map((r) => r.id));
-    const newItems = CATALOG.filter((i) => !haveItems.has(i.code));
-    const newSets = SHIPPED_RULE_SETS.filter((s) => !haveSets.has(s.id));
-    const haveTerms = new Set(tx.select({ code: itemTerms.itemCode }).from(itemTerms).all().map((r) => r.code));
-    const newTerms = DEFAULT_TERMS.filter((t) => !haveTerms.has(t.item));
-    if (newItems.length === 0 && newSets.length === 0 && newTerms.length === 0 && retired.length === 0) return;
-    const at = now.toISOString();
-    for (const r of retired) tx.update(catalogItems).set({ aliases: r.after }).where(eq(catalogItems.code, r.code)).run();
-    if (newItems.length) tx.insert(catalogItems).values(newItems.map((i) => ({ ...i }))).run();
-    if (newTerms.length) tx.insert(itemTerms).values(newTerms.map(({ item, ...t }) => ({ itemCode: item, ...t, updatedBy: 'system', updatedAt: at }))).run();
-    for (const s of newSets) {
-      tx.insert(ruleSets).values({ id: s.id, name: s.name, source: s.source, effectiveDate: s.effectiveDate, basedOn: s.basedOn }).run();
-      tx.insert(quotaRules)
-        .values(s.rules.map((r) => ({ ruleSetId: s.id, itemCode: r.item, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })))
-        .run();
-    }
-    appendAuditSync(db, { actor: 'system', at }, [
-      ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i, agencies: [] })),
-      ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s, agencies: [] })),
-      ...newTerms.map((t) => ({ action: 'create' as const, entity: 'item_terms', entityKey: t.item, after: t, agencies: [] })),
-      ...retired.map((r) => ({ action: 'update' as const, entity: 'catalog_item', entityKey: r.code, before: { aliases: r.before }, after: { aliases: r.after }, agencies: [] })),
-    ]);
-  });
+/**
+ * Inserts the shipped catalog items, rule sets and item terms that the database lacks, and drops retired
+ * aliases; never overwrites local edits. Written as steps, so opening a ledger file seeds it at once and the
+ * provincial database is seeded on its store.
+ */
+function* seedSteps(now: Date): Steps<void> {
+  const stored = (yield sql`select code, aliases from catalog_items`) as { code: string; aliases: string }[];
+  const haveItems = new Set(stored.map((r) => r.code));
+  const retired = stored
+    .map((r) => ({ code: r.code, aliases: JSON.parse(r.aliases) as string[] }))
+    .filter((r) => RETIRED_ALIASES[r.code]?.some((a) => r.aliases.includes(a)))
+    .map((r) => ({ code: r.code, before: r.aliases, after: r.aliases.filter((a) => !RETIRED_ALIASES[r.code].includes(a)) }));
+  const haveSets = new Set(((yield sql`select id from rule_sets`) as { id: string }[]).map((r) => r.id));
+  const haveTerms = new Set(((yield sql`select item_code as code from item_terms`) as { code: string }[]).map((r) => r.code));
+  const newItems = CATALOG.filter((i) => !haveItems.has(i.code));
+  const newSets = SHIPPED_RULE_SETS.filter((s) => !haveSets.has(s.id));
+  const newTerms = DEFAULT_TERMS.filter((t) => !haveTerms.has(t.item));
+  if (newItems.length === 0 && newSets.length === 0 && newTerms.length === 0 && retired.length === 0) return;
+  const at = now.toISOString();
+  for (const r of retired) yield sql`update catalog_items set aliases = ${JSON.stringify(r.after)} where code = ${r.code}`;
+  if (newItems.length) {
+    yield sql`insert into catalog_items (code, category, name, unit, kind, needs_calibration, aliases) values ${sql.join(newItems.map((i) =>
+      sql`(${i.code}, ${i.category}, ${i.name}, ${i.unit}, ${i.kind}, ${i.needsCalibration ? 1 : 0}, ${JSON.stringify(i.aliases)})`))}`;
+  }
+  if (newTerms.length) {
+    yield sql`insert into item_terms (item_code, unit_price_fen, price_note, service_years, service_km, life_note, updated_by, updated_at)
+      values ${sql.join(newTerms.map((t) => sql`(${t.item}, ${t.unitPriceFen}, ${t.priceNote}, ${t.serviceYears}, ${t.serviceKm}, ${t.lifeNote}, 'system', ${at})`))}`;
+  }
+  for (const s of newSets) {
+    yield sql`insert into rule_sets (id, name, source, effective_date, based_on) values (${s.id}, ${s.name}, ${s.source}, ${s.effectiveDate ?? null}, ${s.basedOn ?? null})`;
+    yield sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per) values ${sql.join(s.rules.map((r) =>
+      sql`(${s.id}, ${r.item}, ${r.level}, ${r.basis}, ${r.quantity}, ${r.per})`))}`;
+  }
+  yield* auditSteps({ actor: 'system', at }, [
+    ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i, agencies: [] })),
+    ...newSets.map((s) => ({ action: 'create' as const, entity: 'rule_set', entityKey: s.id, after: s, agencies: [] })),
+    ...newTerms.map((t) => ({ action: 'create' as const, entity: 'item_terms', entityKey: t.item, after: t, agencies: [] })),
+    ...retired.map((r) => ({ action: 'update' as const, entity: 'catalog_item', entityKey: r.code, before: { aliases: r.before }, after: { aliases: r.after }, agencies: [] })),
+  ]);
 }
+
+/** Seeds the reference data inside a write transaction (the provincial database, on start). */
+export function seedReferenceData(tx: Tx, now: Date): Promise<void> {
+  return runSteps(tx, seedSteps(now));
+}
+
+/** Seeds an embedded ledger file as it is opened, in one transaction. */
+export function seedReferenceDataSync(db: Db, now: Date = new Date()): void {
+  db.$client.transaction(() => runStepsSync(db, seedSteps(now)))();
+}
+
+type StoredItem = Omit<CatalogItem, 'needsCalibration' | 'aliases'> & { needsCalibration: number; aliases: string };
+const item = (r: StoredItem): CatalogItem => ({ ...r, needsCalibration: r.needsCalibration === 1, aliases: JSON.parse(r.aliases) });
 
 /** Basic items (S..) first, then optional ones (O..), each in code order. */
-export function loadCatalog(db: Db): CatalogItem[] {
-  return db.select().from(catalogItems).orderBy(sql`${catalogItems.kind} = 'optional'`, catalogItems.code).all();
+export async function loadCatalog(tx: Tx): Promise<CatalogItem[]> {
+  const rows = await tx.all<StoredItem>(sql`select code, category, name, unit, kind, needs_calibration as "needsCalibration", aliases
+    from catalog_items order by case when kind = 'optional' then 1 else 0 end, code`);
+  return rows.map(item);
 }
 
-export function listRuleSets(db: Db) {
-  return db.select().from(ruleSets).orderBy(ruleSets.id).all();
+export interface RuleSetHead {
+  id: string;
+  name: string;
+  source: string;
+  effectiveDate: string | null;
+  basedOn: string | null;
+}
+
+const HEAD = sql`select id, name, source, effective_date as "effectiveDate", based_on as "basedOn" from rule_sets`;
+
+export function listRuleSets(tx: Tx): Promise<RuleSetHead[]> {
+  return tx.all<RuleSetHead>(sql`${HEAD} order by id`);
 }
 
 /** A rule set's name as people read it (国家 2020 年版配备标准), for reports; the id where the ledger has no such set. */
-export function ruleSetName(db: Db, id: string): string {
+export async function ruleSetName(tx: Tx, id: string): Promise<string> {
+  return (await tx.get<{ name: string }>(sql`select name from rule_sets where id = ${id}`))?.name ?? id;
+}
+
+export async function loadRuleSet(tx: Tx, id: string): Promise<RuleSet | null> {
+  const head = await tx.get<RuleSetHead>(sql`${HEAD} where id = ${id}`);
+  if (!head) return null;
+  const rules = await tx.all<RuleSet['rules'][number]>(sql`select item_code as item, level, basis, quantity, per from quota_rules where rule_set_id = ${id} order by item_code, level`);
+  return { ...head, rules };
+}
+
+/** For the transition: `loadCatalog` from a query not yet written on the store (the embedded ledger only). */
+export function loadCatalogSync(db: Db): CatalogItem[] {
+  return db.select().from(catalogItems).orderBy(drizzleSql`${catalogItems.kind} = 'optional'`, catalogItems.code).all();
+}
+
+/** For the transition (see `loadCatalogSync`). */
+export function ruleSetNameSync(db: Db, id: string): string {
   return (db.$client.prepare('select name from rule_sets where id = ?').pluck().get(id) as string | undefined) ?? id;
 }
 
-export function loadRuleSet(db: Db, id: string): RuleSet | null {
+/** For the transition (see `loadCatalogSync`). */
+export function loadRuleSetSync(db: Db, id: string): RuleSet | null {
   const head = db.select().from(ruleSets).where(eq(ruleSets.id, id)).get();
   if (!head) return null;
   const rules = db.select().from(quotaRules).where(eq(quotaRules.ruleSetId, id)).all();
-  return {
-    ...head,
-    rules: rules.map((r) => ({ item: r.itemCode, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })),
-  };
+  return { ...head, rules: rules.map((r) => ({ item: r.itemCode, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })) };
 }

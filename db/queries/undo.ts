@@ -2,7 +2,7 @@ import type { AssetRow } from '../../lib/domain/assets';
 import type { UndoableBatch } from '../../lib/domain/audit';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
-import { agencyByCode } from './agencies';
+import { agencyByCodeSync } from './agencies';
 import { getAssetRow } from './assets';
 import { actorTime, appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { IMPORTED_AGENCY_FIELDS, IMPORTED_ASSET_FIELDS } from './imports';
@@ -96,7 +96,7 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
     // Agencies: restore updated ones first (parents may point back), then remove created ones, children first.
     const agencyEntries = entries.filter((x) => x.entity === 'agency');
     for (const e of agencyEntries.filter((x) => x.action === 'update')) {
-      const now = pick(agencyByCode(db, e.entityKey) as never, IMPORTED_AGENCY_FIELDS);
+      const now = pick(agencyByCodeSync(db, e.entityKey) as never, IMPORTED_AGENCY_FIELDS);
       const restored = pick(JSON.parse(e.before!), IMPORTED_AGENCY_FIELDS);
       c.prepare(`update agencies set ${AGENCY_SET} where code = @code`).run({ ...restored, code: e.entityKey });
       audit.push({ action: 'update', entity: 'agency', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId, agencies: [e.entityKey] });

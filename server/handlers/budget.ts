@@ -6,9 +6,9 @@ import { budgetWorkbook, purchasePlanWorkbook, termsWorkbook } from '../../excel
 import { readTerms } from '../../excel/terms';
 import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
-import { agencyByCode } from '../../db/queries/agencies';
+import { agencyByCodeSync } from '../../db/queries/agencies';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';
-import { loadCatalog, ruleSetName } from '../../db/queries/reference';
+import { loadCatalogSync, ruleSetNameSync } from '../../db/queries/reference';
 import { budgetLines, dueYears, needsByYear, type BudgetLine } from '../../quotas/budget';
 import { cellValue, indexRules, subtreeCodes } from '../../quotas/engine';
 import { decodePlan, planModel, type PlanNeed, type WeightGroup } from '../../quotas/plan';
@@ -20,7 +20,7 @@ import { readScope, scopedAgency } from '../scope';
 
 export function termsRows(db: Db): TermsRow[] {
   const terms = loadTerms(db);
-  return loadCatalog(db).flatMap((c) => {
+  return loadCatalogSync(db).flatMap((c) => {
     const t = terms.get(c.code);
     return t ? [{ ...t, name: c.name, unit: c.unit, category: c.category, kind: c.kind }] : [];
   });
@@ -34,11 +34,11 @@ export function saveTermsChecked(db: Db, who: Actor, terms: readonly ItemTerms[]
 }
 
 export function exportTerms(db: Db, today: IsoDate, format?: ExportFormat): FileOut {
-  return termsWorkbook(loadTerms(db), loadCatalog(db), today, format, CSV_SHAPES['budget/exportTerms']);
+  return termsWorkbook(loadTerms(db), loadCatalogSync(db), today, format, CSV_SHAPES['budget/exportTerms']);
 }
 
 export async function importTerms(db: Db, who: Actor, fileName: string, buf: Uint8Array): Promise<{ changed: number }> {
-  const read = await readTerms(buf, fileName, new Set(loadCatalog(db).map((c) => c.code)));
+  const read = await readTerms(buf, fileName, new Set(loadCatalogSync(db).map((c) => c.code)));
   if (!read.ok) throw new UserError(read.problems);
   return { changed: saveTerms(db, who, read.terms) };
 }
@@ -83,8 +83,8 @@ export function budgetRequest(db: Db, input: BudgetInput & { within?: { root: st
 
 export function exportBudget(db: Db, input: BudgetInput & { within?: { root: string; codes: ReadonlySet<string> } | null }, today: IsoDate, format?: ExportFormat): FileOut {
   const r = budgetRequest(db, { ...input, rollup: false }, today);
-  const scopeName = r.agency === null ? '全部机构' : (agencyByCode(db, r.agency)?.name ?? r.agency);
-  return budgetWorkbook(r, scopeName, ruleSetName(db, r.ruleSet), today, format, CSV_SHAPES['budget/export']);
+  const scopeName = r.agency === null ? '全部机构' : (agencyByCodeSync(db, r.agency)?.name ?? r.agency);
+  return budgetWorkbook(r, scopeName, ruleSetNameSync(db, r.ruleSet), today, format, CSV_SHAPES['budget/export']);
 }
 
 /**

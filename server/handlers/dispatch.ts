@@ -7,18 +7,18 @@ import { DEFAULT_RULE_SET } from '../../quotas/catalog';
 import { indexRules, required } from '../../quotas/engine';
 import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
-import { agencyByCode, listAgencies } from '../../db/queries/agencies';
+import { agencyByCodeSync, listAgenciesSync } from '../../db/queries/agencies';
 import { commitments, dispatchCandidates, dispatchCounts, planDetail, storeDraftPlan } from '../../db/queries/plans';
-import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
+import { loadCatalogSync, loadRuleSetSync } from '../../db/queries/reference';
 import { dispatchSettings, saveDispatchSettings } from '../../db/queries/tasks';
 import type { dispatchOps } from '../../api/dispatch';
 import type { HandlersFor } from './handler';
 import { inScope } from '../scope';
 
-type Agency = ReturnType<typeof listAgencies>[number];
+type Agency = ReturnType<typeof listAgenciesSync>[number];
 
 function rules(db: Db) {
-  return indexRules(loadRuleSet(db, DEFAULT_RULE_SET)!);
+  return indexRules(loadRuleSetSync(db, DEFAULT_RULE_SET)!);
 }
 
 /** An agency's position, or its nearest ancestor's when it has none recorded. */
@@ -34,7 +34,7 @@ function positions(agencies: readonly Agency[]): Map<string, { lat: number; lon:
 }
 
 export function teamDemandFor(db: Db, leadAgency: string, teamSize: number): Record<string, number> {
-  const lead = agencyByCode(db, leadAgency);
+  const lead = agencyByCodeSync(db, leadAgency);
   if (!lead) throw new UserError([{ field: 'leadAgency', message: `机构「${leadAgency}」不存在` }]);
   return teamDemand(teamSize, lead.level, rules(db));
 }
@@ -55,11 +55,11 @@ function planTasks(tasks: readonly TaskRow[], where: Map<string, { lat: number; 
  * optional ones.
  */
 export async function solvePlan(db: Db, tasks: readonly TaskRow[], sources: ReadonlySet<string> | null, settings: DispatchSettings, today: IsoDate): Promise<PlanOutcome> {
-  const all = listAgencies(db);
+  const all = listAgenciesSync(db);
   const where = positions(all);
   const input = planTasks(tasks, where);
   const items = [...new Set(input.flatMap((t) => Object.keys(t.demand)))];
-  const kinds = new Map(loadCatalog(db).map((c) => [c.code, c.kind]));
+  const kinds = new Map(loadCatalogSync(db).map((c) => [c.code, c.kind]));
   const index = rules(db);
   const agencies: SourceAgency[] = all.filter((a) => sources === null || sources.has(a.code)).map((a) => {
     const reserve: Record<string, number> = {};

@@ -6,10 +6,10 @@ import { ledgerWorkbook } from '../../excel/exports/ledger';
 import { calibrationWorkbook, maintenanceWorkbook } from '../../excel/exports/records';
 import { blankTemplateWorkbook } from '../../excel/exports/template';
 import type { Db } from '../../db/types';
-import { listAgencies } from '../../db/queries/agencies';
+import { listAgenciesSync } from '../../db/queries/agencies';
 import { allAssets, type AssetPage } from '../../db/queries/assets';
 import { calibrationLog, maintenanceLog } from '../../db/queries/maintenance';
-import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
+import { loadCatalogSync, loadRuleSetSync } from '../../db/queries/reference';
 import { inScope, readScope, scopedAgency } from '../scope';
 import type { HandlersFor } from './handler';
 import { measureShortfall } from './quotas';
@@ -21,8 +21,8 @@ export function exportLedger(db: Db, query: AssetQuery, sort: AssetPage['sort'],
 export function exportCompliance(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate; within?: { codes: ReadonlySet<string> } | null }, today: IsoDate, format?: ExportFormat): FileOut {
   const measured = measureShortfall(db, input, today);
   return complianceWorkbook({
-    own: measured.view(false), rolled: measured.view(true), date: measured.date, ruleName: loadRuleSet(db, measured.ruleSet)?.name ?? measured.ruleSet,
-    agencies: listAgencies(db), catalog: loadCatalog(db),
+    own: measured.view(false), rolled: measured.view(true), date: measured.date, ruleName: loadRuleSetSync(db, measured.ruleSet)?.name ?? measured.ruleSet,
+    agencies: listAgenciesSync(db), catalog: loadCatalogSync(db),
   }, format, CSV_SHAPES['quotas/export']);
 }
 
@@ -35,7 +35,7 @@ export function exportCalibrations(db: Db, from: IsoDate, to: IsoDate, visible: 
 }
 
 export function blankTemplate(db: Db, format?: ExportFormat): FileOut {
-  return blankTemplateWorkbook(loadCatalog(db), format, CSV_SHAPES['imports/blankTemplate']);
+  return blankTemplateWorkbook(loadCatalogSync(db), format, CSV_SHAPES['imports/blankTemplate']);
 }
 
 /** Exports of what the caller may read. */

@@ -19,11 +19,11 @@ import type { TextChoice } from '../../excel/sheets';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { rejectedRowsWorkbook } from '../../excel/exports/import-errors';
 import type { Db } from '../../db/types';
-import { existingAgencies, listAgencies } from '../../db/queries/agencies';
+import { existingAgenciesSync, listAgenciesSync } from '../../db/queries/agencies';
 import { heldTags, holdersOfTags } from '../../db/queries/assets';
 import type { Actor } from '../../db/queries/audit';
 import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';
-import { loadCatalog } from '../../db/queries/reference';
+import { loadCatalogSync } from '../../db/queries/reference';
 import type { importOps } from '../../api/imports';
 import type { HandlersFor } from './handler';
 import { scopeCodes, scopeRoot } from '../scope';
@@ -50,7 +50,7 @@ interface ImportScope {
  * 机构, those stay), an asset of an agency out of scope, or an existing asset tag held by one.
  */
 function outsideScope(db: Db, file: string, scope: Set<string>, agencies: AgencyInput[], assets: AssetInput[]): Problem[] {
-  const existing = existingAgencies(db);
+  const existing = existingAgenciesSync(db);
   const allowed = new Set(scope);
   for (let grew = true; grew; ) {
     grew = false;
@@ -106,8 +106,8 @@ export function importTemplateWorkbook(db: Db, workbook: Workbook, opts: ImportO
   const parsed = checkTemplate(workbook, {
     file: opts.file,
     today: opts.today,
-    itemCodes: new Set(loadCatalog(db).map((i) => i.code)),
-    existingAgencies: existingAgencies(db),
+    itemCodes: new Set(loadCatalogSync(db).map((i) => i.code)),
+    existingAgenciesSync: existingAgenciesSync(db),
   });
   if (!parsed.ok) throw new UserError(parsed.problems);
   if (opts.scope) {
@@ -222,8 +222,8 @@ function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Shee
 export const MAX_ITEM_NAMES = 5000;
 
 function matchers(db: Db, who: ImportScope, classes: ReadonlyMap<string, string>) {
-  const catalog = loadCatalog(db);
-  const agencies = listAgencies(db);
+  const catalog = loadCatalogSync(db);
+  const agencies = listAgenciesSync(db);
   const match = makeItemMatcher(catalog);
   // Each distinct name is matched once per request, however often the analysis, the rows and the check ask.
   const seen = new Map<string, ReturnType<typeof match>>();

@@ -7,9 +7,9 @@ import { loadDemo } from './demo';
 
 /** The ledger as a whole, counted within the caller's scope. */
 export const ledgerHandlers: HandlersFor<typeof ledgerOps> = {
-  'ledger/status': (ctx) => ({ file: ctx.user?.role === 'admin' ? ctx.file : null, ...ledgerCounts(ctx.db, scopeCodes(ctx)) }),
+  'ledger/status': async (ctx) => ({ file: ctx.user?.role === 'admin' ? ctx.file : null, ...(await ledgerCounts(ctx.store, scopeCodes(ctx))) }),
   'clock/now': (ctx) => ({ now: ctx.now().toISOString(), today: ctx.today(), timeZone: ctx.clock.timeZone }),
   'ledger/loadDemo': (ctx) => loadDemo(ctx.db, ctx.who(), ctx.today()),
-  'catalog/list': (ctx) => loadCatalog(ctx.db),
-  'ruleSets/list': (ctx) => listRuleSets(ctx.db).map(({ id, name, source }) => ({ id, name, source })),
+  'catalog/list': (ctx) => loadCatalog(ctx.store),
+  'ruleSets/list': async (ctx) => (await listRuleSets(ctx.store)).map(({ id, name, source }) => ({ id, name, source })),
 };

@@ -2,12 +2,12 @@ import type { Overview } from '../../api/contract';
 import { addDays, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../../db/types';
-import { listAgencies } from '../../db/queries/agencies';
+import { listAgenciesSync } from '../../db/queries/agencies';
 import { countByStatus, countDue, countHeld } from '../../db/queries/assets';
 import { subtreeCodes } from '../../quotas/engine';
 import { VEHICLE_ITEMS } from '../../quotas/replacement';
 import { shortfall } from './quotas';
-import { ruleSetName } from '../../db/queries/reference';
+import { ruleSetNameSync } from '../../db/queries/reference';
 import type { overviewOps } from '../../api/overview';
 import type { HandlersFor } from './handler';
 import { scopedAgency } from '../scope';
@@ -16,7 +16,7 @@ export const DUE_WINDOW_DAYS = 30;
 
 /** The figures a bureau head looks at first, for the whole ledger or one agency's subtree. */
 export function overview(db: Db, input: { agency?: string; ruleSet?: string }, today: IsoDate): Overview {
-  const agencies = listAgencies(db);
+  const agencies = listAgenciesSync(db);
   if (input.agency !== undefined && !agencies.some((a) => a.code === input.agency)) {
     throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   }
@@ -34,7 +34,7 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
   const soon = addDays(today, DUE_WINDOW_DAYS);
   return {
     date: today,
-    ruleSetName: ruleSetName(db, measured.ruleSet),
+    ruleSetNameSync: ruleSetNameSync(db, measured.ruleSet),
     agencies: scope.size,
     byStatus,
     agenciesBelowStandard: [...byAgency.values()].filter((n) => n > 0).length,

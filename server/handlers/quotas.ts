@@ -3,9 +3,9 @@ import { UserError } from '../../lib/problems';
 import { DEFAULT_RULE_SET } from '../../quotas/catalog';
 import { measure, quotaRows, rollUp, type QuotaRow } from '../../quotas/engine';
 import type { Db } from '../../db/types';
-import { listAgencies } from '../../db/queries/agencies';
+import { listAgenciesSync } from '../../db/queries/agencies';
 import { holdingsAsOf } from '../../db/queries/holdings';
-import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
+import { loadCatalogSync, loadRuleSetSync } from '../../db/queries/reference';
 import type { quotaOps } from '../../api/quotas';
 import type { HandlersFor } from './handler';
 import { readScope } from '../scope';
@@ -32,13 +32,13 @@ export function measureAll(db: Db, input: { ruleSet?: string; agency?: string; d
   const ruleSetId = input.ruleSet ?? DEFAULT_RULE_SET;
   const date = input.date ?? today;
   if (!isIsoDate(date)) throw new UserError([{ field: 'date', message: `日期「${date}」无效,应为 YYYY-MM-DD` }]);
-  const ruleSet = loadRuleSet(db, ruleSetId);
+  const ruleSet = loadRuleSetSync(db, ruleSetId);
   if (!ruleSet) throw new UserError([{ field: 'rules', message: `未知的配备标准「${ruleSetId}」` }]);
-  const agencies = listAgencies(db);
+  const agencies = listAgenciesSync(db);
   if (input.agency !== undefined && !agencies.some((a) => a.code === input.agency)) {
     throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   }
-  const catalog = loadCatalog(db);
+  const catalog = loadCatalogSync(db);
   return { ruleSet, date, agencies, matrix: measure(agencies, catalog, ruleSet, holdingsAsOf(db, date, agencies, catalog)) };
 }
 

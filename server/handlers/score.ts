@@ -5,13 +5,13 @@ import { solveLp } from '../../lib/solver';
 import { scoreWorkbook } from '../../excel/exports/score';
 import type { Db } from '../../db/types';
 import type { Actor } from '../../db/queries/audit';
-import { agencyByCode } from '../../db/queries/agencies';
+import { agencyByCodeSync } from '../../db/queries/agencies';
 import { loadTerms } from '../../db/queries/budget';
 import { loadChecklist, saveChecklist, scoreEvidence } from '../../db/queries/score';
 import { cellValue } from '../../quotas/engine';
 import { affordableOptions, raiseModel, raiseOptions, scoreAgency, type Checklist, type Holding } from '../../quotas/score';
 import { measureAll } from './quotas';
-import { ruleSetName } from '../../db/queries/reference';
+import { ruleSetNameSync } from '../../db/queries/reference';
 import type { scoreOps } from '../../api/score';
 import type { HandlersFor } from './handler';
 import { requireAgency } from '../scope';
@@ -43,7 +43,7 @@ export function scoreCard(db: Db, input: ScoreInput, today: IsoDate): ScoreResul
 }
 
 export function saveScoreChecklist(db: Db, who: Actor, input: ScoreInput & { year: number; answers: Checklist }, today: IsoDate): ScoreResult {
-  const agency = agencyByCode(db, input.agency);
+  const agency = agencyByCodeSync(db, input.agency);
   if (!agency) throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   saveChecklist(db, who, agency, input.year, input.answers);
   return scoreCard(db, input, today);
@@ -85,7 +85,7 @@ export async function raiseScore(db: Db, input: ScoreInput & { budgetFen: number
 
 export function exportScore(db: Db, input: ScoreInput, today: IsoDate, format?: ExportFormat): FileOut {
   const s = scoreCard(db, input, today);
-  return scoreWorkbook(s, ruleSetName(db, s.ruleSet), today, format);
+  return scoreWorkbook(s, ruleSetNameSync(db, s.ruleSet), today, format);
 }
 
 /** The score of an agency within the caller's scope. */

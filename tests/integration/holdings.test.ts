@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../../server/demo/generate';
 import { loadLedger } from '../../db/queries/bulk';
 import { holdingsAsOf } from '../../db/queries/holdings';
-import { listAgencies } from '../../db/queries/agencies';
-import { loadCatalog } from '../../db/queries/reference';
+import { listAgenciesSync } from '../../db/queries/agencies';
+import { loadCatalogSync } from '../../db/queries/reference';
 import { countHoldings } from '../../quotas/engine';
 import { shortfall } from '../../server/handlers/quotas';
 import { tempLedger } from '../fixtures/factories';
@@ -16,8 +16,8 @@ describe('holdings from the database', () => {
     const agencies = generateAgencies(7, [DEMO_PROVINCE]);
     const assets = [...generateAssets(7, agencies, 8_000, '2026-11-23')];
     loadLedger(db, who, 'test', agencies, assets);
-    const stored = listAgencies(db);
-    const catalog = loadCatalog(db);
+    const stored = listAgenciesSync(db);
+    const catalog = loadCatalogSync(db);
     for (const date of ['2026-11-23', '2027-06-30']) {
       const expected = countHoldings(
         assets.map((a) => ({ agency: a.agencyCode, item: a.itemCode, status: a.status, calibrationValidUntil: a.calibrationValidUntil })),
