@@ -1,12 +1,12 @@
 import type { AssetHistory } from '../../lib/domain/assets';
 import type { DisposalRow } from '../../lib/domain/records';
 import type { Db } from '../types';
-import { assetState } from './asset-writes';
+import { assetStateSync } from './asset-writes';
 import { DISPOSAL_SELECT } from './disposals';
 import { auditedRecord, CALIBRATION_COLUMNS, MAINTENANCE_COLUMNS, type CalibrationRecord, type MaintenanceRecord } from './maintenance';
 
 export function assetHistory(db: Db, id: number): Omit<AssetHistory, 'people'> {
-  const asset = assetState(db, id);
+  const asset = assetStateSync(db, id);
   const c = db.$client;
   return {
     asset,

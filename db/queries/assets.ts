@@ -10,10 +10,10 @@ const COLUMN_SQL: Record<AssetColumn, string> = {
   calibrationValidUntil: 's.calibration_valid_until', notes: 's.notes',
 };
 
-const SELECT_FIELDS = `s.id, s.asset_tag as assetTag, s.item_code as itemCode, c.name as itemName, a.code as agencyCode, a.name as agencyName,
-  s.model, s.serial_number as serialNumber, s.purchase_date as purchaseDate, s.price_fen as priceFen, s.funding_source as fundingSource,
-  s.status, s.custodian, s.location, s.plate_number as plateNumber, s.odometer_km as odometerKm,
-  s.calibration_valid_until as calibrationValidUntil, s.notes`;
+const SELECT_FIELDS = `s.id, s.asset_tag as "assetTag", s.item_code as "itemCode", c.name as "itemName", a.code as "agencyCode", a.name as "agencyName",
+  s.model, s.serial_number as "serialNumber", s.purchase_date as "purchaseDate", s.price_fen as "priceFen", s.funding_source as "fundingSource",
+  s.status, s.custodian, s.location, s.plate_number as "plateNumber", s.odometer_km as "odometerKm",
+  s.calibration_valid_until as "calibrationValidUntil", s.notes`;
 const FROM_JOINED = `from assets s join agencies a on a.id = s.agency_id join catalog_items c on c.code = s.item_code`;
 const SELECT = `select ${SELECT_FIELDS} ${FROM_JOINED}`;
 
@@ -33,9 +33,9 @@ const DUE_SQL: Record<DueKind, string> = {
 
 /** What a due-list shows as each row's due date. */
 const DUE_DATE_SQL: Record<DueKind, string> = {
-  replacement: `${REPLACEMENT_DATE} as dueDate, coalesce((select s.odometer_km >= t.service_km from item_terms t where t.item_code = s.item_code), 0) as dueByKm`,
-  calibration: `s.calibration_valid_until as dueDate`,
-  maintenance: `${NEXT_MAINTENANCE} as dueDate`,
+  replacement: `${REPLACEMENT_DATE} as "dueDate", coalesce((select s.odometer_km >= t.service_km from item_terms t where t.item_code = s.item_code), 0) as "dueByKm"`,
+  calibration: `s.calibration_valid_until as "dueDate"`,
+  maintenance: `${NEXT_MAINTENANCE} as "dueDate"`,
 };
 
 
@@ -220,7 +220,7 @@ export function* allAssets(db: Db, query: AssetQuery, sort: AssetPage['sort']): 
   for (let i = 0; i < ids.length; i += 1000) yield* rowsByIds(db, ids.slice(i, i + 1000));
 }
 
-export function getAssetRow(db: Db, id: number): AssetRow | undefined {
+export function getAssetRowSync(db: Db, id: number): AssetRow | undefined {
   return db.$client.prepare(`${SELECT} where s.id = ?`).get(id) as AssetRow | undefined;
 }
 
@@ -264,7 +264,7 @@ export function calibratedInstruments(db: Db): { until: string | null; agency: s
 }
 
 /** The agency holding each of these tags, for the tags the ledger holds. */
-export function holdersOfTags(db: Db, tags: readonly string[]): Map<string, string> {
+export function holdersOfTagsSync(db: Db, tags: readonly string[]): Map<string, string> {
   const holders = new Map<string, string>();
   const lookup = db.$client.prepare(`select s.asset_tag, a.code from assets s join agencies a on a.id = s.agency_id where s.asset_tag in (select value from json_each(?))`).raw();
   for (let i = 0; i < tags.length; i += 1000) {
@@ -274,9 +274,33 @@ export function holdersOfTags(db: Db, tags: readonly string[]): Map<string, stri
 }
 
 /** Which of these tags the ledger holds. */
-export function heldTags(db: Db, tags: readonly string[]): Set<string> {
+export function heldTagsSync(db: Db, tags: readonly string[]): Set<string> {
   const lookup = db.$client.prepare(`select asset_tag from assets where asset_tag in (select value from json_each(?))`).pluck();
   const out = new Set<string>();
   for (let i = 0; i < tags.length; i += 1000) for (const t of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as string[]) out.add(t);
+  return out;
+}
+
+export function getAssetRow(tx: Tx, id: number): Promise<AssetRow | undefined> {
+  return tx.get<AssetRow>(sql`${sql.raw(SELECT)} where s.id = ${id}`);
+}
+
+/** The agency holding each of these tags, for the tags the ledger holds. */
+export async function holdersOfTags(tx: Tx, tags: readonly string[]): Promise<Map<string, string>> {
+  const holders = new Map<string, string>();
+  for (let i = 0; i < tags.length; i += 1000) {
+    const rows = await tx.all<{ tag: string; code: string }>(sql`select s.asset_tag as tag, a.code from assets s join agencies a on a.id = s.agency_id
+      where ${inList(tx, sql.ref('s.asset_tag'), tags.slice(i, i + 1000))}`);
+    for (const r of rows) holders.set(r.tag, r.code);
+  }
+  return holders;
+}
+
+/** Which of these tags the ledger holds. */
+export async function heldTags(tx: Tx, tags: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < tags.length; i += 1000) {
+    for (const r of await tx.all<{ tag: string }>(sql`select asset_tag as tag from assets where ${inList(tx, sql.ref('asset_tag'), tags.slice(i, i + 1000))}`)) out.add(r.tag);
+  }
   return out;
 }

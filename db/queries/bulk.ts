@@ -1,6 +1,6 @@
 import type { Db } from '../types';
 import { appendAuditSync, type Actor } from './audit';
-import { indexAssetsAfter, lastAssetId } from './search';
+import { indexAssetsAfterSync, lastAssetIdSync } from './search';
 import type { AssetInput } from '../../lib/domain/assets';
 import type { AgencyRecord } from '../../quotas/types';
 
@@ -39,7 +39,7 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
     `insert into maintenance_records (asset_id, date, kind, description, cost_fen, odometer_km, next_due_date) values (?, ?, ?, ?, ?, ?, ?)`,
   );
   const result = c.transaction(() => {
-    const indexedUpTo = lastAssetId(db);
+    const indexedUpTo = lastAssetIdSync(db);
     const ids = new Map<string, number>();
     for (const a of agencies) ids.set(a.code, Number(insertAgency.run(a).lastInsertRowid));
     let n = 0;
@@ -54,7 +54,7 @@ export function loadLedger(db: Db, who: Actor, label: string, agencies: readonly
       }
       n++;
     }
-    indexAssetsAfter(db, indexedUpTo);
+    indexAssetsAfterSync(db, indexedUpTo);
     const counts = { agencies: agencies.length, assets: n };
     appendAuditSync(db, who, [{ action: 'bulk', entity: 'ledger', entityKey: label, after: counts, agencies: [] }]);
     return counts;

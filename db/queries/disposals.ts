@@ -2,7 +2,7 @@ import type { DisposalRow } from '../../lib/domain/records';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
 import { appendAuditSync, type Actor } from './audit';
-import { assetState, recordCustody } from './asset-writes';
+import { assetStateSync, recordCustodySync } from './asset-writes';
 import { sql } from 'kysely';
 import type { Tx } from '../store';
 
@@ -37,7 +37,7 @@ export function disposalAssetIdSync(db: Db, id: number): number | undefined {
 /** 报废申请: one open request per asset. */
 export function requestDisposal(db: Db, who: Actor, assetId: number, reason: string): DisposalRow {
   return db.$client.transaction(() => {
-    const asset = assetState(db, assetId);
+    const asset = assetStateSync(db, assetId);
     if (asset.status === 'scrapped') throw new UserError([{ field: 'assetId', message: '该装备已报废' }]);
     if (db.$client.prepare(`select 1 from disposals where asset_id = ? and status in ('requested','approved')`).get(assetId)) {
       throw new UserError([{ field: 'assetId', message: '该装备已有未办结的报废申请' }]);
@@ -75,11 +75,11 @@ export function rejectDisposal(db: Db, who: Actor, id: number, note: string): Di
 /** The approved disposal is carried out: the asset leaves the holdings and keeps its history. */
 export function completeDisposal(db: Db, who: Actor, id: number, disposedDate: string, residualValueFen: number | null): DisposalRow {
   return move(db, who, id, 'approved', (d) => {
-    const before = assetState(db, d.assetId);
+    const before = assetStateSync(db, d.assetId);
     db.$client.prepare(`update disposals set status = 'scrapped', disposed_date = ?, residual_value_fen = ? where id = ?`).run(disposedDate, residualValueFen, id);
     db.$client.prepare(`update assets set status = 'scrapped', custodian = null where id = ?`).run(d.assetId);
-    const after = assetState(db, d.assetId);
-    recordCustody(db, who, before, after);
+    const after = assetStateSync(db, d.assetId);
+    recordCustodySync(db, who, before, after);
     appendAuditSync(db, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, agencies: [before.agencyCode, after.agencyCode] }]);
   });
 }

@@ -3,7 +3,7 @@ import type { AssetInput } from '../../lib/domain/assets';
 import type { Db } from '../types';
 import { agencyByCodeSync } from './agencies';
 import { appendAuditSync, type Actor, type AuditEntry } from './audit';
-import { indexAssetsAfter, lastAssetId } from './search';
+import { indexAssetsAfterSync, lastAssetIdSync } from './search';
 
 export interface UpsertCounts {
   created: number;
@@ -127,7 +127,7 @@ export function applyTemplateImport(
   ];
 
   return c.transaction(() => {
-    const indexedUpTo = lastAssetId(db);
+    const indexedUpTo = lastAssetIdSync(db);
     const touched = new Set<string>();
     // Entries wait here and go in groups (appendAuditSync writes many rows a statement); all before the transaction ends.
     const pending: AuditEntry[] = [];
@@ -206,7 +206,7 @@ export function applyTemplateImport(
       }
       flushAudit();
     }
-    indexAssetsAfter(db, indexedUpTo);
+    indexAssetsAfterSync(db, indexedUpTo);
     if (remember) {
       rememberNames(db, who, batch, 'item', remember.items, remember.scope);
       rememberNames(db, who, batch, 'agency', remember.agencies, remember.scope);

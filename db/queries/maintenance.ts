@@ -3,12 +3,12 @@ import type { CalibrationFields, CalibrationInput, CalibrationLogRow, Maintenanc
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
 import { appendAuditSync, type Actor, type AuditEntry } from './audit';
-import { assetState } from './asset-writes';
+import { assetStateSync } from './asset-writes';
 
 /** Logs maintenance; a repair can send the asset to 维修 or bring it back into service, and updates the odometer. */
 export function addMaintenance(db: Db, who: Actor, m: MaintenanceInput): number {
   return db.$client.transaction(() => {
-    const before = assetState(db, m.assetId);
+    const before = assetStateSync(db, m.assetId);
     if (before.status === 'scrapped') throw new UserError([{ field: 'assetId', message: '已报废的装备不能登记维护' }]);
     const id = Number(db.$client.prepare(
       `insert into maintenance_records (asset_id, date, kind, description, cost_fen, vendor, odometer_km, next_due_date)
@@ -20,7 +20,7 @@ export function addMaintenance(db: Db, who: Actor, m: MaintenanceInput): number 
     if (changes.length) db.$client.prepare(`update assets set ${changes.join(', ')} where id = @assetId`).run(m);
     appendAuditSync(db, who, [
       { action: 'create', entity: 'maintenance', entityKey: `${before.assetTag}#${id}`, after: m, agencies: [before.agencyCode] },
-      ...(changes.length ? [{ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, m.assetId), agencies: [before.agencyCode] }] : []),
+      ...(changes.length ? [{ action: 'update' as const, entity: 'asset', entityKey: before.assetTag, before, after: assetStateSync(db, m.assetId), agencies: [before.agencyCode] }] : []),
     ]);
     return id;
   })();
@@ -29,7 +29,7 @@ export function addMaintenance(db: Db, who: Actor, m: MaintenanceInput): number 
 /** Records a verification; a passed one moves the asset's calibration date forward. */
 export function addCalibration(db: Db, who: Actor, c: CalibrationInput): number {
   return db.$client.transaction(() => {
-    const before = assetState(db, c.assetId);
+    const before = assetStateSync(db, c.assetId);
     if (c.validUntil < c.date) throw new UserError([{ field: 'validUntil', message: '有效期不能早于检定日期' }]);
     const id = Number(db.$client.prepare(
       `insert into calibrations (asset_id, date, valid_until, certificate_no, institution, result, notes)
@@ -38,7 +38,7 @@ export function addCalibration(db: Db, who: Actor, c: CalibrationInput): number 
     const entries: AuditEntry[] = [{ action: 'create', entity: 'calibration', entityKey: `${before.assetTag}#${id}`, after: c, agencies: [before.agencyCode] }];
     if (c.result === 'pass' && (before.calibrationValidUntil === null || c.validUntil > before.calibrationValidUntil)) {
       db.$client.prepare('update assets set calibration_valid_until = ? where id = ?').run(c.validUntil, c.assetId);
-      entries.push({ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetState(db, c.assetId), agencies: [before.agencyCode] });
+      entries.push({ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after: assetStateSync(db, c.assetId), agencies: [before.agencyCode] });
     }
     appendAuditSync(db, who, entries);
     return id;
@@ -82,7 +82,7 @@ export function updateMaintenance(db: Db, who: Actor, id: number, f: Maintenance
   return db.$client.transaction(() => {
     const before = maintenanceRecord(db, id);
     notVoided(before, '维护记录');
-    const asset = assetState(db, before.assetId);
+    const asset = assetStateSync(db, before.assetId);
     db.$client.prepare(
       `update maintenance_records set date = @date, kind = @kind, description = @description, cost_fen = @costFen, vendor = @vendor,
          odometer_km = @odometerKm, next_due_date = @nextDueDate where id = @id`,
@@ -91,7 +91,7 @@ export function updateMaintenance(db: Db, who: Actor, id: number, f: Maintenance
     const entries: AuditEntry[] = [{ action: 'update', entity: 'maintenance', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(after), agencies: [asset.agencyCode] }];
     if (f.odometerKm !== null && (asset.odometerKm === null || f.odometerKm > asset.odometerKm)) {
       db.$client.prepare('update assets set odometer_km = ? where id = ?').run(f.odometerKm, asset.id);
-      entries.push({ action: 'update', entity: 'asset', entityKey: asset.assetTag, before: asset, after: assetState(db, asset.id), agencies: [asset.agencyCode] });
+      entries.push({ action: 'update', entity: 'asset', entityKey: asset.assetTag, before: asset, after: assetStateSync(db, asset.id), agencies: [asset.agencyCode] });
     }
     appendAuditSync(db, who, entries);
     return id;
@@ -103,7 +103,7 @@ export function voidMaintenance(db: Db, who: Actor, id: number, reason: string):
   return db.$client.transaction(() => {
     const before = maintenanceRecord(db, id);
     notVoided(before, '维护记录');
-    const asset = assetState(db, before.assetId);
+    const asset = assetStateSync(db, before.assetId);
     db.$client.prepare('update maintenance_records set voided_at = ?, voided_by = ?, void_reason = ? where id = ?').run(who.at, who.actor, reason, id);
     appendAuditSync(db, who, [{ action: 'void', entity: 'maintenance', entityKey: `${asset.assetTag}#${id}`, before: auditedRecord(before), after: auditedRecord(maintenanceRecord(db, id)), agencies: [asset.agencyCode] }]);
     return id;
@@ -131,7 +131,7 @@ function settleCalibration(db: Db, asset: AssetRow, old: CalibrationRecord, now:
   if (now && now.result === 'pass' && (next === null || now.validUntil > next)) next = now.validUntil;
   if (next === asset.calibrationValidUntil) return null;
   db.$client.prepare('update assets set calibration_valid_until = ? where id = ?').run(next, asset.id);
-  return { action: 'update', entity: 'asset', entityKey: asset.assetTag, before: asset, after: assetState(db, asset.id), agencies: [asset.agencyCode] };
+  return { action: 'update', entity: 'asset', entityKey: asset.assetTag, before: asset, after: assetStateSync(db, asset.id), agencies: [asset.agencyCode] };
 }
 
 /** Corrects a calibration record; the asset's calibration date follows the corrected record. */
@@ -140,7 +140,7 @@ export function updateCalibration(db: Db, who: Actor, id: number, f: Calibration
     const before = calibrationRecord(db, id);
     notVoided(before, '检定记录');
     if (f.validUntil < f.date) throw new UserError([{ field: 'validUntil', message: '有效期不能早于检定日期' }]);
-    const asset = assetState(db, before.assetId);
+    const asset = assetStateSync(db, before.assetId);
     db.$client.prepare(
       `update calibrations set date = @date, valid_until = @validUntil, certificate_no = @certificateNo, institution = @institution,
          result = @result, notes = @notes where id = @id`,
@@ -160,7 +160,7 @@ export function voidCalibration(db: Db, who: Actor, id: number, reason: string):
   return db.$client.transaction(() => {
     const before = calibrationRecord(db, id);
     notVoided(before, '检定记录');
-    const asset = assetState(db, before.assetId);
+    const asset = assetStateSync(db, before.assetId);
     db.$client.prepare('update calibrations set voided_at = ?, voided_by = ?, void_reason = ? where id = ?').run(who.at, who.actor, reason, id);
     const moved = settleCalibration(db, asset, before, null);
     appendAuditSync(db, who, [

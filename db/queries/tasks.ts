@@ -2,7 +2,7 @@ import type { DispatchSettings, PlanStatus, TaskFields, TaskRow } from '../../li
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
 import { appendAuditSync, type Actor } from './audit';
-import { agencyId, checkItem } from './asset-writes';
+import { agencyIdSync, checkItemSync } from './asset-writes';
 
 const TASK_SELECT = `select t.id, t.code, t.name, t.type, l.code as leadAgency, l.name as leadAgencyName, loc.code as locationAgency,
     t.latitude, t.longitude, t.start_date as startDate, t.end_date as endDate, t.priority, t.team_size as teamSize, t.notes,
@@ -78,10 +78,10 @@ export function saveTask(db: Db, who: Actor, id: number | null, f: TaskFields): 
     const code = f.code ?? before?.code ?? nextCode(db, 'tasks', `RW-${f.startDate.slice(0, 4)}`, 3);
     const clash = db.$client.prepare('select id from tasks where code = ?').pluck().get(code) as number | undefined;
     if (clash !== undefined && clash !== id) throw new UserError([{ field: 'code', message: `任务编号「${code}」已存在` }]);
-    for (const d of f.demand) checkItem(db, d.item, 'demand');
+    for (const d of f.demand) checkItemSync(db, d.item, 'demand');
     const values = {
-      code, name: f.name, type: f.type, lead: agencyId(db, f.leadAgency, 'leadAgency'),
-      location: f.locationAgency === null ? null : agencyId(db, f.locationAgency, 'locationAgency'),
+      code, name: f.name, type: f.type, lead: agencyIdSync(db, f.leadAgency, 'leadAgency'),
+      location: f.locationAgency === null ? null : agencyIdSync(db, f.locationAgency, 'locationAgency'),
       latitude: f.latitude, longitude: f.longitude, startDate: f.startDate, endDate: f.endDate, priority: f.priority, teamSize: f.teamSize, notes: f.notes,
     };
     let taskId: number;

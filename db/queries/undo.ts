@@ -3,10 +3,10 @@ import type { UndoableBatch } from '../../lib/domain/audit';
 import { UserError } from '../../lib/problems';
 import type { Db } from '../types';
 import { agencyByCodeSync } from './agencies';
-import { getAssetRow } from './assets';
+import { getAssetRowSync } from './assets';
 import { actorTime, appendAuditSync, type Actor, type AuditEntry } from './audit';
 import { IMPORTED_AGENCY_FIELDS, IMPORTED_ASSET_FIELDS } from './imports';
-import { recordCustody } from './asset-writes';
+import { recordCustodySync } from './asset-writes';
 
 /** The entries that open an import's or a bulk edit's batch in the log, written with it. */
 const MARKERS: Record<string, UndoableBatch['kind']> = { import: 'import', 'bulk-edit': 'bulk' };
@@ -80,16 +80,16 @@ export function undoBatch(db: Db, who: Actor, batch: string, undoBatchId: string
     const idOf = (tag: string) => c.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
     for (const e of entries.filter((x) => x.entity === 'asset')) {
       const id = idOf(e.entityKey);
-      const now = getAssetRow(db, id)!;
+      const now = getAssetRowSync(db, id)!;
       if (e.action === 'create') {
         c.prepare('delete from custody_records where asset_id = ?').run(id);
         c.prepare('delete from assets where id = ?').run(id);
         audit.push({ action: 'delete', entity: 'asset', entityKey: e.entityKey, before: now, batch: undoBatchId, agencies: [now.agencyCode] });
       } else {
         c.prepare(`update assets set ${ASSET_SET} where id = @id`).run({ ...pick(JSON.parse(e.before!), IMPORTED_ASSET_FIELDS), id });
-        const restored = getAssetRow(db, id) as AssetRow;
+        const restored = getAssetRowSync(db, id) as AssetRow;
         // A bulk edit recorded the hand-over, so its undo records the hand-back; imports record no custody.
-        if (last.kind === 'bulk') recordCustody(db, who, now, restored);
+        if (last.kind === 'bulk') recordCustodySync(db, who, now, restored);
         audit.push({ action: 'update', entity: 'asset', entityKey: e.entityKey, before: now, after: restored, batch: undoBatchId, agencies: [now.agencyCode, restored.agencyCode] });
       }
     }

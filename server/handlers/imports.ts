@@ -20,7 +20,7 @@ import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { rejectedRowsWorkbook } from '../../excel/exports/import-errors';
 import type { Db } from '../../db/types';
 import { existingAgenciesSync, listAgenciesSync } from '../../db/queries/agencies';
-import { heldTags, holdersOfTags } from '../../db/queries/assets';
+import { heldTagsSync, holdersOfTagsSync } from '../../db/queries/assets';
 import type { Actor } from '../../db/queries/audit';
 import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';
 import { loadCatalogSync } from '../../db/queries/reference';
@@ -76,7 +76,7 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
       problems.push({ ...at, column: 'D', field: '上级机构编码', message: `不能修改机构「${a.code}」的上级机构(现为「${before.parentCode ?? '无'}」);如需调整请联系管辖全部机构的管理员` });
     }
   }
-  const holders = holdersOfTags(db, assets.map((a) => a.assetTag));
+  const holders = holdersOfTagsSync(db, assets.map((a) => a.assetTag));
   for (const a of assets) {
     const held = holders.get(a.assetTag);
     if (!allowed.has(a.agencyCode)) problems.push({ file, sheet: ASSET_SHEET, row: a.row + 1, field: '所属机构编码', message: message(a.agencyCode) });
@@ -372,7 +372,7 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   const skipped = [...read.skipped];
   // 丢失/盘亏 of a tag the ledger does not hold: nothing to store, and nothing wrong with the row.
   const lost = read.assets.filter((a) => a.lost);
-  const held = heldTags(db, lost.map((a) => a.assetTag));
+  const held = heldTagsSync(db, lost.map((a) => a.assetTag));
   const notHeld = new Set(lost.filter((a) => !held.has(a.assetTag)).map((a) => a.row));
   for (const row of notHeld) skipped.push({ row, reason: '丢失/盘亏的装备不入账' });
   skipped.sort((a, b) => a.row - b.row);
@@ -408,7 +408,7 @@ const PREVIEW_ROWS = 300;
 export function previewLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null, root: string | null = null): ImportPreview {
   const { file, workbook } = openedFile(owner, token);
   const r = readLedger(db, file, workbook, mapping, today, { scope, root });
-  const update = heldTags(db, r.assets.map((a) => a.assetTag)).size;
+  const update = heldTagsSync(db, r.assets.map((a) => a.assetTag)).size;
   const rowOf = (row: number, reasons: RejectedRow['reasons']): PreviewRow => {
     const cells: PreviewRow['cells'] = {};
     for (const [f, c] of Object.entries(r.fields) as [LedgerField, number][]) cells[f] = r.secret.has(c) ? SECRET_MASK : cellText(r.sheet.rows[row]?.[c]);
