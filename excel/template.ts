@@ -47,7 +47,7 @@ export interface TemplateContext {
   file: string;
   today: IsoDate;
   itemCodes: ReadonlySet<string>;
-  existingAgenciesSync: ReadonlyMap<string, ExistingAgency>;
+  existingAgencies: ReadonlyMap<string, ExistingAgency>;
 }
 
 export type TemplateResult =
@@ -368,7 +368,7 @@ function checkAgencyReferences(
   ctx: TemplateContext,
   problems: ProblemList,
 ): void {
-  const merged = new Map<string, ExistingAgency>(ctx.existingAgenciesSync);
+  const merged = new Map<string, ExistingAgency>(ctx.existingAgencies);
   for (const a of agencies) merged.set(a.code, { level: a.level, parentCode: a.parentCode });
   const fileRow = new Map(agencies.map((a) => [a.code, a.row]));
 
@@ -395,7 +395,7 @@ function checkAgencyReferences(
     }
   }
   // A ledger agency under a re-imported parent whose level no longer ranks above it.
-  for (const [code, e] of ctx.existingAgenciesSync) {
+  for (const [code, e] of ctx.existingAgencies) {
     if (fileRow.has(code) || e.parentCode === null || !fileRow.has(e.parentCode)) continue;
     const parent = merged.get(e.parentCode)!;
     if (LEVEL_RANK[parent.level] >= LEVEL_RANK[e.level]) {

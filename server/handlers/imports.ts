@@ -107,7 +107,7 @@ export function importTemplateWorkbook(db: Db, workbook: Workbook, opts: ImportO
     file: opts.file,
     today: opts.today,
     itemCodes: new Set(loadCatalogSync(db).map((i) => i.code)),
-    existingAgenciesSync: existingAgenciesSync(db),
+    existingAgencies: existingAgenciesSync(db),
   });
   if (!parsed.ok) throw new UserError(parsed.problems);
   if (opts.scope) {

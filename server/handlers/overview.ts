@@ -34,7 +34,7 @@ export function overview(db: Db, input: { agency?: string; ruleSet?: string }, t
   const soon = addDays(today, DUE_WINDOW_DAYS);
   return {
     date: today,
-    ruleSetNameSync: ruleSetNameSync(db, measured.ruleSet),
+    ruleSetName: ruleSetNameSync(db, measured.ruleSet),
     agencies: scope.size,
     byStatus,
     agenciesBelowStandard: [...byAgency.values()].filter((n) => n > 0).length,

@@ -104,7 +104,7 @@ describe('exports', () => {
     expect(assetXml).toMatch(/sqref="G2:G\d+"><formula1>'取值'!\$B\$2:\$B\$5<\/formula1>/);
     expect(rowsOf(f, '装备目录')).toHaveLength(57);
     expect(rowsOf(f, '取值').slice(1).map((r) => r[1])).toEqual(['在用', '维修', '闲置', '报废']);
-    const parsed = await parseTemplate(bytes(f), { file: 'x.xlsx', today, itemCodes: new Set(['S01']), existingAgenciesSync: new Map() });
+    const parsed = await parseTemplate(bytes(f), { file: 'x.xlsx', today, itemCodes: new Set(['S01']), existingAgencies: new Map() });
     expect(parsed).toEqual({ ok: false, problems: [expect.objectContaining({ message: '文件中没有数据行' })] });
   });
 });

@@ -47,7 +47,7 @@ describe('the template reader, on random sheets', () => {
     fc.assert(fc.property(fc.array(fc.array(value, { maxLength: 12 }), { maxLength: 30 }), fc.boolean(), (rows, withHeader) => {
       const buf = workbookBuffer([{ name: '装备', rows: withHeader ? [HEADERS, ...rows] : rows }]);
       const read = parseFile(buf, 'p.xlsx', { unpackedBytes: MAX_UNPACKED_BYTES, sheetRows: MAX_SHEET_ROWS, cells: MAX_CELLS, textChars: MAX_TEXT_CHARS });
-      const r = read.ok ? checkTemplate(read.workbook, { file: 'p.xlsx', today: '2026-11-23', itemCodes: new Set(CATALOG.map((c) => c.code)), existingAgenciesSync: new Map([['K', { level: 'county', parentCode: null }]]) }) : read;
+      const r = read.ok ? checkTemplate(read.workbook, { file: 'p.xlsx', today: '2026-11-23', itemCodes: new Set(CATALOG.map((c) => c.code)), existingAgencies: new Map([['K', { level: 'county', parentCode: null }]]) }) : read;
       if (r.ok) for (const a of r.assets) expect(a.agencyCode).toBe('K');
       else for (const p of r.problems) expect(p.message).toMatch(/\S/);
     }), { numRuns: 150 });
