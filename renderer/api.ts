@@ -1,6 +1,7 @@
 import { createClient, httpTransport, type Transport } from '../api/client';
 import type { FileOut } from '../api/contract';
 import { SPREADSHEET_EXTENSIONS } from '../excel/formats';
+import type { StartBridge } from './screens/Start';
 
 declare global {
   interface Window {
@@ -9,6 +10,8 @@ declare global {
       invoke: Transport;
       openFile: (kind: FileKind) => Promise<{ name: string; base64: string } | { error: string } | null>;
       saveFile: (kind: FileKind, name: string, base64: string) => Promise<string | null>;
+      /** Only on the desktop app's first screen: choosing the ledger. */
+      start?: StartBridge;
     };
   }
 }

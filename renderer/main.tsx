@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { I18nProvider, useI18n } from './i18n';
+import { Start } from './screens/Start';
 
 function Root() {
   const { lang } = useI18n();
@@ -15,7 +16,8 @@ function Root() {
   return (
     <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={{ token: { borderRadius: 4, fontFamily: '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif' } }}>
       <AntApp>
-        <App />
+        {/* The desktop app's first screen, before it works on a ledger file or on the provincial server. */}
+        {window.api?.start && new URLSearchParams(location.search).get('screen') === 'start' ? <Start bridge={window.api.start} /> : <App />}
       </AntApp>
     </ConfigProvider>
   );

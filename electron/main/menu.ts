@@ -2,6 +2,8 @@ import { Menu, type MenuItemConstructorOptions } from 'electron';
 
 export interface MenuActions {
   openLedger: () => void;
+  /** Back to the first screen: the ledger on this machine, or the provincial server. */
+  switchLedger: () => void;
   about: () => void;
 }
 
@@ -12,6 +14,7 @@ export function buildMenu(actions: MenuActions, devTools: boolean): Menu {
       label: '文件',
       submenu: [
         { label: '打开台账文件…', accelerator: 'CmdOrCtrl+O', click: actions.openLedger },
+        { label: '切换台账(本机 / 省级服务器)…', click: actions.switchLedger },
         { type: 'separator' },
         { label: '退出', role: 'quit' },
       ],

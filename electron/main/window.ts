@@ -22,8 +22,8 @@ function savedBounds(): Bounds {
   }
 }
 
-/** The main window: sandboxed, isolated, no Node in the page; its size and place are remembered. */
-export function createMainWindow(preload: string): BrowserWindow {
+/** The main window: sandboxed, isolated, no Node in the page; its size and place are remembered. Without a preload for a page not the app's own. */
+export function createMainWindow(preload: string | undefined): BrowserWindow {
   const b = savedBounds();
   const win = new BrowserWindow({
     width: b.width, height: b.height, x: b.x, y: b.y, minWidth: 1024, minHeight: 640, show: false, title: '执法装备台账',

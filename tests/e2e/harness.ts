@@ -21,9 +21,13 @@ export async function startApp(): Promise<{ url: string; db: Db; server: Server;
     server,
     /** The server's clock: the day the app (and so the test) works on. */
     clock: ledger.clock,
-    stop: () => new Promise((done) => server.close(() => {
-      ledger.db.$client.close(); // a restore may have replaced the connection the test started with
-      done();
-    })),
+    stop: () => new Promise((done) => {
+      // A browser keeps its connections open; they are not the test's to wait for.
+      server.closeAllConnections();
+      server.close(() => {
+        ledger.db.$client.close(); // a restore may have replaced the connection the test started with
+        done();
+      });
+    }),
   };
 }

@@ -5,7 +5,7 @@ const { buildMenu } = await import('../../electron/main/menu');
 
 type Item = { label?: string; role?: string; submenu?: Item[] };
 const roles = (menu: unknown): string[] => (menu as Item[]).flatMap((m) => [m.role ?? '', ...roles(m.submenu ?? [])]).filter(Boolean);
-const actions = { openLedger: () => undefined, about: () => undefined };
+const actions = { openLedger: () => undefined, switchLedger: () => undefined, about: () => undefined };
 
 describe('the application menu', () => {
   it('offers no developer tools in the installed app', () => {
