@@ -13,6 +13,7 @@ import type { Context } from '../server/context';
 import { closeLedger, openLedger } from '../server/ledger';
 import { call, localCaller } from '../server/local';
 import { moveLedger } from '../server/transfer';
+import { SERVE_USAGE, serveFromArgs } from '../server/serve';
 import { approveByCode, planFromFile, planJson, planText } from './dispatch';
 import { formatShortfallTable, formatTable } from './table';
 import { formatYuan } from '../lib/money';
@@ -50,6 +51,7 @@ const USAGE = `eql — 执法装备台账命令行
                                          将本机台账迁入省级数据库(或另一台账文件):机构按代码、装备按编号对应,
                                          装备的维修、检定、报废与移交记录,本机构的用户与审计日志连同时间一并迁入;
                                          有冲突(如同一编号已在另一县)则逐条列出、整份不写入;重复执行不会重复迁入
+  ${SERVE_USAGE}
   eql openapi                            输出 HTTP 接口的 OpenAPI 3.1 文档(JSON),与服务器 GET /api/openapi.json 相同
 
 通用选项:
@@ -174,6 +176,8 @@ function needDb(db: string | undefined): string {
 
 /** Runs one eql command; returns the process exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
+  // The server takes options of its own and runs until it is stopped.
+  if (argv[0] === 'serve') return serveFromArgs(argv.slice(1), io.out, io.err);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
