@@ -23,6 +23,9 @@ const types = {
     : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** The longest one statement may run (the national shortfall over a million assets takes seconds). */
+const STATEMENT_MS = 300_000;
+
 /** Every server process takes this lock to migrate, so two starting at once do not both apply a migration. */
 const MIGRATION_LOCK = 0x6571_6c00; // "eql\0"
 
@@ -46,7 +49,14 @@ export async function openProvincial(connection: string, options: ProvincialOpti
   } catch (e) {
     throw new UserError([{ file: where, message: (e as Error).message }]);
   }
-  const pool = new HostPool(target, { types, max: options.max ?? 10 });
+  const pool = new HostPool(target, {
+    types, max: options.max ?? 10,
+    // A server that vanished without closing the socket (a cable, a firewall's idle drop) is noticed in
+    // seconds, not at the operating system's two hours; a statement that runs away is stopped; a process
+    // that died inside a transaction does not hold its locks for long.
+    keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+    statement_timeout: STATEMENT_MS, idle_in_transaction_session_timeout: 60_000,
+  });
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
