@@ -38,6 +38,11 @@ export interface Store extends Tx {
 /** What a user is told while the database server cannot be reached (restarting, failing over). */
 export const UNAVAILABLE = '数据库暂时不可用,请稍后重试';
 
+/** Another writer kept changing what this change read, more times than it was repeated. */
+const BUSY = '数据库繁忙(与其他用户同时修改了相同的数据),本次修改未保存,请重试';
+/** A statement ran past the server's limit (db/pg.ts). */
+const TIMED_OUT = '数据库查询超时,本次操作未完成;请缩小查询范围后重试';
+
 /** The database could not be reached or dropped the connection: nothing was written, the request may be repeated. */
 export class StorageUnavailable extends UserError {
   constructor(cause: unknown) {
@@ -205,6 +210,7 @@ export function postgresStore(pool: HostPool): Store {
       return await run();
     } catch (e) {
       if (unreachable(e)) throw new StorageUnavailable(e);
+      if ((e as { code?: string }).code === '57014') throw Object.assign(new UserError([{ message: TIMED_OUT }]), { cause: e });
       throw e;
     }
   };
@@ -219,7 +225,8 @@ export function postgresStore(pool: HostPool): Store {
         try {
           return await guarded(() => db.transaction().setIsolationLevel('serializable').execute((trx) => fn(handle('postgres', trx))));
         } catch (e) {
-          if (!RETRY.has((e as { code?: string }).code ?? '') || attempt >= MAX_TRIES) throw e;
+          if (!RETRY.has((e as { code?: string }).code ?? '')) throw e;
+          if (attempt >= MAX_TRIES) throw Object.assign(new UserError([{ message: BUSY }]), { cause: e });
           // Apart at random, so two writers that collided do not collide again.
           await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
         }

@@ -121,6 +121,32 @@ describe.each(engines)('the store on $name', (engine) => {
   });
 });
 
+describe.skipIf(!postgresUrl)('the store on PostgreSQL when a change cannot be made', () => {
+  it('repeats a change that keeps colliding with other writers a few times, then says in Chinese that nothing was saved', async () => {
+    const { store } = await ledger(engines[1]);
+    let tries = 0;
+    const collide = store.write(async (tx) => {
+      tries++;
+      await addAgency(tx, `X${tries}`, '冲突');
+      throw Object.assign(new Error('could not serialize access due to read/write dependencies among transactions'), { code: '40001' });
+    });
+    await expect(collide).rejects.toMatchObject({ problems: [{ message: expect.stringContaining('本次修改未保存,请重试') }] });
+    expect(tries).toBe(8);
+    expect((await store.get<{ n: number }>(sql`select count(*) as n from agencies where name = '冲突'`))!.n).toBe(0);
+  });
+
+  it('stops a statement that runs past the limit and says so in Chinese, leaving nothing of its transaction', async () => {
+    const { store } = await ledger(engines[1]);
+    const slow = store.write(async (tx) => {
+      await addAgency(tx, 'SLOW', '慢查询');
+      await tx.run(sql`set local statement_timeout = 50`);
+      await tx.get(sql`select pg_sleep(2) as slept`);
+    });
+    await expect(slow).rejects.toMatchObject({ problems: [{ message: expect.stringContaining('数据库查询超时') }] });
+    expect((await store.get<{ n: number }>(sql`select count(*) as n from agencies where code = 'SLOW'`))!.n).toBe(0);
+  });
+});
+
 describe.skipIf(!postgresUrl)('the store when PostgreSQL drops its connections', () => {
   it('answers 数据库暂时不可用 meanwhile, writes nothing half, and carries on with new connections', async () => {
     const url = await freshDatabase();
