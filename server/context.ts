@@ -9,9 +9,11 @@ import type { Sessions } from './auth/sessions';
 
 /** The open ledger a transport serves; `db` and `store` are replaced in place when a backup is restored. */
 export interface Ledger {
+  /** The embedded ledger's database (backups, restore); on the provincial database, reading it is refused. */
   db: Db;
   /** The ledger's database, on either engine: every query runs on it or on one of its transactions. */
   store: Store;
+  /** Where the ledger is, for its administrator: the file's path, or the provincial database's address without its password. */
   file: string;
   /** The ledger's one clock: every date stored or shown, and every audit time, comes from it. */
   clock: Clock;
@@ -67,7 +69,10 @@ export async function callContext(ledger: Ledger, token: string | undefined, set
 /** The context of one call by `user` (null: nobody signed in), however the transport knows who they are. */
 export function userContext(ledger: Ledger, user: SessionUser | null, remote: Remote, signIn: (userId: number | null) => Promise<void>): Context {
   return {
-    db: ledger.db,
+    // Read when used: the provincial database has no file database, and says so to whatever asks for one.
+    get db() {
+      return ledger.db;
+    },
     store: ledger.store,
     file: ledger.file,
     clock: ledger.clock,

@@ -2,7 +2,11 @@ import type { BackupInfo } from '../api/contract';
 import type { Clock } from '../lib/clock';
 import { copyBackupOver, listBackups, resolveBackup } from '../db/backup';
 import { openDatabase } from '../db/open';
-import { sqliteStore } from '../db/store';
+import { openProvincial } from '../db/pg';
+import { redactTarget } from '../db/pg-hosts';
+import { seedReferenceData } from '../db/queries/reference';
+import { postgresStore, sqliteStore } from '../db/store';
+import { UserError } from '../lib/problems';
 import type { Db } from '../db/types';
 import { Sessions, type SessionLimits } from './auth/sessions';
 import type { Ledger } from './context';
@@ -36,14 +40,40 @@ export function ledgerOn(db: Db, file: string, clock: Clock, options: Pick<Ledge
   return ledger;
 }
 
+/** What a file-only operation (backups, restore) says on the provincial database. */
+export const FILE_ONLY = '省级数据库没有台账文件:其备份与恢复由信息中心用 pg_dump / pg_basebackup 完成';
+
+/**
+ * The provincial database as a ledger: migrated (db/pg.ts), its reference data seeded, served by as many
+ * server processes as the province runs. It has no file: `where` is its address without the password.
+ */
+export async function openProvincialLedger(connection: string, clock: Clock, options: Pick<LedgerOptions, 'sessions'> = {}): Promise<Ledger> {
+  const store = postgresStore(await openProvincial(connection));
+  try {
+    await store.write((tx) => seedReferenceData(tx, clock.now()));
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const ledger: Ledger = {
+    store, file: redactTarget(connection), clock,
+    get db(): Db {
+      throw new UserError([{ message: FILE_ONLY }]);
+    },
+    sessions: new Sessions(() => ledger.store, options.sessions, () => clock.now().getTime()),
+  };
+  return ledger;
+}
+
 /** Puts another open database (a restored backup) in place of the ledger's. */
 export function replaceDatabase(ledger: Ledger, db: Db): void {
   ledger.db = db;
   ledger.store = sqliteStore(db);
 }
 
-export function closeLedger(ledger: Ledger): void {
-  ledger.db.$client.close();
+export async function closeLedger(ledger: Ledger): Promise<void> {
+  if (ledger.store.engine === 'postgres') await ledger.store.close();
+  else ledger.db.$client.close();
 }
 
 /** The ledger's newest backup, of any kind, if it has one. */

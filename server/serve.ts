@@ -4,7 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { machineClock } from './clock';
 import { formatProblem, UserError } from '../lib/problems';
 import { countUsers } from '../db/queries/users';
-import { closeLedger, lockLedger, openLedger, restoreBeforeOpening } from './ledger';
+import type { Ledger } from './context';
+import { closeLedger, lockLedger, openLedger, openProvincialLedger, restoreBeforeOpening } from './ledger';
 import { scheduleDailyBackups, DEFAULT_KEEP } from './daily-backup';
 import { machineHosts } from './hosts';
 import { createHttpServer, listen } from './http';
@@ -20,6 +21,7 @@ export const SERVE_USAGE = `eql serve [--db 台账文件 | --database postgres:/
 
 const OPTIONS = {
   db: { type: 'string' },
+  database: { type: 'string' },
   port: { type: 'string', default: '5180' },
   host: { type: 'string', default: '127.0.0.1' },
   'session-minutes': { type: 'string', default: '30' },
@@ -38,9 +40,7 @@ class Refusal extends Error {
   }
 }
 
-const refused = (e: unknown): never => {
-  throw new Refusal(e instanceof UserError ? e.problems.map(formatProblem).join('\n') : String((e as Error)?.message ?? e));
-};
+const refusal = (e: unknown) => new Refusal(e instanceof UserError ? e.problems.map(formatProblem).join('\n') : String((e as Error)?.message ?? e));
 
 /**
  * Starts the api and the web UI on a ledger (`npm run web`, `eql serve`), as its arguments say, and runs
@@ -68,38 +68,54 @@ async function serve(args: string[], log: (line: string) => void): Promise<Promi
   try {
     clock = machineClock(values['time-zone']);
   } catch (e) {
-    refused(e);
+    throw refusal(e);
   }
-  const file = resolve(values.db ?? join(userDataDir(), DEFAULT_LEDGER_FILE));
-  mkdirSync(dirname(file), { recursive: true });
-  let opened;
-  // The ledger's lock is held from before a restore until the ledger is open: no other program can
-  // have the file open while it is replaced, nor take it between the restore and the opening.
-  let release = () => {};
-  try {
-    release = lockLedger(file);
-    // The way out of a damaged ledger: put a named backup in its place before opening it.
-    if (values.restore) {
-      await restoreBeforeOpening(file, values.restore);
-      log(`已用备份 ${values.restore} 替换台账文件`);
+  if (values.db && values.database) throw new Refusal('--db 与 --database 只能给出一个:本机台账文件,或省级数据库', 2);
+  const idleMs = Number(values['session-minutes']) * 60_000;
+  const sessions = { idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) };
+  let ledger: Ledger;
+  /** Where the server's own certificate is kept when the bureau gives none. */
+  let tlsDir: string;
+  if (values.database) {
+    if (values.restore) throw new Refusal('--restore 只用于本机台账文件;省级数据库由信息中心用 pg_restore 恢复', 2);
+    try {
+      ledger = await openProvincialLedger(values.database, clock!, { sessions });
+    } catch (e) {
+      throw refusal(e);
     }
-    const idleMs = Number(values['session-minutes']) * 60_000;
-    opened = openLedger(file, clock!, { sessions: { idleMs, maxMs: Math.max(idleMs, 12 * 3_600_000) } });
-  } catch (e) {
-    refused(e);
-  } finally {
-    release();
+    tlsDir = join(userDataDir(), 'tls');
+  } else {
+    const file = resolve(values.db ?? join(userDataDir(), DEFAULT_LEDGER_FILE));
+    mkdirSync(dirname(file), { recursive: true });
+    let opened;
+    // The ledger's lock is held from before a restore until the ledger is open: no other program can
+    // have the file open while it is replaced, nor take it between the restore and the opening.
+    let release = () => {};
+    try {
+      release = lockLedger(file);
+      // The way out of a damaged ledger: put a named backup in its place before opening it.
+      if (values.restore) {
+        await restoreBeforeOpening(file, values.restore);
+        log(`已用备份 ${values.restore} 替换台账文件`);
+      }
+      opened = openLedger(file, clock!, { sessions });
+    } catch (e) {
+      throw refusal(e);
+    } finally {
+      release();
+    }
+    ledger = opened!.ledger;
+    if (opened!.backup) log(`数据库已升级,升级前的备份:${opened!.backup}`);
+    tlsDir = join(dirname(file), 'tls');
   }
-  const { ledger, backup } = opened!;
-  if (backup) log(`数据库已升级,升级前的备份:${backup}`);
 
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(values.host);
   if (!loopback && (await countUsers(ledger.store)) === 0) {
-    closeLedger(ledger);
+    await closeLedger(ledger);
     throw new Refusal(`拒绝监听 ${values.host}:台账还没有用户,登录认证尚未启用。请先在本机(127.0.0.1)打开并创建系统管理员,再供局域网访问`, 2);
   }
   if (!!values['tls-cert'] !== !!values['tls-key']) {
-    closeLedger(ledger);
+    await closeLedger(ledger);
     throw new Refusal('--tls-cert 与 --tls-key 须同时给出');
   }
 
@@ -110,10 +126,10 @@ async function serve(args: string[], log: (line: string) => void): Promise<Promi
     try {
       identity = values['tls-cert']
         ? readIdentity(resolve(values['tls-cert']), resolve(values['tls-key']!))
-        : await ownIdentity(join(dirname(file), 'tls'), ['localhost', '127.0.0.1', '::1', ...hosts], clock!.now());
+        : await ownIdentity(tlsDir, ['localhost', '127.0.0.1', '::1', ...hosts], clock!.now());
     } catch (e) {
-      closeLedger(ledger);
-      refused(e);
+      await closeLedger(ledger);
+      throw refusal(e);
     }
   }
 
@@ -122,11 +138,13 @@ async function serve(args: string[], log: (line: string) => void): Promise<Promi
     tls: identity,
   });
   const address = await listen(server, Number(values.port), values.host);
-  const stopBackups = scheduleDailyBackups(ledger, Number(values['keep-backups']), log);
+  // The provincial database's backups are its IT office's (README).
+  const stopBackups = ledger.store.engine === 'sqlite' ? scheduleDailyBackups(ledger, Number(values['keep-backups']), log) : () => undefined;
   const shown = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
   // Bound to every interface: the addresses other computers can use (not loopback, not link-local).
   const urls = loopback || !['0.0.0.0', '::'].includes(values.host) ? [shown(values.host)] : hosts.filter((h) => !/^(127\.|\[::1\]|\[fe80:)/.test(h));
-  log(`执法装备台账已启动:${urls.map((h) => `${identity ? 'https' : 'http'}://${h}:${address.port}/`).join('  ')} (台账文件 ${file})`);
+  const what = ledger.store.engine === 'postgres' ? `省级数据库 ${ledger.file}` : `台账文件 ${ledger.file}`;
+  log(`执法装备台账已启动:${urls.map((h) => `${identity ? 'https' : 'http'}://${h}:${address.port}/`).join('  ')} (${what})`);
   if (identity) {
     log(`${identity.created ? '已生成' : '使用'}证书 ${identity.certFile}`);
     log(`证书 SHA-256 指纹:${identity.fingerprint}`);
@@ -137,8 +155,7 @@ async function serve(args: string[], log: (line: string) => void): Promise<Promi
     const stop = () => {
       server.close(() => {
         stopBackups();
-        closeLedger(ledger);
-        done(0);
+        void closeLedger(ledger).then(() => done(0));
       });
       // Requests under way finish; browsers' idle connections do not hold the server open.
       server.closeIdleConnections();
