@@ -6,7 +6,7 @@ import { op } from './op';
 export interface Overview {
   date: string;
   /** The rule set the shortfall is measured against, by its name (国家 2020 年版配备标准). */
-  ruleSetNameSync: string;
+  ruleSetName: string;
   agencies: number;
   /** Assets not scrapped, by status. */
   byStatus: Record<AssetStatus, number>;

@@ -46,7 +46,7 @@ describe('reports and screens name the standard and the sources in Chinese, neve
   });
 
   it('the overview says which standard its shortfall is measured against, by name', async () => {
-    expect((await ok<Overview>(countyManager(), 'overview/summary', {})).ruleSetNameSync).toBe('国家 2020 年版配备标准');
+    expect((await ok<Overview>(countyManager(), 'overview/summary', {})).ruleSetName).toBe('国家 2020 年版配备标准');
   });
 
   it('a new ledger’s replacement rules cite the Jilin survey without the internal seed number', async () => {
