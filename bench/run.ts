@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, wr
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../db/open';
+import { sqliteStore } from '../db/store';
 import type { Db } from '../db/types';
 import { createHttpServer, listen } from '../server/http';
 import { ledgerOn } from '../server/ledger';
@@ -58,6 +59,18 @@ function timeIt(runs: number, f: () => void): number {
   }));
 }
 
+/** `timeIt` of work done on the store. */
+async function timeItAsync(runs: number, f: () => Promise<unknown>): Promise<number> {
+  await f();
+  const times: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t = performance.now();
+    await f();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
 const results: { name: string; ok: boolean }[] = [];
@@ -78,7 +91,7 @@ async function nationalShortfall() {
   const { db } = openDatabase(file);
   const agencies = generateAgencies(2020, nationalProvinces());
   let t = performance.now();
-  const n = loadLedger(db, who, 'bench', agencies, generateAssets(2020, agencies, 1_000_000, TODAY));
+  const n = await sqliteStore(db).write((tx) => loadLedger(tx, who, 'bench', agencies, generateAssets(2020, agencies, 1_000_000, TODAY)));
   const loadMs = performance.now() - t;
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.exec('analyze');
@@ -93,7 +106,7 @@ async function nationalShortfall() {
   t = performance.now();
   shortfall(db, { rollup: false }, TODAY);
   const plainMs = performance.now() - t;
-  ledgerPages(db);
+  await ledgerPages(db);
   await ledgerInBrowser(db, file);
   db.$client.close();
   report('Full national shortfall + roll-up within 2x the bare indexed GROUP BY', [
@@ -158,7 +171,8 @@ async function ledgerInBrowser(db: Db, file: string) {
 }
 
 /** The 台账 grid's page requests, measured at the handler (HTTP and rendering not included). */
-function ledgerPages(db: Db) {
+async function ledgerPages(db: Db) {
+  const store = sqliteStore(db);
   const statuses = ['in_service', 'under_repair', 'idle'] as ('in_service' | 'under_repair' | 'idle')[];
   const cases: [string, AssetPage][] = [
     ['first page (default statuses)', { query: { statuses }, startRow: 0, endRow: 100 }],
@@ -169,7 +183,8 @@ function ledgerPages(db: Db) {
     ['one province subtree', { query: { agency: '110000', statuses }, startRow: 0, endRow: 100 }],
     ['custodian contains', { query: { filters: { custodian: { filterType: 'text', type: 'contains', filter: '王' } } }, startRow: 0, endRow: 100 }],
   ];
-  const lines = cases.map(([name, page]) => [name, timeIt(3, () => listAssets(db, page))] as const);
+  const lines: (readonly [string, number])[] = [];
+  for (const [name, page] of cases) lines.push([name, await timeItAsync(3, () => store.read((tx) => listAssets(tx, page)))]);
   const first = lines[0][1];
   const worst = Math.max(...lines.slice(1).map(([, ms]) => ms));
   report('Ledger over 1M assets: first page within 1 s, each sorted/filtered page within 100 ms', [
@@ -177,12 +192,13 @@ function ledgerPages(db: Db) {
   ], first < 1000 && worst < 100);
 }
 
-function demoOverview() {
+async function demoOverview() {
   const file = join(WORK, 'demo.db');
   fresh(file);
   const { db } = openDatabase(file);
-  loadDemo(db, who, TODAY);
-  const ms = timeIt(5, () => overview(db, {}, TODAY));
+  const store = sqliteStore(db);
+  await store.write((tx) => loadDemo(tx, who, TODAY));
+  const ms = await timeItAsync(5, () => store.read((tx) => overview(tx, {}, TODAY)));
   db.$client.close();
   report('Demo province overview within 500 ms', [`overview of 113 agencies, 50,000 assets: ${fmt(ms, 1)} ms (median of 5, at the handler)`], ms < 500);
 }
@@ -192,7 +208,8 @@ async function budgetProvince() {
   const file = join(WORK, 'budget-demo.db');
   fresh(file);
   const { db } = openDatabase(file);
-  loadDemo(db, who, TODAY);
+  const store = sqliteStore(db);
+  await store.write((tx) => loadDemo(tx, who, TODAY));
   const year = Number(TODAY.slice(0, 4));
   const budgetMs = timeIt(3, () => budgetRequest(db, { year }, TODAY));
   const rolledMs = timeIt(3, () => budgetRequest(db, { year, rollup: true }, TODAY));
@@ -211,7 +228,7 @@ async function budgetProvince() {
   t = performance.now();
   await raiseScore(db, { agency: codes[codes.length - 1], budgetFen: 50_000_000 }, TODAY);
   const raiseMs = performance.now() - t;
-  const chartsMs = timeIt(3, () => chartData(db, {}, TODAY));
+  const chartsMs = await timeItAsync(3, () => store.read((tx) => chartData(tx, {}, TODAY)));
   db.$client.close();
   const planMs = median(planTimes);
   report('Budget, plan, score and charts of the demo province (113 agencies, 50,000 assets) each within a minute', [
@@ -368,11 +385,12 @@ async function messyImport() {
   const read = await readWorkbook(readFileSync(xlsx), xlsx);
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   importLedger(ledger, 'messy-100k.xlsx', read.workbook, {}, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
+  const store = sqliteStore(ledger);
   const times: number[] = [];
   let size = 0;
   for (let k = 0; k < 3; k++) {
     t = performance.now();
-    size = Buffer.from(exportLedger(ledger, {}, [{ colId: 'agencyCode', sort: 'asc' }], TODAY).base64, 'base64').length;
+    size = Buffer.from((await store.read((tx) => exportLedger(tx, {}, [{ colId: 'agencyCode', sort: 'asc' }], TODAY))).base64, 'base64').length;
     times.push(performance.now() - t);
   }
   ledger.$client.close();

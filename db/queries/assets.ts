@@ -1,6 +1,6 @@
 import type { AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../lib/domain/assets';
 import type { Db } from '../types';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { inList, type Tx } from '../store';
 
 const COLUMN_SQL: Record<AssetColumn, string> = {
@@ -10,6 +10,9 @@ const COLUMN_SQL: Record<AssetColumn, string> = {
   calibrationValidUntil: 's.calibration_valid_until', notes: 's.notes',
 };
 
+/** The columns holding numbers; the others hold text (dates as ISO text). */
+const NUMBER_COLUMNS = new Set<AssetColumn>(['priceFen', 'odometerKm']);
+
 const SELECT_FIELDS = `s.id, s.asset_tag as "assetTag", s.item_code as "itemCode", c.name as "itemName", a.code as "agencyCode", a.name as "agencyName",
   s.model, s.serial_number as "serialNumber", s.purchase_date as "purchaseDate", s.price_fen as "priceFen", s.funding_source as "fundingSource",
   s.status, s.custodian, s.location, s.plate_number as "plateNumber", s.odometer_km as "odometerKm",
@@ -18,69 +21,73 @@ const FROM_JOINED = `from assets s join agencies a on a.id = s.agency_id join ca
 const SELECT = `select ${SELECT_FIELDS} ${FROM_JOINED}`;
 
 /** The next maintenance date of an asset: its latest record's. */
-const NEXT_MAINTENANCE = `(select m.next_due_date from maintenance_records m where m.asset_id = s.id and m.voided_at is null order by m.date desc, m.id desc limit 1)`;
+const NEXT_MAINTENANCE = sql`(select m.next_due_date from maintenance_records m where m.asset_id = s.id and m.voided_at is null order by m.date desc, m.id desc limit 1)`;
 /** The day an asset has served its item's years. */
-const REPLACEMENT_DATE = `(select add_years(s.purchase_date, t.service_years) from item_terms t where t.item_code = s.item_code)`;
+const REPLACEMENT_DATE = sql`(select add_years(s.purchase_date, t.service_years) from item_terms t where t.item_code = s.item_code)`;
 
-/** Conditions for the due-lists; each takes the date as its one parameter. */
-const DUE_SQL: Record<DueKind, string> = {
+/** Conditions for the due-lists, by the date they are due by. */
+const DUE_SQL: Record<DueKind, (until: string) => RawBuilder<unknown>> = {
   // The replacement rule (quotas/replacement.ts): served its item's years by the date, or the odometer at the limit.
-  replacement: `(s.status <> 'scrapped' and exists (select 1 from item_terms t where t.item_code = s.item_code
-    and (add_years(s.purchase_date, t.service_years) <= ? or s.odometer_km >= t.service_km)))`,
-  calibration: `(c.needs_calibration = 1 and s.status <> 'scrapped' and (s.calibration_valid_until is null or s.calibration_valid_until <= ?))`,
-  maintenance: `(s.status <> 'scrapped' and ${NEXT_MAINTENANCE} <= ?)`,
+  replacement: (until) => sql`(s.status <> 'scrapped' and exists (select 1 from item_terms t where t.item_code = s.item_code
+    and (add_years(s.purchase_date, t.service_years) <= ${until} or s.odometer_km >= t.service_km)))`,
+  calibration: (until) => sql`(c.needs_calibration = 1 and s.status <> 'scrapped' and (s.calibration_valid_until is null or s.calibration_valid_until <= ${until}))`,
+  maintenance: (until) => sql`(s.status <> 'scrapped' and ${NEXT_MAINTENANCE} <= ${until})`,
 };
 
 /** What a due-list shows as each row's due date. */
-const DUE_DATE_SQL: Record<DueKind, string> = {
-  replacement: `${REPLACEMENT_DATE} as "dueDate", coalesce((select s.odometer_km >= t.service_km from item_terms t where t.item_code = s.item_code), 0) as "dueByKm"`,
-  calibration: `s.calibration_valid_until as "dueDate"`,
-  maintenance: `${NEXT_MAINTENANCE} as "dueDate"`,
+const DUE_DATE_SQL: Record<DueKind, RawBuilder<unknown>> = {
+  replacement: sql`${REPLACEMENT_DATE} as "dueDate",
+    coalesce((select case when s.odometer_km >= t.service_km then 1 else 0 end from item_terms t where t.item_code = s.item_code), 0) as "dueByKm"`,
+  calibration: sql`s.calibration_valid_until as "dueDate"`,
+  maintenance: sql`${NEXT_MAINTENANCE} as "dueDate"`,
 };
 
-
 /** How many assets are due for `kind` by `until`, within an agency's subtree when one is named, of one item when named. */
-export function countDue(db: Db, kind: DueKind, until: string, query: Pick<AssetQuery, 'agency' | 'itemCode'> = {}): number {
-  const { sql, params, joins } = whereClause(db, { ...query, due: { kind, until } });
-  return db.$client.prepare(`select count(*) ${fromClause(joins)}${sql}`).pluck().get(...params) as number;
+export async function countDue(tx: Tx, kind: DueKind, until: string, query: Pick<AssetQuery, 'agency' | 'itemCode'> = {}): Promise<number> {
+  const { where, joins } = await whereClause(tx, { ...query, due: { kind, until } });
+  return (await tx.get<{ n: number }>(sql`select count(*) as n ${fromClause(joins)}${where}`))!.n;
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-function filterSql(col: string, f: ColumnFilter, params: unknown[]): string | null {
-  if (f.type === 'blank') return `(${col} is null or ${col} = '')`;
-  if (f.type === 'notBlank') return `(${col} is not null and ${col} <> '')`;
+/**
+ * `column like pattern` whatever the case of the letters, as a user types it: SQLite's like ignores the case
+ * already; PostgreSQL's ilike does, and the provincial database's trigram indexes (db/migrations-pg/0001) serve it.
+ */
+function like(tx: Pick<Tx, 'engine'>, column: RawBuilder<unknown>, pattern: string, not = false): RawBuilder<unknown> {
+  const op = `${not ? 'not ' : ''}${tx.engine === 'postgres' ? 'ilike' : 'like'}`;
+  return sql`${column} ${sql.raw(op)} ${pattern} escape '\\'`;
+}
+
+const COMPARISONS: Record<string, string> = { equals: '=', notEqual: '<>', lessThan: '<', lessThanOrEqual: '<=', greaterThan: '>', greaterThanOrEqual: '>=' };
+
+function filterSql(tx: Pick<Tx, 'engine'>, column: AssetColumn, f: ColumnFilter): RawBuilder<unknown> | null {
+  const ref = sql.ref(COLUMN_SQL[column]);
+  const number = NUMBER_COLUMNS.has(column);
+  // A number is never '' (PostgreSQL refuses to compare it with text at all); compared by a text or date filter, it is compared as its text.
+  if (f.type === 'blank') return number ? sql`${ref} is null` : sql`(${ref} is null or ${ref} = '')`;
+  if (f.type === 'notBlank') return number ? sql`${ref} is not null` : sql`(${ref} is not null and ${ref} <> '')`;
+  const col = number && f.filterType !== 'number' ? sql`cast(${ref} as text)` : ref;
   if (f.filterType === 'text') {
     if (f.filter === null || f.filter === undefined || f.filter === '') return null;
     const v = f.filter;
-    const like = (pattern: string, not = false) => {
-      params.push(pattern);
-      return `${not ? `(${col} is null or ${col} not like ? escape '\\')` : `${col} like ? escape '\\'`}`;
-    };
     switch (f.type) {
-      case 'contains': return like(`%${likeEscape(v)}%`);
-      case 'notContains': return like(`%${likeEscape(v)}%`, true);
-      case 'startsWith': return like(`${likeEscape(v)}%`);
-      case 'endsWith': return like(`%${likeEscape(v)}`);
-      case 'equals': params.push(v); return `${col} = ?`;
-      case 'notEqual': params.push(v); return `(${col} is null or ${col} <> ?)`;
+      case 'contains': return like(tx, col, `%${likeEscape(v)}%`);
+      case 'notContains': return sql`(${col} is null or ${like(tx, col, `%${likeEscape(v)}%`, true)})`;
+      case 'startsWith': return like(tx, col, `${likeEscape(v)}%`);
+      case 'endsWith': return like(tx, col, `%${likeEscape(v)}`);
+      case 'equals': return sql`${col} = ${v}`;
+      case 'notEqual': return sql`(${col} is null or ${col} <> ${v})`;
     }
   }
   const [from, to] = f.filterType === 'number' ? [f.filter, f.filterTo] : [f.dateFrom?.slice(0, 10), f.dateTo?.slice(0, 10)];
   if (from === null || from === undefined) return null;
-  const ops: Record<string, string> = { equals: '=', notEqual: '<>', lessThan: '<', lessThanOrEqual: '<=', greaterThan: '>', greaterThanOrEqual: '>=' };
-  if (f.type === 'inRange') {
-    if (to === null || to === undefined) return null;
-    params.push(from, to);
-    return `${col} between ? and ?`;
-  }
-  params.push(from);
-  return `${col} ${ops[f.type]} ?`;
+  if (f.type === 'inRange') return to === null || to === undefined ? null : sql`${col} between ${from} and ${to}`;
+  return sql`${col} ${sql.raw(COMPARISONS[f.type])} ${from}`;
 }
 
 interface Where {
-  sql: string;
-  params: unknown[];
+  where: RawBuilder<unknown>;
   /** Which of the agencies (a) and catalog (c) tables the condition reads. */
   joins: Set<'a' | 'c'>;
 }
@@ -93,77 +100,66 @@ const tableOf = (column: string) => column.split('.')[0] as 's' | 'a' | 'c';
  * Plates are stored in upper case, so a prefix or exact match is an index range on the upper-cased
  * text; null for the other filter types, which go through `filterSql`.
  */
-function plateFilterSql(f: ColumnFilter, params: unknown[]): string | null {
+function plateFilterSql(f: ColumnFilter): RawBuilder<unknown> | null {
   if (f.filterType !== 'text' || !f.filter || (f.type !== 'startsWith' && f.type !== 'equals')) return null;
   const v = f.filter.normalize('NFKC').toUpperCase();
-  if (f.type === 'equals') {
-    params.push(v);
-    return 's.plate_number = ?';
+  return f.type === 'equals' ? sql`s.plate_number = ${v}` : sql`s.plate_number >= ${v} and s.plate_number < ${`${v}\u{10FFFF}`}`;
+}
+
+/** The columns the quick search reads, besides the item's name. */
+const SEARCHED = ['s.asset_tag', 's.plate_number', 's.model', 's.custodian'];
+
+/** Assets whose tag, plate, model or custodian contains the text, whatever its case, or whose item's name or alias does. */
+async function quickSearch(tx: Tx, text: string): Promise<RawBuilder<unknown>> {
+  const p = `%${likeEscape(text)}%`;
+  // Item names are matched in the 56-row catalog, not row by row.
+  const items = (await tx.all<{ code: string }>(sql`select code from catalog_items where ${like(tx, sql.ref('name'), p)} or ${like(tx, sql.ref('aliases'), p)}`))
+    .map((r) => r.code);
+  if (tx.engine === 'sqlite' && [...text].length >= 3) {
+    // Three characters or more: the embedded ledger's trigram index (migration 0002) gives the matching ids, so the query starts from them.
+    return sql`s.id in (select rowid from assets_search where assets_search match ${`"${text.replace(/"/g, '""')}"`}
+      union all select id from assets where ${inList(tx, sql.ref('item_code'), items)})`;
   }
-  params.push(v, `${v}\u{10FFFF}`);
-  return 's.plate_number >= ? and s.plate_number < ?';
+  return sql`(${sql.join(SEARCHED.map((c) => like(tx, sql.ref(c), p)), sql` or `)} or ${inList(tx, sql.ref('s.item_code'), items)})`;
 }
 
 /**
- * The WHERE clause of a ledger query. `statusIndex: false` keeps the planner off the status index
- * (SQLite's unary +), so a page sorted by an indexed column walks that column's index instead.
+ * The WHERE clause of a ledger query. `statusIndex: false` keeps the planner off the status index (the
+ * status compared as an expression, not as the column), so a page sorted by an indexed column walks that
+ * column's index instead.
  */
-function whereClause(db: Db, q: AssetQuery, statusIndex = true): Where {
-  const parts: string[] = [];
-  const params: unknown[] = [];
+async function whereClause(tx: Tx, q: AssetQuery, statusIndex = true): Promise<Where> {
+  const parts: RawBuilder<unknown>[] = [];
   const joins = new Set<'a' | 'c'>();
   if (q.agency && q.agencyOnly) {
-    parts.push('s.agency_id = (select id from agencies where code = ?)');
-    params.push(q.agency);
+    parts.push(sql`s.agency_id = (select id from agencies where code = ${q.agency})`);
   } else if (q.agency) {
-    parts.push(`s.agency_id in (with recursive sub(id) as (select id from agencies where code = ?
+    parts.push(sql`s.agency_id in (with recursive sub(id) as (select id from agencies where code = ${q.agency}
       union all select x.id from agencies x join sub on x.parent_id = sub.id) select id from sub)`);
-    params.push(q.agency);
   }
   if (q.statuses && q.statuses.length > 0) {
     const live = !statusIndex && q.statuses.length === LIVE_STATUSES.length && LIVE_STATUSES.every((x) => q.statuses!.includes(x));
-    if (live) parts.push(`s.status <> 'scrapped'`); // the literal form the partial index assets_live is declared with
-    else {
-      parts.push(`${statusIndex ? '' : '+'}s.status in (${q.statuses.map(() => '?').join(', ')})`);
-      params.push(...q.statuses);
-    }
+    if (live) parts.push(sql`s.status <> 'scrapped'`); // the literal form the partial index assets_live is declared with
+    else parts.push(sql`${statusIndex ? sql`s.status` : sql`(s.status || '')`} in (${sql.join(q.statuses)})`);
   }
-  if (q.itemCode) {
-    parts.push('s.item_code = ?');
-    params.push(q.itemCode);
-  }
+  if (q.itemCode) parts.push(sql`s.item_code = ${q.itemCode}`);
   if (q.due) {
-    parts.push(DUE_SQL[q.due.kind]);
-    params.push(q.due.until);
+    parts.push(DUE_SQL[q.due.kind](q.due.until));
     if (q.due.kind === 'calibration') joins.add('c');
   }
-  if (q.quick) {
-    const p = `%${likeEscape(q.quick)}%`;
-    // Item names are matched in the 56-row catalog, not row by row.
-    const items = db.$client.prepare(`select code from catalog_items where name like ? escape '\\' or aliases like ? escape '\\'`).pluck().all(p, p) as string[];
-    if ([...q.quick].length >= 3) {
-      // Three characters or more: the trigram index gives the matching ids, so the query starts from them.
-      parts.push(`s.id in (select rowid from assets_search where assets_search match ?
-        union all select id from assets where item_code in (select value from json_each(?)))`);
-      params.push(`"${q.quick.replace(/"/g, '""')}"`, JSON.stringify(items));
-    } else {
-      parts.push(`(${['s.asset_tag', 's.plate_number', 's.model', 's.custodian'].map((c) => `${c} like ? escape '\\'`).join(' or ')}
-        or s.item_code in (select value from json_each(?)))`);
-      params.push(p, p, p, p, JSON.stringify(items));
-    }
-  }
+  if (q.quick) parts.push(await quickSearch(tx, q.quick));
   for (const [column, f] of Object.entries(q.filters ?? {}) as [AssetColumn, ColumnFilter][]) {
-    const sql = column === 'plateNumber' ? plateFilterSql(f, params) ?? filterSql(COLUMN_SQL[column], f, params) : filterSql(COLUMN_SQL[column], f, params);
-    if (!sql) continue;
-    parts.push(sql);
+    const condition = (column === 'plateNumber' ? plateFilterSql(f) : null) ?? filterSql(tx, column, f);
+    if (!condition) continue;
+    parts.push(condition);
     const table = tableOf(COLUMN_SQL[column]);
     if (table !== 's') joins.add(table);
   }
-  return { sql: parts.length ? ` where ${parts.join(' and ')}` : '', params, joins };
+  return { where: parts.length ? sql` where ${sql.join(parts, sql` and `)}` : sql``, joins };
 }
 
-function fromClause(joins: Set<'a' | 'c'>): string {
-  return `from assets s${joins.has('a') ? ' join agencies a on a.id = s.agency_id' : ''}${joins.has('c') ? ' join catalog_items c on c.code = s.item_code' : ''}`;
+function fromClause(joins: Set<'a' | 'c'>): RawBuilder<unknown> {
+  return sql.raw(`from assets s${joins.has('a') ? ' join agencies a on a.id = s.agency_id' : ''}${joins.has('c') ? ' join catalog_items c on c.code = s.item_code' : ''}`);
 }
 
 export interface AssetPage {
@@ -176,48 +172,54 @@ export interface AssetPage {
 }
 
 /**
- * One page of the ledger, and the number of rows the query matches when asked. The page's ids are
- * chosen first, reading only the tables the filter and sort need; then those rows are fetched whole.
+ * The ids of the rows a query matches, in the order asked (a block of them when `block` is given). The
+ * tie-breaker runs the same way as the last sort, so an index on the sorted column serves both. Blanks sort
+ * first going up and last going down on both engines (SQLite's own order; PostgreSQL's is the reverse).
  */
-/** The ids of the rows a query matches, in the order asked; the tie-breaker runs the same way as the last sort, so an index on the sorted column serves both. */
-function orderedIds(db: Db, query: AssetQuery, sort: AssetPage['sort'] = [], limit = -1, offset = 0): number[] {
-  const { sql, params, joins } = whereClause(db, query, false);
+async function orderedIds(tx: Tx, query: AssetQuery, sort: AssetPage['sort'] = [], block?: { limit: number; offset: number }): Promise<number[]> {
+  const { where, joins } = await whereClause(tx, query, false);
   const last = sort.length ? sort[sort.length - 1].sort : 'asc';
-  const order = [...sort.map((x) => `${COLUMN_SQL[x.colId]} ${x.sort === 'desc' ? 'desc' : 'asc'}`), `s.id ${last === 'desc' ? 'desc' : 'asc'}`].join(', ');
+  const order = sql.join([
+    ...sort.map((x) => sql`${sql.ref(COLUMN_SQL[x.colId])} ${sql.raw(x.sort === 'desc' ? 'desc nulls last' : 'asc nulls first')}`),
+    sql.raw(`s.id ${last === 'desc' ? 'desc' : 'asc'}`),
+  ]);
   const pageJoins = new Set(joins);
   for (const x of sort) {
     const table = tableOf(COLUMN_SQL[x.colId]);
     if (table !== 's') pageJoins.add(table);
   }
-  return db.$client.prepare(`select s.id ${fromClause(pageJoins)}${sql} order by ${order} limit ? offset ?`).pluck().all(...params, limit, offset) as number[];
+  const limit = block ? sql` limit ${block.limit} offset ${block.offset}` : sql``;
+  return (await tx.all<{ id: number }>(sql`select s.id ${fromClause(pageJoins)}${where} order by ${order}${limit}`)).map((r) => r.id);
 }
 
-function rowsByIds(db: Db, ids: number[], due?: DueKind): AssetRow[] {
-  const select = due ? `select ${SELECT_FIELDS}, ${DUE_DATE_SQL[due]} ${FROM_JOINED}` : SELECT;
-  const rows = db.$client.prepare(`${select} where s.id in (select value from json_each(?))`).all(JSON.stringify(ids)) as AssetRow[];
+/** The rows of these assets, in the order of the ids; an id the ledger does not hold is left out. */
+export async function getAssetRows(tx: Tx, ids: readonly number[], due?: DueKind): Promise<AssetRow[]> {
+  if (!ids.length) return [];
+  const select = due ? sql`select ${sql.raw(SELECT_FIELDS)}, ${DUE_DATE_SQL[due]} ${sql.raw(FROM_JOINED)}` : sql.raw(SELECT);
+  const rows = await tx.all<AssetRow>(sql`${select} where ${inList(tx, sql.ref('s.id'), ids)}`);
   if (due === 'replacement') for (const r of rows) r.dueByKm = !!r.dueByKm;
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)!);
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /**
- * One page of the ledger, and the number of rows the query matches when asked. The page's ids are
- * chosen first, reading only the tables the filter and sort need; then those rows are fetched whole.
+ * One page of the ledger, and the number of rows the query matches when asked (run both on one snapshot). The
+ * page's ids are chosen first, reading only the tables the filter and sort need; then those rows are fetched whole.
  */
-export function listAssets(db: Db, page: AssetPage): { rows: AssetRow[]; total: number | null } {
-  const rows = rowsByIds(db, orderedIds(db, page.query, page.sort, page.endRow - page.startRow, page.startRow), page.query.due?.kind);
-  let total: number | null = null;
-  if (page.withTotal !== false) {
-    const w = whereClause(db, page.query);
-    total = db.$client.prepare(`select count(*) ${fromClause(w.joins)}${w.sql}`).pluck().get(...w.params) as number;
-  }
-  return { rows, total };
+export async function listAssets(tx: Tx, page: AssetPage): Promise<{ rows: AssetRow[]; total: number | null }> {
+  const ids = await orderedIds(tx, page.query, page.sort, { limit: page.endRow - page.startRow, offset: page.startRow });
+  const rows = await getAssetRows(tx, ids, page.query.due?.kind);
+  if (page.withTotal === false) return { rows, total: null };
+  const w = await whereClause(tx, page.query);
+  return { rows, total: (await tx.get<{ n: number }>(sql`select count(*) as n ${fromClause(w.joins)}${w.where}`))!.n };
 }
 
-/** Every row a query matches, in order, a block at a time (for exports). */
-export function* allAssets(db: Db, query: AssetQuery, sort: AssetPage['sort']): Generator<AssetRow> {
-  const ids = orderedIds(db, query, sort);
-  for (let i = 0; i < ids.length; i += 1000) yield* rowsByIds(db, ids.slice(i, i + 1000));
+/** Every row a query matches, in order, up to `limit` (for exports): the ids first, then the rows a block of ids at a time. */
+export async function allAssets(tx: Tx, query: AssetQuery, sort: AssetPage['sort'], limit?: number): Promise<AssetRow[]> {
+  const ids = await orderedIds(tx, query, sort, limit === undefined ? undefined : { limit, offset: 0 });
+  const rows: AssetRow[] = [];
+  for (let i = 0; i < ids.length; i += 1000) rows.push(...(await getAssetRows(tx, ids.slice(i, i + 1000))));
+  return rows;
 }
 
 export function getAssetRowSync(db: Db, id: number): AssetRow | undefined {
@@ -237,30 +239,24 @@ export function agenciesOfAssetsSync(db: Db, ids: readonly number[]): string[] {
   ).pluck().all(JSON.stringify(ids)) as string[];
 }
 
-const OF_AGENCIES = `agency_id in (select value from json_each(?))`;
-
 /** The assets of these agencies by status, the scrapped among them. */
-export function countByStatus(db: Db, agencyIds: readonly number[]): Record<AssetStatus, number> {
+export async function countByStatus(tx: Tx, agencyIds: readonly number[]): Promise<Record<AssetStatus, number>> {
   const byStatus: Record<AssetStatus, number> = { in_service: 0, under_repair: 0, idle: 0, scrapped: 0 };
-  for (const r of db.$client.prepare(`select status, count(*) as n from assets where ${OF_AGENCIES} group by status`).all(JSON.stringify(agencyIds)) as { status: AssetStatus; n: number }[]) {
-    byStatus[r.status] = r.n;
-  }
+  const rows = await tx.all<{ status: AssetStatus; n: number }>(sql`select status, count(*) as n from assets where ${inList(tx, sql.ref('agency_id'), agencyIds)} group by status`);
+  for (const r of rows) byStatus[r.status] = r.n;
   return byStatus;
 }
 
 /** Units of these items the agencies hold, not scrapped. */
-export function countHeld(db: Db, agencyIds: readonly number[], items: readonly string[]): number {
-  return db.$client
-    .prepare(`select count(*) from assets where ${OF_AGENCIES} and status <> 'scrapped' and item_code in (select value from json_each(?))`)
-    .pluck().get(JSON.stringify(agencyIds), JSON.stringify(items)) as number;
+export async function countHeld(tx: Tx, agencyIds: readonly number[], items: readonly string[]): Promise<number> {
+  return (await tx.get<{ n: number }>(sql`select count(*) as n from assets where ${inList(tx, sql.ref('agency_id'), agencyIds)} and status <> 'scrapped'
+    and ${inList(tx, sql.ref('item_code'), items)}`))!.n;
 }
 
 /** Every instrument that needs calibration and is not scrapped: its agency and the date its certificate runs to. */
-export function calibratedInstruments(db: Db): { until: string | null; agency: string }[] {
-  return db.$client.prepare(
-    `select s.calibration_valid_until as until, a.code as agency from assets s join catalog_items c on c.code = s.item_code join agencies a on a.id = s.agency_id
-     where c.needs_calibration = 1 and s.status <> 'scrapped'`,
-  ).all() as { until: string | null; agency: string }[];
+export function calibratedInstruments(tx: Tx): Promise<{ until: string | null; agency: string }[]> {
+  return tx.all(sql`select s.calibration_valid_until as "until", a.code as agency from assets s join catalog_items c on c.code = s.item_code
+    join agencies a on a.id = s.agency_id where c.needs_calibration = 1 and s.status <> 'scrapped'`);
 }
 
 /** The agency holding each of these tags, for the tags the ledger holds. */

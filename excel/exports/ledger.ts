@@ -8,7 +8,7 @@ import { FORMAT, type OutValue } from '../write';
 import { date, yuan } from './cells';
 
 /** Excel holds 1,048,576 rows a sheet. */
-const MAX_EXPORT_ROWS = 1_000_000;
+export const MAX_EXPORT_ROWS = 1_000_000;
 
 const LEDGER_EXPORT_HEADERS = [
   '资产编号', '装备代码', '装备名称', '所属机构编码', '所属机构', '规格型号', '出厂编号', '购置日期', '购置金额(元)', '经费来源', '状态', '责任人', '存放地点',

@@ -6,26 +6,28 @@ import { bulkUpdateAssets, createAsset, updateAsset } from '../../db/queries/ass
 import { assetHistory } from '../../db/queries/asset-history';
 import { displayNames } from '../../db/queries/users';
 import { mentionedPeople } from '../../lib/changes';
-import { requireAgency, requireAssetsSync, scopedAgency } from '../scope';
+import { requireAgency, requireAssets, scopedAgency } from '../scope';
 
 /** Assets within the caller's scope; a transfer only to an agency in it. */
 export const assetHandlers: HandlersFor<typeof assetOps> = {
-  'assets/list': (ctx, input) => listAssets(ctx.db, { ...input, query: { ...input.query, agency: scopedAgency(ctx, input.query.agency) } }),
-  'assets/get': async (ctx, { id }) => {
-    requireAssetsSync(ctx, [id]);
-    const h = assetHistory(ctx.db, id);
-    return { ...h, people: await displayNames(ctx.store, [...mentionedPeople(h.audit), ...h.disposals.flatMap((d) => [d.requestedBy, d.approvedBy ?? '']), ...h.maintenance.map((m) => m.voidedBy ?? ''), ...h.calibrations.map((c) => c.voidedBy ?? '')]) };
-  },
-  'assets/create': (ctx, fields) => (requireAgency(ctx, fields.agencyCode), createAsset(ctx.db, ctx.who(), fields)),
-  'assets/update': (ctx, { id, fields }) => {
-    requireAssetsSync(ctx, [id]);
+  'assets/list': (ctx, input) => ctx.store.read((tx) => listAssets(tx, { ...input, query: { ...input.query, agency: scopedAgency(ctx, input.query.agency) } })),
+  'assets/get': (ctx, { id }) => ctx.store.read(async (tx) => {
+    await requireAssets(ctx, tx, [id]);
+    const h = await assetHistory(tx, id);
+    return { ...h, people: await displayNames(tx, [...mentionedPeople(h.audit), ...h.disposals.flatMap((d) => [d.requestedBy, d.approvedBy ?? '']), ...h.maintenance.map((m) => m.voidedBy ?? ''), ...h.calibrations.map((c) => c.voidedBy ?? '')]) };
+  }),
+  'assets/create': (ctx, fields) => (requireAgency(ctx, fields.agencyCode), ctx.store.write((tx) => createAsset(tx, ctx.who(), fields))),
+  'assets/update': (ctx, { id, fields }) => ctx.store.write(async (tx) => {
+    await requireAssets(ctx, tx, [id]);
     requireAgency(ctx, fields.agencyCode);
-    return updateAsset(ctx.db, ctx.who(), id, fields);
-  },
+    return updateAsset(tx, ctx.who(), id, fields);
+  }),
   'assets/bulkUpdate': (ctx, { ids, change }) => {
-    requireAssetsSync(ctx, ids);
-    if ('agencyCode' in change) requireAgency(ctx, change.agencyCode);
     const batch = randomUUID();
-    return { updated: bulkUpdateAssets(ctx.db, ctx.who(), batch, ids, change), batch };
+    return ctx.store.write(async (tx) => {
+      await requireAssets(ctx, tx, ids);
+      if ('agencyCode' in change) requireAgency(ctx, change.agencyCode);
+      return { updated: await bulkUpdateAssets(tx, ctx.who(), batch, ids, change), batch };
+    });
   },
 };

@@ -9,7 +9,7 @@ import { loadDemo } from './demo';
 export const ledgerHandlers: HandlersFor<typeof ledgerOps> = {
   'ledger/status': async (ctx) => ({ file: ctx.user?.role === 'admin' ? ctx.file : null, ...(await ledgerCounts(ctx.store, scopeCodes(ctx))) }),
   'clock/now': (ctx) => ({ now: ctx.now().toISOString(), today: ctx.today(), timeZone: ctx.clock.timeZone }),
-  'ledger/loadDemo': (ctx) => loadDemo(ctx.db, ctx.who(), ctx.today()),
+  'ledger/loadDemo': (ctx) => ctx.store.write((tx) => loadDemo(tx, ctx.who(), ctx.today())),
   'catalog/list': (ctx) => loadCatalog(ctx.store),
   'ruleSets/list': async (ctx) => (await listRuleSets(ctx.store)).map(({ id, name, source }) => ({ id, name, source })),
 };

@@ -7,6 +7,7 @@ import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, expo
 import { shortfall } from '../../server/handlers/quotas';
 import { addCalibration, addMaintenance } from '../../db/queries/maintenance';
 import type { Db } from '../../db/types';
+import { sqliteStore } from '../../db/store';
 import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
@@ -38,9 +39,9 @@ function sheetXml(f: FileOut, n: number): string {
 }
 
 describe('exports', () => {
-  it('writes the ledger as filtered and sorted, with Chinese headers, a frozen header, widths and number formats', () => {
+  it('writes the ledger as filtered and sorted, with Chinese headers, a frozen header, widths and number formats', async () => {
     const db = ledger();
-    const f = exportLedger(db, { agency: '330106' }, [{ colId: 'assetTag', sort: 'desc' }], today);
+    const f = await exportLedger(sqliteStore(db), { agency: '330106' }, [{ colId: 'assetTag', sort: 'desc' }], today);
     expect(f.fileName).toBe('装备台账-2026-11-23.xlsx');
     const rows = rowsOf(f, '装备台账');
     expect(rows[0].slice(0, 5)).toEqual(['资产编号', '装备代码', '装备名称', '所属机构编码', '所属机构']);
@@ -52,9 +53,9 @@ describe('exports', () => {
     expect(sheetXml(f, 1)).toContain('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>');
   });
 
-  it('writes text that starts with = + - @ as text, never as a formula', () => {
+  it('writes text that starts with = + - @ as text, never as a formula', async () => {
     const db = ledger();
-    const f = exportLedger(db, {}, [], today);
+    const f = await exportLedger(sqliteStore(db), {}, [], today);
     expect(sheetXml(f, 1)).not.toMatch(/<f[ >]/);
     const ws = XLSX.read(bytes(f), { cellFormula: true }).Sheets['装备台账'];
     const cells = Object.entries(ws).filter(([k]) => !k.startsWith('!')).map(([, c]) => c as XLSX.CellObject);
@@ -64,9 +65,9 @@ describe('exports', () => {
     expect(cells.some((c) => c.f)).toBe(false);
   });
 
-  it('writes the compliance report per agency alone and rolled up, matching the engine row by row', () => {
+  it('writes the compliance report per agency alone and rolled up, matching the engine row by row', async () => {
     const db = ledger();
-    const f = exportCompliance(db, {}, today);
+    const f = await exportCompliance(sqliteStore(db), {}, today);
     const own = shortfall(db, {}, today).rows.filter((r) => r.required > 0 || r.held > 0);
     const rolled = shortfall(db, { rollup: true }, today).rows.filter((r) => r.required > 0 || r.held > 0);
     const figures = (rows: unknown[][]) => rows.slice(1).map((r) => [r[0], r[4], r[8], r[9], r[10], r[11], r[12]]);
@@ -84,17 +85,17 @@ describe('exports', () => {
     addMaintenance(db, who, { assetId: id('A-1'), date: '2026-03-02', kind: 'repair', description: '更换刹车片', costFen: 86_050, vendor: '城西修理厂', odometerKm: 124_000, nextDueDate: '2026-09-01', setStatus: null });
     addMaintenance(db, who, { assetId: id('A-1'), date: '2025-12-30', kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
     addCalibration(db, who, { assetId: id('A-2'), date: '2026-04-01', validUntil: '2027-03-31', certificateNo: 'JD-2026-88', institution: '省计量院', result: 'pass', notes: null });
-    const m = rowsOf(exportMaintenance(db, '2026-01-01', '2026-12-31', () => true), '维修保养记录');
+    const m = rowsOf(exportMaintenance(sqliteStore(db), '2026-01-01', '2026-12-31', () => true), '维修保养记录');
     expect(m).toHaveLength(2);
     expect(m[1]).toEqual([expect.any(Number), 'A-1', 'S01', expect.any(String), '330106', '西湖分局', '维修', '更换刹车片', 860.5, '城西修理厂', 124_000, expect.any(Number)]);
-    const c = rowsOf(exportCalibrations(db, '2026-01-01', '2026-12-31', () => true), '检定记录');
+    const c = rowsOf(exportCalibrations(sqliteStore(db), '2026-01-01', '2026-12-31', () => true), '检定记录');
     expect(c[1].slice(2)).toEqual(['A-2', 'S15', expect.any(String), '330106', '西湖分局', 'JD-2026-88', '省计量院', '合格', null]);
-    expect(rowsOf(exportCalibrations(db, '2026-01-01', '2026-12-31', (a) => a !== '330106'), '检定记录')).toHaveLength(1);
+    expect(rowsOf(exportCalibrations(sqliteStore(db), '2026-01-01', '2026-12-31', (a) => a !== '330106'), '检定记录')).toHaveLength(1);
   });
 
   it('writes a blank template with drop-downs for 层级, 状态 and 装备代码 and an instructions sheet, which imports as the template', async () => {
     const db = ledger();
-    const f = blankTemplate(db);
+    const f = await blankTemplate(sqliteStore(db));
     const wb = XLSX.read(bytes(f));
     expect(wb.SheetNames).toEqual(['填写说明', '机构', '装备', '装备目录', '取值']);
     const agencyXml = sheetXml(f, 2);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../../server/demo/generate';
 import { loadLedger } from '../../db/queries/bulk';
+import { sqliteStore } from '../../db/store';
 import { holdingsAsOf } from '../../db/queries/holdings';
 import { listAgenciesSync } from '../../db/queries/agencies';
 import { loadCatalogSync } from '../../db/queries/reference';
@@ -11,11 +12,11 @@ import { tempLedger } from '../fixtures/factories';
 const who = { actor: 'test', at: '2026-11-23T00:00:00Z' };
 
 describe('holdings from the database', () => {
-  it('match the engine counting the same assets one by one', () => {
+  it('match the engine counting the same assets one by one', async () => {
     const { db } = tempLedger();
     const agencies = generateAgencies(7, [DEMO_PROVINCE]);
     const assets = [...generateAssets(7, agencies, 8_000, '2026-11-23')];
-    loadLedger(db, who, 'test', agencies, assets);
+    await sqliteStore(db).write((tx) => loadLedger(tx, who, 'test', agencies, assets));
     const stored = listAgenciesSync(db);
     const catalog = loadCatalogSync(db);
     for (const date of ['2026-11-23', '2027-06-30']) {
@@ -29,10 +30,10 @@ describe('holdings from the database', () => {
     }
   });
 
-  it('calibrations expire in the shortfall report as the reference date moves on', () => {
+  it('calibrations expire in the shortfall report as the reference date moves on', async () => {
     const { db } = tempLedger();
     const agencies = generateAgencies(7, [DEMO_PROVINCE]);
-    loadLedger(db, who, 'test', agencies, generateAssets(7, agencies, 8_000, '2026-11-23'));
+    await sqliteStore(db).write((tx) => loadLedger(tx, who, 'test', agencies, generateAssets(7, agencies, 8_000, '2026-11-23')));
     const usable = (date: string) =>
       shortfall(db, { agency: '990000', rollup: true, date }, '2026-11-23').rows.find((r) => r.item === 'S15')!.usable;
     expect(usable('2028-01-01')).toBeLessThan(usable('2026-11-23'));

@@ -4,6 +4,7 @@ import * as XLSX from 'xlsx';
 import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
+import { sqliteStore } from '../../db/store';
 import { readEntry, writeZip, zipEntries } from '../../excel/zip';
 import { readWorkbook } from '../../excel/workbook';
 import type { Db } from '../../db/types';
@@ -232,7 +233,7 @@ describe('hostile and broken files', () => {
     const { token } = await openLedgerFile(null, 'f.xlsx', xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '责任人'], ['@F-1', '执法车', '在用', evil]] }]));
     importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
     expect(db.$client.prepare(`select custodian from assets where asset_tag = '@F-1'`).pluck().get()).toBe(evil);
-    const out = XLSX.read(Buffer.from(exportLedger(db, {}, [], today).base64, 'base64'), { cellFormula: true }).Sheets['装备台账'];
+    const out = XLSX.read(Buffer.from((await exportLedger(sqliteStore(db), {}, [], today)).base64, 'base64'), { cellFormula: true }).Sheets['装备台账'];
     expect(out['A2']).toMatchObject({ t: 's', v: '@F-1' });
     expect(out['L2']).toMatchObject({ t: 's', v: evil });
     expect(out['L2'].f).toBeUndefined();

@@ -5,6 +5,7 @@ import type { LedgerMapping } from '../../excel/ledger';
 import { UserError, type Problem } from '../../lib/problems';
 import { analyseLedger, importOpenedLedger, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
+import { sqliteStore } from '../../db/store';
 import type { Db } from '../../db/types';
 import { HANGZHOU, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
 import { count, snapshot, storedAsset as stored } from '../fixtures/db';
@@ -232,7 +233,7 @@ describe('importing the ledgers agencies keep', () => {
     const db = ledger();
     for (const m of MESSY_LEDGERS) await importMessy(db, m.buffer, mappingOf(m));
     const total = count(db, 'assets');
-    const file = exportLedger(db, {}, [{ colId: 'assetTag', sort: 'asc' }], today);
+    const file = await exportLedger(sqliteStore(db), {}, [{ colId: 'assetTag', sort: 'asc' }], today);
     const buf = Buffer.from(file.base64, 'base64');
     const a = analyseLedger(db, null, await open(buf), {});
     expect(a.fields).toMatchObject({ 资产编号: 'A', 装备代码: 'B', 所属机构编码: 'D', 规格型号: 'F', 购置日期: 'H', '购置金额(元)': 'I', 状态: 'K', 检定有效期至: 'P', 备注: 'Q' });

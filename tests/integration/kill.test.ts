@@ -10,6 +10,7 @@ import type { Db } from '../../db/types';
 import { integrity, listBackups, previewBackup, resolveBackup } from '../../db/backup';
 import { MIGRATIONS_FOLDER } from '../../db/open';
 import { loadLedger } from '../../db/queries/bulk';
+import { sqliteStore } from '../../db/store';
 import { templateSheets, workbookBuffer } from '../../excel/write';
 
 /** Kill points per kind of work; 200 in all by default (EQL_KILL_POINTS scales them). */
@@ -34,7 +35,7 @@ beforeAll(async () => {
   // The base ledger: the province's agencies and 3,000 assets; the workbook: 100,000 more of them.
   base = join(dir, 'base.db');
   const { db } = openDatabase(base);
-  loadLedger(db, who, 'seed', agencies, generateAssets(7, agencies, 3_000, '2026-11-23'));
+  await sqliteStore(db).write((tx) => loadLedger(tx, who, 'seed', agencies, generateAssets(7, agencies, 3_000, '2026-11-23')));
   await seedUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
   db.$client.close();
   workbook = join(dir, 'big.xlsx');
