@@ -5,7 +5,7 @@ import { openDatabase } from '../db/open';
 import { openProvincial } from '../db/pg';
 import { redactTarget } from '../db/pg-hosts';
 import { seedReferenceData } from '../db/queries/reference';
-import { postgresStore, sqliteStore } from '../db/store';
+import { postgresStore, sqliteStore, type Store } from '../db/store';
 import { UserError } from '../lib/problems';
 import type { Db } from '../db/types';
 import { Sessions, type SessionLimits } from './auth/sessions';
@@ -55,6 +55,11 @@ export async function openProvincialLedger(connection: string, clock: Clock, opt
     await store.close();
     throw e;
   }
+  return provincialLedger(store, connection, clock, options);
+}
+
+/** A ledger over an open store of the provincial database. */
+export function provincialLedger(store: Store, connection: string, clock: Clock, options: Pick<LedgerOptions, 'sessions'> = {}): Ledger {
   const ledger: Ledger = {
     store, file: redactTarget(connection), clock,
     get db(): Db {
