@@ -31,6 +31,7 @@ import { shortfall } from '../server/handlers/quotas';
 import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
 import { biff8 } from './biff8';
+import { provincialNational, serverLoad } from './provincial';
 import { DEMO_PROVINCE, generateAgencies, generateAssets, nationalProvinces, rng } from '../server/demo/generate';
 import { clockFrom } from '../lib/clock';
 import { addDays } from '../lib/dates';
@@ -451,7 +452,11 @@ if (!existsSync(WORK)) mkdirSync(WORK, { recursive: true });
 const sqliteVersion = new Database(':memory:').prepare('select sqlite_version()').pluck().get();
 console.log(`eql bench — node ${process.version}, SQLite ${sqliteVersion}, ${new Date().toISOString()}`);
 // `npm run bench -- messy` runs the sections whose names contain the word; no word runs them all.
-const SECTIONS: Record<string, () => void | Promise<void>> = { itemMatcher, templateImport, messyImport, formatsImport, nationalShortfall, demoOverview, dispatchProvince, budgetProvince };
+const kit = { work: WORK, today: TODAY, report, fmt };
+const SECTIONS: Record<string, () => void | Promise<void>> = {
+  itemMatcher, templateImport, messyImport, formatsImport, nationalShortfall, demoOverview, dispatchProvince, budgetProvince,
+  provincialNational: () => provincialNational(kit), serverLoad: () => serverLoad(kit),
+};
 const only = process.argv[2];
 for (const [name, run] of Object.entries(SECTIONS)) if (!only || name.toLowerCase().includes(only.toLowerCase())) await run();
 console.log(`\n${results.filter((r) => r.ok).length} of ${results.length} targets met`);
