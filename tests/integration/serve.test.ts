@@ -1,47 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/factories';
 import { freshDatabase, postgresUrl } from '../fixtures/postgres';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
-
-interface Running {
-  base: string;
-  out: () => string;
-  stop: () => Promise<number | null>;
-}
-
-/** Starts `eql serve` with these arguments on a free loopback port; resolves once it listens. */
-function serve(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    return exited;
-  };
-  onTestFinished(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  return new Promise((done, fail) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (url) done({ base: url[1], out: () => out, stop });
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    void exited.then((code) => fail(new Error(`eql serve exited ${code}: ${out}${err}`)));
-  });
-}
-
-async function call(base: string, name: string, input: unknown, cookie?: string) {
-  const res = await fetch(`${base}api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(input) });
-  const body = (await res.json()) as { ok: boolean; value?: any; problems?: { message: string }[] };
-  return { ...body, cookie: res.headers.get('set-cookie')?.split(';')[0] };
-}
+import { BIN, call, serve } from '../fixtures/serve';
 
 describe('eql serve', () => {
   it('serves a ledger file over loopback HTTP, and stops cleanly on SIGTERM', { timeout: 60_000 }, async () => {
