@@ -1,7 +1,8 @@
 import { CloudServerOutlined, DesktopOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Typography } from 'antd';
+import { Alert, Button, Descriptions, Form, Input, Modal, Row, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
+import { ChoiceCard } from '../components/ChoiceCard';
 import { useI18n } from '../i18n';
 
 /** What the desktop app's main process offers the first screen (electron/preload). */
@@ -43,30 +44,22 @@ export function Start({ bridge }: { bridge: StartBridge }) {
       setError(r.error);
     }
   };
-  const card = (icon: React.ReactNode, title: string, hint: string, body: React.ReactNode) => (
-    <Col span={12}>
-      <Card style={{ height: '100%' }} styles={{ body: { display: 'flex', flexDirection: 'column', gap: 12, height: '100%' } }}>
-        <div style={{ fontSize: 32, color: '#1677ff' }}>{icon}</div>
-        <Typography.Title level={5} style={{ margin: 0 }}>{title}</Typography.Title>
-        <Typography.Text type="secondary" style={{ flex: 1 }}>{hint}</Typography.Text>
-        {body}
-      </Card>
-    </Col>
-  );
   return (
     <div style={{ maxWidth: 880, margin: '64px auto', padding: '0 24px' }}>
       <Typography.Title level={3}>{t('start.title')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('start.intro')}</Typography.Paragraph>
       <Row gutter={16}>
-        {card(<DesktopOutlined />, t('start.local'), t('start.localHint'),
-          <Button type="primary" onClick={() => bridge.local()}>{t('start.openLocal')}</Button>)}
-        {card(<CloudServerOutlined />, t('start.server'), t('start.serverHint'),
+        <ChoiceCard span={12} icon={<DesktopOutlined />} title={t('start.local')} hint={t('start.localHint')}>
+          <Button type="primary" onClick={() => bridge.local()}>{t('start.openLocal')}</Button>
+        </ChoiceCard>
+        <ChoiceCard span={12} icon={<CloudServerOutlined />} title={t('start.server')} hint={t('start.serverHint')}>
           <Form layout="vertical" onFinish={probe} style={{ margin: 0 }}>
             <Form.Item label={t('start.address')} htmlFor="server-address" style={{ marginBottom: 12 }} validateStatus={error ? 'error' : undefined} help={error ?? undefined}>
               <Input id="server-address" value={address} onChange={(e) => setAddress(e.target.value)} placeholder="https://ledger.sthjt.example.gov.cn:5180" autoFocus />
             </Form.Item>
             <Button htmlType="submit" loading={busy} disabled={!address.trim()}>{t('start.connect')}</Button>
-          </Form>)}
+          </Form>
+        </ChoiceCard>
       </Row>
       <Modal open={!!probed} title={<Space><SafetyCertificateOutlined />{t('start.checkTitle')}</Space>} onCancel={() => setProbed(null)} width={640}
         footer={[<Button key="cancel" onClick={() => setProbed(null)}>{t('start.cancel')}</Button>,

@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchBrowser } from '../../scripts/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { freshDatabase, postgresUrl } from '../fixtures/postgres';
 import { call, serve } from '../fixtures/serve';
+import { suiteBrowser } from './suite';
 
 /**
  * The province's deployment: two `eql serve` processes on one PostgreSQL database, the web UI in Chromium. A
@@ -11,19 +11,8 @@ import { call, serve } from '../fixtures/serve';
  * signs in once for both), and what is written through one is what the other shows.
  */
 
-const PASSWORD = 'province-pass-2026';
-let context: BrowserContext;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  if (!postgresUrl) return;
-  await buildRenderer();
-  ({ context, close: closeBrowser } = await launchBrowser());
-}, 120_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-});
+const { newPage, adminPage } = suiteBrowser();
+const PASSWORD = 'admin-pass-2026';
 
 async function shot(page: Page, name: string) {
   if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/provincial-${name}.png` });
@@ -48,21 +37,13 @@ describe.skipIf(!postgresUrl)('the provincial server: two processes on one Postg
          select count(*) as n from assets where status <> 'scrapped' and agency_id in (select id from sub)`, [code])).rows[0].n);
 
       // Process A: the first administrator, then the demo province.
-      const onA = await context.newPage();
-      const errors: string[] = [];
-      onA.on('pageerror', (e) => errors.push(e.message));
-      await onA.goto(a.base);
-      await onA.getByTestId('setup').waitFor();
-      await onA.getByLabel('用户名').fill('admin');
-      await onA.getByLabel('姓名').fill('王管理');
-      await onA.getByLabel('密码', { exact: true }).fill(PASSWORD);
-      await onA.getByLabel('确认密码').fill(PASSWORD);
-      await onA.getByTestId('sign-in').click();
+      const onA = await adminPage(a.base);
       await onA.getByTestId('open-demo').click();
       expect(await statistic(onA, 'ov-assets')).toBe(await live(null));
 
       // Process B knows the session A started: the same browser is signed in there too, and sees the same ledger.
-      const onB = await context.newPage();
+      const onB = await newPage();
+      const errors = onA.errors;
       onB.on('pageerror', (e) => errors.push(e.message));
       await onB.goto(b.base);
       await onB.getByTestId('user-menu').waitFor();
@@ -70,7 +51,7 @@ describe.skipIf(!postgresUrl)('the provincial server: two processes on one Postg
       expect(await statistic(onB, 'ov-assets')).toBe(await live(null));
 
       const county = (await db.query(`select k.code, k.name from agencies k where k.level = 'county' order by k.code limit 1`)).rows[0] as { code: string; name: string };
-      const cookie = (await context.cookies(a.base)).map((c) => `${c.name}=${c.value}`).join('; ');
+      const cookie = (await onA.context().cookies(a.base)).map((c) => `${c.name}=${c.value}`).join('; ');
       const made = await call(a.base, 'users/create', { username: 'county-mgr', displayName: '张县管', role: 'manager', agencyCode: county.code, password: PASSWORD }, cookie);
       expect(made.ok).toBe(true);
 
@@ -90,7 +71,7 @@ describe.skipIf(!postgresUrl)('the provincial server: two processes on one Postg
       await shot(onB, 'county-overview');
 
       // An asset registered through B is in the ledger A shows.
-      const countyCookie = (await context.cookies(b.base)).map((c) => `${c.name}=${c.value}`).join('; ');
+      const countyCookie = (await onB.context().cookies(b.base)).map((c) => `${c.name}=${c.value}`).join('; ');
       const registered = await call(b.base, 'assets/create', {
         assetTag: 'PROV-E2E-1', itemCode: 'S09', agencyCode: county.code, model: '大疆 M350', serialNumber: null, purchaseDate: '2025-05-01', priceFen: 12_000_000,
         fundingSource: '财政拨款', status: 'in_service', custodian: '赵六', location: null, plateNumber: null, odometerKm: null, calibrationValidUntil: null, notes: null,
