@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { AuditRow, FileOut, UndoableBatch } from '../../api/contract';
@@ -5,8 +6,9 @@ import { formatInstant, startOfLocalDay } from '../../lib/clock';
 import { addDays } from '../../lib/dates';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { contextAs, testClock } from '../fixtures/context';
-import { agency, asset, seedTemplate, templateBuffer, tempLedger } from '../fixtures/factories';
+import { testClock } from '../fixtures/context';
+import { as, ledgerWith, seedLedger, testLedger, value } from '../fixtures/engine';
+import { agency, asset, templateBuffer } from '../fixtures/factories';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -21,16 +23,16 @@ async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
  * 23:30 UTC the day before; a bureau head reads the log.
  */
 async function changedAtDawn() {
-  const { db, file } = tempLedger();
   const day = testClock(new Date(), ZONE).today();
   const dawn = new Date(new Date(startOfLocalDay(day, ZONE)).getTime() + 7.5 * 3_600_000);
-  const manager = contextAs(db, file, 'manager', { username: 'mgr', agencyCode: 'K' }, testClock(dawn, ZONE));
-  seedTemplate(db, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]),
-    { file: 't.xlsx', who: { actor: 'seed', at: '2000-01-01T00:00:00Z' }, today: day });
-  const id = db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number;
+  const l = await testLedger(testClock(dawn, ZONE));
+  const manager = as(l, 'manager', { username: 'mgr', agencyCode: 'K' });
+  await seedLedger(l, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]));
+  const id = await value(l, sql<{ n: number }>`select id as n from assets where asset_tag = 'CAR-1'`);
   const { id: _i, itemName: _n, agencyName: _a, ...fields } = (await call<{ asset: Record<string, unknown> }>(manager, 'assets/get', { id })).asset;
   await call(manager, 'assets/update', { id, fields: { ...fields, custodian: '钱七' } });
-  const head = contextAs(db, file, 'head', { username: 'head' }, testClock(new Date(), ZONE));
+  // The head reads the log later, on the present's clock.
+  const head = as({ ledger: ledgerWith(l.ledger, { clock: testClock(new Date(), ZONE) }) }, 'head', { username: 'head' });
   return { day, dawn, head, manager, id };
 }
 

@@ -1,19 +1,14 @@
-import { spawn } from 'node:child_process';
-import { seedUser } from '../fixtures/db';
-import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { networkInterfaces } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { hashPassword } from '../../server/auth/password';
 import { openApiDocument, OPENAPI_PATH } from '../../api/openapi';
 import { takesFile } from '../../api/uploads';
 import { ANONYMOUS_BODY, createHttpServer, listen, type HttpOptions } from '../../server/http';
-import { ledgerOf } from '../fixtures/context';
-import { tempLedger } from '../fixtures/factories';
+import { count, testLedger } from '../fixtures/engine';
 
 interface Reply {
   status: number;
@@ -54,18 +49,18 @@ const cookieOf = (r: Reply) => String(r.headers['set-cookie']?.[0] ?? '').split(
 
 /** The app's server on a fresh ledger, on a free loopback port, with a renderer of one page. */
 async function start(options: HttpOptions = {}) {
-  const { db, file, dir } = tempLedger();
-  const root = join(dir, 'renderer');
+  const l = await testLedger();
+  const root = join(l.dir, 'renderer');
   mkdirSync(root);
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>台账</title>');
-  const ledger = ledgerOf(db, file);
+  const ledger = l.ledger;
   const server = createHttpServer(ledger, root, options);
   const { port } = await listen(server, 0, '127.0.0.1');
   onTestFinished(() => new Promise<void>((done) => {
     server.closeAllConnections();
     server.close(() => done());
   }));
-  return { port, ledger, root, server };
+  return { port, l, ledger, root, server };
 }
 
 async function stillServes(port: number) {
@@ -93,10 +88,12 @@ describe('one request never takes the server down', () => {
   });
 
   it('answers a database error while looking up the session with 500, and serves the page afterwards', async () => {
-    const { port, ledger } = await start();
+    const { port, l } = await start();
     const setup = await api(port, 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
     expect(JSON.parse(setup.body)).toMatchObject({ ok: true });
-    ledger.db.$client.close();
+    // The database fails under the server: the file's connection closed, or the provincial database's pool.
+    if (l.engine === 'sqlite') l.ledger.db.$client.close();
+    else await l.store.close();
     const r = await api(port, 'users/list', {}, { cookie: cookieOf(setup) });
     expect(r.status).toBe(500);
     expect(JSON.parse(r.body).problems[0].message).toContain('服务器内部错误');
@@ -288,8 +285,8 @@ const lanAddress = Object.values(networkInterfaces()).flat().find((i) => i && i.
 describe('the caller\'s address', () => {
   it.skipIf(!lanAddress)('reaches the handlers: the first administrator is refused to a caller from another address', async () => {
     const tls = await bureauCertificate('ledger.bureau.example');
-    const { db, file, dir } = tempLedger();
-    const server = createHttpServer(ledgerOf(db, file), dir, { lan: { hosts: [lanAddress!, 'ledger.bureau.example'] }, tls });
+    const l = await testLedger();
+    const server = createHttpServer(l.ledger, l.dir, { lan: { hosts: [lanAddress!, 'ledger.bureau.example'] }, tls });
     const { port } = await listen(server, 0, lanAddress!);
     onTestFinished(() => new Promise<void>((done) => server.close(() => done())));
     const setup = await new Promise<Reply>((done, fail) => {
@@ -305,60 +302,6 @@ describe('the caller\'s address', () => {
       req.end(JSON.stringify({ username: 'stranger', displayName: '路人', password: 'correct horse' }));
     });
     expect(JSON.parse(setup.body).problems[0].message).toContain('只能在运行台账的本机上创建');
-    expect(db.$client.prepare('select count(*) from users').pluck().get()).toBe(0);
-  });
-});
-
-/** Starts `npm run web`'s server on a LAN address of this machine and reads what it prints until it listens. */
-function startMain(args: string[]): Promise<{ out: string; port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('server/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = () => new Promise<void>((done) => {
-    if (child.exitCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
-  onTestFinished(stop);
-  return new Promise((done, fail) => {
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const port = /https:\/\/[^\s/]+:(\d+)\//.exec(out);
-      if (port && out.includes('指纹')) done({ out, port: Number(port[1]), stop });
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    child.once('exit', (code) => fail(new Error(`server exited ${code}: ${out}${err}`)));
-  });
-}
-
-describe('the LAN server as started from the command line', () => {
-  it.skipIf(process.platform !== 'linux')('generates its certificate beside the ledger on first start, prints its fingerprint, and keeps it', { timeout: 60_000 }, async () => {
-    const { db, file, dir } = tempLedger();
-    await seedUser(db, { actor: 'seed', at: '2026-11-23T00:00:00Z' }, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, await hashPassword('correct horse'));
-    db.$client.close();
-    // 127.0.0.2 is this machine but not the loopback name the server treats as local-only.
-    const args = ['--db', file, '--host', '127.0.0.2', '--port', '0', '--allow-host', 'ledger.bureau.example'];
-    const first = await startMain(args);
-    const pem = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
-    const fingerprint = new X509Certificate(pem).fingerprint256;
-    expect(first.out).toContain(`证书 SHA-256 指纹:${fingerprint}`);
-    expect(first.out).toContain('已生成证书');
-    const ask = (host: string) => new Promise<number>((done, fail) => {
-      const req = httpsRequest({
-        host: '127.0.0.2', port: first.port, method: 'POST', path: '/api/auth/status', agent: false,
-        ca: pem, servername: 'ledger.bureau.example', headers: { host, 'content-type': 'application/json' },
-      }, (res) => (res.resume(), done(res.statusCode!)));
-      req.on('error', fail);
-      req.end('{}');
-    });
-    expect(await ask(`ledger.bureau.example:${first.port}`)).toBe(200);
-    expect(await ask(`127.0.0.2:${first.port}`)).toBe(200);
-    expect(await ask(`rebind.attacker.example:${first.port}`)).toBe(421);
-    await first.stop();
-
-    const second = await startMain(args);
-    expect(second.out).toContain(`证书 SHA-256 指纹:${fingerprint}`);
-    expect(second.out).not.toContain('已生成证书');
-    expect(readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8')).toBe(pem);
+    expect(await count(l, 'users')).toBe(0);
   });
 });

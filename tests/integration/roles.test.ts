@@ -1,25 +1,22 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { OpName } from '../../api/contract';
 import { can, ROLES, type Role } from '../../api/roles';
 import { api } from '../../api/contract';
 import { Sessions } from '../../server/auth/sessions';
-import { callContext, IPC_REMOTE, type Context, type Ledger, type Remote } from '../../server/context';
+import { callContext, IPC_REMOTE, type Context, type Remote } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { contextAs, ledgerOf } from '../fixtures/context';
-import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
-
-const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
+import { as, count, ledgerWith, otherProcess, rows, seededLedger, snapshotOf, value, type TestLedger } from '../fixtures/engine';
+import { agency, asset, templateBuffer } from '../fixtures/factories';
 
 /** A province with two counties, one vehicle each, and a pending disposal in county K1. */
-function ledger() {
-  const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+async function ledger() {
+  const l = await seededLedger(templateBuffer(
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' }), agency({ code: 'K2', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K2' })],
-  ), { file: 't.xlsx', who, today: '2026-11-23' });
-  const id = (tag: string) => db.$client.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
-  return { db, file, v1: id('V1'), v2: id('V2') };
+  ));
+  const id = (tag: string) => value(l, sql<{ n: number }>`select id as n from assets where asset_tag = ${tag}`);
+  return { l, v1: await id('V1'), v2: await id('V2') };
 }
 
 async function run(context: Context | Promise<Context>, name: OpName, input: unknown) {
@@ -40,35 +37,34 @@ function writes(v1: number): [OpName, unknown][] {
 
 describe('roles, enforced by the api whatever the UI shows', () => {
   it('refuses every operation to a caller who is not signed in, except signing in', async () => {
-    const { db, file } = ledger();
-    const ledgerCtx: Ledger = ledgerOf(db, file);
-    const anon = callContext(ledgerCtx, undefined, () => undefined, IPC_REMOTE);
-    const before = snapshot(db);
+    const { l } = await ledger();
+    const anon = callContext(l.ledger, undefined, () => undefined, IPC_REMOTE);
+    const before = await snapshotOf(l);
     for (const name of Object.keys(api) as OpName[]) {
       const r = await run(anon, name, {});
       if (api[name].right === 'public') continue;
       expect(r.ok, name).toBe(false);
       if (!r.ok) expect(r.problems[0].code, name).toBe('unauthenticated');
     }
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(l)).toEqual(before);
   });
 
   it.each(ROLES.filter((r) => !can(r, 'edit')))('refuses ledger edits to %s and stores nothing', async (role: Role) => {
-    const { db, file, v1 } = ledger();
-    const ctx = contextAs(db, file, role);
-    const before = snapshot(db);
+    const { l, v1 } = await ledger();
+    const ctx = as(l, role);
+    const before = await snapshotOf(l);
     for (const [name, input] of writes(v1)) {
       const r = await run(ctx, name, input);
       expect(r.ok, `${role} ${name}`).toBe(false);
       if (!r.ok) expect(r.problems[0]).toMatchObject({ code: 'forbidden' });
     }
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(l)).toEqual(before);
   });
 
   it('lets a manager edit but not approve disposals, and a bureau head approve but not edit', async () => {
-    const { db, file, v1 } = ledger();
-    const manager = contextAs(db, file, 'manager');
-    const head = contextAs(db, file, 'head');
+    const { l, v1 } = await ledger();
+    const manager = as(l, 'manager');
+    const head = as(l, 'head');
     const req = await run(manager, 'disposals/request', { assetId: v1, reason: '老旧' });
     expect(req.ok).toBe(true);
     const id = (req as { value: { id: number } }).value.id;
@@ -79,9 +75,9 @@ describe('roles, enforced by the api whatever the UI shows', () => {
   });
 
   it('keeps users, backups and restore to the administrator, and the audit log to administrators and heads', async () => {
-    const { db, file } = ledger();
+    const { l } = await ledger();
     for (const role of ROLES) {
-      const ctx = contextAs(db, file, role);
+      const ctx = as(l, role);
       expect((await run(ctx, 'users/list', {})).ok, role).toBe(role === 'admin');
       expect((await run(ctx, 'backups/list', {})).ok, role).toBe(role === 'admin');
       expect((await run(ctx, 'audit/list', { query: {}, startRow: 0, endRow: 10 })).ok, role).toBe(role === 'admin' || role === 'head');
@@ -91,44 +87,44 @@ describe('roles, enforced by the api whatever the UI shows', () => {
 
 describe('agency scopes', () => {
   it('shows a county manager only its own county, and refuses to touch the neighbour’s assets', async () => {
-    const { db, file, v1, v2 } = ledger();
-    const k1 = contextAs(db, file, 'manager', { agencyCode: 'K1' });
+    const { l, v1, v2 } = await ledger();
+    const k1 = as(l, 'manager', { agencyCode: 'K1' });
     const list = await run(k1, 'assets/list', { query: {}, startRow: 0, endRow: 100 });
     expect(list.ok && (list.value as { rows: { assetTag: string }[] }).rows.map((r) => r.assetTag)).toEqual(['V1']);
     const agencies = await run(k1, 'agencies/list', {});
     expect(agencies.ok && (agencies.value as { code: string }[]).map((a) => a.code)).toEqual(['K1']);
-    const before = snapshot(db);
+    const before = await snapshotOf(l);
     for (const [name, input] of writes(v2).map(([n, i]) => [n, JSON.parse(JSON.stringify(i).replace(/"K1"/g, '"K2"'))] as [OpName, unknown])) {
       const r = await run(k1, name, input);
       expect(r.ok, name).toBe(false);
     }
     expect((await run(k1, 'assets/list', { query: { agency: 'P' }, startRow: 0, endRow: 10 })).ok).toBe(false);
     expect((await run(k1, 'assets/bulkUpdate', { ids: [v1], change: { agencyCode: 'K2' } })).ok).toBe(false);
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(l)).toEqual(before);
     expect((await run(k1, 'assets/bulkUpdate', { ids: [v1], change: { custodian: '赵六' } })).ok).toBe(true);
   });
 
   it('refuses a county manager’s workbook that reaches into another county, naming the row', async () => {
-    const { db, file } = ledger();
-    const k1 = contextAs(db, file, 'manager', { agencyCode: 'K1' });
+    const { l } = await ledger();
+    const k1 = as(l, 'manager', { agencyCode: 'K1' });
     const buf = templateBuffer([], [asset({ assetTag: 'N1', itemCode: 'S09', agencyCode: 'K1' }), asset({ assetTag: 'N2', itemCode: 'S09', agencyCode: 'K2' })]);
-    const before = snapshot(db);
+    const before = await snapshotOf(l);
     const r = await run(k1, 'imports/template', { fileName: 'k1.xlsx', base64: Buffer.from(buf).toString('base64') });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems).toEqual([expect.objectContaining({ file: 'k1.xlsx', sheet: '装备', row: 3, message: expect.stringContaining('K2') })]);
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(l)).toEqual(before);
   });
 });
 
 describe('signing in', () => {
   async function signedLedger() {
-    const { db, file } = ledger();
+    const { l: t } = await ledger();
     let now = 0;
-    const base = ledgerOf(db, file);
-    const l: Ledger = { ...base, sessions: new Sessions(() => base.store, { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now) };
+    const base = t.ledger;
+    const l = ledgerWith(base, { sessions: new Sessions(() => base.store, { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now) });
     let token: string | undefined;
     const ctx = (remote: Remote = IPC_REMOTE) => callContext(l, token, (t) => (token = t ?? undefined), remote);
-    return { db, ctx, advance: (ms: number) => (now += ms), token: () => token, setToken: (t: string | undefined) => (token = t) };
+    return { t, ctx, advance: (ms: number) => (now += ms), token: () => token, setToken: (t: string | undefined) => (token = t) };
   }
 
   it('creates the first administrator once, then only signs in with the right password', async () => {
@@ -145,29 +141,31 @@ describe('signing in', () => {
   });
 
   it('stores passwords only as salted scrypt hashes', async () => {
-    const { db, ctx } = await signedLedger();
+    const { t, ctx } = await signedLedger();
     await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
-    const stored = db.$client.prepare('select password_hash from users').pluck().get() as string;
+    const users = await rows(t, sql<{ hash: string }>`select password_hash as hash from users`);
+    expect(users).toHaveLength(1);
+    const stored = users[0].hash;
     expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(stored).not.toContain('correct horse');
-    expect(JSON.stringify(db.$client.prepare('select * from audit_log where entity = ?').all('user'))).not.toContain('scrypt');
+    expect(JSON.stringify(await rows(t, sql`select * from audit_log where entity = ${'user'}`))).not.toContain('scrypt');
   });
 
   it('keeps a session across a restart and for another server process on the same database, storing only a hash of its token', async () => {
-    const { db, ctx, token } = await signedLedger();
+    const { t, ctx, token } = await signedLedger();
     await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
     const issued = token()!;
-    const stored = JSON.stringify(snapshot(db));
+    const stored = JSON.stringify(await snapshotOf(t));
     expect(stored).not.toContain(issued);
-    expect(db.$client.prepare('select count(*) from sessions').pluck().get()).toBe(1);
+    expect(await count(t, 'sessions')).toBe(1);
     // A process started afresh knows the session from the database alone.
-    const other = ledgerOf(db, 'l.db');
-    const restarted: Ledger = { ...other, sessions: new Sessions(() => other.store, undefined, () => 60_000) };
+    const other = await otherProcess(t);
+    const restarted = ledgerWith(other, { sessions: new Sessions(() => other.store, undefined, () => 60_000) });
     expect((await callContext(restarted, issued, () => undefined, IPC_REMOTE)).user?.username).toBe('admin');
     // Signed out in one process, the session is gone for the other too.
     await run(ctx(), 'auth/logout', {});
     expect((await callContext(restarted, issued, () => undefined, IPC_REMOTE)).user).toBeNull();
-    expect(db.$client.prepare('select count(*) from sessions').pluck().get()).toBe(0);
+    expect(await count(t, 'sessions')).toBe(0);
   });
 
   it('ends a session after 30 idle minutes, and locks a name after five wrong passwords', async () => {
@@ -184,17 +182,20 @@ describe('signing in', () => {
   });
 
   const LAN_PEER: Remote = { address: '192.168.1.20', loopback: false };
-  const signInAudit = (db: Ledger['db']) =>
-    db.$client.prepare(`select actor, entity_key as name, json_extract(after, '$.outcome') as outcome, json_extract(after, '$.address') as address,
-      (select count(*) from audit_agencies g where g.audit_id = l.id) as agencies from audit_log l where entity = 'sign_in' order by id`).all() as
-      { actor: string; name: string; outcome: string; address: string; agencies: number }[];
+  const signInAudit = async (t: TestLedger) =>
+    (await rows(t, sql<{ actor: string; name: string; after: string; agencies: number }>`select actor, entity_key as name, after,
+      (select count(*) from audit_agencies g where g.audit_id = l.id) as agencies from audit_log l where entity = 'sign_in' order by id`))
+      .map(({ after, ...e }) => {
+        const { outcome, address } = JSON.parse(after) as { outcome: string; address: string };
+        return { ...e, outcome, address };
+      });
 
   it('creates the first administrator only from this machine, never from another computer on the LAN', async () => {
-    const { db, ctx } = await signedLedger();
-    const before = snapshot(db);
+    const { t, ctx } = await signedLedger();
+    const before = await snapshotOf(t);
     const remote = await run(ctx(LAN_PEER), 'auth/setup', { username: 'stranger', displayName: '路人', password: 'correct horse' });
     expect(!remote.ok && remote.problems[0].message).toContain('只能在运行台账的本机上创建');
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(t)).toEqual(before);
     const local = await run(ctx({ address: '127.0.0.1', loopback: true }), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
     expect(local.ok).toBe(true);
   });
@@ -230,14 +231,14 @@ describe('signing in', () => {
   });
 
   it('audits sign-ins, failed ones and the lockout, as entries of the whole ledger', async () => {
-    const { db, ctx } = await signedLedger();
+    const { t, ctx } = await signedLedger();
     await run(ctx(), 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
     await run(ctx(), 'auth/logout', {});
     expect((await run(ctx(LAN_PEER), 'auth/login', { username: 'admin', password: 'correct horse' })).ok).toBe(true);
     await run(ctx(), 'auth/logout', {});
     for (let i = 0; i < 5; i++) await run(ctx(LAN_PEER), 'auth/login', { username: 'admin', password: `wrong ${i}` });
     await run(ctx(LAN_PEER), 'auth/login', { username: 'admin', password: 'correct horse' });
-    const entries = signInAudit(db);
+    const entries = await signInAudit(t);
     expect(entries[0]).toEqual({ actor: 'admin', name: 'admin', outcome: '登录成功', address: '192.168.1.20', agencies: 0 });
     expect(entries.filter((e) => e.outcome === '用户名或密码不正确')).toHaveLength(5);
     expect(entries.filter((e) => e.outcome === '连续登录失败,账号锁定 15 分钟')).toEqual([
