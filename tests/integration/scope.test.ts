@@ -5,6 +5,7 @@ import type { Role } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { requestDisposal } from '../../db/queries/disposals';
+import { sqliteStore } from '../../db/store';
 import { contextAs } from '../fixtures/context';
 import { snapshot } from '../fixtures/db';
 import { agency, asset, seedTemplate, templateBuffer, tempLedger, units, xlsx } from '../fixtures/factories';
@@ -202,9 +203,12 @@ describe('the audit log, undo and status within scope', () => {
   it('lists a county’s disposal requests even when over a thousand newer ones belong to another county', async () => {
     const { db, headK11, headC1, idOf } = province();
     seedTemplate(db, templateBuffer([], units(1001, { itemCode: 'S09', agencyCode: 'K21' })), { file: 'k21.xlsx', who, today: '2026-11-23' });
-    requestDisposal(db, who, idOf('K11-CAR'), '老旧');
+    const store = sqliteStore(db);
+    await store.write((tx) => requestDisposal(tx, who, idOf('K11-CAR'), '老旧'));
     const k21 = db.$client.prepare(`select s.id from assets s join agencies a on a.id = s.agency_id where a.code = 'K21' and s.item_code = 'S09'`).pluck().all() as number[];
-    for (const id of k21) requestDisposal(db, who, id, '损坏');
+    await store.write(async (tx) => {
+      for (const id of k21) await requestDisposal(tx, who, id, '损坏');
+    });
     expect((await call(headK11, 'disposals/list', {})).map((d) => d.assetTag)).toEqual(['K11-CAR']);
     expect((await call(headC1, 'disposals/list', { status: 'requested' })).map((d) => d.assetTag)).toEqual(['K11-CAR']);
   });
