@@ -247,22 +247,25 @@ async function dispatchProvince() {
   const r = rng(4);
   const leads = db.$client.prepare(`select code from agencies where level <> 'province' order by code`).pluck().all() as string[];
   const items = db.$client.prepare(`select code from catalog_items where code between 'S01' and 'S19' or code in ('O05', 'O06', 'O07', 'O10', 'O11', 'O12')`).pluck().all() as string[];
-  const ids = Array.from({ length: 20 }, (_, n) => {
+  const store = sqliteStore(db);
+  const specs = Array.from({ length: 20 }, (_, n) => {
     const lines = 5 + Math.floor(r() * 11);
     const pool = [...items].sort(() => r() - 0.5).slice(0, lines);
     const start = addDays('2026-12-01', Math.floor(r() * 10));
-    return saveTask(db, who, null, {
-      code: `BENCH-${n + 1}`, name: `专项行动 ${n + 1}`, type: 'special', leadAgency: leads[Math.floor(r() * leads.length)], locationAgency: null,
+    return {
+      code: `BENCH-${n + 1}`, name: `专项行动 ${n + 1}`, type: 'special' as const, leadAgency: leads[Math.floor(r() * leads.length)], locationAgency: null,
       latitude: null, longitude: null, startDate: start, endDate: addDays(start, 3 + Math.floor(r() * 8)), priority: 1 + Math.floor(r() * 5), teamSize: null, notes: null,
       demand: pool.map((item) => ({ item, quantity: 1 + Math.floor(r() * 6) })),
-    }).id;
+    };
   });
-  const tasks = tasksByIds(db, ids);
+  const ids: number[] = [];
+  for (const fields of specs) ids.push((await store.write((tx) => saveTask(tx, who, null, fields))).id);
+  const tasks = await store.read((tx) => tasksByIds(tx, ids));
   let outcome: PlanOutcome | undefined;
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    outcome = await solvePlan(db, tasks, null, DEFAULT_DISPATCH_SETTINGS, TODAY);
+    outcome = await solvePlan(store, tasks, null, DEFAULT_DISPATCH_SETTINGS, TODAY);
     times.push(performance.now() - t);
   }
   db.$client.close();

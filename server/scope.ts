@@ -2,9 +2,9 @@ import { UserError } from '../lib/problems';
 import type { Context } from './context';
 import type { Tx } from '../db/store';
 import { subtreeOf } from '../db/queries/agencies';
-import { agenciesOfAssets, agenciesOfAssetsSync } from '../db/queries/assets';
-import { planAgencies, planAgenciesSync } from '../db/queries/plans';
-import { disposalAssetId, disposalAssetIdSync } from '../db/queries/disposals';
+import { agenciesOfAssets } from '../db/queries/assets';
+import { planAgencies } from '../db/queries/plans';
+import { disposalAssetId } from '../db/queries/disposals';
 
 const FORBIDDEN = (code: string) => `机构「${code}」不在您的管辖范围内`;
 
@@ -96,22 +96,4 @@ function planScope(ctx: Context, { leads, sources }: { leads: string[]; sources:
   if (outside.length) {
     throw new UserError([{ field: 'id', message: `方案调用了${outside.map((c) => `机构「${c}」`).join('、')}的装备,不在您的管辖范围内;请由管辖这些机构的用户办理` }]);
   }
-}
-
-/** For the transition: `requireAssets` from a handler not yet written on the store (the embedded ledger only). */
-export function requireAssetsSync(ctx: Context, ids: readonly number[]): void {
-  if (scopeCodes(ctx) === null) return;
-  for (const code of agenciesOfAssetsSync(ctx.db, ids)) requireAgency(ctx, code, 'assetId');
-}
-
-/** For the transition (see `requireAssetsSync`). */
-export function requireDisposalSync(ctx: Context, id: number): void {
-  const assetId = disposalAssetIdSync(ctx.db, id);
-  if (assetId !== undefined) requireAssetsSync(ctx, [assetId]);
-}
-
-/** For the transition (see `requireAssetsSync`). */
-export function requirePlanSync(ctx: Context, id: number, use: 'read' | 'change' = 'read'): void {
-  if (scopeCodes(ctx) === null) return;
-  planScope(ctx, planAgenciesSync(ctx.db, id), use);
 }

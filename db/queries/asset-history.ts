@@ -1,21 +1,20 @@
 import { sql } from 'kysely';
 import type { AssetHistory } from '../../lib/domain/assets';
-import type { DisposalRow } from '../../lib/domain/records';
 import type { Tx } from '../store';
 import { assetState } from './asset-writes';
-import { DISPOSAL_SELECT } from './disposals';
-import { auditedRecord, CALIBRATION_COLUMNS, MAINTENANCE_COLUMNS, type CalibrationRecord, type MaintenanceRecord } from './maintenance';
+import { disposalsOf } from './disposals';
+import { auditedRecord, calibrationsOf, maintenanceOf } from './maintenance';
 
 type StoredAudit = Omit<AssetHistory['audit'][number], 'before' | 'after'> & { before: string | null; after: string | null };
 
 /** An asset with its records, custody and audit trail, newest first; read on one snapshot. */
 export async function assetHistory(tx: Tx, id: number): Promise<Omit<AssetHistory, 'people'>> {
   const asset = await assetState(tx, id);
-  const maintenance = await tx.all<MaintenanceRecord>(sql`select ${sql.raw(MAINTENANCE_COLUMNS)} from maintenance_records where asset_id = ${id} order by date desc, id desc`);
-  const calibrations = await tx.all<CalibrationRecord>(sql`select ${sql.raw(CALIBRATION_COLUMNS)} from calibrations where asset_id = ${id} order by date desc, id desc`);
+  const maintenance = await maintenanceOf(tx, id);
+  const calibrations = await calibrationsOf(tx, id);
   const custody = await tx.all<AssetHistory['custody'][number]>(sql`select r.id, a.code as "agencyCode", r.custodian, r.from_date as "fromDate",
     r.to_date as "toDate", r.purpose from custody_records r join agencies a on a.id = r.agency_id where r.asset_id = ${id} order by r.from_date desc, r.id desc`);
-  const disposals = await tx.all<DisposalRow>(sql`${sql.raw(DISPOSAL_SELECT)} where d.asset_id = ${id} order by d.id desc`);
+  const disposals = await disposalsOf(tx, id);
   const audit = await tx.all<StoredAudit>(sql`select id, at, actor, action, entity, before, after from audit_log
     where entity in ('asset', 'maintenance', 'calibration', 'disposal', 'dispatch')
       and (entity_key = ${asset.assetTag} or (entity_key > ${`${asset.assetTag}#`} and entity_key < ${`${asset.assetTag}$`}))

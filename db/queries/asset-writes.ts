@@ -4,26 +4,8 @@ import type { Db } from '../types';
 import { sql, type RawBuilder } from 'kysely';
 import { inList, type Tx } from '../store';
 import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
-import { getAssetRow, getAssetRows, getAssetRowSync } from './assets';
+import { getAssetRow, getAssetRows } from './assets';
 import { indexAssetsAfter, lastAssetId } from './search';
-
-/** The asset's row; an unknown id is the user's error. */
-export const assetStateSync = (db: Db, id: number): AssetRow => {
-  const row = getAssetRowSync(db, id);
-  if (!row) throw new UserError([{ field: 'assetId', message: `装备 #${id} 不存在` }]);
-  return row;
-};
-
-/** The id of the agency with a code; an unknown code is the user's error at `field`. */
-export function agencyIdSync(db: Db, code: string, field = 'agencyCode'): number {
-  const id = db.$client.prepare('select id from agencies where code = ?').pluck().get(code) as number | undefined;
-  if (id === undefined) throw new UserError([{ field, message: `机构「${code}」不存在` }]);
-  return id;
-}
-
-export function checkItemSync(db: Db, code: string, field = 'itemCode'): void {
-  if (!db.$client.prepare('select 1 from catalog_items where code = ?').get(code)) throw new UserError([{ field, message: `未知装备代码「${code}」` }]);
-}
 
 /**
  * Keeps the custody history: when an asset changes hands (custodian or agency), the open record

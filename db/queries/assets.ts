@@ -232,13 +232,6 @@ export async function agenciesOfAssets(tx: Tx, ids: readonly number[]): Promise<
   return rows.map((r) => r.code);
 }
 
-/** The codes of the agencies holding any of the assets. */
-export function agenciesOfAssetsSync(db: Db, ids: readonly number[]): string[] {
-  return db.$client.prepare(
-    `select distinct a.code from assets s join agencies a on a.id = s.agency_id where s.id in (select value from json_each(?))`,
-  ).pluck().all(JSON.stringify(ids)) as string[];
-}
-
 /** The assets of these agencies by status, the scrapped among them. */
 export async function countByStatus(tx: Tx, agencyIds: readonly number[]): Promise<Record<AssetStatus, number>> {
   const byStatus: Record<AssetStatus, number> = { in_service: 0, under_repair: 0, idle: 0, scrapped: 0 };

@@ -27,12 +27,12 @@ export async function exportCompliance(tx: Tx, input: { ruleSet?: string; agency
   }, format, CSV_SHAPES['quotas/export']);
 }
 
-export function exportMaintenance(tx: Tx, from: IsoDate, to: IsoDate, visible: (agency: string) => boolean, format?: ExportFormat): FileOut {
-  return maintenanceWorkbook(maintenanceLog(legacyDb(tx), from, to).filter((m) => visible(m.agencyCode)), from, to, format);
+export async function exportMaintenance(tx: Tx, from: IsoDate, to: IsoDate, visible: (agency: string) => boolean, format?: ExportFormat): Promise<FileOut> {
+  return maintenanceWorkbook((await maintenanceLog(tx, from, to)).filter((m) => visible(m.agencyCode)), from, to, format);
 }
 
-export function exportCalibrations(tx: Tx, from: IsoDate, to: IsoDate, visible: (agency: string) => boolean, format?: ExportFormat): FileOut {
-  return calibrationWorkbook(calibrationLog(legacyDb(tx), from, to).filter((c) => visible(c.agencyCode)), from, to, format);
+export async function exportCalibrations(tx: Tx, from: IsoDate, to: IsoDate, visible: (agency: string) => boolean, format?: ExportFormat): Promise<FileOut> {
+  return calibrationWorkbook((await calibrationLog(tx, from, to)).filter((c) => visible(c.agencyCode)), from, to, format);
 }
 
 export async function blankTemplate(tx: Tx, format?: ExportFormat): Promise<FileOut> {

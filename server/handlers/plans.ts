@@ -1,27 +1,49 @@
 import type { planOps } from '../../api/plans';
 import type { HandlersFor } from './handler';
 import { CSV_SHAPES } from '../../api/contract';
-import { UserError } from '../../lib/problems';
 import { dispatchPlanWorkbook } from '../../excel/exports/dispatch-plan';
 import { approvePlan, cancelPlan, dispatchPlan, listPlans, planDetail, returnUnits } from '../../db/queries/plans';
-import { tasksByIds } from '../../db/queries/tasks';
-import { requireAgency, requirePlanSync, scopeCodes } from '../scope';
+import { requireAgency, requirePlan, scopeCodes } from '../scope';
 import { createPlan } from './dispatch';
 
-/** Plans for tasks led from within the caller's scope. */
+/**
+ * Plans for tasks led from within the caller's scope. Each step of a plan (approve, dispatch, return, cancel)
+ * checks the caller's scope and the plan's state and makes the change in one write, and answers with the plan as
+ * that write left it.
+ */
 export const planHandlers: HandlersFor<typeof planOps> = {
-  'plans/list': (ctx) => listPlans(ctx.db, scopeCodes(ctx)),
-  'plans/get': (ctx, { id }) => (requirePlanSync(ctx, id), planDetail(ctx.db, id)),
-  'plans/create': (ctx, { taskIds, reserveRatio }) => {
-    const tasks = tasksByIds(ctx.db, taskIds);
-    const missing = taskIds.find((id) => !tasks.some((t) => t.id === id));
-    if (missing !== undefined) throw new UserError([{ field: 'taskIds', message: `任务 #${missing} 不存在` }]);
-    for (const t of tasks) requireAgency(ctx, t.leadAgency, 'leadAgency');
-    return createPlan(ctx.db, ctx.who(), tasks, scopeCodes(ctx), ctx.today(), reserveRatio);
+  'plans/list': (ctx) => ctx.store.read((tx) => listPlans(tx, scopeCodes(ctx))),
+  'plans/get': (ctx, { id }) => ctx.store.read(async (tx) => {
+    await requirePlan(ctx, tx, id);
+    return planDetail(tx, id);
+  }),
+  'plans/create': (ctx, { taskIds, reserveRatio }) =>
+    createPlan(ctx.store, ctx.who(), taskIds, scopeCodes(ctx), ctx.today(), reserveRatio, (t) => requireAgency(ctx, t.leadAgency, 'leadAgency')),
+  'plans/approve': (ctx, { id, approvalRef }) => ctx.store.write(async (tx) => {
+    await requirePlan(ctx, tx, id, 'change');
+    await approvePlan(tx, ctx.who(), id, approvalRef);
+    return planDetail(tx, id);
+  }),
+  'plans/dispatch': (ctx, { id, date }) => ctx.store.write(async (tx) => {
+    await requirePlan(ctx, tx, id, 'change');
+    await dispatchPlan(tx, ctx.who(), id, date);
+    return planDetail(tx, id);
+  }),
+  'plans/return': (ctx, input) => ctx.store.write(async (tx) => {
+    await requirePlan(ctx, tx, input.id, 'change');
+    await returnUnits(tx, ctx.who(), input);
+    return planDetail(tx, input.id);
+  }),
+  'plans/cancel': (ctx, { id }) => ctx.store.write(async (tx) => {
+    await requirePlan(ctx, tx, id, 'change');
+    await cancelPlan(tx, ctx.who(), id);
+    return planDetail(tx, id);
+  }),
+  'plans/export': async (ctx, { id, format }) => {
+    const plan = await ctx.store.read(async (tx) => {
+      await requirePlan(ctx, tx, id);
+      return planDetail(tx, id);
+    });
+    return dispatchPlanWorkbook(plan, ctx.clock.timeZone, format, CSV_SHAPES['plans/export']);
   },
-  'plans/approve': (ctx, { id, approvalRef }) => (requirePlanSync(ctx, id, 'change'), approvePlan(ctx.db, ctx.who(), id, approvalRef), planDetail(ctx.db, id)),
-  'plans/dispatch': (ctx, { id, date }) => (requirePlanSync(ctx, id, 'change'), dispatchPlan(ctx.db, ctx.who(), id, date), planDetail(ctx.db, id)),
-  'plans/return': (ctx, input) => (requirePlanSync(ctx, input.id, 'change'), returnUnits(ctx.db, ctx.who(), input), planDetail(ctx.db, input.id)),
-  'plans/cancel': (ctx, { id }) => (requirePlanSync(ctx, id, 'change'), cancelPlan(ctx.db, ctx.who(), id), planDetail(ctx.db, id)),
-  'plans/export': (ctx, { id, format }) => (requirePlanSync(ctx, id), dispatchPlanWorkbook(planDetail(ctx.db, id), ctx.clock.timeZone, format, CSV_SHAPES['plans/export'])),
 };

@@ -5,6 +5,7 @@ import { startApp } from './harness';
 import { agency, asset, seedTemplate, templateBuffer } from '../fixtures/factories';
 import { addMaintenance } from '../../db/queries/maintenance';
 import { saveTask } from '../../db/queries/tasks';
+import { sqliteStore } from '../../db/store';
 import { addDays } from '../../lib/dates';
 import { dispatch } from '../../server/dispatch';
 import { contextAs } from '../fixtures/context';
@@ -16,9 +17,9 @@ const seedCar = (app: Awaited<ReturnType<typeof startApp>>, place: { longitude: 
     { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
 
 /** A ledger with one county and one vehicle, its administrator signed in, the vehicle's drawer open on 维护记录. */
-async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] = () => []): Promise<Page & { errors: string[] }> {
+async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] | Promise<unknown[]> = () => []): Promise<Page & { errors: string[] }> {
   seedCar(app);
-  const logged = records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number).length;
+  const logged = (await records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number)).length;
   const page = await browser.adminPage(app.url);
   await page.getByRole('menuitem', { name: '台账' }).click();
   await page.locator('.ag-row .ag-cell[col-id="assetTag"]', { hasText: 'CAR-1' }).click();
@@ -106,10 +107,11 @@ describe('the maintenance form refuses what it cannot store and never submits by
       const who = { actor: 'admin', at: '2026-11-23T02:00:00.000Z' };
       let wrong = 0;
       let cheap = 0;
-      const page = await vehicleDrawer(app, (assetId) => {
+      const page = await vehicleDrawer(app, async (assetId) => {
         const base = { assetId, date: '2026-11-20', kind: 'repair' as const, costFen: 0, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null };
-        wrong = addMaintenance(app.db, who, { ...base, description: '录错车辆的维修' });
-        cheap = addMaintenance(app.db, who, { ...base, description: '更换雨刮' });
+        const store = sqliteStore(app.db);
+        wrong = await store.write((tx) => addMaintenance(tx, who, { ...base, description: '录错车辆的维修' }));
+        cheap = await store.write((tx) => addMaintenance(tx, who, { ...base, description: '更换雨刮' }));
         return [wrong, cheap];
       });
 
@@ -162,10 +164,10 @@ describe('numbers out of range are refused with a message, never clamped', () =>
       seedCar(app, { longitude: 120.15, latitude: 30.28 });
       const today = app.clock.today();
       const admin = contextAs(app.db, app.db.$client.name, 'admin', {}, app.clock);
-      const task = saveTask(app.db, admin.who(), null, {
+      const task = await sqliteStore(app.db).write((tx) => saveTask(tx, admin.who(), null, {
         code: 'JC-01', name: '专项检查', type: 'special', leadAgency: '990101', locationAgency: null, latitude: 30.3, longitude: 120.2,
         startDate: addDays(today, -3), endDate: addDays(today, -1), priority: 3, teamSize: null, notes: null, demand: [{ item: 'S01', quantity: 1 }],
-      });
+      }));
       // Nothing kept at home, so that the county's one car goes.
       const settings = await dispatch(admin, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
       if (!settings.ok) throw new Error(JSON.stringify(settings.problems));

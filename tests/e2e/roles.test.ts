@@ -6,6 +6,7 @@ import type { Input, OpName, Output } from '../../api/contract';
 import type { Role } from '../../api/roles';
 import type { Db } from '../../db/types';
 import { approveDisposal, requestDisposal } from '../../db/queries/disposals';
+import { sqliteStore } from '../../db/store';
 import { hashPassword } from '../../server/auth/password';
 import { dispatch } from '../../server/dispatch';
 import { contextAs } from '../fixtures/context';
@@ -129,8 +130,9 @@ beforeAll(async () => {
   const [a, b] = db.$client.prepare(
     `select s.id, s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status = 'in_service' order by s.id limit 2`,
   ).all(county.code) as { id: number; tag: string }[];
-  requestDisposal(db, who, a.id, '使用年限已满');
-  approveDisposal(db, who, requestDisposal(db, who, b.id, '损坏无法修复').id, '示环执〔2026〕3号');
+  const store = sqliteStore(db);
+  await store.write((tx) => requestDisposal(tx, who, a.id, '使用年限已满'));
+  await store.write(async (tx) => approveDisposal(tx, who, (await requestDisposal(tx, who, b.id, '损坏无法修复')).id, '示环执〔2026〕3号'));
   [requested, approved] = [a.tag, b.tag];
 }, 180_000);
 

@@ -5,6 +5,7 @@ import { suiteBrowser } from './suite';
 import { startApp } from './harness';
 import * as XLSX from 'xlsx';
 import { saveTask } from '../../db/queries/tasks';
+import { sqliteStore } from '../../db/store';
 import { actorNow } from '../../db/queries/audit';
 import { addDays } from '../../lib/dates';
 
@@ -340,10 +341,10 @@ describe('a dispatcher’s operation', () => {
       // a second one on overlapping dates, already in the ledger, is planned together with the first.
       const today = app.clock.today();
       const [start, end] = [addDays(today, -9), addDays(today, -1)];
-      saveTask(app.db, actorNow('seed', app.clock), null, {
+      await sqliteStore(app.db).write((tx) => saveTask(tx, actorNow('seed', app.clock), null, {
         code: 'JC-01', name: '跨市交叉检查', type: 'cross', leadAgency: city.code, locationAgency: null, latitude: null, longitude: null,
         startDate: addDays(today, -5), endDate: addDays(today, 2), priority: 5, teamSize: null, notes: null, demand: [{ item: 'S09', quantity: 3 }, { item: 'S15', quantity: 2 }],
-      });
+      }));
       await page.getByRole('menuitem', { name: '任务调度' }).click();
       await page.getByTestId('task-new').click();
       const form = page.getByTestId('task-form');

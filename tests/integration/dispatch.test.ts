@@ -1,25 +1,27 @@
 import * as XLSX from 'xlsx';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Input, OpName, Output, PlanDetail, TaskFields } from '../../api/contract';
 import type { Role, SessionUser } from '../../api/roles';
-import type { Context } from '../../server/context';
+import type { Context, Ledger } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import type { Clock } from '../../lib/clock';
-import { contextAs, testClock } from '../fixtures/context';
-import { snapshot } from '../fixtures/db';
-import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
+import { testClock } from '../fixtures/context';
+import { as as asUser, rows, seededLedger, snapshotOf, value, type TestLedger } from '../fixtures/engine';
+import { agency, asset, templateBuffer, units } from '../fixtures/factories';
 
 /** The tasks below lie in December 2026; the ledger's clock stands at 09:00 on 23 November (Shanghai) unless a test moves it. */
 const NOV_23 = '2026-11-23T01:00:00Z';
-const who = { actor: 'seed', at: NOV_23 };
+
+/** The same ledger seen through a clock standing at another instant. */
+const onClock = (l: TestLedger, clock: Clock): TestLedger => ({ ...l, ledger: Object.assign(Object.create(l.ledger) as Ledger, { clock }) });
 
 /**
  * A province (P, at 30.0 N) with two counties on its meridian: K1 11 km north, K2 33 km north.
  * Each county holds drones, detectors and vehicles; the province holds two drones.
  */
-function province() {
-  const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+async function province() {
+  const l = await seededLedger(templateBuffer(
     [
       agency({ code: 'P', level: 'province', staff: 0, latitude: 30.0, longitude: 120 }),
       agency({ code: 'K1', parentCode: 'P', staff: 0, latitude: 30.1, longitude: 120 }),
@@ -34,9 +36,9 @@ function province() {
       asset({ assetTag: 'CAR-K2', itemCode: 'S01', agencyCode: 'K2', odometerKm: 120_000, plateNumber: '浙A12345' }),
       ...units(2, { itemCode: 'O06', agencyCode: 'K1' }),
     ],
-  ), { file: 't.xlsx', who, today: '2026-11-23' });
-  const as = (role: Role, over: Partial<SessionUser> = {}, clock: Clock = testClock(NOV_23, 'Asia/Shanghai')) => contextAs(db, file, role, { username: role, ...over }, clock);
-  return { db, file, as, dispatcher: as('dispatcher'), head: as('head'), manager: as('manager') };
+  ), testClock(NOV_23, 'Asia/Shanghai'));
+  const as = (role: Role, over: Partial<SessionUser> = {}, clock: Clock = testClock(NOV_23, 'Asia/Shanghai')) => asUser(onClock(l, clock), role, { username: role, ...over });
+  return { l, as, dispatcher: as('dispatcher'), head: as('head'), manager: as('manager') };
 }
 
 async function call<N extends OpName>(ctx: Context, name: N, input: Input<N>): Promise<Output<N>> {
@@ -62,7 +64,7 @@ const sources = (plan: PlanDetail) => plan.assignments.map((a) => `${a.taskCode}
 
 describe('tasks and dispatch plans through the api', () => {
   it('plans a task from the nearest agencies, keeping half of each agency’s own requirement at home', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     // The reserve: ceil(0.5 x 1 drone required) = 1 kept home by each agency. P can send 1, K1 1, K2 2.
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 3 }] }) });
     expect(t.code).toBe('RW-2026-001');
@@ -73,12 +75,12 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('derives a team’s demand from the standard’s per-person ratios', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     expect(await call(dispatcher, 'tasks/teamDemand', { leadAgency: 'K1', teamSize: 12 })).toEqual({ S01: 3, S02: 3, S04: 12 });
   });
 
   it('uses a new reserve ratio once a bureau head sets it, and refuses it to the dispatcher', async () => {
-    const { dispatcher, head } = province();
+    const { dispatcher, head } = await province();
     await refused(dispatcher, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
     await call(head, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 7 }] }) });
@@ -87,7 +89,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('keeps no optional item at home unless a count is set for it', async () => {
-    const { dispatcher, head } = province();
+    const { dispatcher, head } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'O06', quantity: 2 }] }) });
     expect((await call(dispatcher, 'plans/create', { taskIds: [t.id] })).units).toBe(2);
     await call(head, 'dispatch/saveSettings', { reserveRatio: 0.5, optionalReserve: { O06: 1 } });
@@ -97,7 +99,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('explains unmet demand: none held, calibration lapsing before the last day, reserve', async () => {
-    const { as, dispatcher } = province();
+    const { as, dispatcher } = await province();
     const t = await call(dispatcher, 'tasks/save', {
       id: null, fields: task({ demand: [{ item: 'S15', quantity: 2 }, { item: 'O07', quantity: 1 }, { item: 'S09', quantity: 5 }] }),
     });
@@ -112,15 +114,15 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('takes a bureau head to approve; approved units are committed and a later plan for overlapping dates leaves them alone', async () => {
-    const { db, dispatcher, head } = province();
+    const { l, dispatcher, head } = await province();
     const t1 = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 4 }] }) });
     const p1 = await call(dispatcher, 'plans/create', { taskIds: [t1.id] });
-    const before = snapshot(db);
+    const before = await snapshotOf(l);
     expect(await refused(dispatcher, 'plans/approve', { id: p1.id, approvalRef: null })).toContain('无权');
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(l)).toEqual(before);
     const approved = await call(head, 'plans/approve', { id: p1.id, approvalRef: '环执调〔2026〕3号' });
     expect(approved).toMatchObject({ status: 'approved', approvedBy: 'head', approvalRef: '环执调〔2026〕3号', flags: 0 });
-    expect(db.$client.prepare(`select count(*) from audit_log where entity = 'dispatch'`).pluck().get()).toBe(4);
+    expect(await value(l, sql<{ n: number }>`select count(*) as n from audit_log where entity = 'dispatch'`)).toBe(4);
 
     const t2 = await call(dispatcher, 'tasks/save', { id: null, fields: task({ name: '交叉检查', type: 'cross', startDate: '2026-12-08', endDate: '2026-12-12' }) });
     const p2 = await call(dispatcher, 'plans/create', { taskIds: [t2.id] });
@@ -142,7 +144,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('numbers a new plan past every stored one after an edited task drops its draft', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     const a = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
     const b = await call(dispatcher, 'tasks/save', { id: null, fields: task({ name: '交叉检查' }) });
     await call(dispatcher, 'plans/create', { taskIds: [a.id] });
@@ -154,20 +156,20 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('refuses to approve a draft the ledger has overtaken, and changes nothing', async () => {
-    const { db, dispatcher, head, manager } = province();
+    const { l, dispatcher, head, manager } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     const car = plan.assignments[0];
     await call(manager, 'maintenance/create', {
       assetId: car.assetId, date: '2026-11-24', kind: 'repair', description: '发动机故障', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: 'under_repair',
     });
-    const before = snapshot(db);
+    const before = await snapshotOf(l);
     expect(await refused(head, 'plans/approve', { id: plan.id, approvalRef: null })).toContain('在维修');
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(l)).toEqual(before);
   });
 
   it('flags an approved plan when the ledger changes under it', async () => {
-    const { dispatcher, head, manager } = province();
+    const { dispatcher, head, manager } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
@@ -178,7 +180,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('sends units out with custody records, takes them back with odometer and damage, and counts them for the score', async () => {
-    const { db, as, dispatcher: planner, head } = province();
+    const { l, as, dispatcher: planner, head } = await province();
     // The units leave on 1 December and the dispatcher books them back in on the evening of the 11th.
     const dispatcher = as('dispatcher', {}, testClock('2026-12-11T10:00:00Z', 'Asia/Shanghai'));
     const t = await call(planner, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }, { item: 'S09', quantity: 1 }] }) });
@@ -186,7 +188,8 @@ describe('tasks and dispatch plans through the api', () => {
     await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
     const out = await call(planner, 'plans/dispatch', { id: plan.id, date: '2026-12-01' });
     expect(out.status).toBe('dispatched');
-    const open = db.$client.prepare(`select count(*) from custody_records where to_date is null and purpose like ?`).pluck().get(`调度单 ${plan.code}%`);
+    const openCustody = () => value(l, sql<{ n: number }>`select count(*) as n from custody_records where to_date is null and purpose like ${`调度单 ${plan.code}%`}`);
+    const open = await openCustody();
     expect(open).toBe(2);
     const [car, drone] = [out.assignments.find((a) => a.itemCode === 'S01')!, out.assignments.find((a) => a.itemCode === 'S09')!];
     expect(await refused(dispatcher, 'plans/return', { id: plan.id, date: '2026-12-10', units: [{ assignmentId: car.id, odometerKm: 100, damageNote: null, toRepair: false }] }))
@@ -195,16 +198,16 @@ describe('tasks and dispatch plans through the api', () => {
     expect((await call(dispatcher, 'plans/get', { id: plan.id })).status).toBe('dispatched');
     const back = await call(dispatcher, 'plans/return', { id: plan.id, date: '2026-12-11', units: [{ assignmentId: drone.id, odometerKm: null, damageNote: '螺旋桨断裂', toRepair: true }] });
     expect(back.status).toBe('returned');
-    expect(db.$client.prepare(`select odometer_km from assets where asset_tag = 'CAR-K2'`).pluck().get()).toBe(121_350);
-    expect(db.$client.prepare(`select status from assets where id = ?`).pluck().get(drone.assetId)).toBe('under_repair');
-    expect(db.$client.prepare(`select description from maintenance_records where asset_id = ?`).pluck().get(drone.assetId)).toContain('螺旋桨断裂');
-    expect(db.$client.prepare(`select count(*) from custody_records where to_date is null and purpose like ?`).pluck().get(`调度单 ${plan.code}%`)).toBe(0);
+    expect(await rows(l, sql`select odometer_km as "odometerKm" from assets where asset_tag = 'CAR-K2'`)).toEqual([{ odometerKm: 121_350 }]);
+    expect(await rows(l, sql`select status from assets where id = ${drone.assetId}`)).toEqual([{ status: 'under_repair' }]);
+    expect((await rows<{ description: string }>(l, sql`select description from maintenance_records where asset_id = ${drone.assetId} order by id`))[0].description).toContain('螺旋桨断裂');
+    expect(await openCustody()).toBe(0);
     const counts = await call(dispatcher, 'dispatch/counts', {});
     expect(counts.map((c) => [c.agencyCode, c.itemCode, c.units])).toEqual([[drone.fromCode, 'S09', 1], ['K2', 'S01', 1]].sort());
   });
 
   it('refuses a return dated after today at the date field, and takes one dated today', async () => {
-    const { as, dispatcher: planner, head } = province();
+    const { as, dispatcher: planner, head } = await province();
     const t = await call(planner, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 1 }] }) });
     const plan = await call(planner, 'plans/create', { taskIds: [t.id] });
     await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
@@ -219,7 +222,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('numbers a plan made at 00:20 on New Year’s Day in Shanghai (still 31 December in UTC) in the new year', async () => {
-    const { as, dispatcher: planner } = province();
+    const { as, dispatcher: planner } = await province();
     const t = await call(planner, 'tasks/save', { id: null, fields: task() });
     const dispatcher = as('dispatcher', {}, testClock('2026-12-31T16:20:00Z', 'Asia/Shanghai'));
     expect(dispatcher.today()).toBe('2027-01-01');
@@ -227,7 +230,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('exports the dispatch order as a workbook with a row per unit and the unmet demand with its reason', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 2 }] }) });
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     const file = await call(dispatcher, 'plans/export', { id: plan.id });
@@ -241,7 +244,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('dates the dispatch order in Shanghai time: a plan drawn up at 07:30 there (23:30 UTC) says 07:30 on its day', async () => {
-    const { as, dispatcher: planner } = province();
+    const { as, dispatcher: planner } = await province();
     const t = await call(planner, 'tasks/save', { id: null, fields: task() });
     const dispatcher = as('dispatcher', {}, testClock('2026-11-24T23:30:00Z', 'Asia/Shanghai'));
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
@@ -251,7 +254,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('keeps a county dispatcher to tasks led from its county and to its own units', async () => {
-    const { as, dispatcher } = province();
+    const { as, dispatcher } = await province();
     const k1 = as('dispatcher', { agencyCode: 'K1' });
     const other = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
     expect(await refused(k1, 'tasks/save', { id: null, fields: task() })).toContain('管辖范围');
@@ -264,18 +267,18 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('refuses tasks and plans to managers and read-only users', async () => {
-    const { db, as, dispatcher } = province();
+    const { l, as, dispatcher } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
-    const before = snapshot(db);
+    const before = await snapshotOf(l);
     for (const role of ['manager', 'readonly', 'head'] as Role[]) {
       await refused(as(role), 'tasks/save', { id: null, fields: task() });
       await refused(as(role), 'plans/create', { taskIds: [t.id] });
     }
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshotOf(l)).toEqual(before);
   });
 
   it('refuses bad tasks with the field named', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ endDate: '2026-11-01' }) })).toContain('结束日期不能早于开始日期');
     expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ latitude: 30 }) })).toContain('经纬度须同时填写');
     expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S99', quantity: 1 }] }) })).toContain('未知装备代码');

@@ -79,18 +79,19 @@ describe('exports', () => {
     expect(sheetXml(f, 2)).toContain('state="frozen"');
   });
 
-  it('writes the maintenance and calibration logs of a period', () => {
+  it('writes the maintenance and calibration logs of a period', async () => {
     const db = ledger();
     const id = (tag: string) => db.$client.prepare(`select id from assets where asset_tag = ?`).pluck().get(tag) as number;
-    addMaintenance(db, who, { assetId: id('A-1'), date: '2026-03-02', kind: 'repair', description: '更换刹车片', costFen: 86_050, vendor: '城西修理厂', odometerKm: 124_000, nextDueDate: '2026-09-01', setStatus: null });
-    addMaintenance(db, who, { assetId: id('A-1'), date: '2025-12-30', kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
-    addCalibration(db, who, { assetId: id('A-2'), date: '2026-04-01', validUntil: '2027-03-31', certificateNo: 'JD-2026-88', institution: '省计量院', result: 'pass', notes: null });
-    const m = rowsOf(exportMaintenance(sqliteStore(db), '2026-01-01', '2026-12-31', () => true), '维修保养记录');
+    const store = sqliteStore(db);
+    await store.write((tx) => addMaintenance(tx, who, { assetId: id('A-1'), date: '2026-03-02', kind: 'repair', description: '更换刹车片', costFen: 86_050, vendor: '城西修理厂', odometerKm: 124_000, nextDueDate: '2026-09-01', setStatus: null }));
+    await store.write((tx) => addMaintenance(tx, who, { assetId: id('A-1'), date: '2025-12-30', kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null }));
+    await store.write((tx) => addCalibration(tx, who, { assetId: id('A-2'), date: '2026-04-01', validUntil: '2027-03-31', certificateNo: 'JD-2026-88', institution: '省计量院', result: 'pass', notes: null }));
+    const m = rowsOf(await exportMaintenance(store, '2026-01-01', '2026-12-31', () => true), '维修保养记录');
     expect(m).toHaveLength(2);
     expect(m[1]).toEqual([expect.any(Number), 'A-1', 'S01', expect.any(String), '330106', '西湖分局', '维修', '更换刹车片', 860.5, '城西修理厂', 124_000, expect.any(Number)]);
-    const c = rowsOf(exportCalibrations(sqliteStore(db), '2026-01-01', '2026-12-31', () => true), '检定记录');
+    const c = rowsOf(await exportCalibrations(store, '2026-01-01', '2026-12-31', () => true), '检定记录');
     expect(c[1].slice(2)).toEqual(['A-2', 'S15', expect.any(String), '330106', '西湖分局', 'JD-2026-88', '省计量院', '合格', null]);
-    expect(rowsOf(exportCalibrations(sqliteStore(db), '2026-01-01', '2026-12-31', (a) => a !== '330106'), '检定记录')).toHaveLength(1);
+    expect(rowsOf(await exportCalibrations(store, '2026-01-01', '2026-12-31', (a) => a !== '330106'), '检定记录')).toHaveLength(1);
   });
 
   it('writes a blank template with drop-downs for 层级, 状态 and 装备代码 and an instructions sheet, which imports as the template', async () => {

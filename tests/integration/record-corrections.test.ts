@@ -1,34 +1,35 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../fixtures/db';
 import type { AssetHistory, AssetRow } from '../../api/contract';
 import type { Problem } from '../../lib/problems';
-import { contextAs, testClock } from '../fixtures/context';
+import { testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import * as XLSX from 'xlsx';
 import type { FileOut } from '../../api/contract';
-import { agency, asset, seedTemplate, templateBuffer, tempLedger } from '../fixtures/factories';
-import { snapshot } from '../fixtures/db';
+import { createUser } from '../../db/queries/users';
+import { agency, asset, templateBuffer } from '../fixtures/factories';
+import { as, rows, seededLedger, snapshotOf, type TestLedger } from '../fixtures/engine';
 
 /** The day the records are dated by: a chosen instant of the injected clock (noon in Shanghai), not the machine's today. */
 const CLOCK = testClock('2026-11-23T04:00:00Z');
 const TODAY = CLOCK.today();
 const who = { actor: 'admin', at: `${TODAY}T01:00:00.000Z` };
 
+const idOf = async (l: TestLedger | Context, tag: string) => (await rows<{ id: number }>(l, sql`select id from assets where asset_tag = ${tag}`))[0].id;
+
 /** City M with counties K and L; K holds a vehicle and a gas detector whose calibration lapsed. The callers are K's and L's managers. */
-function ledger() {
-  const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+async function ledger() {
+  const led = await seededLedger(templateBuffer(
     [agency({ code: 'M', level: 'city' }), agency({ code: 'K', level: 'county', parentCode: 'M' }), agency({ code: 'L', level: 'county', parentCode: 'M' })],
     [
       asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K', odometerKm: 100_000 }),
       asset({ assetTag: 'GAS-1', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-01-31' }),
     ],
-  ), { file: 't.xlsx', who, today: TODAY });
-  const k = contextAs(db, file, 'manager', { username: 'mgr-k', agencyCode: 'K' }, CLOCK);
-  const l = contextAs(db, file, 'manager', { username: 'mgr-l', agencyCode: 'L' }, CLOCK);
-  const id = (tag: string) => db.$client.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
-  return { k, l, car: id('CAR-1'), gas: id('GAS-1') };
+  ), CLOCK);
+  const k = as(led, 'manager', { username: 'mgr-k', agencyCode: 'K' });
+  const l = as(led, 'manager', { username: 'mgr-l', agencyCode: 'L' });
+  return { led, k, l, car: await idOf(led, 'CAR-1'), gas: await idOf(led, 'GAS-1') };
 }
 
 async function ok<T>(ctx: Context, name: string, input: unknown): Promise<T> {
@@ -38,10 +39,10 @@ async function ok<T>(ctx: Context, name: string, input: unknown): Promise<T> {
 }
 
 async function refused(ctx: Context, name: string, input: unknown): Promise<Problem[]> {
-  const before = snapshot(ctx.db);
+  const before = await snapshotOf(ctx);
   const r = await dispatch(ctx, name, input);
   expect(r.ok).toBe(false);
-  expect(snapshot(ctx.db)).toEqual(before);
+  expect(await snapshotOf(ctx)).toEqual(before);
   return r.ok ? [] : r.problems;
 }
 
@@ -71,7 +72,7 @@ const history = (ctx: Context, id: number) => ok<AssetHistory>(ctx, 'assets/get'
 
 describe('correcting a maintenance record', () => {
   it('changes the record and keeps before → after in the audit log', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { kind: 'repair', costFen: 0 }));
     await ok(k, 'maintenance/update', { id, fields: { ...fieldsOf, kind: 'service', costFen: 35_000, odometerKm: 102_000 } });
     const h = await history(k, car);
@@ -84,7 +85,7 @@ describe('correcting a maintenance record', () => {
   });
 
   it('refuses a negative cost in a correction, changing nothing', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     expect((await refused(k, 'maintenance/update', { id, fields: { ...fieldsOf, costFen: -100 } }))[0]).toEqual({ field: 'fields.costFen', message: '维护费用不能为负数' });
   });
@@ -92,7 +93,7 @@ describe('correcting a maintenance record', () => {
 
 describe('voiding a maintenance record', () => {
   it('a voided record no longer puts the vehicle on the maintenance due list, and stays in its history marked with the reason', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     expect(await dueForMaintenance(k)).toEqual(['CAR-1']);
     await ok(k, 'maintenance/void', { id, reason: '录错了车辆' });
@@ -105,7 +106,7 @@ describe('voiding a maintenance record', () => {
   });
 
   it('the record before it counts again: its due date is the one that applies', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     await ok(k, 'maintenance/create', service(car, { date: '2026-01-10', nextDueDate: '2026-07-10' }));
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { date: '2026-08-10', nextDueDate: '2027-02-10' }));
     expect(await dueForMaintenance(k)).toEqual([]);
@@ -114,7 +115,7 @@ describe('voiding a maintenance record', () => {
   });
 
   it('a voided record is left out of the maintenance export and of the score’s usage evidence', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { date: `${TODAY.slice(0, 4)}-03-01`, description: '误录的保养' }));
     const score = async () => (await ok<{ items: { no: number; why: string }[] }>(k, 'score/card', { agency: 'K' })).items.find((i) => i.no === 12)!.why;
     expect(await score()).toContain('保养记录 1 条');
@@ -124,7 +125,7 @@ describe('voiding a maintenance record', () => {
   });
 
   it('a voided record cannot be voided or corrected again', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     await ok(k, 'maintenance/void', { id, reason: '误录' });
     expect((await refused(k, 'maintenance/void', { id, reason: '再次' }))[0].message).toContain('已作废');
@@ -133,20 +134,18 @@ describe('voiding a maintenance record', () => {
   });
 
   it('a county manager cannot void or correct another county’s record', async () => {
-    const { k, l, car } = ledger();
+    const { k, l, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     expect((await refused(l, 'maintenance/void', { id, reason: '不是我的' }))[0].message).toContain('不在您的管辖范围内');
     expect((await refused(l, 'maintenance/update', { id, fields: fieldsOf }))[0].message).toContain('不在您的管辖范围内');
-    const cal = await ok<{ id: number }>(k, 'calibrations/create', calibration(ledgerGas(k)));
+    const cal = await ok<{ id: number }>(k, 'calibrations/create', calibration(await idOf(k, 'GAS-1')));
     expect((await refused(l, 'calibrations/void', { id: cal.id, reason: '不是我的' }))[0].message).toContain('不在您的管辖范围内');
   });
 });
 
-const ledgerGas = (ctx: Context) => ctx.db.$client.prepare(`select id from assets where asset_tag = 'GAS-1'`).pluck().get() as number;
-
 describe('correcting and voiding a calibration', () => {
   it('a voided passed calibration no longer makes the detector usable; its validity falls back to what it was', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     expect(await usableDetectors(k)).toBe(0);
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas));
     expect(await usableDetectors(k)).toBe(1);
@@ -159,7 +158,7 @@ describe('correcting and voiding a calibration', () => {
   });
 
   it('voiding the newer of two passed calibrations leaves the older one’s validity', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     await ok(k, 'calibrations/create', calibration(gas, { date: '2026-06-01', validUntil: '2027-05-31', certificateNo: 'JD-0' }));
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas));
     await ok(k, 'calibrations/void', { id, reason: '重复录入' });
@@ -168,7 +167,7 @@ describe('correcting and voiding a calibration', () => {
   });
 
   it('correcting a passed calibration to failed makes the detector unusable, with before → after in the audit log', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas));
     const { assetId: _x, ...fields } = calibration(gas);
     await ok(k, 'calibrations/update', { id, fields: { ...fields, result: 'fail' } });
@@ -180,7 +179,7 @@ describe('correcting and voiding a calibration', () => {
   });
 
   it('a voided calibration is left out of the calibration export', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas, { certificateNo: 'WRONG-CERT' }));
     await ok(k, 'calibrations/void', { id, reason: '误录' });
     expect(await exported(k, 'calibrations/export')).not.toContain('WRONG-CERT');
@@ -189,11 +188,11 @@ describe('correcting and voiding a calibration', () => {
 
 describe('the audit log of a correction reads in words', () => {
   it('the audit list and its .xlsx show 姓名 (user name), 维护记录, Chinese field names and yuan', async () => {
-    const { k, car } = ledger();
-    await seedUser(k.db, who, { username: 'mgr-k', displayName: '张装备', role: 'manager', agencyCode: 'K' }, 'not-a-hash');
+    const { led, k, car } = await ledger();
+    await led.store.write((tx) => createUser(tx, who, { username: 'mgr-k', displayName: '张装备', role: 'manager', agencyCode: 'K' }, 'not-a-hash'));
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { costFen: 0 }));
     await ok(k, 'maintenance/update', { id, fields: { ...fieldsOf, costFen: 35_000 } });
-    const admin = contextAs(k.db, k.file, 'admin', { username: 'admin' }, CLOCK);
+    const admin = as(led, 'admin', { username: 'admin' });
     const page = await ok<{ rows: { actor: string; entity: string }[]; people: Record<string, string> }>(admin, 'audit/list', { query: { entity: 'maintenance' }, startRow: 0, endRow: 10 });
     expect(page.people).toEqual({ 'mgr-k': '张装备' });
     const file = await ok<FileOut>(admin, 'audit/export', { query: { entity: 'maintenance' } });

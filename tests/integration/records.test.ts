@@ -1,25 +1,24 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AssetFields, AssetHistory, AssetRow, DisposalRow } from '../../api/contract';
 import { addDays, addYears } from '../../lib/dates';
 import type { Problem } from '../../lib/problems';
 import { startOfLocalDay, type Clock } from '../../lib/clock';
-import { contextAs, testClock } from '../fixtures/context';
+import { testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
-import { snapshot } from '../fixtures/db';
+import { agency, asset, templateBuffer, units } from '../fixtures/factories';
+import { as, rows, seededLedger, snapshotOf, value } from '../fixtures/engine';
 
-function ledger(clock: Clock = testClock()): Context {
-  const { db, file } = tempLedger();
-  const ctx = contextAs(db, file, 'admin', { username: '李管理员' }, clock);
-  seedTemplate(db, templateBuffer(
+async function ledger(clock: Clock = testClock()): Promise<Context> {
+  const l = await seededLedger(templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 10 })],
     [
       ...units(2, { itemCode: 'S01', agencyCode: 'K' }).map((a, i) => ({ ...a, assetTag: `CAR-${i + 1}`, plateNumber: `示A1000${i}`, odometerKm: 150_000 })),
       asset({ assetTag: 'GAS-1', itemCode: 'S15', agencyCode: 'K', calibrationValidUntil: '2026-01-31' }),
     ],
-  ), { file: 't.xlsx', who: ctx.who(), today: ctx.today() });
-  return ctx;
+  ), clock);
+  return as(l, 'admin', { username: '李管理员' });
 }
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
@@ -29,14 +28,14 @@ async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
 }
 
 async function refused(ctx: Context, name: string, input: unknown): Promise<Problem[]> {
-  const before = snapshot(ctx.db);
+  const before = await snapshotOf(ctx);
   const r = await dispatch(ctx, name, input);
   expect(r.ok).toBe(false);
-  expect(snapshot(ctx.db)).toEqual(before);
+  expect(await snapshotOf(ctx)).toEqual(before);
   return r.ok ? [] : r.problems;
 }
 
-const idOf = (ctx: Context, tag: string) => ctx.db.$client.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
+const idOf = async (ctx: Context, tag: string) => (await rows<{ id: number }>(ctx, sql`select id from assets where asset_tag = ${tag}`))[0].id;
 const s01 = async (ctx: Context) =>
   (await call<{ rows: { agency: string; item: string; held: number; shortfall: number; usable: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows.find((r) => r.item === 'S01')!;
 
@@ -50,7 +49,7 @@ function fields(over: Partial<AssetFields> = {}): AssetFields {
 
 describe('registering and editing assets', () => {
   it('creates an asset and writes who created it to the audit log', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const row = await call<AssetRow>(ctx, 'assets/create', fields({ plateNumber: ' 示ｄ12345 ' }));
     expect(row).toMatchObject({ assetTag: 'NEW-1', itemName: '无人机(载荷大于4kg)', agencyCode: 'K', plateNumber: '示D12345' });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id: row.id });
@@ -60,7 +59,7 @@ describe('registering and editing assets', () => {
   });
 
   it('refuses a duplicate tag, an unknown item or agency, bad values and a scrapped start, storing nothing', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     expect((await refused(ctx, 'assets/create', fields({ assetTag: 'CAR-1' })))[0]).toMatchObject({ field: 'assetTag' });
     expect((await refused(ctx, 'assets/create', fields({ itemCode: 'S99' })))[0]).toMatchObject({ field: 'itemCode' });
     expect((await refused(ctx, 'assets/create', fields({ agencyCode: 'NOPE' })))[0]).toMatchObject({ field: 'agencyCode' });
@@ -71,8 +70,8 @@ describe('registering and editing assets', () => {
   });
 
   it('edits an asset, keeping before and after in the audit log', async () => {
-    const ctx = ledger();
-    const id = idOf(ctx, 'CAR-1');
+    const ctx = await ledger();
+    const id = await idOf(ctx, 'CAR-1');
     const h0 = await call<AssetHistory>(ctx, 'assets/get', { id });
     const { id: _id, itemName: _n, agencyName: _a, ...current } = h0.asset;
     await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七', odometerKm: 160_000 } });
@@ -86,28 +85,28 @@ describe('registering and editing assets', () => {
     const shanghaiToday = testClock(new Date(), 'Asia/Shanghai').today();
     const at = new Date(new Date(startOfLocalDay(shanghaiToday, 'Asia/Shanghai')).getTime() + 20 * 60_000);
     expect(at.toISOString().slice(0, 10)).toBe(addDays(shanghaiToday, -1));
-    const ctx = ledger(testClock(at, 'Asia/Shanghai'));
-    const id = idOf(ctx, 'CAR-1');
+    const ctx = await ledger(testClock(at, 'Asia/Shanghai'));
+    const id = await idOf(ctx, 'CAR-1');
     const { id: _id, itemName: _n, agencyName: _a, ...current } = (await call<AssetHistory>(ctx, 'assets/get', { id })).asset;
     await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七' } });
-    await call(ctx, 'assets/bulkUpdate', { ids: [idOf(ctx, 'CAR-2')], change: { custodian: '孙八' } });
+    await call(ctx, 'assets/bulkUpdate', { ids: [await idOf(ctx, 'CAR-2')], change: { custodian: '孙八' } });
     expect((await call<AssetHistory>(ctx, 'assets/get', { id })).custody).toEqual([expect.objectContaining({ custodian: '钱七', fromDate: shanghaiToday })]);
-    expect((await call<AssetHistory>(ctx, 'assets/get', { id: idOf(ctx, 'CAR-2') })).custody).toEqual([expect.objectContaining({ custodian: '孙八', fromDate: shanghaiToday })]);
+    expect((await call<AssetHistory>(ctx, 'assets/get', { id: await idOf(ctx, 'CAR-2') })).custody).toEqual([expect.objectContaining({ custodian: '孙八', fromDate: shanghaiToday })]);
   });
 
   it('will not scrap through an edit nor take another asset’s tag', async () => {
-    const ctx = ledger();
-    const { id: _id, itemName: _n, agencyName: _a, ...current } = (await call<AssetHistory>(ctx, 'assets/get', { id: idOf(ctx, 'CAR-1') })).asset;
-    expect((await refused(ctx, 'assets/update', { id: idOf(ctx, 'CAR-1'), fields: { ...current, status: 'scrapped' } }))[0].message).toContain('报废');
-    expect((await refused(ctx, 'assets/update', { id: idOf(ctx, 'CAR-1'), fields: { ...current, assetTag: 'CAR-2' } }))[0]).toMatchObject({ field: 'assetTag' });
+    const ctx = await ledger();
+    const { id: _id, itemName: _n, agencyName: _a, ...current } = (await call<AssetHistory>(ctx, 'assets/get', { id: await idOf(ctx, 'CAR-1') })).asset;
+    expect((await refused(ctx, 'assets/update', { id: await idOf(ctx, 'CAR-1'), fields: { ...current, status: 'scrapped' } }))[0].message).toContain('报废');
+    expect((await refused(ctx, 'assets/update', { id: await idOf(ctx, 'CAR-1'), fields: { ...current, assetTag: 'CAR-2' } }))[0]).toMatchObject({ field: 'assetTag' });
     await refused(ctx, 'assets/update', { id: 999_999, fields: current });
   });
 });
 
 describe('maintenance and calibration', () => {
   it('a repair sends the vehicle to 维修, counts it held but not usable, and finishing it brings it back', async () => {
-    const ctx = ledger();
-    const id = idOf(ctx, 'CAR-1');
+    const ctx = await ledger();
+    const id = await idOf(ctx, 'CAR-1');
     const base = { assetId: id, kind: 'repair', costFen: 350_000, vendor: '城东修理厂', nextDueDate: null };
     await call(ctx, 'maintenance/create', { ...base, date: addDays(ctx.today(), -3), description: '更换刹车片', odometerKm: 152_000, setStatus: 'under_repair' });
     expect(await s01(ctx)).toMatchObject({ held: 2, usable: 1 });
@@ -121,8 +120,8 @@ describe('maintenance and calibration', () => {
   });
 
   it('a passed calibration makes an expired detector usable again; a failed one does not', async () => {
-    const ctx = ledger();
-    const id = idOf(ctx, 'GAS-1');
+    const ctx = await ledger();
+    const id = await idOf(ctx, 'GAS-1');
     const gas = async () => (await call<{ rows: { item: string; usable: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows.find((r) => r.item === 'S15')!.usable;
     expect(await gas()).toBe(0);
     const date = addDays(ctx.today(), -22);
@@ -137,8 +136,8 @@ describe('maintenance and calibration', () => {
 
 describe('报废: request, approve, scrap', () => {
   it('scrapping one vehicle raises the county’s vehicle shortfall by one and keeps its history', async () => {
-    const ctx = ledger();
-    const id = idOf(ctx, 'CAR-2');
+    const ctx = await ledger();
+    const id = await idOf(ctx, 'CAR-2');
     const before = await s01(ctx);
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '行驶超过 20 万公里,车况差' });
     expect(d).toMatchObject({ status: 'requested', requestedBy: '李管理员' });
@@ -155,8 +154,8 @@ describe('报废: request, approve, scrap', () => {
   });
 
   it('refuses steps out of order, a second open request, and work on a scrapped asset', async () => {
-    const ctx = ledger();
-    const id = idOf(ctx, 'CAR-1');
+    const ctx = await ledger();
+    const id = await idOf(ctx, 'CAR-1');
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '事故损毁' });
     await refused(ctx, 'disposals/request', { assetId: id, reason: '再次申请' });
     await refused(ctx, 'disposals/complete', { id: d.id, disposedDate: ctx.today(), residualValueFen: null });
@@ -174,15 +173,15 @@ describe('报废: request, approve, scrap', () => {
 
 describe('bulk edits', () => {
   it('changes status, transfers and sets custodians of many assets in one audited batch', async () => {
-    const ctx = ledger();
-    const ids = ['CAR-1', 'CAR-2'].map((t) => idOf(ctx, t));
+    const ctx = await ledger();
+    const ids = [await idOf(ctx, 'CAR-1'), await idOf(ctx, 'CAR-2')];
     const r = await call<{ updated: number; batch: string }>(ctx, 'assets/bulkUpdate', { ids, change: { status: 'idle' } });
     expect(r.updated).toBe(2);
     await call(ctx, 'assets/bulkUpdate', { ids, change: { agencyCode: 'M' } });
     await call(ctx, 'assets/bulkUpdate', { ids, change: { custodian: '孙八' } });
-    const rows = ctx.db.$client.prepare(`select s.status, a.code, s.custodian from assets s join agencies a on a.id = s.agency_id where s.id in (?, ?)`).all(...ids);
-    expect(rows).toEqual([{ status: 'idle', code: 'M', custodian: '孙八' }, { status: 'idle', code: 'M', custodian: '孙八' }]);
-    const batch = ctx.db.$client.prepare(`select count(*) from audit_log where batch = ? and entity = 'asset'`).pluck().get(r.batch);
+    const held = await rows(ctx, sql`select s.status, a.code, s.custodian from assets s join agencies a on a.id = s.agency_id where s.id in (${ids[0]}, ${ids[1]})`);
+    expect(held).toEqual([{ status: 'idle', code: 'M', custodian: '孙八' }, { status: 'idle', code: 'M', custodian: '孙八' }]);
+    const batch = await value(ctx, sql<{ n: number }>`select count(*) as n from audit_log where batch = ${r.batch} and entity = 'asset'`);
     expect(batch).toBe(2);
     const custody = (await call<AssetHistory>(ctx, 'assets/get', { id: ids[0] })).custody;
     expect(custody).toEqual([
@@ -191,8 +190,8 @@ describe('bulk edits', () => {
   });
 
   it('changes nothing when one asset of the selection cannot take the change', async () => {
-    const ctx = ledger();
-    const ids = ['CAR-1', 'CAR-2'].map((t) => idOf(ctx, t));
+    const ctx = await ledger();
+    const ids = [await idOf(ctx, 'CAR-1'), await idOf(ctx, 'CAR-2')];
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: ids[1], reason: 'x' });
     await call(ctx, 'disposals/approve', { id: d.id, approvalRef: 'A' });
     await call(ctx, 'disposals/complete', { id: d.id, disposedDate: ctx.today(), residualValueFen: null });
@@ -208,18 +207,18 @@ describe('agencies', () => {
   const figures = { name: '丙县大队', staff: 12, authorizedPosts: 15, offices: 2, longitude: 120.5, latitude: 30.1 };
 
   it('edits staff and offices, and the requirement follows', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     await call(ctx, 'agencies/update', { code: 'K', fields: { ...figures, name: 'K执法大队', staff: 23 } });
     expect(await s01(ctx)).toMatchObject({ held: 2 });
-    const rows = (await call<{ rows: { item: string; required: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows;
-    expect(rows.find((r) => r.item === 'S01')!.required).toBe(5);
-    expect(rows.find((r) => r.item === 'S21')!.required).toBe(2);
-    const entry = ctx.db.$client.prepare(`select before, after from audit_log where entity = 'agency' and action = 'update'`).get() as { before: string; after: string };
+    const shortfall = (await call<{ rows: { item: string; required: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows;
+    expect(shortfall.find((r) => r.item === 'S01')!.required).toBe(5);
+    expect(shortfall.find((r) => r.item === 'S21')!.required).toBe(2);
+    const [entry] = await rows<{ before: string; after: string }>(ctx, sql`select before, after from audit_log where entity = 'agency' and action = 'update'`);
     expect([JSON.parse(entry.before).staff, JSON.parse(entry.after).staff]).toEqual([10, 23]);
   });
 
   it('adds a county under a city, and refuses a duplicate code, a missing parent or a parent of the same level', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     await call(ctx, 'agencies/create', { ...figures, code: 'K2', level: 'county', parentCode: 'M' });
     expect((await call<{ code: string; parentCode: string }[]>(ctx, 'agencies/list', {})).find((a) => a.code === 'K2')).toMatchObject({ parentCode: 'M' });
     expect((await refused(ctx, 'agencies/create', { ...figures, code: 'K2', level: 'county', parentCode: 'M' }))[0]).toMatchObject({ field: 'code' });
