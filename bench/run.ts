@@ -100,12 +100,13 @@ async function nationalShortfall() {
 
   const bareQuery = db.$client.prepare(`select agency_id, item_code, count(*) from assets where status != 'scrapped' group by agency_id, item_code`).raw();
   const bareMs = timeIt(5, () => bareQuery.all());
+  const store = sqliteStore(db);
   let rows = 0;
-  const oursMs = timeIt(5, () => {
-    rows = shortfall(db, { rollup: true }, TODAY).rows.length;
+  const oursMs = await timeItAsync(5, async () => {
+    rows = (await store.read((tx) => shortfall(tx, { rollup: true }, TODAY))).rows.length;
   });
   t = performance.now();
-  shortfall(db, { rollup: false }, TODAY);
+  await store.read((tx) => shortfall(tx, { rollup: false }, TODAY));
   const plainMs = performance.now() - t;
   await ledgerPages(db);
   await ledgerInBrowser(db, file);
@@ -212,22 +213,22 @@ async function budgetProvince() {
   const store = sqliteStore(db);
   await store.write((tx) => loadDemo(tx, who, TODAY));
   const year = Number(TODAY.slice(0, 4));
-  const budgetMs = timeIt(3, () => budgetRequest(db, { year }, TODAY));
-  const rolledMs = timeIt(3, () => budgetRequest(db, { year, rollup: true }, TODAY));
+  const budgetMs = await timeItAsync(3, () => store.read((tx) => budgetRequest(tx, { year }, TODAY)));
+  const rolledMs = await timeItAsync(3, () => store.read((tx) => budgetRequest(tx, { year, rollup: true }, TODAY)));
   const input = { fromYear: year, capsFen: [3e9, 3e9, 3e9, 3e9, 3e9], weights: DEFAULT_WEIGHTS };
   const planTimes: number[] = [];
   let plan: Awaited<ReturnType<typeof purchasePlan>> | undefined;
   for (let k = 0; k < 3; k++) {
     const t = performance.now();
-    plan = await purchasePlan(db, input, TODAY);
+    plan = await purchasePlan(store, input, TODAY);
     planTimes.push(performance.now() - t);
   }
   const codes = db.$client.prepare('select code from agencies order by code').pluck().all() as string[];
   let t = performance.now();
-  for (const agency of codes) scoreCard(db, { agency }, TODAY);
+  for (const agency of codes) await store.read((tx) => scoreCard(tx, { agency }, TODAY));
   const scoresMs = performance.now() - t;
   t = performance.now();
-  await raiseScore(db, { agency: codes[codes.length - 1], budgetFen: 50_000_000 }, TODAY);
+  await raiseScore(store, { agency: codes[codes.length - 1], budgetFen: 50_000_000 }, TODAY);
   const raiseMs = performance.now() - t;
   const chartsMs = await timeItAsync(3, () => store.read((tx) => chartData(tx, {}, TODAY)));
   db.$client.close();

@@ -32,14 +32,6 @@ export async function subtreeOf(tx: Tx, root: string): Promise<string[]> {
   return rows.map((r) => r.code);
 }
 
-/** The codes of an agency and of every agency below it. */
-export function subtreeOfSync(db: Db, root: string): string[] {
-  return db.$client.prepare(
-    `with recursive sub(id, code) as (select id, code from agencies where code = ?
-       union all select x.id, x.code from agencies x join sub on x.parent_id = sub.id) select code from sub`,
-  ).pluck().all(root) as string[];
-}
-
 type Agency = AgencyRecord & { id: number };
 
 const AGENCIES = sql`select a.id, a.code, a.name, a.level, p.code as "parentCode", a.staff, a.authorized_posts as "authorizedPosts",

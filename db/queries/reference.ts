@@ -101,11 +101,6 @@ export function loadCatalogSync(db: Db): CatalogItem[] {
 }
 
 /** For the transition (see `loadCatalogSync`). */
-export function ruleSetNameSync(db: Db, id: string): string {
-  return (db.$client.prepare('select name from rule_sets where id = ?').pluck().get(id) as string | undefined) ?? id;
-}
-
-/** For the transition (see `loadCatalogSync`). */
 export function loadRuleSetSync(db: Db, id: string): RuleSet | null {
   const head = db.select().from(ruleSets).where(eq(ruleSets.id, id)).get();
   if (!head) return null;

@@ -5,25 +5,43 @@ import { createBackup, listBackups, previewBackup, renameRetrying, resolveBackup
 import { lockLedger } from '../../db/lock';
 import { replaceDatabase } from '../ledger';
 import { openDatabase } from '../../db/open';
-import { appendAuditSync } from '../../db/queries/audit';
+import { sqliteStore } from '../../db/store';
+import { appendAudit } from '../../db/queries/audit';
 import type { Context } from '../context';
 import type { backupOps } from '../../api/backups';
 import type { HandlersFor } from './handler';
 
+/** What the backup operations answer on the provincial database, which has no ledger file to copy. */
+export const PROVINCIAL_BACKUPS = '省级数据库(PostgreSQL)没有台账文件,本页的备份与恢复不适用:数据库的备份与恢复由数据库管理员用 pg_dump / pg_basebackup 完成(见 README「The provincial server (PostgreSQL)」一节的 Backups)';
+
+/** Refuses a backup operation on the provincial database, before anything reads a file. */
+function fileLedger(ctx: Context): void {
+  if (ctx.store.engine !== 'sqlite') throw new UserError([{ message: PROVINCIAL_BACKUPS }]);
+}
+
+export function backupList(ctx: Context): BackupInfo[] {
+  fileLedger(ctx);
+  return listBackups(ctx.file);
+}
+
 export function createManualBackup(ctx: Context): Promise<BackupInfo> {
+  fileLedger(ctx);
   return createBackup(ctx.db.$client, ctx.file, 'manual', ctx.now());
 }
 
 export function downloadBackup(ctx: Context, name: string): FileOut {
+  fileLedger(ctx);
   return { fileName: name, base64: readFileSync(resolveBackup(ctx.file, name)).toString('base64') };
 }
 
 export function backupPreview(ctx: Context, name: string): BackupPreview {
+  fileLedger(ctx);
   return previewBackup(resolveBackup(ctx.file, name), ctx.migrationsFolder);
 }
 
 /** A backup file the user picked elsewhere, kept with this ledger's backups once it proves to be a ledger of this app's own schema. */
 export function uploadBackup(ctx: Context, fileName: string, base64: string): BackupInfo {
+  fileLedger(ctx);
   return storeUploadedBackup(ctx.file, Buffer.from(base64, 'base64'), (partial) => {
     try {
       previewBackup(partial, ctx.migrationsFolder, fileName);
@@ -47,6 +65,7 @@ export interface RestoreHooks {
  * since the backup holds its own users.
  */
 export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHooks = {}): Promise<{ restored: string; safetyCopy: string }> {
+  fileLedger(ctx);
   const path = resolveBackup(ctx.file, name);
   const preview = previewBackup(path, ctx.migrationsFolder);
   if (!preview.integrityOk) throw new UserError([{ file: name, message: `该备份未通过完整性检查,不能恢复:${preview.integrity}` }]);
@@ -61,7 +80,8 @@ export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHo
     // Upgraded to this app's schema, and the restore recorded, inside the copy: a crash after the swap cannot lose the record.
     const staged = open(tmp);
     try {
-      appendAuditSync(staged, ctx.who(), [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name }, agencies: [] }]);
+      const who = ctx.who();
+      await sqliteStore(staged).write((tx) => appendAudit(tx, who, [{ action: 'bulk', entity: 'restore', entityKey: name, after: { safetyCopy: safety.name }, agencies: [] }]));
       staged.$client.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       staged.$client.close();
@@ -95,9 +115,9 @@ export async function restoreBackup(ctx: Context, name: string, hooks: RestoreHo
   return { restored: name, safetyCopy: safety.name };
 }
 
-/** Backups of the ledger file the server has open. */
+/** Backups of the ledger file the server has open; on the provincial database, refused with where its backups are. */
 export const backupHandlers: HandlersFor<typeof backupOps> = {
-  'backups/list': (ctx) => listBackups(ctx.file),
+  'backups/list': (ctx) => backupList(ctx),
   'backups/create': (ctx) => createManualBackup(ctx),
   'backups/download': (ctx, { name }) => downloadBackup(ctx, name),
   'backups/upload': (ctx, { fileName, base64 }) => uploadBackup(ctx, fileName, base64),

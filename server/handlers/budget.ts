@@ -4,11 +4,11 @@ import { UserError } from '../../lib/problems';
 import { solveLp } from '../../lib/solver';
 import { budgetWorkbook, purchasePlanWorkbook, termsWorkbook } from '../../excel/exports/budget';
 import { readTerms } from '../../excel/terms';
-import type { Db } from '../../db/types';
+import type { Store, Tx } from '../../db/store';
 import type { Actor } from '../../db/queries/audit';
-import { agencyByCodeSync } from '../../db/queries/agencies';
+import { agencyByCode } from '../../db/queries/agencies';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';
-import { loadCatalogSync, ruleSetNameSync } from '../../db/queries/reference';
+import { loadCatalog, ruleSetName } from '../../db/queries/reference';
 import { budgetLines, dueYears, needsByYear, type BudgetLine } from '../../quotas/budget';
 import { cellValue, indexRules, subtreeCodes } from '../../quotas/engine';
 import { decodePlan, planModel, type PlanNeed, type WeightGroup } from '../../quotas/plan';
@@ -16,31 +16,35 @@ import { VEHICLE_ITEMS, type ItemTerms } from '../../quotas/replacement';
 import { measureAll } from './quotas';
 import type { budgetOps } from '../../api/budget';
 import type { HandlersFor } from './handler';
-import { readScope, scopedAgency } from '../scope';
+import { readScope, scopedAgency, type Within } from '../scope';
 
-export function termsRows(db: Db): TermsRow[] {
-  const terms = loadTerms(db);
-  return loadCatalogSync(db).flatMap((c) => {
+export async function termsRows(tx: Tx): Promise<TermsRow[]> {
+  const terms = await loadTerms(tx);
+  return (await loadCatalog(tx)).flatMap((c) => {
     const t = terms.get(c.code);
     return t ? [{ ...t, name: c.name, unit: c.unit, category: c.category, kind: c.kind }] : [];
   });
 }
 
-export function saveTermsChecked(db: Db, who: Actor, terms: readonly ItemTerms[]): { changed: number } {
-  const known = loadTerms(db);
+/** Stores changed terms of catalog items, refusing an unknown item; call inside a write transaction. */
+export async function saveTermsChecked(tx: Tx, who: Actor, terms: readonly ItemTerms[]): Promise<{ changed: number }> {
+  const known = await loadTerms(tx);
   const problems = terms.flatMap((t, i) => (known.has(t.item) ? [] : [{ field: `terms.${i}.item`, message: `装备代码「${t.item}」不在装备目录中` }]));
   if (problems.length) throw new UserError(problems);
-  return { changed: saveTerms(db, who, terms) };
+  return { changed: await saveTerms(tx, who, terms) };
 }
 
-export function exportTerms(db: Db, today: IsoDate, format?: ExportFormat): FileOut {
-  return termsWorkbook(loadTerms(db), loadCatalogSync(db), today, format, CSV_SHAPES['budget/exportTerms']);
+export async function exportTerms(tx: Tx, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
+  return termsWorkbook(await loadTerms(tx), await loadCatalog(tx), today, format, CSV_SHAPES['budget/exportTerms']);
 }
 
-export async function importTerms(db: Db, who: Actor, fileName: string, buf: Uint8Array): Promise<{ changed: number }> {
-  const read = await readTerms(buf, fileName, new Set(loadCatalogSync(db).map((c) => c.code)));
+/** Reads an edited price list (outside any transaction: a workbook takes a while to read), then stores its changes in one. */
+export async function importTerms(store: Pick<Store, 'read' | 'write'>, who: Actor, fileName: string, buf: Uint8Array): Promise<{ changed: number }> {
+  const codes = await store.read(async (tx) => new Set((await loadCatalog(tx)).map((c) => c.code)));
+  const read = await readTerms(buf, fileName, codes);
   if (!read.ok) throw new UserError(read.problems);
-  return { changed: saveTerms(db, who, read.terms) };
+  const terms = read.terms;
+  return store.write((tx) => saveTermsChecked(tx, who, terms));
 }
 
 function checkYear(year: number, today: IsoDate, field: string): void {
@@ -48,11 +52,15 @@ function checkYear(year: number, today: IsoDate, field: string): void {
   if (year < now) throw new UserError([{ field, message: `规划年度 ${year} 早于今年(${now});预算只能为今年及以后编制` }]);
 }
 
-/** Everything a budget, plan or chart reads: the measured matrix, the terms, the live units and when they fall due, and the agencies in scope (null: all). */
-export function budgetBasis(db: Db, input: { agency?: string; ruleSet?: string }, today: IsoDate) {
-  const { ruleSet, agencies, matrix } = measureAll(db, input, today);
-  const terms = loadTerms(db);
-  const units = liveUnits(db);
+/**
+ * Everything a budget, plan or chart reads: the measured matrix, the terms, the live units and when they fall due,
+ * and the agencies in scope (the subtree of `agency`; null: all). Holdings and units are read only of the agencies
+ * a reader sees (see `measureAll`). Read it on one snapshot.
+ */
+export async function budgetBasis(tx: Tx, input: { agency?: string; ruleSet?: string; within?: Within | null }, today: IsoDate) {
+  const { ruleSet, agencies, matrix, only } = await measureAll(tx, input, today);
+  const terms = await loadTerms(tx);
+  const units = await liveUnits(tx, only);
   const due = dueYears(units, matrix, terms, today);
   const scope = input.agency === undefined ? null : subtreeCodes(agencies, input.agency);
   return { ruleSet, agencies, matrix, terms, units, due, scope };
@@ -63,9 +71,9 @@ export function budgetBasis(db: Db, input: { agency?: string; ruleSet?: string }
  * shortfall and the replacements falling due by 31 December, at unit price. Rolled up, each
  * agency's lines sum its subtree. Totals count each agency's own lines once.
  */
-export function budgetRequest(db: Db, input: BudgetInput & { within?: { root: string; codes: ReadonlySet<string> } | null }, today: IsoDate): BudgetResult {
+export async function budgetRequest(tx: Tx, input: BudgetInput & { within?: Within | null }, today: IsoDate): Promise<BudgetResult> {
   checkYear(input.year, today, 'year');
-  const basis = budgetBasis(db, input, today);
+  const basis = await budgetBasis(tx, input, today);
   const { ruleSet, agencies, matrix, terms, due } = basis;
   // Without an agency: the caller's scope, as the whole ledger is an unscoped caller's.
   const scope = input.agency === undefined ? (input.within?.codes ?? null) : basis.scope;
@@ -81,10 +89,10 @@ export function budgetRequest(db: Db, input: BudgetInput & { within?: { root: st
   return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency, rows, totalFen: shortfallFen + replaceFen, shortfallFen, replaceFen };
 }
 
-export function exportBudget(db: Db, input: BudgetInput & { within?: { root: string; codes: ReadonlySet<string> } | null }, today: IsoDate, format?: ExportFormat): FileOut {
-  const r = budgetRequest(db, { ...input, rollup: false }, today);
-  const scopeName = r.agency === null ? '全部机构' : (agencyByCodeSync(db, r.agency)?.name ?? r.agency);
-  return budgetWorkbook(r, scopeName, ruleSetNameSync(db, r.ruleSet), today, format, CSV_SHAPES['budget/export']);
+export async function exportBudget(tx: Tx, input: BudgetInput & { within?: Within | null }, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
+  const r = await budgetRequest(tx, { ...input, rollup: false }, today);
+  const scopeName = r.agency === null ? '全部机构' : ((await agencyByCode(tx, r.agency))?.name ?? r.agency);
+  return budgetWorkbook(r, scopeName, await ruleSetName(tx, r.ruleSet), today, format, CSV_SHAPES['budget/export']);
 }
 
 /**
@@ -98,11 +106,12 @@ const PLAN_TIME_LIMIT_S = 30;
 /**
  * The multi-year purchase plan: for each agency in scope and item, what is needed by the end of
  * each plan year (the shortfall now, replacements as they fall due), bought under each year's cap
- * so that the heaviest weighted shortfall closes first (HiGHS; see quotas/plan.ts).
+ * so that the heaviest weighted shortfall closes first (HiGHS; see quotas/plan.ts). The ledger is read on one
+ * snapshot, and the plan solved after it (for up to half a minute) with no transaction held open.
  */
-export async function purchasePlan(db: Db, input: PlanInput, today: IsoDate): Promise<PurchasePlanResult> {
+export async function purchasePlan(store: Pick<Store, 'read'>, input: PlanInput, today: IsoDate): Promise<PurchasePlanResult> {
   checkYear(input.fromYear, today, 'fromYear');
-  const { ruleSet, agencies, matrix, terms, due, scope } = budgetBasis(db, input, today);
+  const { ruleSet, agencies, matrix, terms, due, scope } = await store.read((tx) => budgetBasis(tx, input, today));
   const rules = indexRules(ruleSet);
   const years = input.capsFen.length;
   const needs: PlanNeed[] = [];
@@ -137,18 +146,24 @@ export async function purchasePlan(db: Db, input: PlanInput, today: IsoDate): Pr
   };
 }
 
-export async function exportPurchasePlan(db: Db, input: PlanInput, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
-  return purchasePlanWorkbook(await purchasePlan(db, input, today), input, today, format, CSV_SHAPES['budget/exportPlan']);
+export async function exportPurchasePlan(store: Pick<Store, 'read'>, input: PlanInput, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
+  return purchasePlanWorkbook(await purchasePlan(store, input, today), input, today, format, CSV_SHAPES['budget/exportPlan']);
 }
 
-/** Prices and rules (ledger-wide), and budgets within the caller's scope. */
+/** Prices and rules (ledger-wide), and budgets within the caller's scope; each read on one snapshot. */
 export const budgetHandlers: HandlersFor<typeof budgetOps> = {
-  'budget/terms': (ctx) => termsRows(ctx.db),
-  'budget/saveTerms': (ctx, { terms }) => saveTermsChecked(ctx.db, ctx.who(), terms),
-  'budget/exportTerms': (ctx, { format }) => exportTerms(ctx.db, ctx.today(), format),
-  'budget/importTerms': (ctx, { fileName, base64 }) => importTerms(ctx.db, ctx.who(), fileName, Buffer.from(base64, 'base64')),
-  'budget/request': (ctx, input) => budgetRequest(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
-  'budget/export': (ctx, input) => exportBudget(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today(), input.format),
-  'budget/plan': (ctx, input) => purchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
-  'budget/exportPlan': (ctx, input) => exportPurchasePlan(ctx.db, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today(), input.format),
+  'budget/terms': (ctx) => ctx.store.read((tx) => termsRows(tx)),
+  'budget/saveTerms': (ctx, { terms }) => ctx.store.write((tx) => saveTermsChecked(tx, ctx.who(), terms)),
+  'budget/exportTerms': (ctx, { format }) => ctx.store.read((tx) => exportTerms(tx, ctx.today(), format)),
+  'budget/importTerms': (ctx, { fileName, base64 }) => importTerms(ctx.store, ctx.who(), fileName, Buffer.from(base64, 'base64')),
+  'budget/request': (ctx, input) => {
+    const scoped = { ...input, ...readScope(ctx, input.agency) };
+    return ctx.store.read((tx) => budgetRequest(tx, scoped, ctx.today()));
+  },
+  'budget/export': (ctx, input) => {
+    const scoped = { ...input, ...readScope(ctx, input.agency) };
+    return ctx.store.read((tx) => exportBudget(tx, scoped, ctx.today(), input.format));
+  },
+  'budget/plan': (ctx, input) => purchasePlan(ctx.store, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today()),
+  'budget/exportPlan': (ctx, input) => exportPurchasePlan(ctx.store, { ...input, agency: scopedAgency(ctx, input.agency) }, ctx.today(), input.format),
 };

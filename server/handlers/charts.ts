@@ -2,7 +2,7 @@ import type { chartOps } from '../../api/charts';
 import type { ExportFormat, FileOut } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { chartWorkbook } from '../../excel/exports/chart';
-import { legacyDb, type Tx } from '../../db/store';
+import type { Tx } from '../../db/store';
 import { calibratedInstruments } from '../../db/queries/assets';
 import type { ChartName, ChartTable } from '../../lib/domain/charts';
 import { chartTables } from '../../quotas/charts';
@@ -12,7 +12,7 @@ import type { HandlersFor } from './handler';
 
 /** The figures behind the overview's and the compliance screen's charts, for an agency's subtree or the whole ledger; read on one snapshot. */
 export async function chartData(tx: Tx, input: { agency?: string; ruleSet?: string }, today: IsoDate): Promise<Record<ChartName, ChartTable>> {
-  return chartTables({ ...budgetBasis(legacyDb(tx), input, today), instruments: await calibratedInstruments(tx) }, today);
+  return chartTables({ ...(await budgetBasis(tx, input, today)), instruments: await calibratedInstruments(tx) }, today);
 }
 
 export async function exportChart(tx: Tx, input: { agency?: string; ruleSet?: string; chart: ChartName }, today: IsoDate, format?: ExportFormat): Promise<FileOut> {

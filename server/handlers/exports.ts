@@ -20,7 +20,7 @@ export async function exportLedger(tx: Tx, query: AssetQuery, sort: AssetPage['s
 }
 
 export async function exportCompliance(tx: Tx, input: { ruleSet?: string; agency?: string; date?: IsoDate; within?: { codes: ReadonlySet<string> } | null }, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
-  const measured = measureShortfall(legacyDb(tx), input, today);
+  const measured = await measureShortfall(tx, input, today);
   return complianceWorkbook({
     own: measured.view(false), rolled: measured.view(true), date: measured.date, ruleName: (await loadRuleSet(tx, measured.ruleSet))?.name ?? measured.ruleSet,
     agencies: await listAgencies(tx), catalog: await loadCatalog(tx),

@@ -1,7 +1,7 @@
 import type { Overview } from '../../api/contract';
 import { addDays, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
-import { legacyDb, type Tx } from '../../db/store';
+import type { Tx } from '../../db/store';
 import { listAgencies } from '../../db/queries/agencies';
 import { countByStatus, countDue, countHeld } from '../../db/queries/assets';
 import { subtreeCodes } from '../../quotas/engine';
@@ -23,7 +23,7 @@ export async function overview(tx: Tx, input: { agency?: string; ruleSet?: strin
   const scope = input.agency === undefined ? new Set(agencies.map((a) => a.code)) : subtreeCodes(agencies, input.agency);
   const names = new Map(agencies.map((a) => [a.code, a.name]));
   const byAgency = new Map<string, number>();
-  const measured = shortfall(legacyDb(tx), { ruleSet: input.ruleSet }, today);
+  const measured = await shortfall(tx, { ruleSet: input.ruleSet, within: input.agency === undefined ? null : { codes: scope } }, today);
   for (const r of measured.rows) {
     if (!scope.has(r.agency) || !r.item.startsWith('S')) continue;
     byAgency.set(r.agency, (byAgency.get(r.agency) ?? 0) + r.shortfall);

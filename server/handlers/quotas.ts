@@ -1,11 +1,11 @@
 import { isIsoDate, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { DEFAULT_RULE_SET } from '../../quotas/catalog';
-import { measure, quotaRows, rollUp, type QuotaRow } from '../../quotas/engine';
-import type { Db } from '../../db/types';
-import { listAgenciesSync } from '../../db/queries/agencies';
+import { measure, quotaRows, rollUp, subtreeCodes, type QuotaRow } from '../../quotas/engine';
+import type { Tx } from '../../db/store';
+import { listAgencies } from '../../db/queries/agencies';
 import { holdingsAsOf } from '../../db/queries/holdings';
-import { loadCatalogSync, loadRuleSetSync } from '../../db/queries/reference';
+import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
 import type { quotaOps } from '../../api/quotas';
 import type { HandlersFor } from './handler';
 import { readScope } from '../scope';
@@ -27,24 +27,31 @@ export interface ShortfallResult {
   rows: QuotaRow[];
 }
 
-/** Every agency measured at its own level against a rule set, as of a date (calibrations valid then). */
-export function measureAll(db: Db, input: { ruleSet?: string; agency?: string; date?: IsoDate }, today: IsoDate) {
+/**
+ * Every agency measured at its own level against a rule set, as of a date (calibrations valid then).
+ * Holdings are counted only where a reader can look: the subtree of `agency` when one is asked for,
+ * else the caller's scope (`within`), else the whole ledger; every other agency's cells hold nothing.
+ * Read it on one snapshot (`store.read`): the rule set, the agencies and the holdings must agree.
+ */
+export async function measureAll(tx: Tx, input: { ruleSet?: string; agency?: string; date?: IsoDate; within?: { codes: ReadonlySet<string> } | null }, today: IsoDate) {
   const ruleSetId = input.ruleSet ?? DEFAULT_RULE_SET;
   const date = input.date ?? today;
   if (!isIsoDate(date)) throw new UserError([{ field: 'date', message: `日期「${date}」无效,应为 YYYY-MM-DD` }]);
-  const ruleSet = loadRuleSetSync(db, ruleSetId);
+  const ruleSet = await loadRuleSet(tx, ruleSetId);
   if (!ruleSet) throw new UserError([{ field: 'rules', message: `未知的配备标准「${ruleSetId}」` }]);
-  const agencies = listAgenciesSync(db);
+  const agencies = await listAgencies(tx);
   if (input.agency !== undefined && !agencies.some((a) => a.code === input.agency)) {
     throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   }
-  const catalog = loadCatalogSync(db);
-  return { ruleSet, date, agencies, matrix: measure(agencies, catalog, ruleSet, holdingsAsOf(db, date, agencies, catalog)) };
+  const catalog = await loadCatalog(tx);
+  const counted = input.agency !== undefined ? subtreeCodes(agencies, input.agency) : (input.within?.codes ?? null);
+  const only = counted === null || counted.size >= agencies.length ? null : agencies.filter((a) => counted.has(a.code)).map((a) => a.id);
+  return { ruleSet, date, agencies, only, matrix: measure(agencies, catalog, ruleSet, await holdingsAsOf(tx, date, agencies, catalog, only)) };
 }
 
 /** Every agency x catalog item against a rule set, measured once; `view` gives the rows alone or rolled up over subtrees. */
-export function measureShortfall(db: Db, input: Omit<ShortfallInput, 'rollup'>, today: IsoDate): { ruleSet: string; date: IsoDate; view: (rollup: boolean) => QuotaRow[] } {
-  const { ruleSet, date, matrix } = measureAll(db, input, today);
+export async function measureShortfall(tx: Tx, input: Omit<ShortfallInput, 'rollup'>, today: IsoDate): Promise<{ ruleSet: string; date: IsoDate; view: (rollup: boolean) => QuotaRow[] }> {
+  const { ruleSet, date, matrix } = await measureAll(tx, input, today);
   const within = input.agency === undefined ? input.within?.codes : undefined;
   return {
     ruleSet: ruleSet.id, date,
@@ -56,12 +63,15 @@ export function measureShortfall(db: Db, input: Omit<ShortfallInput, 'rollup'>, 
 }
 
 /** Every agency x catalog item against a rule set, optionally rolled up over subtrees. */
-export function shortfall(db: Db, input: ShortfallInput, today: IsoDate): ShortfallResult {
-  const m = measureShortfall(db, input, today);
+export async function shortfall(tx: Tx, input: ShortfallInput, today: IsoDate): Promise<ShortfallResult> {
+  const m = await measureShortfall(tx, input, today);
   return { ruleSet: m.ruleSet, date: m.date, rows: m.view(!!input.rollup) };
 }
 
-/** Shortfall within the caller's scope. */
+/** Shortfall within the caller's scope, read on one snapshot. */
 export const quotaHandlers: HandlersFor<typeof quotaOps> = {
-  'quotas/shortfall': (ctx, input) => shortfall(ctx.db, { ...input, ...readScope(ctx, input.agency) }, ctx.today()),
+  'quotas/shortfall': (ctx, input) => {
+    const scoped = { ...input, ...readScope(ctx, input.agency) };
+    return ctx.store.read((tx) => shortfall(tx, scoped, ctx.today()));
+  },
 };

@@ -3,15 +3,15 @@ import type { IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { solveLp } from '../../lib/solver';
 import { scoreWorkbook } from '../../excel/exports/score';
-import type { Db } from '../../db/types';
+import type { Store, Tx } from '../../db/store';
 import type { Actor } from '../../db/queries/audit';
-import { agencyByCodeSync } from '../../db/queries/agencies';
+import { agencyByCode } from '../../db/queries/agencies';
 import { loadTerms } from '../../db/queries/budget';
 import { loadChecklist, saveChecklist, scoreEvidence } from '../../db/queries/score';
 import { cellValue } from '../../quotas/engine';
 import { affordableOptions, raiseModel, raiseOptions, scoreAgency, type Checklist, type Holding } from '../../quotas/score';
 import { measureAll } from './quotas';
-import { ruleSetNameSync } from '../../db/queries/reference';
+import { ruleSetName } from '../../db/queries/reference';
 import type { scoreOps } from '../../api/score';
 import type { HandlersFor } from './handler';
 import { requireAgency } from '../scope';
@@ -25,38 +25,40 @@ export interface ScoreInput {
   ruleSet?: string;
 }
 
-function scoreBasis(db: Db, input: ScoreInput, today: IsoDate) {
+/** What an agency's score is read from, on one snapshot. */
+async function scoreBasis(tx: Tx, input: ScoreInput, today: IsoDate) {
   const year = input.year ?? Number(today.slice(0, 4));
-  const { ruleSet, agencies, matrix } = measureAll(db, { ruleSet: input.ruleSet ?? SCORE_RULE_SET, agency: input.agency }, today);
+  const { ruleSet, agencies, matrix } = await measureAll(tx, { ruleSet: input.ruleSet ?? SCORE_RULE_SET, agency: input.agency }, today);
   const a = agencies.findIndex((x) => x.code === input.agency);
   const holdings: Holding[] = matrix.catalog.map((c, i) => ({ item: c.code, required: cellValue(matrix, a, i, 'required'), held: cellValue(matrix, a, i, 'held') }));
   const agency = agencies[a];
-  const checklist = loadChecklist(db, agency.id, year);
-  const card = scoreAgency({ ...scoreEvidence(db, agency.id, year), holdings, checklist: checklist.answers }, matrix.catalog);
+  const checklist = await loadChecklist(tx, agency.id, year);
+  const card = scoreAgency({ ...(await scoreEvidence(tx, agency.id, year)), holdings, checklist: checklist.answers }, matrix.catalog);
   return { year, ruleSet: ruleSet.id, agency, catalog: matrix.catalog, holdings, checklist, card };
 }
 
 /** One agency's score card for a year: each item's points and why, the categories, and the pass line. */
-export function scoreCard(db: Db, input: ScoreInput, today: IsoDate): ScoreResult {
-  const { year, ruleSet, agency, checklist, card } = scoreBasis(db, input, today);
+export async function scoreCard(tx: Tx, input: ScoreInput, today: IsoDate): Promise<ScoreResult> {
+  const { year, ruleSet, agency, checklist, card } = await scoreBasis(tx, input, today);
   return { ...card, agency: agency.code, agencyName: agency.name, year, ruleSet, checklist: checklist.answers, checklistBy: checklist.by };
 }
 
-export function saveScoreChecklist(db: Db, who: Actor, input: ScoreInput & { year: number; answers: Checklist }, today: IsoDate): ScoreResult {
-  const agency = agencyByCodeSync(db, input.agency);
+/** Stores an agency's checklist and answers its card with it; call inside a write transaction. */
+export async function saveScoreChecklist(tx: Tx, who: Actor, input: ScoreInput & { year: number; answers: Checklist }, today: IsoDate): Promise<ScoreResult> {
+  const agency = await agencyByCode(tx, input.agency);
   if (!agency) throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
-  saveChecklist(db, who, agency, input.year, input.answers);
-  return scoreCard(db, input, today);
+  await saveChecklist(tx, who, agency, input.year, input.answers);
+  return scoreCard(tx, input, today);
 }
 
 /**
  * What would raise the score most for a budget: the purchases (closing a group's shortfall, one
  * unit above the standard, a first optional item) that add the most points within it, chosen
- * exactly with HiGHS; among equal points, the cheaper.
+ * exactly with HiGHS; among equal points, the cheaper. The ledger is read on one snapshot, and the choice solved
+ * after it with no transaction held open.
  */
-export async function raiseScore(db: Db, input: ScoreInput & { budgetFen: number }, today: IsoDate): Promise<RaiseResult> {
-  const { catalog, holdings, card } = scoreBasis(db, input, today);
-  const terms = loadTerms(db);
+export async function raiseScore(store: Pick<Store, 'read'>, input: ScoreInput & { budgetFen: number }, today: IsoDate): Promise<RaiseResult> {
+  const { catalog, holdings, card, terms } = await store.read(async (tx) => ({ ...(await scoreBasis(tx, input, today)), terms: await loadTerms(tx) }));
   const prices = new Map([...terms].map(([item, t]) => [item, t.unitPriceFen]));
   const { options, limits } = raiseOptions(card, holdings, catalog);
   const usable = affordableOptions(options, prices, input.budgetFen);
@@ -83,15 +85,15 @@ export async function raiseScore(db: Db, input: ScoreInput & { budgetFen: number
   return { status, budgetFen: input.budgetFen, before: card.total, after: card.total + gain, costFen: list.reduce((s, p) => s + p.amountFen, 0), purchases: list };
 }
 
-export function exportScore(db: Db, input: ScoreInput, today: IsoDate, format?: ExportFormat): FileOut {
-  const s = scoreCard(db, input, today);
-  return scoreWorkbook(s, ruleSetNameSync(db, s.ruleSet), today, format);
+export async function exportScore(tx: Tx, input: ScoreInput, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
+  const s = await scoreCard(tx, input, today);
+  return scoreWorkbook(s, await ruleSetName(tx, s.ruleSet), today, format);
 }
 
-/** The score of an agency within the caller's scope. */
+/** The score of an agency within the caller's scope, read on one snapshot; the checklist saved in one transaction. */
 export const scoreHandlers: HandlersFor<typeof scoreOps> = {
-  'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), scoreCard(ctx.db, input, ctx.today())),
-  'score/saveChecklist': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), saveScoreChecklist(ctx.db, ctx.who(), input, ctx.today())),
-  'score/raise': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), raiseScore(ctx.db, input, ctx.today())),
-  'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), exportScore(ctx.db, input, ctx.today(), input.format)),
+  'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.read((tx) => scoreCard(tx, input, ctx.today()))),
+  'score/saveChecklist': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.write((tx) => saveScoreChecklist(tx, ctx.who(), input, ctx.today()))),
+  'score/raise': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), raiseScore(ctx.store, input, ctx.today())),
+  'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.read((tx) => exportScore(tx, input, ctx.today(), input.format))),
 };

@@ -68,8 +68,8 @@ describe('exports', () => {
   it('writes the compliance report per agency alone and rolled up, matching the engine row by row', async () => {
     const db = ledger();
     const f = await exportCompliance(sqliteStore(db), {}, today);
-    const own = shortfall(db, {}, today).rows.filter((r) => r.required > 0 || r.held > 0);
-    const rolled = shortfall(db, { rollup: true }, today).rows.filter((r) => r.required > 0 || r.held > 0);
+    const own = (await shortfall(sqliteStore(db), {}, today)).rows.filter((r) => r.required > 0 || r.held > 0);
+    const rolled = (await shortfall(sqliteStore(db), { rollup: true }, today)).rows.filter((r) => r.required > 0 || r.held > 0);
     const figures = (rows: unknown[][]) => rows.slice(1).map((r) => [r[0], r[4], r[8], r[9], r[10], r[11], r[12]]);
     expect(figures(rowsOf(f, '本级明细'))).toEqual(own.map((r) => [r.agency, r.item, r.required, r.held, r.usable, r.shortfall, r.surplus]));
     expect(figures(rowsOf(f, '含下级汇总'))).toEqual(rolled.map((r) => [r.agency, r.item, r.required, r.held, r.usable, r.shortfall, r.surplus]));

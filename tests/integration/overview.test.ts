@@ -1,18 +1,18 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AssetRow, Overview } from '../../api/contract';
-import { contextAs, testClock } from '../fixtures/context';
+import { testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
-import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
+import { agency, asset, templateBuffer } from '../fixtures/factories';
+import { as, ENGINE, rows, seededLedger } from '../fixtures/engine';
 
 // The figures below are worked out for this instant (09:00 on 23 November in Shanghai).
 const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
 const TODAY = clock.today();
-const who = { actor: 't', at: clock.now().toISOString() };
 
-function ledger(): Context {
-  const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+async function ledger(): Promise<Context> {
+  const l = await seededLedger(templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 5 })],
     [
       asset({ assetTag: 'OLD-8Y', itemCode: 'S01', agencyCode: 'K', purchaseDate: '2018-11-23', odometerKm: 90_000 }),
@@ -24,8 +24,8 @@ function ledger(): Context {
       asset({ assetTag: 'GAS-NONE', itemCode: 'S15', agencyCode: 'M', calibrationValidUntil: null }),
       asset({ assetTag: 'CAM', itemCode: 'S10', agencyCode: 'K', calibrationValidUntil: null }),
     ],
-  ), { file: 't.xlsx', who, today: TODAY });
-  return contextAs(db, file, 'admin', { username: who.actor }, clock);
+  ), clock);
+  return as(l, 'admin', { username: 't' });
 }
 
 async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
@@ -39,20 +39,21 @@ const due = async (ctx: Context, kind: string, until: string, agency?: string) =
 
 describe('due-lists', () => {
   it('a vehicle is due for replacement at exactly 8 years of service or exactly 200,000 km', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     expect(await due(ctx, 'replacement', TODAY)).toEqual(['OLD-8Y', 'KM-200K']);
     expect(await due(ctx, 'replacement', '2026-11-24')).toEqual(['OLD-8Y', 'NEW-8Y', 'KM-200K']);
   });
 
   it('lists instruments whose certificate ends by the date or was never recorded', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     expect(await due(ctx, 'calibration', '2026-12-23')).toEqual(['GAS-SOON', 'GAS-NONE']);
     expect(await due(ctx, 'calibration', '2026-12-23', 'K')).toEqual(['GAS-SOON']);
   });
 
-  it('lists assets whose latest maintenance record sets a next date by the date', async () => {
-    const ctx = ledger();
-    const id = ctx.db.$client.prepare(`select id from assets where asset_tag = 'NEW-8Y'`).pluck().get() as number;
+  // maintenance/create is not yet on the store (server/handlers/records.ts): on PostgreSQL once it is.
+  it.skipIf(ENGINE === 'postgres')('lists assets whose latest maintenance record sets a next date by the date', async () => {
+    const ctx = await ledger();
+    const [{ id }] = await rows<{ id: number }>(ctx, sql`select id from assets where asset_tag = 'NEW-8Y'`);
     const log = (date: string, nextDueDate: string | null) => call(ctx, 'maintenance/create', {
       assetId: id, date, kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate, setStatus: null,
     });
@@ -65,7 +66,7 @@ describe('due-lists', () => {
 
 describe('the overview', () => {
   it('counts what the due-lists list, and the agencies below standard', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const o = await call<Overview>(ctx, 'overview/summary', {});
     expect(o).toMatchObject({
       agencies: 2, vehicles: 3, vehiclesDue: 2, replacementDue: 2, calibrationsExpiring: 2, maintenanceDue: 0, agenciesBelowStandard: 2,
@@ -77,7 +78,7 @@ describe('the overview', () => {
   });
 
   it('refuses an unknown agency', async () => {
-    const r = await dispatch(ledger(), 'overview/summary', { agency: 'X' });
+    const r = await dispatch(await ledger(), 'overview/summary', { agency: 'X' });
     expect(r.ok).toBe(false);
   });
 });
