@@ -25,7 +25,7 @@ async function changedAtDawn() {
   const day = testClock(new Date(), ZONE).today();
   const dawn = new Date(new Date(startOfLocalDay(day, ZONE)).getTime() + 7.5 * 3_600_000);
   const manager = contextAs(db, file, 'manager', { username: 'mgr', agencyCode: 'K' }, testClock(dawn, ZONE));
-  seedTemplate(db, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]),
+  await seedTemplate(db, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]),
     { file: 't.xlsx', who: { actor: 'seed', at: '2000-01-01T00:00:00Z' }, today: day });
   const id = db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number;
   const { id: _i, itemName: _n, agencyName: _a, ...fields } = (await call<{ asset: Record<string, unknown> }>(manager, 'assets/get', { id })).asset;

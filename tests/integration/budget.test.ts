@@ -19,9 +19,9 @@ const who = { actor: 'seed', at: clock.now().toISOString() };
  * C holds one vehicle, 8 years old on 2026-06-01; K holds three, one at 200,000 km and one due in 2027.
  * K also holds a small drone (optional) and a computer with no custodian.
  */
-function ledger() {
+async function ledger() {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: 'C', level: 'city', staff: 10, latitude: 30, longitude: 120 }), agency({ code: 'K', level: 'county', parentCode: 'C', staff: 12, latitude: 30.1, longitude: 120 })],
     [
       asset({ assetTag: 'C-CAR', itemCode: 'S01', agencyCode: 'C', purchaseDate: '2018-06-01', odometerKm: 90_000, custodian: '张三' }),
@@ -59,7 +59,7 @@ const S01_FEN = 25_000_000;
 
 describe('the budget request', () => {
   it('asks, for each agency, the shortfall and the replacements due by 31 December, at unit price', async () => {
-    const { head } = ledger();
+    const { head } = await ledger();
     const r = await call(head, 'budget/request', { year: 2026 });
     const s01 = r.rows.filter((x) => x.item === 'S01').map(({ agency, shortfall, replace, quantity, unitPriceFen, amountFen }) => ({ agency, shortfall, replace, quantity, unitPriceFen, amountFen }));
     expect(s01).toEqual([
@@ -74,7 +74,7 @@ describe('the budget request', () => {
   });
 
   it('rolls up an agency’s subtree, with the same total', async () => {
-    const { head } = ledger();
+    const { head } = await ledger();
     const own = await call(head, 'budget/request', { year: 2026, agency: 'C' });
     const rolled = await call(head, 'budget/request', { year: 2026, agency: 'C', rollup: true });
     expect(new Set(rolled.rows.map((x) => x.agency))).toEqual(new Set(['C']));
@@ -86,7 +86,7 @@ describe('the budget request', () => {
   });
 
   it('refuses a past year and an agency outside the user’s scope', async () => {
-    const { head, as } = ledger();
+    const { head, as } = await ledger();
     expect((await problems(head, 'budget/request', { year: 2025 }))[0].message).toContain('早于今年');
     const county = as('head', { agencyCode: 'K' });
     expect((await problems(county, 'budget/request', { year: 2026, agency: 'C' }))[0].message).toContain('不在您的管辖范围内');
@@ -94,7 +94,7 @@ describe('the budget request', () => {
   });
 
   it('exports a 预算申请表 a finance office accepts: one line per reason, subtotals, the total', async () => {
-    const { head } = ledger();
+    const { head } = await ledger();
     const r = await call(head, 'budget/request', { year: 2026 });
     const file = await call(head, 'budget/export', { year: 2026 });
     const { names, ws, rows } = sheetRows(file.base64);
@@ -116,7 +116,7 @@ describe('the budget request', () => {
 
 describe('unit prices and replacement rules', () => {
   it('are the user’s to change: saved with an audit entry, used by the next budget', async () => {
-    const { head, db } = ledger();
+    const { head, db } = await ledger();
     const terms = await call(head, 'budget/terms', {});
     const s01 = terms.find((t) => t.item === 'S01')!;
     expect(s01).toMatchObject({ unitPriceFen: S01_FEN, serviceYears: 8, serviceKm: 200_000, unit: '辆' });
@@ -131,7 +131,7 @@ describe('unit prices and replacement rules', () => {
   });
 
   it('a price the user changes no longer says it is the default estimate, unless the user wrote a note of their own', async () => {
-    const { head } = ledger();
+    const { head } = await ledger();
     const terms = await call(head, 'budget/terms', {});
     const [s01, s04] = ['S01', 'S04'].map((code) => terms.find((t) => t.item === code)!);
     expect(s01.priceNote).toBe('估算(默认值)');
@@ -146,7 +146,7 @@ describe('unit prices and replacement rules', () => {
   });
 
   it('may not be changed by a read-only user or a dispatcher, nor given an unknown item or a negative price', async () => {
-    const { as, head } = ledger();
+    const { as, head } = await ledger();
     const s01 = (await call(head, 'budget/terms', {})).find((t) => t.item === 'S01')!;
     for (const role of ['readonly', 'dispatcher'] as const) await problems(as(role), 'budget/saveTerms', { terms: [s01] });
     expect((await problems(head, 'budget/saveTerms', { terms: [{ ...s01, item: 'S99' }] }))[0].message).toContain('S99');
@@ -154,7 +154,7 @@ describe('unit prices and replacement rules', () => {
   });
 
   it('round-trip through .xlsx; a bad file names sheet, row and column and changes nothing', async () => {
-    const { head, db } = ledger();
+    const { head, db } = await ledger();
     const out = await call(head, 'budget/exportTerms', {});
     const { ws, rows } = sheetRows(out.base64);
     expect(rows[0]).toEqual(['装备代码', '装备名称', '计量单位', '单价(元)', '单价说明', '使用年限(年)', '更新里程(公里)', '年限说明']);
@@ -191,7 +191,7 @@ describe('unit prices and replacement rules', () => {
 
 describe('the purchase plan through the api', () => {
   it('spends within each year’s cap and says what is left open', async () => {
-    const { head } = ledger();
+    const { head } = await ledger();
     const caps = [30_000_000, 30_000_000, 30_000_000];
     const weights = { vehicles: 1000, perPerson: 1, other: 1 };
     const p = await call(head, 'budget/plan', { fromYear: 2026, capsFen: caps, weights });
@@ -209,7 +209,7 @@ describe('the purchase plan through the api', () => {
 
 describe('the score card through the api', () => {
   it('counts optional units a higher level dispatched to key tasks (item 10), and the checklist', async () => {
-    const { admin, db } = ledger();
+    const { admin, db } = await ledger();
     const before = await call(admin, 'score/card', { agency: 'K' });
     expect(before.items[9]).toMatchObject({ no: 10, points: 0 });
     expect(before.items[8]).toMatchObject({ no: 9, points: 5, source: 'ledger' });
@@ -241,7 +241,7 @@ describe('the score card through the api', () => {
   });
 
   it('exports the card, proposes purchases for a budget, and refuses the checklist to a read-only user', async () => {
-    const { admin, as } = ledger();
+    const { admin, as } = await ledger();
     const file = await call(admin, 'score/export', { agency: 'K' });
     const { rows } = sheetRows(file.base64);
     expect(rows[2]).toEqual(['序号', '类别', '评价指标', '分值', '得分', '评分依据', '来源']);
@@ -257,7 +257,7 @@ describe('the score card through the api', () => {
 
 describe('chart figures', () => {
   it('match the ledger and export as .xlsx with the key figures above the table', async () => {
-    const { head } = ledger();
+    const { head } = await ledger();
     const c = await call(head, 'charts/data', {});
     expect(c.vehicleAge.rows.reduce((s, r) => s + (r.count as number), 0)).toBe(4);
     expect(c.vehicleAge.subtitle).toContain('使用满 8 年 1 辆,占 25%');

@@ -17,9 +17,9 @@ const who = { actor: 'seed', at: NOV_23 };
  * A province (P, at 30.0 N) with two counties on its meridian: K1 11 km north, K2 33 km north.
  * Each county holds drones, detectors and vehicles; the province holds two drones.
  */
-function province() {
+async function province() {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [
       agency({ code: 'P', level: 'province', staff: 0, latitude: 30.0, longitude: 120 }),
       agency({ code: 'K1', parentCode: 'P', staff: 0, latitude: 30.1, longitude: 120 }),
@@ -62,7 +62,7 @@ const sources = (plan: PlanDetail) => plan.assignments.map((a) => `${a.taskCode}
 
 describe('tasks and dispatch plans through the api', () => {
   it('plans a task from the nearest agencies, keeping half of each agency’s own requirement at home', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     // The reserve: ceil(0.5 x 1 drone required) = 1 kept home by each agency. P can send 1, K1 1, K2 2.
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 3 }] }) });
     expect(t.code).toBe('RW-2026-001');
@@ -73,12 +73,12 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('derives a team’s demand from the standard’s per-person ratios', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     expect(await call(dispatcher, 'tasks/teamDemand', { leadAgency: 'K1', teamSize: 12 })).toEqual({ S01: 3, S02: 3, S04: 12 });
   });
 
   it('uses a new reserve ratio once a bureau head sets it, and refuses it to the dispatcher', async () => {
-    const { dispatcher, head } = province();
+    const { dispatcher, head } = await province();
     await refused(dispatcher, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
     await call(head, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 7 }] }) });
@@ -87,7 +87,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('keeps no optional item at home unless a count is set for it', async () => {
-    const { dispatcher, head } = province();
+    const { dispatcher, head } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'O06', quantity: 2 }] }) });
     expect((await call(dispatcher, 'plans/create', { taskIds: [t.id] })).units).toBe(2);
     await call(head, 'dispatch/saveSettings', { reserveRatio: 0.5, optionalReserve: { O06: 1 } });
@@ -97,7 +97,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('explains unmet demand: none held, calibration lapsing before the last day, reserve', async () => {
-    const { as, dispatcher } = province();
+    const { as, dispatcher } = await province();
     const t = await call(dispatcher, 'tasks/save', {
       id: null, fields: task({ demand: [{ item: 'S15', quantity: 2 }, { item: 'O07', quantity: 1 }, { item: 'S09', quantity: 5 }] }),
     });
@@ -112,7 +112,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('takes a bureau head to approve; approved units are committed and a later plan for overlapping dates leaves them alone', async () => {
-    const { db, dispatcher, head } = province();
+    const { db, dispatcher, head } = await province();
     const t1 = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 4 }] }) });
     const p1 = await call(dispatcher, 'plans/create', { taskIds: [t1.id] });
     const before = snapshot(db);
@@ -142,7 +142,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('numbers a new plan past every stored one after an edited task drops its draft', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     const a = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
     const b = await call(dispatcher, 'tasks/save', { id: null, fields: task({ name: '交叉检查' }) });
     await call(dispatcher, 'plans/create', { taskIds: [a.id] });
@@ -154,7 +154,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('refuses to approve a draft the ledger has overtaken, and changes nothing', async () => {
-    const { db, dispatcher, head, manager } = province();
+    const { db, dispatcher, head, manager } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     const car = plan.assignments[0];
@@ -167,7 +167,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('flags an approved plan when the ledger changes under it', async () => {
-    const { dispatcher, head, manager } = province();
+    const { dispatcher, head, manager } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
@@ -178,7 +178,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('sends units out with custody records, takes them back with odometer and damage, and counts them for the score', async () => {
-    const { db, as, dispatcher: planner, head } = province();
+    const { db, as, dispatcher: planner, head } = await province();
     // The units leave on 1 December and the dispatcher books them back in on the evening of the 11th.
     const dispatcher = as('dispatcher', {}, testClock('2026-12-11T10:00:00Z', 'Asia/Shanghai'));
     const t = await call(planner, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }, { item: 'S09', quantity: 1 }] }) });
@@ -204,7 +204,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('refuses a return dated after today at the date field, and takes one dated today', async () => {
-    const { as, dispatcher: planner, head } = province();
+    const { as, dispatcher: planner, head } = await province();
     const t = await call(planner, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S09', quantity: 1 }] }) });
     const plan = await call(planner, 'plans/create', { taskIds: [t.id] });
     await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
@@ -219,7 +219,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('numbers a plan made at 00:20 on New Year’s Day in Shanghai (still 31 December in UTC) in the new year', async () => {
-    const { as, dispatcher: planner } = province();
+    const { as, dispatcher: planner } = await province();
     const t = await call(planner, 'tasks/save', { id: null, fields: task() });
     const dispatcher = as('dispatcher', {}, testClock('2026-12-31T16:20:00Z', 'Asia/Shanghai'));
     expect(dispatcher.today()).toBe('2027-01-01');
@@ -227,7 +227,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('exports the dispatch order as a workbook with a row per unit and the unmet demand with its reason', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 2 }] }) });
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     const file = await call(dispatcher, 'plans/export', { id: plan.id });
@@ -241,7 +241,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('dates the dispatch order in Shanghai time: a plan drawn up at 07:30 there (23:30 UTC) says 07:30 on its day', async () => {
-    const { as, dispatcher: planner } = province();
+    const { as, dispatcher: planner } = await province();
     const t = await call(planner, 'tasks/save', { id: null, fields: task() });
     const dispatcher = as('dispatcher', {}, testClock('2026-11-24T23:30:00Z', 'Asia/Shanghai'));
     const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
@@ -251,7 +251,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('keeps a county dispatcher to tasks led from its county and to its own units', async () => {
-    const { as, dispatcher } = province();
+    const { as, dispatcher } = await province();
     const k1 = as('dispatcher', { agencyCode: 'K1' });
     const other = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
     expect(await refused(k1, 'tasks/save', { id: null, fields: task() })).toContain('管辖范围');
@@ -264,7 +264,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('refuses tasks and plans to managers and read-only users', async () => {
-    const { db, as, dispatcher } = province();
+    const { db, as, dispatcher } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task() });
     const before = snapshot(db);
     for (const role of ['manager', 'readonly', 'head'] as Role[]) {
@@ -275,7 +275,7 @@ describe('tasks and dispatch plans through the api', () => {
   });
 
   it('refuses bad tasks with the field named', async () => {
-    const { dispatcher } = province();
+    const { dispatcher } = await province();
     expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ endDate: '2026-11-01' }) })).toContain('结束日期不能早于开始日期');
     expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ latitude: 30 }) })).toContain('经纬度须同时填写');
     expect(await refused(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S99', quantity: 1 }] }) })).toContain('未知装备代码');

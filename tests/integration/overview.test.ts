@@ -10,9 +10,9 @@ const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
 const TODAY = clock.today();
 const who = { actor: 't', at: clock.now().toISOString() };
 
-function ledger(): Context {
+async function ledger(): Promise<Context> {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 5 })],
     [
       asset({ assetTag: 'OLD-8Y', itemCode: 'S01', agencyCode: 'K', purchaseDate: '2018-11-23', odometerKm: 90_000 }),
@@ -39,19 +39,19 @@ const due = async (ctx: Context, kind: string, until: string, agency?: string) =
 
 describe('due-lists', () => {
   it('a vehicle is due for replacement at exactly 8 years of service or exactly 200,000 km', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     expect(await due(ctx, 'replacement', TODAY)).toEqual(['OLD-8Y', 'KM-200K']);
     expect(await due(ctx, 'replacement', '2026-11-24')).toEqual(['OLD-8Y', 'NEW-8Y', 'KM-200K']);
   });
 
   it('lists instruments whose certificate ends by the date or was never recorded', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     expect(await due(ctx, 'calibration', '2026-12-23')).toEqual(['GAS-SOON', 'GAS-NONE']);
     expect(await due(ctx, 'calibration', '2026-12-23', 'K')).toEqual(['GAS-SOON']);
   });
 
   it('lists assets whose latest maintenance record sets a next date by the date', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const id = ctx.db.$client.prepare(`select id from assets where asset_tag = 'NEW-8Y'`).pluck().get() as number;
     const log = (date: string, nextDueDate: string | null) => call(ctx, 'maintenance/create', {
       assetId: id, date, kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate, setStatus: null,
@@ -65,7 +65,7 @@ describe('due-lists', () => {
 
 describe('the overview', () => {
   it('counts what the due-lists list, and the agencies below standard', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const o = await call<Overview>(ctx, 'overview/summary', {});
     expect(o).toMatchObject({
       agencies: 2, vehicles: 3, vehiclesDue: 2, replacementDue: 2, calibrationsExpiring: 2, maintenanceDue: 0, agenciesBelowStandard: 2,
@@ -77,7 +77,7 @@ describe('the overview', () => {
   });
 
   it('refuses an unknown agency', async () => {
-    const r = await dispatch(ledger(), 'overview/summary', { agency: 'X' });
+    const r = await dispatch(await ledger(), 'overview/summary', { agency: 'X' });
     expect(r.ok).toBe(false);
   });
 });

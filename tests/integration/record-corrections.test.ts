@@ -16,9 +16,9 @@ const TODAY = CLOCK.today();
 const who = { actor: 'admin', at: `${TODAY}T01:00:00.000Z` };
 
 /** City M with counties K and L; K holds a vehicle and a gas detector whose calibration lapsed. The callers are K's and L's managers. */
-function ledger() {
+async function ledger() {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city' }), agency({ code: 'K', level: 'county', parentCode: 'M' }), agency({ code: 'L', level: 'county', parentCode: 'M' })],
     [
       asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K', odometerKm: 100_000 }),
@@ -71,7 +71,7 @@ const history = (ctx: Context, id: number) => ok<AssetHistory>(ctx, 'assets/get'
 
 describe('correcting a maintenance record', () => {
   it('changes the record and keeps before → after in the audit log', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { kind: 'repair', costFen: 0 }));
     await ok(k, 'maintenance/update', { id, fields: { ...fieldsOf, kind: 'service', costFen: 35_000, odometerKm: 102_000 } });
     const h = await history(k, car);
@@ -84,7 +84,7 @@ describe('correcting a maintenance record', () => {
   });
 
   it('refuses a negative cost in a correction, changing nothing', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     expect((await refused(k, 'maintenance/update', { id, fields: { ...fieldsOf, costFen: -100 } }))[0]).toEqual({ field: 'fields.costFen', message: '维护费用不能为负数' });
   });
@@ -92,7 +92,7 @@ describe('correcting a maintenance record', () => {
 
 describe('voiding a maintenance record', () => {
   it('a voided record no longer puts the vehicle on the maintenance due list, and stays in its history marked with the reason', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     expect(await dueForMaintenance(k)).toEqual(['CAR-1']);
     await ok(k, 'maintenance/void', { id, reason: '录错了车辆' });
@@ -105,7 +105,7 @@ describe('voiding a maintenance record', () => {
   });
 
   it('the record before it counts again: its due date is the one that applies', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     await ok(k, 'maintenance/create', service(car, { date: '2026-01-10', nextDueDate: '2026-07-10' }));
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { date: '2026-08-10', nextDueDate: '2027-02-10' }));
     expect(await dueForMaintenance(k)).toEqual([]);
@@ -114,7 +114,7 @@ describe('voiding a maintenance record', () => {
   });
 
   it('a voided record is left out of the maintenance export and of the score’s usage evidence', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { date: `${TODAY.slice(0, 4)}-03-01`, description: '误录的保养' }));
     const score = async () => (await ok<{ items: { no: number; why: string }[] }>(k, 'score/card', { agency: 'K' })).items.find((i) => i.no === 12)!.why;
     expect(await score()).toContain('保养记录 1 条');
@@ -124,7 +124,7 @@ describe('voiding a maintenance record', () => {
   });
 
   it('a voided record cannot be voided or corrected again', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     await ok(k, 'maintenance/void', { id, reason: '误录' });
     expect((await refused(k, 'maintenance/void', { id, reason: '再次' }))[0].message).toContain('已作废');
@@ -133,7 +133,7 @@ describe('voiding a maintenance record', () => {
   });
 
   it('a county manager cannot void or correct another county’s record', async () => {
-    const { k, l, car } = ledger();
+    const { k, l, car } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car));
     expect((await refused(l, 'maintenance/void', { id, reason: '不是我的' }))[0].message).toContain('不在您的管辖范围内');
     expect((await refused(l, 'maintenance/update', { id, fields: fieldsOf }))[0].message).toContain('不在您的管辖范围内');
@@ -146,7 +146,7 @@ const ledgerGas = (ctx: Context) => ctx.db.$client.prepare(`select id from asset
 
 describe('correcting and voiding a calibration', () => {
   it('a voided passed calibration no longer makes the detector usable; its validity falls back to what it was', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     expect(await usableDetectors(k)).toBe(0);
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas));
     expect(await usableDetectors(k)).toBe(1);
@@ -159,7 +159,7 @@ describe('correcting and voiding a calibration', () => {
   });
 
   it('voiding the newer of two passed calibrations leaves the older one’s validity', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     await ok(k, 'calibrations/create', calibration(gas, { date: '2026-06-01', validUntil: '2027-05-31', certificateNo: 'JD-0' }));
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas));
     await ok(k, 'calibrations/void', { id, reason: '重复录入' });
@@ -168,7 +168,7 @@ describe('correcting and voiding a calibration', () => {
   });
 
   it('correcting a passed calibration to failed makes the detector unusable, with before → after in the audit log', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas));
     const { assetId: _x, ...fields } = calibration(gas);
     await ok(k, 'calibrations/update', { id, fields: { ...fields, result: 'fail' } });
@@ -180,7 +180,7 @@ describe('correcting and voiding a calibration', () => {
   });
 
   it('a voided calibration is left out of the calibration export', async () => {
-    const { k, gas } = ledger();
+    const { k, gas } = await ledger();
     const { id } = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas, { certificateNo: 'WRONG-CERT' }));
     await ok(k, 'calibrations/void', { id, reason: '误录' });
     expect(await exported(k, 'calibrations/export')).not.toContain('WRONG-CERT');
@@ -189,7 +189,7 @@ describe('correcting and voiding a calibration', () => {
 
 describe('the audit log of a correction reads in words', () => {
   it('the audit list and its .xlsx show 姓名 (user name), 维护记录, Chinese field names and yuan', async () => {
-    const { k, car } = ledger();
+    const { k, car } = await ledger();
     await seedUser(k.db, who, { username: 'mgr-k', displayName: '张装备', role: 'manager', agencyCode: 'K' }, 'not-a-hash');
     const { id } = await ok<{ id: number }>(k, 'maintenance/create', service(car, { costFen: 0 }));
     await ok(k, 'maintenance/update', { id, fields: { ...fieldsOf, costFen: 35_000 } });

@@ -9,10 +9,10 @@ import type { Context } from '../../server/context';
 import { agency, asset, templateBuffer, tempLedger, units, seedTemplate } from '../fixtures/factories';
 import { snapshot } from '../fixtures/db';
 
-function ledger(clock: Clock = testClock()): Context {
+async function ledger(clock: Clock = testClock()): Promise<Context> {
   const { db, file } = tempLedger();
   const ctx = contextAs(db, file, 'admin', { username: '李管理员' }, clock);
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: 'M', level: 'city', staff: 10 }), agency({ code: 'K', level: 'county', parentCode: 'M', staff: 10 })],
     [
       ...units(2, { itemCode: 'S01', agencyCode: 'K' }).map((a, i) => ({ ...a, assetTag: `CAR-${i + 1}`, plateNumber: `示A1000${i}`, odometerKm: 150_000 })),
@@ -50,7 +50,7 @@ function fields(over: Partial<AssetFields> = {}): AssetFields {
 
 describe('registering and editing assets', () => {
   it('creates an asset and writes who created it to the audit log', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const row = await call<AssetRow>(ctx, 'assets/create', fields({ plateNumber: ' 示ｄ12345 ' }));
     expect(row).toMatchObject({ assetTag: 'NEW-1', itemName: '无人机(载荷大于4kg)', agencyCode: 'K', plateNumber: '示D12345' });
     const h = await call<AssetHistory>(ctx, 'assets/get', { id: row.id });
@@ -60,7 +60,7 @@ describe('registering and editing assets', () => {
   });
 
   it('refuses a duplicate tag, an unknown item or agency, bad values and a scrapped start, storing nothing', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     expect((await refused(ctx, 'assets/create', fields({ assetTag: 'CAR-1' })))[0]).toMatchObject({ field: 'assetTag' });
     expect((await refused(ctx, 'assets/create', fields({ itemCode: 'S99' })))[0]).toMatchObject({ field: 'itemCode' });
     expect((await refused(ctx, 'assets/create', fields({ agencyCode: 'NOPE' })))[0]).toMatchObject({ field: 'agencyCode' });
@@ -71,7 +71,7 @@ describe('registering and editing assets', () => {
   });
 
   it('edits an asset, keeping before and after in the audit log', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const id = idOf(ctx, 'CAR-1');
     const h0 = await call<AssetHistory>(ctx, 'assets/get', { id });
     const { id: _id, itemName: _n, agencyName: _a, ...current } = h0.asset;
@@ -86,7 +86,7 @@ describe('registering and editing assets', () => {
     const shanghaiToday = testClock(new Date(), 'Asia/Shanghai').today();
     const at = new Date(new Date(startOfLocalDay(shanghaiToday, 'Asia/Shanghai')).getTime() + 20 * 60_000);
     expect(at.toISOString().slice(0, 10)).toBe(addDays(shanghaiToday, -1));
-    const ctx = ledger(testClock(at, 'Asia/Shanghai'));
+    const ctx = await ledger(testClock(at, 'Asia/Shanghai'));
     const id = idOf(ctx, 'CAR-1');
     const { id: _id, itemName: _n, agencyName: _a, ...current } = (await call<AssetHistory>(ctx, 'assets/get', { id })).asset;
     await call(ctx, 'assets/update', { id, fields: { ...current, custodian: '钱七' } });
@@ -96,7 +96,7 @@ describe('registering and editing assets', () => {
   });
 
   it('will not scrap through an edit nor take another asset’s tag', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const { id: _id, itemName: _n, agencyName: _a, ...current } = (await call<AssetHistory>(ctx, 'assets/get', { id: idOf(ctx, 'CAR-1') })).asset;
     expect((await refused(ctx, 'assets/update', { id: idOf(ctx, 'CAR-1'), fields: { ...current, status: 'scrapped' } }))[0].message).toContain('报废');
     expect((await refused(ctx, 'assets/update', { id: idOf(ctx, 'CAR-1'), fields: { ...current, assetTag: 'CAR-2' } }))[0]).toMatchObject({ field: 'assetTag' });
@@ -106,7 +106,7 @@ describe('registering and editing assets', () => {
 
 describe('maintenance and calibration', () => {
   it('a repair sends the vehicle to 维修, counts it held but not usable, and finishing it brings it back', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const id = idOf(ctx, 'CAR-1');
     const base = { assetId: id, kind: 'repair', costFen: 350_000, vendor: '城东修理厂', nextDueDate: null };
     await call(ctx, 'maintenance/create', { ...base, date: addDays(ctx.today(), -3), description: '更换刹车片', odometerKm: 152_000, setStatus: 'under_repair' });
@@ -121,7 +121,7 @@ describe('maintenance and calibration', () => {
   });
 
   it('a passed calibration makes an expired detector usable again; a failed one does not', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const id = idOf(ctx, 'GAS-1');
     const gas = async () => (await call<{ rows: { item: string; usable: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows.find((r) => r.item === 'S15')!.usable;
     expect(await gas()).toBe(0);
@@ -137,7 +137,7 @@ describe('maintenance and calibration', () => {
 
 describe('报废: request, approve, scrap', () => {
   it('scrapping one vehicle raises the county’s vehicle shortfall by one and keeps its history', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const id = idOf(ctx, 'CAR-2');
     const before = await s01(ctx);
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '行驶超过 20 万公里,车况差' });
@@ -155,7 +155,7 @@ describe('报废: request, approve, scrap', () => {
   });
 
   it('refuses steps out of order, a second open request, and work on a scrapped asset', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const id = idOf(ctx, 'CAR-1');
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: id, reason: '事故损毁' });
     await refused(ctx, 'disposals/request', { assetId: id, reason: '再次申请' });
@@ -174,7 +174,7 @@ describe('报废: request, approve, scrap', () => {
 
 describe('bulk edits', () => {
   it('changes status, transfers and sets custodians of many assets in one audited batch', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const ids = ['CAR-1', 'CAR-2'].map((t) => idOf(ctx, t));
     const r = await call<{ updated: number; batch: string }>(ctx, 'assets/bulkUpdate', { ids, change: { status: 'idle' } });
     expect(r.updated).toBe(2);
@@ -191,7 +191,7 @@ describe('bulk edits', () => {
   });
 
   it('changes nothing when one asset of the selection cannot take the change', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     const ids = ['CAR-1', 'CAR-2'].map((t) => idOf(ctx, t));
     const d = await call<DisposalRow>(ctx, 'disposals/request', { assetId: ids[1], reason: 'x' });
     await call(ctx, 'disposals/approve', { id: d.id, approvalRef: 'A' });
@@ -208,7 +208,7 @@ describe('agencies', () => {
   const figures = { name: '丙县大队', staff: 12, authorizedPosts: 15, offices: 2, longitude: 120.5, latitude: 30.1 };
 
   it('edits staff and offices, and the requirement follows', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     await call(ctx, 'agencies/update', { code: 'K', fields: { ...figures, name: 'K执法大队', staff: 23 } });
     expect(await s01(ctx)).toMatchObject({ held: 2 });
     const rows = (await call<{ rows: { item: string; required: number }[] }>(ctx, 'quotas/shortfall', { agency: 'K' })).rows;
@@ -219,7 +219,7 @@ describe('agencies', () => {
   });
 
   it('adds a county under a city, and refuses a duplicate code, a missing parent or a parent of the same level', async () => {
-    const ctx = ledger();
+    const ctx = await ledger();
     await call(ctx, 'agencies/create', { ...figures, code: 'K2', level: 'county', parentCode: 'M' });
     expect((await call<{ code: string; parentCode: string }[]>(ctx, 'agencies/list', {})).find((a) => a.code === 'K2')).toMatchObject({ parentCode: 'M' });
     expect((await refused(ctx, 'agencies/create', { ...figures, code: 'K2', level: 'county', parentCode: 'M' }))[0]).toMatchObject({ field: 'code' });

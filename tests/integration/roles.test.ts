@@ -12,9 +12,9 @@ import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixt
 const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
 /** A province with two counties, one vehicle each, and a pending disposal in county K1. */
-function ledger() {
+async function ledger() {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' }), agency({ code: 'K2', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K2' })],
   ), { file: 't.xlsx', who, today: '2026-11-23' });
@@ -40,7 +40,7 @@ function writes(v1: number): [OpName, unknown][] {
 
 describe('roles, enforced by the api whatever the UI shows', () => {
   it('refuses every operation to a caller who is not signed in, except signing in', async () => {
-    const { db, file } = ledger();
+    const { db, file } = await ledger();
     const ledgerCtx: Ledger = ledgerOf(db, file);
     const anon = callContext(ledgerCtx, undefined, () => undefined, IPC_REMOTE);
     const before = snapshot(db);
@@ -54,7 +54,7 @@ describe('roles, enforced by the api whatever the UI shows', () => {
   });
 
   it.each(ROLES.filter((r) => !can(r, 'edit')))('refuses ledger edits to %s and stores nothing', async (role: Role) => {
-    const { db, file, v1 } = ledger();
+    const { db, file, v1 } = await ledger();
     const ctx = contextAs(db, file, role);
     const before = snapshot(db);
     for (const [name, input] of writes(v1)) {
@@ -66,7 +66,7 @@ describe('roles, enforced by the api whatever the UI shows', () => {
   });
 
   it('lets a manager edit but not approve disposals, and a bureau head approve but not edit', async () => {
-    const { db, file, v1 } = ledger();
+    const { db, file, v1 } = await ledger();
     const manager = contextAs(db, file, 'manager');
     const head = contextAs(db, file, 'head');
     const req = await run(manager, 'disposals/request', { assetId: v1, reason: '老旧' });
@@ -79,7 +79,7 @@ describe('roles, enforced by the api whatever the UI shows', () => {
   });
 
   it('keeps users, backups and restore to the administrator, and the audit log to administrators and heads', async () => {
-    const { db, file } = ledger();
+    const { db, file } = await ledger();
     for (const role of ROLES) {
       const ctx = contextAs(db, file, role);
       expect((await run(ctx, 'users/list', {})).ok, role).toBe(role === 'admin');
@@ -91,7 +91,7 @@ describe('roles, enforced by the api whatever the UI shows', () => {
 
 describe('agency scopes', () => {
   it('shows a county manager only its own county, and refuses to touch the neighbour’s assets', async () => {
-    const { db, file, v1, v2 } = ledger();
+    const { db, file, v1, v2 } = await ledger();
     const k1 = contextAs(db, file, 'manager', { agencyCode: 'K1' });
     const list = await run(k1, 'assets/list', { query: {}, startRow: 0, endRow: 100 });
     expect(list.ok && (list.value as { rows: { assetTag: string }[] }).rows.map((r) => r.assetTag)).toEqual(['V1']);
@@ -109,7 +109,7 @@ describe('agency scopes', () => {
   });
 
   it('refuses a county manager’s workbook that reaches into another county, naming the row', async () => {
-    const { db, file } = ledger();
+    const { db, file } = await ledger();
     const k1 = contextAs(db, file, 'manager', { agencyCode: 'K1' });
     const buf = templateBuffer([], [asset({ assetTag: 'N1', itemCode: 'S09', agencyCode: 'K1' }), asset({ assetTag: 'N2', itemCode: 'S09', agencyCode: 'K2' })]);
     const before = snapshot(db);
@@ -122,7 +122,7 @@ describe('agency scopes', () => {
 
 describe('signing in', () => {
   async function signedLedger() {
-    const { db, file } = ledger();
+    const { db, file } = await ledger();
     let now = 0;
     const base = ledgerOf(db, file);
     const l: Ledger = { ...base, sessions: new Sessions(() => base.store, { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 }, () => now) };

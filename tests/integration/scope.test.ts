@@ -24,9 +24,9 @@ const TREE = [
  * A province (P) with two cities: C1 over counties K11 and K12, C2 over county K21. Each county
  * holds a few vehicles and drones, so each has its own shortfall.
  */
-function province() {
+async function province() {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(TREE, [
+  await seedTemplate(db, templateBuffer(TREE, [
     asset({ assetTag: 'K11-CAR', itemCode: 'S01', agencyCode: 'K11' }),
     ...units(2, { itemCode: 'S09', agencyCode: 'K11' }),
     asset({ assetTag: 'K12-CAR', itemCode: 'S01', agencyCode: 'K12' }),
@@ -75,7 +75,7 @@ const assetFields = (tag: string, agencyCode: string, custodian: string) => ({
 
 describe('ledger-wide data', () => {
   it('refuses a county or city account the prices, replacement rules and dispatch reserve every agency shares, and changes nothing', async () => {
-    const { admin, mgrK11, headK11, mgrC1 } = province();
+    const { admin, mgrK11, headK11, mgrC1 } = await province();
     const terms = await call(admin, 'budget/terms', {});
     const s01 = terms.find((t) => t.item === 'S01')!;
     const cheap = { item: 'S01', unitPriceFen: 1, priceNote: null, serviceYears: 1, serviceKm: null, lifeNote: null };
@@ -103,7 +103,7 @@ describe('ledger-wide data', () => {
   });
 
   it('keeps users, backups and restore to an administrator of the whole ledger, not one limited to a city', async () => {
-    const { db, file, admin } = province();
+    const { db, file, admin } = await province();
     const cityAdmin = contextAs(db, file, 'admin', { id: 97, username: 'adminC1', agencyCode: 'C1' });
     for (const [name, input] of [
       ['users/list', {}], ['backups/list', {}], ['backups/create', {}], ['ledger/loadDemo', {}],
@@ -118,7 +118,7 @@ describe('ledger-wide data', () => {
 
 describe('template imports by a scoped account', () => {
   it('refuses to move a county to another city, change its level, make it a root, or add an agency outside the subtree; nothing changes', async () => {
-    const { mgrK11, mgrC1, db } = province();
+    const { mgrK11, mgrC1, db } = await province();
     const k11 = TREE.find((a) => a.code === 'K11')!;
     const cases: [Context, Parameters<typeof agency>[0], string, string][] = [
       [mgrK11, { ...k11, parentCode: 'C2' }, 'D', '上级机构'],
@@ -145,7 +145,7 @@ describe('template imports by a scoped account', () => {
 
 describe('the audit log, undo and status within scope', () => {
   async function history() {
-    const l = province();
+    const l = await province();
     const { admin, mgrK11, mgrK21, idOf } = l;
     await call(mgrK11, 'assets/update', { id: idOf('K11-CAR'), fields: assetFields('K11-CAR', 'K11', '甲') });
     await call(mgrK21, 'assets/update', { id: idOf('K21-CAR'), fields: assetFields('K21-CAR', 'K21', '丙') });
@@ -183,7 +183,7 @@ describe('the audit log, undo and status within scope', () => {
   });
 
   it('offers each manager the undo of their own last batch only, while the administrator sees anyone’s', async () => {
-    const { mgrK11, mgrK21, admin, idOf } = province();
+    const { mgrK11, mgrK21, admin, idOf } = await province();
     const mine = await call(mgrK11, 'assets/bulkUpdate', { ids: [idOf('K11-CAR')], change: { custodian: '甲' } });
     const theirs = await call(mgrK21, 'assets/bulkUpdate', { ids: [idOf('K21-CAR')], change: { custodian: '丙' } });
     expect(await call(mgrK11, 'undo/last', {})).toMatchObject({ batch: mine.batch, actor: 'mgrK11', entries: 1 });
@@ -193,15 +193,15 @@ describe('the audit log, undo and status within scope', () => {
   });
 
   it('tells a scoped user the size of their own scope and not where the ledger file is', async () => {
-    const { mgrC1, mgrK11, admin } = province();
+    const { mgrC1, mgrK11, admin } = await province();
     expect(await call(mgrC1, 'ledger/status', {})).toEqual({ file: null, agencies: 3, assets: 7 });
     expect(await call(mgrK11, 'ledger/status', {})).toEqual({ file: null, agencies: 1, assets: 3 });
     expect(await call(admin, 'ledger/status', {})).toEqual({ file: admin.file, agencies: 6, assets: 11 });
   });
 
   it('lists a county’s disposal requests even when over a thousand newer ones belong to another county', async () => {
-    const { db, headK11, headC1, idOf } = province();
-    seedTemplate(db, templateBuffer([], units(1001, { itemCode: 'S09', agencyCode: 'K21' })), { file: 'k21.xlsx', who, today: '2026-11-23' });
+    const { db, headK11, headC1, idOf } = await province();
+    await seedTemplate(db, templateBuffer([], units(1001, { itemCode: 'S09', agencyCode: 'K21' })), { file: 'k21.xlsx', who, today: '2026-11-23' });
     requestDisposal(db, who, idOf('K11-CAR'), '老旧');
     const k21 = db.$client.prepare(`select s.id from assets s join agencies a on a.id = s.agency_id where a.code = 'K21' and s.item_code = 'S09'`).pluck().all() as number[];
     for (const id of k21) requestDisposal(db, who, id, '损坏');
@@ -212,7 +212,7 @@ describe('the audit log, undo and status within scope', () => {
 
 describe('reads of a city account cover its whole subtree', () => {
   it('配备达标 shows the city and each of its counties with the figures the administrator sees', async () => {
-    const { admin, mgrC1 } = province();
+    const { admin, mgrC1 } = await province();
     const mine = await call(mgrC1, 'quotas/shortfall', {});
     const all = await call(admin, 'quotas/shortfall', {});
     const codes = new Set(mine.rows.map((r) => r.agency));
@@ -239,7 +239,7 @@ describe('reads of a city account cover its whole subtree', () => {
   });
 
   it('every screen’s reads as a city manager reach its counties and stop at the city', async () => {
-    const { admin, mgrC1 } = province();
+    const { admin, mgrC1 } = await province();
     const overview = await call(mgrC1, 'overview/summary', {});
     expect(overview).toMatchObject({ agencies: 3, vehicles: 2 });
     expect(overview.worst.length).toBeGreaterThan(0);
@@ -260,9 +260,17 @@ describe('reads of a city account cover its whole subtree', () => {
 
 describe('the import wizard per user', () => {
   const file = (rows: unknown[][]) => base64(xlsx([{ name: 'Sheet1', rows: rows as never }]));
+  /** The wizard keeps a user's open files under their account: the callers as accounts of the ledger. */
+  const registered = async (...callers: Context[]) => {
+    for (const { db, user } of callers) {
+      db.$client.prepare(`insert into users (id, username, display_name, role, password_hash, active, created_at) values (?, ?, ?, ?, 'x', 1, '2026-11-23T00:00:00Z')`)
+        .run(user!.id, user!.username, user!.username, user!.role);
+    }
+  };
 
   it('keeps each user’s open files apart: another user’s token is refused, and opening files never closes someone else’s', async () => {
-    const { mgrK11, mgrK21 } = province();
+    const { mgrK11, mgrK21 } = await province();
+    await registered(mgrK11, mgrK21);
     const ledgerFile = file([['资产编号', '装备代码', '单位'], ['N-1', 'S09', 'K11']]);
     const mine = await call(mgrK11, 'imports/open', { fileName: '甲县.xlsx', base64: ledgerFile });
     for (let i = 0; i < 3; i++) await call(mgrK21, 'imports/open', { fileName: `丙县${i}.xlsx`, base64: ledgerFile });
@@ -272,7 +280,9 @@ describe('the import wizard per user', () => {
   });
 
   it('remembers a mapped name for the users of the same scope only, and the whole ledger’s for everyone', async () => {
-    const { mgrK11, mgrK21, mgrC1, admin } = province();
+    const { mgrK11, mgrK21, mgrC1, admin } = await province();
+    const mgrK11b = contextAs(mgrK11.db, mgrK11.file, 'manager', { id: 50, username: 'mgrK11b', agencyCode: 'K11' });
+    await registered(mgrK11, mgrK21, mgrC1, admin, mgrK11b);
     const rows = [['资产编号', '名称', '单位'], ['N-1', '空中巡查器', '甲县一中队']];
     const open = async (ctx: Context) => (await call(ctx, 'imports/open', { fileName: 'x.xlsx', base64: file(rows) })).token;
     const token = await open(mgrK11);
@@ -281,7 +291,7 @@ describe('the import wizard per user', () => {
       const a = await call(ctx, 'imports/analyse', { token: await open(ctx), mapping: {} });
       return [a.items[0], a.agencies[0]].map((c) => `${c.code}:${c.source}`);
     };
-    expect(await offered(contextAs(mgrK11.db, mgrK11.file, 'manager', { id: 50, username: 'mgrK11b', agencyCode: 'K11' }))).toEqual(['S09:remembered', 'K11:remembered']);
+    expect(await offered(mgrK11b)).toEqual(['S09:remembered', 'K11:remembered']);
     expect(await offered(mgrK21)).not.toContain('S09:remembered');
     expect(await offered(mgrC1)).not.toContain('K11:remembered');
     expect(await offered(admin)).not.toContain('S09:remembered');
@@ -295,7 +305,8 @@ describe('the import wizard per user', () => {
   });
 
   it('reads a cell saying “constructor” or “toString” as a name to map, not as part of the mapping', async () => {
-    const { mgrK21 } = province();
+    const { mgrK21 } = await province();
+    await registered(mgrK21);
     const token = (await call(mgrK21, 'imports/open', { fileName: 'w.xlsx', base64: file([['资产编号', '名称', '单位'], ['N-3', 'constructor', 'toString']]) })).token;
     const a = await call(mgrK21, 'imports/analyse', { token, mapping: { items: {}, agencies: {} } });
     expect([a.items[0], a.agencies[0]].map((c) => [c.text, c.source, typeof c.code])).toEqual([['constructor', null, 'object'], ['toString', null, 'object']]);
@@ -309,7 +320,7 @@ describe('dispatch at the scope’s edges', () => {
   });
 
   it('refuses a county dispatcher a task placed at another county’s agency, or another county’s team demand', async () => {
-    const { dispK11, dispP } = province();
+    const { dispK11, dispP } = await province();
     const [p] = await refusedUnchanged(dispK11, 'tasks/save', { id: null, fields: task({ locationAgency: 'K21' }) });
     expect(p).toMatchObject({ field: 'locationAgency', message: expect.stringContaining('经纬度') });
     await refusedUnchanged(dispK11, 'tasks/teamDemand', { leadAgency: 'K21', teamSize: 12 });
@@ -322,7 +333,7 @@ describe('dispatch at the scope’s edges', () => {
   });
 
   it('lets a county dispatcher read the plan the province made for its task, but not move the other county’s units', async () => {
-    const { dispK11, headK11, dispP, headP, admin } = province();
+    const { dispK11, headK11, dispP, headP, admin } = await province();
     await call(admin, 'dispatch/saveSettings', { reserveRatio: 0, optionalReserve: {} });
     const t = await call(dispP, 'tasks/save', { id: null, fields: task({}) });
     const plan = await call(dispP, 'plans/create', { taskIds: [t.id] });
@@ -338,8 +349,8 @@ describe('dispatch at the scope’s edges', () => {
 });
 
 describe('the test fixtures', () => {
-  it('snapshot every table of the ledger, so a refused write cannot hide in one left out', () => {
-    const { db } = province();
+  it('snapshot every table of the ledger, so a refused write cannot hide in one left out', async () => {
+    const { db } = await province();
     const tables = db.$client.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).pluck().all() as string[];
     expect(Object.keys(snapshot(db)).sort()).toEqual(tables.sort());
     expect(tables).toEqual(expect.arrayContaining(['item_terms', 'score_checklists', 'audit_agencies', 'assets_search']));

@@ -15,9 +15,9 @@ const CLOCK = testClock('2026-11-23T04:00:00Z');
 const TODAY = CLOCK.today();
 
 /** A county K with one vehicle; the caller is K's equipment manager. */
-function countyManager(): Context {
+async function countyManager(): Promise<Context> {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]),
+  await seedTemplate(db, templateBuffer([agency({ code: 'K', level: 'county' })], [asset({ assetTag: 'CAR-1', itemCode: 'S01', agencyCode: 'K' })]),
     { file: 't.xlsx', who: { actor: 'admin', at: `${TODAY}T01:00:00.000Z` }, today: TODAY });
   return contextAs(db, file, 'manager', { username: 'mgr', agencyCode: 'K' }, CLOCK);
 }
@@ -35,22 +35,22 @@ const cells = (file: FileOut) => {
 
 describe('reports and screens name the standard and the sources in Chinese, never by internal ids', () => {
   it('the 预算申请表 names its rule set 国家 2020 年版配备标准, not national-2020', async () => {
-    const text = cells(await ok<FileOut>(countyManager(), 'budget/export', { year: 2027 }));
+    const text = cells(await ok<FileOut>(await countyManager(), 'budget/export', { year: 2027 }));
     expect(text).toContain('配备标准:国家 2020 年版配备标准');
     expect(text).not.toContain('national-2020');
   });
 
   it('the score card’s .xlsx names its rule set by name', async () => {
-    const text = cells(await ok<FileOut>(countyManager(), 'score/export', { agency: 'K' }));
+    const text = cells(await ok<FileOut>(await countyManager(), 'score/export', { agency: 'K' }));
     expect(text).not.toMatch(/zhejiang-2022|national-2020/);
   });
 
   it('the overview says which standard its shortfall is measured against, by name', async () => {
-    expect((await ok<Overview>(countyManager(), 'overview/summary', {})).ruleSetName).toBe('国家 2020 年版配备标准');
+    expect((await ok<Overview>(await countyManager(), 'overview/summary', {})).ruleSetName).toBe('国家 2020 年版配备标准');
   });
 
   it('a new ledger’s replacement rules cite the Jilin survey without the internal seed number', async () => {
-    const terms = await ok<TermsRow[]>(countyManager(), 'budget/terms', {});
+    const terms = await ok<TermsRow[]>(await countyManager(), 'budget/terms', {});
     expect(terms.find((t) => t.item === 'S01')!.lifeNote).toMatch(/^吉林省调研/);
     expect(terms.map((t) => t.lifeNote ?? '').join()).not.toContain('seed');
   });
