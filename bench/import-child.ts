@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
 import { openDatabase } from '../db/open';
+import { sqliteStore } from '../db/store';
 import { importLedger, importTemplate } from '../server/handlers/imports';
 import { readWorkbook } from '../excel/workbook';
 
@@ -43,7 +44,7 @@ function bareText(): number {
 
 async function ledger(): Promise<number> {
   const { db } = openDatabase(dbFile);
-  const s = await importTemplate(db, readFileSync(file), { file, who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
+  const s = await importTemplate(sqliteStore(db), readFileSync(file), { file, who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
   db.$client.close();
   return s.assets.created + s.assets.updated + s.assets.unchanged;
 }
@@ -54,8 +55,9 @@ async function messy(): Promise<number> {
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   // Sheet by sheet, as a user imports a ledger kept in several sheets.
   let n = 0;
+  const store = sqliteStore(db);
   for (const sheet of read.workbook.sheets) {
-    const s = importLedger(db, file, read.workbook, { sheet: sheet.name }, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
+    const s = await importLedger(store, file, read.workbook, { sheet: sheet.name }, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: '2026-11-23' });
     n += s.assets.created + s.assets.updated + s.assets.unchanged;
   }
   db.$client.close();

@@ -375,7 +375,7 @@ async function messyImport() {
   const agencies = generateAgencies(2021, [DEMO_PROVINCE]);
   fresh(seed);
   const { db: seedDb } = openDatabase(seed);
-  await importTemplate(seedDb, workbookBuffer(templateSheets(agencies, [])), { file: 'agencies.xlsx', who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
+  await importTemplate(sqliteStore(seedDb), workbookBuffer(templateSheets(agencies, [])), { file: 'agencies.xlsx', who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
   seedDb.$client.close();
   let t = performance.now();
   writeFileSync(xlsx, messyWorkbook(agencies, 100_000));
@@ -389,8 +389,8 @@ async function messyImport() {
   const { db: ledger } = openDatabase(db);
   const read = await readWorkbook(readFileSync(xlsx), xlsx);
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
-  importLedger(ledger, 'messy-100k.xlsx', read.workbook, {}, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
   const store = sqliteStore(ledger);
+  await importLedger(store, 'messy-100k.xlsx', read.workbook, {}, 'all', { who: { actor: 'bench', at: new Date().toISOString() }, today: TODAY });
   const times: number[] = [];
   let size = 0;
   for (let k = 0; k < 3; k++) {
@@ -434,7 +434,7 @@ async function formatsImport() {
   const agencies = generateAgencies(2021, [DEMO_PROVINCE]);
   fresh(seed);
   const { db: seedDb } = openDatabase(seed);
-  await importTemplate(seedDb, workbookBuffer(templateSheets(agencies, [])), { file: 'agencies.xlsx', who, today: TODAY });
+  await importTemplate(sqliteStore(seedDb), workbookBuffer(templateSheets(agencies, [])), { file: 'agencies.xlsx', who, today: TODAY });
   seedDb.$client.close();
   const xls = join(WORK, 'messy-100k.xls');
   let t = performance.now();

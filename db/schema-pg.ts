@@ -1,6 +1,6 @@
 import { is, SQL } from 'drizzle-orm';
 import {
-  bigint, check, doublePrecision, foreignKey, index, pgTable, primaryKey, text, uniqueIndex,
+  bigint, check, customType, doublePrecision, foreignKey, index, pgTable, primaryKey, text, uniqueIndex,
   type AnyPgColumn, type PgColumnBuilderBase, type PgTableWithColumns,
 } from 'drizzle-orm/pg-core';
 import { getTableConfig, SQLiteColumn, SQLiteTable, type SQLiteColumn as Column } from 'drizzle-orm/sqlite-core';
@@ -13,12 +13,15 @@ import * as ledger from './schema';
  *
  * The mapping keeps values the same in both engines, so a query written once reads the same rows:
  * SQLite's 64-bit INTEGER is `bigint` (read back as a JS number, see db/pg.ts), REAL is `double precision`,
- * TEXT stays `text` (ISO dates and JSON included), and flags stay integers 0/1 rather than `boolean`,
- * which SQLite does not have. An auto-incremented key is an identity column.
+ * TEXT stays `text` (ISO dates and JSON included), a BLOB is `bytea` (a Buffer on both), and flags stay integers
+ * 0/1 rather than `boolean`, which SQLite does not have. An auto-incremented key is an identity column.
  */
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
 function pgColumn(c: Column): PgColumnBuilderBase {
   const type = c.getSQLType();
-  const base = type === 'integer' ? bigint(c.name, { mode: 'number' }) : type === 'real' ? doublePrecision(c.name) : type === 'text' ? text(c.name) : null;
+  const base = type === 'integer' ? bigint(c.name, { mode: 'number' }) : type === 'real' ? doublePrecision(c.name) : type === 'text' ? text(c.name)
+    : type === 'blob' ? bytea(c.name) : null;
   if (!base) throw new Error(`${c.name}: no PostgreSQL type for SQLite ${type}`);
   let col = base as ReturnType<typeof bigint> | ReturnType<typeof text> | ReturnType<typeof doublePrecision>;
   if (c.primary) col = col.primaryKey();
@@ -75,7 +78,7 @@ export const schema = Object.fromEntries(
 
 // drizzle-kit finds tables among a module's own exports; a table missing here fails the schema-parity test.
 export const {
-  agencies, assets, auditAgencies, auditLog, calibrations, catalogItems, custodyRecords, disposals, importNames, itemTerms,
+  agencies, assets, auditAgencies, auditLog, calibrations, catalogItems, custodyRecords, disposals, importFiles, importNames, itemTerms,
   maintenanceRecords, planAssignments, planTasks, planUnmet, plans, quotaRules, ruleSets, scoreChecklists, sessions, settings,
   taskDemands, tasks, users,
 } = schema;

@@ -15,10 +15,6 @@ export function listAgenciesSync(db: Db): (AgencyRecord & { id: number })[] {
     .all() as (AgencyRecord & { id: number })[];
 }
 
-export function existingAgenciesSync(db: Db): Map<string, ExistingAgency> {
-  return new Map(listAgenciesSync(db).map((a) => [a.code, { level: a.level, parentCode: a.parentCode }]));
-}
-
 export function agencyByCodeSync(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
   return db.$client
     .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`)

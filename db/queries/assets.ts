@@ -252,24 +252,6 @@ export function calibratedInstruments(tx: Tx): Promise<{ until: string | null; a
     join agencies a on a.id = s.agency_id where c.needs_calibration = 1 and s.status <> 'scrapped'`);
 }
 
-/** The agency holding each of these tags, for the tags the ledger holds. */
-export function holdersOfTagsSync(db: Db, tags: readonly string[]): Map<string, string> {
-  const holders = new Map<string, string>();
-  const lookup = db.$client.prepare(`select s.asset_tag, a.code from assets s join agencies a on a.id = s.agency_id where s.asset_tag in (select value from json_each(?))`).raw();
-  for (let i = 0; i < tags.length; i += 1000) {
-    for (const [tag, code] of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as [string, string][]) holders.set(tag, code);
-  }
-  return holders;
-}
-
-/** Which of these tags the ledger holds. */
-export function heldTagsSync(db: Db, tags: readonly string[]): Set<string> {
-  const lookup = db.$client.prepare(`select asset_tag from assets where asset_tag in (select value from json_each(?))`).pluck();
-  const out = new Set<string>();
-  for (let i = 0; i < tags.length; i += 1000) for (const t of lookup.all(JSON.stringify(tags.slice(i, i + 1000))) as string[]) out.add(t);
-  return out;
-}
-
 export function getAssetRow(tx: Tx, id: number): Promise<AssetRow | undefined> {
   return tx.get<AssetRow>(sql`${sql.raw(SELECT)} where s.id = ${id}`);
 }

@@ -21,3 +21,4 @@ export * from './import-names';
 export * from './item-terms';
 export * from './score-checklists';
 export * from './sessions';
+export * from './import-files';

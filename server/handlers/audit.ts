@@ -23,6 +23,10 @@ export const auditHandlers: HandlersFor<typeof auditOps> = {
     return { ...page, people: await displayNames(tx, mentionedPeople(page.rows)) };
   }),
   'audit/export': (ctx, { query, format }) => ctx.store.read((tx) => exportAudit(tx, query, ctx.today(), scopeCodes(ctx), ctx.clock.timeZone, format)),
-  'undo/last': (ctx) => lastUndoable(ctx.db, ctx.user!.role === 'admin' ? undefined : ctx.user!.username),
-  'undo/apply': (ctx, { batch }) => ({ undone: undoBatch(ctx.db, ctx.who(), batch, randomUUID(), ctx.user!.role === 'admin') }),
+  'undo/last': (ctx) => lastUndoable(ctx.store, ctx.user!.role === 'admin' ? undefined : ctx.user!.username),
+  // Read, checked and taken back in one write: two undos of one batch at once take it back once.
+  'undo/apply': async (ctx, { batch }) => {
+    const undoId = randomUUID();
+    return { undone: await ctx.store.write((tx) => undoBatch(tx, ctx.who(), batch, undoId, ctx.user!.role === 'admin')) };
+  },
 };

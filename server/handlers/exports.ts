@@ -5,7 +5,7 @@ import { complianceWorkbook } from '../../excel/exports/compliance';
 import { ledgerWorkbook, MAX_EXPORT_ROWS } from '../../excel/exports/ledger';
 import { calibrationWorkbook, maintenanceWorkbook } from '../../excel/exports/records';
 import { blankTemplateWorkbook } from '../../excel/exports/template';
-import { legacyDb, type Tx } from '../../db/store';
+import type { Tx } from '../../db/store';
 import { listAgencies } from '../../db/queries/agencies';
 import { allAssets, type AssetPage } from '../../db/queries/assets';
 import { calibrationLog, maintenanceLog } from '../../db/queries/maintenance';

@@ -18,13 +18,16 @@ import { ENCODING_LABELS, baseName } from '../../excel/formats';
 import type { TextChoice } from '../../excel/sheets';
 import { readWorkbook, type Sheet, type Workbook } from '../../excel/workbook';
 import { rejectedRowsWorkbook } from '../../excel/exports/import-errors';
-import type { Db } from '../../db/types';
-import { existingAgenciesSync, listAgenciesSync } from '../../db/queries/agencies';
-import { heldTagsSync, holdersOfTagsSync } from '../../db/queries/assets';
+import type { Store, Tx } from '../../db/store';
+import { existingAgencies, listAgencies } from '../../db/queries/agencies';
+import { heldTags, holdersOfTags } from '../../db/queries/assets';
 import type { Actor } from '../../db/queries/audit';
-import { applyTemplateImport, importNames, WHOLE_LEDGER, type ImportSummary } from '../../db/queries/imports';
-import { loadCatalogSync } from '../../db/queries/reference';
+import {
+  applyTemplateImport, closeImportFile, importFile, importFileBytes, importNames, keepImportFile, KEEP_OPEN, WHOLE_LEDGER, type ImportSummary,
+} from '../../db/queries/imports';
+import { loadCatalog } from '../../db/queries/reference';
 import type { importOps } from '../../api/imports';
+import type { Context } from '../context';
 import type { HandlersFor } from './handler';
 import { scopeCodes, scopeRoot } from '../scope';
 
@@ -49,8 +52,8 @@ interface ImportScope {
  * that is, never at the top), a change of an existing agency's level or place in the tree (as on
  * 机构, those stay), an asset of an agency out of scope, or an existing asset tag held by one.
  */
-function outsideScope(db: Db, file: string, scope: Set<string>, agencies: AgencyInput[], assets: AssetInput[]): Problem[] {
-  const existing = existingAgenciesSync(db);
+async function outsideScope(tx: Tx, file: string, scope: Set<string>, agencies: AgencyInput[], assets: AssetInput[]): Promise<Problem[]> {
+  const existing = await existingAgencies(tx);
   const allowed = new Set(scope);
   for (let grew = true; grew; ) {
     grew = false;
@@ -76,7 +79,7 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
       problems.push({ ...at, column: 'D', field: '上级机构编码', message: `不能修改机构「${a.code}」的上级机构(现为「${before.parentCode ?? '无'}」);如需调整请联系管辖全部机构的管理员` });
     }
   }
-  const holders = holdersOfTagsSync(db, assets.map((a) => a.assetTag));
+  const holders = await holdersOfTags(tx, assets.map((a) => a.assetTag));
   for (const a of assets) {
     const held = holders.get(a.assetTag);
     if (!allowed.has(a.agencyCode)) problems.push({ file, sheet: ASSET_SHEET, row: a.row + 1, field: '所属机构编码', message: message(a.agencyCode) });
@@ -86,14 +89,18 @@ function outsideScope(db: Db, file: string, scope: Set<string>, agencies: Agency
 }
 
 /** Imports the canonical template: every row is stored, or none and every problem is reported. */
-export async function importTemplate(db: Db, buf: Uint8Array, opts: ImportOptions & { text?: TextChoice }): Promise<ImportSummary> {
+export async function importTemplate(store: Store, buf: Uint8Array, opts: ImportOptions & { text?: TextChoice }): Promise<ImportSummary> {
   const read = await readWorkbook(buf, opts.file, opts.text);
   if (!read.ok) throw new UserError(read.problems);
-  return importTemplateWorkbook(db, read.workbook, opts);
+  return importTemplateWorkbook(store, read.workbook, opts);
 }
 
-/** The template import of a workbook already read (the parse happens in a worker, see readWorkbook). */
-export function importTemplateWorkbook(db: Db, workbook: Workbook, opts: ImportOptions): ImportSummary {
+/**
+ * The template import of a workbook already read (the parse happens in a worker, see readWorkbook), as one write:
+ * the rows are checked against the ledger (its items, its agencies' tree, the tags other agencies hold) inside
+ * the transaction that stores them, so what another user stored meanwhile is seen.
+ */
+export async function importTemplateWorkbook(store: Store, workbook: Workbook, opts: ImportOptions): Promise<ImportSummary> {
   trustedText(opts.file, workbook);
   // The template's sheets are read only where the user sees them: a hidden 机构 or 装备 would be imported unseen.
   const hidden = workbook.sheets.filter((sh) => sh.hidden && [AGENCY_SHEET, ASSET_SHEET].includes(sh.name.trim()));
@@ -103,40 +110,74 @@ export function importTemplateWorkbook(db: Db, workbook: Workbook, opts: ImportO
       message: `工作表「${sh.name}」是隐藏的工作表,隐藏的工作表不导入;请在 Excel 或 WPS 中取消隐藏(右键工作表标签 → 取消隐藏)后再导入,或删除该工作表`,
     })));
   }
-  const parsed = checkTemplate(workbook, {
-    file: opts.file,
-    today: opts.today,
-    itemCodes: new Set(loadCatalogSync(db).map((i) => i.code)),
-    existingAgencies: existingAgenciesSync(db),
-  });
-  if (!parsed.ok) throw new UserError(parsed.problems);
-  if (opts.scope) {
-    const problems = outsideScope(db, opts.file, opts.scope, parsed.agencies, parsed.assets);
-    if (problems.length) throw new UserError(problems.slice(0, 1000));
-  }
+  const batch = randomUUID();
   try {
-    return applyTemplateImport(db, opts.who, randomUUID(), opts.file, parsed.agencies, parsed.assets);
+    return await store.write(async (tx) => {
+      const parsed = checkTemplate(workbook, {
+        file: opts.file,
+        today: opts.today,
+        itemCodes: new Set((await loadCatalog(tx)).map((i) => i.code)),
+        existingAgencies: await existingAgencies(tx),
+      });
+      if (!parsed.ok) throw new UserError(parsed.problems);
+      if (opts.scope) {
+        const problems = await outsideScope(tx, opts.file, opts.scope, parsed.agencies, parsed.assets);
+        if (problems.length) throw new UserError(problems.slice(0, 1000));
+      }
+      return applyTemplateImport(tx, opts.who, batch, opts.file, parsed.agencies, parsed.assets);
+    });
   } catch (e) {
+    if (e instanceof UserError) throw e;
     if (String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_')) throw e; // disk full, read-only: the dispatcher explains
     throw new UserError([{ file: opts.file, message: `写入数据库失败,未导入任何数据:${(e as Error).message}` }]);
   }
 }
 
-/**
- * Files opened in the import wizard, by user, kept while the user maps them: a parsed 100,000-row
- * workbook is large, so only a few a user, and one user's files never push out another's.
- */
-const opened = new Map<number | null, Map<string, { file: string; workbook: Workbook }>>();
-const KEEP_OPEN = 2;
+interface OpenFile {
+  file: string;
+  workbook: Workbook;
+}
 
-export async function openLedgerFile(owner: number | null, file: string, buf: Uint8Array, text: TextChoice = {}): Promise<ImportFileInfo> {
+/**
+ * Workbooks parsed from the files opened in the import wizard, by ledger store, user and token. Only a cache:
+ * the files themselves are in the database (import_files), so any server process serves the wizard's next step,
+ * parsing the file again where it has not parsed it. A parsed 100,000-row workbook is large, so only a few a user,
+ * and one user's files never push out another's.
+ */
+const parsed = new WeakMap<Store, Map<number | null, Map<string, OpenFile>>>();
+
+function cached(store: Store, owner: number | null): Map<string, OpenFile> {
+  let users = parsed.get(store);
+  if (!users) parsed.set(store, (users = new Map()));
+  let mine = users.get(owner);
+  if (!mine) users.set(owner, (mine = new Map()));
+  return mine;
+}
+
+function keepParsed(store: Store, owner: number | null, token: string, f: OpenFile): void {
+  const mine = cached(store, owner);
+  mine.delete(token);
+  mine.set(token, f);
+  while (mine.size > KEEP_OPEN) mine.delete(mine.keys().next().value!);
+}
+
+function forgetParsed(store: Store, owner: number | null, token: string): void {
+  const users = parsed.get(store);
+  const mine = users?.get(owner);
+  mine?.delete(token);
+  if (mine?.size === 0) users!.delete(owner);
+}
+
+/**
+ * Opens a file in the wizard: parsed (in the worker) to describe its sheets, and kept in the database for the
+ * steps that follow. `now`: milliseconds, from the ledger's clock.
+ */
+export async function openLedgerFile(store: Store, now: number, owner: number | null, file: string, buf: Uint8Array, text: TextChoice = {}): Promise<ImportFileInfo> {
   const read = await readWorkbook(buf, file, text);
   if (!read.ok) throw new UserError(read.problems);
   const token = randomUUID();
-  let mine = opened.get(owner);
-  if (!mine) opened.set(owner, (mine = new Map()));
-  mine.set(token, { file, workbook: read.workbook });
-  while (mine.size > KEEP_OPEN) mine.delete(mine.keys().next().value!);
+  await store.write((tx) => keepImportFile(tx, owner, token, { fileName: file, encoding: text.encoding ?? null, delimiter: text.delimiter ?? null, bytes: buf }, now));
+  keepParsed(store, owner, token, { file, workbook: read.workbook });
   const { sheets, format, text: reading } = read.workbook;
   return {
     token,
@@ -172,17 +213,28 @@ export function isTemplateWorkbook(workbook: Workbook): boolean {
   });
 }
 
-/** A file the user opened; another user's token is refused as if it were closed. */
-function openedFile(owner: number | null, token: string): { file: string; workbook: Workbook } {
-  const f = opened.get(owner)?.get(token);
-  if (!f) throw new UserError([{ message: '文件已关闭(已经导入,或此后又打开了其他文件);请重新选择文件' }]);
-  return f;
-}
+const closed = () => new UserError([{ message: '文件已关闭(已经导入,或此后又打开了其他文件);请重新选择文件' }]);
 
-function closeFile(owner: number | null, token: string): void {
-  const mine = opened.get(owner);
-  mine?.delete(token);
-  if (mine?.size === 0) opened.delete(owner);
+/**
+ * A file the user opened, parsed: from this process's cache, else read again from the database (in the worker).
+ * Another user's token is refused as if it were closed.
+ */
+async function openedFile(store: Store, owner: number | null, token: string): Promise<OpenFile> {
+  const row = await importFile(store, owner, token);
+  if (!row) {
+    forgetParsed(store, owner, token);
+    throw closed();
+  }
+  const hit = cached(store, owner).get(token);
+  if (hit) return hit;
+  const bytes = await importFileBytes(store, owner, token);
+  if (!bytes) throw closed();
+  const text: TextChoice = { encoding: (row.encoding ?? undefined) as TextChoice['encoding'], delimiter: (row.delimiter ?? undefined) as TextChoice['delimiter'] };
+  const read = await readWorkbook(bytes, row.fileName, text);
+  if (!read.ok) throw new UserError(read.problems);
+  const f = { file: row.fileName, workbook: read.workbook };
+  keepParsed(store, owner, token, f);
+  return f;
 }
 
 /**
@@ -221,9 +273,9 @@ function sheetOf(file: string, workbook: Workbook, mapping: LedgerMapping): Shee
  */
 export const MAX_ITEM_NAMES = 5000;
 
-function matchers(db: Db, who: ImportScope, classes: ReadonlyMap<string, string>) {
-  const catalog = loadCatalogSync(db);
-  const agencies = listAgenciesSync(db);
+async function matchers(tx: Tx, who: ImportScope, classes: ReadonlyMap<string, string>) {
+  const catalog = await loadCatalog(tx);
+  const agencies = await listAgencies(tx);
   const match = makeItemMatcher(catalog);
   // Each distinct name is matched once per request, however often the analysis, the rows and the check ask.
   const seen = new Map<string, ReturnType<typeof match>>();
@@ -233,9 +285,9 @@ function matchers(db: Db, who: ImportScope, classes: ReadonlyMap<string, string>
     return c;
   };
   const agencyMatch = makeAgencyMatcher(agencies);
-  const rememberedItems = importNames(db, 'item', who.root ?? WHOLE_LEDGER);
-  const rememberedAgencies = importNames(db, 'agency', who.root ?? WHOLE_LEDGER);
-  const rememberedStatuses = importNames(db, 'status', who.root ?? WHOLE_LEDGER) as Map<string, ImportStatus>;
+  const rememberedItems = await importNames(tx, 'item', who.root ?? WHOLE_LEDGER);
+  const rememberedAgencies = await importNames(tx, 'agency', who.root ?? WHOLE_LEDGER);
+  const rememberedStatuses = (await importNames(tx, 'status', who.root ?? WHOLE_LEDGER)) as Map<string, ImportStatus>;
   if (who.scope) for (const [name, code] of rememberedAgencies) if (!who.scope.has(code)) rememberedAgencies.delete(name);
   return {
     itemCodes: new Set(catalog.map((i) => i.code)),
@@ -272,8 +324,10 @@ function resolve(file: string, sheet: Sheet, mapping: LedgerMapping) {
 /** What the mapping names for a wording: own keys only (a cell reading `constructor` is no mapping). */
 const given = (names: Record<string, string> | undefined, text: string) => (names && Object.hasOwn(names, text) ? names[text] : undefined);
 
-export function analyseLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, scope: Set<string> | null = null, root: string | null = null): ImportAnalysis {
-  const { file, workbook } = openedFile(owner, token);
+export async function analyseLedger(
+  store: Store, owner: number | null, token: string, mapping: LedgerMapping, scope: Set<string> | null = null, root: string | null = null,
+): Promise<ImportAnalysis> {
+  const { file, workbook } = await openedFile(store, owner, token);
   const sheet = sheetOf(file, workbook, mapping);
   const mapped = mapColumns(sheet, mapping);
   if (!mapped.ok) throw new UserError([{ file, sheet: sheet.name, message: mapped.message }]);
@@ -281,7 +335,7 @@ export function analyseLedger(db: Db, owner: number | null, token: string, mappi
   const dataStart = guess.headerRow + guess.headerRows;
   const itemCol = fields['装备代码'] ?? fields[ITEM_NAME_HEADER];
   namesWithinLimit(file, sheet, itemCol, dataStart, guess.columns);
-  const m = matchers(db, { scope, root }, nameClasses(sheet, itemCol, fields['资产分类'], dataStart));
+  const m = await store.read((tx) => matchers(tx, { scope, root }, nameClasses(sheet, itemCol, fields['资产分类'], dataStart)));
   const choice = (text: string, count: number, given: string | undefined, remembered: string | undefined, auto: string | null, candidates: NameChoice['candidates']): NameChoice => ({
     text, count, candidates,
     code: given ?? remembered ?? auto,
@@ -337,7 +391,7 @@ interface LedgerRead {
 }
 
 /** The file's item names that no mapping, earlier import or exact name settles, but that resemble catalog items. */
-function unconfirmedNames(m: ReturnType<typeof matchers>, file: string, sheet: Sheet, resolved: ReturnType<typeof resolve>, mapping: LedgerMapping): Problem[] {
+function unconfirmedNames(m: Awaited<ReturnType<typeof matchers>>, file: string, sheet: Sheet, resolved: ReturnType<typeof resolve>, mapping: LedgerMapping): Problem[] {
   const col = resolved.fields['装备代码'] ?? resolved.fields[ITEM_NAME_HEADER];
   const given = new Set(Object.keys(mapping.items ?? {}).map(normalizeText));
   const out: Problem[] = [];
@@ -354,14 +408,14 @@ function unconfirmedNames(m: ReturnType<typeof matchers>, file: string, sheet: S
 }
 
 /** Reads and checks every row of an agency's ledger under a mapping; rows outside the caller's scope are rejected too. */
-function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMapping, today: IsoDate, who: ImportScope): LedgerRead {
+async function readLedger(tx: Tx, file: string, workbook: Workbook, mapping: LedgerMapping, today: IsoDate, who: ImportScope): Promise<LedgerRead> {
   trustedText(file, workbook);
   const { scope } = who;
   const sheet = sheetOf(file, workbook, mapping);
   const resolved = resolve(file, sheet, mapping);
   const { fields, guess } = resolved;
   namesWithinLimit(file, sheet, fields['装备代码'] ?? fields[ITEM_NAME_HEADER], guess.headerRow + guess.headerRows, guess.columns);
-  const m = matchers(db, who, nameClasses(sheet, fields['装备代码'] ?? fields[ITEM_NAME_HEADER], fields['资产分类'], guess.headerRow + guess.headerRows));
+  const m = await matchers(tx, who, nameClasses(sheet, fields['装备代码'] ?? fields[ITEM_NAME_HEADER], fields['资产分类'], guess.headerRow + guess.headerRows));
   if (mapping.defaultAgency && !m.agencyCodes.has(mapping.defaultAgency)) {
     throw new UserError([{ file, field: 'defaultAgency', message: `机构「${mapping.defaultAgency}」在台账中不存在` }]);
   }
@@ -372,13 +426,13 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
   const skipped = [...read.skipped];
   // 丢失/盘亏 of a tag the ledger does not hold: nothing to store, and nothing wrong with the row.
   const lost = read.assets.filter((a) => a.lost);
-  const held = heldTagsSync(db, lost.map((a) => a.assetTag));
+  const held = await heldTags(tx, lost.map((a) => a.assetTag));
   const notHeld = new Set(lost.filter((a) => !held.has(a.assetTag)).map((a) => a.row));
   for (const row of notHeld) skipped.push({ row, reason: '丢失/盘亏的装备不入账' });
   skipped.sort((a, b) => a.row - b.row);
   let assets = read.assets.filter((a) => !(a.lost && !held.has(a.assetTag)));
   if (scope) {
-    const outside = outsideScope(db, file, scope, [], assets);
+    const outside = await outsideScope(tx, file, scope, [], assets);
     if (outside.length) {
       const rows = new Map<number, Problem[]>();
       for (const p of outside) {
@@ -405,10 +459,14 @@ function readLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMap
 
 const PREVIEW_ROWS = 300;
 
-export function previewLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null, root: string | null = null): ImportPreview {
-  const { file, workbook } = openedFile(owner, token);
-  const r = readLedger(db, file, workbook, mapping, today, { scope, root });
-  const update = heldTagsSync(db, r.assets.map((a) => a.assetTag)).size;
+export async function previewLedger(
+  store: Store, owner: number | null, token: string, mapping: LedgerMapping, today: IsoDate, scope: Set<string> | null, root: string | null = null,
+): Promise<ImportPreview> {
+  const { file, workbook } = await openedFile(store, owner, token);
+  const { r, update } = await store.read(async (tx) => {
+    const r = await readLedger(tx, file, workbook, mapping, today, { scope, root });
+    return { r, update: (await heldTags(tx, r.assets.map((a) => a.assetTag))).size };
+  });
   const rowOf = (row: number, reasons: RejectedRow['reasons']): PreviewRow => {
     const cells: PreviewRow['cells'] = {};
     for (const [f, c] of Object.entries(r.fields) as [LedgerField, number][]) cells[f] = r.secret.has(c) ? SECRET_MASK : cellText(r.sheet.rows[row]?.[c]);
@@ -430,11 +488,13 @@ export function previewLedger(db: Db, owner: number | null, token: string, mappi
 }
 
 /**
- * Imports an agency's own ledger under a mapping. 'all': every row or none; 'valid': the valid rows,
- * with an error workbook of the rest. The mapping's names are remembered for the next file.
+ * Reads, checks and stores an agency's own ledger under a mapping, inside the caller's write transaction (so the
+ * tags and agencies it checks against are those it writes beside).
  */
-export function importLedger(db: Db, file: string, workbook: Workbook, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>): LedgerImportOutcome {
-  const r = readLedger(db, file, workbook, mapping, opts.today, { scope: opts.scope ?? null, root: opts.root ?? null });
+async function storeLedger(
+  tx: Tx, batch: string, file: string, workbook: Workbook, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>,
+): Promise<{ summary: ImportSummary; read: LedgerRead }> {
+  const r = await readLedger(tx, file, workbook, mapping, opts.today, { scope: opts.scope ?? null, root: opts.root ?? null });
   // A name that only resembles an item is never imported on a guess, in either mode.
   if (r.unconfirmed.length) throw new UserError([...r.unconfirmed, ...(mode === 'all' ? r.problems.all() : [])]);
   if (mode === 'all' && r.rejected.length) throw new UserError(r.problems.all());
@@ -448,31 +508,58 @@ export function importLedger(db: Db, file: string, workbook: Workbook, mapping: 
     agencies: new Map(Object.entries(mapping.agencies ?? {}).filter(([, code]) => used.has(code))),
     statuses: new Map(Object.entries(mapping.statuses ?? {}).map(([w, st]) => [statusKey(w), st] as const).filter(([w]) => words.has(w))),
   };
-  const { batch: _batch, ...summary } = applyTemplateImport(db, opts.who, randomUUID(), file, [], r.assets, remember);
-  const base = baseName(file);
+  return { summary: await applyTemplateImport(tx, opts.who, batch, file, [], r.assets, remember), read: r };
+}
+
+function ledgerOutcome(file: string, workbook: Workbook, { summary, read: r }: Awaited<ReturnType<typeof storeLedger>>): LedgerImportOutcome {
+  const { batch: _batch, ...counts } = summary;
   return {
-    ...summary,
+    ...counts,
     rejected: r.rejected.length,
-    errors: r.rejected.length ? rejectedRowsWorkbook(r, workbook, `${base}-未导入的行`) : null,
+    errors: r.rejected.length ? rejectedRowsWorkbook(r, workbook, `${baseName(file)}-未导入的行`) : null,
   };
 }
 
-export function importOpenedLedger(db: Db, owner: number | null, token: string, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>): LedgerImportOutcome {
-  const { file, workbook } = openedFile(owner, token);
-  const out = importLedger(db, file, workbook, mapping, mode, opts);
-  closeFile(owner, token);
-  return out;
+/**
+ * Imports an agency's own ledger under a mapping, as one write. 'all': every row or none; 'valid': the valid rows,
+ * with an error workbook of the rest. The mapping's names are remembered for the next file.
+ */
+export async function importLedger(
+  store: Store, file: string, workbook: Workbook, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>,
+): Promise<LedgerImportOutcome> {
+  const batch = randomUUID();
+  return ledgerOutcome(file, workbook, await store.write((tx) => storeLedger(tx, batch, file, workbook, mapping, mode, opts)));
 }
+
+/** Imports a file the user opened in the wizard, and closes it, in one write: a file imported meanwhile (elsewhere) is not imported twice. */
+export async function importOpenedLedger(
+  store: Store, owner: number | null, token: string, mapping: LedgerMapping, mode: 'all' | 'valid', opts: Omit<ImportOptions, 'file'>,
+): Promise<LedgerImportOutcome> {
+  const { file, workbook } = await openedFile(store, owner, token);
+  const batch = randomUUID();
+  const out = await store.write(async (tx) => {
+    if (!(await importFile(tx, owner, token))) throw closed();
+    const stored = await storeLedger(tx, batch, file, workbook, mapping, mode, opts);
+    await closeImportFile(tx, owner, token);
+    return stored;
+  });
+  forgetParsed(store, owner, token);
+  return ledgerOutcome(file, workbook, out);
+}
+
+/** Whose files the wizard holds for a caller: their user id; none for the administrator of a ledger without users (id 0). */
+const ownerOf = (ctx: Context): number | null => ctx.user?.id || null;
 
 /** Imports into the caller's scope; the wizard's open files are the caller's own. */
 export const importHandlers: HandlersFor<typeof importOps> = {
-  'imports/open': (ctx, { fileName, base64, encoding, delimiter }) => openLedgerFile(ctx.user!.id, fileName, Buffer.from(base64, 'base64'), { encoding, delimiter }),
-  'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.db, ctx.user!.id, token, mapping, scopeCodes(ctx), scopeRoot(ctx)),
-  'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.db, ctx.user!.id, token, mapping, ctx.today(), scopeCodes(ctx), scopeRoot(ctx)),
+  'imports/open': (ctx, { fileName, base64, encoding, delimiter }) =>
+    openLedgerFile(ctx.store, ctx.now().getTime(), ownerOf(ctx), fileName, Buffer.from(base64, 'base64'), { encoding, delimiter }),
+  'imports/analyse': (ctx, { token, mapping }) => analyseLedger(ctx.store, ownerOf(ctx), token, mapping, scopeCodes(ctx), scopeRoot(ctx)),
+  'imports/preview': (ctx, { token, mapping }) => previewLedger(ctx.store, ownerOf(ctx), token, mapping, ctx.today(), scopeCodes(ctx), scopeRoot(ctx)),
   'imports/ledger': (ctx, { token, mapping, mode }) =>
-    importOpenedLedger(ctx.db, ctx.user!.id, token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx) }),
+    importOpenedLedger(ctx.store, ownerOf(ctx), token, mapping, mode, { who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx) }),
   'imports/template': async (ctx, input) => {
-    const { batch: _batch, ...outcome } = await importTemplate(ctx.db, Buffer.from(input.base64, 'base64'), {
+    const { batch: _batch, ...outcome } = await importTemplate(ctx.store, Buffer.from(input.base64, 'base64'), {
       file: input.fileName, who: ctx.who(), today: ctx.today(), scope: scopeCodes(ctx), root: scopeRoot(ctx), text: { encoding: input.encoding, delimiter: input.delimiter },
     });
     return outcome;

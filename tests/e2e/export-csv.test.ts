@@ -21,7 +21,7 @@ it('exports the ledger as CSV from the keyboard, keeps the choice for the user, 
   const app = await startApp();
   try {
     const today = app.clock.today();
-    seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队' })], [asset({ assetTag: '00123', itemCode: 'S01', agencyCode: '990101', notes: '=HYPERLINK("http://x")' })]),
+    await seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队' })], [asset({ assetTag: '00123', itemCode: 'S01', agencyCode: '990101', notes: '=HYPERLINK("http://x")' })]),
       { file: 't.xlsx', who: { actor: 'seed', at: app.clock.now().toISOString() }, today });
     const page = await browser.newPage();
     await page.goto(app.url);

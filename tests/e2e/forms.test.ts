@@ -18,7 +18,7 @@ const seedCar = (app: Awaited<ReturnType<typeof startApp>>, place: { longitude: 
 
 /** A ledger with one county and one vehicle, its administrator signed in, the vehicle's drawer open on 维护记录. */
 async function vehicleDrawer(app: Awaited<ReturnType<typeof startApp>>, records: (carId: number) => unknown[] | Promise<unknown[]> = () => []): Promise<Page & { errors: string[] }> {
-  seedCar(app);
+  await seedCar(app);
   const logged = (await records(app.db.$client.prepare(`select id from assets where asset_tag = 'CAR-1'`).pluck().get() as number)).length;
   const page = await browser.adminPage(app.url);
   await page.getByRole('menuitem', { name: '台账' }).click();
@@ -161,7 +161,7 @@ describe('numbers out of range are refused with a message, never clamped', () =>
   it('a negative return odometer, a team of 0 and an eleven-year plan stay as typed, marked with what is wrong', { timeout: 120_000 }, async () => {
     const app = await startApp();
     try {
-      seedCar(app, { longitude: 120.15, latitude: 30.28 });
+      await seedCar(app, { longitude: 120.15, latitude: 30.28 });
       const today = app.clock.today();
       const admin = contextAs(app.db, app.db.$client.name, 'admin', {}, app.clock);
       const task = await sqliteStore(app.db).write((tx) => saveTask(tx, admin.who(), null, {

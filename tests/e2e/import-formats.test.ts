@@ -11,7 +11,7 @@ describe('the import wizard\'s first step says what the file is and how its text
   it('shows an uncertain encoding, lets the user confirm or change it, and marks hidden sheets', { timeout: 120_000 }, async () => {
     const app = await startApp();
     try {
-      seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })]), { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
+      await seedTemplate(app.db, templateBuffer([agency({ code: '990101', name: '示范县执法大队', level: 'county' })]), { file: 't.xlsx', who: { actor: 'seed', at: '2026-11-23T01:00:00.000Z' }, today: '2026-11-23' });
       const page = await browser.adminPage(app.url);
       await page.getByRole('menuitem', { name: 'Excel 导入' }).click();
 

@@ -56,7 +56,7 @@ async function emptyProvince(): Promise<Store> {
  */
 async function countyLedger() {
   const { db, file, store } = ledgerFile('county.db');
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: '330100', name: '杭州市支队', level: 'city', staff: 40 }),
       agency({ code: '330102', name: '上城大队', parentCode: '330100', staff: 18 }),
       agency({ code: '330105', name: '拱墅大队', parentCode: '330100', staff: 12 })],

@@ -16,9 +16,9 @@ const INJECTION = '=HYPERLINK("http://x")';
 const CUSTODIAN = '张三, "老张"\n备用';
 
 /** A city over counties K11 and K12; K11's assets carry the traps: a leading-zero tag, an 18-digit number, a formula, a comma, a quote and a newline. */
-function city() {
+async function city() {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [
       agency({ code: 'C1', name: '一市生态环境局', level: 'city', staff: 30, latitude: 30.0, longitude: 120 }),
       agency({ code: 'K11', name: '一市甲县执法大队', parentCode: 'C1', staff: 23, latitude: 30.1, longitude: 120 }),
@@ -125,7 +125,7 @@ async function bothWays<N extends ExportOp>(ctx: Context, op: N, input: Input<N>
 
 describe('exports as CSV for WPS and older Excel', () => {
   it('exports a county’s ledger as CSV with the same rows as its workbook: tags with leading zeros kept, formulas defused, Chinese intact', async () => {
-    const { manager } = city();
+    const { manager } = await city();
     const { csv, sheets } = await bothWays(manager, 'assets/export', { query: {}, sort: [{ colId: 'assetTag', sort: 'asc' }] });
     const rows = sheets.get('装备台账')!;
     expect(rows[0].slice(0, 5)).toEqual(['资产编号', '装备代码', '装备名称', '所属机构编码', '所属机构']);
@@ -145,7 +145,7 @@ describe('exports as CSV for WPS and older Excel', () => {
   });
 
   it('refuses a county account another county’s ledger as CSV, as it does the workbook, and an unknown format in Chinese', async () => {
-    const { manager } = city();
+    const { manager } = await city();
     const other = await dispatch(manager, 'assets/export', { query: { agency: 'K12' }, format: 'csv' });
     expect(other.ok).toBe(false);
     const bad = await dispatch(manager, 'assets/export', { query: {}, format: 'xls' });
@@ -153,14 +153,14 @@ describe('exports as CSV for WPS and older Excel', () => {
   });
 
   it('exports the compliance report of a county as a .zip of one CSV per sheet, matching the workbook', async () => {
-    const { manager } = city();
+    const { manager } = await city();
     const { sheets } = await bothWays(manager, 'quotas/export', {});
     expect([...sheets.keys()]).toEqual(['机构汇总', '本级明细', '含下级汇总', '说明']);
     expect(sheets.get('本级明细')!.slice(1).every((r) => r[0] === 'K11')).toBe(true);
   });
 
   it('exports a county’s maintenance and calibration logs and the audit log as CSV, within its scope', async () => {
-    const { admin, manager, head, idOf } = city();
+    const { admin, manager, head, idOf } = await city();
     await call(manager, 'maintenance/create', { assetId: idOf('00123'), date: today, kind: 'repair', description: '更换刹车片,检查 "ABS"', costFen: 86_050, vendor: '城西修理厂', odometerKm: 81_500, nextDueDate: addDays(today, 180), setStatus: null });
     await call(admin, 'maintenance/create', { assetId: idOf('K12-CAR'), date: today, kind: 'service', description: '乙县保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
     await call(manager, 'calibrations/create', { assetId: idOf('330106199001011234'), date: today, validUntil: addYears(today, 1), certificateNo: '0012-2026', institution: '省计量院', result: 'pass', notes: '@备注' });
@@ -175,7 +175,7 @@ describe('exports as CSV for WPS and older Excel', () => {
   });
 
   it('exports budget, purchase plan, price list, score, chart and the blank template of a county as CSV', async () => {
-    const { manager } = city();
+    const { manager } = await city();
     const budget = await bothWays(manager, 'budget/export', { year });
     expect([...budget.sheets.keys()]).toEqual(['预算申请表', '按装备汇总', '说明']);
     const plan = await bothWays(manager, 'budget/exportPlan', { fromYear: year, capsFen: [50_000_000, 50_000_000], weights: { vehicles: 3, perPerson: 2, other: 1 } });
@@ -190,7 +190,7 @@ describe('exports as CSV for WPS and older Excel', () => {
   });
 
   it('exports a county dispatcher’s dispatch order as a .zip of its four sheets', async () => {
-    const { dispatcher } = city();
+    const { dispatcher } = await city();
     const task = await call(dispatcher, 'tasks/save', { id: null, fields: {
       code: null, name: '秋冬季大气专项', type: 'special', leadAgency: 'K11', locationAgency: null, latitude: null, longitude: null,
       startDate: addDays(today, 7), endDate: addDays(today, 10), priority: 3, teamSize: null, notes: '-夜查', demand: [{ item: 'S09', quantity: 2 }],

@@ -25,9 +25,9 @@ const ASSETS = [
   asset({ assetTag: '+86-1', itemCode: 'S04', agencyCode: '330108', custodian: '-2+3' }),
 ];
 
-function ledger(): Db {
+async function ledger(): Promise<Db> {
   const { db } = tempLedger();
-  seedTemplate(db, templateBuffer(TREE, ASSETS), { file: 't.xlsx', who, today });
+  await seedTemplate(db, templateBuffer(TREE, ASSETS), { file: 't.xlsx', who, today });
   return db;
 }
 
@@ -40,7 +40,7 @@ function sheetXml(f: FileOut, n: number): string {
 
 describe('exports', () => {
   it('writes the ledger as filtered and sorted, with Chinese headers, a frozen header, widths and number formats', async () => {
-    const db = ledger();
+    const db = await ledger();
     const f = await exportLedger(sqliteStore(db), { agency: '330106' }, [{ colId: 'assetTag', sort: 'desc' }], today);
     expect(f.fileName).toBe('装备台账-2026-11-23.xlsx');
     const rows = rowsOf(f, '装备台账');
@@ -54,7 +54,7 @@ describe('exports', () => {
   });
 
   it('writes text that starts with = + - @ as text, never as a formula', async () => {
-    const db = ledger();
+    const db = await ledger();
     const f = await exportLedger(sqliteStore(db), {}, [], today);
     expect(sheetXml(f, 1)).not.toMatch(/<f[ >]/);
     const ws = XLSX.read(bytes(f), { cellFormula: true }).Sheets['装备台账'];
@@ -66,7 +66,7 @@ describe('exports', () => {
   });
 
   it('writes the compliance report per agency alone and rolled up, matching the engine row by row', async () => {
-    const db = ledger();
+    const db = await ledger();
     const f = await exportCompliance(sqliteStore(db), {}, today);
     const own = (await shortfall(sqliteStore(db), {}, today)).rows.filter((r) => r.required > 0 || r.held > 0);
     const rolled = (await shortfall(sqliteStore(db), { rollup: true }, today)).rows.filter((r) => r.required > 0 || r.held > 0);
@@ -80,7 +80,7 @@ describe('exports', () => {
   });
 
   it('writes the maintenance and calibration logs of a period', async () => {
-    const db = ledger();
+    const db = await ledger();
     const id = (tag: string) => db.$client.prepare(`select id from assets where asset_tag = ?`).pluck().get(tag) as number;
     const store = sqliteStore(db);
     await store.write((tx) => addMaintenance(tx, who, { assetId: id('A-1'), date: '2026-03-02', kind: 'repair', description: '更换刹车片', costFen: 86_050, vendor: '城西修理厂', odometerKm: 124_000, nextDueDate: '2026-09-01', setStatus: null }));
@@ -95,7 +95,7 @@ describe('exports', () => {
   });
 
   it('writes a blank template with drop-downs for 层级, 状态 and 装备代码 and an instructions sheet, which imports as the template', async () => {
-    const db = ledger();
+    const db = await ledger();
     const f = await blankTemplate(sqliteStore(db));
     const wb = XLSX.read(bytes(f));
     expect(wb.SheetNames).toEqual(['填写说明', '机构', '装备', '装备目录', '取值']);

@@ -1,15 +1,17 @@
 import iconv from 'iconv-lite';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
+import type { Store } from '../../db/store';
 import type { LedgerMapping } from '../../excel/ledger';
+import type { TextChoice } from '../../excel/workbook';
 import { readWorkbook } from '../../excel/workbook';
 import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
-import type { Db } from '../../db/types';
-import { agency, HANGZHOU, seedTemplate, templateBuffer, tempLedger, xlsx } from '../fixtures/factories';
-import { snapshot, storedAsset as stored } from '../fixtures/db';
+import { agency, HANGZHOU, seedTemplate, templateBuffer, xlsx } from '../fixtures/factories';
+import { testLedger, type TestLedger } from '../fixtures/engine';
+import { ledgerSnapshot as snapshot, storedAsset } from '../fixtures/imports';
 import { MESSY_LEDGERS, type MessyLedger } from '../fixtures/messy';
 import { biff5Gbk, csvOf, fitsGbk, htmlOf, rewritten, textBytes, type CsvOptions } from '../fixtures/formats';
 
@@ -17,26 +19,41 @@ const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';
 const REAL = join(process.cwd(), '..', 'shared', 'real-ledgers');
 
-function ledger(): Db {
-  const { db } = tempLedger();
-  seedTemplate(db, templateBuffer(HANGZHOU), { file: 'tree.xlsx', who, today });
-  return db;
+/** The test's latest ledger, on the suite's engine. */
+let l: TestLedger | undefined;
+beforeEach(() => {
+  l = undefined;
+});
+
+/** A new ledger of the Hangzhou tree. */
+async function ledger(): Promise<Store> {
+  l = await testLedger();
+  await seedTemplate(l.store, templateBuffer(HANGZHOU), { file: 'tree.xlsx', who, today });
+  return l.store;
 }
 
+/** Opens a file in the wizard of the test's ledger (a new one if it has none yet). */
+async function openFile(file: string, buf: Uint8Array, text: TextChoice = {}) {
+  if (!l) await ledger();
+  return openLedgerFile(l!.store, l!.ledger.clock.now().getTime(), null, file, buf, text);
+}
+
+const stored = (db: Store, tag: string) => storedAsset({ store: db }, tag);
+
 /** Opens a file in the wizard and imports it, as a user would. */
-async function wizardImport(db: Db, file: string, buf: Uint8Array, mapping: LedgerMapping, text = {}) {
-  const info = await openLedgerFile(null, file, buf, text);
-  return { info, out: importOpenedLedger(db, null, info.token, mapping, 'all', { who, today }) };
+async function wizardImport(db: Store, file: string, buf: Uint8Array, mapping: LedgerMapping, text = {}) {
+  const info = await openFile(file, buf, text);
+  return { info, out: await importOpenedLedger(db, null, info.token, mapping, 'all', { who, today }) };
 }
 
 async function refusedOpen(file: string, buf: Uint8Array): Promise<Problem[]> {
-  const error = await openLedgerFile(null, file, buf).then(() => null, (e: unknown) => e);
+  const error = await openFile(file, buf).then(() => null, (e: unknown) => e);
   expect(error).toBeInstanceOf(UserError);
   return (error as UserError).problems;
 }
 
-function expectStored(db: Db, m: MessyLedger) {
-  for (const [tag, want] of Object.entries(m.expected)) expect(stored(db, tag), tag).toMatchObject(want);
+async function expectStored(db: Store, m: MessyLedger) {
+  for (const [tag, want] of Object.entries(m.expected)) expect(await stored(db, tag), tag).toMatchObject(want);
 }
 
 /** A CSV, and SheetJS's BIFF5, hold no merged cells: the ledger whose two-row header needs its merges stays with the formats that keep them. */
@@ -58,13 +75,13 @@ describe('one reader for every format a bureau keeps', () => {
   ] as const;
   it.each(workbooks)('%s: every messy ledger stores the same values as its .xlsx', async (_name, file, format, write) => {
     for (const m of MESSY_LEDGERS) {
-      const db = ledger();
+      const db = await ledger();
       const { info, out } = await wizardImport(db, file, write(m), mappingOf(m));
       expect(info.format).toBe(format);
       expect(info.text).toBeUndefined();
       expect(out.rejected, m.name).toBe(0);
       expect(out.assets.created, m.name).toBe(Object.keys(m.expected).length);
-      expectStored(db, m);
+      await expectStored(db, m);
     }
   });
 
@@ -72,12 +89,12 @@ describe('one reader for every format a bureau keeps', () => {
     const fitting = unmerged.filter((m) => fitsGbk(m.buffer));
     expect(fitting.length).toBeGreaterThanOrEqual(2);
     for (const m of fitting) {
-      const db = ledger();
+      const db = await ledger();
       const { info, out } = await wizardImport(db, '旧台账.xls', biff5Gbk(m.buffer), mappingOf(m));
       expect(info.format).toBe('xls');
       expect(info.sheets.map((s) => s.name)).toEqual(XLSX.read(m.buffer).SheetNames);
       expect(out.assets.created, m.name).toBe(Object.keys(m.expected).length);
-      expectStored(db, m);
+      await expectStored(db, m);
     }
   });
 
@@ -93,12 +110,12 @@ describe('one reader for every format a bureau keeps', () => {
     const ledgers = unmerged.filter((m) => o.encoding !== 'gbk' || fitsGbk(m.buffer));
     expect(ledgers.length).toBeGreaterThanOrEqual(2);
     for (const m of ledgers) {
-      const db = ledger();
+      const db = await ledger();
       const { info, out } = await wizardImport(db, '台账.csv', asCsv(m, o), mappingOf(m, undefined));
       expect(info).toMatchObject({ format: 'csv', text: { encoding: want.encoding, delimiter: o.delimiter ?? 'comma', certain: true } });
       expect(info.sheets).toEqual([expect.objectContaining({ name: '台账', hidden: false })]);
       expect(out.assets.created, m.name).toBe(Object.keys(m.expected).length);
-      expectStored(db, m);
+      await expectStored(db, m);
     }
   });
 
@@ -110,17 +127,17 @@ describe('one reader for every format a bureau keeps', () => {
     const ledgers = unmerged.filter((m) => o.encoding !== 'gbk' || fitsGbk(m.buffer));
     expect(ledgers.length).toBeGreaterThanOrEqual(2);
     for (const m of ledgers) {
-      const db = ledger();
+      const db = await ledger();
       const { info, out } = await wizardImport(db, '导出台账.xls', htmlOf(m.buffer, { ...o, sheet: m.sheet }), mappingOf(m, undefined));
       expect(info).toMatchObject({ format: 'html', text: { encoding, certain: true } });
       expect(info.sheets).toEqual([expect.objectContaining({ name: '导出台账', hidden: false })]);
       expect(out.assets.created, m.name).toBe(Object.keys(m.expected).length);
-      expectStored(db, m);
+      await expectStored(db, m);
     }
   });
 
   it('reads a government system\'s HTML export as it writes it: a merged title, entities, line breaks, codes kept as text', async () => {
-    const db = ledger();
+    const db = await ledger();
     const page = [
       '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=GBK"><style>td{mso-number-format:"\\@"}</style></head><body>',
       '<table border="1">',
@@ -133,8 +150,8 @@ describe('one reader for every format a bureau keeps', () => {
     const { info, out } = await wizardImport(db, '装备导出.xls', iconv.encode(page, 'gbk'), { defaultAgency: '330106' });
     expect(info).toMatchObject({ format: 'html', text: { encoding: 'gb18030', certain: true } });
     expect(out.assets.created).toBe(2);
-    expect(stored(db, '00123')).toMatchObject({ itemCode: 'S04', purchaseDate: '2021-06-18', priceFen: 125000, notes: '第一行\n第二行 & 中文' });
-    expect(stored(db, '00124')).toMatchObject({ itemCode: 'S04', purchaseDate: '2020-05-01', priceFen: 98000, notes: null });
+    expect(await stored(db, '00123')).toMatchObject({ itemCode: 'S04', purchaseDate: '2021-06-18', priceFen: 125000, notes: '第一行\n第二行 & 中文' });
+    expect(await stored(db, '00124')).toMatchObject({ itemCode: 'S04', purchaseDate: '2020-05-01', priceFen: 98000, notes: null });
   });
 
   it('refuses a web page too large for the limits before reading its cells, and one that is not a table', async () => {
@@ -152,7 +169,7 @@ describe('one reader for every format a bureau keeps', () => {
   });
 
   it('keeps a CSV\'s codes as text, its quoted fields whole, and its cells where Excel shows them', async () => {
-    const db = ledger();
+    const db = await ledger();
     const csv = [
       '资产编号,设备名称,状态,备注,型号',
       '00123,执法记录仪,在用,"第一行',
@@ -165,20 +182,20 @@ describe('one reader for every format a bureau keeps', () => {
     // Five records, the second over two lines: five rows, as Excel opens it.
     expect(info.sheets[0].rows).toBe(5);
     expect(out.assets.created).toBe(3);
-    expect(stored(db, '00123')).toMatchObject({ itemCode: 'S04', notes: '第一行\n第二行,含逗号', model: '6370200000000001' });
-    expect(stored(db, '00124')).toMatchObject({ status: 'idle', notes: '他说"好"', model: '1.50' });
+    expect(await stored(db, '00123')).toMatchObject({ itemCode: 'S04', notes: '第一行\n第二行,含逗号', model: '6370200000000001' });
+    expect(await stored(db, '00124')).toMatchObject({ status: 'idle', notes: '他说"好"', model: '1.50' });
     // A formula-looking field is text, never a formula.
-    expect(stored(db, 'ID-9')).toMatchObject({ model: '="007"' });
+    expect(await stored(db, 'ID-9')).toMatchObject({ model: '="007"' });
     // A first field of "ID" is still a CSV (SheetJS alone would try it as a SYLK file).
     const r = await readWorkbook(textBytes('ID,名称\n1,执法车\n'), 'x.csv');
     expect(r.ok && r.workbook.sheets[0].rows.map((row) => row.map((c) => c?.v))).toEqual([['ID', '名称'], ['1', '执法车']]);
   });
 
   it('gives back the rows it did not import as a CSV when the file came as one, for the system that wrote it', async () => {
-    const db = ledger();
+    const db = await ledger();
     const csv = ['资产编号,设备名称,购置日期', '00123,执法记录仪,2021-06-18', '00124,执法记录仪,2019-13-45'].join('\r\n');
-    const info = await openLedgerFile(null, '记录仪.csv', textBytes(csv, { encoding: 'gbk' }));
-    const out = importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'valid', { who, today });
+    const info = await openFile('记录仪.csv', textBytes(csv, { encoding: 'gbk' }));
+    const out = await importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'valid', { who, today });
     expect(out.assets.created).toBe(1);
     expect(out.errors?.fileName).toBe('记录仪-未导入的行.csv');
     const text = Buffer.from(out.errors!.base64, 'base64').toString('utf8');
@@ -189,14 +206,14 @@ describe('one reader for every format a bureau keeps', () => {
   });
 
   it('rereads a text file in the encoding and delimiter the user chooses', async () => {
+    const db = await ledger();
     const csv = textBytes('资产编号;设备名称;状态\nG-1;执法记录仪;在用\n', { encoding: 'gbk' });
-    const asUtf16 = await openLedgerFile(null, 'g.csv', csv, { encoding: 'big5', delimiter: 'comma' });
+    const asUtf16 = await openFile('g.csv', csv, { encoding: 'big5', delimiter: 'comma' });
     expect(asUtf16.text).toEqual({ encoding: 'big5', delimiter: 'comma', certain: true });
     expect(asUtf16.sheets[0].head[0]).toHaveLength(1);
-    const db = ledger();
     const { info } = await wizardImport(db, 'g.csv', csv, { defaultAgency: '330106' }, { encoding: 'gb18030', delimiter: 'semicolon' });
     expect(info.sheets[0].head[0]).toEqual(['资产编号', '设备名称', '状态']);
-    expect(stored(db, 'G-1')).toMatchObject({ itemCode: 'S04', status: 'in_service' });
+    expect(await stored(db, 'G-1')).toMatchObject({ itemCode: 'S04', status: 'in_service' });
   });
 
   it('offers hidden sheets marked, never suggests or reads one unasked, and names the error file after any extension', async () => {
@@ -206,30 +223,30 @@ describe('one reader for every format a bureau keeps', () => {
     ]));
     wb.Workbook = { Sheets: [{ name: '旧表', Hidden: 1 }, { name: '台账', Hidden: 0 }] };
     const buf = XLSX.write(wb, { type: 'buffer', bookType: 'biff8' }) as Buffer;
-    const db = ledger();
-    const info = await openLedgerFile(null, '县局台账.xls', buf);
+    const db = await ledger();
+    const info = await openFile('县局台账.xls', buf);
     expect(info.sheets.map((s) => [s.name, s.hidden])).toEqual([['旧表', true], ['台账', false]]);
     expect(info.suggestedSheet).toBe('台账');
-    const out = importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'valid', { who, today });
+    const out = await importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'valid', { who, today });
     expect(out.assets.created).toBe(1);
-    expect(stored(db, 'H-1')).toBeUndefined();
+    expect(await stored(db, 'H-1')).toBeUndefined();
     expect(out.errors?.fileName).toBe('县局台账-未导入的行.xlsx');
     // Chosen by name, a hidden sheet is read.
     const chosen = await wizardImport(db, 'x.xls', buf, { sheet: '旧表', defaultAgency: '330106' });
     expect(chosen.out.assets.created).toBe(1);
-    const csv = await openLedgerFile(null, '县局台账.csv', textBytes('资产编号,设备名称,状态\nC-1,执法记录仪,不知道\nC-2,执法记录仪,在用\n'));
-    expect(importOpenedLedger(ledger(), null, csv.token, { defaultAgency: '330106' }, 'valid', { who, today }).errors?.fileName).toBe('县局台账-未导入的行.csv');
+    const csv = await openFile('县局台账.csv', textBytes('资产编号,设备名称,状态\nC-1,执法记录仪,不知道\nC-2,执法记录仪,在用\n'));
+    expect((await importOpenedLedger(db, null, csv.token, { defaultAgency: '330106' }, 'valid', { who, today })).errors?.fileName).toBe('县局台账-未导入的行.csv');
   });
 
   it('refuses a template whose 机构 or 装备 sheet is hidden, saying so', async () => {
-    const db = ledger();
+    const db = await ledger();
     const wb = XLSX.read(templateBuffer([agency({ code: '330109', name: '萧山分局', parentCode: '3301' })]));
     wb.Workbook = { Sheets: wb.SheetNames.map((name) => ({ name, Hidden: name === '机构' ? 1 : 0 })) };
-    const before = snapshot(db);
+    const before = await snapshot({ store: db });
     const error = await importTemplate(db, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer, { file: '模板.xlsx', who, today }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).problems).toEqual([expect.objectContaining({ file: '模板.xlsx', sheet: '机构', message: expect.stringContaining('隐藏的工作表不导入') })]);
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshot({ store: db })).toEqual(before);
   });
 });
 
@@ -277,32 +294,26 @@ describe('hostile text and legacy files', () => {
   });
 
   it('rejects a 10 MB cell of a CSV at its row and column', async () => {
-    const db = ledger();
+    const db = await ledger();
     const csv = textBytes(`资产编号,设备名称,状态,备注\nH-1,执法记录仪,在用,${'污'.repeat(10 * 1024 * 1024)}\n`);
-    const info = await openLedgerFile(null, 'huge.csv', csv);
+    const info = await openFile('huge.csv', csv);
     expect(JSON.stringify(info).length).toBeLessThan(10_000);
-    const before = snapshot(db);
-    const error = (() => {
-      try {
-        importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'all', { who, today });
-      } catch (e) {
-        return e;
-      }
-    })();
+    const before = await snapshot({ store: db });
+    const error = await importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'all', { who, today }).then(() => null, (e: unknown) => e);
     expect((error as UserError).problems).toEqual([expect.objectContaining({ file: 'huge.csv', row: 2, column: 'D', message: expect.stringContaining('内容过长') })]);
-    expect(snapshot(db)).toEqual(before);
+    expect(await snapshot({ store: db })).toEqual(before);
   });
 
   it('refuses text with NUL bytes at their line, and reads UTF-16 without a BOM only once the user confirms it', async () => {
     expect(await refusedOpen('nul.csv', Buffer.from('资产编号,设备名称\nA-1,执法\u0000车\n'))).toEqual([{ file: 'nul.csv', message: expect.stringMatching(/^第 2 行含有空字符\(NUL\)/) }]);
     const bare = textBytes('资产编号\t设备名称\t状态\nU-1\t执法记录仪\t在用\n', { encoding: 'utf-16le' });
-    const info = await openLedgerFile(null, 'u.txt', bare);
+    const db = await ledger();
+    const info = await openFile('u.txt', bare);
     expect(info.text).toEqual({ encoding: 'utf-16le', delimiter: 'tab', certain: false });
-    const db = ledger();
-    expect(() => previewLedger(db, null, info.token, { defaultAgency: '330106' }, today, null)).toThrow(/编码无法确定/);
-    expect(() => importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'all', { who, today })).toThrow(/编码无法确定/);
+    await expect(previewLedger(db, null, info.token, { defaultAgency: '330106' }, today, null)).rejects.toThrow(/编码无法确定/);
+    await expect(importOpenedLedger(db, null, info.token, { defaultAgency: '330106' }, 'all', { who, today })).rejects.toThrow(/编码无法确定/);
     await wizardImport(db, 'u.txt', bare, { defaultAgency: '330106' }, { encoding: 'utf-16le' });
-    expect(stored(db, 'U-1')).toMatchObject({ itemCode: 'S04', status: 'in_service' });
+    expect(await stored(db, 'U-1')).toMatchObject({ itemCode: 'S04', status: 'in_service' });
   });
 });
 

@@ -1,41 +1,49 @@
 import { createDeflateRaw } from 'node:zlib';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
+import { createUser } from '../../db/queries/users';
+import type { Store } from '../../db/store';
 import { UserError, type Problem } from '../../lib/problems';
 import { importOpenedLedger, importTemplate, openLedgerFile, previewLedger } from '../../server/handlers/imports';
 import { exportLedger } from '../../server/handlers/exports';
-import { sqliteStore } from '../../db/store';
 import { readEntry, writeZip, zipEntries } from '../../excel/zip';
 import { readWorkbook } from '../../excel/workbook';
-import type { Db } from '../../db/types';
-import { agency, templateBuffer, tempLedger, xlsx, seedTemplate } from '../fixtures/factories';
+import { agency, templateBuffer, xlsx, seedTemplate } from '../fixtures/factories';
 import { rewritten } from '../fixtures/formats';
-import { snapshot } from '../fixtures/db';
+import { rows, testLedger, type TestLedger } from '../fixtures/engine';
+import { ledgerSnapshot } from '../fixtures/imports';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';
 
-function ledger(): Db {
-  const { db } = tempLedger();
-  seedTemplate(db, templateBuffer([agency({ code: '330106', name: '西湖分局' })]), { file: 't.xlsx', who, today });
-  return db;
+/** The test's ledger, on the suite's engine. */
+let l: TestLedger;
+
+async function ledger(): Promise<Store> {
+  l = await testLedger();
+  await seedTemplate(l.store, templateBuffer([agency({ code: '330106', name: '西湖分局' })]), { file: 't.xlsx', who, today });
+  return l.store;
 }
 
+/** Opens a file in the import wizard as `owner` (null: the administrator of a ledger without users). */
+const openFile = (owner: number | null, file: string, buf: Uint8Array) => openLedgerFile(l.store, l.ledger.clock.now().getTime(), owner, file, buf);
+
 /** Opens and imports a file through the wizard, as a user would; returns the problems it was refused with, after checking nothing changed. */
-async function refused(db: Db, buf: Uint8Array): Promise<Problem[]> {
-  const before = snapshot(db);
+async function refused(db: Store, buf: Uint8Array): Promise<Problem[]> {
+  const before = await ledgerSnapshot({ store: db });
   let error: unknown;
   try {
-    const { token } = await openLedgerFile(null, 'bad.xlsx', buf);
-    importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
+    const { token } = await openFile(null, 'bad.xlsx', buf);
+    await importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
   } catch (e) {
     error = e;
   }
   expect(error).toBeInstanceOf(UserError);
-  expect(snapshot(db)).toEqual(before);
+  expect(await ledgerSnapshot({ store: db })).toEqual(before);
   // The template import meets the same file with the same care.
   await expect(importTemplate(db, buf, { file: 'bad.xlsx', who, today })).rejects.toThrow(UserError);
-  expect(snapshot(db)).toEqual(before);
+  expect(await ledgerSnapshot({ store: db })).toEqual(before);
   return (error as UserError).problems;
 }
 
@@ -170,7 +178,7 @@ const GOOD = xlsx([{ name: 'Sheet1', rows: [['资产编号', '设备名称', '�
 
 describe('hostile and broken files', () => {
   it('refuses what is not a spreadsheet', async () => {
-    const db = ledger();
+    const db = await ledger();
     expect((await refused(db, Buffer.from('%PDF-1.7\n%âãÏÓ')))[0].message).toContain('PDF 文档,不是表格文件');
     expect((await refused(db, Buffer.from('<html><body><p>资产编号</p></body></html>')))[0].message).toContain('网页(HTML)');
     // A page's table is read as a sheet (systems export those as .xls), and this one holds no ledger.
@@ -181,14 +189,14 @@ describe('hostile and broken files', () => {
   });
 
   it('refuses a truncated file', async () => {
-    const db = ledger();
+    const db = await ledger();
     for (const cut of [0.3, 0.6, 0.95]) {
       expect((await refused(db, GOOD.subarray(0, Math.floor(GOOD.length * cut))))[0].message).toMatch(/不完整|损坏/);
     }
   });
 
   it('refuses a password-protected workbook, saying what to do', async () => {
-    const db = ledger();
+    const db = await ledger();
     const cfb = XLSX.CFB.utils.cfb_new();
     XLSX.CFB.utils.cfb_add(cfb, 'EncryptionInfo', Buffer.alloc(200, 1));
     XLSX.CFB.utils.cfb_add(cfb, 'EncryptedPackage', Buffer.alloc(4096, 7));
@@ -197,12 +205,12 @@ describe('hostile and broken files', () => {
   });
 
   it('refuses a workbook whose only sheet is empty', async () => {
-    const db = ledger();
+    const db = await ledger();
     expect((await refused(db, xlsx([{ name: 'Sheet1', rows: [] }])))[0].message).toContain('没有哪张工作表');
   });
 
   it('finds the ledger among 200 columns, and refuses 200 columns of nothing it knows', async () => {
-    const db = ledger();
+    const db = await ledger();
     const wide = Array.from({ length: 200 }, (_, c) => `字段${c}`);
     wide[150] = '资产编号';
     wide[151] = '设备名称';
@@ -211,36 +219,36 @@ describe('hostile and broken files', () => {
     row[150] = 'W-1';
     row[151] = '执法记录仪';
     row[199] = '闲置';
-    const { token } = await openLedgerFile(null, 'wide.xlsx', xlsx([{ name: 'S', rows: [wide, row] }]));
-    const out = importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
+    const { token } = await openFile(null, 'wide.xlsx', xlsx([{ name: 'S', rows: [wide, row] }]));
+    const out = await importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
     expect(out.assets.created).toBe(1);
     expect((await refused(db, xlsx([{ name: 'S', rows: [Array.from({ length: 200 }, (_, c) => `列${c}`), Array.from({ length: 200 }, () => 1)] }])))[0].message).toContain('表头');
   });
 
   it('rejects a 1 MB cell at its place, and keeps a 1 MB header from flooding the message', async () => {
-    const db = ledger();
+    const db = await ledger();
     const huge = '污'.repeat(1024 * 1024);
     const problems = await refused(db, replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '备注'], ['H-1', '执法车', '在用', 'HUGE']] }]), 'HUGE', huge));
     expect(problems).toEqual([expect.objectContaining({ row: 2, column: 'D', message: expect.stringContaining('内容过长(4000 字以上') })]);
     expect(problems[0].message.length).toBeLessThan(200);
-    const hugeHeader = await openLedgerFile(null, 'h.xlsx', replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', 'HUGE'], ['H-1', '执法车', '在用', 'x']] }]), 'HUGE', huge));
+    const hugeHeader = await openFile(null, 'h.xlsx', replaced(xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', 'HUGE'], ['H-1', '执法车', '在用', 'x']] }]), 'HUGE', huge));
     expect(JSON.stringify(hugeHeader).length).toBeLessThan(10_000);
   });
 
   it('stores a formula-injection string as plain text and exports it as text', async () => {
-    const db = ledger();
+    const db = await ledger();
     const evil = '=cmd|\' /C calc\'!A0';
-    const { token } = await openLedgerFile(null, 'f.xlsx', xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '责任人'], ['@F-1', '执法车', '在用', evil]] }]));
-    importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
-    expect(db.$client.prepare(`select custodian from assets where asset_tag = '@F-1'`).pluck().get()).toBe(evil);
-    const out = XLSX.read(Buffer.from((await exportLedger(sqliteStore(db), {}, [], today)).base64, 'base64'), { cellFormula: true }).Sheets['装备台账'];
+    const { token } = await openFile(null, 'f.xlsx', xlsx([{ name: 'S', rows: [['资产编号', '设备名称', '状态', '责任人'], ['@F-1', '执法车', '在用', evil]] }]));
+    await importOpenedLedger(db, null, token, { defaultAgency: '330106' }, 'all', { who, today });
+    expect((await rows<{ custodian: string }>(l, sql`select custodian from assets where asset_tag = '@F-1'`))[0].custodian).toBe(evil);
+    const out = XLSX.read(Buffer.from((await exportLedger(db, {}, [], today)).base64, 'base64'), { cellFormula: true }).Sheets['装备台账'];
     expect(out['A2']).toMatchObject({ t: 's', v: '@F-1' });
     expect(out['L2']).toMatchObject({ t: 's', v: evil });
     expect(out['L2'].f).toBeUndefined();
   });
 
   it('stops a zip bomb at the unpack limit, whatever its header claims', async () => {
-    const db = ledger();
+    const db = await ledger();
     const honest = await zipBomb(420 * 1024 * 1024);
     expect(honest.length).toBeLessThan(2 * 1024 * 1024);
     expect((await refused(db, honest))[0].message).toContain('压缩炸弹');
@@ -249,15 +257,19 @@ describe('hostile and broken files', () => {
   });
 
   it('forgets a file once imported, and will not hand one user\'s file to another', async () => {
-    const db = ledger();
-    const { token } = await openLedgerFile(7, 'mine.xlsx', GOOD);
-    expect(() => previewLedger(db, 8, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
-    importOpenedLedger(db, 7, token, { defaultAgency: '330106' }, 'all', { who, today });
-    expect(() => previewLedger(db, 7, token, { defaultAgency: '330106' }, today, null)).toThrow(/重新选择文件/);
+    const db = await ledger();
+    const [seven, eight] = await db.write(async (tx) => [
+      await createUser(tx, who, { username: 'seven', displayName: '甲', role: 'manager', agencyCode: null }, 'not-a-hash'),
+      await createUser(tx, who, { username: 'eight', displayName: '乙', role: 'manager', agencyCode: null }, 'not-a-hash'),
+    ]);
+    const { token } = await openFile(seven.id, 'mine.xlsx', GOOD);
+    await expect(previewLedger(db, eight.id, token, { defaultAgency: '330106' }, today, null)).rejects.toThrow(/重新选择文件/);
+    await importOpenedLedger(db, seven.id, token, { defaultAgency: '330106' }, 'all', { who, today });
+    await expect(previewLedger(db, seven.id, token, { defaultAgency: '330106' }, today, null)).rejects.toThrow(/重新选择文件/);
   });
 
   it('refuses a file with a second directory or anything after its end record, which another reader could follow', async () => {
-    const db = ledger();
+    const db = await ledger();
     const end = GOOD.subarray(GOOD.length - 22);
     expect((await refused(db, Buffer.concat([GOOD, end])))[0].message).toContain('多个目录');
     // Only the first bytes of an end record, where SheetJS starts looking and the old guard did not.
@@ -266,7 +278,7 @@ describe('hostile and broken files', () => {
   });
 
   it('refuses a 2 MB workbook that honestly unpacks to 380 MB, naming it, without the server growing', async () => {
-    const db = ledger();
+    const db = await ledger();
     const dense = await denseWorkbook(380);
     expect(dense.length).toBeLessThan(3 * 1024 * 1024);
     const heap = process.memoryUsage().heapUsed;

@@ -20,7 +20,7 @@ const who = { actor: 'seed', at: '2026-11-23T00:00:00Z' };
 
 async function seeded() {
   const { db, file } = tempLedger();
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: 'P', level: 'province' }), agency({ code: 'K1', parentCode: 'P' })],
     [asset({ assetTag: 'V1', itemCode: 'S01', agencyCode: 'K1', custodian: '王五' }), asset({ assetTag: 'V2', itemCode: 'S01', agencyCode: 'K1' })],
   ), { file: 'seed.xlsx', who, today: '2026-11-23' });
@@ -196,7 +196,7 @@ describe('hostile backups', () => {
 
   it('refuses to restore a backup taken before the first administrator existed', async () => {
     const { db, file } = tempLedger();
-    seedTemplate(db, templateBuffer([agency({ code: 'P', level: 'province' })]), { file: 'seed.xlsx', who, today: '2026-11-23' });
+    await seedTemplate(db, templateBuffer([agency({ code: 'P', level: 'province' })]), { file: 'seed.xlsx', who, today: '2026-11-23' });
     const early = await createBackup(db.$client, file, 'manual');
     await seedUser(db, who, { username: 'admin', displayName: '管理员', role: 'admin', agencyCode: null }, 'not-a-real-hash');
     const ctx = contextAs(db, file, 'admin');

@@ -22,7 +22,7 @@ afterEach(async () => {
 async function countyFile(code: string, tags: string[], over: { parentCode?: string; username?: string } = {}) {
   const { db } = openDatabase(join(tempDir(), `${code}.db`));
   const ctx = contextAs(db, `${code}.db`, 'admin', { username: 'admin' }, clock);
-  seedTemplate(db, templateBuffer(
+  await seedTemplate(db, templateBuffer(
     [agency({ code: over.parentCode ?? '330100', name: '市支队', level: 'city', staff: 40 }),
       agency({ code, name: `${code} 大队`, level: 'county', parentCode: over.parentCode ?? '330100', staff: 23 })],
     [...units(2, { itemCode: 'S01', agencyCode: code }).map((a, i) => ({ ...a, assetTag: tags[i] })),
@@ -135,7 +135,7 @@ describe.each(targets)('moving bureaus\' ledgers into one on $name', (target) =>
     const to = await province(target);
     const { db } = openDatabase(join(tempDir(), 'alone.db'));
     const ctx = contextAs(db, 'alone.db', 'admin', {}, clock);
-    seedTemplate(db, templateBuffer([agency({ code: '330300', name: '温州市支队', level: 'city' })]), { file: 't.xlsx', who: ctx.who(), today: ctx.today() });
+    await seedTemplate(db, templateBuffer([agency({ code: '330300', name: '温州市支队', level: 'city' })]), { file: 't.xlsx', who: ctx.who(), today: ctx.today() });
     const alone = sqliteStore(db);
     opened.push(alone);
     const refusal = (await transferLedger(alone, to, 'alone.db', who()).catch((e: unknown) => e)) as UserError;
