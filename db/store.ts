@@ -137,19 +137,7 @@ export function runStepsSync<T>(db: Db, steps: Steps<T>): T {
   return step.value;
 }
 
-/** The embedded ledger's synchronous handle under each of its store's handles (see `legacyDb`). */
-const legacy = new WeakMap<object, Db>();
 
-/**
- * For the transition to queries written for both engines: the embedded ledger's synchronous handle under
- * `tx` (the same connection, inside the same transaction), for a query not yet written on the store.
- * Refused on PostgreSQL.
- */
-export function legacyDb(tx: Tx): Db {
-  const db = legacy.get(tx);
-  if (!db) throw new UserError([{ message: '此操作尚不支持省级数据库(PostgreSQL)' }]);
-  return db;
-}
 
 /** better-sqlite3 behind Kysely, its prepared statements kept: a statement run 100,000 times is compiled once. */
 function cachedStatements(sqlite: Db['$client'], size = 500): SqliteDatabase {
@@ -175,16 +163,11 @@ function cachedStatements(sqlite: Db['$client'], size = 500): SqliteDatabase {
 export function sqliteStore(ledger: Db): Store {
   const sqlite = ledger.$client;
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
-  const sqliteHandle = (on: Kysely<unknown> | Parameters<RawBuilder<unknown>['execute']>[0]) => {
-    const h = handle('sqlite', on);
-    legacy.set(h, ledger);
-    return h;
-  };
   const inTransaction = (begin: RawBuilder<unknown>) => <T>(fn: (tx: Tx) => Promise<T>) =>
     db.connection().execute(async (conn) => {
       await begin.execute(conn);
       try {
-        const out = await fn(sqliteHandle(conn));
+        const out = await fn(handle('sqlite', conn));
         await sql`commit`.execute(conn);
         return out;
       } catch (e) {
@@ -192,14 +175,12 @@ export function sqliteStore(ledger: Db): Store {
         throw e;
       }
     });
-  const store = outsideOnly({
+  return outsideOnly({
     ...handle('sqlite', db),
     write: inTransaction(sql`begin immediate`),
     read: inTransaction(sql`begin`),
     close: () => db.destroy(),
   });
-  legacy.set(store, ledger);
-  return store;
 }
 
 /** The store over the provincial database's pool (db/pg.ts opened and migrated it). */

@@ -1,25 +1,12 @@
 import type { ExistingAgency } from '../../lib/domain/agencies';
 import { LEVEL_RANK, type AgencyRecord } from '../../quotas/types';
-import type { Db } from '../types';
 import { UserError } from '../../lib/problems';
 import { appendAudit, type Actor } from './audit';
 import { sql, type RawBuilder } from 'kysely';
 import { inList, type Tx } from '../store';
 
-const AGENCY_COLUMNS = `a.id, a.code, a.name, a.level, p.code as parentCode, a.staff, a.authorized_posts as authorizedPosts,
-  a.offices, a.longitude, a.latitude`;
 
-export function listAgenciesSync(db: Db): (AgencyRecord & { id: number })[] {
-  return db.$client
-    .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id order by a.code`)
-    .all() as (AgencyRecord & { id: number })[];
-}
 
-export function agencyByCodeSync(db: Db, code: string): (AgencyRecord & { id: number }) | undefined {
-  return db.$client
-    .prepare(`select ${AGENCY_COLUMNS} from agencies a left join agencies p on p.id = a.parent_id where a.code = ?`)
-    .get(code) as (AgencyRecord & { id: number }) | undefined;
-}
 
 /** The codes of an agency and of every agency below it. */
 export async function subtreeOf(tx: Tx, root: string): Promise<string[]> {

@@ -1,25 +1,11 @@
 import type { AssetFields, BulkChange, AssetRow } from '../../lib/domain/assets';
 import { UserError } from '../../lib/problems';
-import type { Db } from '../types';
 import { sql, type RawBuilder } from 'kysely';
 import { inList, type Tx } from '../store';
 import { actorDay, appendAudit, type Actor, type AuditEntry } from './audit';
 import { getAssetRow, getAssetRows } from './assets';
 import { indexAssetsAfter, lastAssetId } from './search';
 
-/**
- * Keeps the custody history: when an asset changes hands (custodian or agency), the open record
- * closes on the day and a new one opens for the new custodian.
- */
-export function recordCustodySync(db: Db, who: Actor, before: AssetRow | null, after: AssetRow): void {
-  if (before && before.custodian === after.custodian && before.agencyCode === after.agencyCode) return;
-  const day = actorDay(who);
-  db.$client.prepare('update custody_records set to_date = ? where asset_id = ? and to_date is null').run(day, after.id);
-  if (after.custodian && after.status !== 'scrapped') {
-    db.$client.prepare(`insert into custody_records (asset_id, agency_id, custodian, from_date) values (?, (select id from agencies where code = ?), ?, ?)`)
-      .run(after.id, after.agencyCode, after.custodian, day);
-  }
-}
 
 /** The asset's row; an unknown id is the user's error. */
 export async function assetState(tx: Tx, id: number): Promise<AssetRow> {

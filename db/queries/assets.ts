@@ -1,5 +1,4 @@
 import type { AssetColumn, AssetQuery, AssetRow, AssetStatus, ColumnFilter, DueKind } from '../../lib/domain/assets';
-import type { Db } from '../types';
 import { sql, type RawBuilder } from 'kysely';
 import { inList, type Tx } from '../store';
 
@@ -222,9 +221,6 @@ export async function allAssets(tx: Tx, query: AssetQuery, sort: AssetPage['sort
   return rows;
 }
 
-export function getAssetRowSync(db: Db, id: number): AssetRow | undefined {
-  return db.$client.prepare(`${SELECT} where s.id = ?`).get(id) as AssetRow | undefined;
-}
 
 /** The codes of the agencies holding any of the assets. */
 export async function agenciesOfAssets(tx: Tx, ids: readonly number[]): Promise<string[]> {

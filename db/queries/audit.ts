@@ -2,8 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { AuditQuery, AuditRow } from '../../lib/domain/audit';
 import { DEFAULT_TIME_ZONE, formatInstant, localDate, localDayRange, type Clock } from '../../lib/clock';
 import type { IsoDate } from '../../lib/dates';
-import type { Db } from '../types';
-import { inList, runSteps, runStepsSync, type Steps, type Tx } from '../store';
+import { inList, runSteps, type Steps, type Tx } from '../store';
 
 /** Who is acting and when; every mutation carries one. */
 export interface Actor {
@@ -81,10 +80,6 @@ export function appendAudit(tx: Tx, who: Actor, entries: Iterable<AuditEntry>): 
   return runSteps(tx, auditSteps(who, entries));
 }
 
-/** `appendAudit` at once on an embedded ledger (see `runStepsSync`). */
-export function appendAuditSync(db: Db, who: Actor, entries: Iterable<AuditEntry>): void {
-  runStepsSync(db, auditSteps(who, entries));
-}
 
 /**
  * Entries a reader may see: with `scope` (a subtree's codes), those naming one of its agencies, and

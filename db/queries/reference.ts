@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
-import { eq, sql as drizzleSql } from 'drizzle-orm';
 import { CATALOG, RETIRED_ALIASES, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import type { CatalogItem, RuleSet } from '../../quotas/types';
 import type { Db } from '../types';
 import { DEFAULT_TERMS } from '../../quotas/replacement';
-import { catalogItems, quotaRules, ruleSets } from '../schema';
 import { runSteps, runStepsSync, type Steps, type Tx } from '../store';
 import { auditSteps } from './audit';
 
@@ -95,15 +93,4 @@ export async function loadRuleSet(tx: Tx, id: string): Promise<RuleSet | null> {
   return { ...head, rules };
 }
 
-/** For the transition: `loadCatalog` from a query not yet written on the store (the embedded ledger only). */
-export function loadCatalogSync(db: Db): CatalogItem[] {
-  return db.select().from(catalogItems).orderBy(drizzleSql`${catalogItems.kind} = 'optional'`, catalogItems.code).all();
-}
 
-/** For the transition (see `loadCatalogSync`). */
-export function loadRuleSetSync(db: Db, id: string): RuleSet | null {
-  const head = db.select().from(ruleSets).where(eq(ruleSets.id, id)).get();
-  if (!head) return null;
-  const rules = db.select().from(quotaRules).where(eq(quotaRules.ruleSetId, id)).all();
-  return { ...head, rules: rules.map((r) => ({ item: r.itemCode, level: r.level, basis: r.basis, quantity: r.quantity, per: r.per })) };
-}
