@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { templateSheets, workbookBuffer } from '../../excel/write';
+import { DEMO_PROVINCE, generateAgencies, generateAssets } from '../../server/demo/generate';
+import { DEMO_SEED } from '../../server/handlers/demo';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase, postgresUrl } from '../fixtures/postgres';
 import { call, serve, type Running } from '../fixtures/serve';
@@ -56,6 +59,42 @@ describe.skipIf(!postgresUrl)('a provincial server process killed during a write
       // The next edit goes through whole.
       expect(await call(server.base, 'assets/bulkUpdate', { ids, change: { custodian: '值守-末' } }, cookie)).toMatchObject({ ok: true });
       expect(await edited('值守-末')).toEqual({ assets: ids.length, audit: ids.length });
+    } finally {
+      await db.end();
+      await server.stop();
+    }
+  });
+
+  it('an import of 5,000 rows is there whole or not at all, whenever the process dies', { timeout: 300_000 }, async () => {
+    const { url, server: first, cookie, db } = await provincialServer();
+    let server: Running = first;
+    try {
+      const agencies = generateAgencies(DEMO_SEED, [DEMO_PROVINCE]);
+      const rows = (prefix: string) => [...generateAssets(8, agencies, 5_000, '2026-11-23')].slice(0, 5_000).map((a) => ({ ...a, assetTag: `${prefix}-${a.assetTag}` }));
+      const upload = (prefix: string) => ({ fileName: `${prefix}.xlsx`, base64: Buffer.from(workbookBuffer(templateSheets([], rows(prefix)))).toString('base64') });
+      const imported = async (prefix: string) => ({
+        assets: Number((await db.query('select count(*) as n from assets where asset_tag like $1', [`${prefix}-%`])).rows[0].n),
+        audit: Number((await db.query(`select count(*) as n from audit_log where entity = 'asset' and entity_key like $1`, [`${prefix}-%`])).rows[0].n),
+      });
+      const started = Date.now();
+      expect(await call(server.base, 'imports/template', upload('K0'), cookie)).toMatchObject({ ok: true });
+      const took = Date.now() - started;
+      expect(await imported('K0')).toEqual({ assets: 5_000, audit: 5_000 });
+
+      const outcomes: number[] = [];
+      for (const [round, share] of [0.3, 0.6, 0.8, 0.9].entries()) {
+        const prefix = `K${round + 1}`;
+        const request = call(server.base, 'imports/template', upload(prefix), cookie).catch(() => undefined);
+        await sleep(took * share);
+        await server.kill();
+        await request;
+        const after = await imported(prefix);
+        expect([0, 5_000], `round ${round + 1}: ${after.assets} assets imported`).toContain(after.assets);
+        expect(after.audit).toBe(after.assets);
+        outcomes.push(after.assets);
+        server = await serve(['--database', url]);
+      }
+      expect(outcomes, 'some kill landed inside the import\'s transaction').toContain(0);
     } finally {
       await db.end();
       await server.stop();

@@ -161,11 +161,29 @@ describe.skipIf(!postgresUrl)('the provincial database on PostgreSQL', () => {
         const { rows } = await pool.query('select add_years($1, $2) as v', [d, y]);
         expect(rows[0].v).toBe(addYears(d, y));
       }
-      for (const bad of ['2020/01/05', 'not a date', '2020-13-45', '']) {
+      for (const bad of ['2020/01/05', 'not a date', '2020-13-45', '2026-02-30', '2026-04-31', '0000-01-01', '']) {
         expect((await pool.query('select add_years($1, 1) as v', [bad])).rows[0].v).toBeNull();
       }
       expect((await pool.query('select add_years(null, 1) as v')).rows[0].v).toBeNull();
     } finally {
+      await pool.end();
+    }
+  });
+
+  it('computes add_years inside a parallel query, as the due-lists over a province\'s assets are planned', async () => {
+    const pool = await openProvincial(await freshDatabase());
+    const c = await pool.connect();
+    try {
+      await c.query('create table probe as select g, case when g % 7 = 0 then \'2026-02-30\' else \'2020-02-29\' end as d from generate_series(1, 20000) g');
+      await c.query('analyze probe');
+      // Every query planned with a parallel worker (PostgreSQL 16 renamed the setting).
+      const force = (await c.query(`select name from pg_settings where name in ('debug_parallel_query', 'force_parallel_mode')`)).rows[0].name as string;
+      await c.query(`set ${force} = on`);
+      await c.query('set parallel_setup_cost = 0; set parallel_tuple_cost = 0; set min_parallel_table_scan_size = 0');
+      const { rows } = await c.query(`select count(*) filter (where add_years(d, 1) = '2021-02-28') as good, count(*) filter (where add_years(d, 1) is null) as bad from probe`);
+      expect({ good: Number(rows[0].good), bad: Number(rows[0].bad) }).toEqual({ good: 20000 - 2857, bad: 2857 });
+    } finally {
+      c.release();
       await pool.end();
     }
   });
