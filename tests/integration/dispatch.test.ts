@@ -266,6 +266,29 @@ describe('tasks and dispatch plans through the api', () => {
     expect(plan.unmetRows[0]).toMatchObject({ quantity: 2, reason: 'reserve' });
   });
 
+  it('refuses a county account every change to a task and plan led from the province, changing nothing', async () => {
+    const { l, as, dispatcher, head } = await province();
+    const k1 = as('dispatcher', { agencyCode: 'K1' });
+    const headK1 = as('head', { agencyCode: 'K1' });
+    const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'S01', quantity: 1 }] }) });
+    const outside = async (ctx: Context, name: OpName, input: unknown, why = '管辖范围') => {
+      const before = await snapshotOf(l);
+      expect(await refused(ctx, name, input)).toContain(why);
+      expect(await snapshotOf(l)).toEqual(before);
+    };
+    await outside(k1, 'tasks/save', { id: t.id, fields: task({ leadAgency: 'K1', demand: [{ item: 'S01', quantity: 1 }] }) });
+    await outside(k1, 'tasks/delete', { id: t.id });
+    const plan = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
+    await outside(headK1, 'plans/approve', { id: plan.id, approvalRef: null });
+    await outside(k1, 'plans/cancel', { id: plan.id });
+    await call(head, 'plans/approve', { id: plan.id, approvalRef: null });
+    await outside(k1, 'plans/dispatch', { id: plan.id, date: '2026-12-01' });
+    const out = await call(dispatcher, 'plans/dispatch', { id: plan.id, date: '2026-12-01' });
+    const dispatcherLater = as('dispatcher', { agencyCode: 'K1' }, testClock('2026-12-11T10:00:00Z', 'Asia/Shanghai'));
+    await outside(dispatcherLater, 'plans/return', { id: plan.id, date: '2026-12-10', units: [{ assignmentId: out.assignments[0].id, odometerKm: null, damageNote: null, toRepair: false }] });
+    await outside(as('head', { agencyCode: 'K2' }), 'dispatch/saveSettings', { reserveRatio: 1, optionalReserve: {} }, '全台账');
+  });
+
   it('refuses tasks and plans to managers and read-only users', async () => {
     const { l, as, dispatcher } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task() });

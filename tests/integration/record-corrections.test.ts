@@ -141,6 +141,26 @@ describe('voiding a maintenance record', () => {
     const cal = await ok<{ id: number }>(k, 'calibrations/create', calibration(await idOf(k, 'GAS-1')));
     expect((await refused(l, 'calibrations/void', { id: cal.id, reason: '不是我的' }))[0].message).toContain('不在您的管辖范围内');
   });
+
+  it('a county account cannot enter records for another county’s asset, correct its calibration, nor take any step of its 报废', async () => {
+    const { led, k, l, car, gas } = await ledger();
+    const headK = as(led, 'head', { username: 'head-k', agencyCode: 'K' });
+    const headL = as(led, 'head', { username: 'head-l', agencyCode: 'L' });
+    const outside = async (ctx: Context, name: string, input: unknown) => expect((await refused(ctx, name, input))[0].message).toContain('不在您的管辖范围内');
+    await outside(l, 'maintenance/create', service(car));
+    await outside(l, 'calibrations/create', calibration(gas));
+    const cal = await ok<{ id: number }>(k, 'calibrations/create', calibration(gas));
+    const { assetId: _x, ...calFields } = calibration(gas);
+    await outside(l, 'calibrations/update', { id: cal.id, fields: { ...calFields, result: 'fail' } });
+    await outside(l, 'disposals/request', { assetId: car, reason: '不是我的' });
+    const d = await ok<{ id: number }>(k, 'disposals/request', { assetId: car, reason: '车况差' });
+    await outside(headL, 'disposals/approve', { id: d.id, approvalRef: 'L-1' });
+    await outside(headL, 'disposals/reject', { id: d.id, note: '不是我的' });
+    await ok(headK, 'disposals/approve', { id: d.id, approvalRef: 'K-1' });
+    await outside(l, 'disposals/complete', { id: d.id, disposedDate: TODAY, residualValueFen: null });
+    expect((await ok<{ status: string }[]>(k, 'disposals/list', {})).map((x) => x.status)).toEqual(['approved']);
+    expect(await ok(l, 'disposals/list', {})).toEqual([]);
+  });
 });
 
 describe('correcting and voiding a calibration', () => {
