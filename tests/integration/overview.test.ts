@@ -75,6 +75,8 @@ describe('the overview', () => {
     expect(o.worst[0].shortfall).toBeGreaterThanOrEqual(o.worst[1].shortfall);
     const k = await call<Overview>(ctx, 'overview/summary', { agency: 'K' });
     expect(k).toMatchObject({ agencies: 1, vehicles: 2, vehiclesDue: 1, calibrationsExpiring: 1 });
+    // Measured for the county alone, its shortfall is what the whole ledger's overview says of it.
+    expect(k).toMatchObject({ agenciesBelowStandard: 1, shortfallUnits: o.worst.find((w) => w.agency === 'K')!.shortfall });
   });
 
   it('refuses an unknown agency', async () => {
