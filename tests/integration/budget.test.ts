@@ -211,8 +211,7 @@ describe('the purchase plan through the api', () => {
 });
 
 describe('the score card through the api', () => {
-  // tasks/save and plans/* are not yet on the store (server/handlers/tasks.ts, plans.ts): on PostgreSQL once they are.
-  it.skipIf(ENGINE === 'postgres')('counts optional units a higher level dispatched to key tasks (item 10), and the checklist', async () => {
+  it('counts optional units a higher level dispatched to key tasks (item 10), and the checklist', async () => {
     const { admin } = await ledger();
     const before = await call(admin, 'score/card', { agency: 'K' });
     expect(before.items[9]).toMatchObject({ no: 10, points: 0 });

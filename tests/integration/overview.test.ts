@@ -5,7 +5,7 @@ import { testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import { agency, asset, templateBuffer } from '../fixtures/factories';
-import { as, ENGINE, rows, seededLedger } from '../fixtures/engine';
+import { as, rows, seededLedger } from '../fixtures/engine';
 
 // The figures below are worked out for this instant (09:00 on 23 November in Shanghai).
 const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
@@ -50,8 +50,7 @@ describe('due-lists', () => {
     expect(await due(ctx, 'calibration', '2026-12-23', 'K')).toEqual(['GAS-SOON']);
   });
 
-  // maintenance/create is not yet on the store (server/handlers/records.ts): on PostgreSQL once it is.
-  it.skipIf(ENGINE === 'postgres')('lists assets whose latest maintenance record sets a next date by the date', async () => {
+  it('lists assets whose latest maintenance record sets a next date by the date', async () => {
     const ctx = await ledger();
     const [{ id }] = await rows<{ id: number }>(ctx, sql`select id from assets where asset_tag = 'NEW-8Y'`);
     const log = (date: string, nextDueDate: string | null) => call(ctx, 'maintenance/create', {

@@ -2,10 +2,9 @@ import { sql } from 'kysely';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { AuditRow, Input, OpName, Output, TaskFields } from '../../api/contract';
-import type { Role } from '../../api/roles';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
-import { as, ENGINE, rows, seededLedger, seedLedger, snapshotOf, value } from '../fixtures/engine';
+import { as, asUser, ENGINE, rows, seededLedger, seedLedger, snapshotOf, value } from '../fixtures/engine';
 import { agency, asset, templateBuffer, units, xlsx } from '../fixtures/factories';
 
 const TREE = [
@@ -30,20 +29,19 @@ async function province() {
     asset({ assetTag: 'K21-CAR', itemCode: 'S01', agencyCode: 'K21' }),
     ...units(3, { itemCode: 'S01', agencyCode: 'K21' }),
   ]));
-  let id = 0;
-  const user = (username: string, role: Role, agencyCode: string | null) => as(l, role, { id: ++id, username, agencyCode });
   const idOf = (tag: string) => value(l, sql<{ n: number }>`select id as n from assets where asset_tag = ${tag}`);
+  // Users the ledger holds, as the users screen adds them (the import wizard keeps each one's open files).
   return {
     l, idOf,
-    admin: user('admin', 'admin', null),
-    mgrK11: user('mgrK11', 'manager', 'K11'),
-    headK11: user('headK11', 'head', 'K11'),
-    dispK11: user('dispK11', 'dispatcher', 'K11'),
-    mgrK21: user('mgrK21', 'manager', 'K21'),
-    mgrC1: user('mgrC1', 'manager', 'C1'),
-    headC1: user('headC1', 'head', 'C1'),
-    dispP: user('dispP', 'dispatcher', null),
-    headP: user('headP', 'head', null),
+    admin: await asUser(l, 'admin', 'admin', null),
+    mgrK11: await asUser(l, 'mgrK11', 'manager', 'K11'),
+    headK11: await asUser(l, 'headK11', 'head', 'K11'),
+    dispK11: await asUser(l, 'dispK11', 'dispatcher', 'K11'),
+    mgrK21: await asUser(l, 'mgrK21', 'manager', 'K21'),
+    mgrC1: await asUser(l, 'mgrC1', 'manager', 'C1'),
+    headC1: await asUser(l, 'headC1', 'head', 'C1'),
+    dispP: await asUser(l, 'dispP', 'dispatcher', null),
+    headP: await asUser(l, 'headP', 'head', null),
   };
 }
 
@@ -277,7 +275,7 @@ describe('the import wizard per user', () => {
       const a = await call(ctx, 'imports/analyse', { token: await open(ctx), mapping: {} });
       return [a.items[0], a.agencies[0]].map((c) => `${c.code}:${c.source}`);
     };
-    expect(await offered(as(l, 'manager', { id: 50, username: 'mgrK11b', agencyCode: 'K11' }))).toEqual(['S09:remembered', 'K11:remembered']);
+    expect(await offered(await asUser(l, 'mgrK11b', 'manager', 'K11'))).toEqual(['S09:remembered', 'K11:remembered']);
     expect(await offered(mgrK21)).not.toContain('S09:remembered');
     expect(await offered(mgrC1)).not.toContain('K11:remembered');
     expect(await offered(admin)).not.toContain('S09:remembered');
