@@ -3,6 +3,7 @@ import type { AgencyInput } from '../../lib/domain/agencies';
 import type { AssetInput } from '../../lib/domain/assets';
 import { inList, type Tx } from '../store';
 import { listAgencies } from './agencies';
+import { assetsTagged } from './assets';
 import { ASSET_FIELD_COLUMNS, assetFieldValues } from './asset-writes';
 import { appendAudit, type Actor, type AuditEntry } from './audit';
 import { indexAssetsAfter, lastAssetId } from './search';
@@ -81,7 +82,7 @@ export async function assetsByTags(tx: Tx, tags: readonly string[]): Promise<Sto
     out.push(...(await tx.all<StoredImportedAsset>(sql`select s.id, s.asset_tag as "assetTag", s.item_code as "itemCode", s.model, a.code as "agencyCode",
       s.purchase_date as "purchaseDate", s.price_fen as "priceFen", s.status, s.custodian, s.plate_number as "plateNumber", s.odometer_km as "odometerKm",
       s.calibration_valid_until as "calibrationValidUntil", s.notes
-      from assets s join agencies a on a.id = s.agency_id where ${inList(tx, sql.ref('s.asset_tag'), block)}`)));
+      from ${assetsTagged(tx, block)} join agencies a on a.id = s.agency_id`)));
   }
   return out;
 }

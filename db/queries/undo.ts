@@ -5,7 +5,7 @@ import { UserError } from '../../lib/problems';
 import { inList, type Tx } from '../store';
 import { agencyByCode } from './agencies';
 import { recordCustodies } from './asset-writes';
-import { getAssetRows } from './assets';
+import { assetsTagged, getAssetRows } from './assets';
 import { actorTime, appendAudit, type Actor, type AuditEntry } from './audit';
 import { agencyIds, IMPORTED_AGENCY_FIELDS, writeImportedFields, type ImportedAsset } from './imports';
 
@@ -46,7 +46,7 @@ const BLOCK = 1000;
 async function rowsByTag(tx: Tx, tags: readonly string[]): Promise<Map<string, AssetRow>> {
   const out = new Map<string, AssetRow>();
   for (let i = 0; i < tags.length; i += BLOCK) {
-    const ids = await tx.all<{ id: number }>(sql`select id from assets where ${inList(tx, sql.ref('asset_tag'), tags.slice(i, i + BLOCK))}`);
+    const ids = await tx.all<{ id: number }>(sql`select s.id from ${assetsTagged(tx, tags.slice(i, i + BLOCK))}`);
     for (const r of await getAssetRows(tx, ids.map((x) => Number(x.id)))) out.set(r.assetTag, r);
   }
   return out;

@@ -276,3 +276,22 @@ describe('refusing bad workbooks, leaving the ledger unchanged', () => {
     expect(problems[1000].message).toContain('另有 2000 个问题');
   });
 });
+
+describe('a province-sized file', () => {
+  it('imports 50,000 assets in one write, and the same file again changes nothing', { timeout: 600_000 }, async () => {
+    const l = await testLedger();
+    const counties = Array.from({ length: 50 }, (_, i) => agency({ code: `3399${String(i).padStart(2, '0')}`, parentCode: '330100' }));
+    const many = Array.from({ length: 50_000 }, (_, i) => asset({ assetTag: `ZJ-2026-${String(i).padStart(6, '0')}`, itemCode: i % 2 ? 'S04' : 'S09', agencyCode: counties[i % 50].code, custodian: `保管员${i % 300}` }));
+    const buf = templateBuffer([P, M, ...counties], many);
+    const logged = await count(l, 'audit_log');
+    expect((await importBuf(l, buf)).assets).toEqual({ created: 50_000, updated: 0, unchanged: 0 });
+    expect(await count(l, 'assets')).toBe(50_000);
+    // An entry for each asset and agency, and the import's own.
+    expect((await count(l, 'audit_log')) - logged).toBe(50_000 + 52 + 1);
+    expect((await importBuf(l, buf)).assets).toEqual({ created: 0, updated: 0, unchanged: 50_000 });
+    expect(await count(l, 'assets')).toBe(50_000);
+    const [last] = await rows<{ custodian: string; agency: string }>(l, sql`select s.custodian, a.code as agency from assets s join agencies a on a.id = s.agency_id
+      where s.asset_tag = 'ZJ-2026-049999'`);
+    expect(last).toEqual({ custodian: '保管员199', agency: '339949' });
+  });
+});
