@@ -151,7 +151,7 @@ afterAll(async () => {
 });
 
 describe('each role sees its own screens, actions and figures', () => {
-  it('after the administrator signs out on 用户 with filters set, a county manager lands on 总览 with none of them, sees only the county, and is offered no approval', { timeout: 60_000 }, async () => {
+  it('after the administrator signs out on 用户 with filters set, a county manager lands on 总览 with none of them, sees only the county, and is offered no approval', { timeout: 120_000 }, async () => {
     // The administrator leaves a filtered ledger of another city behind, then an admin-only screen.
     await openLedger();
     await page.goto(`${app.url}#/ledger?agency=${counties[1].code}&item=S01&q=abc`);
@@ -253,7 +253,7 @@ describe('each role sees its own screens, actions and figures', () => {
     await signOut();
   });
 
-  it('a city manager sees every county of the city with its own figures, and a cell opens exactly the units it counts', { timeout: 60_000 }, async () => {
+  it('a city manager sees every county of the city with its own figures, and a cell opens exactly the units it counts', { timeout: 120_000 }, async () => {
     await signIn('city-mgr');
     await openLedger();
     expect(await ledgerCount()).toBe(liveAssets(app.db, city.code, true));
@@ -294,7 +294,7 @@ describe('each role sees its own screens, actions and figures', () => {
     await signOut();
   });
 
-  it('a bureau head approves but does not carry out disposals, reads the audit log, and edits no asset', { timeout: 60_000 }, async () => {
+  it('a bureau head approves but does not carry out disposals, reads the audit log, and edits no asset', { timeout: 120_000 }, async () => {
     // An address left in the window from before does not carry into the next user's session.
     await page.goto(`${app.url}#/ledger?agency=${county.code}`);
     await signIn('head');
@@ -340,7 +340,7 @@ describe('each role sees its own screens, actions and figures', () => {
     await signOut();
   });
 
-  it('a dispatcher plans tasks but is offered no ledger edit, no import and no approval', { timeout: 60_000 }, async () => {
+  it('a dispatcher plans tasks but is offered no ledger edit, no import and no approval', { timeout: 120_000 }, async () => {
     await signIn('dsp');
     expect(await menu()).toEqual(ALL_MENU.filter((m) => !['Excel 导入', '审计日志', '用户', '备份与恢复'].includes(m)));
     await openLedger();
