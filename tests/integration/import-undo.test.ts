@@ -28,8 +28,13 @@ async function manager(l: TestLedger, username: string, agencyCode: string): Pro
 }
 
 /** What an undo must give back: the ledger's records, not its log. */
+/**
+ * The ledger's records, without the audit log an undo adds to, and without the full-text index's segment
+ * storage on SQLite: an undo deletes what the import indexed, which FTS5 keeps as new segments rather than
+ * as the bytes it had before; what the index finds is checked by searching (`quick`).
+ */
 const records = async (ctx: Context) => {
-  const { audit_log: _log, audit_agencies: _links, ...rest } = await ledgerSnapshot(ctx);
+  const { audit_log: _log, audit_agencies: _links, assets_search_data: _data, assets_search_idx: _idx, assets_search_docsize: _sizes, ...rest } = await ledgerSnapshot(ctx);
   return rest;
 };
 
