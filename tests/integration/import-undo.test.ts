@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { UndoableBatch } from '../../api/contract';
 import { appendAudit } from '../../db/queries/audit';
+import { IMPORT_FILE_KEEP_MS } from '../../db/queries/imports';
 import { createUser } from '../../db/queries/users';
+import { openLedgerFile } from '../../server/handlers/imports';
 import { UserError, type Problem } from '../../lib/problems';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
@@ -172,6 +174,17 @@ describe('a user\'s open files', () => {
     expect(await count(l, 'import_files')).toBe(1);
     await l.store.run(sql`delete from users where username = 'mgrK1'`);
     expect(await count(l, 'import_files')).toBe(0);
+  });
+
+  it('are removed a day after they were opened, when anyone opens a file', async () => {
+    const l = await province();
+    const [k1, k2] = [await manager(l, 'mgrK1', 'K1'), await manager(l, 'mgrK2', 'K2')];
+    const buf = sheet([['资产编号', '设备名称'], ['A-1', '执法车']]);
+    const { token } = await call(k1, 'imports/open', { fileName: '甲县.xlsx', base64: base64(buf) });
+    await openLedgerFile(l.store, l.ledger.clock.now().getTime() + IMPORT_FILE_KEEP_MS + 60_000, k2.user!.id, '乙县.xlsx', buf);
+    expect(await count(l, 'import_files')).toBe(1);
+    const gone = await dispatch(k1, 'imports/analyse', { token, mapping: {} });
+    expect(!gone.ok && gone.problems[0].message).toContain('文件已关闭');
   });
 
   it('keep two a user: opening a third closes the first', async () => {
