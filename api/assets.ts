@@ -19,6 +19,8 @@ export const ASSET_PAGE = z
 /** The ledger's assets: pages, one asset's history, edits one by one and in bulk. */
 export const assetOps = {
   'assets/list': op(ASSET_PAGE, 'read').returns<{ rows: AssetRow[]; total: number | null }>(),
+  /** How many assets a query matches: the grid asks apart from its first block, so that the rows come without waiting for the count. */
+  'assets/count': op(z.object({ query: ASSET_QUERY }), 'read').returns<{ total: number }>(),
   'assets/get': op(z.object({ id: z.number().int().positive() }), 'read').returns<AssetHistory>(),
   'assets/create': op(ASSET_FIELDS, 'edit', true).returns<AssetRow>(),
   'assets/update': op(z.object({ id: z.number().int().positive(), fields: ASSET_FIELDS }), 'edit', true).returns<AssetRow>(),

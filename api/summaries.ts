@@ -61,6 +61,7 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'quotas/shortfall': '各机构各品目的应配、在册、可用与缺额',
   'overview/summary': '总览指标',
   'assets/list': '分页查询装备台账(筛选、排序、到期清单)',
+  'assets/count': '统计符合筛选条件的装备件数',
   'assets/get': '一件装备及其全部履历',
   'assets/create': '登记装备',
   'assets/update': '修改装备',

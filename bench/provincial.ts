@@ -20,13 +20,7 @@ import { closeLedger, openProvincialLedger } from '../server/ledger';
 import { loadDemo } from '../server/handlers/demo';
 import { generateAgencies, generateAssets, nationalProvinces } from '../server/demo/generate';
 import { runLoad, type LoadFigures } from './load';
-
-export interface BenchKit {
-  work: string;
-  today: string;
-  report: (name: string, lines: string[], ok: boolean) => void;
-  fmt: (n: number, digits?: number) => string;
-}
+import { ledgerPages, timeItAsync, type BenchKit } from './measure';
 
 const who = { actor: 'bench', at: new Date().toISOString() };
 const LOCAL = 'postgres://eql_test:eql-test@127.0.0.1:5432/postgres';
@@ -61,21 +55,6 @@ async function database(admin: string, name: string): Promise<string> {
   return url.toString();
 }
 
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-}
-
-async function timeIt(runs: number, f: () => Promise<unknown>): Promise<number> {
-  await f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await f();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
-
 /** The national ledger (3,100 agencies, 1,000,000 assets) on PostgreSQL: shortfall with roll-up, and ledger pages. */
 export async function provincialNational(k: BenchKit): Promise<void> {
   const admin = await server();
@@ -91,9 +70,9 @@ export async function provincialNational(k: BenchKit): Promise<void> {
   console.log(`\nnational ledger on PostgreSQL: ${k.fmt(n.agencies)} agencies, ${k.fmt(n.assets)} assets, stored in ${k.fmt(loadMs / 1000, 1)} s`);
   const ctx = userContext(ledger, { id: 0, username: 'bench', displayName: 'bench', role: 'admin', agencyCode: null }, IPC_REMOTE, async () => undefined);
 
-  const bareMs = await timeIt(5, () => ledger.store.all(sql`select agency_id, item_code, count(*) as n from assets where status <> 'scrapped' group by agency_id, item_code`));
+  const bareMs = await timeItAsync(5, () => ledger.store.all(sql`select agency_id, item_code, count(*) as n from assets where status <> 'scrapped' group by agency_id, item_code`));
   let rows = 0;
-  const oursMs = await timeIt(5, async () => {
+  const oursMs = await timeItAsync(5, async () => {
     rows = (await call(ctx, 'quotas/shortfall', { rollup: true })).rows.length;
   });
   k.report('PostgreSQL: national shortfall + roll-up within 2x the bare indexed GROUP BY', [
@@ -102,24 +81,7 @@ export async function provincialNational(k: BenchKit): Promise<void> {
     `ratio: ${k.fmt(oursMs / bareMs, 2)}x (target <= 2x)`,
   ], oursMs <= 2 * bareMs);
 
-  const county = agencies.find((a) => a.level === 'county')!.code;
-  const pages: [string, Parameters<typeof call<'assets/list'>>[2]][] = [
-    ['first page, with the total', { query: {}, startRow: 0, endRow: 100 }],
-    ['page 5,000 (rows 500,000-500,100)', { query: {}, startRow: 500_000, endRow: 500_100, withTotal: false }],
-    ['one county, sorted by purchase date', { query: { agency: county }, sort: [{ colId: 'purchaseDate', sort: 'desc' }], startRow: 0, endRow: 100 }],
-    ['quick search 执法 (model, custodian, item name)', { query: { quick: '执法' }, startRow: 0, endRow: 100 }],
-    ['replacement due this year', { query: { due: { kind: 'replacement', until: `${k.today.slice(0, 4)}-12-31` } }, startRow: 0, endRow: 100 }],
-  ];
-  const lines: string[] = [];
-  let worst = 0;
-  for (const [what, input] of pages) {
-    const ms = await timeIt(5, () => call(ctx, 'assets/list', input));
-    worst = Math.max(worst, ms);
-    lines.push(`${what}: ${k.fmt(ms, 1)} ms (median of 5)`);
-  }
-  const bareRow = await timeIt(5, () => ledger.store.all(sql`select * from assets order by id limit 100`));
-  lines.push(`bare: 100 rows by primary key: ${k.fmt(bareRow, 1)} ms`);
-  k.report('PostgreSQL: ledger pages of the national ledger within 100 ms', lines, worst <= 100);
+  await ledgerPages(k, 'PostgreSQL', ledger.store, agencies.find((a) => a.level === 'county')!.code);
   await closeLedger(ledger);
 }
 

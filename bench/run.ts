@@ -15,7 +15,6 @@ import { ledgerOn } from '../server/ledger';
 import { hashPassword } from '../server/auth/password';
 import { createUser } from '../db/queries/users';
 import { buildRenderer, CHROMIUM, launchBrowser, RENDERER } from '../scripts/browser';
-import { listAssets, type AssetPage } from '../db/queries/assets';
 import { budgetRequest, purchasePlan } from '../server/handlers/budget';
 import { chartData } from '../server/handlers/charts';
 import { raiseScore, scoreCard } from '../server/handlers/score';
@@ -32,6 +31,7 @@ import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
 import { biff8 } from './biff8';
 import { provincialNational, serverLoad } from './provincial';
+import { ledgerPages, median, timeItAsync } from './measure';
 import { DEMO_PROVINCE, generateAgencies, generateAssets, nationalProvinces, rng } from '../server/demo/generate';
 import { clockFrom } from '../lib/clock';
 import { addDays } from '../lib/dates';
@@ -46,11 +46,6 @@ const WORK = join(import.meta.dirname, '.work');
 const TODAY = '2026-11-23';
 const who = { actor: 'bench', at: new Date().toISOString() };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function timeIt(runs: number, f: () => void): number {
   f(); // warm the page cache and statement cache
   return median(Array.from({ length: runs }, () => {
@@ -58,18 +53,6 @@ function timeIt(runs: number, f: () => void): number {
     f();
     return performance.now() - t;
   }));
-}
-
-/** `timeIt` of work done on the store. */
-async function timeItAsync(runs: number, f: () => Promise<unknown>): Promise<number> {
-  await f();
-  const times: number[] = [];
-  for (let k = 0; k < runs; k++) {
-    const t = performance.now();
-    await f();
-    times.push(performance.now() - t);
-  }
-  return median(times);
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -81,6 +64,8 @@ function report(name: string, lines: string[], ok: boolean) {
   console.log(`\n${name}: ${verdict(ok)}`);
   for (const l of lines) console.log(`  ${l}`);
 }
+
+const kit = { work: WORK, today: TODAY, report, fmt };
 
 function fresh(path: string) {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
@@ -108,7 +93,7 @@ async function nationalShortfall() {
   t = performance.now();
   await store.read((tx) => shortfall(tx, { rollup: false }, TODAY));
   const plainMs = performance.now() - t;
-  await ledgerPages(db);
+  await ledgerPages(kit, 'SQLite', store, agencies.find((a) => a.level === 'county')!.code);
   await ledgerInBrowser(db, file);
   db.$client.close();
   report('Full national shortfall + roll-up within 2x the bare indexed GROUP BY', [
@@ -170,28 +155,6 @@ async function ledgerInBrowser(db: Db, file: string) {
     await close();
     await new Promise((done) => server.close(done));
   }
-}
-
-/** The 台账 grid's page requests, measured at the handler (HTTP and rendering not included). */
-async function ledgerPages(db: Db) {
-  const store = sqliteStore(db);
-  const statuses = ['in_service', 'under_repair', 'idle'] as ('in_service' | 'under_repair' | 'idle')[];
-  const cases: [string, AssetPage][] = [
-    ['first page (default statuses)', { query: { statuses }, startRow: 0, endRow: 100 }],
-    ['a later block (row 500,000, scrollbar dragged to the middle; the total is already known)', { query: { statuses }, startRow: 500_000, endRow: 500_100, withTotal: false }],
-    ['sorted by purchase date', { query: { statuses }, startRow: 0, endRow: 100, sort: [{ colId: 'purchaseDate', sort: 'desc' }] }],
-    ['sorted by plate number', { query: {}, startRow: 0, endRow: 100, sort: [{ colId: 'plateNumber', sort: 'asc' }] }],
-    ['quick search of a plate', { query: { quick: '示A1234' }, startRow: 0, endRow: 100 }],
-    ['one province subtree', { query: { agency: '110000', statuses }, startRow: 0, endRow: 100 }],
-    ['custodian contains', { query: { filters: { custodian: { filterType: 'text', type: 'contains', filter: '王' } } }, startRow: 0, endRow: 100 }],
-  ];
-  const lines: (readonly [string, number])[] = [];
-  for (const [name, page] of cases) lines.push([name, await timeItAsync(3, () => store.read((tx) => listAssets(tx, page)))]);
-  const first = lines[0][1];
-  const worst = Math.max(...lines.slice(1).map(([, ms]) => ms));
-  report('Ledger over 1M assets: first page within 1 s, each sorted/filtered page within 100 ms', [
-    ...lines.map(([name, ms]) => `${name}: ${fmt(ms, 1)} ms (median of 3)`),
-  ], first < 1000 && worst < 100);
 }
 
 async function demoOverview() {
@@ -456,7 +419,6 @@ if (!existsSync(WORK)) mkdirSync(WORK, { recursive: true });
 const sqliteVersion = new Database(':memory:').prepare('select sqlite_version()').pluck().get();
 console.log(`eql bench — node ${process.version}, SQLite ${sqliteVersion}, ${new Date().toISOString()}`);
 // `npm run bench -- messy` runs the sections whose names contain the word; no word runs them all.
-const kit = { work: WORK, today: TODAY, report, fmt };
 const SECTIONS: Record<string, () => void | Promise<void>> = {
   itemMatcher, templateImport, messyImport, formatsImport, nationalShortfall, demoOverview, dispatchProvince, budgetProvince,
   provincialNational: () => provincialNational(kit), serverLoad: () => serverLoad(kit),

@@ -48,6 +48,17 @@ export function addYears(date: IsoDate, years: number): IsoDate {
   return ymd(ny, m, Math.min(d, last));
 }
 
+/**
+ * The last date whose `years` later is on or before `date`: the inverse of addYears, which moves 29 February
+ * to the 28th (so that 2020-02-29 plus one year is 2021-02-28, and 2020-02-29 is the last date one year
+ * before 2021-02-28).
+ */
+export function lastDateYearsBefore(date: IsoDate, years: number): IsoDate {
+  const d = addYears(date, -years);
+  const next = addDays(d, 1);
+  return addYears(next, years) <= date ? next : d;
+}
+
 export function addDays(date: IsoDate, days: number): IsoDate {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d) + days * 86_400_000).toISOString().slice(0, 10);

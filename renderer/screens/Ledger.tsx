@@ -133,8 +133,9 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
     onFilter({ agency: filter.agency, due: filter.due });
   };
 
-  // The total is counted with the first block of each filter and kept for the blocks after it.
-  const totals = useRef(new Map<string, number>());
+  // The total is counted once for each filter, apart from the blocks, so that the first rows are drawn
+  // without waiting for a count of a province's assets; the scrollbar takes the count when it comes.
+  const totals = useRef(new Map<string, number | null>()); // null: being counted
   const refresh = useCallback(() => {
     totals.current.clear();
     api.current?.refreshInfiniteCache();
@@ -142,24 +143,39 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
   const datasource = useMemo<IDatasource>(() => {
     const cache = totals.current;
     cache.clear();
+    let shown: string | undefined;
     return {
       getRows: (p: IGetRowsParams) => {
         const filters = toFilters(p.filterModel as Record<string, ColumnFilter>);
         const key = JSON.stringify(filters);
-        const known = cache.get(key);
+        if (!cache.has(key)) {
+          cache.set(key, null);
+          client.call('assets/count', { query: { ...query, filters } }).then(({ total: n }) => {
+            cache.set(key, n);
+            if (shown !== key) return;
+            setTotal(n);
+            api.current?.setRowCount(n, true);
+          }, (e: Error) => {
+            cache.delete(key);
+            message.error(e.message);
+          });
+        }
+        if (shown !== key) {
+          shown = key;
+          setTotal(cache.get(key) ?? null);
+        }
         client
           .call('assets/list', {
             query: { ...query, filters },
             startRow: p.startRow,
             endRow: p.endRow,
             sort: p.sortModel.map((s) => ({ colId: s.colId as AssetColumn, sort: s.sort })),
-            withTotal: known === undefined,
+            withTotal: false,
           })
           .then((r) => {
-            const total = r.total ?? known!;
-            cache.set(key, total);
-            setTotal(total);
-            p.successCallback(r.rows, total);
+            // A short block is the last one; otherwise the count, once known, or more rows to come.
+            const last = r.rows.length < p.endRow - p.startRow ? p.startRow + r.rows.length : cache.get(key) ?? undefined;
+            p.successCallback(r.rows, last);
           }, (e: Error) => {
             message.error(e.message);
             p.failCallback();

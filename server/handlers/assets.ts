@@ -1,7 +1,7 @@
 import type { assetOps } from '../../api/assets';
 import type { HandlersFor } from './handler';
 import { randomUUID } from 'node:crypto';
-import { listAssets } from '../../db/queries/assets';
+import { countAssets, listAssets } from '../../db/queries/assets';
 import { bulkUpdateAssets, createAsset, updateAsset } from '../../db/queries/asset-writes';
 import { assetHistory } from '../../db/queries/asset-history';
 import { displayNames } from '../../db/queries/users';
@@ -11,6 +11,7 @@ import { requireAgency, requireAssets, scopedAgency } from '../scope';
 /** Assets within the caller's scope; a transfer only to an agency in it. */
 export const assetHandlers: HandlersFor<typeof assetOps> = {
   'assets/list': (ctx, input) => ctx.store.read((tx) => listAssets(tx, { ...input, query: { ...input.query, agency: scopedAgency(ctx, input.query.agency) } })),
+  'assets/count': (ctx, { query }) => ctx.store.read(async (tx) => ({ total: await countAssets(tx, { ...query, agency: scopedAgency(ctx, query.agency) }) })),
   'assets/get': (ctx, { id }) => ctx.store.read(async (tx) => {
     await requireAssets(ctx, tx, [id]);
     const h = await assetHistory(tx, id);

@@ -4,11 +4,13 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openProvincial } from '../../db/pg';
 import { postgresStore, StorageUnavailable } from '../../db/store';
+import { call, serve } from '../fixtures/serve';
 
 /**
  * A primary and a hot standby with synchronous replication, as a province runs them: two Debian clusters on
  * this machine (root only, so CI; elsewhere skipped with a notice). The primary is killed, the standby
- * promoted, and the store must carry on against it with every acknowledged write there.
+ * promoted, and the store and an `eql serve` process given the same two-host string must both carry on
+ * against it, with every acknowledged write there.
  */
 const version = existsSync('/usr/lib/postgresql') ? execFileSync('ls', ['/usr/lib/postgresql']).toString().trim().split('\n').sort().at(-1) : undefined;
 const canRun = process.getuid?.() === 0 && !!version && existsSync('/usr/bin/pg_createcluster');
@@ -53,13 +55,17 @@ describe.skipIf(!canRun)('the provincial database failing over to its standby', 
       run('pg_ctlcluster', [version!, standbyName, 'start']);
       await until('synchronous replication', () => psql(p1, `select count(*) from pg_stat_replication where sync_state = 'sync'`) === '1');
 
-      const pool = await openProvincial(`host=127.0.0.1,127.0.0.1 port=${p1},${p2} dbname=postgres user=postgres target_session_attrs=read-write`, { max: 4 });
+      const target = `host=127.0.0.1,127.0.0.1 port=${p1},${p2} dbname=postgres user=postgres target_session_attrs=read-write`;
+      const pool = await openProvincial(target, { max: 4 });
       const store = postgresStore(pool);
+      const server = await serve(['--database', target]);
+      const { cookie } = await call(server.base, 'auth/setup', { username: 'admin', displayName: '省管理员', password: 'province-admin-2026' });
       const acknowledged: string[] = [];
       const attempted: string[] = [];
       const refusals: string[] = [];
+      // Each code is written twice: straight through the store, and as an agency the administrator creates over HTTP.
       const write = async (code: string) => {
-        attempted.push(code);
+        attempted.push(code, `H${code}`);
         try {
           await store.write((tx) => tx.run(sql`insert into agencies (code, name, level) values (${code}, ${'机构' + code}, 'county')`));
           acknowledged.push(code);
@@ -67,6 +73,11 @@ describe.skipIf(!canRun)('the provincial database failing over to its standby', 
           if (!(e instanceof StorageUnavailable)) throw e;
           refusals.push(e.problems[0].message);
         }
+        const answer = await call(server.base, 'agencies/create', {
+          code: `H${code}`, name: `服务器机构${code}`, level: 'province', parentCode: null, staff: 5, authorizedPosts: null, offices: 1, longitude: null, latitude: null,
+        }, cookie);
+        if (answer.ok) acknowledged.push(`H${code}`);
+        else refusals.push(`服务器:${answer.problems![0].message}`);
       };
       try {
         for (let i = 0; i < 20; i++) await write(`A${i}`);
@@ -78,15 +89,19 @@ describe.skipIf(!canRun)('the provincial database failing over to its standby', 
         let n = 0;
         await until('writes on the new primary', async () => {
           await write(`C${n++}`);
-          return acknowledged.filter((c) => c.startsWith('C')).length >= 10;
+          return acknowledged.filter((c) => c.startsWith('C')).length >= 10 && acknowledged.filter((c) => c.startsWith('HC')).length >= 10;
         });
         const stored = (await store.all<{ code: string }>(sql`select code from agencies`)).map((r) => r.code);
         expect(stored.filter((c) => !acknowledged.includes(c)).every((c) => attempted.includes(c))).toBe(true);
         expect(acknowledged.filter((c) => !stored.includes(c))).toEqual([]);
         expect(acknowledged.filter((c) => c.startsWith('A'))).toHaveLength(20);
+        expect(acknowledged.filter((c) => c.startsWith('HA'))).toHaveLength(20);
         expect(refusals.length).toBeGreaterThan(0);
-        expect(new Set(refusals)).toEqual(new Set(['数据库暂时不可用,请稍后重试']));
+        // Both the store and the server process refused while no primary was up, in the same words.
+        expect(new Set(refusals)).toEqual(new Set(['数据库暂时不可用,请稍后重试', '服务器:数据库暂时不可用,请稍后重试']));
+        expect((await call(server.base, 'agencies/list', {}, cookie)).value.map((a: { code: string }) => a.code).sort()).toEqual(stored.sort());
       } finally {
+        await server.stop();
         await store.close();
       }
     } finally {

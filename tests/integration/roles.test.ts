@@ -102,6 +102,8 @@ describe('agency scopes', () => {
       expect(r.ok, name).toBe(false);
     }
     expect((await run(k1, 'assets/list', { query: { agency: 'P' }, startRow: 0, endRow: 10 })).ok).toBe(false);
+    expect((await run(k1, 'assets/count', { query: { agency: 'P' } })).ok).toBe(false);
+    expect(await run(k1, 'assets/count', { query: {} })).toMatchObject({ ok: true, value: { total: 1 } });
     expect((await run(k1, 'assets/bulkUpdate', { ids: [v1], change: { agencyCode: 'K2' } })).ok).toBe(false);
     expect(await snapshotOf(l)).toEqual(before);
     expect((await run(k1, 'assets/bulkUpdate', { ids: [v1], change: { custodian: '赵六' } })).ok).toBe(true);

@@ -246,6 +246,10 @@ describe('reads of a city account cover its whole subtree', () => {
     const due = await call(mgrC1, 'assets/list', { query: { due: { kind: 'replacement', until: '2040-12-31' } }, startRow: 0, endRow: 100, withTotal: true });
     const adminDue = await call(admin, 'assets/list', { query: { agency: 'C1', due: { kind: 'replacement', until: '2040-12-31' } }, startRow: 0, endRow: 100, withTotal: true });
     expect(due.total).toBe(adminDue.total);
+    // The grid's count, asked apart from its blocks, counts within the manager's subtree too.
+    expect(await call(mgrC1, 'assets/count', { query: {} })).toEqual({ total: 7 });
+    expect(await call(mgrC1, 'assets/count', { query: { due: { kind: 'replacement', until: '2040-12-31' } } })).toEqual({ total: adminDue.total });
+    expect((await dispatch(mgrC1, 'assets/count', { query: { agency: 'C2' } })).ok).toBe(false);
     expect(await call(mgrC1, 'score/card', { agency: 'K12', year: Number(mgrC1.today().slice(0, 4)) })).toMatchObject({ agency: 'K12' });
     expect((await dispatch(mgrC1, 'score/card', { agency: 'K21', year: Number(mgrC1.today().slice(0, 4)) })).ok).toBe(false);
     expect((await dispatch(mgrC1, 'overview/summary', { agency: 'C2' })).ok).toBe(false);

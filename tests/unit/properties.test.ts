@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { api } from '../../api/contract';
-import { isIsoDate } from '../../lib/dates';
+import { addYears, isIsoDate, lastDateYearsBefore, ymd } from '../../lib/dates';
 import { CATALOG, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import { countHoldings, measure, quotaRows, rollUp, type AgencyFacts, type AssetFacts } from '../../quotas/engine';
 import { parseCount, parseDate, parseNumber, parseYuanToFen, type Cell } from '../../excel/cells';
@@ -98,5 +98,17 @@ describe('the api schemas, on hostile input', () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     }), { numRuns: 2000 });
+  });
+});
+
+describe('the due-lists\' last purchase date', () => {
+  const date = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2060-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const leapDays = fc.constantFrom('2016-02-29', '2017-02-28', '2020-02-29', '2021-02-28', '2021-03-01', '2024-02-29', '2025-02-28');
+  it('holds every purchase that has served its years by the date, and only those, around 29 February too', () => {
+    fc.assert(fc.property(fc.oneof(date, leapDays), fc.oneof(date, leapDays), fc.integer({ min: 0, max: 30 }), (bought, until, years) => {
+      expect(bought <= lastDateYearsBefore(until, years)).toBe(addYears(bought, years) <= until);
+    }), { numRuns: 5000 });
+    expect(lastDateYearsBefore('2021-02-28', 1)).toBe('2020-02-29');
+    expect(lastDateYearsBefore(ymd(2024, 2, 29), 1)).toBe('2023-02-28');
   });
 });
