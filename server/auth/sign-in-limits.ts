@@ -63,19 +63,45 @@ export interface Attempt {
   failed(): { locked: 'name' | 'address' | null };
 }
 
+/** Attempts from one address that may wait for others of it to be checked; more are refused at once. */
+export const MAX_WAITING = 256;
+/** How long an attempt waits for the others from its address before it is refused. */
+const MAX_WAIT_MS = 30_000;
+
 /**
  * Limits password guesses: five failures of one name within 15 minutes lock it for the rest of the
  * window; from one address, after five failures each further attempt waits twice as long as the
  * one before (1 s, 2 s, … at most 15 minutes), whatever names it tries.
+ *
+ * An attempt counts as failed until its password is checked. When the failures an address has are only
+ * attempts still being checked, a further attempt waits for them rather than being refused: a bureau whose
+ * whole staff reaches the provincial server through one address signs in at nine without being throttled,
+ * while guesses sent together are still checked five at a time and then slowed down.
  */
 export class SignInLimits {
   private readonly names = new FailureTimes(MAX_NAME_FAILURES);
   private readonly addresses = new FailureTimes(64);
+  /** Attempts being checked, per address, and those waiting for them. */
+  private readonly checking = new Map<string, { n: number; waiting: Set<() => void> }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Reserves an attempt before the password is checked, or says why it is refused. */
-  reserve(username: string, address: string): Attempt | Refusal {
+  async reserve(username: string, address: string): Promise<Attempt | Refusal> {
+    const until = Date.now() + MAX_WAIT_MS;
+    for (;;) {
+      const r = this.tryReserve(username, address);
+      const busy = this.checking.get(address);
+      if (!('reason' in r) || r.reason === 'name' || !busy || busy.waiting.size >= MAX_WAITING || Date.now() >= until) return r;
+      await new Promise<void>((wake) => {
+        const done = () => (clearTimeout(timer), busy.waiting.delete(done), wake());
+        const timer = setTimeout(done, Math.max(0, until - Date.now()));
+        busy.waiting.add(done);
+      });
+    }
+  }
+
+  private tryReserve(username: string, address: string): Attempt | Refusal {
     const t = this.now();
     const byName = this.names.recent(username, t);
     if (byName.length >= MAX_NAME_FAILURES) return { reason: 'name', retryMs: byName[0] + FAILURE_WINDOW_MS - t };
@@ -87,14 +113,26 @@ export class SignInLimits {
     }
     const nameCount = this.names.add(username, t);
     const addressCount = this.addresses.add(address, t);
+    const busy = this.checking.get(address) ?? { n: 0, waiting: new Set() };
+    busy.n++;
+    this.checking.set(address, busy);
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      if (--busy.n === 0) this.checking.delete(address);
+      for (const wake of [...busy.waiting]) wake();
+    };
     return {
       succeeded: () => {
         this.names.clear(username);
         this.addresses.remove(address, t);
+        settle();
       },
-      failed: () => ({
-        locked: nameCount === MAX_NAME_FAILURES ? 'name' : addressCount === FREE_ADDRESS_FAILURES ? 'address' : null,
-      }),
+      failed: () => {
+        settle();
+        return { locked: nameCount === MAX_NAME_FAILURES ? 'name' : addressCount === FREE_ADDRESS_FAILURES ? 'address' : null };
+      },
     };
   }
 

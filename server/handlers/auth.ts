@@ -32,15 +32,22 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  */
 export async function login(ctx: Context, { username, password }: { username: string; password: string }): Promise<SessionUser> {
   const address = ctx.remote.address;
-  const attempt = ctx.sessions.signIns.reserve(username, address);
+  const attempt = await ctx.sessions.signIns.reserve(username, address);
   if ('reason' in attempt) {
     throw new UserError([attempt.reason === 'name'
       ? { field: 'username', message: `登录失败次数过多,请 ${minutes(attempt.retryMs)} 分钟后再试` }
       : { field: 'username', message: `本机登录尝试过于频繁,请 ${seconds(attempt.retryMs)} 秒后再试` }]);
   }
-  const found = await credentials(ctx.store, username);
-  // A wrong name costs as much time as a wrong password, so names cannot be probed.
-  const ok = await verifyPassword(password, found?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+  let found: Awaited<ReturnType<typeof credentials>>;
+  let ok: boolean;
+  try {
+    found = await credentials(ctx.store, username);
+    // A wrong name costs as much time as a wrong password, so names cannot be probed.
+    ok = await verifyPassword(password, found?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+  } catch (e) {
+    attempt.failed(); // not checked (the database unavailable): it stays counted, and the attempts waiting for it go on
+    throw e;
+  }
   if (!found || !ok) {
     const { locked } = attempt.failed();
     await ctx.store.write(async (tx) => {
