@@ -22,3 +22,8 @@ export * from './item-terms';
 export * from './score-checklists';
 export * from './sessions';
 export * from './import-files';
+export * from './stocktakes';
+export * from './stocktake-expected';
+export * from './stocktake-scans';
+export * from './stocktake-differences';
+export * from './blank-labels';

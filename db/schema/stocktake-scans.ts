@@ -1,0 +1,32 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { agencies } from './agencies';
+import { assets } from './assets';
+import { stocktakes } from './stocktakes';
+
+export const SCAN_OUTCOMES = ['matched', 'misplaced', 'surplus', 'duplicate', 'status_mismatch'] as const;
+export const SCAN_SOURCES = ['scanner', 'camera', 'typed', 'cli'] as const;
+
+/**
+ * One scan of a stocktake: the code as read, the asset it names (none for 盘盈), where it was found and
+ * what it was judged. `clientId` makes a scan queued on a phone count once however often it is sent.
+ */
+export const stocktakeScans = sqliteTable(
+  'stocktake_scans',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    stocktakeId: integer('stocktake_id').notNull().references(() => stocktakes.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    assetId: integer('asset_id').references(() => assets.id, { onDelete: 'restrict' }),
+    agencyId: integer('agency_id').notNull().references(() => agencies.id, { onDelete: 'restrict' }),
+    custodian: text('custodian'),
+    outcome: text('outcome', { enum: SCAN_OUTCOMES }).notNull(),
+    source: text('source', { enum: SCAN_SOURCES }).notNull(),
+    clientId: text('client_id'),
+    scannedBy: text('scanned_by').notNull(),
+    scannedAt: text('scanned_at').notNull(),
+  },
+  (t) => [
+    index('stocktake_scans_code').on(t.stocktakeId, t.code),
+    uniqueIndex('stocktake_scans_client').on(t.stocktakeId, t.clientId),
+  ],
+);
