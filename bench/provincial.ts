@@ -152,8 +152,7 @@ export async function serverLoad(k: BenchKit): Promise<void> {
   const local = await demoWithManagers(sqliteStore(db), k.today);
   db.$client.close();
   const one = await serve(['--db', file]);
-  const onFile = await runLoad({ ...common, servers: [one.base], ...local });
-  await one.stop();
+  const onFile = await runLoad({ ...common, servers: [one.base], ...local }).finally(one.stop);
   const { db: after } = openDatabase(file);
   const keptFile = await stored(sqliteStore(after));
   after.$client.close();
@@ -166,8 +165,7 @@ export async function serverLoad(k: BenchKit): Promise<void> {
   const ledger = await openProvincialLedger(url, clockFrom(`${k.today}T04:00:00Z`));
   const province = await demoWithManagers(ledger.store, k.today);
   const [a, b] = await Promise.all([serve(['--database', url]), serve(['--database', url])]);
-  const onPg = await runLoad({ ...common, servers: [a.base, b.base], ...province });
-  await Promise.all([a.stop(), b.stop()]);
+  const onPg = await runLoad({ ...common, servers: [a.base, b.base], ...province }).finally(() => Promise.all([a.stop(), b.stop()]));
   const keptPg = await stored(ledger.store);
   k.report(`Load: ${users} users for ${seconds} s on two server processes over one PostgreSQL database`, loadLines(k, onPg, keptPg),
     onPg.errors === 0 && keptPg.edits === onPg.saved.edits && keptPg.imported === onPg.saved.imported);
@@ -177,9 +175,7 @@ export async function serverLoad(k: BenchKit): Promise<void> {
     const [c, d] = await Promise.all([serve(['--database', url]), serve(['--database', url])]);
     const before = await stored(ledger.store);
     const restart = setTimeout(() => execFileSync('pg_ctlcluster', ['15', 'main', 'restart', '-m', 'fast']), (seconds * 1000) / 3);
-    const rough = await runLoad({ ...common, servers: [c.base, d.base], ...province, mark: MARK });
-    clearTimeout(restart);
-    await Promise.all([c.stop(), d.stop()]);
+    const rough = await runLoad({ ...common, servers: [c.base, d.base], ...province, mark: MARK }).finally(() => (clearTimeout(restart), Promise.all([c.stop(), d.stop()])));
     const kept = await stored(ledger.store);
     const grew = { edits: kept.edits - before.edits, imported: kept.imported - before.imported };
     const unavailable = rough.errorSamples.every((e) => e.includes('数据库暂时不可用') || e.includes('fetch failed'));

@@ -1,11 +1,8 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { DIFFERENCE_KINDS, SETTLEMENTS } from '../../lib/domain/stocktakes';
 import { agencies } from './agencies';
 import { assets } from './assets';
 import { stocktakes } from './stocktakes';
-
-export const DIFFERENCE_KINDS = ['misplaced', 'surplus', 'missing', 'status_mismatch'] as const;
-/** How a difference is settled: move the asset, register the 盘盈, write off or file a disposal request, or leave it. */
-export const SETTLEMENTS = ['transfer', 'register', 'loss', 'disposal', 'none'] as const;
 
 /**
  * A difference a closed stocktake found, with its 原因 and 处置意见, the settlement proposed, and what the

@@ -1,10 +1,8 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { SCAN_OUTCOMES, SCAN_SOURCES } from '../../lib/domain/stocktakes';
 import { agencies } from './agencies';
 import { assets } from './assets';
 import { stocktakes } from './stocktakes';
-
-export const SCAN_OUTCOMES = ['matched', 'misplaced', 'surplus', 'duplicate', 'status_mismatch'] as const;
-export const SCAN_SOURCES = ['scanner', 'camera', 'typed', 'cli'] as const;
 
 /**
  * One scan of a stocktake: the code as read, the asset it names (none for 盘盈), where it was found and

@@ -1,7 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { STOCKTAKE_STATUSES } from '../../lib/domain/stocktakes';
 import { agencies } from './agencies';
-
-export const STOCKTAKE_STATUSES = ['counting', 'closed', 'proposed', 'approved', 'cancelled'] as const;
 
 /**
  * 盘点 of an agency's subtree: counting (scans come in) -> closed (the rest is 盘亏; differences get a 原因
