@@ -83,6 +83,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadFigures> {
   const started = performance.now();
   const end = started + o.seconds * 1000;
 
+  const block = (k: number) => ({ startRow: 100 * k, endRow: 100 * k + 100 });
   const request = async (user: number, random: () => number): Promise<void> => {
     const base = o.servers[turn++ % o.servers.length];
     const roll = random();
@@ -94,7 +95,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadFigures> {
       const which = random();
       if (which < 0.5) {
         name = 'assets/list';
-        input = { query: random() < 0.5 ? { agency: county } : { quick: ['示', '执法', 'A1', '张'][Math.floor(random() * 4)] }, startRow: 100 * Math.floor(random() * 5), endRow: 100 * Math.floor(random() * 5) + 100, withTotal: random() < 0.3 };
+        input = { query: random() < 0.5 ? { agency: county } : { quick: ['示', '执法', 'A1', '张'][Math.floor(random() * 4)] }, ...block(Math.floor(random() * 5)), withTotal: random() < 0.3 };
       } else if (which < 0.8) {
         name = 'overview/summary';
         input = {};

@@ -125,7 +125,7 @@ async function demoWithManagers(store: Store, today: string) {
 
 /** What the ledger holds of the load's writes: bulk edits audited, and assets imported. */
 async function stored(store: Store) {
-  const edits = (await store.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'bulk' and entity = 'asset' and actor like 'mgr-%'`))!.n;
+  const edits = (await store.get<{ n: number }>(sql`select count(*) as n from audit_log where action = 'bulk' and entity = 'bulk-edit' and actor like 'mgr-%'`))!.n;
   const imported = (await store.get<{ n: number }>(sql`select count(*) as n from assets where asset_tag like ${`${MARK}%`}`))!.n;
   return { edits, imported };
 }

@@ -19,6 +19,9 @@ export const SIGNED_IN_BODY = 16 * 1024 * 1024;
 export const FILE_BODY = 300 * 1024 * 1024 + 64 * 1024;
 /** Files received and worked on at once; more are asked to wait. */
 export const DEFAULT_MAX_UPLOADS = 2;
+/** How long a file waits for a turn, and how many may wait for each turn, before one is refused as busy. */
+export const UPLOAD_WAIT_MS = 20_000;
+const UPLOADS_WAITING = 16;
 /** The time a caller who is not signed in has to send its small body. */
 export const ANONYMOUS_BODY_MS = 10_000;
 
@@ -120,6 +123,8 @@ export interface HttpOptions {
   tls?: { cert: string; key: string };
   /** Files received and worked on at once (DEFAULT_MAX_UPLOADS). */
   maxUploads?: number;
+  /** How long a further file waits for one of those to finish before it is refused (UPLOAD_WAIT_MS). */
+  uploadWaitMs?: number;
   /** The time a caller who is not signed in has to send its body (ANONYMOUS_BODY_MS). */
   anonymousBodyMs?: number;
 }
@@ -135,7 +140,23 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
   const cookieName = options.tls ? TLS_COOKIE : COOKIE;
   const cookieTail = `Path=/; HttpOnly; SameSite=Strict${options.tls ? '; Secure' : ''}`;
   const maxUploads = options.maxUploads ?? DEFAULT_MAX_UPLOADS;
+  const uploadWaitMs = options.uploadWaitMs ?? UPLOAD_WAIT_MS;
   let uploads = 0;
+  // Files waiting for a turn: their bodies are not read meanwhile, so waiting costs no memory.
+  const turns: (() => void)[] = [];
+  const uploadTurn = () => new Promise<boolean>((done) => {
+    if (uploads < maxUploads) return (uploads++, done(true));
+    if (turns.length >= maxUploads * UPLOADS_WAITING || uploadWaitMs <= 0) return done(false);
+    const take = () => (clearTimeout(timer), done(true));
+    const timer = setTimeout(() => (turns.splice(turns.indexOf(take), 1), done(false)), uploadWaitMs);
+    turns.push(take);
+  });
+  // A finished file hands its turn to the first one waiting.
+  const uploadDone = () => {
+    const next = turns.shift();
+    if (next) next();
+    else uploads--;
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const host = options.lan ? hostOf(req.headers.host) : (req.headers.host ?? '').replace(/:\d+$/, '');
@@ -175,8 +196,7 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     const limit = ctx.user === null ? ANONYMOUS_BODY : file ? FILE_BODY : SIGNED_IN_BODY;
     const tooLarge = ctx.user === null ? '请求过大:请先登录' : `请求过大:超过 ${Math.round(limit / 1024 / 1024)} MB`;
     if (Number(req.headers['content-length'] ?? 0) > limit) return refuseAndClose(req, res, 413, tooLarge);
-    if (file && uploads >= maxUploads) return refuseAndClose(req, res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
-    if (file) uploads++;
+    if (file && !(await uploadTurn())) return refuseAndClose(req, res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
     try {
       const body = await readBody(req, limit, ctx.user === null ? (options.anonymousBodyMs ?? ANONYMOUS_BODY_MS) : undefined);
       if ('gone' in body) return res.destroy();
@@ -190,7 +210,7 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
       const result = await dispatch(ctx, name, input);
       return send(res, 200, JSON.stringify(result), undefined, setCookie ? { 'set-cookie': setCookie } : {});
     } finally {
-      if (file) uploads--;
+      if (file) uploadDone();
     }
   }
 

@@ -163,8 +163,8 @@ describe('bodies are read only as far as the caller may send', () => {
     expect(takesFile('constructor')).toBe(false);
   });
 
-  it('asks a signed-in user to wait while as many files as allowed are being received', async () => {
-    const { port } = await start({ maxUploads: 1 });
+  it('refuses a signed-in user\'s file as busy once it has waited its time for a turn', async () => {
+    const { port } = await start({ maxUploads: 1, uploadWaitMs: 0 });
     const setup = await api(port, 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' });
     const cookie = cookieOf(setup);
     // The first upload is under way: its body is announced and not yet complete.
@@ -186,6 +186,26 @@ describe('bodies are read only as far as the caller may send', () => {
     do third = await api(port, 'imports/open', { fileName: 'c.xlsx', base64: 'UEs=' }, { cookie });
     while (third.status === 503);
     expect(third.status).toBe(200);
+  });
+
+  it('lets a file sent while as many as allowed are being received wait its turn, and answers it once one is done', async () => {
+    const { port } = await start({ maxUploads: 1, uploadWaitMs: 30_000 });
+    const cookie = cookieOf(await api(port, 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' }));
+    const first = httpRequest({
+      host: '127.0.0.1', port, method: 'POST', path: '/api/imports/open', agent: false,
+      headers: { host: `127.0.0.1:${port}`, cookie, 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) },
+    });
+    first.on('error', () => undefined);
+    await new Promise<void>((done) => first.write(Buffer.from('{"fileName":"a.xlsx","base64":"'), () => done()));
+    await new Promise((r) => setTimeout(r, 300)); // the server holds the first file's turn
+    let answered = false;
+    const second = api(port, 'imports/open', { fileName: 'b.xlsx', base64: 'UEs=' }, { cookie }).then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(answered).toBe(false); // waiting, not refused
+    first.destroy();
+    const reply = await second;
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body).problems?.[0]?.message ?? '').not.toContain('服务器正在接收其他文件');
   });
 });
 
