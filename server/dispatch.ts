@@ -6,7 +6,11 @@ import { loadScope } from './scope';
 
 let writes: Promise<unknown> = Promise.resolve();
 
-/** Runs mutations one at a time, in the order they arrive. */
+/**
+ * Runs mutations one at a time, in the order they arrive: the embedded ledger has one writer. The provincial
+ * database takes them concurrently, from this process as from the others, each in a serializable transaction
+ * retried on conflict (db/store.ts); queued here they would wait for each other's parsing and checks too.
+ */
 function queued<T>(f: () => T | Promise<T>): Promise<T> {
   const next = writes.then(f, f);
   writes = next.catch(() => undefined);
@@ -49,7 +53,7 @@ export async function dispatch(ctx: Context, name: string, raw: unknown): Promis
   const handler = handlers[name] as (ctx: Context, input: unknown) => unknown;
   try {
     await loadScope(ctx);
-    const value = await (spec.writes ? queued(() => handler(ctx, parsed.data)) : handler(ctx, parsed.data));
+    const value = await (spec.writes && ctx.store.engine === 'sqlite' ? queued(() => handler(ctx, parsed.data)) : handler(ctx, parsed.data));
     return { ok: true, value };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, problems: e.problems };
