@@ -28,6 +28,12 @@ export interface Store extends Tx {
    * read-check-write step is safe with other server processes writing too, and it is run again when the
    * database reports a serialization failure or deadlock (nothing of the failed try was kept). On SQLite
    * it takes the write lock at its start (BEGIN IMMEDIATE).
+   *
+   * On PostgreSQL, too, writes take their turn, one at a time across every server process: each first locks
+   * the audit log against other writers (every change appends to it; readers are not held up), before its
+   * first read, so that its snapshot is taken once the writer before it has committed. Left to serializable
+   * isolation alone, concurrent writes conflict at page granularity on the assets' many indexes and on small
+   * tables (custody records), and under load most of them failed after eight tries.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` on one consistent snapshot (several reads that must agree: a page and its count). */
@@ -204,7 +210,10 @@ export function postgresStore(pool: HostPool): Store {
     write: async (fn) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await guarded(() => db.transaction().setIsolationLevel('serializable').execute((trx) => fn(handle('postgres', trx))));
+          return await guarded(() => db.transaction().setIsolationLevel('serializable').execute(async (trx) => {
+            await sql`lock table audit_log in share row exclusive mode`.execute(trx);
+            return fn(handle('postgres', trx));
+          }));
         } catch (e) {
           if (!RETRY.has((e as { code?: string }).code ?? '')) throw e;
           if (attempt >= MAX_TRIES) throw Object.assign(new UserError([{ message: BUSY }]), { cause: e });

@@ -64,7 +64,7 @@ export function* auditSteps(who: Actor, entries: Iterable<AuditEntry>): Steps<vo
       for (const code of new Set(e.agencies)) if (code) links.push(sql`(${ids[i]}, ${code})`);
     });
     for (let k = 0; k < links.length; k += AUDIT_ROWS) {
-      yield sql`insert into audit_agencies (audit_id, agency_code) values ${sql.join(links.slice(k, k + AUDIT_ROWS))} on conflict do nothing`;
+      yield sql`insert into audit_agencies (audit_id, agency_code) values ${sql.join(links.slice(k, k + AUDIT_ROWS))}`;
     }
     group.length = 0;
   }

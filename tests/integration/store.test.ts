@@ -135,6 +135,28 @@ describe.skipIf(!postgresUrl)('the store on PostgreSQL when a change cannot be m
     expect((await store.get<{ n: number }>(sql`select count(*) as n from agencies where name = '冲突'`))!.n).toBe(0);
   });
 
+  it('gives writes their turn across server processes: one that waits reads what the one before it committed, at its first try', async () => {
+    const { store, another } = await ledger(engines[1]);
+    await store.run(sql`insert into settings (key, value) values ('counter', '0')`);
+    const second = await another();
+    const first = store.write(async (tx) => {
+      const n = await counter(tx);
+      await new Promise((r) => setTimeout(r, 400));
+      await tx.run(sql`update settings set value = ${String(n + 1)} where key = 'counter'`);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const seen: number[] = [];
+    await second.write(async (tx) => {
+      const n = await counter(tx);
+      seen.push(n);
+      await tx.run(sql`update settings set value = ${String(n + 1)} where key = 'counter'`);
+    });
+    await first;
+    // Not run again after a serialization failure: it waited for its turn, then read the first writer's 1.
+    expect(seen).toEqual([1]);
+    expect(await counter(store)).toBe(2);
+  });
+
   it('stops a statement that runs past the limit and says so in Chinese, leaving nothing of its transaction', async () => {
     const { store } = await ledger(engines[1]);
     const slow = store.write(async (tx) => {
