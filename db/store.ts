@@ -201,26 +201,34 @@ export function postgresStore(pool: HostPool): Store {
       throw e;
     }
   };
+  let turn: Promise<void> = Promise.resolve();
+  const writeOnce = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await guarded(() => db.transaction().setIsolationLevel('serializable').execute(async (trx) => {
+          await sql`lock table audit_log in share row exclusive mode`.execute(trx);
+          return fn(handle('postgres', trx));
+        }));
+      } catch (e) {
+        if (!RETRY.has((e as { code?: string }).code ?? '')) throw e;
+        if (attempt >= MAX_TRIES) throw Object.assign(new UserError([{ message: BUSY }]), { cause: e });
+        // Apart at random, so two writers that collided do not collide again.
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  };
   const base = handle('postgres', db);
   return outsideOnly({
     engine: 'postgres',
     all: (q) => guarded(() => base.all(q)),
     get: (q) => guarded(() => base.get(q)),
     run: (q) => guarded(() => base.run(q)),
-    write: async (fn) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await guarded(() => db.transaction().setIsolationLevel('serializable').execute(async (trx) => {
-            await sql`lock table audit_log in share row exclusive mode`.execute(trx);
-            return fn(handle('postgres', trx));
-          }));
-        } catch (e) {
-          if (!RETRY.has((e as { code?: string }).code ?? '')) throw e;
-          if (attempt >= MAX_TRIES) throw Object.assign(new UserError([{ message: BUSY }]), { cause: e });
-          // Apart at random, so two writers that collided do not collide again.
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
-        }
-      }
+    // One write of this process at a time waits for its turn at the database, holding one connection of the pool;
+    // the others wait here, leaving the rest of the pool to readers.
+    write: (fn) => {
+      const run = turn.then(() => writeOnce(fn));
+      turn = run.then(() => undefined, () => undefined);
+      return run;
     },
     read: (fn) => guarded(() => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute((trx) => fn(handle('postgres', trx)))),
     close: () => db.destroy(),

@@ -9,7 +9,8 @@ let writes: Promise<unknown> = Promise.resolve();
 /**
  * Runs mutations one at a time, in the order they arrive: the embedded ledger has one writer. The provincial
  * database takes them concurrently, from this process as from the others, each in a serializable transaction
- * retried on conflict (db/store.ts); queued here they would wait for each other's parsing and checks too.
+ * retried on conflict, taking their turn there (db/store.ts); queued here they would wait for each other's
+ * parsing and checks too.
  */
 function queued<T>(f: () => T | Promise<T>): Promise<T> {
   const next = writes.then(f, f);
