@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import type { DisposalRow, FileOut, ScanRow, StocktakeClosing, StocktakeDetail, StocktakeRow } from '../../api/contract';
+import type { DisposalRow, FileOut, ScanRow, ScoreResult, StocktakeClosing, StocktakeDetail, StocktakeRow } from '../../api/contract';
 import type { Problem } from '../../lib/problems';
 import { normaliseScanCode } from '../../lib/scan-code';
 import type { Context } from '../../server/context';
@@ -153,6 +153,25 @@ describe('a stocktake of a county, as its manager', () => {
 
     const after = await call<StocktakeDetail>(k, 'stocktakes/get', { id });
     expect(after.differences.find((d) => d.code === 'UNKNOWN-9')).toMatchObject({ settledAssetTag: 'UNKNOWN-9', itemCode: 'S01' });
+  });
+
+  it('counts, once approved, as use records and custodian evidence in the year\'s Zhejiang item 12 of the agencies it covered', async () => {
+    const { k, head } = await ledger();
+    const year = Number(k.today().slice(0, 4));
+    const item12 = async (agency: string) => (await call<ScoreResult>(k, 'score/card', { agency, year })).items[11];
+    const before = await item12('K');
+    expect(before.why).not.toContain('盘点');
+    const { id } = await counted(k);
+    for (const d of (await call<StocktakeDetail>(k, 'stocktakes/get', { id })).differences) {
+      await call(k, 'stocktakes/settle', { id: d.id, reason: '原因', proposal: '意见', settlement: 'none' });
+    }
+    await call(k, 'stocktakes/propose', { id });
+    expect((await item12('K')).why).not.toContain('盘点');
+    await call(head, 'stocktakes/approve', { id });
+    const after = await item12('K');
+    expect(after.why).toContain('本年度已批准盘点 1 次');
+    expect(after.points).toBe(5);
+    expect(after.points).toBeGreaterThan(before.points);
   });
 
   it('returns a rejected proposal to closed with the note, and refuses approval after the ledger changed under it', async () => {
