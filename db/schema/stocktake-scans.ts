@@ -25,6 +25,7 @@ export const stocktakeScans = sqliteTable(
   },
   (t) => [
     index('stocktake_scans_code').on(t.stocktakeId, t.code),
+    index('stocktake_scans_asset').on(t.stocktakeId, t.assetId),
     uniqueIndex('stocktake_scans_client').on(t.stocktakeId, t.clientId),
   ],
 );

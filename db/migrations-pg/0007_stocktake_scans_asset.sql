@@ -1,0 +1,1 @@
+CREATE INDEX "stocktake_scans_asset" ON "stocktake_scans" USING btree ("stocktake_id","asset_id");

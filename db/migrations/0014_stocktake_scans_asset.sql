@@ -1,0 +1,1 @@
+CREATE INDEX `stocktake_scans_asset` ON `stocktake_scans` (`stocktake_id`,`asset_id`);
