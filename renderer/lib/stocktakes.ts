@@ -1,0 +1,50 @@
+import { useCallback, useContext, useEffect, useState } from 'react';
+import type { z } from 'zod';
+import { can } from '../../api/roles';
+import { stocktakeOps } from '../../api/stocktakes';
+import { client } from '../api';
+import { SessionContext } from './session';
+
+/**
+ * The stocktake's operations, called through the one client. They are declared in api/stocktakes.ts but not yet
+ * joined into api/contract.ts (that comes with their handlers), so their names and types are taken from there.
+ */
+export type StocktakeOp = keyof typeof stocktakeOps;
+export type StocktakeInput<N extends StocktakeOp> = z.input<(typeof stocktakeOps)[N]['input']>;
+export type StocktakeOutput<N extends StocktakeOp> = (typeof stocktakeOps)[N]['output'];
+
+export function callStocktake<N extends StocktakeOp>(name: N, input: StocktakeInput<N>): Promise<StocktakeOutput<N>> {
+  return client.call(name as never, input as never) as Promise<StocktakeOutput<N>>;
+}
+
+/** Whether the signed-in user holds the right the operation needs (the agency scope is the server's to check). */
+export function useMayStocktake(name: StocktakeOp): boolean {
+  const user = useContext(SessionContext);
+  return !!user && can(user.role, stocktakeOps[name].right);
+}
+
+/** Like useApi, for a stocktake read; `every` (ms) reads it again on a timer, without showing it as loading. */
+export function useStocktakeApi<N extends StocktakeOp>(name: N, input: StocktakeInput<N>, every?: number) {
+  const key = JSON.stringify(input);
+  const [state, setState] = useState<{ data?: StocktakeOutput<N>; error?: Error; loading: boolean }>({ loading: true });
+  const [nonce, setNonce] = useState(0);
+  useEffect(() => {
+    let live = true;
+    // A timed re-read keeps what is shown (no spinner every few seconds); only a first read shows as loading.
+    setState((s) => ({ ...s, loading: s.data === undefined }));
+    callStocktake(name, JSON.parse(key)).then(
+      (data) => live && setState({ data, loading: false }),
+      (error: Error) => live && setState((s) => ({ data: s.data, error, loading: false })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [name, key, nonce]);
+  useEffect(() => {
+    if (!every) return;
+    const timer = setInterval(() => document.visibilityState === 'visible' && setNonce((n) => n + 1), every);
+    return () => clearInterval(timer);
+  }, [every]);
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
+  return { ...state, reload };
+}
