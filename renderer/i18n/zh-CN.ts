@@ -669,6 +669,17 @@ export const zhCN = {
   'st.purchaseDate': "购置日期",
   'st.price': "单价(元)",
   'st.location': "存放地点",
+  'scan.title': "扫码盘点",
+  'scan.stocktake': "盘点",
+  'scan.choose': "请选择正在进行的盘点",
+  'scan.noneRunning': "暂无进行中的盘点",
+  'scan.camera': "打开摄像头扫码",
+  'scan.cameraOff': "关闭摄像头",
+  'scan.cameraFailed': "无法打开摄像头({why});可在下方输入标签号",
+  'scan.typed': "标签损坏时输入标签号",
+  'scan.hint': "对准装备标签上的二维码或条码,或输入标签号",
+  'scan.queued': "已暂存,联网后自动发送",
+  'scan.waiting': "{n} 条扫描暂存在本机,恢复联网后自动发送",
   error: '出错了',
 };
 

@@ -1,6 +1,8 @@
 import { useCallback, useContext, useEffect, useState } from 'react';
 import type { z } from 'zod';
+import type { AgencyNode } from '../../api/contract';
 import { can } from '../../api/roles';
+import type { ScanOutcome } from '../../lib/domain/stocktakes';
 import { stocktakeOps } from '../../api/stocktakes';
 import { client } from '../api';
 import { SessionContext } from './session';
@@ -47,4 +49,17 @@ export function useStocktakeApi<N extends StocktakeOp>(name: N, input: Stocktake
   }, [every]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { ...state, reload };
+}
+
+/** Each outcome's colour: 重复 a warning, 状态不符 an error, 位置不符 and 盘盈 to be settled after closing. */
+export const OUTCOME_COLORS: Record<ScanOutcome, string> = { matched: 'green', misplaced: 'orange', surplus: 'purple', duplicate: 'gold', status_mismatch: 'red' };
+
+/** The agencies of a subtree: the root and everything under it. */
+export function subtreeOf(agencies: AgencyNode[], root: string): AgencyNode[] {
+  const codes = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const a of agencies) if (a.parentCode && codes.has(a.parentCode) && !codes.has(a.code)) (codes.add(a.code), grew = true);
+  }
+  return agencies.filter((a) => codes.has(a.code));
 }

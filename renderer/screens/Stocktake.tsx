@@ -14,11 +14,9 @@ import { blanksToNull, fenField, isoDateField, notNegative, showProblems, validD
 import { shortAgency, shortItem } from '../lib/format';
 import { useScanner } from '../lib/scanner';
 import { SessionContext } from '../lib/session';
-import { callStocktake, useMayStocktake, useStocktakeApi } from '../lib/stocktakes';
+import { callStocktake, OUTCOME_COLORS, subtreeOf, useMayStocktake, useStocktakeApi } from '../lib/stocktakes';
 
 const STATUS_COLORS: Record<StocktakeStatus, string> = { counting: 'processing', closed: 'gold', proposed: 'blue', approved: 'green', cancelled: 'default' };
-/** Each outcome in words and colour: 重复 is a warning, 状态不符 an error, 位置不符 and 盘盈 need settling later. */
-export const OUTCOME_COLORS: Record<ScanOutcome, string> = { matched: 'green', misplaced: 'orange', surplus: 'purple', duplicate: 'gold', status_mismatch: 'red' };
 const OUTCOME_ALERT: Record<ScanOutcome, 'success' | 'warning' | 'info' | 'error'> = { matched: 'success', misplaced: 'warning', surplus: 'info', duplicate: 'warning', status_mismatch: 'error' };
 const KIND_COLORS: Record<DifferenceKind, string> = { misplaced: 'orange', surplus: 'purple', missing: 'red', status_mismatch: 'volcano' };
 /** The settlements that fit each kind of difference. */
@@ -31,16 +29,6 @@ const SETTLEMENTS_OF: Record<DifferenceKind, Settlement[]> = {
 const POLL_MS = 3_000;
 
 const problemText = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => p.message).join(';') : (e as Error).message);
-
-/** The agencies of a subtree: the root and everything under it. */
-function subtreeOf(agencies: AgencyNode[], root: string): AgencyNode[] {
-  const codes = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const a of agencies) if (a.parentCode && codes.has(a.parentCode) && !codes.has(a.code)) (codes.add(a.code), grew = true);
-  }
-  return agencies.filter((a) => codes.has(a.code));
-}
 
 /** 盘点: the stocktakes of the user's agencies, a running one's scanning, a closed one's differences and approval. */
 export function Stocktake({ agencies, catalog }: { agencies: AgencyNode[]; catalog: CatalogItem[] }) {
