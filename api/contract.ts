@@ -20,6 +20,7 @@ import { chartOps } from './charts';
 import { taskOps } from './tasks';
 import { dispatchOps } from './dispatch';
 import { planOps } from './plans';
+import { stocktakeOps } from './stocktakes';
 
 export * from './auth';
 export * from './audit';
@@ -39,6 +40,7 @@ export * from './charts';
 export * from './tasks';
 export * from './dispatch';
 export * from './plans';
+export * from './stocktakes';
 export * from '../lib/domain/files';
 export { dateOf, isoDate } from '../lib/domain/values';
 
@@ -62,6 +64,7 @@ export const api = {
   ...taskOps,
   ...dispatchOps,
   ...planOps,
+  ...stocktakeOps,
 } as const;
 
 export type Api = typeof api;
@@ -83,6 +86,7 @@ export const CSV_SHAPES = {
   'plans/export': 'zip',
   'budget/exportTerms': { sheet: '单价与更新年限' },
   'imports/blankTemplate': { sheet: '装备' },
+  'stocktakes/report': 'zip',
 } as const satisfies { [N in ExportOp]?: CsvShape };
 
 /** Operations on what every agency shares (prices and replacement rules, the dispatch reserve): only an account of the whole ledger calls them, whatever its role's rights. */

@@ -28,6 +28,7 @@ export const DOMAIN_NAMES: { [D in Domain]: string } = {
   tasks: '重点任务',
   dispatch: '任务调度',
   plans: '调度方案',
+  stocktakes: '盘点',
 };
 
 /** What each operation does, in one Chinese line: the summary integrators read beside its name. */
@@ -117,4 +118,15 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'plans/return': '装备归还',
   'plans/cancel': '取消调度方案',
   'plans/export': '导出调度单',
+  'stocktakes/list': '盘点列表(本机构及其上级组织、覆盖本机构的盘点)',
+  'stocktakes/get': '盘点详情:按机构与品目的应有/实有、最近 200 条扫描、差异',
+  'stocktakes/start': '开始盘点机构及其下级的装备(冻结应有清单)',
+  'stocktakes/scan': '提交扫描(一批,按 clientId 去重)',
+  'stocktakes/close': '结束盘点,生成差异(位置不符、盘盈、盘亏、状态不符)',
+  'stocktakes/settle': '填写差异的原因、处置意见与处理方式',
+  'stocktakes/propose': '提交盘点处理意见待审批',
+  'stocktakes/approve': '批准盘点处理意见(一次审计的台账变更)',
+  'stocktakes/reject': '退回盘点处理意见',
+  'stocktakes/cancel': '取消盘点(批准前)',
+  'stocktakes/report': '导出盘点报告',
 };

@@ -73,7 +73,7 @@ export const ASSET_FIELD_COLUMNS = sql.join(FIELD_COLUMNS.map((c) => sql.ref(c))
 export const assetFieldValues = (f: StoredFields, agency: number): RawBuilder<unknown> => sql`(${sql.join(fieldValues(f, agency))})`;
 
 /** Registers a new asset; its status cannot start as scrapped (that goes through 报废). Call inside a write transaction. */
-export async function createAsset(tx: Tx, who: Actor, f: AssetFields): Promise<AssetRow> {
+export async function createAsset(tx: Tx, who: Actor, f: AssetFields, batch?: string): Promise<AssetRow> {
   await tagTaken(tx, f.assetTag);
   await checkItem(tx, f.itemCode);
   if (f.status === 'scrapped') throw new UserError([{ field: 'status', message: '新登记的装备不能为报废状态;报废请走报废流程' }]);
@@ -83,7 +83,7 @@ export async function createAsset(tx: Tx, who: Actor, f: AssetFields): Promise<A
   await indexAssetsAfter(tx, indexedUpTo);
   const after = await assetState(tx, id);
   await recordCustody(tx, who, null, after);
-  await appendAudit(tx, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after, agencies: [after.agencyCode] }]);
+  await appendAudit(tx, who, [{ action: 'create', entity: 'asset', entityKey: f.assetTag, after, batch, agencies: [after.agencyCode] }]);
   return after;
 }
 

@@ -39,7 +39,7 @@ export async function disposalAssetId(tx: Tx, id: number): Promise<number | unde
 }
 
 /** 报废申请: one open request per asset. Call inside a write transaction. */
-export async function requestDisposal(tx: Tx, who: Actor, assetId: number, reason: string): Promise<DisposalRow> {
+export async function requestDisposal(tx: Tx, who: Actor, assetId: number, reason: string, batch?: string): Promise<DisposalRow> {
   const asset = await assetState(tx, assetId);
   if (asset.status === 'scrapped') throw new UserError([{ field: 'assetId', message: '该装备已报废' }]);
   if (await tx.get(sql`select 1 as open from disposals where asset_id = ${assetId} and status in ('requested', 'approved')`)) {
@@ -48,7 +48,7 @@ export async function requestDisposal(tx: Tx, who: Actor, assetId: number, reaso
   const { id } = (await tx.get<{ id: number }>(sql`insert into disposals (asset_id, status, reason, requested_by, requested_at)
     values (${assetId}, 'requested', ${reason}, ${who.actor}, ${who.at}) returning id`))!;
   const after = await disposal(tx, id);
-  await appendAudit(tx, who, [{ action: 'create', entity: 'disposal', entityKey: `${asset.assetTag}#${id}`, after, agencies: [asset.agencyCode] }]);
+  await appendAudit(tx, who, [{ action: 'create', entity: 'disposal', entityKey: `${asset.assetTag}#${id}`, after, batch, agencies: [asset.agencyCode] }]);
   return after;
 }
 

@@ -18,7 +18,7 @@ export function findBlankLabel(tx: Tx, code: string): Promise<BlankLabel | undef
 }
 
 /** Sticks a blank label on an asset: from now on its code names the asset. A label is linked once, an asset has one. */
-export async function linkBlankLabel(tx: Tx, who: Actor, code: string, assetId: number): Promise<void> {
+export async function linkBlankLabel(tx: Tx, who: Actor, code: string, assetId: number, batch?: string): Promise<void> {
   const label = await findBlankLabel(tx, code);
   if (!label) throw new UserError([{ field: 'code', message: `空白标签 ${code} 不存在(不是本台账打印的标签)` }]);
   if (label.assetId !== null) throw new UserError([{ field: 'code', message: `空白标签 ${code} 已绑定到其他装备` }]);
@@ -27,5 +27,5 @@ export async function linkBlankLabel(tx: Tx, who: Actor, code: string, assetId: 
   const taken = await tx.get<{ code: string }>(sql`select code from blank_labels where asset_id = ${assetId}`);
   if (taken) throw new UserError([{ field: 'assetId', message: `装备 ${asset.tag} 已贴有标签 ${taken.code}` }]);
   await tx.run(sql`update blank_labels set asset_id = ${assetId}, linked_by = ${who.actor}, linked_at = ${who.at} where code = ${code}`);
-  await appendAudit(tx, who, [{ action: 'update', entity: 'blank-label', entityKey: code, before: { assetId: null }, after: { assetId, assetTag: asset.tag }, agencies: [label.agencyCode, asset.agency] }]);
+  await appendAudit(tx, who, [{ action: 'update', entity: 'blank-label', entityKey: code, before: { assetId: null }, after: { assetId, assetTag: asset.tag }, batch, agencies: [label.agencyCode, asset.agency] }]);
 }

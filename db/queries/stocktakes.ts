@@ -1,0 +1,402 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type {
+  DifferenceKind, DifferenceRow, REGISTRATION, ScanOutcome, ScanRow, ScanSource, Settlement, StocktakeClosing, StocktakeCount, StocktakeDetail,
+  StocktakeRow, StocktakeStatus,
+} from '../../lib/domain/stocktakes';
+import { UserError } from '../../lib/problems';
+import { inList, type Tx } from '../store';
+import { appendAudit, type Actor } from './audit';
+import { subtreeOf } from './agencies';
+import { agencyId, assetState, createAsset, recordCustody } from './asset-writes';
+import { requestDisposal } from './disposals';
+import { findBlankLabel, linkBlankLabel } from './labels';
+
+export const STOCKTAKE_STATUS_WORDS: Record<StocktakeStatus, string> = {
+  counting: '盘点中', closed: '已结束盘点(待填写差异)', proposed: '待审批', approved: '已批准', cancelled: '已取消',
+};
+const KIND_WORDS: Record<DifferenceKind, string> = { misplaced: '位置不符', surplus: '盘盈', missing: '盘亏', status_mismatch: '状态不符' };
+const SETTLEMENT_WORDS: Record<Settlement, string> = { transfer: '调整至实际所在机构', register: '登记入账', loss: '报损(盘亏)', disposal: '报废申请', none: '不作处理' };
+/** The settlements each kind of difference may take. */
+const SETTLEMENTS_OF: Record<DifferenceKind, readonly Settlement[]> = {
+  misplaced: ['transfer', 'none'],
+  surplus: ['register', 'none'],
+  missing: ['loss', 'disposal', 'none'],
+  status_mismatch: ['none'],
+};
+const DEFAULT_SETTLEMENT: Record<DifferenceKind, Settlement> = { misplaced: 'transfer', surplus: 'register', missing: 'loss', status_mismatch: 'none' };
+
+/** Scans that found an expected asset (a duplicate counts once, a 盘盈 names none). */
+const FOUND = sql`(select count(distinct s.asset_id) from stocktake_scans s join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id
+  where s.stocktake_id = t.id)`;
+
+const ROW_SELECT = sql`select t.id, a.code as "agencyCode", a.name as "agencyName", t.title, t.status, t.counter, t.supervisor, t.responsible,
+    t.started_by as "startedBy", t.started_at as "startedAt", t.closed_at as "closedAt", t.proposed_by as "proposedBy", t.decided_by as "decidedBy",
+    t.decided_at as "decidedAt", (select count(*) from stocktake_expected e where e.stocktake_id = t.id) as expected, ${FOUND} as found
+  from stocktakes t join agencies a on a.id = t.agency_id`;
+
+const counted = (r: StocktakeRow): StocktakeRow => ({ ...r, expected: Number(r.expected), found: Number(r.found) });
+
+export async function stocktakeRow(tx: Tx, id: number): Promise<StocktakeRow> {
+  const row = await tx.get<StocktakeRow>(sql`${ROW_SELECT} where t.id = ${id}`);
+  if (!row) throw new UserError([{ field: 'id', message: `盘点 #${id} 不存在` }]);
+  return counted(row);
+}
+
+/** The agency whose subtree a stocktake counts, for scope checks. */
+export async function stocktakeAgency(tx: Tx, id: number): Promise<string> {
+  return (await stocktakeRow(tx, id)).agencyCode;
+}
+
+/** The codes of an agency and of every agency above it. */
+export async function ancestorsOf(tx: Tx, code: string): Promise<string[]> {
+  const rows = await tx.all<{ code: string }>(sql`with recursive up(id, code, parent_id) as (select id, code, parent_id from agencies where code = ${code}
+    union all select x.id, x.code, x.parent_id from agencies x join up on x.id = up.parent_id) select code from up`);
+  return rows.map((r) => r.code);
+}
+
+/** Stocktakes of agencies in a set (null: all), newest first. */
+export async function listStocktakes(tx: Tx, status: StocktakeStatus | undefined, within: ReadonlySet<string> | null): Promise<StocktakeRow[]> {
+  const where = [
+    ...(status ? [sql`t.status = ${status}`] : []),
+    ...(within === null ? [] : [inList(tx, sql.ref('a.code'), [...within])]),
+  ];
+  const rows = await tx.all<StocktakeRow>(sql`${ROW_SELECT} ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by t.id desc limit 500`);
+  return rows.map(counted);
+}
+
+const audit = (tx: Tx, who: Actor, before: StocktakeRow | undefined, after: StocktakeRow, batch?: string) => appendAudit(tx, who, [{
+  action: before ? 'update' : 'create', entity: 'stocktake', entityKey: `#${after.id}`, before, after, batch: batch ?? null, agencies: [after.agencyCode],
+}]);
+
+export interface StartFields {
+  title: string;
+  counter?: string | null;
+  supervisor?: string | null;
+  responsible?: string | null;
+}
+
+/**
+ * Starts counting an agency's subtree: the expected list is every asset of it not scrapped, frozen in one statement.
+ * Refused while another unfinished stocktake covers any agency of the subtree. Call inside a write transaction.
+ */
+export async function startStocktake(tx: Tx, who: Actor, agencyCode: string, f: StartFields): Promise<StocktakeRow> {
+  const agency = await agencyId(tx, agencyCode);
+  const overlapping = new Set([...(await subtreeOf(tx, agencyCode)), ...(await ancestorsOf(tx, agencyCode))]);
+  const open = await tx.get<{ id: number; title: string; code: string }>(sql`select t.id, t.title, a.code from stocktakes t join agencies a on a.id = t.agency_id
+    where t.status in ('counting', 'closed', 'proposed') and ${inList(tx, sql.ref('a.code'), [...overlapping])} order by t.id limit 1`);
+  if (open) {
+    throw new UserError([{ field: 'agencyCode', message: `机构「${open.code}」的盘点 #${open.id}「${open.title}」尚未办结,其范围与本次盘点重叠;请先完成或取消该盘点` }]);
+  }
+  const { id } = (await tx.get<{ id: number }>(sql`insert into stocktakes (agency_id, title, status, counter, supervisor, responsible, started_by, started_at)
+    values (${agency}, ${f.title}, 'counting', ${f.counter ?? null}, ${f.supervisor ?? null}, ${f.responsible ?? null}, ${who.actor}, ${who.at}) returning id`))!;
+  await tx.run(sql`with recursive sub(id) as (select id from agencies where id = ${agency} union all select x.id from agencies x join sub on x.parent_id = sub.id)
+    insert into stocktake_expected (stocktake_id, asset_id, asset_tag, item_code, agency_id, custodian, location, status)
+    select ${id}, s.id, s.asset_tag, s.item_code, s.agency_id, s.custodian, s.location, s.status from assets s join sub on sub.id = s.agency_id
+    where s.status <> 'scrapped'`);
+  const after = await stocktakeRow(tx, id);
+  await audit(tx, who, undefined, after);
+  return after;
+}
+
+async function requireStatus(tx: Tx, id: number, ...statuses: StocktakeStatus[]): Promise<StocktakeRow> {
+  const row = await stocktakeRow(tx, id);
+  if (!statuses.includes(row.status)) {
+    throw new UserError([{ field: 'id', message: `盘点 #${id} 当前为「${STOCKTAKE_STATUS_WORDS[row.status]}」,不能执行此操作` }]);
+  }
+  return row;
+}
+
+const SCAN_SELECT = sql`select s.id, s.code, x.asset_tag as "assetTag", c.name as "itemName", a.code as "agencyCode", a.name as "agencyName",
+    ea.code as "expectedAgencyCode", s.custodian, s.outcome, s.source, s.scanned_by as "scannedBy", s.scanned_at as "scannedAt"
+  from stocktake_scans s join agencies a on a.id = s.agency_id left join assets x on x.id = s.asset_id left join catalog_items c on c.code = x.item_code
+  left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id left join agencies ea on ea.id = e.agency_id`;
+
+export interface ScanInput {
+  /** Normalised (lib/scan-code.ts). */
+  code: string;
+  clientId?: string;
+}
+
+export interface ScanPlace {
+  agencyCode: string;
+  custodian: string | null;
+  source: ScanSource;
+}
+
+/**
+ * Judges and stores scans found at one place, in order: a scan whose clientId was stored before answers with the one
+ * stored. The place must lie in the stocktake's subtree and the stocktake must be counting. Call inside a write transaction.
+ */
+export async function recordScans(tx: Tx, who: Actor, id: number, place: ScanPlace, scans: readonly ScanInput[]): Promise<ScanRow[]> {
+  const stocktake = await requireStatus(tx, id, 'counting');
+  if (!(await subtreeOf(tx, stocktake.agencyCode)).includes(place.agencyCode)) {
+    throw new UserError([{ field: 'atAgency', message: `机构「${place.agencyCode}」不在盘点 #${id}(${stocktake.agencyName})的范围内` }]);
+  }
+  const at = await agencyId(tx, place.agencyCode, 'atAgency');
+  const ids: number[] = [];
+  const stored: ScanOutcome[] = [];
+  for (const [i, scan] of scans.entries()) {
+    const field = `scans.${i}.code`;
+    if (!scan.code) throw new UserError([{ field, message: `第 ${i + 1} 条扫描内容为空(去除控制字符后)` }]);
+    if (scan.code.length > 300) throw new UserError([{ field, message: `第 ${i + 1} 条扫描内容过长(最多 300 字)` }]);
+    if (scan.clientId !== undefined) {
+      const again = await tx.get<{ id: number }>(sql`select id from stocktake_scans where stocktake_id = ${id} and client_id = ${scan.clientId}`);
+      if (again) {
+        ids.push(again.id);
+        continue;
+      }
+    }
+    const { assetId, outcome } = await judge(tx, id, at, place.custodian, scan.code);
+    const row = (await tx.get<{ id: number }>(sql`insert into stocktake_scans (stocktake_id, code, asset_id, agency_id, custodian, outcome, source, client_id, scanned_by, scanned_at)
+      values (${id}, ${scan.code}, ${assetId}, ${at}, ${place.custodian}, ${outcome}, ${place.source}, ${scan.clientId ?? null}, ${who.actor}, ${who.at}) returning id`))!;
+    ids.push(row.id);
+    stored.push(outcome);
+  }
+  const rows = await tx.all<ScanRow>(sql`${SCAN_SELECT} where ${inList(tx, sql.ref('s.id'), ids)}`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  if (stored.length) {
+    const tally: Partial<Record<ScanOutcome, number>> = {};
+    for (const o of stored) tally[o] = (tally[o] ?? 0) + 1;
+    await appendAudit(tx, who, [{ action: 'create', entity: 'stocktake-scan', entityKey: `#${id}`, after: { at: place.agencyCode, custodian: place.custodian, ...tally },
+      agencies: [stocktake.agencyCode, place.agencyCode] }]);
+  }
+  return ids.map((i) => byId.get(i)!);
+}
+
+async function judge(tx: Tx, id: number, at: number, custodian: string | null, code: string): Promise<{ assetId: number | null; outcome: ScanOutcome }> {
+  const label = await findBlankLabel(tx, code);
+  const asset = label
+    ? (label.assetId === null ? undefined : await tx.get<{ id: number; status: string }>(sql`select id, status from assets where id = ${label.assetId}`))
+    : await tx.get<{ id: number; status: string }>(sql`select id, status from assets where asset_tag = ${code}`);
+  if (!asset) {
+    const seen = await tx.get(sql`select 1 as one from stocktake_scans where stocktake_id = ${id} and code = ${code} and asset_id is null`);
+    return { assetId: null, outcome: seen ? 'duplicate' : 'surplus' };
+  }
+  if (await tx.get(sql`select 1 as one from stocktake_scans where stocktake_id = ${id} and asset_id = ${asset.id}`)) return { assetId: asset.id, outcome: 'duplicate' };
+  const expected = await tx.get<{ agencyId: number; custodian: string | null }>(sql`select agency_id as "agencyId", custodian from stocktake_expected
+    where stocktake_id = ${id} and asset_id = ${asset.id}`);
+  if (!expected) return { assetId: asset.id, outcome: asset.status === 'scrapped' ? 'status_mismatch' : 'misplaced' };
+  const sameHands = custodian === null || expected.custodian === null || custodian === expected.custodian;
+  return { assetId: asset.id, outcome: Number(expected.agencyId) === at && sameHands ? 'matched' : 'misplaced' };
+}
+
+const COUNT_SELECT = (id: number) => sql<StocktakeCount>`select a.code as "agencyCode", a.name as "agencyName", e.item_code as "itemCode", c.name as "itemName",
+    count(*) as expected, count(f.asset_id) as found
+  from stocktake_expected e join agencies a on a.id = e.agency_id join catalog_items c on c.code = e.item_code
+  left join (select distinct asset_id from stocktake_scans where stocktake_id = ${id} and asset_id is not null) f on f.asset_id = e.asset_id
+  where e.stocktake_id = ${id} group by a.code, a.name, e.item_code, c.name order by a.code, e.item_code`;
+
+export async function stocktakeCounts(tx: Tx, id: number): Promise<StocktakeCount[]> {
+  return (await tx.all<StocktakeCount>(COUNT_SELECT(id))).map((r) => ({ ...r, expected: Number(r.expected), found: Number(r.found) }));
+}
+
+const DIFFERENCE_SELECT = sql`select d.id, d.kind, d.code, x.asset_tag as "assetTag", x.item_code as "itemCode",
+    c.name as "itemName", ea.code as "expectedAgencyCode", fa.code as "foundAgencyCode", d.found_custodian as "foundCustodian", d.reason, d.proposal,
+    d.settlement, d.registration, sa.asset_tag as "settledAssetTag", d.stocktake_id as "stocktakeId"
+  from stocktake_differences d
+  left join assets x on x.id = d.asset_id left join catalog_items c on c.code = x.item_code
+  left join agencies ea on ea.id = d.expected_agency_id left join agencies fa on fa.id = d.found_agency_id left join assets sa on sa.id = d.settled_asset_id`;
+
+type StoredDifference = Omit<DifferenceRow, 'registration'> & { registration: string | null; stocktakeId: number };
+
+const parsed = (r: StoredDifference): DifferenceRow => {
+  const { stocktakeId: _, registration, ...rest } = r;
+  const reg = registration ? (JSON.parse(registration) as z.infer<typeof REGISTRATION>) : null;
+  return { ...rest, id: Number(rest.id), registration: reg, itemCode: rest.itemCode ?? reg?.itemCode ?? null };
+};
+
+export async function stocktakeDifferences(tx: Tx, id: number): Promise<DifferenceRow[]> {
+  const rows = await tx.all<StoredDifference>(sql`${DIFFERENCE_SELECT} where d.stocktake_id = ${id} order by d.kind, d.code, d.id`);
+  return rows.map(parsed);
+}
+
+export async function stocktakeDetail(tx: Tx, id: number): Promise<StocktakeDetail> {
+  const row = await stocktakeRow(tx, id);
+  const scans = await tx.all<ScanRow>(sql`${SCAN_SELECT} where s.stocktake_id = ${id} order by s.id desc limit 200`);
+  const differences = await stocktakeDifferences(tx, id);
+  const names = await itemNames(tx, differences.filter((d) => d.itemName === null && d.itemCode).map((d) => d.itemCode!));
+  return {
+    ...row, counts: await stocktakeCounts(tx, id), scans: scans.map((s) => ({ ...s, id: Number(s.id) })),
+    differences: differences.map((d) => (d.itemName === null && d.itemCode ? { ...d, itemName: names.get(d.itemCode) ?? null } : d)),
+  };
+}
+
+async function itemNames(tx: Tx, codes: string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const rows = await tx.all<{ code: string; name: string }>(sql`select code, name from catalog_items where ${inList(tx, sql.ref('code'), [...new Set(codes)])}`);
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/**
+ * Ends counting: the differences are written, each with the settlement it takes unless the manager says otherwise —
+ * 位置不符 per asset with where it was last found, 盘盈 per distinct code, 盘亏 for each expected asset never found,
+ * 状态不符 per asset. Call inside a write transaction.
+ */
+export async function closeStocktake(tx: Tx, who: Actor, id: number): Promise<StocktakeClosing> {
+  const before = await requireStatus(tx, id, 'counting');
+  const last = sql`(select asset_id, max(id) as id from stocktake_scans where stocktake_id = ${id} and asset_id is not null group by asset_id)`;
+  await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, asset_id, expected_agency_id, found_agency_id, found_custodian, settlement)
+    select s.stocktake_id, 'misplaced', x.asset_tag, s.asset_id, coalesce(e.agency_id, x.agency_id), l.agency_id, l.custodian, ${DEFAULT_SETTLEMENT.misplaced}
+    from stocktake_scans s join assets x on x.id = s.asset_id
+    left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id
+    join ${last} m on m.asset_id = s.asset_id join stocktake_scans l on l.id = m.id
+    where s.stocktake_id = ${id} and s.outcome = 'misplaced'`);
+  await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, found_agency_id, found_custodian, settlement)
+    select s.stocktake_id, 'surplus', s.code, s.agency_id, s.custodian, ${DEFAULT_SETTLEMENT.surplus}
+    from stocktake_scans s where s.stocktake_id = ${id} and s.outcome = 'surplus'`);
+  await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, asset_id, expected_agency_id, settlement)
+    select e.stocktake_id, 'missing', e.asset_tag, e.asset_id, e.agency_id, ${DEFAULT_SETTLEMENT.missing} from stocktake_expected e
+    where e.stocktake_id = ${id} and e.asset_id not in (select asset_id from stocktake_scans where stocktake_id = ${id} and asset_id is not null)`);
+  await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, asset_id, expected_agency_id, found_agency_id, found_custodian, settlement)
+    select s.stocktake_id, 'status_mismatch', x.asset_tag, s.asset_id, x.agency_id, s.agency_id, s.custodian, ${DEFAULT_SETTLEMENT.status_mismatch}
+    from stocktake_scans s join assets x on x.id = s.asset_id where s.stocktake_id = ${id} and s.outcome = 'status_mismatch'`);
+  await tx.run(sql`update stocktakes set status = 'closed', closed_by = ${who.actor}, closed_at = ${who.at} where id = ${id}`);
+  const after = await stocktakeRow(tx, id);
+  await audit(tx, who, before, after);
+  return stocktakeClosing(tx, id);
+}
+
+/** What closing found, in the issue's shape (`eql stocktake close --json`): `found` counts the expected assets found. */
+export async function stocktakeClosing(tx: Tx, id: number): Promise<StocktakeClosing> {
+  const row = await stocktakeRow(tx, id);
+  const diffs = await stocktakeDifferences(tx, id);
+  const of = (kind: DifferenceKind) => diffs.filter((d) => d.kind === kind);
+  const duplicates = await tx.get<{ n: number }>(sql`select count(*) as n from stocktake_scans where stocktake_id = ${id} and outcome = 'duplicate'`);
+  return {
+    found: row.found,
+    misplaced: of('misplaced').map((d) => ({ tag: d.assetTag ?? d.code, expected: d.expectedAgencyCode ?? '', at: d.foundAgencyCode ?? '' })),
+    surplus: of('surplus').map((d) => d.code),
+    missing: of('missing').map((d) => d.assetTag ?? d.code),
+    duplicates: Number(duplicates?.n ?? 0),
+    statusMismatch: of('status_mismatch').map((d) => d.assetTag ?? d.code),
+  };
+}
+
+async function differenceOf(tx: Tx, differenceId: number): Promise<DifferenceRow & { stocktakeId: number }> {
+  const row = await tx.get<StoredDifference>(sql`${DIFFERENCE_SELECT} where d.id = ${differenceId}`);
+  if (!row) throw new UserError([{ field: 'id', message: `差异 #${differenceId} 不存在` }]);
+  return { ...parsed(row), stocktakeId: Number(row.stocktakeId) };
+}
+
+/** The stocktake a difference belongs to, for scope checks. */
+export async function differenceStocktake(tx: Tx, differenceId: number): Promise<number> {
+  return (await differenceOf(tx, differenceId)).stocktakeId;
+}
+
+export interface Settling {
+  reason: string | null;
+  proposal: string | null;
+  settlement: Settlement;
+  registration?: z.infer<typeof REGISTRATION> | null;
+}
+
+const label = (d: DifferenceRow) => `${KIND_WORDS[d.kind]}「${d.assetTag ?? d.code}」`;
+
+/** A difference's 原因, 处置意见 and settlement, while its stocktake is closed. Call inside a write transaction. */
+export async function settleDifference(tx: Tx, who: Actor, differenceId: number, s: Settling): Promise<number> {
+  const before = await differenceOf(tx, differenceId);
+  const stocktake = await requireStatus(tx, before.stocktakeId, 'closed');
+  if (!SETTLEMENTS_OF[before.kind].includes(s.settlement)) {
+    throw new UserError([{ field: 'settlement', message: `${label(before)}不能「${SETTLEMENT_WORDS[s.settlement]}」;可选:${SETTLEMENTS_OF[before.kind].map((x) => SETTLEMENT_WORDS[x]).join('、')}` }]);
+  }
+  const registration = s.settlement === 'register' ? (s.registration ?? null) : null;
+  if (registration) {
+    if (!(await tx.get(sql`select 1 as one from catalog_items where code = ${registration.itemCode}`))) {
+      throw new UserError([{ field: 'registration.itemCode', message: `未知装备代码「${registration.itemCode}」` }]);
+    }
+    if (before.code.length > 64) throw new UserError([{ field: 'settlement', message: `盘盈「${before.code.slice(0, 20)}…」的编码超过 64 字,不能作为资产编号登记` }]);
+  }
+  await tx.run(sql`update stocktake_differences set reason = ${s.reason || null}, proposal = ${s.proposal || null}, settlement = ${s.settlement},
+    registration = ${registration ? JSON.stringify(registration) : null} where id = ${differenceId}`);
+  const after = await differenceOf(tx, differenceId);
+  await appendAudit(tx, who, [{ action: 'update', entity: 'stocktake-difference', entityKey: `#${before.stocktakeId}/${differenceId}`, before, after,
+    agencies: [stocktake.agencyCode, before.expectedAgencyCode, before.foundAgencyCode] }]);
+  return before.stocktakeId;
+}
+
+/** The manager's settlement goes for approval: refused, naming each, while a difference lacks 原因 or 处置意见 or a 盘盈 to register lacks its item. */
+export async function proposeStocktake(tx: Tx, who: Actor, id: number): Promise<StocktakeRow> {
+  const before = await requireStatus(tx, id, 'closed');
+  const problems = (await stocktakeDifferences(tx, id)).flatMap((d) => {
+    const lacks = [!d.reason && '原因', !d.proposal && '处置意见', d.settlement === 'register' && !d.registration && '登记的装备品目'].filter(Boolean);
+    return lacks.length ? [{ field: `differences.${d.id}`, message: `${label(d)}未填写${lacks.join('、')}` }] : [];
+  });
+  if (problems.length) throw new UserError(problems);
+  await tx.run(sql`update stocktakes set status = 'proposed', proposed_by = ${who.actor}, proposed_at = ${who.at} where id = ${id}`);
+  const after = await stocktakeRow(tx, id);
+  await audit(tx, who, before, after);
+  return after;
+}
+
+export async function rejectStocktake(tx: Tx, who: Actor, id: number, note: string): Promise<StocktakeRow> {
+  const before = await requireStatus(tx, id, 'proposed');
+  await tx.run(sql`update stocktakes set status = 'closed', note = ${note}, decided_by = ${who.actor}, decided_at = ${who.at} where id = ${id}`);
+  const after = await stocktakeRow(tx, id);
+  await audit(tx, who, before, after);
+  return after;
+}
+
+export async function cancelStocktake(tx: Tx, who: Actor, id: number): Promise<StocktakeRow> {
+  const before = await requireStatus(tx, id, 'counting', 'closed', 'proposed');
+  await tx.run(sql`update stocktakes set status = 'cancelled', decided_by = ${who.actor}, decided_at = ${who.at} where id = ${id}`);
+  const after = await stocktakeRow(tx, id);
+  await audit(tx, who, before, after);
+  return after;
+}
+
+/**
+ * The bureau head's approval changes the ledger in one audited step (every entry in one batch): the misplaced move to
+ * where they were found, 盘盈 are registered under their scanned code (a blank label's code becomes the tag, and the label
+ * is linked), 盘亏 become loss or disposal requests. Each asset's state is read again here. Call inside a write transaction.
+ */
+export async function approveStocktake(tx: Tx, who: Actor, id: number, batch: string): Promise<StocktakeRow> {
+  const before = await requireStatus(tx, id, 'proposed');
+  for (const d of await stocktakeDifferences(tx, id)) {
+    const settled = await settle(tx, who, id, d, batch).catch((e: unknown) => {
+      if (e instanceof UserError) throw new UserError(e.problems.map((p) => ({ ...p, message: `${label(d)}:${p.message}` })));
+      throw e;
+    });
+    if (settled !== null) await tx.run(sql`update stocktake_differences set settled_asset_id = ${settled} where id = ${d.id}`);
+  }
+  await tx.run(sql`update stocktakes set status = 'approved', decided_by = ${who.actor}, decided_at = ${who.at} where id = ${id}`);
+  const after = await stocktakeRow(tx, id);
+  await audit(tx, who, before, after, batch);
+  return after;
+}
+
+async function settle(tx: Tx, who: Actor, id: number, d: DifferenceRow, batch: string): Promise<number | null> {
+  const assetId = d.assetTag === null ? null
+    : (await tx.get<{ id: number }>(sql`select asset_id as id from stocktake_differences where id = ${d.id}`))!.id;
+  switch (d.settlement) {
+    case 'transfer': {
+      const before = await assetState(tx, assetId!);
+      if (before.status === 'scrapped') throw new UserError([{ field: 'id', message: '该装备已报废,不能调整所在机构' }]);
+      const to = await agencyId(tx, d.foundAgencyCode!);
+      await tx.run(sql`update assets set agency_id = ${to}, custodian = ${d.foundCustodian ?? before.custodian} where id = ${assetId}`);
+      const after = await assetState(tx, assetId!);
+      await recordCustody(tx, who, before, after);
+      await appendAudit(tx, who, [{ action: 'update', entity: 'asset', entityKey: before.assetTag, before, after, batch, agencies: [before.agencyCode, after.agencyCode] }]);
+      return after.id;
+    }
+    case 'register': {
+      const r = d.registration!;
+      const blank = await findBlankLabel(tx, d.code);
+      if (blank && blank.assetId !== null) throw new UserError([{ field: 'id', message: `空白标签 ${d.code} 已绑定到其他装备` }]);
+      const created = await createAsset(tx, who, {
+        assetTag: d.code, itemCode: r.itemCode, agencyCode: d.foundAgencyCode!, model: r.model ?? null, serialNumber: r.serialNumber ?? null,
+        purchaseDate: r.purchaseDate ?? null, priceFen: r.priceFen ?? null, fundingSource: null, status: 'in_service',
+        custodian: r.custodian ?? d.foundCustodian ?? null, location: r.location ?? null, plateNumber: null, odometerKm: null, calibrationValidUntil: null,
+        notes: `盘盈登记(盘点 #${id})`,
+      }, batch);
+      if (blank) await linkBlankLabel(tx, who, d.code, created.id, batch);
+      return created.id;
+    }
+    case 'loss':
+      return (await requestDisposal(tx, who, assetId!, `盘亏:${d.reason ?? ''}`, batch)).assetId;
+    case 'disposal':
+      return (await requestDisposal(tx, who, assetId!, d.proposal ?? '', batch)).assetId;
+    default:
+      return null;
+  }
+}

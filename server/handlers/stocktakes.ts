@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { stocktakeOps } from '../../api/stocktakes';
+import type { HandlersFor } from './handler';
+import type { Context } from '../context';
+import type { Tx } from '../../db/store';
+import { CSV_SHAPES } from '../../api/contract';
+import { UserError } from '../../lib/problems';
+import { normaliseScanCode } from '../../lib/scan-code';
+import { stocktakeReportWorkbook } from '../../excel/exports/stocktake';
+import {
+  ancestorsOf, approveStocktake, cancelStocktake, closeStocktake, differenceStocktake, listStocktakes, proposeStocktake, recordScans, rejectStocktake,
+  settleDifference, startStocktake, stocktakeAgency, stocktakeDetail,
+} from '../../db/queries/stocktakes';
+import { inScope, requireAgency, scopeCodes, scopeRoot } from '../scope';
+
+/**
+ * Who sees a stocktake: anyone whose scope holds its agency, and anyone inside its subtree (a county's manager
+ * scans at the county in the province's stocktake). Changing it (close, settle, propose, cancel, approve, reject)
+ * needs its agency in scope; a scan needs the agency where the units were found in scope.
+ */
+async function visibleCodes(ctx: Context, tx: Tx): Promise<Set<string> | null> {
+  const codes = scopeCodes(ctx);
+  const root = scopeRoot(ctx);
+  if (codes === null || root === null) return null;
+  return new Set([...codes, ...(await ancestorsOf(tx, root))]);
+}
+
+async function requireVisible(ctx: Context, tx: Tx, id: number): Promise<string> {
+  const agency = await stocktakeAgency(tx, id);
+  const visible = await visibleCodes(ctx, tx);
+  if (visible !== null && !visible.has(agency)) throw new UserError([{ field: 'id', message: `盘点 #${id} 属于机构「${agency}」,不在您的管辖范围内` }]);
+  return agency;
+}
+
+async function requireChange(ctx: Context, tx: Tx, id: number): Promise<string> {
+  const agency = await requireVisible(ctx, tx, id);
+  if (!inScope(ctx, agency)) throw new UserError([{ field: 'id', message: `盘点 #${id} 由机构「${agency}」组织,只能由管辖该机构的用户办理` }]);
+  return agency;
+}
+
+export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
+  'stocktakes/list': (ctx, { status }) => ctx.store.read(async (tx) => listStocktakes(tx, status, await visibleCodes(ctx, tx))),
+  'stocktakes/get': (ctx, { id }) => ctx.store.read(async (tx) => {
+    await requireVisible(ctx, tx, id);
+    return stocktakeDetail(tx, id);
+  }),
+  'stocktakes/start': (ctx, { agencyCode, ...fields }) => ctx.store.write(async (tx) => {
+    requireAgency(ctx, agencyCode);
+    return startStocktake(tx, ctx.who(), agencyCode, fields);
+  }),
+  'stocktakes/scan': (ctx, { id, scans, atAgency, custodian, source }) => ctx.store.write(async (tx) => {
+    const agency = await requireVisible(ctx, tx, id);
+    const at = atAgency ?? agency;
+    requireAgency(ctx, at, 'atAgency');
+    return recordScans(tx, ctx.who(), id, { agencyCode: at, custodian: custodian || null, source },
+      scans.map((s) => ({ code: normaliseScanCode(s.code), clientId: s.clientId })));
+  }),
+  'stocktakes/close': (ctx, { id }) => ctx.store.write(async (tx) => {
+    await requireChange(ctx, tx, id);
+    return closeStocktake(tx, ctx.who(), id);
+  }),
+  'stocktakes/settle': (ctx, { id, ...settling }) => ctx.store.write(async (tx) => {
+    const stocktake = await differenceStocktake(tx, id);
+    await requireChange(ctx, tx, stocktake);
+    await settleDifference(tx, ctx.who(), id, settling);
+    return stocktakeDetail(tx, stocktake);
+  }),
+  'stocktakes/propose': (ctx, { id }) => ctx.store.write(async (tx) => {
+    await requireChange(ctx, tx, id);
+    return proposeStocktake(tx, ctx.who(), id);
+  }),
+  'stocktakes/approve': (ctx, { id }) => {
+    const batch = randomUUID();
+    return ctx.store.write(async (tx) => {
+      await requireChange(ctx, tx, id);
+      return approveStocktake(tx, ctx.who(), id, batch);
+    });
+  },
+  'stocktakes/reject': (ctx, { id, note }) => ctx.store.write(async (tx) => {
+    await requireChange(ctx, tx, id);
+    return rejectStocktake(tx, ctx.who(), id, note);
+  }),
+  'stocktakes/cancel': (ctx, { id }) => ctx.store.write(async (tx) => {
+    await requireChange(ctx, tx, id);
+    return cancelStocktake(tx, ctx.who(), id);
+  }),
+  'stocktakes/report': async (ctx, { id, format }) => {
+    const detail = await ctx.store.read(async (tx) => {
+      await requireVisible(ctx, tx, id);
+      return stocktakeDetail(tx, id);
+    });
+    return stocktakeReportWorkbook(detail, ctx.clock.timeZone, format, CSV_SHAPES['stocktakes/report']);
+  },
+};
