@@ -38,8 +38,7 @@ const STARTED_KEY = 'eql.started';
 const SCREEN_OP: Record<Screen, OpName> = {
   overview: 'overview/summary', ledger: 'assets/list', maintenance: 'assets/list', compliance: 'quotas/shortfall', budget: 'budget/request',
   score: 'score/card', disposals: 'disposals/list',
-  // stocktakes/list needs 'read', as assets/list does (the stocktake's operations are not yet joined into the contract).
-  stocktake: 'assets/list', dispatch: 'tasks/list', import: 'imports/open', agencies: 'agencies/list',
+  stocktake: 'stocktakes/list', dispatch: 'tasks/list', import: 'imports/open', agencies: 'agencies/list',
   audit: 'audit/list', users: 'users/list', backups: 'backups/list',
 };
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 /** A USB scanner types a whole code within this many ms between keys; a person is slower. */
-const SCANNER_GAP_MS = 50;
+const SCANNER_GAP_MS = 60;
 /** The shortest code taken as a scan (a stray key and Enter is not one). */
 const SHORTEST = 3;
 

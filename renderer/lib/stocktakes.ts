@@ -1,29 +1,18 @@
-import { useCallback, useContext, useEffect, useState } from 'react';
-import type { z } from 'zod';
-import type { AgencyNode } from '../../api/contract';
-import { can } from '../../api/roles';
+import { useCallback, useEffect, useState } from 'react';
+import type { AgencyNode, Input, Output } from '../../api/contract';
 import type { ScanOutcome } from '../../lib/domain/stocktakes';
-import { stocktakeOps } from '../../api/stocktakes';
+import type { stocktakeOps } from '../../api/stocktakes';
 import { client } from '../api';
-import { SessionContext } from './session';
+import { useMay } from './session';
 
-/**
- * The stocktake's operations, called through the one client. They are declared in api/stocktakes.ts but not yet
- * joined into api/contract.ts (that comes with their handlers), so their names and types are taken from there.
- */
 export type StocktakeOp = keyof typeof stocktakeOps;
-export type StocktakeInput<N extends StocktakeOp> = z.input<(typeof stocktakeOps)[N]['input']>;
-export type StocktakeOutput<N extends StocktakeOp> = (typeof stocktakeOps)[N]['output'];
+export type StocktakeInput<N extends StocktakeOp> = Input<N>;
+export type StocktakeOutput<N extends StocktakeOp> = Output<N>;
 
-export function callStocktake<N extends StocktakeOp>(name: N, input: StocktakeInput<N>): Promise<StocktakeOutput<N>> {
-  return client.call(name as never, input as never) as Promise<StocktakeOutput<N>>;
-}
+export const callStocktake = <N extends StocktakeOp>(name: N, input: Input<N>): Promise<Output<N>> => client.call(name, input);
 
-/** Whether the signed-in user holds the right the operation needs (the agency scope is the server's to check). */
-export function useMayStocktake(name: StocktakeOp): boolean {
-  const user = useContext(SessionContext);
-  return !!user && can(user.role, stocktakeOps[name].right);
-}
+/** Whether the signed-in user may call the operation: the very check the server makes before the agency scope. */
+export const useMayStocktake = (name: StocktakeOp): boolean => useMay(name);
 
 /** Like useApi, for a stocktake read; `every` (ms) reads it again on a timer, without showing it as loading. */
 export function useStocktakeApi<N extends StocktakeOp>(name: N, input: StocktakeInput<N>, every?: number) {

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Empty, Form, Input, InputNumber, Modal, Result, Segmented, Select, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
 import { useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AgencyNode, CatalogItem } from '../../api/contract';
@@ -6,8 +6,8 @@ import { ApiError } from '../../api/client';
 import {
   SETTLEMENTS, type DifferenceKind, type DifferenceRow, type ScanOutcome, type ScanRow, type ScanSource, type Settlement, type StocktakeCount, type StocktakeDetail, type StocktakeRow, type StocktakeStatus,
 } from '../../lib/domain/stocktakes';
-import { saveFile } from '../api';
 import { AgencyPicker } from '../components/AgencyPicker';
+import { ExportButton } from '../components/ExportButton';
 import { DateInput } from '../components/DateInput';
 import { useI18n, type T } from '../i18n';
 import { blanksToNull, fenField, isoDateField, notNegative, showProblems, validDate } from '../lib/forms';
@@ -24,9 +24,13 @@ const SETTLEMENTS_OF: Record<DifferenceKind, Settlement[]> = {
   misplaced: ['transfer', 'none'],
   surplus: ['register', 'none'],
   missing: ['loss', 'disposal', 'none'],
-  status_mismatch: ['transfer', 'none'],
+  status_mismatch: ['none'],
 };
+/** What proposing needs of a difference: its 原因 and 处置意见, and a 盘盈 to register its item. */
+const unsettledOf = (d: DifferenceRow) => !d.reason || !d.proposal || !d.settlement || (d.settlement === 'register' && !d.registration);
 const POLL_MS = 3_000;
+/** The differences a manager decides on one by one first; the 盘亏, often many and alike, after them. */
+const KIND_ORDER: Record<DifferenceKind, number> = { misplaced: 0, surplus: 1, status_mismatch: 2, missing: 3 };
 
 const problemText = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => p.message).join(';') : (e as Error).message);
 
@@ -125,7 +129,7 @@ function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies
         <Typography.Title level={4} style={{ margin: 0 }}>{d.title}</Typography.Title>
         <Tag color={STATUS_COLORS[d.status]} data-testid="st-status">{t(`st.status.${d.status}`)}</Tag>
         <Typography.Text type="secondary">{d.agencyName}</Typography.Text>
-        <ReportButton id={d.id} />
+        <ExportButton op="stocktakes/report" input={{ id: d.id }} label={t('st.report')} testId="st-report" />
       </Space>
       {detail.error && <Alert type="warning" showIcon title={t('st.stale')} description={detail.error.message} />}
       <Descriptions size="small" column={{ xs: 1, md: 3, xl: 6 }} items={[
@@ -137,28 +141,11 @@ function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies
         { label: t('st.decidedBy'), children: d.decidedBy ? `${d.decidedBy} · ${d.decidedAt?.slice(0, 10) ?? ''}` : '—' },
       ]} />
       {d.status === 'counting' && <ScanPanel detail={d} agencies={agencies} onScanned={detail.reload} />}
-      {d.status !== 'counting' && <Differences detail={d} catalog={catalog} onChanged={detail.reload} />}
+      {d.status !== 'counting' && <Differences detail={d} agencies={agencies} catalog={catalog} onChanged={detail.reload} />}
       <Counts counts={d.counts} expected={d.expected} found={d.found} />
       <LatestScans scans={d.scans} />
     </div>
   );
-}
-
-function ReportButton({ id }: { id: number }) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
-    setBusy(true);
-    try {
-      await saveFile('xlsx', await callStocktake('stocktakes/report', { id, format: 'xlsx' }));
-    } catch (e) {
-      message.error(problemText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return <Button icon={<DownloadOutlined />} loading={busy} onClick={run} data-testid="st-report">{t('st.report')}</Button>;
 }
 
 /** What the last scan was judged, large, in words and colour. */
@@ -325,7 +312,7 @@ function LatestScans({ scans }: { scans: ScanRow[] }) {
   );
 }
 
-function Differences({ detail, catalog, onChanged }: { detail: StocktakeDetail; catalog: CatalogItem[]; onChanged: () => void }) {
+function Differences({ detail, agencies, catalog, onChanged }: { detail: StocktakeDetail; agencies: AgencyNode[]; catalog: CatalogItem[]; onChanged: () => void }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const maySettle = useMayStocktake('stocktakes/settle') && detail.status === 'closed';
@@ -336,7 +323,10 @@ function Differences({ detail, catalog, onChanged }: { detail: StocktakeDetail; 
   const [form] = Form.useForm();
   const [rejectForm] = Form.useForm();
   const settlement = Form.useWatch('settlement', form) as Settlement | undefined;
-  const unsettled = detail.differences.filter((x) => x.settlement === null).length;
+  const unsettled = detail.differences.filter(unsettledOf).length;
+  const rows = useMemo(() => [...detail.differences].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]), [detail.differences]);
+  const names = useMemo(() => new Map(agencies.map((a) => [a.code, shortAgency(a.name)])), [agencies]);
+  const place = (code: string | null) => (code ? <span title={code}>{names.get(code) ?? code}</span> : '');
   const itemOptions = useMemo(() => catalog.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), [catalog]);
 
   const edit = (row: DifferenceRow) => {
@@ -397,18 +387,18 @@ function Differences({ detail, catalog, onChanged }: { detail: StocktakeDetail; 
         data-testid="st-differences"
         size="small"
         rowKey="id"
-        dataSource={detail.differences}
+        dataSource={rows}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         locale={{ emptyText: t('st.noDifferences') }}
         columns={[
           { title: t('st.kind'), dataIndex: 'kind', width: 90, render: (k: DifferenceKind) => <Tag color={KIND_COLORS[k]}>{t(`st.kind.${k}`)}</Tag> },
           { title: t('st.tagOrCode'), dataIndex: 'code', width: 150, ellipsis: true, render: (v: string, r) => r.assetTag ?? v },
           { title: t('col.itemName'), dataIndex: 'itemName', width: 130, ellipsis: true, render: (v: string | null, r) => (v ? shortItem(v) : r.registration?.itemCode ?? '') },
-          { title: t('st.expectedAt'), dataIndex: 'expectedAgencyCode', width: 120, render: (v: string | null) => v ?? '' },
-          { title: t('st.foundAt'), dataIndex: 'foundAgencyCode', width: 120, render: (v: string | null, r) => [v, r.foundCustodian].filter(Boolean).join(' · ') },
+          { title: t('st.expectedAt'), dataIndex: 'expectedAgencyCode', width: 130, ellipsis: true, render: place },
+          { title: t('st.foundAt'), dataIndex: 'foundAgencyCode', width: 150, ellipsis: true, render: (v: string | null, r) => <>{place(v)}{r.foundCustodian ? ` · ${r.foundCustodian}` : ''}</> },
           { title: t('st.reason'), dataIndex: 'reason', ellipsis: true },
           { title: t('st.proposal'), dataIndex: 'proposal', ellipsis: true },
-          { title: t('st.settlement'), dataIndex: 'settlement', width: 100, render: (s: Settlement | null, r) => (s ? `${t(`st.settle.${s}`)}${r.settledAssetTag ? ` ${r.settledAssetTag}` : ''}` : <Typography.Text type="warning">{t('st.toSettle')}</Typography.Text>) },
+          { title: t('st.settlement'), dataIndex: 'settlement', width: 100, render: (s: Settlement | null, r) => (unsettledOf(r) && detail.status === 'closed' ? <Typography.Text type="warning">{t('st.toSettle')}</Typography.Text> : s ? `${t(`st.settle.${s}`)}${r.settledAssetTag ? ` ${r.settledAssetTag}` : ''}` : '') },
           ...(maySettle ? [{ title: t('common.actions'), width: 80, render: (_: unknown, r: DifferenceRow) => <Button size="small" onClick={() => edit(r)} data-testid={`st-settle-${r.id}`}>{t('st.settleIt')}</Button> }] : []),
         ]}
       />
