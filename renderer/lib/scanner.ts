@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
 
-/** A USB scanner types a whole code within this many ms between keys; a person is slower. */
-const SCANNER_GAP_MS = 60;
+/** A USB scanner types a whole code at a few ms a key; a person, however quick, takes near 100 ms a key. */
+const SCANNER_MEAN_GAP_MS = 40;
+/** A pause this long ends a burst (one slow key among fast ones, the page busy for a moment, does not). */
+const BURST_BREAK_MS = 150;
 /** The shortest code taken as a scan (a stray key and Enter is not one). */
 const SHORTEST = 3;
 
@@ -12,20 +14,23 @@ function typingInto(target: EventTarget | null): boolean {
   return target.isContentEditable || !!target.closest('input, textarea, select, [role="combobox"], [role="textbox"], [contenteditable="true"]');
 }
 
-/** Keeps the keys of one burst: each came within SCANNER_GAP_MS of the one before. */
+/** Keeps the keys of one burst: none more than BURST_BREAK_MS after the one before. */
 export class KeyBurst {
   private chars = '';
+  private first = 0;
   private last = -Infinity;
 
   key(ch: string, at: number): void {
-    if (at - this.last > SCANNER_GAP_MS) this.chars = '';
+    if (at - this.last > BURST_BREAK_MS) (this.chars = '', this.first = at);
     this.chars += ch;
     this.last = at;
   }
 
-  /** The code typed as one fast burst ended by Enter at `at`, or null; the burst is over either way. */
+  /** The code typed at a scanner's pace and ended by Enter at `at`, or null; the burst is over either way. */
   take(at: number): string | null {
-    const code = this.chars.length >= SHORTEST && at - this.last <= SCANNER_GAP_MS ? this.chars : null;
+    const n = this.chars.length;
+    const fast = n >= SHORTEST && at - this.last <= BURST_BREAK_MS && (at - this.first) / n <= SCANNER_MEAN_GAP_MS;
+    const code = fast ? this.chars : null;
     this.chars = '';
     this.last = -Infinity;
     return code;

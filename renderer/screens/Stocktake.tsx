@@ -329,11 +329,9 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
   const place = (code: string | null) => (code ? <span title={code}>{names.get(code) ?? code}</span> : '');
   const itemOptions = useMemo(() => catalog.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), [catalog]);
 
-  const edit = (row: DifferenceRow) => {
-    form.resetFields();
-    form.setFieldsValue({ reason: row.reason, proposal: row.proposal, settlement: row.settlement ?? SETTLEMENTS_OF[row.kind][0], registration: row.registration ?? { itemCode: row.itemCode ?? undefined } });
-    setEditing(row);
-  };
+  const edit = (row: DifferenceRow) => setEditing(row);
+  // The modal's form is mounted when it opens: what the difference holds is its starting value.
+  const initial = editing && { reason: editing.reason, proposal: editing.proposal, settlement: editing.settlement ?? SETTLEMENTS_OF[editing.kind][0], registration: editing.registration ?? { itemCode: editing.itemCode ?? undefined } };
   const save = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v || !editing) return;
@@ -403,7 +401,7 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
         ]}
       />
       <Modal open={editing !== null} title={editing ? `${t(`st.kind.${editing.kind}`)} · ${editing.assetTag ?? editing.code}` : ''} onOk={save} onCancel={() => setEditing(null)} okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden width={620}>
-        <Form form={form} layout="vertical" preserve={false}>
+        <Form form={form} layout="vertical" preserve={false} initialValues={initial ?? undefined}>
           <Form.Item name="reason" label={t('st.reason')} rules={[{ required: true, whitespace: true, message: t('st.reasonRequired') }]}><Input.TextArea maxLength={500} autoSize={{ minRows: 2 }} data-testid="settle-reason" /></Form.Item>
           <Form.Item name="proposal" label={t('st.proposal')} rules={[{ required: true, whitespace: true, message: t('st.proposalRequired') }]}><Input.TextArea maxLength={500} autoSize={{ minRows: 2 }} data-testid="settle-proposal" /></Form.Item>
           <Form.Item name="settlement" label={t('st.settlement')} rules={[{ required: true }]}>
