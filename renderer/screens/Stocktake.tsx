@@ -396,7 +396,7 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
           { title: t('st.foundAt'), dataIndex: 'foundAgencyCode', width: 150, ellipsis: true, render: (v: string | null, r) => <>{place(v)}{r.foundCustodian ? ` · ${r.foundCustodian}` : ''}</> },
           { title: t('st.reason'), dataIndex: 'reason', ellipsis: true },
           { title: t('st.proposal'), dataIndex: 'proposal', ellipsis: true },
-          { title: t('st.settlement'), dataIndex: 'settlement', width: 100, render: (s: Settlement | null, r) => (unsettledOf(r) && detail.status === 'closed' ? <Typography.Text type="warning">{t('st.toSettle')}</Typography.Text> : s ? `${t(`st.settle.${s}`)}${r.settledAssetTag ? ` ${r.settledAssetTag}` : ''}` : '') },
+          { title: t('st.settlement'), dataIndex: 'settlement', width: 130, ellipsis: true, render: (s: Settlement | null, r) => (unsettledOf(r) && detail.status === 'closed' ? <Typography.Text type="warning">{t('st.toSettle')}</Typography.Text> : s ? `${t(`st.settle.${s}`)}${r.settledAssetTag && r.settledAssetTag !== (r.assetTag ?? r.code) ? ` ${r.settledAssetTag}` : ''}` : '') },
           ...(maySettle ? [{ title: t('common.actions'), width: 80, render: (_: unknown, r: DifferenceRow) => <Button size="small" onClick={() => edit(r)} data-testid={`st-settle-${r.id}`}>{t('st.settleIt')}</Button> }] : []),
         ]}
       />

@@ -177,6 +177,7 @@ describe('stocktake screens', () => {
       await page.getByTestId('st-approve').click();
       await page.locator('.ant-modal-confirm .ant-btn-primary').click();
       await page.getByTestId('st-status').filter({ hasText: '已批准' }).waitFor();
+      await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
       const agencyOf = (tag: string) => q.prepare(`select g.code from assets s join agencies g on g.id = s.agency_id where s.asset_tag = ?`).pluck().get(tag);
       expect(agencyOf(elsewhere.tag)).toBe(county.code);
       expect(agencyOf('E2E-盘盈-001')).toBe(county.code);
