@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DIFFERENCE_SETTLE, STOCKTAKE_SCAN, STOCKTAKE_START, STOCKTAKE_STATUSES, type ScanRow, type StocktakeClosing, type StocktakeDetail, type StocktakeRow } from '../lib/domain/stocktakes';
 import { exportOp, op } from './op';
 
+export * from '../lib/domain/stocktakes';
+
 const id = z.object({ id: z.number().int().positive() });
 
 /** 盘点: started by an equipment manager over an agency's subtree, scanned by several at once, closed, settled, approved by a bureau head. */

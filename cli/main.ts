@@ -15,6 +15,7 @@ import { call, localCaller } from '../server/local';
 import { moveLedger } from '../server/transfer';
 import { SERVE_USAGE, serveFromArgs } from '../server/serve';
 import { approveByCode, planFromFile, planJson, planText } from './dispatch';
+import { closeStocktake, closingText, scanCodes, scanLines, startStocktake, stocktakeId, stocktakeReport, STOCKTAKE_USAGE } from './stocktake';
 import { formatShortfallTable, formatTable } from './table';
 import { formatYuan } from '../lib/money';
 
@@ -51,6 +52,7 @@ const USAGE = `eql — 执法装备台账命令行
                                          将本机台账迁入省级数据库(或另一台账文件):机构按代码、装备按编号对应,
                                          装备的维修、检定、报废与移交记录,本机构的用户与审计日志连同时间一并迁入;
                                          有冲突(如同一编号已在另一县)则逐条列出、整份不写入;重复执行不会重复迁入
+  ${STOCKTAKE_USAGE}
   ${SERVE_USAGE}
   eql openapi                            输出 HTTP 接口的 OpenAPI 3.1 文档(JSON),与服务器 GET /api/openapi.json 相同
 
@@ -82,6 +84,9 @@ const options = {
   from: { type: 'string' },
   year: { type: 'string' },
   to: { type: 'string' },
+  id: { type: 'string' },
+  title: { type: 'string' },
+  at: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -298,6 +303,33 @@ export async function run(argv: string[], io: Io): Promise<number> {
           if (!code) throw new UsageError('缺少 --plan 方案编号');
           const plan = await onLedger((ctx) => approveByCode(ctx, code, v.ref ?? null));
           io.out(`已批准调度方案 ${plan.code}:${plan.units} 台次装备在任务日期内被占用`);
+        }
+        return 0;
+      }
+      case 'stocktake': {
+        const sub = rest[0];
+        if (sub === 'start') {
+          const agency = v.agency;
+          if (!agency) throw new UsageError('缺少 --agency CODE');
+          const st = await onLedger((ctx) => startStocktake(ctx, agency, v.title, today));
+          io.out(v.json ? JSON.stringify({ id: st.id, expected: st.expected }) : `已开始盘点 #${st.id}「${st.title}」:应有 ${st.expected} 件`);
+          return 0;
+        }
+        if (sub !== 'scan' && sub !== 'close' && sub !== 'report') throw new UsageError('用法:eql stocktake start|scan|close|report …');
+        const id = stocktakeId(v.id);
+        if (typeof id === 'string') throw new UsageError(id);
+        if (sub === 'scan') {
+          const codes = rest.slice(1);
+          if (!codes.length) throw new UsageError('缺少要提交的编码');
+          const rows = await onLedger((ctx) => scanCodes(ctx, id, codes, v.at));
+          io.out(v.json ? JSON.stringify(rows.map((r) => ({ code: r.code, outcome: r.outcome, tag: r.assetTag }))) : scanLines(rows));
+        } else if (sub === 'close') {
+          const c = await onLedger((ctx) => closeStocktake(ctx, id));
+          io.out(v.json ? JSON.stringify(c) : closingText(c));
+        } else {
+          const out = v.out;
+          if (!out) throw new UsageError('缺少 --out 盘点报告.xlsx');
+          writeOut(out, await onLedger((ctx) => stocktakeReport(ctx, id, formatOf(out))), io);
         }
         return 0;
       }

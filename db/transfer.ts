@@ -43,6 +43,7 @@ interface Source {
   catalog: Row[]; ruleSets: Row[]; quotaRules: Row[]; itemTerms: Row[];
   agencies: Row[]; assets: Row[]; maintenance: Row[]; calibrations: Row[]; disposals: Row[]; custody: Row[];
   users: Row[]; audit: Row[]; auditAgencies: Row[]; checklists: Row[]; importNames: Row[];
+  blankLabels: Row[]; stocktakes: Row[]; stocktakeExpected: Row[]; stocktakeScans: Row[]; stocktakeDifferences: Row[];
   tasks: number; plans: number;
 }
 
@@ -63,6 +64,17 @@ async function readSource(from: Store): Promise<Source> {
     auditAgencies: await rows(tx, sql`select * from audit_agencies`),
     checklists: await rows(tx, sql`select c.*, a.code as agency_code from score_checklists c join agencies a on a.id = c.agency_id`),
     importNames: await rows(tx, sql`select * from import_names`),
+    // Joined names are prefixed x_, as stocktake_expected keeps an asset_tag of its own.
+    blankLabels: await rows(tx, sql`select b.*, a.code as x_agency, s.asset_tag as x_tag from blank_labels b join agencies a on a.id = b.agency_id
+      left join assets s on s.id = b.asset_id order by b.code`),
+    stocktakes: await rows(tx, sql`select t.*, a.code as x_agency from stocktakes t join agencies a on a.id = t.agency_id order by t.id`),
+    stocktakeExpected: await rows(tx, sql`select e.*, s.asset_tag as x_tag, a.code as x_agency from stocktake_expected e join assets s on s.id = e.asset_id
+      join agencies a on a.id = e.agency_id`),
+    stocktakeScans: await rows(tx, sql`select c.*, s.asset_tag as x_tag, a.code as x_agency from stocktake_scans c left join assets s on s.id = c.asset_id
+      join agencies a on a.id = c.agency_id order by c.id`),
+    stocktakeDifferences: await rows(tx, sql`select d.*, s.asset_tag as x_tag, ea.code as x_expected, fa.code as x_found, sa.asset_tag as x_settled
+      from stocktake_differences d left join assets s on s.id = d.asset_id left join agencies ea on ea.id = d.expected_agency_id
+      left join agencies fa on fa.id = d.found_agency_id left join assets sa on sa.id = d.settled_asset_id order by d.id`),
     tasks: Number((await tx.get<{ n: number }>(sql`select count(*) as n from tasks`))!.n),
     plans: Number((await tx.get<{ n: number }>(sql`select count(*) as n from plans`))!.n),
   }));
@@ -73,6 +85,45 @@ function parentsFirst(agencies: Row[]): Row[] {
   const byCode = new Map(agencies.map((a) => [a.code as string, a]));
   const depth = (a: Row, seen = 0): number => (a.parent_code && seen < agencies.length ? 1 + depth(byCode.get(a.parent_code as string) ?? {}, seen + 1) : 0);
   return [...agencies].sort((a, b) => depth(a) - depth(b));
+}
+
+const strip = (row: Row) => Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('x_')));
+
+/**
+ * The blank labels and stocktakes of the agencies the file brings (so a second run, which brings none, adds none):
+ * agencies by code, assets by tag, whichever ledger they were registered in first.
+ */
+async function carryStocktakes(tx: Tx, src: Source, agencyId: Map<string, number>, added: ReadonlySet<string>): Promise<void> {
+  const tags = [...new Set([...src.blankLabels, ...src.stocktakeExpected, ...src.stocktakeScans, ...src.stocktakeDifferences]
+    .flatMap((r) => [r.x_tag, r.x_settled]).filter((t): t is string => typeof t === 'string'))];
+  const assetId = new Map<string, number>();
+  for (let i = 0; i < tags.length; i += CHUNK) {
+    for (const r of await tx.all<Row>(sql`select id, asset_tag from assets where ${inList(tx, sql.ref('asset_tag'), tags.slice(i, i + CHUNK))}`)) {
+      assetId.set(r.asset_tag as string, Number(r.id));
+    }
+  }
+  const asset = (tag: unknown) => (typeof tag === 'string' ? (assetId.get(tag) ?? null) : null);
+  const agency = (code: unknown) => (typeof code === 'string' ? (agencyId.get(code) ?? null) : null);
+  const labels = src.blankLabels.filter((b) => added.has(b.x_agency as string)).map((b) => ({ ...strip(b), agency_id: agency(b.x_agency), asset_id: asset(b.x_tag) }));
+  if (labels.length) await insertValues(tx, 'blank_labels', Object.keys(labels[0]), labels, sql`on conflict do nothing`);
+  const stocktakeId = new Map<number, number>();
+  for (const t of src.stocktakes.filter((x) => added.has(x.x_agency as string))) {
+    const carried = { ...without(strip(t), 'id'), agency_id: agency(t.x_agency) };
+    const [row] = await insertValues(tx, 'stocktakes', Object.keys(carried), [carried], sql`returning id`);
+    stocktakeId.set(Number(t.id), Number(row.id));
+  }
+  const of = (list: Row[]) => list.filter((r) => stocktakeId.has(Number(r.stocktake_id)));
+  const expected = of(src.stocktakeExpected).filter((e) => asset(e.x_tag) !== null)
+    .map((e) => ({ ...strip(e), stocktake_id: stocktakeId.get(Number(e.stocktake_id)), asset_id: asset(e.x_tag), agency_id: agency(e.x_agency) }));
+  const scans = of(src.stocktakeScans)
+    .map((c) => ({ ...without(strip(c), 'id'), stocktake_id: stocktakeId.get(Number(c.stocktake_id)), asset_id: asset(c.x_tag), agency_id: agency(c.x_agency) }));
+  const differences = of(src.stocktakeDifferences).map((d) => ({
+    ...without(strip(d), 'id'), stocktake_id: stocktakeId.get(Number(d.stocktake_id)), asset_id: asset(d.x_tag), expected_agency_id: agency(d.x_expected),
+    found_agency_id: agency(d.x_found), settled_asset_id: asset(d.x_settled),
+  }));
+  for (const [table, list] of [['stocktake_expected', expected], ['stocktake_scans', scans], ['stocktake_differences', differences]] as const) {
+    if (list.length) await insertValues(tx, table, Object.keys(list[0]), list);
+  }
 }
 
 /** Reference data the app writes into every new ledger. */
@@ -186,6 +237,7 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
     const checklists = src.checklists.map((c) => ({ ...without(c, 'agency_code'), agency_id: agencyId.get(c.agency_code as string) }));
     if (checklists.length) await insertValues(tx, 'score_checklists', Object.keys(checklists[0]), checklists, sql`on conflict do nothing`);
     if (src.importNames.length) await insertValues(tx, 'import_names', Object.keys(src.importNames[0]), src.importNames, sql`on conflict do nothing`);
+    await carryStocktakes(tx, src, agencyId, added);
 
     // The audit log with its times; an entry already carried (same instant, actor, action and object) is not added again.
     const agenciesOf = new Map<number, string[]>();

@@ -98,6 +98,8 @@ export interface ScoreFacts {
   higherLevelDispatches: number;
   /** Disposals completed in the year: evidence the scrapping rules are applied. */
   disposalsCompleted: number;
+  /** Stocktakes approved in the year that counted the agency (its own or one above it): use records and custodian evidence (item 12). */
+  approvedStocktakes?: number;
   checklist: Checklist;
 }
 
@@ -216,11 +218,14 @@ export function scoreAgency(facts: ScoreFacts, catalog: readonly CatalogItem[]):
     source: training > 0 ? 'checklist' : 'none',
   });
 
-  const usage = facts.usageRecords > 0
-    ? { points: 3, why: `本年度使用、保养记录 ${facts.usageRecords} 条`, checklist: false }
+  const stocktakes = facts.approvedStocktakes ?? 0;
+  const counted = stocktakes > 0 ? `本年度已批准盘点 ${stocktakes} 次` : '';
+  const usage = facts.usageRecords > 0 || stocktakes > 0
+    ? { points: 3, why: [facts.usageRecords > 0 && `本年度使用、保养记录 ${facts.usageRecords} 条`, counted].filter(Boolean).join(','), checklist: false }
     : c.usageLedger ? { points: 3, why: '自查:有使用记录', checklist: true } : { points: 0, why: '本年度无使用或保养记录', checklist: false };
   const custodian = facts.liveUnits > 0 && facts.unitsWithoutCustodian === 0
     ? { points: 2, why: '在册装备均有保管人', checklist: false }
+    : stocktakes > 0 ? { points: 2, why: `${counted},装备逐件核实所在机构与保管人${facts.unitsWithoutCustodian ? `(${facts.unitsWithoutCustodian} 件未填保管人)` : ''}`, checklist: false }
     : c.custodian ? { points: 2, why: `自查:已指定专人负责${facts.unitsWithoutCustodian ? `(${facts.unitsWithoutCustodian} 件未填保管人)` : ''}`, checklist: true }
       : { points: 0, why: `${facts.unitsWithoutCustodian} 件在册装备未填保管人`, checklist: false };
   lines.set(12, {

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Checklist } from '../../quotas/score';
+import { DEFAULT_TIME_ZONE, localDayRange } from '../../lib/clock';
 import type { Tx } from '../store';
 import { appendAudit, type Actor } from './audit';
 
@@ -26,11 +27,17 @@ export async function scoreEvidence(tx: Tx, agencyId: number, year: number) {
       join catalog_items i on i.code = pa.item_code
     where p.status in ('dispatched', 'returned') and pa.from_agency_id = ${agencyId} and i.kind = 'optional'
       and t.start_date between ${from} and ${to} and t.lead_agency_id in (select id from up)`);
+  // A stocktake approved in the year (local dates, in the ledger's default zone) over the agency's own subtree or one above it.
+  const range = localDayRange(from, to, DEFAULT_TIME_ZONE);
+  const stocktakes = await n(tx, sql<N>`with recursive up(id, parent_id) as (select id, parent_id from agencies where id = ${agencyId}
+      union all select a.id, a.parent_id from agencies a join up on a.id = up.parent_id)
+    select count(*) as n from stocktakes t where t.status = 'approved' and t.decided_at >= ${range.from} and t.decided_at < ${range.to}
+      and t.agency_id in (select id from up)`);
   const disposals = await n(tx, sql<N>`select count(*) as n from disposals d join assets s on s.id = d.asset_id
     where s.agency_id = ${agencyId} and d.status = 'scrapped' and d.disposed_date between ${from} and ${to}`);
   return {
     liveUnits: Number(units.live), incompleteUnits: Number(units.incomplete), unitsWithoutCustodian: Number(units.noCustodian),
-    usageRecords: usage, dispatchPlans: plans, higherLevelDispatches: higher, disposalsCompleted: disposals,
+    usageRecords: usage, dispatchPlans: plans, higherLevelDispatches: higher, disposalsCompleted: disposals, approvedStocktakes: stocktakes,
   };
 }
 

@@ -230,14 +230,15 @@ async function itemNames(tx: Tx, codes: string[]): Promise<Map<string, string>> 
 
 /**
  * Ends counting: the differences are written, each with the settlement it takes unless the manager says otherwise —
- * 位置不符 per asset with where it was last found, 盘盈 per distinct code, 盘亏 for each expected asset never found,
+ * 位置不符 per asset with where it was last found (moved there, unless it is held outside the subtree: nothing), 盘盈 per distinct code, 盘亏 for each expected asset never found,
  * 状态不符 per asset. Call inside a write transaction.
  */
 export async function closeStocktake(tx: Tx, who: Actor, id: number): Promise<StocktakeClosing> {
   const before = await requireStatus(tx, id, 'counting');
   const last = sql`(select asset_id, max(id) as id from stocktake_scans where stocktake_id = ${id} and asset_id is not null group by asset_id)`;
   await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, asset_id, expected_agency_id, found_agency_id, found_custodian, settlement)
-    select s.stocktake_id, 'misplaced', x.asset_tag, s.asset_id, coalesce(e.agency_id, x.agency_id), l.agency_id, l.custodian, ${DEFAULT_SETTLEMENT.misplaced}
+    select s.stocktake_id, 'misplaced', x.asset_tag, s.asset_id, coalesce(e.agency_id, x.agency_id), l.agency_id, l.custodian,
+      case when e.agency_id is null then 'none' else ${DEFAULT_SETTLEMENT.misplaced} end
     from stocktake_scans s join assets x on x.id = s.asset_id
     left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id
     join ${last} m on m.asset_id = s.asset_id join stocktake_scans l on l.id = m.id
@@ -299,6 +300,9 @@ export async function settleDifference(tx: Tx, who: Actor, differenceId: number,
   const stocktake = await requireStatus(tx, before.stocktakeId, 'closed');
   if (!SETTLEMENTS_OF[before.kind].includes(s.settlement)) {
     throw new UserError([{ field: 'settlement', message: `${label(before)}不能「${SETTLEMENT_WORDS[s.settlement]}」;可选:${SETTLEMENTS_OF[before.kind].map((x) => SETTLEMENT_WORDS[x]).join('、')}` }]);
+  }
+  if (s.settlement === 'transfer' && !(await subtreeOf(tx, stocktake.agencyCode)).includes(before.expectedAgencyCode ?? '')) {
+    throw new UserError([{ field: 'settlement', message: `装备「${before.assetTag}」属于机构「${before.expectedAgencyCode}」,不在本次盘点范围内,不能在此调整;请由管辖该机构的用户办理调拨` }]);
   }
   const registration = s.settlement === 'register' ? (s.registration ?? null) : null;
   if (registration) {

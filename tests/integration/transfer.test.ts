@@ -38,7 +38,7 @@ async function countyFile(code: string, tags: string[], over: { parentCode?: str
   await call('disposals/request', { assetId: detector, reason: '传感器老化' });
   await call('users/create', { username: 'admin', displayName: '县系统管理员', role: 'admin', agencyCode: null, password: 'county-admin-2026' });
   await call('users/create', { username: over.username ?? `mgr-${code}`, displayName: '县装备管理员', role: 'manager', agencyCode: code, password: 'county-pass-2026' });
-  return { store: sqliteStore(db), file: `${code}.db` };
+  return { store: sqliteStore(db), file: `${code}.db`, ctx };
 }
 
 const targets: { name: string; open: () => Promise<Store> }[] = [
@@ -95,6 +95,36 @@ describe.each(targets)('moving bureaus\' ledgers into one on $name', (target) =>
     const again = await transferLedger(county.store, to, county.file, who());
     expect(again).toMatchObject({ agencies: { added: 0 }, assets: { added: 0, present: 3 }, records: 0, users: { added: 0, present: 1 }, audit: { added: 0 } });
     expect(await tableCounts(to)).toEqual(before);
+  });
+
+  it('carries the county\'s blank labels and its stocktake with what it expected, scanned and found; a second run adds nothing', async () => {
+    const to = await province(target);
+    const county = await countyFile('330103', ['XD-001', 'XD-002', 'XD-GAS']);
+    opened.push(county.store);
+    await county.store.write((tx) => tx.run(sql`insert into blank_labels (code, agency_id, printed_by, printed_at)
+      select 'BL-9', id, 'admin', ${who().at} from agencies where code = '330103'`));
+    const countyCtx = county.ctx;
+    const call = async <T>(name: string, input: unknown) => {
+      const r = await dispatch(countyCtx, name, input);
+      if (!r.ok) throw new UserError(r.problems);
+      return r.value as T;
+    };
+    const { id } = await call<{ id: number }>('stocktakes/start', { agencyCode: '330103', title: '年度盘点' });
+    await call('stocktakes/scan', { id, scans: [{ code: 'XD-001' }, { code: 'BL-9' }], source: 'typed' });
+    await call('stocktakes/close', { id });
+    await transferLedger(county.store, to, county.file, who());
+    expect(await to.all(sql`select t.title, t.status, a.code, (select count(*) from stocktake_expected e where e.stocktake_id = t.id) as expected
+      from stocktakes t join agencies a on a.id = t.agency_id`)).toEqual([{ title: '年度盘点', status: 'closed', code: '330103', expected: 3 }]);
+    expect(await to.all(sql`select c.code, c.outcome, s.asset_tag from stocktake_scans c left join assets s on s.id = c.asset_id order by c.id`))
+      .toEqual([{ code: 'XD-001', outcome: 'matched', asset_tag: 'XD-001' }, { code: 'BL-9', outcome: 'surplus', asset_tag: null }]);
+    expect(await to.all(sql`select d.kind, d.code, ea.code as agency from stocktake_differences d left join agencies ea on ea.id = d.expected_agency_id order by d.kind, d.code`))
+      .toEqual([{ kind: 'missing', code: 'XD-002', agency: '330103' }, { kind: 'missing', code: 'XD-GAS', agency: '330103' }, { kind: 'surplus', code: 'BL-9', agency: null }]);
+    expect(await to.all(sql`select b.code, a.code as agency from blank_labels b join agencies a on a.id = b.agency_id`)).toEqual([{ code: 'BL-9', agency: '330103' }]);
+    const counts = async () => Object.fromEntries(await Promise.all(['stocktakes', 'stocktake_expected', 'stocktake_scans', 'stocktake_differences', 'blank_labels']
+      .map(async (t) => [t, Number((await to.get<{ n: number }>(sql`select count(*) as n from ${sql.table(t)}`))!.n)])));
+    const before = await counts();
+    await transferLedger(county.store, to, county.file, who());
+    expect(await counts()).toEqual(before);
   });
 
   it('refuses a file holding a tag another county already registered, naming both, and writes nothing of it', async () => {

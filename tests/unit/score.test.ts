@@ -107,6 +107,13 @@ describe('the Zhejiang equipment score, item by item', () => {
     expect(item(facts({ unitsWithoutCustodian: 1, checklist: { usageLedger: true, custodian: true } }), 12)).toMatchObject({ points: 5, source: 'ledger+checklist' });
   });
 
+  it('item 12: a stocktake approved in the year counts as use records and as custodian evidence', () => {
+    const line = item(facts({ unitsWithoutCustodian: 3, approvedStocktakes: 1 }), 12);
+    expect(line).toMatchObject({ points: 5, source: 'ledger' });
+    expect(line.why).toContain('本年度已批准盘点 1 次');
+    expect(item(facts({ unitsWithoutCustodian: 3, approvedStocktakes: 0 }), 12).points).toBe(0);
+  });
+
   it('item 13: 5 from the checklist, with the year’s completed disposals as evidence', () => {
     expect(item(facts({ disposalsCompleted: 4 }), 13)).toMatchObject({ points: 0 });
     const done = item(facts({ disposalsCompleted: 4, checklist: { disposalRules: true } }), 13);
