@@ -87,7 +87,7 @@ function StocktakeList({ agencies, onOpen }: { agencies: AgencyNode[]; onOpen: (
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         onRow={(row) => ({ onDoubleClick: () => onOpen(row.id) })}
         columns={[
-          { title: t('st.title'), dataIndex: 'title', ellipsis: true, render: (v: string, row) => <Typography.Link onClick={() => onOpen(row.id)} data-testid={`st-open-${row.id}`}>{v}</Typography.Link> },
+          { title: t('st.title'), dataIndex: 'title', ellipsis: true, render: (v: string, row) => <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onOpen(row.id)} data-testid={`st-open-${row.id}`}>{v}</Button> },
           { title: t('col.agencyName'), dataIndex: 'agencyName', width: 170, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
           { title: t('col.status'), dataIndex: 'status', width: 90, render: (s: StocktakeStatus) => <Tag color={STATUS_COLORS[s]}>{t(`st.status.${s}`)}</Tag> },
           { title: t('st.expectedFound'), width: 110, align: 'right', render: (_: unknown, r) => `${r.found} / ${r.expected}` },
@@ -329,9 +329,12 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
   const place = (code: string | null) => (code ? <span title={code}>{names.get(code) ?? code}</span> : '');
   const itemOptions = useMemo(() => catalog.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), [catalog]);
 
+  // An asset held outside the stocktake's subtree is not its to move: only a user over that agency transfers it.
+  const inSubtree = useMemo(() => new Set(subtreeOf(agencies, detail.agencyCode).map((x) => x.code)), [agencies, detail.agencyCode]);
+  const settlementsOf = (d: DifferenceRow) => SETTLEMENTS_OF[d.kind].filter((x) => x !== 'transfer' || (d.expectedAgencyCode !== null && inSubtree.has(d.expectedAgencyCode)));
   const edit = (row: DifferenceRow) => setEditing(row);
   // The modal's form is mounted when it opens: what the difference holds is its starting value.
-  const initial = editing && { reason: editing.reason, proposal: editing.proposal, settlement: editing.settlement ?? SETTLEMENTS_OF[editing.kind][0], registration: editing.registration ?? { itemCode: editing.itemCode ?? undefined } };
+  const initial = editing && { reason: editing.reason, proposal: editing.proposal, settlement: editing.settlement ?? settlementsOf(editing)[0], registration: editing.registration ?? { itemCode: editing.itemCode ?? undefined } };
   const save = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v || !editing) return;
@@ -405,7 +408,7 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
           <Form.Item name="reason" label={t('st.reason')} rules={[{ required: true, whitespace: true, message: t('st.reasonRequired') }]}><Input.TextArea maxLength={500} autoSize={{ minRows: 2 }} data-testid="settle-reason" /></Form.Item>
           <Form.Item name="proposal" label={t('st.proposal')} rules={[{ required: true, whitespace: true, message: t('st.proposalRequired') }]}><Input.TextArea maxLength={500} autoSize={{ minRows: 2 }} data-testid="settle-proposal" /></Form.Item>
           <Form.Item name="settlement" label={t('st.settlement')} rules={[{ required: true }]}>
-            <Select data-testid="settle-kind" options={(editing ? SETTLEMENTS_OF[editing.kind] : [...SETTLEMENTS]).map((s) => ({ value: s, label: t(`st.settle.${s}`) }))} />
+            <Select data-testid="settle-kind" options={(editing ? settlementsOf(editing) : [...SETTLEMENTS]).map((s) => ({ value: s, label: t(`st.settle.${s}`) }))} />
           </Form.Item>
           {settlement === 'register' && (
             <>

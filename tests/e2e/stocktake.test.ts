@@ -82,7 +82,7 @@ describe('stocktake screens', () => {
       // The county with the fewest assets in service (at least three), and an asset of another county.
       const county = q.prepare(`select g.code, g.name from agencies g join assets s on s.agency_id = g.id where g.level = 'county' and s.status = 'in_service'
         group by g.id having count(*) >= 3 order by count(*), g.code limit 1`).get() as { code: string; name: string };
-      const [a, b] = q.prepare(`select s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status = 'in_service' order by s.id limit 2`)
+      const [a, b, c] = q.prepare(`select s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status = 'in_service' order by s.id limit 3`)
         .all(county.code) as { tag: string }[];
       const elsewhere = q.prepare(`select s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code <> ? and g.level = 'county' and s.status = 'in_service' order by s.id limit 1`)
         .get(county.code) as { tag: string };
@@ -139,10 +139,14 @@ describe('stocktake screens', () => {
       expect(await figure(page, 'st-found')).toBe(1);
       await typed(elsewhere.tag, '位置不符');
       await typed('E2E-盘盈-001', '盘盈');
+      // The county's own asset in other hands than the ledger says: 位置不符 too.
+      await page.getByTestId('scan-custodian').fill('李四');
+      await typed(c.tag, '位置不符');
+      await page.getByTestId('scan-custodian').fill('');
       await page.getByTestId('scan-box').fill(b.tag);
       await page.getByTestId('scan-box').press('Enter');
-      await page.getByTestId('st-found').filter({ hasText: '2' }).waitFor();
-      await expect.poll(() => page.getByTestId('st-scans').locator('tbody tr.ant-table-row').count()).toBe(5);
+      await page.getByTestId('st-found').filter({ hasText: '3' }).waitFor();
+      await expect.poll(() => page.getByTestId('st-scans').locator('tbody tr.ant-table-row').count()).toBe(6);
       await shot(page, 'running-scanned');
 
       // Closing asks first; the rest becomes 盘亏.
@@ -152,11 +156,12 @@ describe('stocktake screens', () => {
       const differences = page.getByTestId('st-differences');
       await shot(page, 'closed');
       await differences.locator('tr', { hasText: 'E2E-盘盈-001' }).waitFor();
-      // Every expected asset not found is 盘亏; with the one misplaced and the one surplus, as many as expected.
+      // The expected less the three found are 盘亏; with the two misplaced and the one surplus, as many as expected.
       await page.getByText(`盘点差异(${expected} 项)`).waitFor();
       expect(await page.getByTestId('st-propose').isDisabled()).toBe(true);
 
-      // The misplaced asset: transferred to where it was found. The surplus: registered as an item.
+      // The county's misplaced asset: given to whom it was found with. Another county's: not this stocktake's to move.
+      // The surplus: registered as an item.
       const settle = async (tag: string, reason: string, proposal: string, item?: string) => {
         await differences.locator('tr', { hasText: tag }).getByRole('button', { name: '处置' }).click();
         await page.getByTestId('settle-reason').fill(reason);
@@ -169,7 +174,8 @@ describe('stocktake screens', () => {
         await page.locator('.ant-modal-footer .ant-btn-primary').click();
         await differences.locator('tr', { hasText: tag }).filter({ hasText: reason }).waitFor();
       };
-      await settle(elsewhere.tag, '借用未归还', '调拨至本县');
+      await settle(c.tag, '保管人变更未登记', '按实际保管人调整');
+      await settle(elsewhere.tag, '借用未归还', '通知原单位取回');
       await settle('E2E-盘盈-001', '捐赠未入账', '登记入账', 'S09');
       // The 盘亏 rows alike, through the same operation the screen calls.
       type Detail = { id: number; differences: { id: number; reason: string | null }[] };
@@ -192,7 +198,10 @@ describe('stocktake screens', () => {
       await page.getByTestId('st-status').filter({ hasText: '已批准' }).waitFor();
       await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
       const agencyOf = (tag: string) => q.prepare(`select g.code from assets s join agencies g on g.id = s.agency_id where s.asset_tag = ?`).pluck().get(tag);
-      expect(agencyOf(elsewhere.tag)).toBe(county.code);
+      const custodianOf = (tag: string) => q.prepare(`select custodian from assets where asset_tag = ?`).pluck().get(tag);
+      expect(custodianOf(c.tag)).toBe('李四');
+      expect(agencyOf(c.tag)).toBe(county.code);
+      expect(agencyOf(elsewhere.tag)).not.toBe(county.code);
       expect(agencyOf('E2E-盘盈-001')).toBe(county.code);
       await shot(page, 'approved');
       await signOut(page);
