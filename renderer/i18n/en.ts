@@ -657,7 +657,7 @@ export const en: Messages = {
   'st.settlement': "Settlement",
   'st.toSettle': "To settle",
   'st.settleIt': "Settle",
-  'st.settle.transfer': "Transfer to where found",
+  'st.settle.transfer': "Move to where and whom found",
   'st.settle.register': "Register",
   'st.settle.loss': "Report lost",
   'st.settle.disposal': "Disposal request",
@@ -682,5 +682,9 @@ export const en: Messages = {
   'scan.hint': "Point at the label's QR code or barcode, or type the tag",
   'scan.queued': "Saved; sent when back online",
   'scan.waiting': "{n} scans saved on this phone, sent when back online",
+  'st.cancel': "Cancel stocktake",
+  'st.cancelConfirm': "Cancel this stocktake?",
+  'st.cancelConfirmText': "Its scans are kept, but nothing is settled and the ledger does not change.",
+  'st.cancelled': "Stocktake cancelled",
   error: 'Something went wrong',
 };

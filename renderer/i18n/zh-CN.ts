@@ -655,7 +655,7 @@ export const zhCN = {
   'st.settlement': "处置方式",
   'st.toSettle': "待处置",
   'st.settleIt': "处置",
-  'st.settle.transfer': "调拨至发现地点",
+  'st.settle.transfer': "按发现地点及保管人调整",
   'st.settle.register': "登记入账",
   'st.settle.loss': "报失",
   'st.settle.disposal': "报废申请",
@@ -680,6 +680,10 @@ export const zhCN = {
   'scan.hint': "对准装备标签上的二维码或条码,或输入标签号",
   'scan.queued': "已暂存,联网后自动发送",
   'scan.waiting': "{n} 条扫描暂存在本机,恢复联网后自动发送",
+  'st.cancel': "作废盘点",
+  'st.cancelConfirm': "作废本次盘点?",
+  'st.cancelConfirmText': "作废后扫描记录保留,但不再产生差异与处置,台账不变。",
+  'st.cancelled': "盘点已作废",
   error: '出错了',
 };
 

@@ -130,6 +130,7 @@ function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies
         <Tag color={STATUS_COLORS[d.status]} data-testid="st-status">{t(`st.status.${d.status}`)}</Tag>
         <Typography.Text type="secondary">{d.agencyName}</Typography.Text>
         <ExportButton op="stocktakes/report" input={{ id: d.id }} label={t('st.report')} testId="st-report" />
+        {(d.status === 'counting' || d.status === 'closed') && <CancelButton id={d.id} onDone={detail.reload} />}
       </Space>
       {detail.error && <Alert type="warning" showIcon title={t('st.stale')} description={detail.error.message} />}
       <Descriptions size="small" column={{ xs: 1, md: 3, xl: 6 }} items={[
@@ -146,6 +147,25 @@ function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies
       <LatestScans scans={d.scans} />
     </div>
   );
+}
+
+function CancelButton({ id, onDone }: { id: number; onDone: () => void }) {
+  const { t } = useI18n();
+  const { message, modal } = App.useApp();
+  if (!useMayStocktake('stocktakes/cancel')) return null;
+  const cancel = () => modal.confirm({
+    title: t('st.cancelConfirm'), content: t('st.cancelConfirmText'), okText: t('st.cancel'), okButtonProps: { danger: true }, cancelText: t('common.cancel'),
+    onOk: async () => {
+      try {
+        await callStocktake('stocktakes/cancel', { id });
+        message.success(t('st.cancelled'));
+        onDone();
+      } catch (e) {
+        message.error(problemText(e));
+      }
+    },
+  });
+  return <Button onClick={cancel} data-testid="st-cancel">{t('st.cancel')}</Button>;
 }
 
 /** What the last scan was judged, large, in words and colour. */
