@@ -166,14 +166,21 @@ export async function recordScans(tx: Tx, who: Actor, id: number, place: ScanPla
 
 async function judge(tx: Tx, id: number, at: number, custodian: string | null, code: string): Promise<{ assetId: number | null; outcome: ScanOutcome }> {
   const label = await findBlankLabel(tx, code);
+  const ASSET = sql`select s.id, s.status, s.asset_tag as tag, b.code as label from assets s left join blank_labels b on b.asset_id = s.id`;
+  type Found = { id: number; status: string; tag: string; label: string | null };
   const asset = label
-    ? (label.assetId === null ? undefined : await tx.get<{ id: number; status: string }>(sql`select id, status from assets where id = ${label.assetId}`))
-    : await tx.get<{ id: number; status: string }>(sql`select id, status from assets where asset_tag = ${code}`);
+    ? (label.assetId === null ? undefined : await tx.get<Found>(sql`${ASSET} where s.id = ${label.assetId}`))
+    : await tx.get<Found>(sql`${ASSET} where s.asset_tag = ${code}`);
   if (!asset) {
     const seen = await tx.get(sql`select 1 as one from stocktake_scans where stocktake_id = ${id} and code = ${code} and asset_id is null`);
     return { assetId: null, outcome: seen ? 'duplicate' : 'surplus' };
   }
-  if (await tx.get(sql`select 1 as one from stocktake_scans where stocktake_id = ${id} and asset_id = ${asset.id}`)) return { assetId: asset.id, outcome: 'duplicate' };
+  // By the codes that name the asset (its tag, its label's code), so the lookup, and on PostgreSQL what the write is
+  // checked against, is a range of the scans' code index rather than every scan of the stocktake.
+  const names = asset.label === null ? [asset.tag] : [asset.tag, asset.label];
+  if (await tx.get(sql`select 1 as one from stocktake_scans where stocktake_id = ${id} and ${inList(tx, sql.ref('code'), names)} and asset_id = ${asset.id}`)) {
+    return { assetId: asset.id, outcome: 'duplicate' };
+  }
   const expected = await tx.get<{ agencyId: number; custodian: string | null }>(sql`select agency_id as "agencyId", custodian from stocktake_expected
     where stocktake_id = ${id} and asset_id = ${asset.id}`);
   if (!expected) return { assetId: asset.id, outcome: asset.status === 'scrapped' ? 'status_mismatch' : 'misplaced' };
