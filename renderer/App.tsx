@@ -1,5 +1,5 @@
 import {
-  AccountBookOutlined, ApartmentOutlined, AuditOutlined, TrophyOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
+  AccountBookOutlined, ApartmentOutlined, ScanOutlined, AuditOutlined, TrophyOutlined, DashboardOutlined, DeleteOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyOutlined, TableOutlined, TeamOutlined, ToolOutlined, UserOutlined, FileExcelOutlined,
 } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Dropdown, Form, Input, Layout, Menu, Modal, Spin, Typography } from 'antd';
 import { useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
@@ -28,15 +28,17 @@ import { Score } from './screens/Score';
 import type { DueKind, OpName } from '../api/contract';
 import { FirstRun } from './screens/FirstRun';
 import { Ledger, type LedgerFilter } from './screens/Ledger';
+import { Stocktake } from './screens/Stocktake';
 
-type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'budget' | 'score' | 'disposals' | 'dispatch' | 'import' | 'agencies' | 'audit' | 'users' | 'backups';
-const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'budget', 'score', 'disposals', 'dispatch', 'import', 'agencies', 'audit', 'users', 'backups'];
+type Screen = 'overview' | 'ledger' | 'maintenance' | 'compliance' | 'budget' | 'score' | 'disposals' | 'stocktake' | 'dispatch' | 'import' | 'agencies' | 'audit' | 'users' | 'backups';
+const SCREENS: Screen[] = ['overview', 'ledger', 'maintenance', 'compliance', 'budget', 'score', 'disposals', 'stocktake', 'dispatch', 'import', 'agencies', 'audit', 'users', 'backups'];
 const DUE_KINDS: DueKind[] = ['replacement', 'calibration', 'maintenance'];
 const STARTED_KEY = 'eql.started';
 /** The operation a screen is built on: a screen is offered, and can be landed on, only by those who may call it. */
 const SCREEN_OP: Record<Screen, OpName> = {
   overview: 'overview/summary', ledger: 'assets/list', maintenance: 'assets/list', compliance: 'quotas/shortfall', budget: 'budget/request',
-  score: 'score/card', disposals: 'disposals/list', dispatch: 'tasks/list', import: 'imports/open', agencies: 'agencies/list',
+  score: 'score/card', disposals: 'disposals/list',
+  stocktake: 'stocktakes/list', dispatch: 'tasks/list', import: 'imports/open', agencies: 'agencies/list',
   audit: 'audit/list', users: 'users/list', backups: 'backups/list',
 };
 
@@ -141,7 +143,7 @@ function UserMenu({ onSignOut }: { onSignOut: () => void }) {
 
 const MENU: [Screen, ReactNode][] = [
   ['overview', <DashboardOutlined />], ['ledger', <TableOutlined />], ['maintenance', <ToolOutlined />], ['compliance', <AuditOutlined />],
-  ['budget', <AccountBookOutlined />], ['score', <TrophyOutlined />], ['disposals', <DeleteOutlined />], ['dispatch', <DeploymentUnitOutlined />],
+  ['budget', <AccountBookOutlined />], ['score', <TrophyOutlined />], ['disposals', <DeleteOutlined />], ['stocktake', <ScanOutlined />], ['dispatch', <DeploymentUnitOutlined />],
   ['import', <FileExcelOutlined />], ['agencies', <ApartmentOutlined />], ['audit', <FileSearchOutlined />], ['users', <TeamOutlined />],
   ['backups', <SafetyOutlined />],
 ];
@@ -260,6 +262,7 @@ function Screens({ onSignOut }: { onSignOut: () => void }) {
           {screen === 'budget' && <Budget agencies={agencies.data} />}
           {screen === 'score' && <Score agencies={agencies.data} agency={filter.agency} />}
           {screen === 'disposals' && <Disposals />}
+          {screen === 'stocktake' && <Stocktake agencies={agencies.data} catalog={catalog.data} />}
           {screen === 'dispatch' && <Dispatch agencies={agencies.data} catalog={catalog.data} />}
           {screen === 'import' && <ImportWizard agencies={agencies.data} catalog={catalog.data} onImported={agencies.reload} />}
           {screen === 'agencies' && <Agencies agencies={agencies.data} onChanged={agencies.reload} />}

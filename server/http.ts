@@ -1,4 +1,4 @@
-import { CSP } from '../lib/csp';
+import { CSP, SCAN_PAGE_CSP } from '../lib/csp';
 import { UserError } from '../lib/problems';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,7 +27,7 @@ export const ANONYMOUS_BODY_MS = 10_000;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.json': 'application/json',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.json': 'application/json', '.wasm': 'application/wasm',
 };
 
 const LOOPBACK = new Set(LOOPBACK_HOSTS);
@@ -98,12 +98,13 @@ function serveStatic(root: string, urlPath: string, res: ServerResponse) {
     return send(res, 400, 'bad request', 'text/plain');
   }
   const rel = normalize(decoded).replace(/^([/\\])+/, '');
-  let file = join(root, rel);
+  // The phone page (a second page of the renderer's build) has its own address.
+  let file = join(root, rel === 'scan' ? 'scan.html' : rel);
   if (!file.startsWith(root + sep) && file !== root) return send(res, 403, 'forbidden', 'text/plain');
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
   if (!existsSync(file)) return send(res, 503, '界面尚未构建:请先运行 npm run build:renderer', 'text/plain; charset=utf-8');
   const headers: Record<string, string> = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' };
-  if (extname(file) === '.html') Object.assign(headers, { 'content-security-policy': CSP, 'cache-control': 'no-store' });
+  if (extname(file) === '.html') Object.assign(headers, { 'content-security-policy': file.endsWith(`${sep}scan.html`) ? SCAN_PAGE_CSP : CSP, 'cache-control': 'no-store' });
   const stream = createReadStream(file);
   // A file that vanishes or cannot be read between the check and the read ends this answer, not the server.
   stream.once('error', () => (res.headersSent ? res.destroy() : send(res, 500, 'read error', 'text/plain')));

@@ -38,7 +38,7 @@ let county: Place;
 let requested: string;
 let approved: string;
 
-const ALL_MENU = ['总览', '台账', '维护与检定', '配备达标', '预算与规划', '装备评分', '报废', '任务调度', 'Excel 导入', '机构', '审计日志', '用户', '备份与恢复'];
+const ALL_MENU = ['总览', '台账', '维护与检定', '配备达标', '预算与规划', '装备评分', '报废', '盘点', '任务调度', 'Excel 导入', '机构', '审计日志', '用户', '备份与恢复'];
 
 async function shot(name: string) {
   if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/roles-${name}.png` });
