@@ -20,6 +20,7 @@ import { chartOps } from './charts';
 import { taskOps } from './tasks';
 import { dispatchOps } from './dispatch';
 import { planOps } from './plans';
+import { labelOps } from './labels';
 
 export * from './auth';
 export * from './audit';
@@ -39,6 +40,7 @@ export * from './charts';
 export * from './tasks';
 export * from './dispatch';
 export * from './plans';
+export * from './labels';
 export * from '../lib/domain/files';
 export { dateOf, isoDate } from '../lib/domain/values';
 
@@ -62,6 +64,7 @@ export const api = {
   ...taskOps,
   ...dispatchOps,
   ...planOps,
+  ...labelOps,
 } as const;
 
 export type Api = typeof api;

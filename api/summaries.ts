@@ -28,6 +28,7 @@ export const DOMAIN_NAMES: { [D in Domain]: string } = {
   tasks: '重点任务',
   dispatch: '任务调度',
   plans: '调度方案',
+  labels: '资产标签',
 };
 
 /** What each operation does, in one Chinese line: the summary integrators read beside its name. */
@@ -117,4 +118,8 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'plans/return': '装备归还',
   'plans/cancel': '取消调度方案',
   'plans/export': '导出调度单',
+  'labels/pdf': '打印资产标签(矢量 PDF,二维码与中文装备名称、机构),可附预留的空白标签',
+  'labels/link': '将空白标签绑定到一件装备(首次扫码时)',
+  'labels/settings': '标签二维码所用的服务器地址',
+  'labels/saveServerAddress': '设置标签二维码所用的服务器地址(全台账共用)',
 };

@@ -17,6 +17,7 @@ import { chartHandlers } from './charts';
 import { taskHandlers } from './tasks';
 import { dispatchHandlers } from './dispatch';
 import { planHandlers } from './plans';
+import { labelHandlers } from './labels';
 
 /** Every operation of the contract, implemented once for every transport; the dispatcher has checked the right, these check the agency scope. */
 export const handlers: Handlers = {
@@ -38,4 +39,5 @@ export const handlers: Handlers = {
   ...taskHandlers,
   ...dispatchHandlers,
   ...planHandlers,
+  ...labelHandlers,
 };
