@@ -56,7 +56,8 @@ const USAGE = `eql — 执法装备台账命令行
   eql labels --db FILE [--agency CODE | --tags T1,T2] [--layout ${LABEL_LAYOUTS.join('|')}] [--blank N] --out FILE.pdf
                                          打印资产标签(矢量 PDF:二维码、装备编号、品目名称、机构,字体已嵌入):
                                          --agency 为该机构及下级未报废的装备,--tags 为所列编号;a4-3x8、a4-2x5 为 A4 不干胶,
-                                         50x30 为 50×30 毫米标签机(每页一张);--blank N 另预留 N 个空白标签(首次扫码时绑定装备)
+                                         50x30 为 50×30 毫米标签机(每页一张);--blank N 为 --agency 机构预留 N 个空白标签
+                                         (首次扫码时绑定装备;与 --tags 同用时附在所列装备之后)
   eql openapi                            输出 HTTP 接口的 OpenAPI 3.1 文档(JSON),与服务器 GET /api/openapi.json 相同
 
 通用选项:

@@ -14,7 +14,8 @@ export interface LabelMargins {
   rowGap: number;
 }
 
-interface Sheet {
+/** A layout's sheet, in mm: the page, its grid of labels and each label's size, and the default margins. */
+export interface Sheet {
   name: string;
   pageWidth: number;
   pageHeight: number;
@@ -31,8 +32,8 @@ const SHEETS: Record<LabelLayout, Sheet> = {
   '50x30': { name: '50×30 标签机', pageWidth: 50, pageHeight: 30, columns: 1, rows: 1, labelWidth: 50, labelHeight: 30, margins: { top: 0, left: 0, columnGap: 0, rowGap: 0 } },
 };
 
-export function defaultMargins(layout: LabelLayout): LabelMargins {
-  return { ...SHEETS[layout].margins };
+export function labelSheet(layout: LabelLayout): Sheet {
+  return { ...SHEETS[layout], margins: { ...SHEETS[layout].margins } };
 }
 
 /** One label: what its code carries and the lines printed beside it. */

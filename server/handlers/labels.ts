@@ -52,7 +52,8 @@ export const labelHandlers: HandlersFor<typeof labelOps> = {
         const unknown = tags.filter((t) => !known.has(t));
         if (unknown.length) throw new UserError([{ field: 'tags', message: `台账中没有这些装备编号:${unknown.slice(0, 20).join('、')}${unknown.length > 20 ? ` 等 ${unknown.length} 个` : ''}` }]);
         for (const r of rows) requireAgency(ctx, r.agencyCode, 'tags');
-      } else if (input.agency || blank === 0) {
+        // With blank labels asked for, the agency names whose they are, and only they are printed.
+      } else if (blank === 0) {
         if (!agency) throw new UserError([{ field: 'agency', message: '请选择要打印标签的装备或机构' }]);
         requireAgency(ctx, agency, 'agency');
         const codes = await subtreeOf(tx, agency);
