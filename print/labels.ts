@@ -100,6 +100,8 @@ export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  // Item and agency names repeat from label to label: each is measured once (measuring CJK text is the slow part).
+  const fits = new Map<string, { text: string; size: number }[]>();
   input.labels.forEach((label, i) => {
     const slot = i % perPage;
     if (slot === 0) doc.addPage();
@@ -107,14 +109,16 @@ export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
     const row = Math.floor(slot / sheet.columns);
     const x = (m.left + col * (sheet.labelWidth + m.columnGap)) * PT;
     const y = (m.top + row * (sheet.labelHeight + m.rowGap)) * PT;
-    drawLabel(doc, label, x, y, sheet.labelWidth * PT, sheet.labelHeight * PT);
+    drawLabel(doc, label, x, y, sheet.labelWidth * PT, sheet.labelHeight * PT, fits);
   });
   if (input.labels.length === 0) doc.addPage();
   doc.end();
   return done;
 }
 
-function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: number, w: number, h: number): void {
+type Fitted = { text: string; size: number }[];
+
+function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: number, w: number, h: number, fits: Map<string, Fitted>): void {
   const pad = 2 * PT;
   const qr = QRCode.create(label.code, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
@@ -142,10 +146,16 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: numb
   const lines: { text: string; size: number; min: number }[] = [
     { text: label.tag, size: h > 45 * PT ? 12 : 9, min: 5 },
     { text: label.itemName, size: h > 45 * PT ? 10 : 7.5, min: 5 },
-    { text: label.agencyName, size: h > 45 * PT ? 9 : 6.5, min: 4.5 },
+    { text: label.agencyName, size: h > 45 * PT ? 9 : 6.5, min: 5.5 },
   ];
   if (label.blank) lines.push({ text: BLANK_LINE, size: h > 45 * PT ? 8 : 6, min: 4 });
-  const fitted = lines.filter((l) => l.text).map((l) => fitLine(doc, l.text, l.size, l.min, tw));
+  const fitted = lines.flatMap((l, i) => {
+    if (!l.text) return [];
+    const key = `${i}\u0000${l.text}\u0000${l.size}\u0000${tw}`;
+    let fit = fits.get(key);
+    if (!fit) fits.set(key, (fit = i === 2 ? wrapped(doc, l.text, l.size, l.min, tw) : [fitLine(doc, l.text, l.size, l.min, tw)]));
+    return fit;
+  });
   const gap = 1.5;
   const total = fitted.reduce((s, l) => s + l.size * 1.2, 0) + gap * (fitted.length - 1);
   let ty = y + Math.max(pad, (h - total) / 2);
@@ -155,6 +165,17 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: numb
     doc.fontSize(line.size).text(line.text, tx, ty, { lineBreak: false, width: tw, height: line.size * 1.2 });
     ty += line.size * 1.2 + gap;
   }
+}
+
+/** A long name (the agency's) on two lines rather than shrunk past reading: split where the first line is full. */
+function wrapped(doc: PDFKit.PDFDocument, text: string, size: number, min: number, width: number): { text: string; size: number }[] {
+  const one = fitLine(doc, text, size, min, width);
+  if (one.text === text && one.size >= size * 0.85) return [one];
+  const chars = Array.from(text);
+  doc.fontSize(size);
+  let cut = 1;
+  while (cut < chars.length && doc.widthOfString(chars.slice(0, cut + 1).join('')) <= width) cut++;
+  return [{ text: chars.slice(0, cut).join(''), size }, fitLine(doc, chars.slice(cut).join(''), size, min, width)];
 }
 
 /** The line at the largest size from `size` down to `min` at which it fits `width`; still too long at `min`, it is cut and ends in "…". */
