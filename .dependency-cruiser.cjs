@@ -2,7 +2,7 @@
  * The layering of README "Layout", checked in `npm test` (npm run lint:layers): which folder may import which.
  * A rule names what must never be imported; anything not forbidden is allowed.
  */
-const PURE = '^(quotas|dispatch|excel|lib)/';
+const PURE = '^(quotas|dispatch|excel|print|lib)/';
 const STORAGE_PACKAGES = 'node_modules/(better-sqlite3|pg|kysely|drizzle-orm|electron)/';
 
 module.exports = {
@@ -25,7 +25,7 @@ module.exports = {
       name: 'helpers-know-no-contract',
       severity: 'error',
       comment: 'The contract is built on lib/ and excel/, never the other way.',
-      from: { path: '^(excel|lib)/' },
+      from: { path: '^(excel|print|lib)/' },
       to: { path: '^api/' },
     },
     {
@@ -47,7 +47,7 @@ module.exports = {
       severity: 'error',
       comment: 'The window talks to the backend only through api/; it imports no node, storage or server code, and of excel/ only the names of the formats it offers.',
       from: { path: '^renderer/' },
-      to: { path: ['^(db|server|electron|cli|bench|quotas|dispatch)/', '^excel/(?!formats[.]ts$)', STORAGE_PACKAGES] },
+      to: { path: ['^(db|server|electron|cli|bench|quotas|dispatch|print)/', '^excel/(?!formats[.]ts$)', STORAGE_PACKAGES] },
     },
     {
       name: 'renderer-no-node',

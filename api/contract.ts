@@ -21,6 +21,7 @@ import { taskOps } from './tasks';
 import { dispatchOps } from './dispatch';
 import { planOps } from './plans';
 import { stocktakeOps } from './stocktakes';
+import { labelOps } from './labels';
 
 export * from './auth';
 export * from './audit';
@@ -41,6 +42,7 @@ export * from './tasks';
 export * from './dispatch';
 export * from './plans';
 export * from './stocktakes';
+export * from './labels';
 export * from '../lib/domain/files';
 export { dateOf, isoDate } from '../lib/domain/values';
 
@@ -65,6 +67,7 @@ export const api = {
   ...dispatchOps,
   ...planOps,
   ...stocktakeOps,
+  ...labelOps,
 } as const;
 
 export type Api = typeof api;

@@ -29,6 +29,7 @@ export const DOMAIN_NAMES: { [D in Domain]: string } = {
   dispatch: '任务调度',
   plans: '调度方案',
   stocktakes: '盘点',
+  labels: '资产标签',
 };
 
 /** What each operation does, in one Chinese line: the summary integrators read beside its name. */
@@ -129,4 +130,8 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'stocktakes/reject': '退回盘点处理意见',
   'stocktakes/cancel': '取消盘点(批准前)',
   'stocktakes/report': '导出盘点报告',
+  'labels/pdf': '打印资产标签(矢量 PDF,二维码与中文装备名称、机构),可附预留的空白标签',
+  'labels/link': '将空白标签绑定到一件装备(首次扫码时)',
+  'labels/settings': '标签二维码所用的服务器地址',
+  'labels/saveServerAddress': '设置标签二维码所用的服务器地址(全台账共用)',
 };

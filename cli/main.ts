@@ -18,6 +18,7 @@ import { approveByCode, planFromFile, planJson, planText } from './dispatch';
 import { closeStocktake, closingText, scanCodes, scanLines, startStocktake, stocktakeId, stocktakeReport, STOCKTAKE_USAGE } from './stocktake';
 import { formatShortfallTable, formatTable } from './table';
 import { formatYuan } from '../lib/money';
+import { LABEL_LAYOUTS } from '../lib/domain/labels';
 
 const USAGE = `eql — 执法装备台账命令行
 
@@ -54,6 +55,11 @@ const USAGE = `eql — 执法装备台账命令行
                                          有冲突(如同一编号已在另一县)则逐条列出、整份不写入;重复执行不会重复迁入
   ${STOCKTAKE_USAGE}
   ${SERVE_USAGE}
+  eql labels --db FILE [--agency CODE | --tags T1,T2] [--layout ${LABEL_LAYOUTS.join('|')}] [--blank N] --out FILE.pdf
+                                         打印资产标签(矢量 PDF:二维码、装备编号、品目名称、机构,字体已嵌入):
+                                         --agency 为该机构及下级未报废的装备,--tags 为所列编号;a4-3x8、a4-2x5 为 A4 不干胶,
+                                         50x30 为 50×30 毫米标签机(每页一张);--blank N 为 --agency 机构预留 N 个空白标签
+                                         (首次扫码时绑定装备;与 --tags 同用时附在所列装备之后)
   eql openapi                            输出 HTTP 接口的 OpenAPI 3.1 文档(JSON),与服务器 GET /api/openapi.json 相同
 
 通用选项:
@@ -87,6 +93,9 @@ const options = {
   id: { type: 'string' },
   title: { type: 'string' },
   at: { type: 'string' },
+  tags: { type: 'string' },
+  layout: { type: 'string' },
+  blank: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -341,6 +350,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
             + `用户 新增 ${s.users.added}(已有 ${s.users.present});审计记录 新增 ${s.audit.added}(已有 ${s.audit.present})`,
           ...s.notCarried,
         ].join('\n'));
+        return 0;
+      }
+      case 'labels': {
+        const out = v.out;
+        if (!out || extname(out).toLowerCase() !== '.pdf') throw new UsageError('缺少 --out FILE.pdf');
+        if (v.agency && v.tags) throw new UsageError('--agency 与 --tags 只能选一个');
+        const blank = v.blank === undefined ? undefined : Number(v.blank);
+        if (blank !== undefined && !(Number.isInteger(blank) && blank >= 0)) throw new UsageError('--blank 应为非负整数');
+        const tags = v.tags?.split(',').map((t) => t.trim()).filter(Boolean);
+        const layout = choiceOption('layout', v.layout, LABEL_LAYOUTS);
+        const file = await onLedger((ctx) => call(ctx, 'labels/pdf', { tags, agency: v.agency, layout, blank }));
+        writeFileSync(out, Buffer.from(file.base64, 'base64'));
+        io.out(`已写入 ${out}`);
         return 0;
       }
       case 'openapi':

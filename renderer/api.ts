@@ -17,7 +17,7 @@ declare global {
 }
 
 /** 'xlsx': a workbook the app writes; 'sheet': a spreadsheet or text file to import, in any format the importer reads. */
-export type FileKind = 'xlsx' | 'csv' | 'zip' | 'sheet' | 'backup' | 'mapping' | 'png';
+export type FileKind = 'xlsx' | 'csv' | 'zip' | 'sheet' | 'backup' | 'mapping' | 'png' | 'pdf';
 export const SIGNED_OUT = 'eql:signed-out';
 
 const transport: Transport = window.api ? window.api.invoke : httpTransport();
@@ -36,7 +36,7 @@ function toBase64(buf: ArrayBuffer): string {
   return btoa(s);
 }
 
-const ACCEPT: Record<FileKind, string> = { xlsx: '.xlsx', csv: '.csv', zip: '.zip', sheet: SPREADSHEET_EXTENSIONS.map((e) => `.${e}`).join(','), backup: '.db', mapping: '.json', png: '.png' };
+const ACCEPT: Record<FileKind, string> = { xlsx: '.xlsx', csv: '.csv', zip: '.zip', sheet: SPREADSHEET_EXTENSIONS.map((e) => `.${e}`).join(','), backup: '.db', mapping: '.json', png: '.png', pdf: '.pdf' };
 
 /** Asks the user for a file: Electron's native dialog, or the browser's file picker. Null when cancelled. */
 export async function pickFile(kind: FileKind): Promise<{ name: string; base64: string } | null> {

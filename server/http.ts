@@ -36,6 +36,23 @@ const LOOPBACK = new Set(LOOPBACK_HOSTS);
 const COOKIE = 'eql_session';
 const TLS_COOKIE = '__Host-eql_session';
 
+/**
+ * Where a scanned label's address (`/a/TAG`, printed by labels/pdf) leads: the ledger in the web UI filtered to that
+ * tag, where the app asks for sign-in first and keeps the address. Undefined: not a label's address; null: a malformed one.
+ */
+export function assetLinkTarget(url: string): string | null | undefined {
+  const m = /^\/a\/([^/?#]+)\/?(?:[?#].*)?$/.exec(url);
+  if (!m) return undefined;
+  let tag: string;
+  try {
+    tag = decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+  if (!tag.trim() || tag.length > 100) return null;
+  return `/#/ledger?${new URLSearchParams({ q: tag })}`;
+}
+
 function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8', extra: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra });
   res.end(body);
@@ -165,6 +182,8 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     const url = req.url ?? '/';
     if (!url.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
+      const label = assetLinkTarget(url);
+      if (label !== undefined) return label === null ? send(res, 400, '标签地址无效', 'text/plain; charset=utf-8') : send(res, 302, '', 'text/plain', { location: label });
       return serveStatic(rendererRoot, url, res);
     }
     if (url.split('?')[0] === OPENAPI_PATH) {

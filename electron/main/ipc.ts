@@ -22,6 +22,7 @@ export const FILE_KINDS: Record<string, FileFilter> = {
   backup: { name: '台账备份', extensions: ['db'] },
   mapping: { name: '导入映射', extensions: ['json'] },
   png: { name: 'PNG 图片', extensions: ['png'] },
+  pdf: { name: 'PDF 文件', extensions: ['pdf'] },
 };
 
 /**

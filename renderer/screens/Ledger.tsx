@@ -9,6 +9,7 @@ import { AgencyPicker } from '../components/AgencyPicker';
 import { AssetDrawer } from '../components/AssetDrawer';
 import { BulkBar } from '../components/BulkBar';
 import { ExportButton } from '../components/ExportButton';
+import { LabelsButton } from '../components/LabelsButton';
 import { UndoButton } from '../components/UndoButton';
 import { SessionContext, useMay } from '../lib/session';
 import type { CatalogItem } from '../../api/contract';
@@ -244,6 +245,7 @@ export function Ledger({ agencies, catalog, filter, onFilter }: { agencies: Agen
           />
         )}
         <UndoButton nonce={edits} onUndone={refresh} />
+        <LabelsButton tags={selected.map((r) => r.assetTag)} agency={filter.agency} agencyName={agencies.find((a) => a.code === filter.agency)?.name} />
         <ExportButton
           testId="ledger-export"
           op="assets/export"

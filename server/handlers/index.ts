@@ -18,6 +18,7 @@ import { taskHandlers } from './tasks';
 import { dispatchHandlers } from './dispatch';
 import { planHandlers } from './plans';
 import { stocktakeHandlers } from './stocktakes';
+import { labelHandlers } from './labels';
 
 /** Every operation of the contract, implemented once for every transport; the dispatcher has checked the right, these check the agency scope. */
 export const handlers: Handlers = {
@@ -40,4 +41,5 @@ export const handlers: Handlers = {
   ...dispatchHandlers,
   ...planHandlers,
   ...stocktakeHandlers,
+  ...labelHandlers,
 };
