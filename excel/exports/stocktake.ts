@@ -1,5 +1,5 @@
 import type { CsvShape, ExportFormat, FileOut } from '../../lib/domain/files';
-import type { DifferenceKind, Settlement, StocktakeDetail } from '../../lib/domain/stocktakes';
+import type { DifferenceKind, Settlement, StocktakeCount, StocktakeDetail } from '../../lib/domain/stocktakes';
 import { formatInstant } from '../../lib/clock';
 import { exportFile } from '../export';
 import type { OutValue } from '../write';
@@ -8,13 +8,7 @@ const KIND_WORDS: Record<DifferenceKind, string> = { misplaced: '位置不符', 
 const SETTLEMENT_WORDS: Record<Settlement, string> = { transfer: '调整至实际所在机构', register: '登记入账', loss: '报损(盘亏)', disposal: '报废申请', none: '不作处理' };
 const STATUS_WORDS = { counting: '盘点中', closed: '已结束盘点', proposed: '待审批', approved: '已批准', cancelled: '已取消' } as const;
 
-interface Line {
-  agencyCode: string;
-  agencyName: string;
-  itemCode: string;
-  itemName: string;
-  expected: number;
-  found: number;
+interface Line extends StocktakeCount {
   misplaced: number;
   surplus: number;
   missing: number;
