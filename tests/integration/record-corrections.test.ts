@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AssetHistory, AssetRow } from '../../api/contract';
-import type { Problem } from '../../lib/problems';
 import { testClock } from '../fixtures/context';
 import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
@@ -9,7 +8,7 @@ import * as XLSX from 'xlsx';
 import type { FileOut } from '../../api/contract';
 import { createUser } from '../../db/queries/users';
 import { agency, asset, templateBuffer } from '../fixtures/factories';
-import { as, rows, seededLedger, snapshotOf, type TestLedger } from '../fixtures/engine';
+import { as, refused, rows, seededLedger, type TestLedger } from '../fixtures/engine';
 
 /** The day the records are dated by: a chosen instant of the injected clock (noon in Shanghai), not the machine's today. */
 const CLOCK = testClock('2026-11-23T04:00:00Z');
@@ -36,14 +35,6 @@ async function ok<T>(ctx: Context, name: string, input: unknown): Promise<T> {
   const r = await dispatch(ctx, name, input);
   if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
   return r.value as T;
-}
-
-async function refused(ctx: Context, name: string, input: unknown): Promise<Problem[]> {
-  const before = await snapshotOf(ctx);
-  const r = await dispatch(ctx, name, input);
-  expect(r.ok).toBe(false);
-  expect(await snapshotOf(ctx)).toEqual(before);
-  return r.ok ? [] : r.problems;
 }
 
 const service = (assetId: number, over: Record<string, unknown> = {}) => ({

@@ -2,13 +2,11 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AssetFields, AssetHistory, AssetRow, DisposalRow } from '../../api/contract';
 import { addDays, addYears } from '../../lib/dates';
-import type { Problem } from '../../lib/problems';
 import { startOfLocalDay, type Clock } from '../../lib/clock';
 import { testClock } from '../fixtures/context';
-import { dispatch } from '../../server/dispatch';
 import type { Context } from '../../server/context';
 import { agency, asset, templateBuffer, units } from '../fixtures/factories';
-import { as, rows, seededLedger, snapshotOf, value } from '../fixtures/engine';
+import { as, call, refused, rows, seededLedger, value } from '../fixtures/engine';
 
 async function ledger(clock: Clock = testClock()): Promise<Context> {
   const l = await seededLedger(templateBuffer(
@@ -19,20 +17,6 @@ async function ledger(clock: Clock = testClock()): Promise<Context> {
     ],
   ), clock);
   return as(l, 'admin', { username: '李管理员' });
-}
-
-async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
-  const r = await dispatch(ctx, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.problems.map((p) => p.message).join('; ')), { problems: r.problems });
-  return r.value as T;
-}
-
-async function refused(ctx: Context, name: string, input: unknown): Promise<Problem[]> {
-  const before = await snapshotOf(ctx);
-  const r = await dispatch(ctx, name, input);
-  expect(r.ok).toBe(false);
-  expect(await snapshotOf(ctx)).toEqual(before);
-  return r.ok ? [] : r.problems;
 }
 
 const idOf = async (ctx: Context, tag: string) => (await rows<{ id: number }>(ctx, sql`select id from assets where asset_tag = ${tag}`))[0].id;

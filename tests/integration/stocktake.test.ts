@@ -2,12 +2,10 @@ import { sql } from 'kysely';
 import XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { DisposalRow, FileOut, ScanRow, ScoreResult, StocktakeClosing, StocktakeDetail, StocktakeRow } from '../../api/contract';
-import type { Problem } from '../../lib/problems';
 import { normaliseScanCode } from '../../lib/scan-code';
 import type { Context } from '../../server/context';
-import { dispatch } from '../../server/dispatch';
 import { agency, asset, templateBuffer } from '../fixtures/factories';
-import { as, asUser, otherProcess, rows, seededLedger, snapshotOf, value, type TestLedger } from '../fixtures/engine';
+import { as, asUser, call, otherProcess, refused, rows, seededLedger, type TestLedger, value } from '../fixtures/engine';
 
 /**
  * City M with counties K and J; city N with county X, outside. K holds K-1 (张三), K-2, K-3 (李四), K-5 and the
@@ -34,20 +32,6 @@ async function ledger(): Promise<{ l: TestLedger; admin: Context; k: Context; j:
     l, admin, k: await asUser(l, 'k-manager', 'manager', 'K'), j: await asUser(l, 'j-manager', 'manager', 'J'),
     head: await asUser(l, 'k-head', 'head', 'K'), reader: await asUser(l, 'k-reader', 'readonly', 'K'),
   };
-}
-
-async function call<T>(ctx: Context, name: string, input: unknown): Promise<T> {
-  const r = await dispatch(ctx, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.problems.map((p) => p.message).join('; ')), { problems: r.problems });
-  return r.value as T;
-}
-
-async function refused(ctx: Context, name: string, input: unknown): Promise<Problem[]> {
-  const before = await snapshotOf(ctx);
-  const r = await dispatch(ctx, name, input);
-  expect(r.ok).toBe(false);
-  expect(await snapshotOf(ctx)).toEqual(before);
-  return r.ok ? [] : r.problems;
 }
 
 const scan = (ctx: Context, id: number, codes: string[], more: Record<string, unknown> = {}) =>
