@@ -19,6 +19,12 @@ export const SIGNED_IN_BODY = 16 * 1024 * 1024;
 export const FILE_BODY = 300 * 1024 * 1024 + 64 * 1024;
 /** Files received and worked on at once; more are asked to wait. */
 export const DEFAULT_MAX_UPLOADS = 2;
+/**
+ * A file whose body is at most this large (a few thousand rows) takes a share of a turn, so that this many of them
+ * go in one turn: a county's everyday import does not wait behind another's while that one waits to be written.
+ */
+const SMALL_FILE_BODY = 1024 * 1024;
+const SMALL_FILES_PER_TURN = 8;
 /** How long a file waits for a turn, and how many may wait for each turn, before one is refused as busy. */
 export const UPLOAD_WAIT_MS = 20_000;
 const UPLOADS_WAITING = 16;
@@ -159,21 +165,29 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
   const cookieTail = `Path=/; HttpOnly; SameSite=Strict${options.tls ? '; Secure' : ''}`;
   const maxUploads = options.maxUploads ?? DEFAULT_MAX_UPLOADS;
   const uploadWaitMs = options.uploadWaitMs ?? UPLOAD_WAIT_MS;
-  let uploads = 0;
-  // Files waiting for a turn: their bodies are not read meanwhile, so waiting costs no memory.
-  const turns: (() => void)[] = [];
-  const uploadTurn = () => new Promise<boolean>((done) => {
-    if (uploads < maxUploads) return (uploads++, done(true));
+  // Turns are counted in shares: a small file takes one, any other file a whole turn's worth.
+  const shares = maxUploads * SMALL_FILES_PER_TURN;
+  let taken = 0;
+  // Files waiting for a turn, first come first served: their bodies are not read meanwhile, so waiting costs no memory.
+  const turns: { need: number; take: () => void }[] = [];
+  const handOn = () => {
+    while (turns.length && taken + turns[0].need <= shares) {
+      const next = turns.shift()!;
+      taken += next.need;
+      next.take();
+    }
+  };
+  const uploadTurn = (need: number) => new Promise<boolean>((done) => {
+    if (!turns.length && taken + need <= shares) return (taken += need, done(true));
     if (turns.length >= maxUploads * UPLOADS_WAITING || uploadWaitMs <= 0) return done(false);
-    const take = () => (clearTimeout(timer), done(true));
-    const timer = setTimeout(() => (turns.splice(turns.indexOf(take), 1), done(false)), uploadWaitMs);
-    turns.push(take);
+    const waiting = { need, take: () => (clearTimeout(timer), done(true)) };
+    const timer = setTimeout(() => (turns.splice(turns.indexOf(waiting), 1), handOn(), done(false)), uploadWaitMs);
+    turns.push(waiting);
   });
-  // A finished file hands its turn to the first one waiting.
-  const uploadDone = () => {
-    const next = turns.shift();
-    if (next) next();
-    else uploads--;
+  // A finished file hands its share on to those waiting.
+  const uploadDone = (need: number) => {
+    taken -= need;
+    handOn();
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -216,7 +230,8 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     const limit = ctx.user === null ? ANONYMOUS_BODY : file ? FILE_BODY : SIGNED_IN_BODY;
     const tooLarge = ctx.user === null ? '请求过大:请先登录' : `请求过大:超过 ${Math.round(limit / 1024 / 1024)} MB`;
     if (Number(req.headers['content-length'] ?? 0) > limit) return refuseAndClose(req, res, 413, tooLarge);
-    if (file && !(await uploadTurn())) return refuseAndClose(req, res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
+    const need = Number(req.headers['content-length'] ?? FILE_BODY) <= SMALL_FILE_BODY ? 1 : SMALL_FILES_PER_TURN;
+    if (file && !(await uploadTurn(need))) return refuseAndClose(req, res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
     try {
       const body = await readBody(req, limit, ctx.user === null ? (options.anonymousBodyMs ?? ANONYMOUS_BODY_MS) : undefined);
       if ('gone' in body) return res.destroy();
@@ -230,7 +245,7 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
       const result = await dispatch(ctx, name, input);
       return send(res, 200, JSON.stringify(result), undefined, setCookie ? { 'set-cookie': setCookie } : {});
     } finally {
-      if (file) uploadDone();
+      if (file) uploadDone(need);
     }
   }
 

@@ -188,6 +188,37 @@ describe('bodies are read only as far as the caller may send', () => {
     expect(third.status).toBe(200);
   });
 
+  it('takes a county\'s small file at once while another small file is being received, and a large one only in a whole turn', async () => {
+    const { port } = await start({ maxUploads: 1, uploadWaitMs: 0 });
+    const cookie = cookieOf(await api(port, 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' }));
+    const sending = (bytes: number) => {
+      const req = httpRequest({
+        host: '127.0.0.1', port, method: 'POST', path: '/api/imports/open', agent: false,
+        headers: { host: `127.0.0.1:${port}`, cookie, 'content-type': 'application/json', 'content-length': String(bytes) },
+      });
+      req.on('error', () => undefined);
+      return new Promise<typeof req>((done) => req.write(Buffer.from('{"fileName":"a.xlsx","base64":"'), () => done(req)));
+    };
+    const small = await sending(100 * 1024);
+    await new Promise((r) => setTimeout(r, 300)); // the server holds the small file's share
+    const other = await api(port, 'imports/open', { fileName: 'b.xlsx', base64: 'UEs=' }, { cookie });
+    expect(other.status).toBe(200);
+    expect(JSON.parse(other.body).problems?.[0]?.message ?? '').not.toContain('服务器正在接收其他文件');
+    // A file that may be as large as allowed waits for the whole turn, which the small one still holds.
+    const large = httpRequest({
+      host: '127.0.0.1', port, method: 'POST', path: '/api/imports/open', agent: false,
+      headers: { host: `127.0.0.1:${port}`, cookie, 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) },
+    });
+    const status = await new Promise<number>((done) => {
+      large.on('response', (res) => (res.resume(), done(res.statusCode ?? 0)));
+      large.on('error', () => done(0));
+      large.write(Buffer.from('{"fileName":"c.xlsx","base64":"'));
+    });
+    expect(status).toBe(503);
+    small.destroy();
+    large.destroy();
+  });
+
   it('lets a file sent while as many as allowed are being received wait its turn, and answers it once one is done', async () => {
     const { port } = await start({ maxUploads: 1, uploadWaitMs: 30_000 });
     const cookie = cookieOf(await api(port, 'auth/setup', { username: 'admin', displayName: '管理员', password: 'correct horse' }));
