@@ -6,9 +6,10 @@ import { parseTemplate } from '../../excel/template';
 import { blankTemplate, exportCalibrations, exportCompliance, exportLedger, exportMaintenance } from '../../server/handlers/exports';
 import { shortfall } from '../../server/handlers/quotas';
 import { addCalibration, addMaintenance } from '../../db/queries/maintenance';
-import type { Db } from '../../db/types';
-import { sqliteStore } from '../../db/store';
-import { agency, asset, templateBuffer, tempLedger, seedTemplate } from '../fixtures/factories';
+import { sql } from 'kysely';
+import type { Store } from '../../db/store';
+import { agency, asset, templateBuffer, seedTemplate } from '../fixtures/factories';
+import { testLedger, value } from '../fixtures/engine';
 
 const who = { actor: '王五', at: '2026-11-23T08:00:00.000Z' };
 const today = '2026-11-23';
@@ -25,10 +26,11 @@ const ASSETS = [
   asset({ assetTag: '+86-1', itemCode: 'S04', agencyCode: '330108', custodian: '-2+3' }),
 ];
 
-async function ledger(): Promise<Db> {
-  const { db } = tempLedger();
-  await seedTemplate(db, templateBuffer(TREE, ASSETS), { file: 't.xlsx', who, today });
-  return db;
+/** The ledger of these tests on the suite's engine (tests/fixtures/engine.ts). */
+async function ledger(): Promise<Store> {
+  const { store } = await testLedger();
+  await seedTemplate(store, templateBuffer(TREE, ASSETS), { file: 't.xlsx', who, today });
+  return store;
 }
 
 const bytes = (f: FileOut) => Buffer.from(f.base64, 'base64');
@@ -40,8 +42,8 @@ function sheetXml(f: FileOut, n: number): string {
 
 describe('exports', () => {
   it('writes the ledger as filtered and sorted, with Chinese headers, a frozen header, widths and number formats', async () => {
-    const db = await ledger();
-    const f = await exportLedger(sqliteStore(db), { agency: '330106' }, [{ colId: 'assetTag', sort: 'desc' }], today);
+    const store = await ledger();
+    const f = await exportLedger(store, { agency: '330106' }, [{ colId: 'assetTag', sort: 'desc' }], today);
     expect(f.fileName).toBe('装备台账-2026-11-23.xlsx');
     const rows = rowsOf(f, '装备台账');
     expect(rows[0].slice(0, 5)).toEqual(['资产编号', '装备代码', '装备名称', '所属机构编码', '所属机构']);
@@ -54,8 +56,8 @@ describe('exports', () => {
   });
 
   it('writes text that starts with = + - @ as text, never as a formula', async () => {
-    const db = await ledger();
-    const f = await exportLedger(sqliteStore(db), {}, [], today);
+    const store = await ledger();
+    const f = await exportLedger(store, {}, [], today);
     expect(sheetXml(f, 1)).not.toMatch(/<f[ >]/);
     const ws = XLSX.read(bytes(f), { cellFormula: true }).Sheets['装备台账'];
     const cells = Object.entries(ws).filter(([k]) => !k.startsWith('!')).map(([, c]) => c as XLSX.CellObject);
@@ -66,10 +68,10 @@ describe('exports', () => {
   });
 
   it('writes the compliance report per agency alone and rolled up, matching the engine row by row', async () => {
-    const db = await ledger();
-    const f = await exportCompliance(sqliteStore(db), {}, today);
-    const own = (await shortfall(sqliteStore(db), {}, today)).rows.filter((r) => r.required > 0 || r.held > 0);
-    const rolled = (await shortfall(sqliteStore(db), { rollup: true }, today)).rows.filter((r) => r.required > 0 || r.held > 0);
+    const store = await ledger();
+    const f = await exportCompliance(store, {}, today);
+    const own = (await shortfall(store, {}, today)).rows.filter((r) => r.required > 0 || r.held > 0);
+    const rolled = (await shortfall(store, { rollup: true }, today)).rows.filter((r) => r.required > 0 || r.held > 0);
     const figures = (rows: unknown[][]) => rows.slice(1).map((r) => [r[0], r[4], r[8], r[9], r[10], r[11], r[12]]);
     expect(figures(rowsOf(f, '本级明细'))).toEqual(own.map((r) => [r.agency, r.item, r.required, r.held, r.usable, r.shortfall, r.surplus]));
     expect(figures(rowsOf(f, '含下级汇总'))).toEqual(rolled.map((r) => [r.agency, r.item, r.required, r.held, r.usable, r.shortfall, r.surplus]));
@@ -80,12 +82,12 @@ describe('exports', () => {
   });
 
   it('writes the maintenance and calibration logs of a period', async () => {
-    const db = await ledger();
-    const id = (tag: string) => db.$client.prepare(`select id from assets where asset_tag = ?`).pluck().get(tag) as number;
-    const store = sqliteStore(db);
-    await store.write((tx) => addMaintenance(tx, who, { assetId: id('A-1'), date: '2026-03-02', kind: 'repair', description: '更换刹车片', costFen: 86_050, vendor: '城西修理厂', odometerKm: 124_000, nextDueDate: '2026-09-01', setStatus: null }));
-    await store.write((tx) => addMaintenance(tx, who, { assetId: id('A-1'), date: '2025-12-30', kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null }));
-    await store.write((tx) => addCalibration(tx, who, { assetId: id('A-2'), date: '2026-04-01', validUntil: '2027-03-31', certificateNo: 'JD-2026-88', institution: '省计量院', result: 'pass', notes: null }));
+    const store = await ledger();
+    const id = (tag: string) => value({ store }, sql<{ n: number }>`select id as n from assets where asset_tag = ${tag}`);
+    const [a1, a2] = [await id('A-1'), await id('A-2')];
+    await store.write((tx) => addMaintenance(tx, who, { assetId: a1, date: '2026-03-02', kind: 'repair', description: '更换刹车片', costFen: 86_050, vendor: '城西修理厂', odometerKm: 124_000, nextDueDate: '2026-09-01', setStatus: null }));
+    await store.write((tx) => addMaintenance(tx, who, { assetId: a1, date: '2025-12-30', kind: 'service', description: '保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null }));
+    await store.write((tx) => addCalibration(tx, who, { assetId: a2, date: '2026-04-01', validUntil: '2027-03-31', certificateNo: 'JD-2026-88', institution: '省计量院', result: 'pass', notes: null }));
     const m = rowsOf(await exportMaintenance(store, '2026-01-01', '2026-12-31', () => true), '维修保养记录');
     expect(m).toHaveLength(2);
     expect(m[1]).toEqual([expect.any(Number), 'A-1', 'S01', expect.any(String), '330106', '西湖分局', '维修', '更换刹车片', 860.5, '城西修理厂', 124_000, expect.any(Number)]);
@@ -95,8 +97,8 @@ describe('exports', () => {
   });
 
   it('writes a blank template with drop-downs for 层级, 状态 and 装备代码 and an instructions sheet, which imports as the template', async () => {
-    const db = await ledger();
-    const f = await blankTemplate(sqliteStore(db));
+    const store = await ledger();
+    const f = await blankTemplate(store);
     const wb = XLSX.read(bytes(f));
     expect(wb.SheetNames).toEqual(['填写说明', '机构', '装备', '装备目录', '取值']);
     const agencyXml = sheetXml(f, 2);
