@@ -6,8 +6,10 @@ import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { readEntry, zipEntries } from '../../excel/zip';
 import { addDays, addYears } from '../../lib/dates';
-import { contextAs, testClock } from '../fixtures/context';
-import { agency, asset, seedTemplate, templateBuffer, tempLedger, units } from '../fixtures/factories';
+import { sql } from 'kysely';
+import { testClock } from '../fixtures/context';
+import { as as signedIn, testLedger, value } from '../fixtures/engine';
+import { agency, asset, seedTemplate, templateBuffer, units } from '../fixtures/factories';
 
 const clock = testClock();
 const today = clock.today();
@@ -17,8 +19,8 @@ const CUSTODIAN = '张三, "老张"\n备用';
 
 /** A city over counties K11 and K12; K11's assets carry the traps: a leading-zero tag, an 18-digit number, a formula, a comma, a quote and a newline. */
 async function city() {
-  const { db, file } = tempLedger();
-  await seedTemplate(db, templateBuffer(
+  const l = await testLedger(clock);
+  await seedTemplate(l.store, templateBuffer(
     [
       agency({ code: 'C1', name: '一市生态环境局', level: 'city', staff: 30, latitude: 30.0, longitude: 120 }),
       agency({ code: 'K11', name: '一市甲县执法大队', parentCode: 'C1', staff: 23, latitude: 30.1, longitude: 120 }),
@@ -33,9 +35,9 @@ async function city() {
     ],
   ), { file: 'seed.xlsx', who: { actor: 'seed', at: clock.now().toISOString() }, today });
   let id = 0;
-  const as = (role: Role, agencyCode: string | null) => contextAs(db, file, role, { id: ++id, username: `${role}-${agencyCode}`, agencyCode }, clock);
-  const idOf = (tag: string) => db.$client.prepare('select id from assets where asset_tag = ?').pluck().get(tag) as number;
-  return { db, idOf, admin: as('admin', null), manager: as('manager', 'K11'), head: as('head', 'K11'), dispatcher: as('dispatcher', 'K11') };
+  const as = (role: Role, agencyCode: string | null) => signedIn(l, role, { id: ++id, username: `${role}-${agencyCode}`, agencyCode });
+  const idOf = (tag: string) => value(l, sql<{ n: number }>`select id as n from assets where asset_tag = ${tag}`);
+  return { idOf, admin: as('admin', null), manager: as('manager', 'K11'), head: as('head', 'K11'), dispatcher: as('dispatcher', 'K11') };
 }
 
 async function call<N extends OpName>(ctx: Context, name: N, input: Input<N>): Promise<Output<N>> {
@@ -161,9 +163,9 @@ describe('exports as CSV for WPS and older Excel', () => {
 
   it('exports a county’s maintenance and calibration logs and the audit log as CSV, within its scope', async () => {
     const { admin, manager, head, idOf } = await city();
-    await call(manager, 'maintenance/create', { assetId: idOf('00123'), date: today, kind: 'repair', description: '更换刹车片,检查 "ABS"', costFen: 86_050, vendor: '城西修理厂', odometerKm: 81_500, nextDueDate: addDays(today, 180), setStatus: null });
-    await call(admin, 'maintenance/create', { assetId: idOf('K12-CAR'), date: today, kind: 'service', description: '乙县保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
-    await call(manager, 'calibrations/create', { assetId: idOf('330106199001011234'), date: today, validUntil: addYears(today, 1), certificateNo: '0012-2026', institution: '省计量院', result: 'pass', notes: '@备注' });
+    await call(manager, 'maintenance/create', { assetId: await idOf('00123'), date: today, kind: 'repair', description: '更换刹车片,检查 "ABS"', costFen: 86_050, vendor: '城西修理厂', odometerKm: 81_500, nextDueDate: addDays(today, 180), setStatus: null });
+    await call(admin, 'maintenance/create', { assetId: await idOf('K12-CAR'), date: today, kind: 'service', description: '乙县保养', costFen: null, vendor: null, odometerKm: null, nextDueDate: null, setStatus: null });
+    await call(manager, 'calibrations/create', { assetId: await idOf('330106199001011234'), date: today, validUntil: addYears(today, 1), certificateNo: '0012-2026', institution: '省计量院', result: 'pass', notes: '@备注' });
     const range = { from: addDays(today, -30), to: today };
     const m = (await bothWays(manager, 'maintenance/export', range)).sheets.get('维修保养记录')!;
     expect(m.slice(1).map((r) => [r[1], r[7], r[8]])).toEqual([['00123', '更换刹车片,检查 "ABS"', '860.50']]);
