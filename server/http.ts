@@ -229,8 +229,9 @@ export function createHttpServer(ledger: Ledger, rendererRoot: string, options: 
     const file = ctx.user !== null && takesFile(name);
     const limit = ctx.user === null ? ANONYMOUS_BODY : file ? FILE_BODY : SIGNED_IN_BODY;
     const tooLarge = ctx.user === null ? '请求过大:请先登录' : `请求过大:超过 ${Math.round(limit / 1024 / 1024)} MB`;
-    if (Number(req.headers['content-length'] ?? 0) > limit) return refuseAndClose(req, res, 413, tooLarge);
-    const need = Number(req.headers['content-length'] ?? FILE_BODY) <= SMALL_FILE_BODY ? 1 : SMALL_FILES_PER_TURN;
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    if ((declared ?? 0) > limit) return refuseAndClose(req, res, 413, tooLarge);
+    const need = (declared ?? FILE_BODY) <= SMALL_FILE_BODY ? 1 : SMALL_FILES_PER_TURN;
     if (file && !(await uploadTurn(need))) return refuseAndClose(req, res, 503, '服务器正在接收其他文件,请稍后再试', { 'retry-after': '10' });
     try {
       const body = await readBody(req, limit, ctx.user === null ? (options.anonymousBodyMs ?? ANONYMOUS_BODY_MS) : undefined);
