@@ -1,4 +1,4 @@
-import type { FileOut, ScanOutcome, ScanRow, StocktakeClosing, StocktakeRow } from '../api/contract';
+import { OUTCOME_WORDS, type FileOut, type ScanRow, type StocktakeClosing, type StocktakeRow } from '../api/contract';
 import type { Context } from '../server/context';
 import { call } from '../server/local';
 
@@ -10,8 +10,6 @@ export const STOCKTAKE_USAGE = `eql stocktake start --db FILE --agency CODE [--t
                                          结束盘点,列出位置不符、盘盈、盘亏、重复与状态不符
   eql stocktake report --db FILE --id 盘点编号 --out 盘点报告.xlsx|.zip
                                          导出盘点报告(汇总、差异明细,盘点人/监盘人/负责人)`;
-
-const OUTCOME_WORDS: Record<ScanOutcome, string> = { matched: '账实相符', misplaced: '位置不符', surplus: '盘盈', duplicate: '重复', status_mismatch: '状态不符' };
 
 /** `--id`: a stocktake's number; anything else is the user's mistake, said in Chinese. */
 export function stocktakeId(value: string | undefined): number | string {

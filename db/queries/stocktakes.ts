@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import type {
-  DifferenceKind, DifferenceRow, REGISTRATION, ScanOutcome, ScanRow, ScanSource, Settlement, StocktakeClosing, StocktakeCount, StocktakeDetail,
-  StocktakeRow, StocktakeStatus,
+import {
+  KIND_WORDS, lacksForProposal, SETTLEMENT_WORDS, SETTLEMENTS_OF, STOCKTAKE_STATUS_WORDS,
+  type DifferenceKind, type DifferenceRow, type REGISTRATION, type ScanOutcome, type ScanRow, type ScanSource, type Settlement, type StocktakeClosing,
+  type StocktakeCount, type StocktakeDetail, type StocktakeRow, type StocktakeStatus,
 } from '../../lib/domain/stocktakes';
 import { UserError } from '../../lib/problems';
 import { inList, type Tx } from '../store';
@@ -12,19 +13,7 @@ import { agencyId, assetState, createAsset, recordCustody } from './asset-writes
 import { requestDisposal } from './disposals';
 import { findBlankLabel, linkBlankLabel } from './labels';
 
-export const STOCKTAKE_STATUS_WORDS: Record<StocktakeStatus, string> = {
-  counting: '盘点中', closed: '已结束盘点(待填写差异)', proposed: '待审批', approved: '已批准', cancelled: '已取消',
-};
-const KIND_WORDS: Record<DifferenceKind, string> = { misplaced: '位置不符', surplus: '盘盈', missing: '盘亏', status_mismatch: '状态不符' };
-const SETTLEMENT_WORDS: Record<Settlement, string> = { transfer: '调整至实际所在机构', register: '登记入账', loss: '报损(盘亏)', disposal: '报废申请', none: '不作处理' };
-/** The settlements each kind of difference may take. */
-const SETTLEMENTS_OF: Record<DifferenceKind, readonly Settlement[]> = {
-  misplaced: ['transfer', 'none'],
-  surplus: ['register', 'none'],
-  missing: ['loss', 'disposal', 'none'],
-  status_mismatch: ['none'],
-};
-const DEFAULT_SETTLEMENT: Record<DifferenceKind, Settlement> = { misplaced: 'transfer', surplus: 'register', missing: 'loss', status_mismatch: 'none' };
+const DEFAULT_SETTLEMENT = (kind: DifferenceKind): Settlement => SETTLEMENTS_OF[kind][0];
 
 /** Scans that found an expected asset (a duplicate counts once, a 盘盈 names none). */
 const FOUND = sql`(select count(distinct s.asset_id) from stocktake_scans s join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id
@@ -245,19 +234,19 @@ export async function closeStocktake(tx: Tx, who: Actor, id: number): Promise<St
   const last = sql`(select asset_id, max(id) as id from stocktake_scans where stocktake_id = ${id} and asset_id is not null group by asset_id)`;
   await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, asset_id, expected_agency_id, found_agency_id, found_custodian, settlement)
     select s.stocktake_id, 'misplaced', x.asset_tag, s.asset_id, coalesce(e.agency_id, x.agency_id), l.agency_id, l.custodian,
-      case when e.agency_id is null then 'none' else ${DEFAULT_SETTLEMENT.misplaced} end
+      case when e.agency_id is null then 'none' else ${DEFAULT_SETTLEMENT('misplaced')} end
     from stocktake_scans s join assets x on x.id = s.asset_id
     left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id
     join ${last} m on m.asset_id = s.asset_id join stocktake_scans l on l.id = m.id
     where s.stocktake_id = ${id} and s.outcome = 'misplaced'`);
   await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, found_agency_id, found_custodian, settlement)
-    select s.stocktake_id, 'surplus', s.code, s.agency_id, s.custodian, ${DEFAULT_SETTLEMENT.surplus}
+    select s.stocktake_id, 'surplus', s.code, s.agency_id, s.custodian, ${DEFAULT_SETTLEMENT('surplus')}
     from stocktake_scans s where s.stocktake_id = ${id} and s.outcome = 'surplus'`);
   await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, asset_id, expected_agency_id, settlement)
-    select e.stocktake_id, 'missing', e.asset_tag, e.asset_id, e.agency_id, ${DEFAULT_SETTLEMENT.missing} from stocktake_expected e
+    select e.stocktake_id, 'missing', e.asset_tag, e.asset_id, e.agency_id, ${DEFAULT_SETTLEMENT('missing')} from stocktake_expected e
     where e.stocktake_id = ${id} and e.asset_id not in (select asset_id from stocktake_scans where stocktake_id = ${id} and asset_id is not null)`);
   await tx.run(sql`insert into stocktake_differences (stocktake_id, kind, code, asset_id, expected_agency_id, found_agency_id, found_custodian, settlement)
-    select s.stocktake_id, 'status_mismatch', x.asset_tag, s.asset_id, x.agency_id, s.agency_id, s.custodian, ${DEFAULT_SETTLEMENT.status_mismatch}
+    select s.stocktake_id, 'status_mismatch', x.asset_tag, s.asset_id, x.agency_id, s.agency_id, s.custodian, ${DEFAULT_SETTLEMENT('status_mismatch')}
     from stocktake_scans s join assets x on x.id = s.asset_id where s.stocktake_id = ${id} and s.outcome = 'status_mismatch'`);
   await tx.run(sql`update stocktakes set status = 'closed', closed_by = ${who.actor}, closed_at = ${who.at} where id = ${id}`);
   const after = await stocktakeRow(tx, id);
@@ -330,7 +319,7 @@ export async function settleDifference(tx: Tx, who: Actor, differenceId: number,
 export async function proposeStocktake(tx: Tx, who: Actor, id: number): Promise<StocktakeRow> {
   const before = await requireStatus(tx, id, 'closed');
   const problems = (await stocktakeDifferences(tx, id)).flatMap((d) => {
-    const lacks = [!d.reason && '原因', !d.proposal && '处置意见', d.settlement === 'register' && !d.registration && '登记的装备品目'].filter(Boolean);
+    const lacks = lacksForProposal(d);
     return lacks.length ? [{ field: `differences.${d.id}`, message: `${label(d)}未填写${lacks.join('、')}` }] : [];
   });
   if (problems.length) throw new UserError(problems);

@@ -1,12 +1,8 @@
 import type { CsvShape, ExportFormat, FileOut } from '../../lib/domain/files';
-import type { DifferenceKind, Settlement, StocktakeCount, StocktakeDetail } from '../../lib/domain/stocktakes';
+import { KIND_WORDS, SETTLEMENT_WORDS, STOCKTAKE_STATUS_WORDS, type StocktakeCount, type StocktakeDetail } from '../../lib/domain/stocktakes';
 import { formatInstant } from '../../lib/clock';
 import { exportFile } from '../export';
 import type { OutValue } from '../write';
-
-const KIND_WORDS: Record<DifferenceKind, string> = { misplaced: '位置不符', surplus: '盘盈', missing: '盘亏', status_mismatch: '状态不符' };
-const SETTLEMENT_WORDS: Record<Settlement, string> = { transfer: '调整至实际所在机构', register: '登记入账', loss: '报损(盘亏)', disposal: '报废申请', none: '不作处理' };
-const STATUS_WORDS = { counting: '盘点中', closed: '已结束盘点', proposed: '待审批', approved: '已批准', cancelled: '已取消' } as const;
 
 interface Line extends StocktakeCount {
   misplaced: number;
@@ -48,7 +44,7 @@ export function stocktakeReportWorkbook(st: StocktakeDetail, timeZone: string, f
   const day = (s: string | null) => (s ? formatInstant(s, timeZone).slice(0, 10) : null);
   const summary: OutValue[][] = [
     [`盘点报告:${st.title}`],
-    ['盘点单位', `${st.agencyName}(${st.agencyCode})`, '状态', STATUS_WORDS[st.status]],
+    ['盘点单位', `${st.agencyName}(${st.agencyCode})`, '状态', STOCKTAKE_STATUS_WORDS[st.status]],
     ['开始日期', day(st.startedAt), '结束日期', day(st.closedAt)],
     [],
     ['机构编码', '机构名称', '装备代码', '装备名称', '应有', '实有', '账实相符', '位置不符', '盘盈', '盘亏', '状态不符'],
@@ -59,7 +55,7 @@ export function stocktakeReportWorkbook(st: StocktakeDetail, timeZone: string, f
     ['日期', day(st.decidedAt ?? st.closedAt ?? st.startedAt)],
   ];
   const details: OutValue[][] = [
-    ['序号', '差异类型', '扫描编码', '资产编号', '装备代码', '装备名称', '账面机构', '实际所在机构', '实际保管人', '原因', '处置意见', '处理方式', '处理后资产编号'],
+    ['序号', '差异类型', '扫描编码', '资产编号', '装备代码', '装备名称', '账面机构', '实际所在机构', '实际保管人', '原因', '处置意见', '处置方式', '处理后资产编号'],
     ...st.differences.map((d, i) => [
       i + 1, KIND_WORDS[d.kind], d.code, d.assetTag, d.itemCode, d.itemName, d.expectedAgencyCode, d.foundAgencyCode, d.foundCustodian, d.reason, d.proposal,
       d.settlement ? SETTLEMENT_WORDS[d.settlement] : null, d.settledAssetTag,

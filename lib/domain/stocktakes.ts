@@ -20,6 +20,32 @@ export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
 export const SETTLEMENTS = ['transfer', 'register', 'loss', 'disposal', 'none'] as const;
 export type Settlement = (typeof SETTLEMENTS)[number];
 
+/** The words users see, in the server's answers, the report and the command line (renderer/i18n/zh-CN.ts says the same). */
+export const STOCKTAKE_STATUS_WORDS: Record<StocktakeStatus, string> = { counting: '盘点中', closed: '已结束', proposed: '待审批', approved: '已批准', cancelled: '已作废' };
+export const OUTCOME_WORDS: Record<ScanOutcome, string> = { matched: '账实相符', misplaced: '位置不符', surplus: '盘盈', duplicate: '重复', status_mismatch: '状态不符' };
+export const KIND_WORDS: Record<DifferenceKind, string> = { misplaced: '位置不符', surplus: '盘盈', missing: '盘亏', status_mismatch: '状态不符' };
+export const SETTLEMENT_WORDS: Record<Settlement, string> = {
+  transfer: '按发现地点及保管人调整', register: '登记入账', loss: '报损(盘亏)', disposal: '报废申请', none: '不调整台账',
+};
+
+/** The settlements each kind of difference may take, the first its default when closing writes it. */
+export const SETTLEMENTS_OF: Record<DifferenceKind, readonly Settlement[]> = {
+  misplaced: ['transfer', 'none'],
+  surplus: ['register', 'none'],
+  missing: ['loss', 'disposal', 'none'],
+  status_mismatch: ['none'],
+};
+
+/** What a difference still lacks before the settlement may go for approval: its 原因, its 处置意见, and for a 盘盈 to register, its item. */
+export function lacksForProposal(d: Pick<DifferenceRow, 'reason' | 'proposal' | 'settlement' | 'registration'>): string[] {
+  return [
+    ...(d.reason ? [] : ['原因']),
+    ...(d.proposal ? [] : ['处置意见']),
+    ...(d.settlement ? [] : ['处置方式']),
+    ...(d.settlement === 'register' && !d.registration ? ['登记的装备品目'] : []),
+  ];
+}
+
 const person = z.string().trim().max(50).nullable();
 
 export const STOCKTAKE_START = z.object({

@@ -657,7 +657,7 @@ export const zhCN = {
   'st.settleIt': "处置",
   'st.settle.transfer': "按发现地点及保管人调整",
   'st.settle.register': "登记入账",
-  'st.settle.loss': "报失",
+  'st.settle.loss': "报损(盘亏)",
   'st.settle.disposal': "报废申请",
   'st.settle.none': "不调整台账",
   'st.reasonRequired': "请填写原因",

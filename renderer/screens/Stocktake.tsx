@@ -4,7 +4,7 @@ import { useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AgencyNode, CatalogItem } from '../../api/contract';
 import { ApiError } from '../../api/client';
 import {
-  SETTLEMENTS, type DifferenceKind, type DifferenceRow, type ScanOutcome, type ScanRow, type ScanSource, type Settlement, type StocktakeCount, type StocktakeDetail, type StocktakeRow, type StocktakeStatus,
+  lacksForProposal, SETTLEMENTS, SETTLEMENTS_OF, type DifferenceKind, type DifferenceRow, type ScanOutcome, type ScanRow, type ScanSource, type Settlement, type StocktakeCount, type StocktakeDetail, type StocktakeRow, type StocktakeStatus,
 } from '../../lib/domain/stocktakes';
 import { AgencyPicker } from '../components/AgencyPicker';
 import { ExportButton } from '../components/ExportButton';
@@ -19,15 +19,6 @@ import { callStocktake, OUTCOME_COLORS, subtreeOf, useMayStocktake, useStocktake
 const STATUS_COLORS: Record<StocktakeStatus, string> = { counting: 'processing', closed: 'gold', proposed: 'blue', approved: 'green', cancelled: 'default' };
 const OUTCOME_ALERT: Record<ScanOutcome, 'success' | 'warning' | 'info' | 'error'> = { matched: 'success', misplaced: 'warning', surplus: 'info', duplicate: 'warning', status_mismatch: 'error' };
 const KIND_COLORS: Record<DifferenceKind, string> = { misplaced: 'orange', surplus: 'purple', missing: 'red', status_mismatch: 'volcano' };
-/** The settlements that fit each kind of difference. */
-const SETTLEMENTS_OF: Record<DifferenceKind, Settlement[]> = {
-  misplaced: ['transfer', 'none'],
-  surplus: ['register', 'none'],
-  missing: ['loss', 'disposal', 'none'],
-  status_mismatch: ['none'],
-};
-/** What proposing needs of a difference: its 原因 and 处置意见, and a 盘盈 to register its item. */
-const unsettledOf = (d: DifferenceRow) => !d.reason || !d.proposal || !d.settlement || (d.settlement === 'register' && !d.registration);
 const POLL_MS = 3_000;
 /** The differences a manager decides on one by one first; the 盘亏, often many and alike, after them. */
 const KIND_ORDER: Record<DifferenceKind, number> = { misplaced: 0, surplus: 1, status_mismatch: 2, missing: 3 };
@@ -343,7 +334,7 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
   const [form] = Form.useForm();
   const [rejectForm] = Form.useForm();
   const settlement = Form.useWatch('settlement', form) as Settlement | undefined;
-  const unsettled = detail.differences.filter(unsettledOf).length;
+  const unsettled = detail.differences.filter((d) => lacksForProposal(d).length > 0).length;
   const rows = useMemo(() => [...detail.differences].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]), [detail.differences]);
   const names = useMemo(() => new Map(agencies.map((a) => [a.code, shortAgency(a.name)])), [agencies]);
   const place = (code: string | null) => (code ? <span title={code}>{names.get(code) ?? code}</span> : '');
@@ -419,7 +410,7 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
           { title: t('st.foundAt'), dataIndex: 'foundAgencyCode', width: 150, ellipsis: true, render: (v: string | null, r) => <>{place(v)}{r.foundCustodian ? ` · ${r.foundCustodian}` : ''}</> },
           { title: t('st.reason'), dataIndex: 'reason', ellipsis: true },
           { title: t('st.proposal'), dataIndex: 'proposal', ellipsis: true },
-          { title: t('st.settlement'), dataIndex: 'settlement', width: 130, ellipsis: true, render: (s: Settlement | null, r) => (unsettledOf(r) && detail.status === 'closed' ? <Typography.Text type="warning">{t('st.toSettle')}</Typography.Text> : s ? `${t(`st.settle.${s}`)}${r.settledAssetTag && r.settledAssetTag !== (r.assetTag ?? r.code) ? ` ${r.settledAssetTag}` : ''}` : '') },
+          { title: t('st.settlement'), dataIndex: 'settlement', width: 130, ellipsis: true, render: (s: Settlement | null, r) => (lacksForProposal(r).length > 0 && detail.status === 'closed' ? <Typography.Text type="warning">{t('st.toSettle')}</Typography.Text> : s ? `${t(`st.settle.${s}`)}${r.settledAssetTag && r.settledAssetTag !== (r.assetTag ?? r.code) ? ` ${r.settledAssetTag}` : ''}` : '') },
           ...(maySettle ? [{ title: t('common.actions'), width: 80, render: (_: unknown, r: DifferenceRow) => <Button size="small" onClick={() => edit(r)} data-testid={`st-settle-${r.id}`}>{t('st.settleIt')}</Button> }] : []),
         ]}
       />

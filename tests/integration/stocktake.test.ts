@@ -199,7 +199,7 @@ describe('who may see and change a stocktake', () => {
     expect((await refused(reader, 'stocktakes/close', { id }))[0].message).toContain('无权');
     expect((await call<StocktakeRow[]>(reader, 'stocktakes/list', {})).map((s) => s.id)).toEqual([id]);
     await call(k, 'stocktakes/close', { id });
-    expect((await refused(k, 'stocktakes/scan', { id, scans: [{ code: 'K-1' }], source: 'typed' }))[0].message).toContain('已结束盘点');
+    expect((await refused(k, 'stocktakes/scan', { id, scans: [{ code: 'K-1' }], source: 'typed' }))[0].message).toContain('当前为「已结束」');
   });
 
   it('shows a city\'s stocktake to a county inside it, which scans at its own county but may not close it', async () => {
@@ -272,7 +272,7 @@ describe('the 盘点报告', () => {
     expect(summary.find((r) => r[0] === '盘点人')).toEqual(['盘点人', '王盘点', '监盘人', '赵监盘', '负责人', '钱负责', null, null, null, null, null]);
     const details = XLSX.utils.sheet_to_json<Record<string, unknown>>(wb.Sheets['差异明细']);
     expect(details).toHaveLength(6);
-    expect(details.find((d) => d['资产编号'] === 'K-5')).toMatchObject({ 差异类型: '盘亏', 原因: '借出未还', 处置意见: '追回', 处理方式: '报损(盘亏)' });
+    expect(details.find((d) => d['资产编号'] === 'K-5')).toMatchObject({ 差异类型: '盘亏', 原因: '借出未还', 处置意见: '追回', 处置方式: '报损(盘亏)' });
     const csv = await call<FileOut>(k, 'stocktakes/report', { id, format: 'csv' });
     expect(csv.fileName).toBe(`盘点报告-${id}.zip`);
   });
