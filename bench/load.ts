@@ -3,6 +3,8 @@
  * (80% ledger pages and overviews, 15% edits, 5% imports of 500 assets) with a pause between requests
  * as a person reading a screen makes; requests go to the servers in turn, as a load balancer sends them.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { templateSheets, workbookBuffer } from '../excel/write';
 
@@ -48,7 +50,7 @@ function rng(seed: number): () => number {
   return () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
 }
 
-async function post(base: string, name: string, input: unknown, cookie?: string): Promise<{ ok: boolean; value?: unknown; problems?: { message: string }[]; cookie?: string }> {
+export async function post(base: string, name: string, input: unknown, cookie?: string): Promise<{ ok: boolean; value?: unknown; problems?: { message: string }[]; cookie?: string }> {
   const res = await fetch(`${base}api/${name}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
@@ -57,6 +59,27 @@ async function post(base: string, name: string, input: unknown, cookie?: string)
   const set = res.headers.get('set-cookie')?.split(';')[0];
   const body = (await res.json()) as { ok: boolean; value?: unknown; problems?: { message: string }[] };
   return { ...body, cookie: set };
+}
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'eql.mjs');
+
+export interface Served {
+  base: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `eql serve` with these arguments on a free loopback port. */
+export function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (url) done({ base: url[1], stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) });
+    });
+    child.once('exit', (code) => fail(new Error(`eql serve exited ${code}: ${out}`)));
+  });
 }
 
 /** Signs a user in on a server; the session cookie, which every server of the same database accepts. */

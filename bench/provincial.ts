@@ -2,7 +2,7 @@
  * The provincial server's figures: the national ledger on PostgreSQL against bare queries of the same
  * database, and simulated users against server processes on PostgreSQL (two) and on a ledger file (one).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,12 +19,11 @@ import { call } from '../server/local';
 import { closeLedger, openProvincialLedger } from '../server/ledger';
 import { loadDemo } from '../server/handlers/demo';
 import { generateAgencies, generateAssets, nationalProvinces } from '../server/demo/generate';
-import { runLoad, type LoadFigures } from './load';
+import { runLoad, serve, type LoadFigures } from './load';
 import { ledgerPages, timeItAsync, type BenchKit } from './measure';
 
 const who = { actor: 'bench', at: new Date().toISOString() };
 const LOCAL = 'postgres://eql_test:eql-test@127.0.0.1:5432/postgres';
-const BIN = join(import.meta.dirname, '..', 'bin', 'eql.mjs');
 
 /** The PostgreSQL server the bench uses (EQL_BENCH_POSTGRES, else the test server scripts/test-postgres.sh starts), or null. */
 async function server(): Promise<string | null> {
@@ -84,25 +83,6 @@ export async function provincialNational(k: BenchKit): Promise<void> {
 
   await ledgerPages(k, 'PostgreSQL', ledger.store, agencies.find((a) => a.level === 'county')!.code);
   await closeLedger(ledger);
-}
-
-interface Served {
-  base: string;
-  stop: () => Promise<void>;
-}
-
-/** Starts `eql serve` with these arguments on a free loopback port. */
-function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (url) done({ base: url[1], stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) });
-    });
-    child.once('exit', (code) => fail(new Error(`eql serve exited ${code}: ${out}`)));
-  });
 }
 
 const PASSWORD = 'county-manager-2026';

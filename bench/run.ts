@@ -32,7 +32,7 @@ import * as XLSX from 'xlsx';
 import { biff8 } from './biff8';
 import { provincialNational, serverLoad } from './provincial';
 import { ledgerPages, median, timeItAsync } from './measure';
-import { stocktakeFigures } from './stocktake';
+import { labelFigures, stocktakeScanFigures } from './stocktake';
 import { DEMO_PROVINCE, generateAgencies, generateAssets, nationalProvinces, rng } from '../server/demo/generate';
 import { clockFrom } from '../lib/clock';
 import { addDays } from '../lib/dates';
@@ -422,7 +422,7 @@ console.log(`eql bench — node ${process.version}, SQLite ${sqliteVersion}, ${n
 // `npm run bench -- messy` runs the sections whose names contain the word; no word runs them all.
 const SECTIONS: Record<string, () => void | Promise<void>> = {
   itemMatcher, templateImport, messyImport, formatsImport, nationalShortfall, demoOverview, dispatchProvince, budgetProvince,
-  provincialNational: () => provincialNational(kit), serverLoad: () => serverLoad(kit), stocktake: () => stocktakeFigures(kit),
+  provincialNational: () => provincialNational(kit), serverLoad: () => serverLoad(kit), labels: () => labelFigures(kit), stocktake: () => stocktakeScanFigures(kit),
 };
 const only = process.argv[2];
 for (const [name, run] of Object.entries(SECTIONS)) if (!only || name.toLowerCase().includes(only.toLowerCase())) await run();

@@ -20,9 +20,10 @@ const FOUND = sql`(select count(distinct s.asset_id) from stocktake_scans s join
   where s.stocktake_id = t.id)`;
 
 const ROW_SELECT = sql`select t.id, a.code as "agencyCode", a.name as "agencyName", t.title, t.status, t.counter, t.supervisor, t.responsible,
-    t.started_by as "startedBy", t.started_at as "startedAt", t.closed_at as "closedAt", t.proposed_by as "proposedBy", t.decided_by as "decidedBy",
-    t.decided_at as "decidedAt", (select count(*) from stocktake_expected e where e.stocktake_id = t.id) as expected, ${FOUND} as found
-  from stocktakes t join agencies a on a.id = t.agency_id`;
+    t.started_by as "startedBy", coalesce(su.display_name, t.started_by) as "startedByName", t.started_at as "startedAt", t.closed_at as "closedAt",
+    t.proposed_by as "proposedBy", t.decided_by as "decidedBy", coalesce(du.display_name, t.decided_by) as "decidedByName", t.decided_at as "decidedAt", t.note,
+    (select count(*) from stocktake_expected e where e.stocktake_id = t.id) as expected, ${FOUND} as found
+  from stocktakes t join agencies a on a.id = t.agency_id left join users su on su.username = t.started_by left join users du on du.username = t.decided_by`;
 
 const counted = (r: StocktakeRow): StocktakeRow => ({ ...r, expected: Number(r.expected), found: Number(r.found) });
 
@@ -32,9 +33,19 @@ export async function stocktakeRow(tx: Tx, id: number): Promise<StocktakeRow> {
   return counted(row);
 }
 
+type StocktakeHead = Pick<StocktakeRow, 'id' | 'agencyCode' | 'agencyName' | 'status'>;
+
+/** A stocktake without its counts, which cost a pass over its expected list and scans: what every scan checks first. */
+async function stocktakeHead(tx: Tx, id: number): Promise<StocktakeHead> {
+  const row = await tx.get<StocktakeHead>(sql`select t.id, a.code as "agencyCode", a.name as "agencyName", t.status from stocktakes t join agencies a on a.id = t.agency_id
+    where t.id = ${id}`);
+  if (!row) throw new UserError([{ field: 'id', message: `盘点 #${id} 不存在` }]);
+  return row;
+}
+
 /** The agency whose subtree a stocktake counts, for scope checks. */
 export async function stocktakeAgency(tx: Tx, id: number): Promise<string> {
-  return (await stocktakeRow(tx, id)).agencyCode;
+  return (await stocktakeHead(tx, id)).agencyCode;
 }
 
 /** The codes of an agency and of every agency above it. */
@@ -88,18 +99,21 @@ export async function startStocktake(tx: Tx, who: Actor, agencyCode: string, f: 
   return after;
 }
 
-async function requireStatus(tx: Tx, id: number, ...statuses: StocktakeStatus[]): Promise<StocktakeRow> {
-  const row = await stocktakeRow(tx, id);
+function requireStatusOf<Row extends StocktakeHead>(row: Row, ...statuses: StocktakeStatus[]): Row {
   if (!statuses.includes(row.status)) {
-    throw new UserError([{ field: 'id', message: `盘点 #${id} 当前为「${STOCKTAKE_STATUS_WORDS[row.status]}」,不能执行此操作` }]);
+    throw new UserError([{ field: 'id', message: `盘点 #${row.id} 当前为「${STOCKTAKE_STATUS_WORDS[row.status]}」,不能执行此操作` }]);
   }
   return row;
 }
 
+const requireStatus = async (tx: Tx, id: number, ...statuses: StocktakeStatus[]): Promise<StocktakeRow> => requireStatusOf(await stocktakeRow(tx, id), ...statuses);
+
 const SCAN_SELECT = sql`select s.id, s.code, x.asset_tag as "assetTag", c.name as "itemName", a.code as "agencyCode", a.name as "agencyName",
-    ea.code as "expectedAgencyCode", s.custodian, s.outcome, s.source, s.scanned_by as "scannedBy", s.scanned_at as "scannedAt"
+    ea.code as "expectedAgencyCode", s.custodian, s.outcome, s.source, s.scanned_by as "scannedBy", coalesce(u.display_name, s.scanned_by) as "scannedByName",
+    s.scanned_at as "scannedAt"
   from stocktake_scans s join agencies a on a.id = s.agency_id left join assets x on x.id = s.asset_id left join catalog_items c on c.code = x.item_code
-  left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id left join agencies ea on ea.id = e.agency_id`;
+  left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id left join agencies ea on ea.id = e.agency_id
+  left join users u on u.username = s.scanned_by`;
 
 export interface ScanInput {
   /** Normalised (lib/scan-code.ts). */
@@ -118,7 +132,7 @@ export interface ScanPlace {
  * stored. The place must lie in the stocktake's subtree and the stocktake must be counting. Call inside a write transaction.
  */
 export async function recordScans(tx: Tx, who: Actor, id: number, place: ScanPlace, scans: readonly ScanInput[]): Promise<ScanRow[]> {
-  const stocktake = await requireStatus(tx, id, 'counting');
+  const stocktake = requireStatusOf(await stocktakeHead(tx, id), 'counting');
   if (!(await subtreeOf(tx, stocktake.agencyCode)).includes(place.agencyCode)) {
     throw new UserError([{ field: 'atAgency', message: `机构「${place.agencyCode}」不在盘点 #${id}(${stocktake.agencyName})的范围内` }]);
   }
@@ -188,7 +202,8 @@ export async function stocktakeCounts(tx: Tx, id: number): Promise<StocktakeCoun
 }
 
 const DIFFERENCE_SELECT = sql`select d.id, d.kind, d.code, x.asset_tag as "assetTag", x.item_code as "itemCode",
-    c.name as "itemName", ea.code as "expectedAgencyCode", fa.code as "foundAgencyCode", d.found_custodian as "foundCustodian", d.reason, d.proposal,
+    c.name as "itemName", ea.code as "expectedAgencyCode", ea.name as "expectedAgencyName", fa.code as "foundAgencyCode", fa.name as "foundAgencyName",
+    d.found_custodian as "foundCustodian", d.reason, d.proposal,
     d.settlement, d.registration, sa.asset_tag as "settledAssetTag", d.stocktake_id as "stocktakeId"
   from stocktake_differences d
   left join assets x on x.id = d.asset_id left join catalog_items c on c.code = x.item_code

@@ -94,12 +94,17 @@ export interface StocktakeRow {
   counter: string | null;
   supervisor: string | null;
   responsible: string | null;
+  /** Who did it: the account's name, and its display name (the name itself for an account since removed, or the CLI). */
   startedBy: string;
+  startedByName: string;
   startedAt: string;
   closedAt: string | null;
   proposedBy: string | null;
   decidedBy: string | null;
+  decidedByName: string | null;
   decidedAt: string | null;
+  /** Why a bureau head returned the settlement (the last time it was returned). */
+  note: string | null;
   expected: number;
   /** Expected assets found (matched, misplaced or status mismatch), counted once each. */
   found: number;
@@ -127,6 +132,7 @@ export interface ScanRow {
   outcome: ScanOutcome;
   source: ScanSource;
   scannedBy: string;
+  scannedByName: string;
   scannedAt: string;
 }
 
@@ -138,7 +144,9 @@ export interface DifferenceRow {
   itemCode: string | null;
   itemName: string | null;
   expectedAgencyCode: string | null;
+  expectedAgencyName: string | null;
   foundAgencyCode: string | null;
+  foundAgencyName: string | null;
   foundCustodian: string | null;
   reason: string | null;
   proposal: string | null;

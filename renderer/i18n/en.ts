@@ -644,6 +644,7 @@ export const en: Messages = {
   'st.reject': "Return",
   'st.rejectNote': "Reason for returning",
   'st.rejectNoteRequired': "Enter a reason",
+  'st.returnedWith': "Returned by {who}: {note}. Change the settlement and propose it again",
   'st.rejected': "Returned",
   'st.kind': "Kind",
   'st.kind.misplaced': "Misplaced",

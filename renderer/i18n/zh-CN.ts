@@ -642,6 +642,7 @@ export const zhCN = {
   'st.reject': "退回",
   'st.rejectNote': "退回理由",
   'st.rejectNoteRequired': "请填写退回理由",
+  'st.returnedWith': "{who} 退回了处置意见:{note}。请修改后重新报批",
   'st.rejected': "已退回",
   'st.kind': "差异类型",
   'st.kind.misplaced': "位置不符",

@@ -12,6 +12,7 @@ import { DateInput } from '../components/DateInput';
 import { useI18n, type T } from '../i18n';
 import { blanksToNull, fenField, isoDateField, notNegative, showProblems, validDate } from '../lib/forms';
 import { shortAgency, shortItem } from '../lib/format';
+import { useClock } from '../lib/clock';
 import { useScanner } from '../lib/scanner';
 import { SessionContext } from '../lib/session';
 import { callStocktake, OUTCOME_COLORS, subtreeOf, useMayStocktake, useStocktakeApi } from '../lib/stocktakes';
@@ -34,6 +35,7 @@ export function Stocktake({ agencies, catalog }: { agencies: AgencyNode[]; catal
 
 function StocktakeList({ agencies, onOpen }: { agencies: AgencyNode[]; onOpen: (id: number) => void }) {
   const { t } = useI18n();
+  const day = useClock().time;
   const { message } = App.useApp();
   const [status, setStatus] = useState<StocktakeStatus | 'all'>('all');
   const list = useStocktakeApi('stocktakes/list', status === 'all' ? {} : { status });
@@ -82,9 +84,9 @@ function StocktakeList({ agencies, onOpen }: { agencies: AgencyNode[]; onOpen: (
           { title: t('col.agencyName'), dataIndex: 'agencyName', width: 170, ellipsis: { showTitle: false }, render: (v: string) => <span title={v}>{shortAgency(v)}</span> },
           { title: t('col.status'), dataIndex: 'status', width: 90, render: (s: StocktakeStatus) => <Tag color={STATUS_COLORS[s]}>{t(`st.status.${s}`)}</Tag> },
           { title: t('st.expectedFound'), width: 110, align: 'right', render: (_: unknown, r) => `${r.found} / ${r.expected}` },
-          { title: t('st.startedAt'), dataIndex: 'startedAt', width: 110, render: (v: string) => v.slice(0, 10) },
-          { title: t('st.closedAt'), dataIndex: 'closedAt', width: 110, render: (v: string | null) => v?.slice(0, 10) ?? '' },
-          { title: t('st.decidedAt'), dataIndex: 'decidedAt', width: 110, render: (v: string | null) => v?.slice(0, 10) ?? '' },
+          { title: t('st.startedAt'), dataIndex: 'startedAt', width: 110, render: (v: string) => day(v).slice(0, 10) },
+          { title: t('st.closedAt'), dataIndex: 'closedAt', width: 110, render: (v: string | null) => (v ? day(v).slice(0, 10) : '') },
+          { title: t('st.decidedAt'), dataIndex: 'decidedAt', width: 110, render: (v: string | null) => (v ? day(v).slice(0, 10) : '') },
         ]}
       />
       <Modal open={starting} title={t('st.new')} onOk={start} onCancel={() => setStarting(false)} okText={t('st.start')} cancelText={t('common.cancel')} destroyOnHidden>
@@ -104,6 +106,8 @@ function StocktakeList({ agencies, onOpen }: { agencies: AgencyNode[]; onOpen: (
 
 function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies: AgencyNode[]; catalog: CatalogItem[]; onBack: () => void }) {
   const { t } = useI18n();
+  const { time } = useClock();
+  const minute = (instant: string) => time(instant).slice(0, 16);
   const [counting, setCounting] = useState(true);
   // Several people scan at once: while it runs the counts and the latest scans are read again every few seconds.
   const detail = useStocktakeApi('stocktakes/get', { id }, counting ? POLL_MS : undefined);
@@ -128,10 +132,13 @@ function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies
         { label: t('st.counter'), children: d.counter ?? '—' },
         { label: t('st.supervisor'), children: d.supervisor ?? '—' },
         { label: t('st.responsible'), children: d.responsible ?? '—' },
-        { label: t('st.startedBy'), children: `${d.startedBy} · ${d.startedAt.slice(0, 16).replace('T', ' ')}` },
-        { label: t('st.closedAt'), children: d.closedAt?.slice(0, 16).replace('T', ' ') ?? '—' },
-        { label: t('st.decidedBy'), children: d.decidedBy ? `${d.decidedBy} · ${d.decidedAt?.slice(0, 10) ?? ''}` : '—' },
+        { label: t('st.startedBy'), children: `${d.startedByName} · ${minute(d.startedAt)}` },
+        { label: t('st.closedAt'), children: d.closedAt ? minute(d.closedAt) : '—' },
+        { label: t('st.decidedBy'), children: d.decidedByName ? `${d.decidedByName} · ${d.decidedAt ? minute(d.decidedAt) : ''}` : '—' },
       ]} />
+      {d.status === 'closed' && d.note && (
+        <Alert type="warning" showIcon data-testid="st-returned" title={t('st.returnedWith', { who: d.decidedByName ?? '', note: d.note })} />
+      )}
       {d.status === 'counting' && <ScanPanel detail={d} agencies={agencies} onScanned={detail.reload} />}
       {d.status !== 'counting' && <Differences detail={d} agencies={agencies} catalog={catalog} onChanged={detail.reload} />}
       <Counts counts={d.counts} expected={d.expected} found={d.found} />
@@ -298,6 +305,7 @@ function Counts({ counts, expected, found }: { counts: StocktakeCount[]; expecte
 
 function LatestScans({ scans }: { scans: ScanRow[] }) {
   const { t } = useI18n();
+  const { time } = useClock();
   return (
     <div>
       <Typography.Title level={5}>{t('st.latest')}</Typography.Title>
@@ -309,14 +317,14 @@ function LatestScans({ scans }: { scans: ScanRow[] }) {
         pagination={false}
         locale={{ emptyText: t('st.noScans') }}
         columns={[
-          { title: t('st.scannedAt'), dataIndex: 'scannedAt', width: 90, render: (v: string) => v.slice(11, 19) },
+          { title: t('st.scannedAt'), dataIndex: 'scannedAt', width: 90, render: (v: string) => time(v).slice(11) },
           { title: t('st.outcome'), dataIndex: 'outcome', width: 100, render: (o: ScanOutcome) => <Tag color={OUTCOME_COLORS[o]}>{t(`st.outcome.${o}`)}</Tag> },
           { title: t('st.code'), dataIndex: 'code', ellipsis: true, render: (v: string, r) => r.assetTag ?? v },
           { title: t('col.itemName'), dataIndex: 'itemName', ellipsis: true, render: (v: string | null) => (v ? shortItem(v) : '') },
           { title: t('st.foundAt'), dataIndex: 'agencyName', ellipsis: true, render: (v: string) => shortAgency(v) },
           { title: t('st.custodian'), dataIndex: 'custodian', width: 90 },
           { title: t('st.source'), dataIndex: 'source', width: 80, render: (s: ScanSource) => t(`st.source.${s}`) },
-          { title: t('st.scannedBy'), dataIndex: 'scannedBy', width: 90 },
+          { title: t('st.scannedBy'), dataIndex: 'scannedByName', width: 90, ellipsis: true },
         ]}
       />
     </div>
@@ -337,7 +345,7 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
   const unsettled = detail.differences.filter((d) => lacksForProposal(d).length > 0).length;
   const rows = useMemo(() => [...detail.differences].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]), [detail.differences]);
   const names = useMemo(() => new Map(agencies.map((a) => [a.code, shortAgency(a.name)])), [agencies]);
-  const place = (code: string | null) => (code ? <span title={code}>{names.get(code) ?? code}</span> : '');
+  const place = (code: string | null, name: string | null) => (code ? <span title={`${code} ${name ?? ''}`}>{names.get(code) ?? (name ? shortAgency(name) : code)}</span> : '');
   const itemOptions = useMemo(() => catalog.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), [catalog]);
 
   // An asset held outside the stocktake's subtree is not its to move: only a user over that agency transfers it.
@@ -406,8 +414,8 @@ function Differences({ detail, agencies, catalog, onChanged }: { detail: Stockta
           { title: t('st.kind'), dataIndex: 'kind', width: 90, render: (k: DifferenceKind) => <Tag color={KIND_COLORS[k]}>{t(`st.kind.${k}`)}</Tag> },
           { title: t('st.tagOrCode'), dataIndex: 'code', width: 150, ellipsis: true, render: (v: string, r) => r.assetTag ?? v },
           { title: t('col.itemName'), dataIndex: 'itemName', width: 130, ellipsis: true, render: (v: string | null, r) => (v ? shortItem(v) : r.registration?.itemCode ?? '') },
-          { title: t('st.expectedAt'), dataIndex: 'expectedAgencyCode', width: 130, ellipsis: true, render: place },
-          { title: t('st.foundAt'), dataIndex: 'foundAgencyCode', width: 150, ellipsis: true, render: (v: string | null, r) => <>{place(v)}{r.foundCustodian ? ` · ${r.foundCustodian}` : ''}</> },
+          { title: t('st.expectedAt'), dataIndex: 'expectedAgencyCode', width: 130, ellipsis: true, render: (v: string | null, r) => place(v, r.expectedAgencyName) },
+          { title: t('st.foundAt'), dataIndex: 'foundAgencyCode', width: 150, ellipsis: true, render: (v: string | null, r) => <>{place(v, r.foundAgencyName)}{r.foundCustodian ? ` · ${r.foundCustodian}` : ''}</> },
           { title: t('st.reason'), dataIndex: 'reason', ellipsis: true },
           { title: t('st.proposal'), dataIndex: 'proposal', ellipsis: true },
           { title: t('st.settlement'), dataIndex: 'settlement', width: 130, ellipsis: true, render: (s: Settlement | null, r) => (lacksForProposal(r).length > 0 && detail.status === 'closed' ? <Typography.Text type="warning">{t('st.toSettle')}</Typography.Text> : s ? `${t(`st.settle.${s}`)}${r.settledAssetTag && r.settledAssetTag !== (r.assetTag ?? r.code) ? ` ${r.settledAssetTag}` : ''}` : '') },

@@ -71,7 +71,7 @@ async function labelPng(text: string, format: 'QRCode' | 'Code128'): Promise<str
 }
 
 describe('stocktake screens', () => {
-  it('a county manager scans by scanner and by hand, closes and proposes; the head approves and the ledger changes; the phone queues a scan while offline', { timeout: 300_000 }, async () => {
+  it('a county manager scans by scanner and by hand, closes and proposes; the head returns it with a reason the manager reads, then approves and the ledger changes; the phone queues a scan while offline', { timeout: 300_000 }, async () => {
     const app = await startApp();
     try {
       const page = await adminPage(app.url);
@@ -187,6 +187,24 @@ describe('stocktake screens', () => {
       await page.getByTestId('st-propose').click();
       await page.getByTestId('st-status').filter({ hasText: '待审批' }).waitFor();
       await shot(page, 'proposed');
+      await signOut(page);
+
+      // The bureau head first returns it with a reason, which the manager reads on the stocktake and proposes again.
+      await signIn(page, 'head');
+      await page.getByRole('menuitem', { name: '盘点' }).click();
+      await page.getByTestId(`st-open-${detail.id}`).click();
+      await page.getByTestId('st-reject').click();
+      await page.getByTestId('reject-note').fill('盘盈登记的型号请核实');
+      await page.locator('.ant-modal-footer .ant-btn-primary').click();
+      await page.getByTestId('st-status').filter({ hasText: '已结束' }).waitFor();
+      await signOut(page);
+      await signIn(page, 'county-mgr');
+      await page.getByRole('menuitem', { name: '盘点' }).click();
+      await page.getByTestId(`st-open-${detail.id}`).click();
+      await page.getByTestId('st-returned').filter({ hasText: '盘盈登记的型号请核实' }).waitFor();
+      await shot(page, 'returned');
+      await page.getByTestId('st-propose').click();
+      await page.getByTestId('st-status').filter({ hasText: '待审批' }).waitFor();
       await signOut(page);
 
       // The bureau head approves: the misplaced asset is now the county's, the surplus is in the ledger.

@@ -174,6 +174,24 @@ describe('a stocktake of a county, as its manager', () => {
     expect(problems[0].message).toContain('K-5');
   });
 
+  it('names the people and agencies in its rows by their names, and shows the head\'s reason for returning it', async () => {
+    const { l, admin } = await ledger();
+    const k = await asUser(l, 'k-zhang', 'manager', 'K', '张管理');
+    const head = await asUser(l, 'k-li', 'head', 'K', '李局长');
+    const { id } = await counted(k);
+    let detail = await call<StocktakeDetail>(k, 'stocktakes/get', { id });
+    expect(detail).toMatchObject({ startedBy: 'k-zhang', startedByName: '张管理', decidedByName: null, note: null });
+    expect(new Set(detail.scans.map((s) => s.scannedByName))).toEqual(new Set(['张管理']));
+    const x1 = detail.differences.find((d) => d.assetTag === 'X-1')!;
+    const [kName, xName] = (await rows<{ name: string }>(admin, sql`select name from agencies where code in ('K', 'X') order by code`)).map((r) => r.name);
+    expect(x1).toMatchObject({ kind: 'misplaced', expectedAgencyCode: 'X', expectedAgencyName: xName, foundAgencyCode: 'K', foundAgencyName: kName });
+    for (const d of detail.differences) await call(k, 'stocktakes/settle', { id: d.id, reason: '原因', proposal: '意见', settlement: 'none' });
+    await call(k, 'stocktakes/propose', { id });
+    await call(head, 'stocktakes/reject', { id, note: '请核实 K-5 的去向' });
+    detail = await call<StocktakeDetail>(k, 'stocktakes/get', { id });
+    expect(detail).toMatchObject({ status: 'closed', decidedBy: 'k-li', decidedByName: '李局长', note: '请核实 K-5 的去向' });
+  });
+
   it('refuses a second stocktake over an overlapping subtree, naming the open one', async () => {
     const { k, admin } = await ledger();
     const { id } = await call<StocktakeRow>(k, 'stocktakes/start', { agencyCode: 'K', title: '县盘点' });
