@@ -34,7 +34,7 @@ import { provincialNational, serverLoad } from './provincial';
 import { ledgerPages, median, timeItAsync } from './measure';
 import { labelFigures, stocktakeScanFigures } from './stocktake';
 import { DEMO_PROVINCE, generateAgencies, generateAssets, nationalProvinces, rng } from '../server/demo/generate';
-import { clockFrom } from '../lib/clock';
+import { clockFrom, DEFAULT_TIME_ZONE } from '../lib/clock';
 import { addDays } from '../lib/dates';
 import { saveTask, tasksByIds, DEFAULT_DISPATCH_SETTINGS } from '../db/queries/tasks';
 import { solvePlan } from '../server/handlers/dispatch';
@@ -189,10 +189,10 @@ async function budgetProvince() {
   }
   const codes = db.$client.prepare('select code from agencies order by code').pluck().all() as string[];
   let t = performance.now();
-  for (const agency of codes) await store.read((tx) => scoreCard(tx, { agency }, TODAY));
+  for (const agency of codes) await store.read((tx) => scoreCard(tx, { agency }, TODAY, DEFAULT_TIME_ZONE));
   const scoresMs = performance.now() - t;
   t = performance.now();
-  await raiseScore(store, { agency: codes[codes.length - 1], budgetFen: 50_000_000 }, TODAY);
+  await raiseScore(store, { agency: codes[codes.length - 1], budgetFen: 50_000_000 }, TODAY, DEFAULT_TIME_ZONE);
   const raiseMs = performance.now() - t;
   const chartsMs = await timeItAsync(3, () => store.read((tx) => chartData(tx, {}, TODAY)));
   db.$client.close();

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Checklist } from '../../quotas/score';
-import { DEFAULT_TIME_ZONE, localDayRange } from '../../lib/clock';
+import { localDayRange } from '../../lib/clock';
 import type { Tx } from '../store';
 import { appendAudit, type Actor } from './audit';
 
@@ -8,7 +8,7 @@ type N = { n: number };
 const n = async (tx: Tx, q: RawBuilder<N>) => Number((await tx.get<N>(q))?.n ?? 0);
 
 /** What the ledger and the dispatch records prove of one agency's year, for the equipment score. */
-export async function scoreEvidence(tx: Tx, agencyId: number, year: number) {
+export async function scoreEvidence(tx: Tx, agencyId: number, year: number, timeZone: string) {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   const units = (await tx.get<{ live: number; incomplete: number; noCustodian: number }>(sql`select count(*) as live,
@@ -27,8 +27,8 @@ export async function scoreEvidence(tx: Tx, agencyId: number, year: number) {
       join catalog_items i on i.code = pa.item_code
     where p.status in ('dispatched', 'returned') and pa.from_agency_id = ${agencyId} and i.kind = 'optional'
       and t.start_date between ${from} and ${to} and t.lead_agency_id in (select id from up)`);
-  // A stocktake approved in the year (local dates, in the ledger's default zone) over the agency's own subtree or one above it.
-  const range = localDayRange(from, to, DEFAULT_TIME_ZONE);
+  // A stocktake approved in the year (local dates, in the ledger's zone) over the agency's own subtree or one above it.
+  const range = localDayRange(from, to, timeZone);
   const stocktakes = await n(tx, sql<N>`with recursive up(id, parent_id) as (select id, parent_id from agencies where id = ${agencyId}
       union all select a.id, a.parent_id from agencies a join up on a.id = up.parent_id)
     select count(*) as n from stocktakes t where t.status = 'approved' and t.decided_at >= ${range.from} and t.decided_at < ${range.to}

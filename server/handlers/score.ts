@@ -26,29 +26,29 @@ export interface ScoreInput {
 }
 
 /** What an agency's score is read from, on one snapshot. */
-async function scoreBasis(tx: Tx, input: ScoreInput, today: IsoDate) {
+async function scoreBasis(tx: Tx, input: ScoreInput, today: IsoDate, timeZone: string) {
   const year = input.year ?? Number(today.slice(0, 4));
   const { ruleSet, agencies, matrix } = await measureAll(tx, { ruleSet: input.ruleSet ?? SCORE_RULE_SET, agency: input.agency }, today);
   const a = agencies.findIndex((x) => x.code === input.agency);
   const holdings: Holding[] = matrix.catalog.map((c, i) => ({ item: c.code, required: cellValue(matrix, a, i, 'required'), held: cellValue(matrix, a, i, 'held') }));
   const agency = agencies[a];
   const checklist = await loadChecklist(tx, agency.id, year);
-  const card = scoreAgency({ ...(await scoreEvidence(tx, agency.id, year)), holdings, checklist: checklist.answers }, matrix.catalog);
+  const card = scoreAgency({ ...(await scoreEvidence(tx, agency.id, year, timeZone)), holdings, checklist: checklist.answers }, matrix.catalog);
   return { year, ruleSet: ruleSet.id, agency, catalog: matrix.catalog, holdings, checklist, card };
 }
 
 /** One agency's score card for a year: each item's points and why, the categories, and the pass line. */
-export async function scoreCard(tx: Tx, input: ScoreInput, today: IsoDate): Promise<ScoreResult> {
-  const { year, ruleSet, agency, checklist, card } = await scoreBasis(tx, input, today);
+export async function scoreCard(tx: Tx, input: ScoreInput, today: IsoDate, timeZone: string): Promise<ScoreResult> {
+  const { year, ruleSet, agency, checklist, card } = await scoreBasis(tx, input, today, timeZone);
   return { ...card, agency: agency.code, agencyName: agency.name, year, ruleSet, checklist: checklist.answers, checklistBy: checklist.by };
 }
 
 /** Stores an agency's checklist and answers its card with it; call inside a write transaction. */
-export async function saveScoreChecklist(tx: Tx, who: Actor, input: ScoreInput & { year: number; answers: Checklist }, today: IsoDate): Promise<ScoreResult> {
+export async function saveScoreChecklist(tx: Tx, who: Actor, input: ScoreInput & { year: number; answers: Checklist }, today: IsoDate, timeZone: string): Promise<ScoreResult> {
   const agency = await agencyByCode(tx, input.agency);
   if (!agency) throw new UserError([{ field: 'agency', message: `机构「${input.agency}」不存在` }]);
   await saveChecklist(tx, who, agency, input.year, input.answers);
-  return scoreCard(tx, input, today);
+  return scoreCard(tx, input, today, timeZone);
 }
 
 /**
@@ -57,8 +57,8 @@ export async function saveScoreChecklist(tx: Tx, who: Actor, input: ScoreInput &
  * exactly with HiGHS; among equal points, the cheaper. The ledger is read on one snapshot, and the choice solved
  * after it with no transaction held open.
  */
-export async function raiseScore(store: Pick<Store, 'read'>, input: ScoreInput & { budgetFen: number }, today: IsoDate): Promise<RaiseResult> {
-  const { catalog, holdings, card, terms } = await store.read(async (tx) => ({ ...(await scoreBasis(tx, input, today)), terms: await loadTerms(tx) }));
+export async function raiseScore(store: Pick<Store, 'read'>, input: ScoreInput & { budgetFen: number }, today: IsoDate, timeZone: string): Promise<RaiseResult> {
+  const { catalog, holdings, card, terms } = await store.read(async (tx) => ({ ...(await scoreBasis(tx, input, today, timeZone)), terms: await loadTerms(tx) }));
   const prices = new Map([...terms].map(([item, t]) => [item, t.unitPriceFen]));
   const { options, limits } = raiseOptions(card, holdings, catalog);
   const usable = affordableOptions(options, prices, input.budgetFen);
@@ -85,15 +85,15 @@ export async function raiseScore(store: Pick<Store, 'read'>, input: ScoreInput &
   return { status, budgetFen: input.budgetFen, before: card.total, after: card.total + gain, costFen: list.reduce((s, p) => s + p.amountFen, 0), purchases: list };
 }
 
-export async function exportScore(tx: Tx, input: ScoreInput, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
-  const s = await scoreCard(tx, input, today);
+export async function exportScore(tx: Tx, input: ScoreInput, today: IsoDate, timeZone: string, format?: ExportFormat): Promise<FileOut> {
+  const s = await scoreCard(tx, input, today, timeZone);
   return scoreWorkbook(s, await ruleSetName(tx, s.ruleSet), today, format);
 }
 
 /** The score of an agency within the caller's scope, read on one snapshot; the checklist saved in one transaction. */
 export const scoreHandlers: HandlersFor<typeof scoreOps> = {
-  'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.read((tx) => scoreCard(tx, input, ctx.today()))),
-  'score/saveChecklist': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.write((tx) => saveScoreChecklist(tx, ctx.who(), input, ctx.today()))),
-  'score/raise': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), raiseScore(ctx.store, input, ctx.today())),
-  'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.read((tx) => exportScore(tx, input, ctx.today(), input.format))),
+  'score/card': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.read((tx) => scoreCard(tx, input, ctx.today(), ctx.clock.timeZone))),
+  'score/saveChecklist': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.write((tx) => saveScoreChecklist(tx, ctx.who(), input, ctx.today(), ctx.clock.timeZone))),
+  'score/raise': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), raiseScore(ctx.store, input, ctx.today(), ctx.clock.timeZone)),
+  'score/export': (ctx, input) => (requireAgency(ctx, input.agency, 'agency'), ctx.store.read((tx) => exportScore(tx, input, ctx.today(), ctx.clock.timeZone, input.format))),
 };

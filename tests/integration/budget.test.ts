@@ -301,8 +301,8 @@ describe('the score card of a county, for its own manager', () => {
     for (const year of [2026, 2027, 2028, 2029, 2030]) {
       const [mine, theirs] = [{ plan: true }, { finance: true }];
       await Promise.all([
-        l.store.write((tx) => saveScoreChecklist(tx, actorNow('甲', clock), { agency: 'K', year, answers: mine }, today)),
-        other.write((tx) => saveScoreChecklist(tx, actorNow('乙', clock), { agency: 'K', year, answers: theirs }, today)),
+        l.store.write((tx) => saveScoreChecklist(tx, actorNow('甲', clock), { agency: 'K', year, answers: mine }, today, clock.timeZone)),
+        other.write((tx) => saveScoreChecklist(tx, actorNow('乙', clock), { agency: 'K', year, answers: theirs }, today, clock.timeZone)),
       ]);
       const audit = await query<{ action: string; actor: string; before: string | null; after: string }>(l, sql`select action, actor, before, after from audit_log
         where entity = 'score_checklist' and entity_key = ${`K/${year}`} order by id`);

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { DisposalRow, FileOut, ScanRow, ScoreResult, StocktakeClosing, StocktakeDetail, StocktakeRow } from '../../api/contract';
 import { normaliseScanCode } from '../../lib/scan-code';
 import type { Context } from '../../server/context';
+import type { Clock } from '../../lib/clock';
+import { testClock } from '../fixtures/context';
 import { agency, asset, templateBuffer } from '../fixtures/factories';
 import { as, asUser, call, otherProcess, refused, rows, seededLedger, type TestLedger, value } from '../fixtures/engine';
 
@@ -11,7 +13,7 @@ import { as, asUser, call, otherProcess, refused, rows, seededLedger, type TestL
  * City M with counties K and J; city N with county X, outside. K holds K-1 (张三), K-2, K-3 (李四), K-5 and the
  * scrapped K-4; J holds J-1; X holds X-1. A blank label BL-0001 was printed for K.
  */
-async function ledger(): Promise<{ l: TestLedger; admin: Context; k: Context; j: Context; head: Context; reader: Context }> {
+async function ledger(clock?: Clock): Promise<{ l: TestLedger; admin: Context; k: Context; j: Context; head: Context; reader: Context }> {
   const l = await seededLedger(templateBuffer(
     [agency({ code: 'M', level: 'city' }), agency({ code: 'K', parentCode: 'M' }), agency({ code: 'J', parentCode: 'M' }),
       agency({ code: 'N', level: 'city' }), agency({ code: 'X', parentCode: 'N' })],
@@ -24,7 +26,7 @@ async function ledger(): Promise<{ l: TestLedger; admin: Context; k: Context; j:
       asset({ assetTag: 'J-1', itemCode: 'S01', agencyCode: 'J' }),
       asset({ assetTag: 'X-1', itemCode: 'S01', agencyCode: 'X' }),
     ],
-  ));
+  ), clock);
   const admin = as(l, 'admin');
   await l.store.write((tx) => tx.run(sql`insert into blank_labels (code, agency_id, printed_by, printed_at)
     values ('BL-0001', (select id from agencies where code = 'K'), '测试', ${admin.who().at})`));
@@ -156,6 +158,20 @@ describe('a stocktake of a county, as its manager', () => {
     expect(after.why).toContain('本年度已批准盘点 1 次');
     expect(after.points).toBe(5);
     expect(after.points).toBeGreaterThan(before.points);
+  });
+
+  it('counts a stocktake approved late on New Year\'s Eve in the year of the ledger\'s own time zone', async () => {
+    // 23:20 on 31 December in Urumqi (UTC+6) is already 1 January in Shanghai.
+    const { k, head } = await ledger(testClock('2030-12-31T17:20:00Z', 'Asia/Urumqi'));
+    const { id } = await counted(k);
+    for (const d of (await call<StocktakeDetail>(k, 'stocktakes/get', { id })).differences) {
+      await call(k, 'stocktakes/settle', { id: d.id, reason: '原因', proposal: '意见', settlement: 'none' });
+    }
+    await call(k, 'stocktakes/propose', { id });
+    await call(head, 'stocktakes/approve', { id });
+    const item12 = async (year: number) => (await call<ScoreResult>(k, 'score/card', { agency: 'K', year })).items[11].why;
+    expect(await item12(2030)).toContain('本年度已批准盘点 1 次');
+    expect(await item12(2031)).not.toContain('盘点');
   });
 
   it('returns a rejected proposal to closed with the note, and refuses approval after the ledger changed under it', async () => {
