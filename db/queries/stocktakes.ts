@@ -133,7 +133,8 @@ export interface ScanPlace {
  */
 export async function recordScans(tx: Tx, who: Actor, id: number, place: ScanPlace, scans: readonly ScanInput[]): Promise<ScanRow[]> {
   const stocktake = requireStatusOf(await stocktakeHead(tx, id), 'counting');
-  if (!(await subtreeOf(tx, stocktake.agencyCode)).includes(place.agencyCode)) {
+  // Up from the place rather than down the stocktake's whole subtree: a few rows, not a province's.
+  if (!(await ancestorsOf(tx, place.agencyCode)).includes(stocktake.agencyCode)) {
     throw new UserError([{ field: 'atAgency', message: `机构「${place.agencyCode}」不在盘点 #${id}(${stocktake.agencyName})的范围内` }]);
   }
   const at = await agencyId(tx, place.agencyCode, 'atAgency');
