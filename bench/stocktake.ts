@@ -144,7 +144,8 @@ export async function stocktakeScanFigures(k: BenchKit): Promise<void> {
   const { db: again } = openDatabase(file);
   const bareStore = sqliteStore(again);
   const some = [...tagsOf.values()].flat();
-  await bareStore.run(sql`create temp table bare_scans (code text, asset_id integer, at text)`);
+  // A table of the ledger file, not a temporary one: each transaction commits to disk as a scan does.
+  await bareStore.run(sql`create table bare_scans (code text, asset_id integer, at text)`);
   const bareTimes: number[] = [];
   for (let i = 0; i < 300; i++) {
     const t0 = performance.now();
@@ -161,7 +162,7 @@ export async function stocktakeScanFigures(k: BenchKit): Promise<void> {
   again.$client.close();
   k.report(`Stocktake of ${k.fmt(started!.expected)} held units over HTTP: a scan answered within 50 ms (p95) with ${SCANNERS} scanners at once, closed within 2 s`, [
     `bare: ${SCANNERS} users at once asking the same server for nothing (auth/status): p50 ${k.fmt(median(roundTrips), 1)} ms, p95 ${k.fmt(percentile(roundTrips, 95), 1)} ms`,
-    `bare: one indexed lookup and one insert a transaction: p50 ${k.fmt(median(bareTimes), 2)} ms, p95 ${k.fmt(percentile(bareTimes, 95), 2)} ms`,
+    `bare: one indexed lookup and one insert a transaction, committed to the file: p50 ${k.fmt(median(bareTimes), 2)} ms, p95 ${k.fmt(percentile(bareTimes, 95), 2)} ms`,
     `stocktakes/scan, ${SCANNERS} county managers x ${PER_SCANNER} scans at their counties: p50 ${k.fmt(median(times), 1)} ms, p95 ${k.fmt(percentile(times, 95), 1)} ms, ${k.fmt(times.length / (wall / 1000), 0)} scans a second`,
     `bare: the expected units not scanned (one anti-join): ${k.fmt(bareClose, 0)} ms`,
     `stocktakes/close (differences written, closing figures): ${k.fmt(closeMs, 0)} ms`,
