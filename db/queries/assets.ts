@@ -145,12 +145,15 @@ async function quickSearch(tx: Tx, text: string): Promise<RawBuilder<unknown>> {
   // Item names are matched in the 56-row catalog, not row by row.
   const items = (await tx.all<{ code: string }>(sql`select code from catalog_items where ${like(tx, sql.ref('name'), p)} or ${like(tx, sql.ref('aliases'), p)}`))
     .map((r) => r.code);
+  // A blank label's whole code finds the asset it was linked to (a phone opening the label's address lands here).
+  const labelled = (await tx.get<{ id: number }>(sql`select asset_id as id from blank_labels where code = ${text.trim().toUpperCase()} and asset_id is not null`))?.id;
+  const ids = labelled === undefined ? [] : [Number(labelled)];
   if (tx.engine === 'sqlite' && [...text].length >= 3) {
     // Three characters or more: the embedded ledger's trigram index (migration 0002) gives the matching ids, so the query starts from them.
     return sql`s.id in (select rowid from assets_search where assets_search match ${`"${text.replace(/"/g, '""')}"`}
-      union all select id from assets where ${inList(tx, sql.ref('item_code'), items)})`;
+      union all select id from assets where ${inList(tx, sql.ref('item_code'), items)} union all select value from json_each(${JSON.stringify(ids)}))`;
   }
-  return sql`(${inList(tx, sql.ref('s.item_code'), items)} or ${sql.join(SEARCHED.map((c) => like(tx, sql.ref(c), p)), sql` or `)})`;
+  return sql`(${inList(tx, sql.ref('s.item_code'), items)} or ${inList(tx, sql.ref('s.id'), ids)} or ${sql.join(SEARCHED.map((c) => like(tx, sql.ref(c), p)), sql` or `)})`;
 }
 
 /**

@@ -190,6 +190,12 @@ describe.skipIf(!hasTools)('QR labels as a vector PDF', () => {
     expect(await refused(mgrK11, 'labels/link', { code: 'BL-K11-NOTPRINT', tag: 'K11-002' })).toMatch(/不存在/);
     await call(mgrK11, 'labels/link', { code, tag: 'K11-002' });
     expect(await rows(l, sql<{ tag: string }>`select s.asset_tag as tag from blank_labels b join assets s on s.id = b.asset_id where b.code = ${code}`)).toEqual([{ tag: 'K11-002' }]);
+    // The label's address opens the ledger searching its code: it finds the linked asset, for those who may see it.
+    const found = async (ctx: typeof mgrK11, text: string) => (await call(ctx, 'assets/list', { query: { quick: text }, startRow: 0, endRow: 10 })).rows.map((r) => r.assetTag);
+    expect(await found(mgrK11, code)).toEqual(['K11-002']);
+    expect(await found(mgrK11, code.toLowerCase())).toEqual(['K11-002']);
+    expect(await found(mgrK12, code)).toEqual([]);
+    expect(await found(mgrK11, stored[1].code)).toEqual([]);
     expect(await refused(mgrK11, 'labels/link', { code, tag: 'K11-003' })).toMatch(/已绑定/);
     expect(await refused(mgrK11, 'labels/link', { code: stored[1].code, tag: 'K11-002' })).toMatch(/已贴有标签/);
   }, 60_000);
