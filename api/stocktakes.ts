@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIFFERENCE_SETTLE, STOCKTAKE_SCAN, STOCKTAKE_START, STOCKTAKE_STATUSES, type ScanRow, type StocktakeClosing, type StocktakeDetail, type StocktakeRow } from '../lib/domain/stocktakes';
+import { DIFFERENCE_SETTLE, SCAN_LINK, STOCKTAKE_SCAN, STOCKTAKE_START, STOCKTAKE_STATUSES, type ScanRow, type StocktakeClosing, type StocktakeDetail, type StocktakeRow } from '../lib/domain/stocktakes';
 import { exportOp, op } from './op';
 
 export * from '../lib/domain/stocktakes';
@@ -12,6 +12,7 @@ export const stocktakeOps = {
   'stocktakes/get': op(id, 'read').returns<StocktakeDetail>(),
   'stocktakes/start': op(STOCKTAKE_START, 'edit', true).returns<StocktakeRow>(),
   'stocktakes/scan': op(STOCKTAKE_SCAN, 'edit', true).returns<ScanRow[]>(),
+  'stocktakes/linkScan': op(SCAN_LINK, 'edit', true).returns<ScanRow>(),
   'stocktakes/close': op(id, 'edit', true).returns<StocktakeClosing>(),
   'stocktakes/settle': op(DIFFERENCE_SETTLE, 'edit', true).returns<StocktakeDetail>(),
   'stocktakes/propose': op(id, 'edit', true).returns<StocktakeRow>(),

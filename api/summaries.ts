@@ -123,6 +123,7 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'stocktakes/get': '盘点详情:按机构与品目的应有/实有、最近 200 条扫描、差异',
   'stocktakes/start': '开始盘点机构及其下级的装备(冻结应有清单)',
   'stocktakes/scan': '提交扫描(一批,按 clientId 去重)',
+  'stocktakes/linkScan': '盘点中首次扫到的空白标签绑定到其所贴的装备,并按该装备重新判定这次扫描',
   'stocktakes/close': '结束盘点,生成差异(位置不符、盘盈、盘亏、状态不符)',
   'stocktakes/settle': '填写差异的原因、处置意见与处理方式',
   'stocktakes/propose': '提交盘点处理意见待审批',

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { z } from 'zod';
 import {
   KIND_WORDS, lacksForProposal, SETTLEMENT_WORDS, SETTLEMENTS_OF, STOCKTAKE_STATUS_WORDS,
@@ -110,10 +110,15 @@ const requireStatus = async (tx: Tx, id: number, ...statuses: StocktakeStatus[])
 
 const SCAN_SELECT = sql`select s.id, s.code, x.asset_tag as "assetTag", c.name as "itemName", a.code as "agencyCode", a.name as "agencyName",
     ea.code as "expectedAgencyCode", s.custodian, s.outcome, s.source, s.scanned_by as "scannedBy", coalesce(u.display_name, s.scanned_by) as "scannedByName",
-    s.scanned_at as "scannedAt"
+    s.scanned_at as "scannedAt",
+    case when s.asset_id is null and exists (select 1 from blank_labels b where b.code = s.code and b.asset_id is null) then 1 else 0 end as "unlinkedLabel"
   from stocktake_scans s join agencies a on a.id = s.agency_id left join assets x on x.id = s.asset_id left join catalog_items c on c.code = x.item_code
   left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id left join agencies ea on ea.id = e.agency_id
   left join users u on u.username = s.scanned_by`;
+
+const scanRow = (r: ScanRow): ScanRow => ({ ...r, id: Number(r.id), unlinkedLabel: Boolean(Number(r.unlinkedLabel)) });
+
+const scanRows = async (tx: Tx, where: RawBuilder<unknown>): Promise<ScanRow[]> => (await tx.all<ScanRow>(sql`${SCAN_SELECT} where ${where}`)).map(scanRow);
 
 export interface ScanInput {
   /** Normalised (lib/scan-code.ts). */
@@ -157,7 +162,7 @@ export async function recordScans(tx: Tx, who: Actor, id: number, place: ScanPla
     ids.push(row.id);
     stored.push(outcome);
   }
-  const rows = await tx.all<ScanRow>(sql`${SCAN_SELECT} where ${inList(tx, sql.ref('s.id'), ids)}`);
+  const rows = await scanRows(tx, inList(tx, sql.ref('s.id'), ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   if (stored.length) {
     const tally: Partial<Record<ScanOutcome, number>> = {};
@@ -190,6 +195,33 @@ async function judge(tx: Tx, id: number, at: number, custodian: string | null, c
   if (!expected) return { assetId: asset.id, outcome: asset.status === 'scrapped' ? 'status_mismatch' : 'misplaced' };
   const sameHands = custodian === null || expected.custodian === null || custodian === expected.custodian;
   return { assetId: asset.id, outcome: Number(expected.agencyId) === at && sameHands ? 'matched' : 'misplaced' };
+}
+
+/** A scan's stocktake and code, for scope checks. */
+export async function scanOf(tx: Tx, scanId: number): Promise<{ stocktakeId: number; code: string }> {
+  const row = await tx.get<{ stocktakeId: number; code: string }>(sql`select stocktake_id as "stocktakeId", code from stocktake_scans where id = ${scanId}`);
+  if (!row) throw new UserError([{ field: 'id', message: `扫描记录 #${scanId} 不存在` }]);
+  return { stocktakeId: Number(row.stocktakeId), code: row.code };
+}
+
+/**
+ * A blank label scanned before it was stuck on anything is linked, at that first scan, to the asset it was found on:
+ * the label is linked, and that scan (with any repeat of it) is judged again as a scan of the asset. Call inside a write transaction.
+ */
+export async function linkScannedLabel(tx: Tx, who: Actor, scanId: number, assetId: number): Promise<ScanRow> {
+  const scan = (await tx.get<{ stocktakeId: number; code: string; agencyId: number; custodian: string | null; assetId: number | null }>(sql`select stocktake_id as "stocktakeId",
+    code, agency_id as "agencyId", custodian, asset_id as "assetId" from stocktake_scans where id = ${scanId}`))!;
+  const stocktake = requireStatusOf(await stocktakeHead(tx, Number(scan.stocktakeId)), 'counting');
+  if (scan.assetId !== null) throw new UserError([{ field: 'id', message: `这次扫描的「${scan.code}」已对应台账中的装备,不是未绑定的空白标签` }]);
+  await linkBlankLabel(tx, who, scan.code, assetId);
+  const { outcome } = await judge(tx, stocktake.id, Number(scan.agencyId), scan.custodian, scan.code);
+  await tx.run(sql`update stocktake_scans set asset_id = ${assetId}, outcome = ${outcome} where id = ${scanId}`);
+  await tx.run(sql`update stocktake_scans set asset_id = ${assetId}, outcome = 'duplicate' where stocktake_id = ${stocktake.id} and code = ${scan.code}
+    and asset_id is null and id <> ${scanId}`);
+  const [row] = await scanRows(tx, sql`s.id = ${scanId}`);
+  await appendAudit(tx, who, [{ action: 'update', entity: 'stocktake-scan', entityKey: `#${stocktake.id}/${scanId}`, before: { code: scan.code, outcome: 'surplus' },
+    after: { code: scan.code, assetTag: row.assetTag, outcome }, agencies: [stocktake.agencyCode, row.agencyCode] }]);
+  return row;
 }
 
 const COUNT_SELECT = (id: number) => sql<StocktakeCount>`select a.code as "agencyCode", a.name as "agencyName", e.item_code as "itemCode", c.name as "itemName",
@@ -225,11 +257,11 @@ export async function stocktakeDifferences(tx: Tx, id: number): Promise<Differen
 
 export async function stocktakeDetail(tx: Tx, id: number): Promise<StocktakeDetail> {
   const row = await stocktakeRow(tx, id);
-  const scans = await tx.all<ScanRow>(sql`${SCAN_SELECT} where s.stocktake_id = ${id} order by s.id desc limit 200`);
+  const scans = await scanRows(tx, sql`s.stocktake_id = ${id} order by s.id desc limit 200`);
   const differences = await stocktakeDifferences(tx, id);
   const names = await itemNames(tx, differences.filter((d) => d.itemName === null && d.itemCode).map((d) => d.itemCode!));
   return {
-    ...row, counts: await stocktakeCounts(tx, id), scans: scans.map((s) => ({ ...s, id: Number(s.id) })),
+    ...row, counts: await stocktakeCounts(tx, id), scans,
     differences: differences.map((d) => (d.itemName === null && d.itemCode ? { ...d, itemName: names.get(d.itemCode) ?? null } : d)),
   };
 }

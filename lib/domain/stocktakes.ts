@@ -72,6 +72,12 @@ export const STOCKTAKE_SCAN = z.object({
   source: z.enum(SCAN_SOURCES),
 });
 
+/** A blank label scanned before it was linked: the asset it was found stuck on. */
+export const SCAN_LINK = z.object({
+  id: z.number().int().positive(),
+  tag: z.string().trim().min(1, '请填写装备编号').max(100, '装备编号不能超过 100 个字符'),
+});
+
 /** A 盘盈 registered on approval: the facts of the asset found. */
 export const REGISTRATION = ASSET_FIELDS.pick({ itemCode: true, model: true, serialNumber: true, purchaseDate: true, priceFen: true, custodian: true, location: true }).partial({
   model: true, serialNumber: true, purchaseDate: true, priceFen: true, custodian: true, location: true,
@@ -134,6 +140,8 @@ export interface ScanRow {
   scannedBy: string;
   scannedByName: string;
   scannedAt: string;
+  /** A blank label no asset carries yet (a 盘盈 until it is linked to the asset it was found on). */
+  unlinkedLabel: boolean;
 }
 
 export interface DifferenceRow {

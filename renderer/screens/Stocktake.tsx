@@ -230,7 +230,10 @@ function ScanPanel({ detail, agencies, onScanned }: { detail: StocktakeDetail; a
         data-testid="scan-outcome"
         data-outcome={s.outcome}
         title={<span style={{ fontSize: 20, fontWeight: 600 }}>{t(`st.outcome.${s.outcome}`)}</span>}
-        description={<span style={{ fontSize: 16 }}>{outcomeText(t, s)}</span>}
+        description={<>
+          <span style={{ fontSize: 16 }}>{outcomeText(t, s)}</span>
+          {s.unlinkedLabel && mayScan && <LinkLabel scan={s} onLinked={(row) => (setLast({ rows: [row] }), onScanned())} />}
+        </>}
       />
     );
   }
@@ -272,6 +275,34 @@ function ScanPanel({ detail, agencies, onScanned }: { detail: StocktakeDetail; a
       {mayScan && <Typography.Text type="secondary">{t('st.scannerHint')}</Typography.Text>}
       {shown}
     </div>
+  );
+}
+
+/** A blank label's first scan: the tag of the asset it is stuck on links it, and the scan counts as that asset's. */
+function LinkLabel({ scan, onLinked }: { scan: ScanRow; onLinked: (row: ScanRow) => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [tag, setTag] = useState('');
+  const [busy, setBusy] = useState(false);
+  const link = async () => {
+    if (!tag.trim()) return;
+    setBusy(true);
+    try {
+      const row = await callStocktake('stocktakes/linkScan', { id: scan.id, tag: tag.trim() });
+      message.success(t('st.linked', { code: scan.code, tag: row.assetTag ?? '' }));
+      onLinked(row);
+    } catch (e) {
+      message.error(problemText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Space wrap style={{ display: 'flex', marginTop: 8 }}>
+      <Typography.Text>{t('st.linkLabel')}</Typography.Text>
+      <Input style={{ width: 220 }} value={tag} maxLength={100} placeholder={t('st.linkLabelTag')} onChange={(e) => setTag(e.target.value)} onPressEnter={() => void link()} data-testid="link-tag" />
+      <Button onClick={() => void link()} loading={busy} data-testid="link-send">{t('st.linkLabelSend')}</Button>
+    </Space>
   );
 }
 

@@ -8,10 +8,11 @@ import { UserError } from '../../lib/problems';
 import { normaliseScanCode } from '../../lib/scan-code';
 import { stocktakeReportWorkbook } from '../../excel/exports/stocktake';
 import {
-  ancestorsOf, approveStocktake, cancelStocktake, closeStocktake, differenceStocktake, listStocktakes, proposeStocktake, recordScans, rejectStocktake,
-  settleDifference, startStocktake, stocktakeAgency, stocktakeDetail,
+  ancestorsOf, approveStocktake, cancelStocktake, closeStocktake, differenceStocktake, linkScannedLabel, listStocktakes, proposeStocktake, recordScans,
+  rejectStocktake, scanOf, settleDifference, startStocktake, stocktakeAgency, stocktakeDetail,
 } from '../../db/queries/stocktakes';
-import { inScope, requireAgency, scopeCodes, scopeRoot } from '../scope';
+import { assetIdOfTag, findBlankLabel } from '../../db/queries/labels';
+import { inScope, requireAgency, requireAssets, scopeCodes, scopeRoot } from '../scope';
 
 /**
  * Who sees a stocktake: anyone whose scope holds its agency, and anyone inside its subtree (a county's manager
@@ -54,6 +55,16 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
     requireAgency(ctx, at, 'atAgency');
     return recordScans(tx, ctx.who(), id, { agencyCode: at, custodian: custodian || null, source },
       scans.map((s) => ({ code: normaliseScanCode(s.code), clientId: s.clientId })));
+  }),
+  'stocktakes/linkScan': (ctx, { id, tag }) => ctx.store.write(async (tx) => {
+    const scan = await scanOf(tx, id);
+    await requireVisible(ctx, tx, scan.stocktakeId);
+    const assetId = await assetIdOfTag(tx, tag);
+    if (assetId === undefined) throw new UserError([{ field: 'tag', message: `台账中没有装备编号 ${tag}` }]);
+    await requireAssets(ctx, tx, [assetId]);
+    const label = await findBlankLabel(tx, scan.code);
+    if (label) requireAgency(ctx, label.agencyCode, 'id');
+    return linkScannedLabel(tx, ctx.who(), id, assetId);
   }),
   'stocktakes/close': (ctx, { id }) => ctx.store.write(async (tx) => {
     await requireChange(ctx, tx, id);

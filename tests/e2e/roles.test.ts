@@ -8,6 +8,7 @@ import type { Db } from '../../db/types';
 import { approveDisposal, requestDisposal } from '../../db/queries/disposals';
 import { sqliteStore } from '../../db/store';
 import { hashPassword } from '../../server/auth/password';
+import { screenshots, signIn as signInAs, signOut as signOutOf } from './suite';
 import { dispatch } from '../../server/dispatch';
 import { contextAs } from '../fixtures/context';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,9 +41,8 @@ let approved: string;
 
 const ALL_MENU = ['总览', '台账', '维护与检定', '配备达标', '预算与规划', '装备评分', '报废', '盘点', '任务调度', 'Excel 导入', '机构', '审计日志', '用户', '备份与恢复'];
 
-async function shot(name: string) {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/roles-${name}.png` });
-}
+const shotOf = screenshots('roles');
+const shot = (name: string) => shotOf(page, name);
 
 /** An operation as the whole ledger's administrator sees it, to compare a scoped user's screen against. */
 async function asAdmin<N extends OpName>(name: N, input: Input<N>): Promise<Output<N>> {
@@ -58,19 +58,8 @@ const liveAssets = (db: Db, agency: string, subtree: boolean) => db.$client.prep
     : `select count(*) from assets s join agencies a on a.id = s.agency_id where a.code = ? and s.status <> 'scrapped'`,
 ).pluck().get(agency) as number;
 
-async function signIn(username: string) {
-  await page.getByTestId('login').waitFor();
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('user-menu').waitFor();
-}
-
-async function signOut() {
-  await page.getByTestId('user-menu').click();
-  await page.getByText('退出登录').click();
-  await page.getByTestId('login').waitFor();
-}
+const signIn = (username: string) => signInAs(page, username, PASSWORD);
+const signOut = () => signOutOf(page);
 
 const menu = () => page.locator('.ant-layout-sider .ant-menu-item').allInnerTexts();
 const selectedMenu = () => page.locator('.ant-layout-sider .ant-menu-item-selected').innerText();

@@ -16,6 +16,7 @@ import { tempDir } from '../fixtures/factories';
 import { call } from '../fixtures/serve';
 import { buildRenderer, launchBrowser } from '../../scripts/browser';
 import { startApp } from './harness';
+import { screenshots, signIn as signInAs } from './suite';
 
 /**
  * The phone page /scan reads the ledger's printed labels through a camera: Chromium's fake camera plays a clip made
@@ -154,14 +155,5 @@ function qrOf(frame: Grey): string | undefined {
   return jsQR(rgba, frame.width, frame.height)?.data;
 }
 
-async function shot(page: Page, name: string) {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/camera-${name}.png` });
-}
-
-async function signIn(page: Page, username: string) {
-  await page.getByTestId('login').waitFor();
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('scan-page').waitFor();
-}
+const shot = screenshots('camera');
+const signIn = (page: Page, username: string) => signInAs(page, username, PASSWORD, 'scan-page');

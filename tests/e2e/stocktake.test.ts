@@ -9,7 +9,7 @@ import type { Role } from '../../api/roles';
 import { hashPassword } from '../../server/auth/password';
 import { seedUser } from '../fixtures/db';
 import { startApp } from './harness';
-import { suiteBrowser } from './suite';
+import { screenshots, signIn as signInAs, signOut, suiteBrowser } from './suite';
 
 /**
  * A county's stocktake walked in Chromium: the county manager scans with a USB scanner (fast keys and Enter while
@@ -21,23 +21,8 @@ import { suiteBrowser } from './suite';
 const { newPage, adminPage } = suiteBrowser();
 const PASSWORD = 'stock-pass-2026';
 
-async function shot(page: Page, name: string) {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/stocktake-${name}.png` });
-}
-
-async function signIn(page: Page, username: string) {
-  await page.getByTestId('login').waitFor();
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in').click();
-  await page.getByTestId('user-menu').waitFor();
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId('user-menu').click();
-  await page.getByText('退出登录').click();
-  await page.getByTestId('login').waitFor();
-}
+const shot = screenshots('stocktake');
+const signIn = (page: Page, username: string) => signInAs(page, username, PASSWORD);
 
 /**
  * What a USB scanner sends: the code's keys a few ms apart, then Enter, to whatever has the focus. Sent inside the
@@ -71,7 +56,7 @@ async function labelPng(text: string, format: 'QRCode' | 'Code128'): Promise<str
 }
 
 describe('stocktake screens', () => {
-  it('a county manager scans by scanner and by hand, closes and proposes; the head returns it with a reason the manager reads, then approves and the ledger changes; the phone queues a scan while offline', { timeout: 300_000 }, async () => {
+  it('a county manager scans by scanner and by hand, links a blank label at its first scan, closes and proposes; the head returns it with a reason the manager reads, then approves and the ledger changes; the phone queues a scan while offline', { timeout: 300_000 }, async () => {
     const app = await startApp();
     try {
       const page = await adminPage(app.url);
@@ -79,10 +64,10 @@ describe('stocktake screens', () => {
       await page.getByTestId('ov-assets').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
 
       const q = app.db.$client;
-      // The county with the fewest assets in service (at least three), and an asset of another county.
+      // The county with the fewest assets in service (at least four), and an asset of another county.
       const county = q.prepare(`select g.code, g.name from agencies g join assets s on s.agency_id = g.id where g.level = 'county' and s.status = 'in_service'
-        group by g.id having count(*) >= 3 order by count(*), g.code limit 1`).get() as { code: string; name: string };
-      const [a, b, c] = q.prepare(`select s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status = 'in_service' order by s.id limit 3`)
+        group by g.id having count(*) >= 4 order by count(*), g.code limit 1`).get() as { code: string; name: string };
+      const [a, b, c, d] = q.prepare(`select s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status = 'in_service' order by s.id limit 4`)
         .all(county.code) as { tag: string }[];
       const elsewhere = q.prepare(`select s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code <> ? and g.level = 'county' and s.status = 'in_service' order by s.id limit 1`)
         .get(county.code) as { tag: string };
@@ -149,6 +134,19 @@ describe('stocktake screens', () => {
       await expect.poll(() => page.getByTestId('st-scans').locator('tbody tr.ant-table-row').count()).toBe(6);
       await shot(page, 'running-scanned');
 
+      // A pre-printed blank label on an asset that had none: 盘盈 at its first scan, until it is linked to that asset.
+      q.prepare(`insert into blank_labels (code, agency_id, printed_by, printed_at) values ('BL-E2E-00000001', (select id from agencies where code = ?), 'e2e', ?)`)
+        .run(county.code, app.clock.now().toISOString());
+      await page.getByRole('heading', { name: '2026 年度资产清查' }).click();
+      await scannerTypes(page, 'BL-E2E-00000001');
+      await outcome.filter({ hasText: '盘盈' }).filter({ hasText: '尚未绑定的空白标签' }).waitFor();
+      await shot(page, 'blank-label');
+      await page.getByTestId('link-tag').fill(d.tag);
+      await page.getByTestId('link-send').click();
+      await outcome.filter({ hasText: '账实相符' }).filter({ hasText: d.tag }).waitFor();
+      await page.getByTestId('st-found').filter({ hasText: '4' }).waitFor();
+      expect(q.prepare(`select s.asset_tag from blank_labels b join assets s on s.id = b.asset_id where b.code = 'BL-E2E-00000001'`).pluck().get()).toBe(d.tag);
+
       // Closing asks first; the rest becomes 盘亏.
       await page.getByTestId('st-close').click();
       await page.locator('.ant-modal-confirm .ant-btn-primary').click();
@@ -156,8 +154,8 @@ describe('stocktake screens', () => {
       const differences = page.getByTestId('st-differences');
       await shot(page, 'closed');
       await differences.locator('tr', { hasText: 'E2E-盘盈-001' }).waitFor();
-      // The expected less the three found are 盘亏; with the two misplaced and the one surplus, as many as expected.
-      await page.getByText(`盘点差异(${expected} 项)`).waitFor();
+      // The expected less the four found are 盘亏; with the two misplaced and the one surplus, one fewer than expected.
+      await page.getByText(`盘点差异(${expected - 1} 项)`).waitFor();
       expect(await page.getByTestId('st-propose').isDisabled()).toBe(true);
 
       // The county's misplaced asset: given to whom it was found with. Another county's: not this stocktake's to move.

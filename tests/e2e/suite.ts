@@ -29,3 +29,23 @@ export function suiteBrowser(): { newPage: () => Promise<Page>; adminPage: (url:
   };
   return { newPage, adminPage };
 }
+
+/** Signs in on the login page, and waits for what the signed-in user sees first (the desktop's user menu unless told). */
+export async function signIn(page: Page, username: string, password: string, ready = 'user-menu'): Promise<void> {
+  await page.getByTestId('login').waitFor();
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId(ready).waitFor();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByText('退出登录').click();
+  await page.getByTestId('login').waitFor();
+}
+
+/** A screenshot named `<prefix>-<name>.png` in $SCREENSHOTS, when it is set (to look at the screens after a run). */
+export const screenshots = (prefix: string) => async (page: Page, name: string): Promise<void> => {
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${prefix}-${name}.png` });
+};

@@ -208,6 +208,34 @@ describe('a stocktake of a county, as its manager', () => {
     expect(detail).toMatchObject({ status: 'closed', decidedBy: 'k-li', decidedByName: '李局长', note: '请核实 K-5 的去向' });
   });
 
+  it('links a blank label to the asset it was found on at its first scan, judging that scan again as the asset\'s', async () => {
+    const { l, k, j, reader } = await ledger();
+    const { id } = await call<StocktakeRow>(k, 'stocktakes/start', { agencyCode: 'K', title: '贴标盘点' });
+    const [blank] = await scan(k, id, ['BL-0001']);
+    expect(blank).toMatchObject({ outcome: 'surplus', assetTag: null, unlinkedLabel: true });
+    const [tagged] = await scan(k, id, ['K-1']);
+    expect(tagged.unlinkedLabel).toBe(false);
+    const again = (await scan(k, id, ['BL-0001']))[0];
+    expect(again).toMatchObject({ outcome: 'duplicate', unlinkedLabel: true });
+
+    expect((await refused(k, 'stocktakes/linkScan', { id: tagged.id, tag: 'K-2' }))[0].message).toContain('不是未绑定的空白标签');
+    expect((await refused(k, 'stocktakes/linkScan', { id: blank.id, tag: 'X-1' }))[0].message).toContain('不在您的管辖范围内');
+    expect((await refused(j, 'stocktakes/linkScan', { id: blank.id, tag: 'K-2' }))[0].message).toContain('不在您的管辖范围内');
+    expect((await refused(reader, 'stocktakes/linkScan', { id: blank.id, tag: 'K-2' }))[0].message).toMatch(/无权/);
+    expect((await refused(k, 'stocktakes/linkScan', { id: blank.id, tag: 'NO-SUCH' }))[0].message).toContain('台账中没有装备编号 NO-SUCH');
+
+    expect(await call<ScanRow>(k, 'stocktakes/linkScan', { id: blank.id, tag: 'K-2' })).toMatchObject({ id: blank.id, outcome: 'matched', assetTag: 'K-2', unlinkedLabel: false });
+    expect(await rows(l, sql<{ tag: string }>`select s.asset_tag as tag from blank_labels b join assets s on s.id = b.asset_id where b.code = 'BL-0001'`)).toEqual([{ tag: 'K-2' }]);
+    const detail = await call<StocktakeDetail>(k, 'stocktakes/get', { id });
+    expect(detail.found).toBe(2);
+    expect(detail.scans.find((x) => x.id === again.id)).toMatchObject({ outcome: 'duplicate', assetTag: 'K-2' });
+    expect((await scan(k, id, ['K-2']))[0].outcome).toBe('duplicate');
+    expect((await refused(k, 'stocktakes/linkScan', { id: blank.id, tag: 'K-3' }))[0].message).toContain('不是未绑定的空白标签');
+    const closing = await call<StocktakeClosing>(k, 'stocktakes/close', { id });
+    expect(closing.surplus).toEqual([]);
+    expect(closing.missing.sort()).toEqual(['K-3', 'K-5']);
+  });
+
   it('refuses a second stocktake over an overlapping subtree, naming the open one', async () => {
     const { k, admin } = await ledger();
     const { id } = await call<StocktakeRow>(k, 'stocktakes/start', { agencyCode: 'K', title: '县盘点' });
