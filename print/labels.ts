@@ -77,6 +77,8 @@ export function marginProblems(layout: LabelLayout, margins: Partial<LabelMargin
 }
 
 const PT = 72 / 25.4;
+/** Each run drawn a hair (in points) wider and taller than its modules, so neighbouring runs leave no white seam when rasterised. */
+const HAIR = 0.01;
 const BLANK_LINE = '空白标签:首次扫码时绑定装备';
 
 /** The labels as a vector PDF: QR codes drawn as filled squares (never a raster image), text in the embedded font. */
@@ -128,16 +130,9 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: numb
   const qx = x + pad + 2 * cell;
   const qy = y + (h - side) / 2 + 2 * cell;
   doc.save();
-  for (let r = 0; r < n; r++) {
-    let c = 0;
-    while (c < n) {
-      if (!qr.modules.get(r, c)) { c++; continue; }
-      const start = c;
-      while (c < n && qr.modules.get(r, c)) c++;
-      // A hair wider than the run so neighbouring rows leave no white seam when rasterised.
-      doc.rect(qx + start * cell, qy + r * cell, (c - start) * cell + 0.01, cell + 0.01);
-    }
-  }
+  // One path for the whole code, in module units (cm), so each dark run is a few short numbers and one content write serves all.
+  doc.transform(cell, 0, 0, cell, qx, qy);
+  doc.addContent(qrPath(qr.modules, HAIR / cell));
   doc.fill('#000000');
   doc.restore();
 
@@ -162,9 +157,29 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: numb
   doc.fillColor('#000000');
   for (const line of fitted) {
     if (ty + line.size * 1.2 > y + h - pad / 2) break;
-    doc.fontSize(line.size).text(line.text, tx, ty, { lineBreak: false, width: tw, height: line.size * 1.2 });
+    // Fitted already: without a width pdfkit's line wrapper (which measures every word again) is not run.
+    doc.fontSize(line.size).text(line.text, tx, ty, { lineBreak: false });
     ty += line.size * 1.2 + gap;
   }
+}
+
+/** The dark modules as rectangles, one per run along a row, in module units: "column row width height re" a run. */
+function qrPath(modules: { size: number; get(row: number, col: number): number | boolean }, hair: number): string {
+  const n = modules.size;
+  const round = (v: number) => String(Math.round(v * 1e4) / 1e4);
+  const height = round(1 + hair);
+  const widths = Array.from({ length: n + 1 }, (_, len) => round(len + hair));
+  const parts: string[] = [];
+  for (let r = 0; r < n; r++) {
+    let c = 0;
+    while (c < n) {
+      if (!modules.get(r, c)) { c++; continue; }
+      const start = c;
+      while (c < n && modules.get(r, c)) c++;
+      parts.push(`${start} ${r} ${widths[c - start]} ${height} re`);
+    }
+  }
+  return parts.join('\n');
 }
 
 /** A long name (the agency's) on two lines rather than shrunk past reading: split where the first line is full. */
