@@ -79,6 +79,8 @@ export function marginProblems(layout: LabelLayout, margins: Partial<LabelMargin
 const PT = 72 / 25.4;
 /** Each run drawn a hair (in points) wider and taller than its modules, so neighbouring runs leave no white seam when rasterised. */
 const HAIR = 0.01;
+/** A coordinate as the content stream holds it: a ten-thousandth of a point is far below any printer's dot. */
+const num = (v: number) => String(Math.round(v * 1e4) / 1e4);
 const BLANK_LINE = '空白标签:首次扫码时绑定装备';
 
 /** The labels as a vector PDF: QR codes drawn as filled squares (never a raster image), text in the embedded font. */
@@ -102,16 +104,21 @@ export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  // Item and agency names repeat from label to label: each is measured once (measuring CJK text is the slow part).
+  // Item and agency names repeat from label to label: each is fitted once.
   const fits = new Map<string, { text: string; size: number }[]>();
+  const glyphs = new Glyphs(doc);
   input.labels.forEach((label, i) => {
     const slot = i % perPage;
-    if (slot === 0) doc.addPage();
+    if (slot === 0) {
+      doc.addPage();
+      glyphs.usedOn(doc.page);
+      doc.fillColor('#000000');
+    }
     const col = slot % sheet.columns;
     const row = Math.floor(slot / sheet.columns);
     const x = (m.left + col * (sheet.labelWidth + m.columnGap)) * PT;
     const y = (m.top + row * (sheet.labelHeight + m.rowGap)) * PT;
-    drawLabel(doc, label, x, y, sheet.labelWidth * PT, sheet.labelHeight * PT, fits);
+    drawLabel(doc, glyphs, label, x, y, sheet.labelWidth * PT, sheet.labelHeight * PT, fits);
   });
   if (input.labels.length === 0) doc.addPage();
   doc.end();
@@ -120,7 +127,58 @@ export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
 
 type Fitted = { text: string; size: number }[];
 
-function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: number, w: number, h: number, fits: Map<string, Fitted>): void {
+/** The embedded font as pdfkit holds it: encoding a string adds its glyphs to the subset and to the text's Unicode map. */
+interface EmbeddedFont {
+  id: string;
+  ascender: number;
+  encode(text: string): [string[], { xAdvance: number }[]];
+  ref(): unknown;
+}
+
+/**
+ * Text set glyph by glyph from the embedded font, each character encoded once: pdfkit's text() shapes every new
+ * string with the font's full OpenType tables (slow for Source Han Sans, and every tag is new), while a label's
+ * Chinese names and ASCII tags need no shaping beyond each character's glyph and advance.
+ */
+class Glyphs {
+  private readonly font: EmbeddedFont;
+  private readonly glyphs = new Map<string, { hex: string; advance: number }>();
+
+  constructor(doc: PDFKit.PDFDocument) {
+    // pdfkit keeps the current font on the document without a public accessor.
+    this.font = (doc as unknown as { _font: EmbeddedFont })._font;
+  }
+
+  private glyph(char: string): { hex: string; advance: number } {
+    let g = this.glyphs.get(char);
+    if (!g) {
+      const [codes, positions] = this.font.encode(char);
+      this.glyphs.set(char, (g = { hex: codes.join(''), advance: positions.reduce((s, p) => s + p.xAdvance, 0) }));
+    }
+    return g;
+  }
+
+  /** The width of `text` at `size` points. */
+  width(text: string, size: number): number {
+    let w = 0;
+    for (const char of text) w += this.glyph(char).advance;
+    return (w * size) / 1000;
+  }
+
+  /** Makes the font a resource of the current page, as pdfkit's text() does on a page's first line. */
+  usedOn(page: PDFKit.PDFPage): void {
+    page.fonts[this.font.id] = this.font.ref();
+  }
+
+  /** The content that shows `text` with its top at (x, y) in pdfkit's top-down page space, like text() with its default baseline. */
+  line(text: string, x: number, y: number, size: number): string {
+    let hex = '';
+    for (const char of text) hex += this.glyph(char).hex;
+    return `BT\n1 0 0 -1 ${num(x)} ${num(y + (this.font.ascender / 1000) * size)} Tm\n/${this.font.id} ${num(size)} Tf\n<${hex}> Tj\nET`;
+  }
+}
+
+function drawLabel(doc: PDFKit.PDFDocument, glyphs: Glyphs, label: LabelData, x: number, y: number, w: number, h: number, fits: Map<string, Fitted>): void {
   const pad = 2 * PT;
   const qr = QRCode.create(label.code, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
@@ -145,30 +203,31 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: numb
   ];
   if (label.blank) lines.push({ text: BLANK_LINE, size: h > 45 * PT ? 8 : 6, min: 4 });
   const fitted = lines.flatMap((l, i) => {
-    if (!l.text) return [];
-    const key = `${i}\u0000${l.text}\u0000${l.size}\u0000${tw}`;
+    // Set character by character, a line break or tab in a name would print as a missing glyph: each run of white space is one space.
+    const text = l.text.replace(/\s+/g, ' ').trim();
+    if (!text) return [];
+    const key = `${i}\u0000${text}\u0000${l.size}\u0000${tw}`;
     let fit = fits.get(key);
-    if (!fit) fits.set(key, (fit = i === 2 ? wrapped(doc, l.text, l.size, l.min, tw) : [fitLine(doc, l.text, l.size, l.min, tw)]));
+    if (!fit) fits.set(key, (fit = i === 2 ? wrapped(glyphs, text, l.size, l.min, tw) : [fitLine(glyphs, text, l.size, l.min, tw)]));
     return fit;
   });
   const gap = 1.5;
   const total = fitted.reduce((s, l) => s + l.size * 1.2, 0) + gap * (fitted.length - 1);
   let ty = y + Math.max(pad, (h - total) / 2);
-  doc.fillColor('#000000');
+  const text: string[] = [];
   for (const line of fitted) {
     if (ty + line.size * 1.2 > y + h - pad / 2) break;
-    // Fitted already: without a width pdfkit's line wrapper (which measures every word again) is not run.
-    doc.fontSize(line.size).text(line.text, tx, ty, { lineBreak: false });
+    text.push(glyphs.line(line.text, tx, ty, line.size));
     ty += line.size * 1.2 + gap;
   }
+  doc.addContent(text.join('\n'));
 }
 
 /** The dark modules as rectangles, one per run along a row, in module units: "column row width height re" a run. */
 function qrPath(modules: { size: number; get(row: number, col: number): number | boolean }, hair: number): string {
   const n = modules.size;
-  const round = (v: number) => String(Math.round(v * 1e4) / 1e4);
-  const height = round(1 + hair);
-  const widths = Array.from({ length: n + 1 }, (_, len) => round(len + hair));
+  const height = num(1 + hair);
+  const widths = Array.from({ length: n + 1 }, (_, len) => num(len + hair));
   const parts: string[] = [];
   for (let r = 0; r < n; r++) {
     let c = 0;
@@ -183,28 +242,26 @@ function qrPath(modules: { size: number; get(row: number, col: number): number |
 }
 
 /** A long name (the agency's) on two lines rather than shrunk past reading: split where the first line is full. */
-function wrapped(doc: PDFKit.PDFDocument, text: string, size: number, min: number, width: number): { text: string; size: number }[] {
-  const one = fitLine(doc, text, size, min, width);
+function wrapped(glyphs: Glyphs, text: string, size: number, min: number, width: number): { text: string; size: number }[] {
+  const one = fitLine(glyphs, text, size, min, width);
   if (one.text === text && one.size >= size * 0.85) return [one];
   const chars = Array.from(text);
-  doc.fontSize(size);
   let cut = 1;
-  while (cut < chars.length && doc.widthOfString(chars.slice(0, cut + 1).join('')) <= width) cut++;
-  return [{ text: chars.slice(0, cut).join(''), size }, fitLine(doc, chars.slice(cut).join(''), size, min, width)];
+  while (cut < chars.length && glyphs.width(chars.slice(0, cut + 1).join(''), size) <= width) cut++;
+  return [{ text: chars.slice(0, cut).join(''), size }, fitLine(glyphs, chars.slice(cut).join(''), size, min, width)];
 }
 
 /** The line at the largest size from `size` down to `min` at which it fits `width`; still too long at `min`, it is cut and ends in "…". */
-function fitLine(doc: PDFKit.PDFDocument, text: string, size: number, min: number, width: number): { text: string; size: number } {
+function fitLine(glyphs: Glyphs, text: string, size: number, min: number, width: number): { text: string; size: number } {
   for (let s = size; s >= min; s -= 0.5) {
-    if (doc.fontSize(s).widthOfString(text) <= width) return { text, size: s };
+    if (glyphs.width(text, s) <= width) return { text, size: s };
   }
-  doc.fontSize(min);
   const chars = Array.from(text);
   let lo = 0;
   let hi = chars.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (doc.widthOfString(chars.slice(0, mid).join('') + '…') <= width) lo = mid;
+    if (glyphs.width(chars.slice(0, mid).join('') + '…', min) <= width) lo = mid;
     else hi = mid - 1;
   }
   return { text: chars.slice(0, lo).join('') + '…', size: min };
