@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import encodeQR from 'qr';
 import type { Problem } from '../lib/problems';
 
 import type { LabelLayout } from '../lib/domain/labels';
@@ -180,17 +180,17 @@ class Glyphs {
 
 function drawLabel(doc: PDFKit.PDFDocument, glyphs: Glyphs, label: LabelData, x: number, y: number, w: number, h: number, fits: Map<string, Fitted>): void {
   const pad = 2 * PT;
-  const qr = QRCode.create(label.code, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  // Two modules of the quiet zone fall inside the label's padding; the rest is the label's own white edge.
+  // The matrix comes with the one-module light border the library insists on.
+  const matrix = encodeQR(label.code, 'raw', { ecc: 'medium', border: 1 });
+  // Two modules of the quiet zone fall inside the label's padding (the matrix's border and one more); the rest is the label's own white edge.
   const side = Math.min(h - 2 * pad, w * 0.48);
-  const cell = side / (n + 4);
-  const qx = x + pad + 2 * cell;
-  const qy = y + (h - side) / 2 + 2 * cell;
+  const cell = side / (matrix.length + 2);
+  const qx = x + pad + cell;
+  const qy = y + (h - side) / 2 + cell;
   doc.save();
   // One path for the whole code, in module units (cm), so each dark run is a few short numbers and one content write serves all.
   doc.transform(cell, 0, 0, cell, qx, qy);
-  doc.addContent(qrPath(qr.modules, HAIR / cell));
+  doc.addContent(qrPath(matrix, HAIR / cell));
   doc.fill('#000000');
   doc.restore();
 
@@ -224,17 +224,18 @@ function drawLabel(doc: PDFKit.PDFDocument, glyphs: Glyphs, label: LabelData, x:
 }
 
 /** The dark modules as rectangles, one per run along a row, in module units: "column row width height re" a run. */
-function qrPath(modules: { size: number; get(row: number, col: number): number | boolean }, hair: number): string {
-  const n = modules.size;
+function qrPath(matrix: readonly (readonly boolean[])[], hair: number): string {
+  const n = matrix.length;
   const height = num(1 + hair);
   const widths = Array.from({ length: n + 1 }, (_, len) => num(len + hair));
   const parts: string[] = [];
   for (let r = 0; r < n; r++) {
+    const row = matrix[r];
     let c = 0;
     while (c < n) {
-      if (!modules.get(r, c)) { c++; continue; }
+      if (!row[c]) { c++; continue; }
       const start = c;
-      while (c < n && modules.get(r, c)) c++;
+      while (c < n && row[c]) c++;
       parts.push(`${start} ${r} ${widths[c - start]} ${height} re`);
     }
   }
