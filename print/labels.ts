@@ -83,7 +83,7 @@ const HAIR = 0.01;
 const num = (v: number) => String(Math.round(v * 1e4) / 1e4);
 const BLANK_LINE = '空白标签:首次扫码时绑定装备';
 
-/** The labels as a vector PDF: QR codes drawn as filled squares (never a raster image), text in the embedded font. */
+/** The labels as a vector PDF: QR codes drawn as filled rectangles (never a raster image), text in the embedded font. */
 export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
   const sheet = SHEETS[input.layout];
   const m = { ...sheet.margins, ...input.margins };
@@ -105,7 +105,7 @@ export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
     doc.on('error', reject);
   });
   // Item and agency names repeat from label to label: each is fitted once.
-  const fits = new Map<string, { text: string; size: number }[]>();
+  const fits = new Map<string, Fitted>();
   const glyphs = new Glyphs(doc);
   input.labels.forEach((label, i) => {
     const slot = i % perPage;
