@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import encodeQR from 'qr';
 import type { Problem } from '../lib/problems';
 
 import type { LabelLayout } from '../lib/domain/labels';
@@ -77,9 +77,13 @@ export function marginProblems(layout: LabelLayout, margins: Partial<LabelMargin
 }
 
 const PT = 72 / 25.4;
+/** Each run drawn a hair (in points) wider and taller than its modules, so neighbouring runs leave no white seam when rasterised. */
+const HAIR = 0.01;
+/** A coordinate as the content stream holds it: a ten-thousandth of a point is far below any printer's dot. */
+const num = (v: number) => String(Math.round(v * 1e4) / 1e4);
 const BLANK_LINE = '空白标签:首次扫码时绑定装备';
 
-/** The labels as a vector PDF: QR codes drawn as filled squares (never a raster image), text in the embedded font. */
+/** The labels as a vector PDF: QR codes drawn as filled rectangles (never a raster image), text in the embedded font. */
 export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
   const sheet = SHEETS[input.layout];
   const m = { ...sheet.margins, ...input.margins };
@@ -100,16 +104,21 @@ export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  // Item and agency names repeat from label to label: each is measured once (measuring CJK text is the slow part).
-  const fits = new Map<string, { text: string; size: number }[]>();
+  // Item and agency names repeat from label to label: each is fitted once.
+  const fits = new Map<string, Fitted>();
+  const glyphs = new Glyphs(doc);
   input.labels.forEach((label, i) => {
     const slot = i % perPage;
-    if (slot === 0) doc.addPage();
+    if (slot === 0) {
+      doc.addPage();
+      glyphs.usedOn(doc.page);
+      doc.fillColor('#000000');
+    }
     const col = slot % sheet.columns;
     const row = Math.floor(slot / sheet.columns);
     const x = (m.left + col * (sheet.labelWidth + m.columnGap)) * PT;
     const y = (m.top + row * (sheet.labelHeight + m.rowGap)) * PT;
-    drawLabel(doc, label, x, y, sheet.labelWidth * PT, sheet.labelHeight * PT, fits);
+    drawLabel(doc, glyphs, label, x, y, sheet.labelWidth * PT, sheet.labelHeight * PT, fits);
   });
   if (input.labels.length === 0) doc.addPage();
   doc.end();
@@ -118,26 +127,70 @@ export function labelSheetPdf(input: LabelSheetInput): Promise<Buffer> {
 
 type Fitted = { text: string; size: number }[];
 
-function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: number, w: number, h: number, fits: Map<string, Fitted>): void {
-  const pad = 2 * PT;
-  const qr = QRCode.create(label.code, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  // Two modules of the quiet zone fall inside the label's padding; the rest is the label's own white edge.
-  const side = Math.min(h - 2 * pad, w * 0.48);
-  const cell = side / (n + 4);
-  const qx = x + pad + 2 * cell;
-  const qy = y + (h - side) / 2 + 2 * cell;
-  doc.save();
-  for (let r = 0; r < n; r++) {
-    let c = 0;
-    while (c < n) {
-      if (!qr.modules.get(r, c)) { c++; continue; }
-      const start = c;
-      while (c < n && qr.modules.get(r, c)) c++;
-      // A hair wider than the run so neighbouring rows leave no white seam when rasterised.
-      doc.rect(qx + start * cell, qy + r * cell, (c - start) * cell + 0.01, cell + 0.01);
-    }
+/** The embedded font as pdfkit holds it: encoding a string adds its glyphs to the subset and to the text's Unicode map. */
+interface EmbeddedFont {
+  id: string;
+  ascender: number;
+  encode(text: string): [string[], { xAdvance: number }[]];
+  ref(): unknown;
+}
+
+/**
+ * Text set glyph by glyph from the embedded font, each character encoded once: pdfkit's text() shapes every new
+ * string with the font's full OpenType tables (slow for Source Han Sans, and every tag is new), while a label's
+ * Chinese names and ASCII tags need no shaping beyond each character's glyph and advance.
+ */
+class Glyphs {
+  private readonly font: EmbeddedFont;
+  private readonly glyphs = new Map<string, { hex: string; advance: number }>();
+
+  constructor(doc: PDFKit.PDFDocument) {
+    // pdfkit keeps the current font on the document without a public accessor.
+    this.font = (doc as unknown as { _font: EmbeddedFont })._font;
   }
+
+  private glyph(char: string): { hex: string; advance: number } {
+    let g = this.glyphs.get(char);
+    if (!g) {
+      const [codes, positions] = this.font.encode(char);
+      this.glyphs.set(char, (g = { hex: codes.join(''), advance: positions.reduce((s, p) => s + p.xAdvance, 0) }));
+    }
+    return g;
+  }
+
+  /** The width of `text` at `size` points. */
+  width(text: string, size: number): number {
+    let w = 0;
+    for (const char of text) w += this.glyph(char).advance;
+    return (w * size) / 1000;
+  }
+
+  /** Makes the font a resource of the current page, as pdfkit's text() does on a page's first line. */
+  usedOn(page: PDFKit.PDFPage): void {
+    page.fonts[this.font.id] = this.font.ref();
+  }
+
+  /** The content that shows `text` with its top at (x, y) in pdfkit's top-down page space, like text() with its default baseline. */
+  line(text: string, x: number, y: number, size: number): string {
+    let hex = '';
+    for (const char of text) hex += this.glyph(char).hex;
+    return `BT\n1 0 0 -1 ${num(x)} ${num(y + (this.font.ascender / 1000) * size)} Tm\n/${this.font.id} ${num(size)} Tf\n<${hex}> Tj\nET`;
+  }
+}
+
+function drawLabel(doc: PDFKit.PDFDocument, glyphs: Glyphs, label: LabelData, x: number, y: number, w: number, h: number, fits: Map<string, Fitted>): void {
+  const pad = 2 * PT;
+  // The matrix comes with the one-module light border the library insists on.
+  const matrix = encodeQR(label.code, 'raw', { ecc: 'medium', border: 1 });
+  // Two modules of the quiet zone fall inside the label's padding (the matrix's border and one more); the rest is the label's own white edge.
+  const side = Math.min(h - 2 * pad, w * 0.48);
+  const cell = side / (matrix.length + 2);
+  const qx = x + pad + cell;
+  const qy = y + (h - side) / 2 + cell;
+  doc.save();
+  // One path for the whole code, in module units (cm), so each dark run is a few short numbers and one content write serves all.
+  doc.transform(cell, 0, 0, cell, qx, qy);
+  doc.addContent(qrPath(matrix, HAIR / cell));
   doc.fill('#000000');
   doc.restore();
 
@@ -150,46 +203,66 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelData, x: number, y: numb
   ];
   if (label.blank) lines.push({ text: BLANK_LINE, size: h > 45 * PT ? 8 : 6, min: 4 });
   const fitted = lines.flatMap((l, i) => {
-    if (!l.text) return [];
-    const key = `${i}\u0000${l.text}\u0000${l.size}\u0000${tw}`;
+    // Set character by character, a line break or tab in a name would print as a missing glyph: each run of white space is one space.
+    const text = l.text.replace(/\s+/g, ' ').trim();
+    if (!text) return [];
+    const key = `${i}\u0000${text}\u0000${l.size}\u0000${tw}`;
     let fit = fits.get(key);
-    if (!fit) fits.set(key, (fit = i === 2 ? wrapped(doc, l.text, l.size, l.min, tw) : [fitLine(doc, l.text, l.size, l.min, tw)]));
+    if (!fit) fits.set(key, (fit = i === 2 ? wrapped(glyphs, text, l.size, l.min, tw) : [fitLine(glyphs, text, l.size, l.min, tw)]));
     return fit;
   });
   const gap = 1.5;
   const total = fitted.reduce((s, l) => s + l.size * 1.2, 0) + gap * (fitted.length - 1);
   let ty = y + Math.max(pad, (h - total) / 2);
-  doc.fillColor('#000000');
+  const text: string[] = [];
   for (const line of fitted) {
     if (ty + line.size * 1.2 > y + h - pad / 2) break;
-    doc.fontSize(line.size).text(line.text, tx, ty, { lineBreak: false, width: tw, height: line.size * 1.2 });
+    text.push(glyphs.line(line.text, tx, ty, line.size));
     ty += line.size * 1.2 + gap;
   }
+  doc.addContent(text.join('\n'));
+}
+
+/** The dark modules as rectangles, one per run along a row, in module units: "column row width height re" a run. */
+function qrPath(matrix: readonly (readonly boolean[])[], hair: number): string {
+  const n = matrix.length;
+  const height = num(1 + hair);
+  const widths = Array.from({ length: n + 1 }, (_, len) => num(len + hair));
+  const parts: string[] = [];
+  for (let r = 0; r < n; r++) {
+    const row = matrix[r];
+    let c = 0;
+    while (c < n) {
+      if (!row[c]) { c++; continue; }
+      const start = c;
+      while (c < n && row[c]) c++;
+      parts.push(`${start} ${r} ${widths[c - start]} ${height} re`);
+    }
+  }
+  return parts.join('\n');
 }
 
 /** A long name (the agency's) on two lines rather than shrunk past reading: split where the first line is full. */
-function wrapped(doc: PDFKit.PDFDocument, text: string, size: number, min: number, width: number): { text: string; size: number }[] {
-  const one = fitLine(doc, text, size, min, width);
+function wrapped(glyphs: Glyphs, text: string, size: number, min: number, width: number): { text: string; size: number }[] {
+  const one = fitLine(glyphs, text, size, min, width);
   if (one.text === text && one.size >= size * 0.85) return [one];
   const chars = Array.from(text);
-  doc.fontSize(size);
   let cut = 1;
-  while (cut < chars.length && doc.widthOfString(chars.slice(0, cut + 1).join('')) <= width) cut++;
-  return [{ text: chars.slice(0, cut).join(''), size }, fitLine(doc, chars.slice(cut).join(''), size, min, width)];
+  while (cut < chars.length && glyphs.width(chars.slice(0, cut + 1).join(''), size) <= width) cut++;
+  return [{ text: chars.slice(0, cut).join(''), size }, fitLine(glyphs, chars.slice(cut).join(''), size, min, width)];
 }
 
 /** The line at the largest size from `size` down to `min` at which it fits `width`; still too long at `min`, it is cut and ends in "…". */
-function fitLine(doc: PDFKit.PDFDocument, text: string, size: number, min: number, width: number): { text: string; size: number } {
+function fitLine(glyphs: Glyphs, text: string, size: number, min: number, width: number): { text: string; size: number } {
   for (let s = size; s >= min; s -= 0.5) {
-    if (doc.fontSize(s).widthOfString(text) <= width) return { text, size: s };
+    if (glyphs.width(text, s) <= width) return { text, size: s };
   }
-  doc.fontSize(min);
   const chars = Array.from(text);
   let lo = 0;
   let hi = chars.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (doc.widthOfString(chars.slice(0, mid).join('') + '…') <= width) lo = mid;
+    if (glyphs.width(chars.slice(0, mid).join('') + '…', min) <= width) lo = mid;
     else hi = mid - 1;
   }
   return { text: chars.slice(0, lo).join('') + '…', size: min };

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import jsQR from 'jsqr';
@@ -8,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileOut, Input, OpName, Output } from '../../api/contract';
 import { BLANK_CODE_PATTERN } from '../../db/queries/labels';
 import type { LabelLayout } from '../../lib/domain/labels';
-import { labelSheet } from '../../print/labels';
+import { LABEL_LAYOUTS, labelSheet, labelSheetPdf, type LabelData } from '../../print/labels';
 import type { Context } from '../../server/context';
 import { dispatch } from '../../server/dispatch';
 import { assetLinkTarget } from '../../server/http';
@@ -236,4 +237,57 @@ describe.skipIf(!hasTools || ENGINE !== 'sqlite')('eql labels', () => {
     expect(other.status).toBe(1);
     expect(other.stderr).toMatch(/K12.*不在您的管辖范围内/);
   }, 120_000);
+});
+
+/** Each word pdftotext finds on a page, with its box in points. */
+function words(pdf: string): { page: number; text: string; xMin: number; yMin: number; xMax: number; yMax: number }[] {
+  const html = execFileSync('pdftotext', ['-bbox', pdf, '-']).toString();
+  return html.split('<page ').slice(1).flatMap((page, i) => Array.from(page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g), (w) => ({
+    page: i, text: w[5], xMin: +w[1], yMin: +w[2], xMax: +w[3], yMax: +w[4],
+  })));
+}
+
+const LABEL_FONT = readFileSync(createRequire(import.meta.url).resolve('node-source-han-sans-sc/SourceHanSansSC-Regular.otf'));
+
+// Drawn without the ledger, so once on the embedded engine's run is enough.
+describe.skipIf(!hasTools || ENGINE !== 'sqlite')('label text', () => {
+  it.each(LABEL_LAYOUTS)('on %s, tags and names too long for a label shrink, wrap or end in "…" inside it, beside a code still read back', async (layout) => {
+    const labels: LabelData[] = [
+      { code: 'K11-001', tag: 'K11-001', itemName: '执法记录仪', agencyName: '杭州市生态环境局西湖分局' },
+      { code: 'K11-002', tag: `K11-${'W'.repeat(60)}`, itemName: '便携式挥发性有机物快速检测仪(含配套采样泵、备用电池组及校准气瓶)', agencyName: '杭州市生态环境局西湖分局第一生态环境保护综合行政执法队直属机动中队' },
+      { code: 'K11-003', tag: 'K11-003', itemName: '无人机\n(多旋翼)', agencyName: '杭州市生态环境局\t西湖分局', blank: true },
+    ];
+    const dir = mkdtempSync('/tmp/eql-label-text-');
+    const pdf = join(dir, 'labels.pdf');
+    writeFileSync(pdf, await labelSheetPdf({ labels, layout, font: LABEL_FONT }));
+    expect(decodedLabels(pdf, layout, 3)).toEqual(['K11-001', 'K11-002', 'K11-003']);
+
+    const sheet = labelSheet(layout);
+    const pt = (mm: number) => (mm * 72) / 25.4;
+    const perPage = sheet.columns * sheet.rows;
+    const found = words(pdf);
+    for (const [i, label] of labels.entries()) {
+      const slot = i % perPage;
+      const left = pt(sheet.margins.left + (slot % sheet.columns) * (sheet.labelWidth + sheet.margins.columnGap));
+      const top = pt(sheet.margins.top + Math.floor(slot / sheet.columns) * (sheet.labelHeight + sheet.margins.rowGap));
+      const inside = found.filter((w) => w.page === Math.floor(i / perPage) && w.xMin >= left && w.xMin < left + pt(sheet.labelWidth) && w.yMin >= top && w.yMin < top + pt(sheet.labelHeight));
+      expect(inside.length, `label ${i + 1}`).toBeGreaterThan(0);
+      for (const w of inside) {
+        expect(w.xMax, `${w.text} on label ${i + 1}`).toBeLessThanOrEqual(left + pt(sheet.labelWidth) - pt(1));
+        expect(w.yMax, `${w.text} on label ${i + 1}`).toBeLessThanOrEqual(top + pt(sheet.labelHeight));
+      }
+      const text = inside.map((w) => w.text).join('');
+      if (i === 0) for (const part of [label.tag, label.itemName, label.agencyName]) expect(text).toContain(part);
+      if (i === 1) {
+        expect(text).toContain('…');
+        expect(text).toContain('杭州市生态环境局西湖分局');
+      }
+      if (i === 2) {
+        // A line break in a name prints as a space between its words, not as a missing glyph's box a full em wide.
+        const [before, after] = [inside.find((w) => w.text === '无人机')!, inside.find((w) => w.text === '(多旋翼)')!];
+        expect(after.yMin).toBe(before.yMin);
+        expect(after.xMin - before.xMax).toBeLessThan((before.yMax - before.yMin) / 3);
+      }
+    }
+  }, 60_000);
 });
