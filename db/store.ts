@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   DummyDriver, Kysely, PostgresDialect, sql, SqliteAdapter, SqliteDialect, SqliteIntrospector, SqliteQueryCompiler,
@@ -22,6 +23,15 @@ export interface Tx {
   run(query: RawBuilder<unknown>): Promise<number>;
 }
 
+export interface WriteOptions {
+  /**
+   * A write of a few statements that many users send at once (a stocktake's scans): on the embedded ledger such
+   * writes queued together share one commit, and so one wait for the disk. Nothing else changes: each is still all
+   * or nothing, and answered only once it is on disk.
+   */
+  brief?: boolean;
+}
+
 export interface Store extends Tx {
   /**
    * Runs `fn` as one read-write transaction, all of it or nothing. On PostgreSQL it is SERIALIZABLE, so a
@@ -35,7 +45,7 @@ export interface Store extends Tx {
    * isolation alone, concurrent writes conflict at page granularity on the assets' many indexes and on small
    * tables (custody records), and under load most of them failed after eight tries.
    */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** Runs `fn` on one consistent snapshot (several reads that must agree: a page and its count). */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -95,7 +105,7 @@ function outsideOnly(store: Store): Store {
     all: (q) => (inside.getStore() ? refused() : store.all(q)),
     get: (q) => (inside.getStore() ? refused() : store.get(q)),
     run: (q) => (inside.getStore() ? refused() : store.run(q)),
-    write: (fn) => store.write((tx) => inside.run(true, () => fn(tx))),
+    write: (fn, options) => store.write((tx) => inside.run(true, () => fn(tx)), options),
     read: (fn) => store.read((tx) => inside.run(true, () => fn(tx))),
     close: () => store.close(),
   };
@@ -165,13 +175,30 @@ function cachedStatements(sqlite: Db['$client'], size = 500): SqliteDatabase {
   };
 }
 
+/** A write waiting for its turn on the embedded ledger, and how to answer its caller. */
+interface QueuedWrite {
+  fn: (tx: Tx) => Promise<unknown>;
+  brief: boolean;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Brief writes that queue one after another share one transaction and so one commit (one fsync of the WAL), each
+ * inside a savepoint of its own: a write that fails is rolled back alone, and every write of the group is answered
+ * only once the commit is on disk. Any other write runs in a transaction of its own, so a long one (an import) never
+ * holds others' answers; a group also closes after GROUP_MS of work or GROUP_MOST writes.
+ */
+const GROUP_MS = 5;
+const GROUP_MOST = 64;
+
 /** The store over an open embedded ledger (db/open.ts opened, migrated and checked it, and closes it). */
 export function sqliteStore(ledger: Db): Store {
   const sqlite = ledger.$client;
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
-  const inTransaction = (begin: RawBuilder<unknown>) => <T>(fn: (tx: Tx) => Promise<T>) =>
+  const read = <T>(fn: (tx: Tx) => Promise<T>) =>
     db.connection().execute(async (conn) => {
-      await begin.execute(conn);
+      await sql`begin`.execute(conn);
       try {
         const out = await fn(handle('sqlite', conn));
         await sql`commit`.execute(conn);
@@ -181,10 +208,67 @@ export function sqliteStore(ledger: Db): Store {
         throw e;
       }
     });
+
+  const queue: QueuedWrite[] = [];
+  let draining = false;
+  /** Runs queued writes a group at a time until none is left. */
+  const drain = async () => {
+    draining = true;
+    try {
+      while (queue.length) await db.connection().execute((conn) => runGroup(conn));
+    } catch (e) {
+      // The connection itself failed (the ledger closed under it): the writes still waiting are answered with why.
+      for (const job of queue.splice(0)) job.reject(e);
+    } finally {
+      draining = false;
+    }
+  };
+  const runGroup = async (conn: Parameters<RawBuilder<unknown>['execute']>[0]) => {
+    const done: { job: QueuedWrite; out: unknown }[] = [];
+    const failed: { job: QueuedWrite; e: unknown }[] = [];
+    let current: QueuedWrite | undefined;
+    try {
+      await sql`begin immediate`.execute(conn);
+      const started = performance.now();
+      const first = queue[0].brief;
+      while (queue.length && (done.length + failed.length === 0 || (first && queue[0].brief && done.length + failed.length < GROUP_MOST
+        && performance.now() - started < GROUP_MS))) {
+        current = queue.shift()!;
+        await sql`savepoint w`.execute(conn);
+        try {
+          const out = await current.fn(handle('sqlite', conn));
+          await sql`release w`.execute(conn);
+          done.push({ job: current, out });
+        } catch (e) {
+          // SQLite may have ended the whole transaction (a full disk, an I/O error): then nothing of the group is kept.
+          if (!sqlite.inTransaction) throw e;
+          await sql`rollback to w`.execute(conn);
+          await sql`release w`.execute(conn);
+          failed.push({ job: current, e });
+        }
+        current = undefined;
+      }
+      await sql`commit`.execute(conn);
+    } catch (e) {
+      if (sqlite.inTransaction) await sql`rollback`.execute(conn).catch(() => undefined);
+      // A write that never began (the lock refused) is answered like those of the group: not done.
+      if (!done.length && !failed.length && !current) queue.shift()?.reject(e);
+      current?.reject(e);
+      for (const d of done) d.job.reject(e);
+      for (const f of failed) f.job.reject(f.e);
+      return;
+    }
+    for (const d of done) d.job.resolve(d.out);
+    for (const f of failed) f.job.reject(f.e);
+  };
+
   return outsideOnly({
     ...handle('sqlite', db),
-    write: inTransaction(sql`begin immediate`),
-    read: inTransaction(sql`begin`),
+    write: <T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions) => new Promise<T>((resolve, reject) => {
+      queue.push({ fn, brief: options?.brief === true, resolve: resolve as (value: unknown) => void, reject });
+      if (!draining) void drain();
+    }),
+    read,
     close: () => db.destroy(),
   });
 }

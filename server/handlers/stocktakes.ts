@@ -39,6 +39,9 @@ async function requireChange(ctx: Context, tx: Tx, id: number): Promise<string> 
   return agency;
 }
 
+/** Scans sent one or a few at a time (a scanner's, a phone's), which many people send at once: they may share a commit. */
+const BRIEF_SCANS = 20;
+
 export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
   'stocktakes/list': (ctx, { status }) => ctx.store.read(async (tx) => listStocktakes(tx, status, await visibleCodes(ctx, tx))),
   'stocktakes/get': (ctx, { id }) => ctx.store.read(async (tx) => {
@@ -55,7 +58,7 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
     requireAgency(ctx, at, 'atAgency');
     return recordScans(tx, ctx.who(), id, { agencyCode: at, custodian: custodian || null, source },
       scans.map((s) => ({ code: normaliseScanCode(s.code), clientId: s.clientId })));
-  }),
+  }, { brief: scans.length <= BRIEF_SCANS }),
   'stocktakes/linkScan': (ctx, { id, tag }) => ctx.store.write(async (tx) => {
     const scan = await scanOf(tx, id);
     await requireVisible(ctx, tx, scan.stocktakeId);

@@ -242,3 +242,63 @@ describe.skipIf(!postgresUrl)('the store when PostgreSQL stops answering', () =>
     }
   });
 });
+
+describe('the embedded ledger under writes that queue', () => {
+  const opening = () => {
+    const file = join(tempDir(), 'l.db');
+    const { db } = openDatabase(file);
+    const store = sqliteStore(db);
+    opened.push(store);
+    return { file, db, store };
+  };
+
+  it('commits brief writes that queued behind one another together, a failed one alone undone, and answers each only once all are on disk', async () => {
+    const { file, store } = opening();
+    // Another process's view of the file: what it sees is what was committed.
+    const { db: outside } = openDatabase(file);
+    const seenOutside = () => outside.$client.prepare('select code from agencies order by code').pluck().all();
+    const answered: string[] = [];
+    const brief = { brief: true };
+    const first = store.write(async (tx) => {
+      await addAgency(tx, '330101', '上城区执法大队');
+      return 'first';
+    }, brief).then((v) => (answered.push(v), seenOutside()));
+    const failing = store.write(async (tx) => {
+      // The write before this one is in the same transaction: not on disk yet, though this one sees it.
+      expect(seenOutside()).toEqual([]);
+      expect(await tx.all(sql`select code from agencies`)).toEqual([{ code: '330101' }]);
+      await addAgency(tx, '330102', '下城区执法大队');
+      await addAgency(tx, '330101', '重复的代码');
+    }, brief).catch((e: unknown) => (answered.push('failed'), e));
+    const third = store.write(async (tx) => {
+      await addAgency(tx, '330103', '江干区执法大队');
+      return 'third';
+    }, brief).then((v) => (answered.push(v), seenOutside()));
+    // When the first is answered, it and the third are on disk; nothing of the failed one is.
+    expect(await first).toEqual(['330101', '330103']);
+    expect(await third).toEqual(['330101', '330103']);
+    expect(await failing).toBeInstanceOf(Error);
+    expect(answered).toEqual(['first', 'third', 'failed']);
+    outside.$client.close();
+  });
+
+  it('commits a brief write alone when the write queued after it is not brief, so a long one never holds its answer', async () => {
+    const { file, store } = opening();
+    const { db: outside } = openDatabase(file);
+    const seenOutside = () => outside.$client.prepare('select code from agencies order by code').pluck().all();
+    const small = store.write((tx) => addAgency(tx, '330101', '上城区执法大队'), { brief: true });
+    let release!: () => void;
+    const long = store.write(async (tx) => {
+      await addAgency(tx, '330102', '下城区执法大队');
+      await new Promise<void>((r) => (release = r));
+    });
+    await small;
+    // The small write was answered while the long one still runs: it had to be committed first.
+    expect(seenOutside()).toEqual(['330101']);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await long;
+    expect(seenOutside()).toEqual(['330101', '330102']);
+    outside.$client.close();
+  });
+});
