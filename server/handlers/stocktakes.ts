@@ -7,6 +7,7 @@ import { CSV_SHAPES } from '../../api/contract';
 import { UserError } from '../../lib/problems';
 import { normaliseScanCode } from '../../lib/scan-code';
 import { stocktakeReportWorkbook } from '../../excel/exports/stocktake';
+import { stocktakeReport } from '../../lib/domain/stocktake-report';
 import {
   ancestorsOf, approveStocktake, cancelStocktake, closeStocktake, differenceStocktake, linkScannedLabel, listStocktakes, proposeStocktake, recordScans,
   rejectStocktake, scanOf, settleDifference, startStocktake, stocktakeAgency, stocktakeDetail,
@@ -100,6 +101,6 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
       await requireVisible(ctx, tx, id);
       return stocktakeDetail(tx, id);
     });
-    return stocktakeReportWorkbook(detail, ctx.clock.timeZone, format, CSV_SHAPES['stocktakes/report']);
+    return stocktakeReportWorkbook(stocktakeReport(detail, ctx.clock.timeZone), format, CSV_SHAPES['stocktakes/report']);
   },
 };
