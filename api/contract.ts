@@ -74,8 +74,8 @@ export type Api = typeof api;
 export type OpName = keyof Api;
 export type Input<N extends OpName> = z.input<Api[N]['input']>;
 
-/** The operations that export a file in the format the user chooses. */
-export type ExportOp = { [N in OpName]: 'format' extends keyof Input<N> ? N : never }[OpName];
+/** The operations that export a file in the format the user chooses (declared with exportOp, which keeps their formats). */
+export type ExportOp = { [N in OpName]: Api[N] extends { formats: readonly string[] } ? N : never }[OpName];
 
 /**
  * The CSV of each export whose workbook has several sheets, as the export button says: the data sheets

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPORT_FORMATS, type FileOut } from '../lib/domain/files';
+import { EXPORT_FORMATS, type FileOut, type ReportFormat } from '../lib/domain/files';
 import type { Right } from './roles';
 
 /** Declares an operation: its input schema, the right it needs, whether it writes, then (as a type) its output. */
@@ -9,9 +9,16 @@ export function op<I extends z.ZodType>(input: I, right: Right, writes = false) 
 
 export const none = z.object({}).strict();
 
-/** An export: its input, plus the format the user chose. */
-export function exportOp<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectConfig>(input: z.ZodObject<Shape, Config>, right: Right) {
-  return op(input.extend({ format: z.enum(EXPORT_FORMATS, { error: '导出格式应为 xlsx 或 csv' }).optional() }), right).returns<FileOut>();
+const inWords = (formats: readonly string[]) => (formats.length > 1 ? `${formats.slice(0, -1).join('、')} 或 ${formats[formats.length - 1]}` : formats[0]);
+
+/**
+ * An export: its input, plus the format the user chose among `formats` (.xlsx or CSV unless the operation
+ * offers more, as the 盘点报告 its PDF). The formats are kept beside the schema for the export button to offer.
+ */
+export function exportOp<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectConfig, const F extends readonly [ReportFormat, ...ReportFormat[]] = typeof EXPORT_FORMATS>(
+  input: z.ZodObject<Shape, Config>, right: Right, formats: F = EXPORT_FORMATS as unknown as F,
+) {
+  return { ...op(input.extend({ format: z.enum(formats, { error: `导出格式应为 ${inWords(formats)}` }).optional() }), right).returns<FileOut>(), formats };
 }
 
 /** A file sent with an operation, as base64. */

@@ -29,7 +29,7 @@ const PROBLEM = exactly<Problem>()(z.object({
 const FILE_OUT = exactly<FileOut>()(z.object({
   fileName: z.string(),
   base64: z.string().meta({ contentEncoding: 'base64' }),
-}).meta({ description: '交给用户保存的文件(.xlsx、.csv、.zip 或备份)' }));
+}).meta({ description: '交给用户保存的文件(.xlsx、.csv、.zip、.pdf 或备份);类型见文件名的扩展名' }));
 
 const FAILURE = z.object({ ok: z.literal(false), problems: z.array(PROBLEM).min(1) }).meta({ description: '未执行:原因见 problems' });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DIFFERENCE_SETTLE, SCAN_LINK, STOCKTAKE_SCAN, STOCKTAKE_START, STOCKTAKE_STATUSES, type ScanRow, type StocktakeClosing, type StocktakeDetail, type StocktakeRow } from '../lib/domain/stocktakes';
+import { REPORT_FORMATS } from '../lib/domain/files';
 import { exportOp, op } from './op';
 
 export * from '../lib/domain/stocktakes';
@@ -19,5 +20,5 @@ export const stocktakeOps = {
   'stocktakes/approve': op(id, 'approve', true).returns<StocktakeRow>(),
   'stocktakes/reject': op(id.extend({ note: z.string().trim().min(1, '请填写退回理由').max(1000) }), 'approve', true).returns<StocktakeRow>(),
   'stocktakes/cancel': op(id, 'edit', true).returns<StocktakeRow>(),
-  'stocktakes/report': exportOp(id, 'read'),
+  'stocktakes/report': exportOp(id, 'read', REPORT_FORMATS),
 } as const;

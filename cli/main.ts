@@ -338,7 +338,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         } else {
           const out = v.out;
           if (!out) throw new UsageError('缺少 --out 盘点报告.xlsx');
-          writeOut(out, await onLedger((ctx) => stocktakeReport(ctx, id, formatOf(out))), io);
+          writeOut(out, await onLedger((ctx) => stocktakeReport(ctx, id, extname(out).toLowerCase() === '.pdf' ? 'pdf' : formatOf(out))), io);
         }
         return 0;
       }

@@ -1,4 +1,4 @@
-import { OUTCOME_WORDS, type FileOut, type ScanRow, type StocktakeClosing, type StocktakeRow } from '../api/contract';
+import { OUTCOME_WORDS, type FileOut, type ReportFormat, type ScanRow, type StocktakeClosing, type StocktakeRow } from '../api/contract';
 import type { Context } from '../server/context';
 import { call } from '../server/local';
 
@@ -8,8 +8,9 @@ export const STOCKTAKE_USAGE = `eql stocktake start --db FILE --agency CODE [--t
                                          提交扫描到的编码(资产编号、空白标签或标签网址),--at 为发现所在机构
   eql stocktake close --db FILE --id 盘点编号 [--json]
                                          结束盘点,列出位置不符、盘盈、盘亏、重复与状态不符
-  eql stocktake report --db FILE --id 盘点编号 --out 盘点报告.xlsx|.zip
-                                         导出盘点报告(汇总、差异明细,盘点人/监盘人/负责人)`;
+  eql stocktake report --db FILE --id 盘点编号 --out 盘点报告.xlsx|.zip|.pdf
+                                         导出盘点报告(汇总、差异明细,盘点人/监盘人/负责人);
+                                         .zip 为每表一个 .csv,.pdf 为可打印、签字盖章的 A4 报告`;
 
 /** `--id`: a stocktake's number; anything else is the user's mistake, said in Chinese. */
 export function stocktakeId(value: string | undefined): number | string {
@@ -42,6 +43,6 @@ export function closingText(c: StocktakeClosing): string {
   ].join('\n');
 }
 
-export function stocktakeReport(ctx: Context, id: number, format: 'xlsx' | 'csv'): Promise<FileOut> {
+export function stocktakeReport(ctx: Context, id: number, format: ReportFormat): Promise<FileOut> {
   return call(ctx, 'stocktakes/report', { id, format });
 }

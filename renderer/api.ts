@@ -1,5 +1,5 @@
 import { createClient, httpTransport, type Transport } from '../api/client';
-import type { FileOut } from '../api/contract';
+import { mediaTypeOf, type FileOut } from '../api/contract';
 import { SPREADSHEET_EXTENSIONS } from '../excel/formats';
 import type { StartBridge } from './screens/Start';
 
@@ -58,7 +58,7 @@ export async function pickFile(kind: FileKind): Promise<{ name: string; base64: 
 export async function saveFile(kind: FileKind, out: FileOut): Promise<boolean> {
   if (window.api) return (await window.api.saveFile(kind, out.fileName, out.base64)) !== null;
   const bytes = Uint8Array.from(atob(out.base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes]));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mediaTypeOf(out.fileName) }));
   Object.assign(document.createElement('a'), { href: url, download: out.fileName }).click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return true;

@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { labelOps } from '../../api/labels';
 import { can } from '../../api/roles';
 import type { HandlersFor } from './handler';
@@ -9,20 +6,9 @@ import { labelSheetPdf, marginProblems, type LabelData } from '../../print/label
 import { subtreeOf } from '../../db/queries/agencies';
 import { agencyNameOf, assetIdOfTag, findBlankLabel, labelRowsOfAgencies, labelRowsOfTags, labelServerAddress, linkBlankLabel, reserveBlankLabels, saveLabelServerAddress } from '../../db/queries/labels';
 import { requireAgency, requireAssets, scopeRoot } from '../scope';
+import { chineseFont } from '../fonts';
 
 const MAX_LABELS = 5000;
-const FONT_FILE = 'SourceHanSansSC-Regular.otf';
-let font: Buffer | undefined;
-
-/** Source Han Sans SC, embedded in every label sheet: beside a packaged app (electron-builder's extraResources), else from its npm package. */
-function labelFont(): Buffer {
-  if (font) return font;
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  const packaged = resources ? join(resources, 'fonts', FONT_FILE) : '';
-  const file = packaged && existsSync(packaged) ? packaged : createRequire(import.meta.url).resolve(`node-source-han-sans-sc/${FONT_FILE}`);
-  font = readFileSync(file);
-  return font;
-}
 
 /** What a label's code carries: the address that opens the asset on the server, or the tag itself. */
 export function labelCode(server: string | null, tag: string): string {
@@ -75,7 +61,7 @@ export const labelHandlers: HandlersFor<typeof labelOps> = {
       if (labels.length === 0) throw new UserError([{ field: input.tags ? 'tags' : 'agency', message: '没有可打印标签的装备(已报废的装备不打印)' }]);
       return { labels, agency };
     });
-    const pdf = await labelSheetPdf({ labels, layout: input.layout, margins: input.margins, font: labelFont(), title: '资产标签' });
+    const pdf = await labelSheetPdf({ labels, layout: input.layout, margins: input.margins, font: chineseFont(), title: '资产标签' });
     const what = input.tags ? `${labels.length}件` : `${agency ?? '全部'}`;
     return { fileName: `资产标签-${what}-${input.layout}-${ctx.today()}.pdf`, base64: pdf.toString('base64') };
   },

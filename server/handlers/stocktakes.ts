@@ -7,12 +7,15 @@ import { CSV_SHAPES } from '../../api/contract';
 import { UserError } from '../../lib/problems';
 import { normaliseScanCode } from '../../lib/scan-code';
 import { stocktakeReportWorkbook } from '../../excel/exports/stocktake';
+import { stocktakeReport } from '../../lib/domain/stocktake-report';
+import { stocktakeReportPdf } from '../../print/stocktake-report';
 import {
   ancestorsOf, approveStocktake, cancelStocktake, closeStocktake, differenceStocktake, linkScannedLabel, listStocktakes, proposeStocktake, recordScans,
   rejectStocktake, scanOf, settleDifference, startStocktake, stocktakeAgency, stocktakeDetail,
 } from '../../db/queries/stocktakes';
 import { assetIdOfTag, findBlankLabel } from '../../db/queries/labels';
 import { inScope, requireAgency, requireAssets, scopeCodes, scopeRoot } from '../scope';
+import { chineseFont } from '../fonts';
 
 /**
  * Who sees a stocktake: anyone whose scope holds its agency, and anyone inside its subtree (a county's manager
@@ -103,6 +106,8 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
       await requireVisible(ctx, tx, id);
       return stocktakeDetail(tx, id);
     });
-    return stocktakeReportWorkbook(detail, ctx.clock.timeZone, format, CSV_SHAPES['stocktakes/report']);
+    const report = stocktakeReport(detail, ctx.clock.timeZone);
+    if (format !== 'pdf') return stocktakeReportWorkbook(report, format, CSV_SHAPES['stocktakes/report']);
+    return { fileName: `盘点报告-${id}.pdf`, base64: (await stocktakeReportPdf(report, chineseFont())).toString('base64') };
   },
 };

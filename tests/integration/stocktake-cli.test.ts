@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { agency, asset, templateBuffer, tempDir } from '../fixtures/factories';
+import { hasPoppler, pdfText } from '../fixtures/pdf';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
 
@@ -46,6 +47,15 @@ describe('eql stocktake', { timeout: 120_000 }, () => {
     expect(eql('stocktake', 'report', '--db', db, '--id', String(id), '--out', out).code).toBe(0);
     const summary = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(readFileSync(out)).Sheets['汇总'], { header: 1, defval: null });
     expect(summary.find((r) => r[0] === '合计')!.slice(4)).toEqual([4, 2, 1, 1, 1, 2, 1]);
+    const pdf = join(dir, '盘点报告.pdf');
+    const printed = eql('stocktake', 'report', '--db', db, '--id', String(id), '--out', pdf);
+    expect([printed.code, printed.out.trim()]).toEqual([0, `已导出到 ${pdf}`]);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    if (hasPoppler) {
+      const text = pdfText(pdf);
+      expect(text).toMatch(/^\s*合计\s+4\s+2\s+1\s+1\s+1\s+2\s+1\s*$/m);
+      expect(text).toMatch(/^\s*\d+\s+盘盈\s+NEW-1\s/m);
+    }
   });
 
   it('says in Chinese what is wrong and exits non-zero', () => {

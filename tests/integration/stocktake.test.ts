@@ -2,12 +2,13 @@ import { sql } from 'kysely';
 import XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { DisposalRow, FileOut, ScanRow, ScoreResult, StocktakeClosing, StocktakeDetail, StocktakeRow } from '../../api/contract';
+import type { Clock } from '../../lib/clock';
 import { normaliseScanCode } from '../../lib/scan-code';
 import type { Context } from '../../server/context';
-import type { Clock } from '../../lib/clock';
 import { testClock } from '../fixtures/context';
 import { agency, asset, templateBuffer } from '../fixtures/factories';
 import { as, asUser, call, otherProcess, refused, rows, seededLedger, type TestLedger, value } from '../fixtures/engine';
+import { hasPoppler, pdfFonts, pdfPages, pdfPageSize, pdfText, savedPdf } from '../fixtures/pdf';
 
 /**
  * City M with counties K and J; city N with county X, outside. K holds K-1 (张三), K-2, K-3 (李四), K-5 and the
@@ -337,5 +338,120 @@ describe('the 盘点报告', () => {
     expect(details.find((d) => d['资产编号'] === 'K-5')).toMatchObject({ 差异类型: '盘亏', 原因: '借出未还', 处置意见: '追回', 处置方式: '报损(盘亏)' });
     const csv = await call<FileOut>(k, 'stocktakes/report', { id, format: 'csv' });
     expect(csv.fileName).toBe(`盘点报告-${id}.zip`);
+  });
+
+  it('is refused, in every format, to a county outside the stocktake\'s agency, naming it', async () => {
+    const { k, j } = await ledger();
+    const { id } = await counted(k);
+    for (const format of [undefined, 'csv', 'pdf']) {
+      const problems = await refused(j, 'stocktakes/report', { id, format });
+      expect(problems[0]).toMatchObject({ field: 'id' });
+      expect(problems[0].message).toContain('不在您的管辖范围内');
+    }
+  });
+});
+
+/** A 原因, a 处置意见 and a settlement for each difference `counted` finds, each its own so that the report's rows tell them apart. */
+const SETTLING: Record<string, { reason: string; proposal: string; settlement: string; registration?: { itemCode: string } }> = {
+  'K-3': { reason: '调拨未办手续', proposal: '补办调拨手续', settlement: 'transfer' },
+  'X-1': { reason: '外单位借用', proposal: '归还原单位', settlement: 'none' },
+  'BL-0001': { reason: '新购未入账', proposal: '登记入账', settlement: 'register', registration: { itemCode: 'S09' } },
+  'UNKNOWN-9': { reason: '捐赠未登记', proposal: '登记入账并贴签', settlement: 'register', registration: { itemCode: 'S01' } },
+  'K-5': { reason: '借出未还', proposal: '限期追回', settlement: 'loss' },
+  'K-4': { reason: '报废后仍在用', proposal: '停止使用', settlement: 'none' },
+};
+
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A pattern for one line of `pdftotext -layout` holding these cells in order, columns apart (a font's narrow space may read as none). */
+const cellsInLine = (...cells: string[]) => new RegExp(`^\\s*${cells.map((c) => c.split(/\s+/).map(escaped).join('\\s*')).join('\\s+')}\\s*$`, 'm');
+
+describe.skipIf(!hasPoppler)('the 盘点报告 as a PDF to print and sign', () => {
+  it('prints the very figures of the workbook by agency and item, each difference with its reason and proposal, the three names and 第 1 页 共 N 页', async () => {
+    // 00:20 on 1 December in Shanghai, still 30 November in UTC: the report's dates are the ledger's, whatever the machine's zone.
+    const { k, head } = await ledger(testClock('2026-11-30T16:20:00Z', 'Asia/Shanghai'));
+    const { id } = await counted(k);
+    for (const d of (await call<StocktakeDetail>(k, 'stocktakes/get', { id })).differences) await call(k, 'stocktakes/settle', { id: d.id, ...SETTLING[d.code] });
+    await call(k, 'stocktakes/propose', { id });
+    await call(head, 'stocktakes/approve', { id });
+
+    const wb = XLSX.read(Buffer.from((await call<FileOut>(k, 'stocktakes/report', { id })).base64, 'base64'));
+    const summary = XLSX.utils.sheet_to_json<(string | number | null)[]>(wb.Sheets['汇总'], { header: 1, defval: null });
+    const details = XLSX.utils.sheet_to_json<Record<string, string | number | null>>(wb.Sheets['差异明细']);
+    const file = await call<FileOut>(k, 'stocktakes/report', { id, format: 'pdf' });
+    expect(file.fileName).toBe(`盘点报告-${id}.pdf`);
+    const pdf = savedPdf(file);
+    expect(pdfPageSize(pdf)).toMatch(/^841\.\d+ x 595\.\d+ pts \(A4\)/);
+    const text = pdfText(pdf);
+    const flat = text.replace(/\s+/g, '');
+
+    expect(flat).toContain('盘点报告:2026年度盘点');
+    expect(flat).toContain('盘点单位:K执法大队(K)');
+    expect(flat).toContain('状态:已批准');
+    expect(summary[2]).toEqual(['开始日期', '2026-12-01', '结束日期', '2026-12-01', null, null, null, null, null, null, null]);
+    expect(flat).toContain('开始日期:2026-12-01');
+    expect(flat).toContain('结束日期:2026-12-01');
+
+    const header = summary.findIndex((r) => r[0] === '机构编码');
+    const total = summary.findIndex((r) => r[0] === '合计');
+    const lines = summary.slice(header + 1, total);
+    // K's S01 and S09 (each 盘盈 under the item it is registered as) and X's S01 (X-1 misplaced).
+    expect(lines.map((r) => `${r[0]} ${r[2]}`)).toEqual(['K S01', 'K S09', 'X S01']);
+    for (const [code, name, itemCode, itemName, ...figures] of lines) {
+      const item = [itemCode, itemName].filter(Boolean).join(' ');
+      expect(text).toMatch(cellsInLine(name ? `${name}(${code})` : String(code), item, ...figures.map(String)));
+    }
+    expect(text).toMatch(cellsInLine('合计', ...summary[total].slice(4).map(String)));
+
+    expect(details).toHaveLength(6);
+    for (const d of details) {
+      const { reason, proposal } = SETTLING[String(d['扫描编码'])];
+      expect([d['原因'], d['处置意见']]).toEqual([reason, proposal]);
+      expect(text).toMatch(new RegExp(`^\\s*${d['序号']}\\s+${d['差异类型']}\\s+${escaped(String(d['资产编号'] ?? d['扫描编码']))}\\s.*\\s${reason}\\s+${proposal}\\s`, 'm'));
+    }
+    // Agencies by name and code, X's too though it lies outside the stocktake (X-1's books are there); where K-3 was found and with whom.
+    expect(text).toMatch(/^\s*\d+\s+盘亏\s+K-5\s.*K执法大队\(K\)\s+未找到/m);
+    expect(text).toMatch(/^\s*\d+\s+位置不符\s+X-1\s.*\sX执法大队\(X\)\s+K执法大队\(K\)\s/m);
+    expect(flat).toContain('保管人:王五');
+
+    for (const who of ['盘点人:王盘点', '监盘人:赵监盘', '负责人:钱负责', '单位(盖章)']) expect(flat).toContain(who);
+    expect(summary.find((r) => r[0] === '日期')![1]).toBe('2026-12-01');
+    expect(flat).toContain('日期:2026-12-01');
+    const pages = pdfPages(pdf);
+    expect(pdfText(pdf, 1)).toContain(`第 1 页 共 ${pages} 页`);
+    expect(pdfText(pdf, pages)).toContain(`第 ${pages} 页 共 ${pages} 页`);
+
+    const fonts = pdfFonts(pdf);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const f of fonts) expect(f).toMatchObject({ name: expect.stringMatching(/^[A-Z]{6}\+SourceHanSansSC-Regular$/), embedded: true, subset: true, unicode: true });
+  });
+
+  it('runs 300 differences over several pages, the header row atop each, every difference once and no page left empty', async () => {
+    const tags = Array.from({ length: 300 }, (_, i) => `K-${String(i + 1).padStart(3, '0')}`);
+    const l = await seededLedger(templateBuffer([agency({ code: 'K', name: '某县生态环境保护综合行政执法队' })], tags.map((assetTag) => asset({ assetTag, itemCode: 'S09', agencyCode: 'K' }))));
+    const k = await asUser(l, 'k-manager', 'manager', 'K');
+    const { id } = await call<StocktakeRow>(k, 'stocktakes/start', { agencyCode: 'K', title: '年度盘点', counter: '王盘点', supervisor: '赵监盘', responsible: '钱负责' });
+    await call(k, 'stocktakes/close', { id });
+    const pdf = savedPdf(await call<FileOut>(k, 'stocktakes/report', { id, format: 'pdf' }));
+    const pages = pdfPages(pdf);
+    expect(pages).toBeGreaterThanOrEqual(5);
+    const seen: string[] = [];
+    for (let p = 1; p <= pages; p++) {
+      const page = pdfText(pdf, p);
+      expect(page).toContain(`第 ${p} 页 共 ${pages} 页`);
+      const rows = [...page.matchAll(/^\s*(\d+)\s+盘亏\s+(K-\d{3})\s/gm)].map((m) => [Number(m[1]), m[2]] as const);
+      for (const [no, tag] of rows) expect(tag).toBe(tags[no - 1]);
+      seen.push(...rows.map(([, tag]) => tag));
+      if (rows.length) expect(page).toMatch(cellsInLine('序号', '差异类型', '编码', '装备', '账面机构', '实际所在机构', '原因', '处置意见', '处置方式'));
+      else expect(p).toBe(pages);
+      if (p > 1 && rows.length) expect(page).toContain('二、差异明细(续)');
+    }
+    expect(seen).toEqual(tags);
+    expect(pdfText(pdf, pages).replace(/\s+/g, '')).toContain('盘点人:王盘点');
+  }, 120_000);
+
+  it('is the only export that draws a PDF: the others refuse the format, naming theirs', async () => {
+    const { k } = await ledger();
+    expect((await refused(k, 'assets/export', { query: {}, format: 'pdf' }))[0].message).toBe('导出格式应为 xlsx 或 csv');
+    expect((await refused(k, 'stocktakes/report', { id: 1, format: 'docx' }))[0].message).toBe('导出格式应为 xlsx、csv 或 pdf');
   });
 });
