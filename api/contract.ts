@@ -92,8 +92,8 @@ export const CSV_SHAPES = {
   'stocktakes/report': 'zip',
 } as const satisfies { [N in ExportOp]?: CsvShape };
 
-/** Operations on what every agency shares (prices and replacement rules, the dispatch reserve): only an account of the whole ledger calls them, whatever its role's rights. */
-const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings']);
+/** Operations on what every agency shares (prices and replacement rules, the dispatch reserve, the editions of the standard): only an account of the whole ledger calls them, whatever its role's rights. */
+const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings', 'ruleSets/import']);
 
 /**
  * Why a user may not call an operation, or null when they may. The server refuses with it; the

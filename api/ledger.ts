@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { CatalogItem } from '../quotas/types';
-import { none, op } from './op';
+import { exportOp, none, op, UPLOAD } from './op';
 
 export type { CatalogItem } from '../quotas/types';
 
@@ -24,11 +25,38 @@ export interface LedgerStatus {
   assets: number;
 }
 
+/** A rule set as listed: its name, issuing document, effective date and the set it was based on. */
+export interface RuleSetHead {
+  id: string;
+  name: string;
+  source: string;
+  effectiveDate: string | null;
+  basedOn: string | null;
+}
+
+export interface RuleSetImported {
+  id: string;
+  name: string;
+  /** Quotas stored, one per item and level. */
+  rules: number;
+  /** An edition stored earlier under the same id was replaced. */
+  replaced: boolean;
+}
+
+/** The id an imported edition is stored under: what `--rules` and the screens name it by. */
+const RULE_SET_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/, '编号应为 1–50 位字母、数字、点、下划线或连字符,以字母或数字开头,如 national-2024');
+
 /** The ledger as a whole: its counts, its clock, the demo data, the catalog and the rule sets. */
 export const ledgerOps = {
   'ledger/status': op(none, 'read').returns<LedgerStatus>(),
   'clock/now': op(none, 'read').returns<ClockNow>(),
   'ledger/loadDemo': op(none, 'admin', true).returns<{ agencies: number; assets: number }>(),
   'catalog/list': op(none, 'read').returns<CatalogItem[]>(),
-  'ruleSets/list': op(none, 'read').returns<{ id: string; name: string; source: string }[]>(),
+  'ruleSets/list': op(none, 'read').returns<RuleSetHead[]>(),
+  'ruleSets/export': exportOp(z.object({ id: z.string().min(1).max(50) }).strict(), 'read'),
+  'ruleSets/import': op(UPLOAD.extend({
+    id: RULE_SET_ID,
+    name: z.string().trim().min(1, '名称不能为空').max(100, '名称最多 100 字').optional(),
+    replace: z.boolean().optional(),
+  }).strict(), 'budget', true).returns<RuleSetImported>(),
 } as const;

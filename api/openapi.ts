@@ -41,7 +41,7 @@ const FILE_OPS: Record<OpsReturning<FileOut>, true> = {
   'calibrations/export': true, 'imports/blankTemplate': true, 'budget/exportTerms': true, 'budget/export': true,
   'budget/exportPlan': true, 'score/export': true, 'charts/export': true, 'plans/export': true,
   'stocktakes/report': true,
-  'labels/pdf': true,
+  'labels/pdf': true, 'ruleSets/export': true,
 };
 const NULL_OPS: Record<OpsReturning<null>, true> = { 'auth/logout': true, 'auth/changePassword': true, 'tasks/delete': true };
 

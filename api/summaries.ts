@@ -57,6 +57,8 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'ledger/loadDemo': '载入演示省份数据',
   'catalog/list': '装备品目目录(S01–S28、O01–O28)',
   'ruleSets/list': '可用的配备标准',
+  'ruleSets/export': '导出配备标准(按标准原表的格式)',
+  'ruleSets/import': '导入配备标准的新版本(全台账共用)',
   'agencies/list': '范围内的执法机构',
   'agencies/create': '新建执法机构',
   'agencies/update': '修改执法机构',

@@ -32,18 +32,27 @@ const USAGE = `eql — 执法装备台账命令行
                                          文本文件的编码与分隔符自动识别,无法确定时用 --encoding、--delimiter 指定;
                                          有错误则整份不导入;--valid-only 只导入有效行,未导入的行及原因写入 --errors
   eql export ledger|compliance|template|maintenance|calibrations --db FILE --out FILE.xlsx|FILE.csv|FILE.zip
-                [--agency CODE] [--rules national-2020|zhejiang-2022] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                [--agency CODE] [--rules ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                                          导出装备台账、配备达标情况(含逐级汇总)、空白导入模板、维修保养记录、检定记录;
                                          --out 以 .csv 或 .zip 结尾即导出 CSV(UTF-8 带 BOM,供 WPS 与旧版 Excel):
                                          配备达标情况、预算申请表有多个工作表,为每表一个 .csv 的 .zip;空白模板只含「装备」表
-  eql shortfall --db FILE [--rules national-2020|zhejiang-2022] [--agency CODE] [--rollup]
+  eql shortfall --db FILE [--rules ID] [--agency CODE] [--rollup]
                 [--date YYYY-MM-DD] [--json]
-                                         按机构与装备品目计算应配、在册、可用、缺额、超配
-  eql budget --db FILE --year YYYY [--agency CODE] [--rollup] [--rules national-2020|zhejiang-2022]
+                                         按机构与装备品目计算应配、在册、可用、缺额、超配;
+                                         --rules 为 eql rules list 所列的任一配备标准(默认 national-2020)
+  eql budget --db FILE --year YYYY [--agency CODE] [--rollup] [--rules ID]
                 [--json] [--out 预算申请表.xlsx|.zip]
                                          规划年度的购置预算:各机构各品目的缺额与年底前到期更新数,按单价计金额(分)
-  eql score --db FILE --agency CODE [--year YYYY] [--rules zhejiang-2022|national-2020] [--json] [--out 评分表.xlsx|.csv]
+  eql score --db FILE --agency CODE [--year YYYY] [--rules ID] [--json] [--out 评分表.xlsx|.csv]
                                          浙江省执法装备能力建设评分(100 分):逐项得分与依据、是否达标
+  eql rules list --db FILE [--json]      列出台账中的配备标准(编号、名称、发布文件、施行日期)
+  eql rules export ID --db FILE --out FILE.xlsx
+                                         按标准原表的格式导出一版配备标准(类别、代码、名称、单位、省级、市级、县级)
+  eql rules import FILE.xlsx --db FILE --id ID [--name NAME] [--replace]
+                                         导入一版配备标准(如各省按原表格式录入的新版),存为编号 ID;
+                                         配备数量写作「1辆/5人」「2/机构」「≥1/机构」「1/办公室」,空白为不配;
+                                         只能使用装备目录中已有的品目代码;有错误则整份不导入;
+                                         编号已存在时须加 --replace 才替换(随软件提供的 national-2020、zhejiang-2022 不能替换)
   eql demo --db FILE                     载入演示省份(1 省、12 市、100 县,约 5 万件装备)
   eql dispatch plan --db FILE --tasks FILE.json [--reserve 0.5] [--json]
                                          保存任务并用 HiGHS 求解调度方案(草稿):按距离最短、优先级加权缺口最小
@@ -96,6 +105,8 @@ const options = {
   tags: { type: 'string' },
   layout: { type: 'string' },
   blank: { type: 'string' },
+  name: { type: 'string' },
+  replace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -291,6 +302,35 @@ export async function run(argv: string[], io: Io): Promise<number> {
           io.out([`${s.agencyName} ${s.year} 年度执法装备能力建设评分`, ...lines, `总分 ${s.total}:${s.passed ? '达标' : '未达标'}(装备评分 ≥ 85 且各类别得分高于该类别分值的 80%)`].join('\n'));
         }
         return 0;
+      }
+      case 'rules': {
+        const sub = rest[0];
+        if (sub === 'list') {
+          const sets = await onLedger((ctx) => call(ctx, 'ruleSets/list', {}));
+          io.out(v.json ? JSON.stringify(sets) : formatTable(['编号', '名称', '施行日期', '依据', '发布文件'],
+            sets.map((s) => [s.id, s.name, s.effectiveDate ?? '', s.basedOn ?? '', s.source]), 5));
+          return 0;
+        }
+        if (sub === 'export') {
+          const id = rest[1];
+          if (!id) throw new UsageError('缺少要导出的配备标准编号(见 eql rules list)');
+          const out = v.out;
+          if (!out) throw new UsageError('缺少 --out FILE.xlsx');
+          const file = await onLedger((ctx) => call(ctx, 'ruleSets/export', { id, format: formatOf(out) }));
+          writeOut(out, file, io);
+          return 0;
+        }
+        if (sub === 'import') {
+          const path = rest[1];
+          if (!path) throw new UsageError('缺少要导入的文件(.xlsx)');
+          const id = v.id;
+          if (!id) throw new UsageError('缺少 --id ID(导入后的配备标准编号,如 national-2024)');
+          const upload = { fileName: basename(path), base64: readInput(path).toString('base64'), id, name: v.name, replace: v.replace };
+          const r = await onLedger((ctx) => call(ctx, 'ruleSets/import', upload));
+          io.out(`已${r.replaced ? '替换' : '导入'}配备标准 ${r.id}「${r.name}」:${r.rules} 条配备数量;可用 eql shortfall --rules ${r.id} 测算`);
+          return 0;
+        }
+        throw new UsageError('用法:eql rules list|export|import …');
       }
       case 'demo': {
         const n = await onLedger((ctx) => call(ctx, 'ledger/loadDemo', {}), true);

@@ -4,7 +4,8 @@ import type { CatalogItem, RuleSet } from '../../quotas/types';
 import type { Db } from '../types';
 import { DEFAULT_TERMS } from '../../quotas/replacement';
 import { runSteps, runStepsSync, type Steps, type Tx } from '../store';
-import { auditSteps } from './audit';
+import { appendAudit, auditSteps, type Actor } from './audit';
+import { UserError } from '../../lib/problems';
 
 /**
  * Inserts the shipped catalog items, rule sets and item terms that the database lacks, and drops retired
@@ -94,3 +95,34 @@ export async function loadRuleSet(tx: Tx, id: string): Promise<RuleSet | null> {
 }
 
 
+
+/** The rule sets the app ships; a ledger keeps them as shipped. */
+export const SHIPPED_RULE_SET_IDS: ReadonlySet<string> = new Set(SHIPPED_RULE_SETS.map((s) => s.id));
+
+/**
+ * Stores a rule set under a new id, or in place of one the ledger's users stored when `replace` is asked;
+ * the shipped ones are never replaced. One write with its audit entry: all of it, or nothing.
+ */
+export async function saveRuleSet(tx: Tx, who: Actor, set: RuleSet, replace: boolean): Promise<{ replaced: boolean }> {
+  if (SHIPPED_RULE_SET_IDS.has(set.id)) {
+    throw new UserError([{ field: 'id', message: `「${set.id}」是随软件提供的配备标准,不能替换;请为导入的版本另取编号` }]);
+  }
+  const before = await loadRuleSet(tx, set.id);
+  if (before && !replace) {
+    throw new UserError([{ field: 'id', message: `配备标准「${set.id}」(${before.name})已存在;请另取编号,或明确要求替换它` }]);
+  }
+  if (before) {
+    await tx.run(sql`delete from quota_rules where rule_set_id = ${set.id}`);
+    await tx.run(sql`update rule_sets set name = ${set.name}, source = ${set.source}, effective_date = ${set.effectiveDate}, based_on = ${set.basedOn} where id = ${set.id}`);
+  } else {
+    await tx.run(sql`insert into rule_sets (id, name, source, effective_date, based_on) values (${set.id}, ${set.name}, ${set.source}, ${set.effectiveDate}, ${set.basedOn})`);
+  }
+  if (set.rules.length) {
+    await tx.run(sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per) values ${sql.join(set.rules.map((r) =>
+      sql`(${set.id}, ${r.item}, ${r.level}, ${r.basis}, ${r.quantity}, ${r.per})`))}`);
+  }
+  await appendAudit(tx, who, [before
+    ? { action: 'update', entity: 'rule_set', entityKey: set.id, before, after: set, agencies: [] }
+    : { action: 'create', entity: 'rule_set', entityKey: set.id, after: set, agencies: [] }]);
+  return { replaced: before !== null };
+}

@@ -1,9 +1,28 @@
 import type { ledgerOps } from '../../api/ledger';
 import type { HandlersFor } from './handler';
 import { ledgerCounts } from '../../db/queries/agencies';
-import { listRuleSets, loadCatalog } from '../../db/queries/reference';
+import { listRuleSets, loadCatalog, loadRuleSet, saveRuleSet } from '../../db/queries/reference';
+import { readRuleSet, ruleSetWorkbook } from '../../excel/rule-set';
+import { UserError } from '../../lib/problems';
+import type { Context } from '../context';
 import { scopeCodes } from '../scope';
 import { loadDemo } from './demo';
+
+/**
+ * Reads an edition's workbook (outside any transaction: a workbook takes a while to read) against the catalog
+ * and the rule sets the ledger holds, then stores it in one audited write.
+ */
+async function importRuleSet(ctx: Context, input: { fileName: string; base64: string; id: string; name?: string; replace?: boolean }) {
+  const [catalog, ids] = await ctx.store.read(async (tx) => [await loadCatalog(tx), new Set((await listRuleSets(tx)).map((s) => s.id))] as const);
+  const read = await readRuleSet(Buffer.from(input.base64, 'base64'), input.fileName, catalog, ids);
+  if (!read.ok) throw new UserError(read.problems);
+  const { edition } = read;
+  const name = input.name ?? edition.name;
+  if (!name) throw new UserError([{ file: input.fileName, field: 'name', message: '文件中没有「标准名称」一行,请给出名称(命令行用 --name)' }]);
+  const set = { id: input.id, name, source: edition.source, effectiveDate: edition.effectiveDate, basedOn: edition.basedOn, rules: edition.rules };
+  const { replaced } = await ctx.store.write((tx) => saveRuleSet(tx, ctx.who(), set, input.replace === true));
+  return { id: set.id, name, rules: set.rules.length, replaced };
+}
 
 /** The ledger as a whole, counted within the caller's scope. */
 export const ledgerHandlers: HandlersFor<typeof ledgerOps> = {
@@ -11,5 +30,11 @@ export const ledgerHandlers: HandlersFor<typeof ledgerOps> = {
   'clock/now': (ctx) => ({ now: ctx.now().toISOString(), today: ctx.today(), timeZone: ctx.clock.timeZone }),
   'ledger/loadDemo': (ctx) => ctx.store.write((tx) => loadDemo(tx, ctx.who(), ctx.today())),
   'catalog/list': (ctx) => loadCatalog(ctx.store),
-  'ruleSets/list': async (ctx) => (await listRuleSets(ctx.store)).map(({ id, name, source }) => ({ id, name, source })),
+  'ruleSets/list': (ctx) => listRuleSets(ctx.store),
+  'ruleSets/export': (ctx, { id, format }) => ctx.store.read(async (tx) => {
+    const set = await loadRuleSet(tx, id);
+    if (!set) throw new UserError([{ field: 'id', message: `未知的配备标准「${id}」` }]);
+    return ruleSetWorkbook(set, await loadCatalog(tx), format);
+  }),
+  'ruleSets/import': (ctx, input) => importRuleSet(ctx, input),
 };

@@ -1,0 +1,184 @@
+import type { ExportFormat, FileOut } from '../lib/domain/files';
+import type { Problem } from '../lib/problems';
+import type { IsoDate } from '../lib/dates';
+import { LEVELS, type Basis, type CatalogItem, type Level, type QuotaRule, type RuleSet } from '../quotas/types';
+import { cellText, isBlankWord, normalizeText, parseDate, truncate, type Cell, type Parsed } from './cells';
+import { exportFile } from './export';
+import { ProblemList } from './problems';
+import { dataRows, LEVEL_LABELS } from './template';
+import { readWorkbook, type Sheet } from './workbook';
+import type { OutSheet, OutValue } from './write';
+
+export const RULE_SET_SHEET = '配备标准';
+const TABLE_HEADERS = ['类别', '代码', '名称', '单位', '省级', '市级', '县级'] as const;
+const LEVEL_HEADERS: Record<Level, string> = LEVEL_LABELS;
+
+/** The lines above the table: what each says, as the export writes it. */
+const HEAD_LABELS = { name: '标准名称', source: '发布文件', effectiveDate: '施行日期', basedOn: '依据' } as const;
+type HeadField = keyof typeof HEAD_LABELS;
+const HEAD_WORDS = new Map<string, HeadField>(Object.entries(HEAD_LABELS).map(([k, v]) => [v, k as HeadField]));
+
+const MAX_QUANTITY = 1000;
+const MAX_PER = 1000;
+const MAX_SOURCE = 500;
+const MAX_NAME = 100;
+
+const PER_WORD: Record<Exclude<Basis, 'per_staff'>, string> = { per_agency: '机构', per_office: '办公室' };
+
+/** A quota as the standard's table writes it: 1辆/5人, 1台/人, 2/机构, 1/办公室. */
+export function quotaText(rule: Pick<QuotaRule, 'basis' | 'quantity' | 'per'>, unit: string): string {
+  if (rule.basis === 'per_staff') return `${rule.quantity}${unit}/${rule.per === 1 ? '' : rule.per}人`;
+  return `${rule.quantity}/${PER_WORD[rule.basis]}`;
+}
+
+const EXAMPLES = '应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,不配请留空';
+/** After NFKC (full-width digits and ／ become ASCII) and with spaces taken out. */
+const QUOTA = /^(?:≥|≧|>=|至少)?(\d+)([^\d/]*)\/(\d*)(人|个?机构|个?办公室|个?办公点)$/;
+
+/**
+ * A quota cell typed as the standard writes it, by hand too: full-width characters, spaces, ≥ or 至少 (every
+ * quota is a minimum, so they change nothing), the unit after the number or not. `unit` is the item's own.
+ */
+export function parseQuota(cell: Cell | undefined, unit: string): Parsed<Omit<QuotaRule, 'item' | 'level'> | null> {
+  const text = cellText(cell);
+  if (text === null || isBlankWord(text)) return { ok: true, value: null };
+  const shown = truncate(text);
+  if (cell!.t === 'n') return { ok: false, message: `「${shown}」只有数量,没有写明按人数、按机构还是按办公室配备;${EXAMPLES}` };
+  const m = QUOTA.exec(normalizeText(text).replace(/\s+/g, ''));
+  if (!m) return { ok: false, message: `「${shown}」不是配备数量;${EXAMPLES}` };
+  const [, q, writtenUnit, perText, base] = m;
+  const quantity = Number(q);
+  if (quantity < 1 || quantity > MAX_QUANTITY) return { ok: false, message: `「${shown}」的数量应为 1–${MAX_QUANTITY};不配请留空` };
+  if (writtenUnit !== '' && writtenUnit !== unit) return { ok: false, message: `「${shown}」的单位「${writtenUnit}」与该品目的计量单位「${unit}」不符` };
+  if (base !== '人') {
+    if (perText !== '') return { ok: false, message: `「${shown}」:按机构或办公室配备时「/」后不写数字;${EXAMPLES}` };
+    return { ok: true, value: { basis: base.endsWith('机构') ? 'per_agency' : 'per_office', quantity, per: 1 } };
+  }
+  const per = perText === '' ? 1 : Number(perText);
+  if (per < 1 || per > MAX_PER) return { ok: false, message: `「${shown}」的人数应为 1–${MAX_PER}` };
+  return { ok: true, value: { basis: 'per_staff', quantity, per } };
+}
+
+/** A rule set as one sheet in the layout of the standard's table: its heading lines, then one row per item that has a quota. */
+export function ruleSetSheet(set: RuleSet, catalog: readonly CatalogItem[]): OutSheet {
+  const rules = new Map(set.rules.map((r) => [`${r.item}/${r.level}`, r]));
+  const items = catalog.filter((c) => LEVELS.some((l) => rules.has(`${c.code}/${l}`)));
+  const head: OutValue[][] = [
+    [HEAD_LABELS.name, set.name],
+    [HEAD_LABELS.source, set.source],
+    [HEAD_LABELS.effectiveDate, set.effectiveDate ? { date: set.effectiveDate } : null],
+    [HEAD_LABELS.basedOn, set.basedOn],
+    [],
+  ];
+  const body = items.map((c) => [c.category, c.code, c.name, c.unit, ...LEVELS.map((l) => {
+    const r = rules.get(`${c.code}/${l}`);
+    return r ? quotaText(r, c.unit) : null;
+  })]);
+  return { name: RULE_SET_SHEET, rows: [...head, [...TABLE_HEADERS], ...body], widths: [18, 8, 50, 6, 12, 12, 12], frozen: head.length + 1 };
+}
+
+/** The rule set as a file named after its id. */
+export function ruleSetWorkbook(set: RuleSet, catalog: readonly CatalogItem[], format?: ExportFormat): FileOut {
+  return exportFile(`配备标准-${set.id}`, [ruleSetSheet(set, catalog)], format);
+}
+
+/** What an edition's file holds: its heading lines and its quotas. */
+export interface EditionRead {
+  name: string | null;
+  source: string;
+  effectiveDate: IsoDate | null;
+  basedOn: string | null;
+  rules: QuotaRule[];
+}
+
+export type EditionResult = { ok: true; edition: EditionRead } | { ok: false; problems: Problem[] };
+
+const headerName = (cell: Cell | undefined) => {
+  const t = cellText(cell);
+  return t === null ? null : normalizeText(t).replace(/\s+/g, '').replace(/[:：]$/, '');
+};
+
+/** The first row naming every column of the table. */
+function tableHeader(sheet: Sheet): { row: number; cols: Map<string, number> } | null {
+  for (let r = 0; r < sheet.rows.length; r++) {
+    const cols = new Map<string, number>();
+    (sheet.rows[r] ?? []).forEach((cell, c) => {
+      const h = headerName(cell);
+      if (h !== null && (TABLE_HEADERS as readonly string[]).includes(h) && !cols.has(h)) cols.set(h, c);
+    });
+    if (cols.size === TABLE_HEADERS.length) return { row: r, cols };
+  }
+  return null;
+}
+
+/**
+ * Reads an edition of the standard from a workbook in the layout `ruleSetSheet` writes (or typed so by hand):
+ * every quota cell must read as a quota and every code be a catalog item's, once. All or nothing: any bad
+ * cell refuses the file, each problem named at its sheet, row and column.
+ */
+export async function readRuleSet(buf: Uint8Array, file: string, catalog: readonly CatalogItem[], ruleSetIds: ReadonlySet<string>): Promise<EditionResult> {
+  const read = await readWorkbook(buf, file);
+  if (!read.ok) return read;
+  const problems = new ProblemList(file);
+  const visible = read.workbook.sheets.filter((s) => !s.hidden);
+  const sheet = visible.find((s) => s.name.trim() === RULE_SET_SHEET) ?? visible[0];
+  if (!sheet) return { ok: false, problems: [{ file, message: '文件中没有可读的工作表' }] };
+  const header = tableHeader(sheet);
+  if (!header) {
+    return { ok: false, problems: [{ file, sheet: sheet.name, message: `找不到表头行;表头应为:${TABLE_HEADERS.join('、')}` }] };
+  }
+
+  const head: Partial<Record<HeadField, { row: number; col: number; cell: Cell }>> = {};
+  for (let r = 0; r < header.row; r++) {
+    const cells = sheet.rows[r] ?? [];
+    const at = cells.findIndex((c) => cellText(c) !== null);
+    const field = at < 0 ? undefined : HEAD_WORDS.get(headerName(cells[at])!);
+    if (!field) continue;
+    const col = cells.findIndex((c, i) => i > at && cellText(c) !== null);
+    if (col >= 0) head[field] = { row: r, col, cell: cells[col]! };
+  }
+  const headText = (field: HeadField, max: number): string | null => {
+    const h = head[field];
+    if (!h) return null;
+    const s = cellText(h.cell)!;
+    if (s.length > max) return (problems.at(sheet.name, h.row, h.col, HEAD_LABELS[field], `内容过长(最多 ${max} 字)`), null);
+    return s;
+  };
+  const name = headText('name', MAX_NAME);
+  const source = headText('source', MAX_SOURCE);
+  if (!head.source) problems.add({ sheet: sheet.name, field: HEAD_LABELS.source, message: `表头之上缺少「${HEAD_LABELS.source}」一行(如「${HEAD_LABELS.source} | 环办执法〔2024〕27号」)` });
+  let effectiveDate: IsoDate | null = null;
+  if (head.effectiveDate) {
+    const d = parseDate(head.effectiveDate.cell, read.workbook.date1904);
+    if (d.ok) effectiveDate = d.value;
+    else problems.at(sheet.name, head.effectiveDate.row, head.effectiveDate.col, HEAD_LABELS.effectiveDate, d.message);
+  }
+  const basedOn = headText('basedOn', 50);
+  if (basedOn !== null && !ruleSetIds.has(basedOn)) {
+    problems.at(sheet.name, head.basedOn!.row, head.basedOn!.col, HEAD_LABELS.basedOn, `「${truncate(basedOn)}」不是台账中的配备标准;应为 eql rules list 所列的编号,或留空`);
+  }
+
+  const items = new Map(catalog.map((c) => [c.code, c]));
+  const seen = new Map<string, number>();
+  const rules: QuotaRule[] = [];
+  for (const r of dataRows(sheet, header.row + 1, header.cols, problems)) {
+    const code = r.code('代码', true);
+    const item = code === null ? undefined : items.get(code);
+    if (code !== null && !item) {
+      r.fail('代码', `品目代码「${truncate(code)}」不在装备目录中;本版只能使用目录中已有的品目(标配 S01–S28、选配 O01–O28),新增品目暂不支持导入`);
+    } else if (code !== null && seen.has(code)) {
+      r.fail('代码', `品目代码「${code}」与第 ${seen.get(code)! + 1} 行重复`);
+    } else if (code !== null) seen.set(code, r.row);
+    if (!item) continue;
+    const own: QuotaRule[] = [];
+    for (const level of LEVELS) {
+      const q = r.take(LEVEL_HEADERS[level], parseQuota(r.cell(LEVEL_HEADERS[level]), item.unit), false);
+      if (q) own.push({ item: item.code, level, ...q });
+    }
+    if (own.length && item.kind === 'optional') r.fail(LEVEL_HEADERS[own[0].level], `「${item.code} ${truncate(item.name, 20)}」是选配品目(根据执法工作需要配备),不设配备数量;请清空该行的省级、市级、县级`);
+    if (!r.bad) rules.push(...own);
+  }
+  if (!problems.empty) return { ok: false, problems: problems.all() };
+  if (rules.length === 0) return { ok: false, problems: [{ file, sheet: sheet.name, message: '表中没有任何配备数量' }] };
+  return { ok: true, edition: { name, source: source!, effectiveDate, basedOn, rules } };
+}

@@ -1,0 +1,170 @@
+import { sql } from 'kysely';
+import * as XLSX from 'xlsx';
+import { describe, expect, it } from 'vitest';
+import type { FileOut } from '../../lib/domain/files';
+import { formatProblem, type Problem } from '../../lib/problems';
+import type { QuotaRow } from '../../quotas/engine';
+import { testClock } from '../fixtures/context';
+import { as, asUser, call, count, refused, rows, seededLedger } from '../fixtures/engine';
+import { agency, templateBuffer } from '../fixtures/factories';
+
+const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
+
+const CITY = agency({ code: 'C1', level: 'city', staff: 20, offices: 1 });
+/** 23 staff in 2 offices. */
+const COUNTY = agency({ code: 'K1', level: 'county', parentCode: 'C1', staff: 23, offices: 2 });
+
+const ledger = async () => {
+  const l = await seededLedger(templateBuffer([CITY, COUNTY]), clock);
+  return { l, admin: as(l) };
+};
+
+type Rule = { item: string; level: string; basis: string; quantity: number; per: number };
+const rulesOf = (ctx: ReturnType<typeof as>, id: string) =>
+  rows<Rule>(ctx, sql`select item_code as item, level, basis, quantity, per from quota_rules where rule_set_id = ${id} order by item_code, level`);
+
+const upload = (fileName: string, buf: Uint8Array, id: string, extra: object = {}) => ({ fileName, base64: Buffer.from(buf).toString('base64'), id, ...extra });
+
+/** A workbook typed by hand in Excel: the sheet as rows of cells, the way a province would lay out the 2024 table. */
+function typed(sheetName: string, aoa: unknown[][]): Buffer {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(aoa), sheetName);
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+
+const HEADER = ['类别', '代码', '名称', '单位', '省级', '市级', '县级'];
+/** 施行日期 typed as an Excel date (2024-07-01 is serial 45474), 发布文件 with a full-width colon. */
+const HEAD_LINES = [
+  ['标准名称', '2024 年版配备标准(试行录入)'],
+  ['发布文件:', '环办执法〔2024〕27号'],
+  ['施行日期', 45474],
+  ['依据', 'national-2020'],
+  [],
+];
+
+/** The 2024-style edition: vehicles 1 per 4 staff at county level, kits 1 per 3, cameras 3 per county, fax 1 per office. */
+const EDITION_2024 = typed('表1', [
+  ...HEAD_LINES,
+  HEADER,
+  ['交通工具', 'S01', '执法执勤专用车(含设备)', '辆', '1辆/5人', '1 辆 / 5 人', '1 辆 ／ 4 人'],
+  ['个人移动执法设备', 'S02', '移动执法包', '套', '1/4人', '1套/4人', '１套／３人'],
+  ['现场执法辅助设备', 'S10', '数码照相机(防爆照相机)', '部', '≥1/机构', '2/机构', '≧3／机构'],
+  ['通讯与办公设备', 'S21', '传真机', '台', '1/办公室', '1/办公室', '1/办公室'],
+  ['通讯与办公设备', 'S24', '复印机', '台', '', '无', '至少1/机构'],
+]);
+
+describe('editions of the standard in and out of Excel', () => {
+  it('exports national-2020 in the standard’s layout and imports it back as the same rules', async () => {
+    const { admin } = await ledger();
+    const file = await call<FileOut>(admin, 'ruleSets/export', { id: 'national-2020' });
+    expect(file.fileName).toBe('配备标准-national-2020.xlsx');
+    const wb = XLSX.read(Buffer.from(file.base64, 'base64'));
+    const aoa = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[wb.SheetNames[0]], { header: 1 });
+    const header = aoa.findIndex((r) => r[1] === '代码');
+    expect(aoa[header]).toEqual(HEADER);
+    expect(aoa[header + 1]).toEqual(['交通工具', 'S01', '执法执勤专用车(含设备)', '辆', '1辆/5人', '1辆/5人', '1辆/5人']);
+    expect(aoa.find((r) => r[1] === 'S06')!.slice(4)).toEqual(['2/机构', '2/机构', '3/机构']);
+    expect(aoa.find((r) => r[1] === 'S21')!.slice(4)).toEqual(['1/办公室', '1/办公室', '1/办公室']);
+    expect(aoa.find((r) => r[1] === 'S03')!.slice(4)).toEqual(['1台/人', '1台/人', '1台/人']);
+
+    const imported = await call(admin, 'ruleSets/import', upload(file.fileName, Buffer.from(file.base64, 'base64'), 'copy-2020', { name: '2020 副本' }));
+    expect(imported).toEqual({ id: 'copy-2020', name: '2020 副本', rules: 84, replaced: false });
+    expect(await rulesOf(admin, 'copy-2020')).toEqual(await rulesOf(admin, 'national-2020'));
+    const list = await call<{ id: string; source: string }[]>(admin, 'ruleSets/list', {});
+    expect(list.find((s) => s.id === 'copy-2020')).toMatchObject({ source: list.find((s) => s.id === 'national-2020')!.source });
+    const audit = await rows<{ action: string; actor: string }>(admin, sql`select action, actor from audit_log where entity = 'rule_set' and entity_key = 'copy-2020'`);
+    expect(audit).toEqual([{ action: 'create', actor: 'test-admin' }]);
+  });
+
+  it('measures a county of 23 staff in 2 offices against a 2024 edition typed by hand: 6 vehicles, 8 kits, 3 cameras, 2 faxes', async () => {
+    const { admin } = await ledger();
+    expect(await call(admin, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'national-2024'))).toEqual({
+      id: 'national-2024', name: '2024 年版配备标准(试行录入)', rules: 13, replaced: false,
+    });
+    const head = (await call<{ id: string; effectiveDate: string | null; basedOn: string | null; source: string }[]>(admin, 'ruleSets/list', {}))
+      .find((s) => s.id === 'national-2024');
+    expect(head).toMatchObject({ source: '环办执法〔2024〕27号', effectiveDate: '2024-07-01', basedOn: 'national-2020' });
+
+    const r = await call<{ ruleSet: string; rows: QuotaRow[] }>(admin, 'quotas/shortfall', { ruleSet: 'national-2024' });
+    expect(r.ruleSet).toBe('national-2024');
+    const need = (agencyCode: string, item: string) => r.rows.find((x) => x.agency === agencyCode && x.item === item)!.required;
+    // County: ceil(23 / 4) = 6 vehicles (5 under 2020), ceil(23 / 3) = 8 kits, 3 cameras, 1 fax per office × 2, 1 copier.
+    expect([need('K1', 'S01'), need('K1', 'S02'), need('K1', 'S10'), need('K1', 'S21'), need('K1', 'S24')]).toEqual([6, 8, 3, 2, 1]);
+    // City of 20: ceil(20 / 5) = 4 vehicles, 5 kits, 2 cameras, 1 fax; no copier quota (无); S03 is not in this edition.
+    expect([need('C1', 'S01'), need('C1', 'S02'), need('C1', 'S10'), need('C1', 'S21'), need('C1', 'S24'), need('C1', 'S03')]).toEqual([4, 5, 2, 1, 0, 0]);
+    const national = await call<{ rows: QuotaRow[] }>(admin, 'quotas/shortfall', { ruleSet: 'national-2020' });
+    expect(national.rows.find((x) => x.agency === 'K1' && x.item === 'S01')!.required).toBe(5);
+  });
+
+  it('refuses a bad edition at the cell, naming file, sheet, row and column, and stores nothing', async () => {
+    const { admin } = await ledger();
+    const bad = typed('表1', [
+      ...HEAD_LINES,
+      HEADER,
+      ['交通工具', 'S01', '执法执勤专用车', '辆', '1辆/5人', '1辆/5人', '1辆/5人'],
+      ['个人移动执法设备', 'S02', '移动执法包', '套', '1/4人', '1/4人', '1/4人'],
+      ['个人移动执法设备', 'S03', '移动执法终端', '台', '1/人', '1/人', '1/人'],
+      ['个人移动执法设备', 'S04', '现场执法记录仪', '套', '1/人', '1/人', '1/人'],
+      ['现场执法辅助设备', 'S06', '测距仪', '部', '2/机构', '2/机构', '两辆/5人'],
+      ['现场执法辅助设备', 'S99', '噪声监测仪', '台', '1/机构', '1/机构', '1/机构'],
+      ['现场执法辅助设备', 'S03', '移动执法终端', '台', '1/人', '1/人', '1/人'],
+      ['现场执法辅助设备', 'S07', '流量计', '部', 2, '2/机构', '3/机构'],
+      ['现场执法辅助设备', 'S08', '采样设备', '套', '1台/机构', '2/机构', '3/机构'],
+      ['现场执法辅助设备', 'O06', '小型无人机', '架', '', '', '1/机构'],
+    ]);
+    const problems = await refused(admin, 'ruleSets/import', upload('2024版.xlsx', bad, 'national-2024'));
+    const at = (p: Problem) => `${p.sheet}!${p.column}${p.row}`;
+    expect(problems.map(at)).toEqual(['表1!G11', '表1!B12', '表1!B13', '表1!E14', '表1!E15', '表1!G16']);
+    expect(problems.every((p) => p.file === '2024版.xlsx')).toBe(true);
+    expect(formatProblem(problems[0])).toBe(
+      '文件「2024版.xlsx」 工作表「表1」 第 11 行 G 列(县级):「两辆/5人」不是配备数量;应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,不配请留空');
+    expect(problems[1].message).toMatch(/「S99」不在装备目录中.*新增品目暂不支持/);
+    expect(problems[2].message).toBe('品目代码「S03」与第 9 行重复');
+    expect(problems[3].message).toContain('只有数量,没有写明按人数、按机构还是按办公室配备');
+    expect(problems[4].message).toBe('「1台/机构」的单位「台」与该品目的计量单位「套」不符');
+    expect(problems[5].message).toContain('是选配品目');
+    expect(await count(admin, 'rule_sets')).toBe(2);
+
+    const noSource = typed('表1', [['标准名称', 'x'], HEADER, ['交通工具', 'S01', '执法执勤专用车', '辆', '1辆/5人', '', '']]);
+    const [p] = await refused(admin, 'ruleSets/import', upload('无文号.xlsx', noSource, 'x'));
+    expect(p).toMatchObject({ file: '无文号.xlsx', sheet: '表1', field: '发布文件' });
+    const noTable = typed('Sheet1', [['装备代码', '单价']]);
+    expect((await refused(admin, 'ruleSets/import', upload('价格.xlsx', noTable, 'x')))[0].message).toContain('找不到表头行');
+    const notAWorkbook = await refused(admin, 'ruleSets/import', upload('x.xlsx', Buffer.from('not a spreadsheet'), 'x'));
+    expect(notAWorkbook[0].file).toBe('x.xlsx');
+    const badDate = typed('表1', [['发布文件', 'x'], ['施行日期', '2024年13月1日'], HEADER, ['交通工具', 'S01', '车', '辆', '1辆/5人', '', '']]);
+    expect((await refused(admin, 'ruleSets/import', upload('d.xlsx', badDate, 'x')))[0]).toMatchObject({ row: 2, column: 'B', field: '施行日期' });
+  });
+
+  it('keeps the shipped editions read-only and replaces an imported one only when asked', async () => {
+    const { admin } = await ledger();
+    for (const id of ['national-2020', 'zhejiang-2022']) {
+      const [p] = await refused(admin, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, id, { replace: true }));
+      expect(p).toMatchObject({ field: 'id', message: expect.stringContaining('随软件提供的配备标准,不能替换') });
+    }
+    await call(admin, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'p-2024'));
+    const [taken] = await refused(admin, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'p-2024', { name: '另一版' }));
+    expect(taken.message).toContain('已存在');
+    const smaller = typed('表1', [['发布文件', '浙环〔2025〕1号'], HEADER, ['交通工具', 'S01', '车', '辆', '1辆/3人', '1辆/3人', '1辆/3人']]);
+    expect(await call(admin, 'ruleSets/import', upload('2025.xlsx', smaller, 'p-2024', { name: '浙江 2025', replace: true })))
+      .toEqual({ id: 'p-2024', name: '浙江 2025', rules: 3, replaced: true });
+    expect(await rulesOf(admin, 'p-2024')).toEqual(['city', 'county', 'province'].map((level) => ({ item: 'S01', level, basis: 'per_staff', quantity: 1, per: 3 })));
+    const [unnamed] = await refused(admin, 'ruleSets/import', upload('2025.xlsx', smaller, 'p-2025'));
+    expect(unnamed).toMatchObject({ field: 'name' });
+    expect((await refused(admin, 'ruleSets/import', upload('2025.xlsx', smaller, '中文编号', { name: 'x' })))[0].message).toContain('编号应为');
+  });
+
+  it('refuses a county manager the import, which every agency shares, and lets it read and export the editions', async () => {
+    const { l } = await ledger();
+    const countyManager = await asUser(l, 'mgrK1', 'manager', 'K1');
+    const [p] = await refused(countyManager, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'national-2024'));
+    expect(p).toMatchObject({ code: 'forbidden', message: expect.stringContaining('全台账') });
+    expect((await call<{ id: string }[]>(countyManager, 'ruleSets/list', {})).map((s) => s.id)).toEqual(['national-2020', 'zhejiang-2022']);
+    expect((await call<FileOut>(countyManager, 'ruleSets/export', { id: 'zhejiang-2022', format: 'csv' })).fileName).toBe('配备标准-zhejiang-2022.csv');
+    const viewer = await asUser(l, 'viewer', 'readonly', null);
+    expect((await refused(viewer, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'national-2024')))[0].code).toBe('forbidden');
+    expect((await refused(viewer, 'ruleSets/export', { id: 'none' }))[0].message).toBe('未知的配备标准「none」');
+    const head = await asUser(l, 'head', 'head', null);
+    expect(await call(head, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'national-2024'))).toMatchObject({ rules: 13 });
+  });
+});
