@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { seedUser } from '../fixtures/db';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as XLSX from 'xlsx';
@@ -11,13 +11,8 @@ import { rewritten, textBytes } from '../fixtures/formats';
 import { openDatabase } from '../../db/open';
 import { actorNow } from '../../db/queries/audit';
 import { freshDatabase, postgresUrl } from '../fixtures/postgres';
+import { BIN, eql } from '../fixtures/serve';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
-
-function eql(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 function json(...args: string[]) {
   return JSON.parse(execFileSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8' }));

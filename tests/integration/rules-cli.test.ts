@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { agency, templateBuffer, tempDir } from '../fixtures/factories';
+import { eql } from '../fixtures/serve';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
-
-function eql(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** A ledger file with a city of 20 staff and a county of 23 under it. */
 function ledger(dir: string): string {

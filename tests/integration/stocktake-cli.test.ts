@@ -1,17 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { agency, asset, templateBuffer, tempDir } from '../fixtures/factories';
 import { hasPoppler, pdfText } from '../fixtures/pdf';
+import { eql } from '../fixtures/serve';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'eql.mjs');
-
-function eql(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** A county K (with K-1, K-2, K-3 and the scrapped K-4) and J (with J-1) under city M. */
 function ledger(dir: string): string {
