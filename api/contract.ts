@@ -84,6 +84,7 @@ export type ExportOp = { [N in OpName]: Api[N] extends { formats: readonly strin
  */
 export const CSV_SHAPES = {
   'quotas/export': 'zip',
+  'quotas/exportCompare': 'zip',
   'budget/export': 'zip',
   'budget/exportPlan': 'zip',
   'plans/export': 'zip',

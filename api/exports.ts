@@ -3,7 +3,7 @@ import { ASSET_QUERY } from '../lib/domain/assets';
 import { dateOf } from '../lib/domain/values';
 import { ASSET_PAGE_SORT } from './assets';
 import { exportOp, none } from './op';
-import { SHORTFALL_INPUT } from './quotas';
+import { COMPARE_INPUT, SHORTFALL_INPUT } from './quotas';
 
 const DATE_RANGE = z.object({ from: dateOf('起始日期'), to: dateOf('截止日期') }).refine((v) => v.from <= v.to, '起始日期不能晚于截止日期');
 
@@ -11,6 +11,7 @@ const DATE_RANGE = z.object({ from: dateOf('起始日期'), to: dateOf('截止�
 export const exportOps = {
   'assets/export': exportOp(z.object({ query: ASSET_QUERY, sort: ASSET_PAGE_SORT.optional() }), 'read'),
   'quotas/export': exportOp(SHORTFALL_INPUT.omit({ rollup: true }), 'read'),
+  'quotas/exportCompare': exportOp(COMPARE_INPUT, 'read'),
   'maintenance/export': exportOp(DATE_RANGE, 'read'),
   'calibrations/export': exportOp(DATE_RANGE, 'read'),
   'imports/blankTemplate': exportOp(none, 'read'),

@@ -37,7 +37,7 @@ const FAILURE = z.object({ ok: z.literal(false), problems: z.array(PROBLEM).min(
 type OpsReturning<T> = { [N in OpName]: [Output<N>] extends [T] ? ([T] extends [Output<N>] ? N : never) : never }[OpName];
 
 const FILE_OPS: Record<OpsReturning<FileOut>, true> = {
-  'audit/export': true, 'backups/download': true, 'assets/export': true, 'quotas/export': true, 'maintenance/export': true,
+  'audit/export': true, 'backups/download': true, 'assets/export': true, 'quotas/export': true, 'quotas/exportCompare': true, 'maintenance/export': true,
   'calibrations/export': true, 'imports/blankTemplate': true, 'budget/exportTerms': true, 'budget/export': true,
   'budget/exportPlan': true, 'score/export': true, 'charts/export': true, 'plans/export': true,
   'stocktakes/report': true,

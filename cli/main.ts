@@ -53,6 +53,9 @@ const USAGE = `eql — 执法装备台账命令行
                                          配备数量写作「1辆/5人」「2/机构」「≥1/机构」「1/办公室」,空白为不配;
                                          只能使用装备目录中已有的品目代码;有错误则整份不导入;
                                          编号已存在时须加 --replace 才替换(随软件提供的 national-2020、zhejiang-2022 不能替换)
+  eql rules compare BASE OTHER --db FILE [--agency CODE] [--json] [--out 差异表.xlsx|.zip]
+                                         两版配备标准对比:按同一时点的在册装备,列出各机构应配不同的品目、
+                                         两版下的缺额与补足缺额的购置金额变化
   eql demo --db FILE                     载入演示省份(1 省、12 市、100 县,约 5 万件装备)
   eql dispatch plan --db FILE --tasks FILE.json [--reserve 0.5] [--json]
                                          保存任务并用 HiGHS 求解调度方案(草稿):按距离最短、优先级加权缺口最小
@@ -330,7 +333,26 @@ export async function run(argv: string[], io: Io): Promise<number> {
           io.out(`已${r.replaced ? '替换' : '导入'}配备标准 ${r.id}「${r.name}」:${r.rules} 条配备数量;可用 eql shortfall --rules ${r.id} 测算`);
           return 0;
         }
-        throw new UsageError('用法:eql rules list|export|import …');
+        if (sub === 'compare') {
+          const [base, other] = rest.slice(1);
+          if (!base || !other) throw new UsageError('用法:eql rules compare 基准编号 对比编号 --db FILE(编号见 eql rules list)');
+          const input = { base, other, agency: v.agency, date: v.date };
+          if (v.out) {
+            const out = v.out;
+            writeOut(out, await onLedger((ctx) => call(ctx, 'quotas/exportCompare', { ...input, format: formatOf(out) })), io);
+            return 0;
+          }
+          const r = await onLedger((ctx) => call(ctx, 'quotas/compare', input));
+          if (v.json) {
+            io.out(JSON.stringify(r));
+            return 0;
+          }
+          const body = r.changes.map((c) => [c.agency, c.item, String(c.held), String(c.requiredBase), String(c.requiredOther), String(c.shortfallBase), String(c.shortfallOther), formatYuan(c.budgetChangeFen)]);
+          io.out(`${formatTable(['机构', '品目', '在册', `应配(${r.base.id})`, `应配(${r.other.id})`, `缺额(${r.base.id})`, `缺额(${r.other.id})`, '金额变化(元)'], body)}
+缺额合计 ${r.totals.shortfallBase} → ${r.totals.shortfallOther},购置金额变化 ${formatYuan(r.totals.budgetChangeFen)} 元,涉及 ${r.totals.changedAgencies} 个机构`);
+          return 0;
+        }
+        throw new UsageError('用法:eql rules list|export|import|compare …');
       }
       case 'demo': {
         const n = await onLedger((ctx) => call(ctx, 'ledger/loadDemo', {}), true);

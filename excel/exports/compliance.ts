@@ -2,10 +2,12 @@ import type { AgencyRecord } from '../../lib/domain/agencies';
 import type { CsvShape, ExportFormat, FileOut } from '../../lib/domain/files';
 import type { IsoDate } from '../../lib/dates';
 import type { QuotaRow } from '../../quotas/engine';
+import type { EditionComparison } from '../../quotas/compare';
 import type { CatalogItem } from '../../quotas/types';
 import { exportFile } from '../export';
 import { LEVEL_LABELS } from '../template';
 import { FORMAT, type OutValue } from '../write';
+import { yuan } from './cells';
 
 /** A measurement as 配备达标情况 shows it: rows for the agencies alone and rolled up, against a rule set, on a date. */
 export interface Compliance {
@@ -64,5 +66,55 @@ export function complianceWorkbook(c: Compliance, format: ExportFormat | undefin
     { name: '本级明细', rows: [QUOTA_HEADERS, ...detail(own)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
     { name: '含下级汇总', rows: [QUOTA_HEADERS, ...detail(rolled)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
     { name: '说明', rows: [['配备标准', c.ruleName], ['核定日期', { date: c.date }], ['可用', '在用或闲置、需检定的装备检定有效'], ['含下级汇总', '本机构及全部下级机构的应配与在册合计']], widths: [14, 60], frozen: 0 },
+  ], format, csv);
+}
+
+/** Two editions compared on the same holdings, with the names a reader needs. */
+export interface EditionDiff {
+  comparison: EditionComparison;
+  base: { id: string; name: string };
+  other: { id: string; name: string };
+  date: string;
+  agencies: readonly AgencyRecord[];
+  catalog: readonly CatalogItem[];
+}
+
+/**
+ * 差异表: how each agency stands under the base edition and the other (items to hold, items met,
+ * shortfall, what meeting the other costs more or less), then every agency × item whose requirement changes.
+ */
+export function editionDiffWorkbook(d: EditionDiff, format: ExportFormat | undefined, csv: CsvShape): FileOut {
+  const agencies = new Map(d.agencies.map((a) => [a.code, a]));
+  const items = new Map(d.catalog.map((i) => [i.code, i]));
+  const { comparison: c } = d;
+  const A = `(${d.base.name})`;
+  const B = `(${d.other.name})`;
+  const summary: OutValue[][] = [
+    ['机构编码', '机构名称', '层级', `达标品目/应配品目${A}`, `达标品目/应配品目${B}`, `缺额${A}`, `缺额${B}`, '缺额变化', '购置金额变化(元)'],
+    ...c.agencies.map((s) => {
+      const a = agencies.get(s.agency)!;
+      return [a.code, a.name, LEVEL_LABELS[a.level], `${s.metBase}/${s.itemsBase}`, `${s.metOther}/${s.itemsOther}`, s.shortfallBase, s.shortfallOther, s.shortfallOther - s.shortfallBase, yuan(s.budgetChangeFen)];
+    }),
+    ['合计', '', '', '', '', c.totals.shortfallBase, c.totals.shortfallOther, c.totals.shortfallOther - c.totals.shortfallBase, yuan(c.totals.budgetChangeFen)],
+  ];
+  const changes: OutValue[][] = [
+    ['机构编码', '机构名称', '层级', '装备代码', '装备名称', '单位', '在册', `应配${A}`, `应配${B}`, `缺额${A}`, `缺额${B}`, '购置金额变化(元)'],
+    ...c.changes.map((r) => {
+      const a = agencies.get(r.agency)!;
+      const i = items.get(r.item)!;
+      return [a.code, a.name, LEVEL_LABELS[a.level], i.code, i.name, i.unit, r.held, r.requiredBase, r.requiredOther, r.shortfallBase, r.shortfallOther, yuan(r.budgetChangeFen)];
+    }),
+  ];
+  const n = FORMAT.count;
+  return exportFile(`配备标准差异表-${d.other.id}-${d.date}`, [
+    { name: '机构汇总', rows: summary, widths: [10, 30, 6, 18, 18, 12, 12, 10, 16], formats: [, , , , , n, n, n, FORMAT.yuan] },
+    { name: '差异明细', rows: changes, widths: [10, 30, 6, 8, 34, 6, 8, 12, 12, 12, 12, 16], formats: [, , , , , , n, n, n, n, n, FORMAT.yuan] },
+    {
+      name: '说明',
+      rows: [['对比基准', `${d.base.name}(${d.base.id})`], ['对比标准', `${d.other.name}(${d.other.id})`], ['核定日期', { date: d.date }],
+        ['在册', '两版标准按同一时点的在册装备测算'], ['购置金额变化', '按对比标准补足缺额的购置金额减去按基准补足缺额的金额,单价取「单价与更新年限」'],
+        ['差异明细', '仅列应配数量不同的机构与品目;各机构按本级标准测算']],
+      widths: [14, 70], frozen: 0,
+    },
   ], format, csv);
 }

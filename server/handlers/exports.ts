@@ -1,7 +1,7 @@
 import type { exportOps } from '../../api/exports';
 import { CSV_SHAPES, type AssetQuery, type ExportFormat, type FileOut } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
-import { complianceWorkbook } from '../../excel/exports/compliance';
+import { complianceWorkbook, editionDiffWorkbook } from '../../excel/exports/compliance';
 import { ledgerWorkbook, MAX_EXPORT_ROWS } from '../../excel/exports/ledger';
 import { calibrationWorkbook, maintenanceWorkbook } from '../../excel/exports/records';
 import { blankTemplateWorkbook } from '../../excel/exports/template';
@@ -12,7 +12,8 @@ import { calibrationLog, maintenanceLog } from '../../db/queries/maintenance';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
 import { inScope, readScope, scopedAgency } from '../scope';
 import type { HandlersFor } from './handler';
-import { measureShortfall } from './quotas';
+import { compareRuleSets, measureShortfall } from './quotas';
+import type { CompareInput } from '../../api/quotas';
 
 /** The ledger as filtered and sorted; one past the most a sheet holds is read, for the writer to refuse. */
 export async function exportLedger(tx: Tx, query: AssetQuery, sort: AssetPage['sort'], today: IsoDate, format?: ExportFormat): Promise<FileOut> {
@@ -25,6 +26,11 @@ export async function exportCompliance(tx: Tx, input: { ruleSet?: string; agency
     own: measured.view(false), rolled: measured.view(true), date: measured.date, ruleName: (await loadRuleSet(tx, measured.ruleSet))?.name ?? measured.ruleSet,
     agencies: await listAgencies(tx), catalog: await loadCatalog(tx),
   }, format, CSV_SHAPES['quotas/export']);
+}
+
+export async function exportEditionDiff(tx: Tx, input: CompareInput & { within?: { codes: ReadonlySet<string> } | null }, today: IsoDate, format?: ExportFormat): Promise<FileOut> {
+  const { base, other, date, ...comparison } = await compareRuleSets(tx, input, today);
+  return editionDiffWorkbook({ comparison, base, other, date, agencies: await listAgencies(tx), catalog: await loadCatalog(tx) }, format, CSV_SHAPES['quotas/exportCompare']);
 }
 
 export async function exportMaintenance(tx: Tx, from: IsoDate, to: IsoDate, visible: (agency: string) => boolean, format?: ExportFormat): Promise<FileOut> {
@@ -43,6 +49,7 @@ export async function blankTemplate(tx: Tx, format?: ExportFormat): Promise<File
 export const exportHandlers: HandlersFor<typeof exportOps> = {
   'assets/export': (ctx, { query, sort, format }) => ctx.store.read((tx) => exportLedger(tx, { ...query, agency: scopedAgency(ctx, query.agency) }, sort, ctx.today(), format)),
   'quotas/export': (ctx, input) => ctx.store.read((tx) => exportCompliance(tx, { ...input, ...readScope(ctx, input.agency) }, ctx.today(), input.format)),
+  'quotas/exportCompare': (ctx, { format, ...input }) => ctx.store.read((tx) => exportEditionDiff(tx, { ...input, ...readScope(ctx, input.agency) }, ctx.today(), format)),
   'maintenance/export': (ctx, { from, to, format }) => exportMaintenance(ctx.store, from, to, (a) => inScope(ctx, a), format),
   'calibrations/export': (ctx, { from, to, format }) => exportCalibrations(ctx.store, from, to, (a) => inScope(ctx, a), format),
   'imports/blankTemplate': (ctx, { format }) => blankTemplate(ctx.store, format),

@@ -1,12 +1,14 @@
 import { isIsoDate, type IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { DEFAULT_RULE_SET } from '../../quotas/catalog';
-import { measure, quotaRows, rollUp, subtreeCodes, type QuotaRow } from '../../quotas/engine';
+import { measure, quotaRows, rollUp, subtreeCodes, type QuotaMatrix, type QuotaRow } from '../../quotas/engine';
+import { compareEditions } from '../../quotas/compare';
+import { loadTerms } from '../../db/queries/budget';
 import type { Tx } from '../../db/store';
 import { listAgencies } from '../../db/queries/agencies';
 import { holdingsAsOf } from '../../db/queries/holdings';
 import { loadCatalog, loadRuleSet } from '../../db/queries/reference';
-import type { quotaOps } from '../../api/quotas';
+import type { CompareInput, EditionComparisonResult, quotaOps } from '../../api/quotas';
 import type { HandlersFor } from './handler';
 import { readScope } from '../scope';
 
@@ -46,20 +48,21 @@ export async function measureAll(tx: Tx, input: { ruleSet?: string; agency?: str
   const catalog = await loadCatalog(tx);
   const counted = input.agency !== undefined ? subtreeCodes(agencies, input.agency) : (input.within?.codes ?? null);
   const only = counted === null || counted.size >= agencies.length ? null : agencies.filter((a) => counted.has(a.code)).map((a) => a.id);
-  return { ruleSet, date, agencies, only, matrix: measure(agencies, catalog, ruleSet, await holdingsAsOf(tx, date, agencies, catalog, only)) };
+  const holdings = await holdingsAsOf(tx, date, agencies, catalog, only);
+  return { ruleSet, date, agencies, only, matrix: measure(agencies, catalog, ruleSet, holdings), catalog, holdings };
+}
+
+/** The rows a reader asked for: the agency's (or, with `within`, those in the caller's scope), alone or rolled up. */
+function rowsOf(matrix: QuotaMatrix, input: { agency?: string; within?: { codes: ReadonlySet<string> } | null }, rollup: boolean): QuotaRow[] {
+  const within = input.agency === undefined ? input.within?.codes : undefined;
+  const rows = quotaRows(rollup ? rollUp(matrix) : matrix, input.agency);
+  return within ? rows.filter((r) => within.has(r.agency)) : rows;
 }
 
 /** Every agency x catalog item against a rule set, measured once; `view` gives the rows alone or rolled up over subtrees. */
 export async function measureShortfall(tx: Tx, input: Omit<ShortfallInput, 'rollup'>, today: IsoDate): Promise<{ ruleSet: string; date: IsoDate; view: (rollup: boolean) => QuotaRow[] }> {
   const { ruleSet, date, matrix } = await measureAll(tx, input, today);
-  const within = input.agency === undefined ? input.within?.codes : undefined;
-  return {
-    ruleSet: ruleSet.id, date,
-    view: (rollup) => {
-      const rows = quotaRows(rollup ? rollUp(matrix) : matrix, input.agency);
-      return within ? rows.filter((r) => within.has(r.agency)) : rows;
-    },
-  };
+  return { ruleSet: ruleSet.id, date, view: (rollup) => rowsOf(matrix, input, rollup) };
 }
 
 /** Every agency x catalog item against a rule set, optionally rolled up over subtrees. */
@@ -68,10 +71,26 @@ export async function shortfall(tx: Tx, input: ShortfallInput, today: IsoDate): 
   return { ruleSet: m.ruleSet, date: m.date, rows: m.view(!!input.rollup) };
 }
 
+/**
+ * Two editions of the standard measured on the same holdings (one snapshot), each agency at its own level:
+ * where the requirement changes, the shortfall under each and what meeting the other costs more or less.
+ */
+export async function compareRuleSets(tx: Tx, input: CompareInput & { within?: { codes: ReadonlySet<string> } | null }, today: IsoDate): Promise<EditionComparisonResult> {
+  if (input.base === input.other) throw new UserError([{ field: 'other', message: '请选择另一个配备标准进行对比' }]);
+  const other = await loadRuleSet(tx, input.other);
+  if (!other) throw new UserError([{ field: 'other', message: `未知的配备标准「${input.other}」` }]);
+  const m = await measureAll(tx, { ...input, ruleSet: input.base }, today);
+  const terms = await loadTerms(tx);
+  const compared = compareEditions(rowsOf(m.matrix, input, false), rowsOf(measure(m.agencies, m.catalog, other, m.holdings), input, false),
+    (item) => terms.get(item)?.unitPriceFen ?? 0);
+  return { base: { id: m.ruleSet.id, name: m.ruleSet.name }, other: { id: other.id, name: other.name }, date: m.date, ...compared };
+}
+
 /** Shortfall within the caller's scope, read on one snapshot. */
 export const quotaHandlers: HandlersFor<typeof quotaOps> = {
   'quotas/shortfall': (ctx, input) => {
     const scoped = { ...input, ...readScope(ctx, input.agency) };
     return ctx.store.read((tx) => shortfall(tx, scoped, ctx.today()));
   },
+  'quotas/compare': (ctx, input) => ctx.store.read((tx) => compareRuleSets(tx, { ...input, ...readScope(ctx, input.agency) }, ctx.today())),
 };

@@ -6,7 +6,8 @@ import { formatProblem, type Problem } from '../../lib/problems';
 import type { QuotaRow } from '../../quotas/engine';
 import { testClock } from '../fixtures/context';
 import { as, asUser, call, count, refused, rows, seededLedger } from '../fixtures/engine';
-import { agency, templateBuffer } from '../fixtures/factories';
+import { agency, templateBuffer, units } from '../fixtures/factories';
+import type { EditionComparisonResult } from '../../api/quotas';
 
 const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
 
@@ -166,5 +167,49 @@ describe('editions of the standard in and out of Excel', () => {
     expect((await refused(viewer, 'ruleSets/export', { id: 'none' }))[0].message).toBe('未知的配备标准「none」');
     const head = await asUser(l, 'head', 'head', null);
     expect(await call(head, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'national-2024'))).toMatchObject({ rules: 13 });
+  });
+
+  it('compares 2024 with 2020 on the same holdings: the county needs a 6th vehicle and 2 more kits, and what buying them costs', async () => {
+    // K1 (23 staff, 2 offices) holds 5 vehicles and 6 kits: it meets 2020 (5 vehicles, ceil(23/4) = 6 kits) in both.
+    const l = await seededLedger(templateBuffer([CITY, COUNTY], [...units(5, { agencyCode: 'K1', itemCode: 'S01' }), ...units(6, { agencyCode: 'K1', itemCode: 'S02' })]), clock);
+    const admin = as(l);
+    await call(admin, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'national-2024'));
+    const head = await asUser(l, 'head', 'head', null);
+    const terms = await call<{ item: string; unitPriceFen: number }[]>(head, 'budget/terms', {});
+    const priced = (item: string, unitPriceFen: number) => ({ ...terms.find((t) => t.item === item)!, unitPriceFen });
+    await call(head, 'budget/saveTerms', { terms: [priced('S01', 25_000_000), priced('S02', 1_200_000)] });
+
+    const r = await call<EditionComparisonResult>(head, 'quotas/compare', { base: 'national-2020', other: 'national-2024' });
+    expect([r.base.id, r.other.name]).toEqual(['national-2020', '2024 年版配备标准(试行录入)']);
+    const change = (agencyCode: string, item: string) => r.changes.find((c) => c.agency === agencyCode && c.item === item);
+    // 2024: ceil(23/4) = 6 vehicles, ceil(23/3) = 8 kits; one vehicle (250,000 元) and two kits (12,000 元 each) more to buy.
+    expect(change('K1', 'S01')).toEqual({ agency: 'K1', item: 'S01', held: 5, requiredBase: 5, requiredOther: 6, shortfallBase: 0, shortfallOther: 1, budgetChangeFen: 25_000_000 });
+    expect(change('K1', 'S02')).toMatchObject({ held: 6, requiredBase: 6, requiredOther: 8, shortfallBase: 0, shortfallOther: 2, budgetChangeFen: 2_400_000 });
+    // The city of 20 needs 4 vehicles under both: no change listed.
+    expect(change('C1', 'S01')).toBeUndefined();
+    const k1 = r.agencies.find((a) => a.agency === 'K1')!;
+    expect(k1.shortfallOther - k1.shortfallBase).toBe(r.changes.filter((c) => c.agency === 'K1').reduce((n, c) => n + c.shortfallOther - c.shortfallBase, 0));
+    expect(r.totals.budgetChangeFen).toBe(r.changes.reduce((n, c) => n + c.budgetChangeFen, 0));
+    expect(r.totals.changedAgencies).toBe(2);
+
+    // A county manager compares within its county only; the same figures for it.
+    const countyManager = await asUser(l, 'mgrK1', 'manager', 'K1');
+    const own = await call<EditionComparisonResult>(countyManager, 'quotas/compare', { base: 'national-2020', other: 'national-2024' });
+    expect(new Set(own.changes.map((c) => c.agency))).toEqual(new Set(['K1']));
+    expect(own.changes).toEqual(r.changes.filter((c) => c.agency === 'K1'));
+    expect((await refused(countyManager, 'quotas/compare', { base: 'national-2020', other: 'national-2024', agency: 'C1' }))[0]).toMatchObject({ field: 'agency', message: expect.stringContaining('C1') });
+    expect((await refused(head, 'quotas/compare', { base: 'national-2020', other: 'national-2020' }))[0]).toMatchObject({ field: 'other', message: '请选择另一个配备标准进行对比' });
+    expect((await refused(head, 'quotas/compare', { base: 'national-2020', other: 'none' }))[0].message).toBe('未知的配备标准「none」');
+
+    // The 差异表: the county's line with its totals, and each change.
+    const file = await call<FileOut>(countyManager, 'quotas/exportCompare', { base: 'national-2020', other: 'national-2024' });
+    expect(file.fileName).toMatch(/^配备标准差异表-national-2024-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const wb = XLSX.read(Buffer.from(file.base64, 'base64'));
+    expect(wb.SheetNames).toEqual(['机构汇总', '差异明细', '说明']);
+    const summary = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['机构汇总'], { header: 1 });
+    expect(summary.map((x) => x[0])).toEqual(['机构编码', 'K1', '合计']);
+    expect(summary[1].slice(5)).toEqual([own.agencies[0].shortfallBase, own.agencies[0].shortfallOther, own.agencies[0].shortfallOther - own.agencies[0].shortfallBase, own.totals.budgetChangeFen / 100]);
+    const detail = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['差异明细'], { header: 1 });
+    expect(detail.find((x) => x[3] === 'S01')!.slice(6)).toEqual([5, 5, 6, 0, 1, 250_000]);
   });
 });

@@ -53,6 +53,16 @@ describe('eql rules', { timeout: 300_000 }, () => {
     expect(required('national-2024')).toBe(6);
     expect(required('national-2020')).toBe(5);
 
+    // The county holds no vehicle: 5 short under 2020, 6 under the edition; the city of 20 unchanged (4 and 4).
+    const compared = JSON.parse(eql('rules', 'compare', 'national-2020', 'national-2024', '--db', db, '--json').out);
+    expect(compared.changes).toEqual([expect.objectContaining({ agency: 'K1', item: 'S01', requiredBase: 5, requiredOther: 6, shortfallBase: 5, shortfallOther: 6 })]);
+    const table = eql('rules', 'compare', 'national-2020', 'national-2024', '--db', db);
+    expect(table.out).toMatch(/缺额合计 \d+ → \d+,购置金额变化 [\d,.]+ 元,涉及 1 个机构/);
+    const diff = join(dir, '差异表.xlsx');
+    expect(eql('rules', 'compare', 'national-2020', 'national-2024', '--db', db, '--out', diff).code).toBe(0);
+    expect(XLSX.read(readFileSync(diff)).SheetNames).toEqual(['机构汇总', '差异明细', '说明']);
+    expect(eql('rules', 'compare', 'national-2020', '--db', db).err).toContain('用法:eql rules compare 基准编号 对比编号');
+
     const again = eql('rules', 'import', file, '--db', db, '--id', 'national-2024', '--name', '2024 年版');
     expect(again.code).toBe(1);
     expect(again.err).toContain('已存在');
