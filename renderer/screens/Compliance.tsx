@@ -11,6 +11,7 @@ import { useApi } from '../lib/useApi';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { treeOrder } from '../lib/tree';
 import { shortAgency, shortItem } from '../lib/format';
+import { EditionCompare, RuleSetImport } from './EditionCompare';
 
 const COVERAGE: ChartSpec = { category: 'name', series: ['pct'], horizontal: true, colors: ['#52c41a'] };
 const PER_VEHICLE: ChartSpec = { category: 'name', series: ['ratio'], horizontal: true, colors: ['#1677ff'] };
@@ -45,7 +46,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
   const [ruleSet, setRuleSet] = useState('national-2020');
   const [rollup, setRollup] = useState(false);
   const [basicOnly, setBasicOnly] = useState(true);
-  const [view, setView] = useState<'matrix' | 'charts'>('matrix');
+  const [view, setView] = useState<'matrix' | 'charts' | 'compare'>('matrix');
   const ruleSets = useApi('ruleSets/list', {});
   const catalog = useApi('catalog/list', {});
   const result = useApi('quotas/shortfall', { ruleSet, rollup });
@@ -109,21 +110,32 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
       <Space wrap size={16}>
-        <Segmented data-testid="compliance-view" value={view} onChange={setView} options={[{ value: 'matrix', label: t('compliance.matrix') }, { value: 'charts', label: t('compliance.charts') }]} />
+        <Segmented data-testid="compliance-view" value={view} onChange={setView} options={[{ value: 'matrix', label: t('compliance.matrix') }, { value: 'charts', label: t('compliance.charts') }, { value: 'compare', label: t('compliance.compare') }]} />
         <span>
           {t('compliance.ruleSet')}:{' '}
           <Select data-testid="rule-set" style={{ width: 260 }} value={ruleSet} onChange={setRuleSet} options={(ruleSets.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
         </span>
-        <span>
-          <Switch data-testid="rollup" checked={rollup} onChange={setRollup} /> {t('compliance.rollup')}
-        </span>
-        <span>
-          <Switch checked={basicOnly} onChange={setBasicOnly} /> {t('compliance.basicOnly')}
-        </span>
+        {view === 'matrix' && (
+          <>
+            <span>
+              <Switch data-testid="rollup" checked={rollup} onChange={setRollup} /> {t('compliance.rollup')}
+            </span>
+            <span>
+              <Switch checked={basicOnly} onChange={setBasicOnly} /> {t('compliance.basicOnly')}
+            </span>
+          </>
+        )}
         <Typography.Text type="secondary">{result.data?.date}</Typography.Text>
-        <ExportButton testId="compliance-export" op="quotas/export" input={{ ruleSet }} />
+        {view !== 'compare' && <ExportButton testId="compliance-export" op="quotas/export" input={{ ruleSet }} />}
+        {view === 'compare' && (
+          <>
+            <ExportButton testId="rule-set-export" op="ruleSets/export" input={{ id: ruleSet }} label={t('compliance.exportRuleSet')} />
+            <RuleSetImport onImported={() => ruleSets.reload()} />
+          </>
+        )}
       </Space>
       {view === 'charts' && <ComplianceCharts ruleSet={ruleSet} />}
+      {view === 'compare' && <EditionCompare base={ruleSet} ruleSets={ruleSets.data ?? []} agencies={agencies} />}
       <div style={{ flex: 1, minHeight: 300, display: view === 'matrix' ? undefined : 'none' }}>
         <AgGridReact<MatrixRow>
           theme={gridTheme}
