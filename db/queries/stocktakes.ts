@@ -354,6 +354,7 @@ export async function settleDifference(tx: Tx, who: Actor, differenceId: number,
       throw new UserError([{ field: 'registration.itemCode', message: `未知装备代码「${registration.itemCode}」` }]);
     }
     if (before.code.length > 64) throw new UserError([{ field: 'settlement', message: `盘盈「${before.code.slice(0, 20)}…」的编码超过 64 字,不能作为资产编号登记` }]);
+    await requireOwnBlankLabel(tx, stocktake.agencyCode, before.code);
   }
   await tx.run(sql`update stocktake_differences set reason = ${s.reason || null}, proposal = ${s.proposal || null}, settlement = ${s.settlement},
     registration = ${registration ? JSON.stringify(registration) : null} where id = ${differenceId}`);
@@ -361,6 +362,15 @@ export async function settleDifference(tx: Tx, who: Actor, differenceId: number,
   await appendAudit(tx, who, [{ action: 'update', entity: 'stocktake-difference', entityKey: `#${before.stocktakeId}/${differenceId}`, before, after,
     agencies: [stocktake.agencyCode, before.expectedAgencyCode, before.foundAgencyCode] }]);
   return before.stocktakeId;
+}
+
+/** A blank label registered as a 盘盈 must have been printed for an agency the stocktake counts: another agency's label is not this one's to take. */
+async function requireOwnBlankLabel(tx: Tx, stocktakeAgency: string, code: string) {
+  const blank = await findBlankLabel(tx, code);
+  if (blank && !(await subtreeOf(tx, stocktakeAgency)).includes(blank.agencyCode)) {
+    throw new UserError([{ field: 'settlement', message: `空白标签 ${code} 由机构「${blank.agencyCode}」打印,不在本次盘点范围内,不能登记入账;请由该机构绑定` }]);
+  }
+  return blank;
 }
 
 /** The manager's settlement goes for approval: refused, naming each, while a difference lacks 原因 or 处置意见 or a 盘盈 to register lacks its item. */
@@ -429,7 +439,7 @@ async function settle(tx: Tx, who: Actor, id: number, d: DifferenceRow, batch: s
     }
     case 'register': {
       const r = d.registration!;
-      const blank = await findBlankLabel(tx, d.code);
+      const blank = await requireOwnBlankLabel(tx, (await stocktakeHead(tx, id)).agencyCode, d.code);
       if (blank && blank.assetId !== null) throw new UserError([{ field: 'id', message: `空白标签 ${d.code} 已绑定到其他装备` }]);
       const created = await createAsset(tx, who, {
         assetTag: d.code, itemCode: r.itemCode, agencyCode: d.foundAgencyCode!, model: r.model ?? null, serialNumber: r.serialNumber ?? null,
