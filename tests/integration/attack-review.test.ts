@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { FileOut, ScanRow, StocktakeDetail, StocktakeRow } from '../../api/contract';
 import type { Context } from '../../server/context';
