@@ -135,7 +135,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
         )}
       </Space>
       {view === 'charts' && <ComplianceCharts ruleSet={ruleSet} />}
-      {view === 'compare' && <EditionCompare base={ruleSet} ruleSets={ruleSets.data ?? []} agencies={agencies} />}
+      {view === 'compare' && <EditionCompare base={ruleSet} ruleSets={ruleSets.data ?? []} agencies={agencies} catalog={catalog.data ?? []} />}
       <div style={{ flex: 1, minHeight: 300, display: view === 'matrix' ? undefined : 'none' }}>
         <AgGridReact<MatrixRow>
           theme={gridTheme}

@@ -3,7 +3,7 @@ import { Alert, App, Button, Form, Input, Modal, Select, Space, Statistic, Typog
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
-import type { AgencyNode, EditionChange, RuleSetHead } from '../../api/contract';
+import type { AgencyNode, CatalogItem, EditionChange, RuleSetHead } from '../../api/contract';
 import { ApiError } from '../../api/client';
 import type { Problem } from '../../lib/problems';
 import { client, pickFile } from '../api';
@@ -23,7 +23,7 @@ interface ChangeRow extends EditionChange {
 const changeStyle = (p: { value?: number }) => (p.value !== undefined && p.value > 0 ? { color: '#cf1322' } : p.value !== undefined && p.value < 0 ? { color: '#389e0d' } : null);
 
 /** 标准对比: the same holdings measured against the rule set chosen above and another edition. */
-export function EditionCompare({ base, ruleSets, agencies }: { base: string; ruleSets: RuleSetHead[]; agencies: AgencyNode[] }) {
+export function EditionCompare({ base, ruleSets, agencies, catalog }: { base: string; ruleSets: RuleSetHead[]; agencies: AgencyNode[]; catalog: CatalogItem[] }) {
   const { t, lang } = useI18n();
   const others = ruleSets.filter((r) => r.id !== base);
   const [picked, setPicked] = useState<string | undefined>();
@@ -31,8 +31,7 @@ export function EditionCompare({ base, ruleSets, agencies }: { base: string; rul
   const input = { base, other: other ?? '' };
   const result = useApi('quotas/compare', input, other !== undefined);
   const names = useMemo(() => new Map(agencies.map((a) => [a.code, a.name])), [agencies]);
-  const catalog = useApi('catalog/list', {});
-  const items = useMemo(() => new Map((catalog.data ?? []).map((i) => [i.code, i.name])), [catalog.data]);
+  const items = useMemo(() => new Map(catalog.map((i) => [i.code, i.name])), [catalog]);
   const rows = useMemo<ChangeRow[]>(() => (result.data?.changes ?? []).map((c) => ({ ...c, agencyName: names.get(c.agency) ?? c.agency, itemName: items.get(c.item) ?? c.item })), [result.data, names, items]);
   const r = result.data;
   const columns = useMemo<ColDef<ChangeRow>[]>(() => {
