@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { api, refusal, type Envelope, type OpName } from '../api/contract';
 import { UserError, type Problem } from '../lib/problems';
 import type { Context } from './context';
@@ -60,7 +61,13 @@ export async function dispatch(ctx: Context, name: string, raw: unknown): Promis
     if (e instanceof UserError) return { ok: false, problems: e.problems };
     const storage = storageProblem(e);
     if (storage) return { ok: false, problems: [storage] };
-    console.error(`[${name}]`, e);
-    return { ok: false, problems: [{ message: `内部错误:${(e as Error).message}` }] };
+    return { ok: false, problems: [internalProblem(name, e)] };
   }
+}
+
+/** An unexpected error: its text (which may name tables, paths or data) stays in the server's log, under a reference the user can quote. */
+export function internalProblem(name: string, e: unknown): Problem {
+  const ref = randomUUID().slice(0, 8);
+  console.error(`[${name}] ${ref}`, e);
+  return { message: `内部错误(编号 ${ref}):请稍后重试;若一再出现,请把编号告诉管理员` };
 }

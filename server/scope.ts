@@ -5,6 +5,7 @@ import { subtreeOf } from '../db/queries/agencies';
 import { agenciesOfAssets } from '../db/queries/assets';
 import { planAgencies } from '../db/queries/plans';
 import { disposalAssetId } from '../db/queries/disposals';
+import { assetIdOfTag, findBlankLabel } from '../db/queries/labels';
 
 const FORBIDDEN = (code: string) => `机构「${code}」不在您的管辖范围内`;
 
@@ -71,6 +72,22 @@ export function readScope(ctx: Context, requested: string | undefined): { agency
 export async function requireAssets(ctx: Context, tx: Tx, ids: readonly number[]): Promise<void> {
   if (scopeCodes(ctx) === null) return;
   for (const code of await agenciesOfAssets(tx, ids)) requireAgency(ctx, code, 'assetId');
+}
+
+/** Said alike of a tag or label the ledger lacks and of one outside the caller's scope, so that no one probes another agency's. */
+export const NOT_IN_SCOPE = '您管辖范围内没有';
+
+/** The asset a tag names, when it is in the caller's scope. */
+export async function assetOfTag(ctx: Context, tx: Tx, tag: string, field = 'tag'): Promise<number> {
+  const id = await assetIdOfTag(tx, tag);
+  if (id !== undefined && (scopeCodes(ctx) === null || (await agenciesOfAssets(tx, [id])).every((code) => inScope(ctx, code)))) return id;
+  throw new UserError([{ field, message: `${NOT_IN_SCOPE}装备编号 ${tag}` }]);
+}
+
+/** Refuses a blank label printed for an agency outside the caller's scope (one that does not exist is left to the link to refuse). */
+export async function requireLabel(ctx: Context, tx: Tx, code: string, field: string): Promise<void> {
+  const label = await findBlankLabel(tx, code);
+  if (label && !inScope(ctx, label.agencyCode)) throw new UserError([{ field, message: `${NOT_IN_SCOPE}空白标签 ${code}` }]);
 }
 
 export async function requireDisposal(ctx: Context, tx: Tx, id: number): Promise<void> {

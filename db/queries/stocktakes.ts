@@ -56,13 +56,19 @@ export async function ancestorsOf(tx: Tx, code: string): Promise<string[]> {
 }
 
 /** Stocktakes of agencies in a set (null: all), newest first. */
-export async function listStocktakes(tx: Tx, status: StocktakeStatus | undefined, within: ReadonlySet<string> | null): Promise<StocktakeRow[]> {
+/**
+ * The stocktakes of the agencies in `visible`, newest first. One organised above `part` (a county's manager sees the city's)
+ * carries the 应有 and 实有 of that part alone.
+ */
+export async function listStocktakes(tx: Tx, status: StocktakeStatus | undefined, visible: ReadonlySet<string> | null, part: StocktakePart | null): Promise<StocktakeRow[]> {
   const where = [
     ...(status ? [sql`t.status = ${status}`] : []),
-    ...(within === null ? [] : [inList(tx, sql.ref('a.code'), [...within])]),
+    ...(visible === null ? [] : [inList(tx, sql.ref('a.code'), [...visible])]),
   ];
   const rows = await tx.all<StocktakeRow>(sql`${ROW_SELECT} ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by t.id desc limit 500`);
-  return rows.map(counted);
+  const out: StocktakeRow[] = [];
+  for (const r of rows) out.push(part === null || part.codes.has(r.agencyCode) ? counted(r) : partTotals(r, await stocktakeCounts(tx, Number(r.id), part)));
+  return out;
 }
 
 const audit = (tx: Tx, who: Actor, before: StocktakeRow | undefined, after: StocktakeRow, batch?: string) => appendAudit(tx, who, [{
@@ -224,15 +230,36 @@ export async function linkScannedLabel(tx: Tx, who: Actor, scanId: number, asset
   return row;
 }
 
-const COUNT_SELECT = (id: number) => sql<StocktakeCount>`select a.code as "agencyCode", a.name as "agencyName", e.item_code as "itemCode", c.name as "itemName",
+/**
+ * The part of a stocktake someone inside its subtree sees (a county's manager in the city's stocktake): what is expected
+ * at, found at, or settled between the agencies of their own subtree. null: all of it.
+ */
+export interface StocktakePart {
+  root: string;
+  codes: ReadonlySet<string>;
+}
+
+const COUNT_SELECT = (tx: Tx, id: number, part: StocktakePart | null) => sql<StocktakeCount>`select a.code as "agencyCode", a.name as "agencyName", e.item_code as "itemCode", c.name as "itemName",
     count(*) as expected, count(f.asset_id) as found
   from stocktake_expected e join agencies a on a.id = e.agency_id join catalog_items c on c.code = e.item_code
   left join (select distinct asset_id from stocktake_scans where stocktake_id = ${id} and asset_id is not null) f on f.asset_id = e.asset_id
-  where e.stocktake_id = ${id} group by a.code, a.name, e.item_code, c.name order by a.code, e.item_code`;
+  where e.stocktake_id = ${id} ${part ? sql`and ${inList(tx, sql.ref('a.code'), [...part.codes])}` : sql``}
+  group by a.code, a.name, e.item_code, c.name order by a.code, e.item_code`;
 
-export async function stocktakeCounts(tx: Tx, id: number): Promise<StocktakeCount[]> {
-  return (await tx.all<StocktakeCount>(COUNT_SELECT(id))).map((r) => ({ ...r, expected: Number(r.expected), found: Number(r.found) }));
+async function stocktakeCounts(tx: Tx, id: number, part: StocktakePart | null): Promise<StocktakeCount[]> {
+  return (await tx.all<StocktakeCount>(COUNT_SELECT(tx, id, part))).map((r) => ({ ...r, expected: Number(r.expected), found: Number(r.found) }));
 }
+
+/** A part's own 应有 and 实有, in place of the whole stocktake's. */
+const partTotals = (row: StocktakeRow, counts: StocktakeCount[]): StocktakeRow => ({
+  ...row, expected: counts.reduce((n, c) => n + c.expected, 0), found: counts.reduce((n, c) => n + c.found, 0),
+});
+
+/** Either of two agency columns in the part. */
+const eitherIn = (tx: Tx, a: string, b: string, part: StocktakePart) => {
+  const codes = [...part.codes];
+  return sql`(${inList(tx, sql.ref(a), codes)} or ${inList(tx, sql.ref(b), codes)})`;
+};
 
 const DIFFERENCE_SELECT = sql`select d.id, d.kind, d.code, x.asset_tag as "assetTag", x.item_code as "itemCode",
     c.name as "itemName", ea.code as "expectedAgencyCode", ea.name as "expectedAgencyName", fa.code as "foundAgencyCode", fa.name as "foundAgencyName",
@@ -250,20 +277,28 @@ const parsed = (r: StoredDifference): DifferenceRow => {
   return { ...rest, id: Number(rest.id), registration: reg, itemCode: rest.itemCode ?? reg?.itemCode ?? null };
 };
 
-export async function stocktakeDifferences(tx: Tx, id: number): Promise<DifferenceRow[]> {
-  const rows = await tx.all<StoredDifference>(sql`${DIFFERENCE_SELECT} where d.stocktake_id = ${id} order by d.kind, d.code, d.id`);
+export async function stocktakeDifferences(tx: Tx, id: number, part: StocktakePart | null = null): Promise<DifferenceRow[]> {
+  const rows = await tx.all<StoredDifference>(sql`${DIFFERENCE_SELECT} where d.stocktake_id = ${id}
+    ${part ? sql`and ${eitherIn(tx, 'ea.code', 'fa.code', part)}` : sql``} order by d.kind, d.code, d.id`);
   return rows.map(parsed);
 }
 
-export async function stocktakeDetail(tx: Tx, id: number): Promise<StocktakeDetail> {
+/** A stocktake with its counts, latest scans and differences: all of them, or those of a part. */
+export async function stocktakeDetail(tx: Tx, id: number, part: StocktakePart | null = null): Promise<StocktakeDetail> {
+  const counts = await stocktakeCounts(tx, id, part);
   const row = await stocktakeRow(tx, id);
-  const scans = await scanRows(tx, sql`s.stocktake_id = ${id} order by s.id desc limit 200`);
-  const differences = await stocktakeDifferences(tx, id);
+  const scans = await scanRows(tx, sql`s.stocktake_id = ${id} ${part ? sql`and ${eitherIn(tx, 'a.code', 'ea.code', part)}` : sql``} order by s.id desc limit 200`);
+  const differences = await stocktakeDifferences(tx, id, part);
   const names = await itemNames(tx, differences.filter((d) => d.itemName === null && d.itemCode).map((d) => d.itemCode!));
   return {
-    ...row, counts: await stocktakeCounts(tx, id), scans,
+    ...(part ? partTotals(row, counts) : row), counts, scans, part: part ? await agencyPart(tx, part.root) : null,
     differences: differences.map((d) => (d.itemName === null && d.itemCode ? { ...d, itemName: names.get(d.itemCode) ?? null } : d)),
   };
+}
+
+async function agencyPart(tx: Tx, code: string): Promise<{ agencyCode: string; agencyName: string }> {
+  const row = await tx.get<{ name: string }>(sql`select name from agencies where code = ${code}`);
+  return { agencyCode: code, agencyName: row?.name ?? code };
 }
 
 async function itemNames(tx: Tx, codes: string[]): Promise<Map<string, string>> {

@@ -66,6 +66,8 @@ export interface StocktakeReport {
   counter: string | null;
   supervisor: string | null;
   responsible: string | null;
+  /** Said where the report covers one part of the stocktake (a county's in the city's): which part. */
+  partNote: string | null;
   /** By agency code, then item code. */
   lines: StocktakeReportLine[];
   total: StocktakeTally;
@@ -115,6 +117,7 @@ export function stocktakeReport(st: StocktakeDetail, timeZone: string): Stocktak
     id: st.id, title: st.title, agencyCode: st.agencyCode, agencyName: st.agencyName, status: st.status, statusWord: STOCKTAKE_STATUS_WORDS[st.status],
     startedOn: day(st.startedAt), closedOn: st.closedAt ? day(st.closedAt) : null, signedOn: day(st.decidedAt ?? st.closedAt ?? st.startedAt),
     counter: st.counter, supervisor: st.supervisor, responsible: st.responsible,
+    partNote: st.part ? `本报告只含${st.part.agencyName}(${st.part.agencyCode})及其下属机构的部分` : null,
     lines: ordered, total,
     differences: st.differences.map((d, i) => ({
       no: i + 1, kind: d.kind, kindWord: KIND_WORDS[d.kind], code: d.code, assetTag: d.assetTag, itemCode: d.itemCode, itemName: d.itemName,

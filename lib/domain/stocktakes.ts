@@ -164,6 +164,11 @@ export interface DifferenceRow {
 }
 
 export interface StocktakeDetail extends StocktakeRow {
+  /**
+   * Set when the caller works inside the stocktake's subtree, not over it (a county's manager in the city's stocktake):
+   * their own agency, whose subtree's part alone the counts, scans, differences and 应有/实有 cover.
+   */
+  part: { agencyCode: string; agencyName: string } | null;
   counts: StocktakeCount[];
   /** The latest scans, newest first. */
   scans: ScanRow[];

@@ -647,6 +647,7 @@ export const en: Messages = {
   'st.reject': "Return",
   'st.rejectNote': "Reason for returning",
   'st.rejectNoteRequired': "Enter a reason",
+  'st.part': 'This stocktake is organised by {agency}. Only what is expected at, scanned at or differs in {part} and the agencies under it is listed here; closing, settling and approval are done by the organising agency',
   'st.returnedWith': "Returned by {who}: {note}. Change the settlement and propose it again",
   'st.linkLabel': "A blank label not linked yet. If it is stuck on an asset the ledger holds:",
   'st.linkLabelTag': "That asset's tag",

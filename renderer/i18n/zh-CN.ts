@@ -645,6 +645,7 @@ export const zhCN = {
   'st.reject': "退回",
   'st.rejectNote': "退回理由",
   'st.rejectNoteRequired': "请填写退回理由",
+  'st.part': '这次盘点由{agency}组织。这里只列出{part}及其下属机构的应有、扫描和差异;结束、处置和审批由组织机构办理',
   'st.returnedWith': "{who} 退回了处置意见:{note}。请修改后重新报批",
   'st.linkLabel': "这是尚未绑定的空白标签。若它贴在台账中已有的装备上:",
   'st.linkLabelTag': "该装备的编号",

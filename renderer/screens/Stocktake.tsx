@@ -125,9 +125,10 @@ function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies
         <Tag color={STATUS_COLORS[d.status]} data-testid="st-status">{t(`st.status.${d.status}`)}</Tag>
         <Typography.Text type="secondary">{d.agencyName}</Typography.Text>
         <ExportButton op="stocktakes/report" input={{ id: d.id }} label={t('st.report')} testId="st-report" />
-        {(d.status === 'counting' || d.status === 'closed') && <CancelButton id={d.id} onDone={detail.reload} />}
+        {!d.part && (d.status === 'counting' || d.status === 'closed') && <CancelButton id={d.id} onDone={detail.reload} />}
       </Space>
       {detail.error && <Alert type="warning" showIcon title={t('st.stale')} description={detail.error.message} />}
+      {d.part && <Alert type="info" showIcon data-testid="st-part" title={t('st.part', { part: d.part.agencyName, agency: d.agencyName })} />}
       <Descriptions size="small" column={{ xs: 1, md: 3, xl: 6 }} items={[
         { label: t('st.counter'), children: d.counter ?? '—' },
         { label: t('st.supervisor'), children: d.supervisor ?? '—' },
@@ -176,7 +177,7 @@ function ScanPanel({ detail, agencies, onScanned }: { detail: StocktakeDetail; a
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const mayScan = useMayStocktake('stocktakes/scan');
-  const mayClose = useMayStocktake('stocktakes/close');
+  const mayClose = useMayStocktake('stocktakes/close') && !detail.part;
   const subtree = useMemo(() => subtreeOf(agencies, detail.agencyCode), [agencies, detail.agencyCode]);
   const [atAgency, setAtAgency] = useState<string | undefined>(undefined);
   const [custodian, setCustodian] = useState('');
@@ -365,9 +366,9 @@ function LatestScans({ scans }: { scans: ScanRow[] }) {
 function Differences({ detail, agencies, catalog, onChanged }: { detail: StocktakeDetail; agencies: AgencyNode[]; catalog: CatalogItem[]; onChanged: () => void }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
-  const maySettle = useMayStocktake('stocktakes/settle') && detail.status === 'closed';
-  const mayPropose = useMayStocktake('stocktakes/propose') && detail.status === 'closed';
-  const mayDecide = useMayStocktake('stocktakes/approve') && detail.status === 'proposed';
+  const maySettle = useMayStocktake('stocktakes/settle') && !detail.part && detail.status === 'closed';
+  const mayPropose = useMayStocktake('stocktakes/propose') && !detail.part && detail.status === 'closed';
+  const mayDecide = useMayStocktake('stocktakes/approve') && !detail.part && detail.status === 'proposed';
   const [editing, setEditing] = useState<DifferenceRow | null>(null);
   const [rejecting, setRejecting] = useState(false);
   const [form] = Form.useForm();

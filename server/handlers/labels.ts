@@ -4,8 +4,8 @@ import type { HandlersFor } from './handler';
 import { UserError } from '../../lib/problems';
 import { labelSheetPdf, marginProblems, type LabelData } from '../../print/labels';
 import { subtreeOf } from '../../db/queries/agencies';
-import { agencyNameOf, assetIdOfTag, findBlankLabel, labelRowsOfAgencies, labelRowsOfTags, labelServerAddress, linkBlankLabel, reserveBlankLabels, saveLabelServerAddress } from '../../db/queries/labels';
-import { requireAgency, requireAssets, scopeRoot } from '../scope';
+import { agencyNameOf, labelRowsOfAgencies, labelRowsOfTags, labelServerAddress, linkBlankLabel, reserveBlankLabels, saveLabelServerAddress } from '../../db/queries/labels';
+import { assetOfTag, inScope, NOT_IN_SCOPE, requireAgency, requireLabel, scopeRoot } from '../scope';
 import { chineseFont } from '../fonts';
 
 const MAX_LABELS = 5000;
@@ -33,11 +33,11 @@ export const labelHandlers: HandlersFor<typeof labelOps> = {
       let agency = input.agency ?? scopeRoot(ctx) ?? undefined;
       if (input.tags) {
         const tags = [...new Set(input.tags)];
-        rows = await labelRowsOfTags(tx, tags);
+        // A tag outside the caller's scope is answered as one the ledger lacks, so that a county cannot probe another's tags.
+        rows = (await labelRowsOfTags(tx, tags)).filter((r) => inScope(ctx, r.agencyCode));
         const known = new Set(rows.map((r) => r.tag));
         const unknown = tags.filter((t) => !known.has(t));
-        if (unknown.length) throw new UserError([{ field: 'tags', message: `台账中没有这些装备编号:${unknown.slice(0, 20).join('、')}${unknown.length > 20 ? ` 等 ${unknown.length} 个` : ''}` }]);
-        for (const r of rows) requireAgency(ctx, r.agencyCode, 'tags');
+        if (unknown.length) throw new UserError([{ field: 'tags', message: `${NOT_IN_SCOPE}这些装备编号:${unknown.slice(0, 20).join('、')}${unknown.length > 20 ? ` 等 ${unknown.length} 个` : ''}` }]);
         // With blank labels asked for, the agency names whose they are, and only they are printed.
       } else if (blank === 0) {
         if (!agency) throw new UserError([{ field: 'agency', message: '请选择要打印标签的装备或机构' }]);
@@ -66,11 +66,8 @@ export const labelHandlers: HandlersFor<typeof labelOps> = {
     return { fileName: `资产标签-${what}-${input.layout}-${ctx.today()}.pdf`, base64: pdf.toString('base64') };
   },
   'labels/link': (ctx, { code, tag }) => ctx.store.write(async (tx) => {
-    const assetId = await assetIdOfTag(tx, tag);
-    if (assetId === undefined) throw new UserError([{ field: 'tag', message: `台账中没有装备编号 ${tag}` }]);
-    await requireAssets(ctx, tx, [assetId]);
-    const label = await findBlankLabel(tx, code);
-    if (label) requireAgency(ctx, label.agencyCode, 'code');
+    const assetId = await assetOfTag(ctx, tx, tag);
+    await requireLabel(ctx, tx, code, 'code');
     await linkBlankLabel(tx, ctx.who(), code, assetId);
     return { code, tag };
   }),

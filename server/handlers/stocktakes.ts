@@ -12,9 +12,9 @@ import { stocktakeReportPdf } from '../../print/stocktake-report';
 import {
   ancestorsOf, approveStocktake, cancelStocktake, closeStocktake, differenceStocktake, linkScannedLabel, listStocktakes, proposeStocktake, recordScans,
   rejectStocktake, scanOf, settleDifference, startStocktake, stocktakeAgency, stocktakeDetail,
+  type StocktakePart,
 } from '../../db/queries/stocktakes';
-import { assetIdOfTag, findBlankLabel } from '../../db/queries/labels';
-import { inScope, requireAgency, requireAssets, scopeCodes, scopeRoot } from '../scope';
+import { assetOfTag, inScope, requireAgency, requireLabel, scopeCodes, scopeRoot } from '../scope';
 import { chineseFont } from '../fonts';
 
 /**
@@ -36,6 +36,18 @@ async function requireVisible(ctx: Context, tx: Tx, id: number): Promise<string>
   return agency;
 }
 
+/** The part of a stocktake the caller sees: all of it when its agency is in their scope, else their own subtree's part. */
+async function viewOf(ctx: Context, tx: Tx, id: number): Promise<StocktakePart | null> {
+  const agency = await requireVisible(ctx, tx, id);
+  return partOf(ctx, agency);
+}
+
+function partOf(ctx: Context, agency: string | null): StocktakePart | null {
+  const codes = scopeCodes(ctx);
+  const root = scopeRoot(ctx);
+  return codes === null || root === null || (agency !== null && codes.has(agency)) ? null : { root, codes };
+}
+
 async function requireChange(ctx: Context, tx: Tx, id: number): Promise<string> {
   const agency = await requireVisible(ctx, tx, id);
   if (!inScope(ctx, agency)) throw new UserError([{ field: 'id', message: `盘点 #${id} 由机构「${agency}」组织,只能由管辖该机构的用户办理` }]);
@@ -46,11 +58,8 @@ async function requireChange(ctx: Context, tx: Tx, id: number): Promise<string> 
 const BRIEF_SCANS = 20;
 
 export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
-  'stocktakes/list': (ctx, { status }) => ctx.store.read(async (tx) => listStocktakes(tx, status, await visibleCodes(ctx, tx))),
-  'stocktakes/get': (ctx, { id }) => ctx.store.read(async (tx) => {
-    await requireVisible(ctx, tx, id);
-    return stocktakeDetail(tx, id);
-  }),
+  'stocktakes/list': (ctx, { status }) => ctx.store.read(async (tx) => listStocktakes(tx, status, await visibleCodes(ctx, tx), partOf(ctx, null))),
+  'stocktakes/get': (ctx, { id }) => ctx.store.read(async (tx) => stocktakeDetail(tx, id, await viewOf(ctx, tx, id))),
   'stocktakes/start': (ctx, { agencyCode, ...fields }) => ctx.store.write(async (tx) => {
     requireAgency(ctx, agencyCode);
     return startStocktake(tx, ctx.who(), agencyCode, fields);
@@ -65,11 +74,8 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
   'stocktakes/linkScan': (ctx, { id, tag }) => ctx.store.write(async (tx) => {
     const scan = await scanOf(tx, id);
     await requireVisible(ctx, tx, scan.stocktakeId);
-    const assetId = await assetIdOfTag(tx, tag);
-    if (assetId === undefined) throw new UserError([{ field: 'tag', message: `台账中没有装备编号 ${tag}` }]);
-    await requireAssets(ctx, tx, [assetId]);
-    const label = await findBlankLabel(tx, scan.code);
-    if (label) requireAgency(ctx, label.agencyCode, 'id');
+    const assetId = await assetOfTag(ctx, tx, tag);
+    await requireLabel(ctx, tx, scan.code, 'id');
     return linkScannedLabel(tx, ctx.who(), id, assetId);
   }),
   'stocktakes/close': (ctx, { id }) => ctx.store.write(async (tx) => {
@@ -102,10 +108,7 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
     return cancelStocktake(tx, ctx.who(), id);
   }),
   'stocktakes/report': async (ctx, { id, format }) => {
-    const detail = await ctx.store.read(async (tx) => {
-      await requireVisible(ctx, tx, id);
-      return stocktakeDetail(tx, id);
-    });
+    const detail = await ctx.store.read(async (tx) => stocktakeDetail(tx, id, await viewOf(ctx, tx, id)));
     const report = stocktakeReport(detail, ctx.clock.timeZone);
     if (format !== 'pdf') return stocktakeReportWorkbook(report, format, CSV_SHAPES['stocktakes/report']);
     return { fileName: `盘点报告-${id}.pdf`, base64: (await stocktakeReportPdf(report, chineseFont())).toString('base64') };

@@ -74,7 +74,8 @@ describe('stocktake screens', () => {
       const expected = q.prepare(`select count(*) from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status <> 'scrapped'`).pluck().get(county.code) as number;
       const hash = await hashPassword(PASSWORD);
       const who = { actor: 'admin', at: app.clock.now().toISOString() };
-      const users: [string, string, Role, string | null][] = [['county-mgr', '张县管', 'manager', county.code], ['head', '赵局长', 'head', null]];
+      const city = q.prepare(`select p.code from agencies g join agencies p on p.id = g.parent_id where g.code = ?`).pluck().get(county.code) as string;
+      const users: [string, string, Role, string | null][] = [['county-mgr', '张县管', 'manager', county.code], ['head', '赵局长', 'head', null], ['city-mgr', '钱市管', 'manager', city]];
       for (const [username, displayName, role, agencyCode] of users) await seedUser(app.db, who, { username, displayName, role, agencyCode }, hash);
       await signOut(page);
 
@@ -222,8 +223,8 @@ describe('stocktake screens', () => {
       await shot(page, 'approved');
       await signOut(page);
 
-      // The phone page, signed in with the same session, at 360×740.
       await signIn(page, 'county-mgr');
+      // The phone page, signed in with the same session, at 360×740.
       const second = await api<{ id: number }>(page, 'stocktakes/start', { agencyCode: county.code, title: '抽盘' });
       const phone = await newPage();
       const errors: string[] = [];
@@ -256,6 +257,21 @@ describe('stocktake screens', () => {
       await phone.evaluate((v) => (localStorage.setItem('eql.scan.queue', v!), window.dispatchEvent(new Event('online'))), queued);
       await expect.poll(() => phone.evaluate(() => localStorage.getItem('eql.scan.queue'))).toBe('[]');
       expect(scans()).toBe(1);
+
+      // The city's stocktake, as the county's manager sees it: the county's part alone, and nothing of it to close.
+      await api(page, 'stocktakes/cancel', { id: second.id });
+      await signOut(page);
+      await signIn(page, 'city-mgr');
+      const cityTake = await api<{ id: number }>(page, 'stocktakes/start', { agencyCode: city, title: '市级清查' });
+      await signOut(page);
+      await signIn(page, 'county-mgr');
+      await page.getByRole('menuitem', { name: '盘点' }).click();
+      await page.getByTestId(`st-open-${cityTake.id}`).click();
+      await page.getByTestId('st-part').filter({ hasText: county.name }).waitFor();
+      const held = q.prepare(`select count(*) from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status <> 'scrapped'`).pluck().get(county.code) as number;
+      expect(await figure(page, 'st-expected')).toBe(held);
+      expect(await page.getByTestId('st-close').count()).toBe(0);
+      await shot(page, 'city-part');
 
       // Where the browser has no BarcodeDetector, the bundled decoder, its .wasm from our own server under the page's
       // policy, reads a frame holding a QR label and one holding a Code128 label.

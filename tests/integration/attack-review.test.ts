@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import XLSX from 'xlsx';
 import type { FileOut, ScanRow, StocktakeDetail, StocktakeRow } from '../../api/contract';
 import type { Context } from '../../server/context';
 import { agency, asset, templateBuffer } from '../fixtures/factories';
@@ -32,9 +33,7 @@ const scan = (ctx: Context, id: number, codes: string[], more: Record<string, un
   call<ScanRow[]>(ctx, 'stocktakes/scan', { id, scans: codes.map((code) => ({ code })), source: 'typed', ...more });
 
 describe('attack review: stocktakes as a county account', () => {
-  // Open (attack review, 2026-12-03): stocktakes/get and stocktakes/report return the whole city's stocktake to a
-  // county inside it; the fix filters counts, scans and differences to the caller's scope. Skipped until it lands.
-  it.skip('a county inside a city\'s stocktake reads only its own county\'s scans, counts and differences, not its sibling\'s', async () => {
+  it('a county inside a city\'s stocktake reads only its own county\'s scans, counts, differences and report, not its sibling\'s', async () => {
     const { admin, k, j } = await ledger();
     const { id } = await call<StocktakeRow>(admin, 'stocktakes/start', { agencyCode: 'M', title: '市盘点' });
     await scan(j, id, ['J-1'], { atAgency: 'J', custodian: '周某' });
@@ -42,11 +41,23 @@ describe('attack review: stocktakes as a county account', () => {
     const seen = await call<StocktakeDetail>(k, 'stocktakes/get', { id });
     expect(seen.scans.map((s) => s.agencyCode)).toEqual(['K']);
     expect(seen.counts.map((c) => c.agencyCode)).toEqual(['K']);
+    expect([seen.expected, seen.found, seen.part]).toEqual([1, 1, { agencyCode: 'K', agencyName: expect.any(String) }]);
+    const listed = (await call<StocktakeRow[]>(k, 'stocktakes/list', {})).find((r) => r.id === id)!;
+    expect([listed.expected, listed.found]).toEqual([1, 1]);
+    const whole = await call<StocktakeDetail>(admin, 'stocktakes/get', { id });
+    expect([whole.expected, whole.found, whole.part, whole.scans.length]).toEqual([3, 2, null, 2]);
+
     await call(admin, 'stocktakes/close', { id });
     const closed = await call<StocktakeDetail>(k, 'stocktakes/get', { id });
-    expect(closed.differences.map((d) => d.code)).not.toContain('J-2');
-    const csv = await call<FileOut>(k, 'stocktakes/report', { id, format: 'csv' });
-    expect(Buffer.from(csv.base64, 'base64').toString('latin1')).not.toContain('J-2');
+    expect(closed.differences.map((d) => d.code)).toEqual([]);
+    expect((await call<StocktakeDetail>(j, 'stocktakes/get', { id })).differences.map((d) => d.code)).toEqual(['J-2']);
+    const wb = XLSX.read(Buffer.from((await call<FileOut>(k, 'stocktakes/report', { id })).base64, 'base64'));
+    const cells = JSON.stringify(Object.values(wb.Sheets).map((sheet) => XLSX.utils.sheet_to_json(sheet, { header: 1 })));
+    expect(cells).not.toContain('J-2');
+    expect(cells).not.toContain('"J"');
+    expect(cells).toContain('本报告只含');
+    // The whole stocktake is the city's to settle: a county inside it is refused, naming the organising agency.
+    expect((await refused(k, 'stocktakes/settle', { id: (await call<StocktakeDetail>(admin, 'stocktakes/get', { id })).differences[0].id, reason: '借出', proposal: '追回', settlement: 'loss' }))[0].message).toContain('M');
   });
 
   it('approving a 盘盈 does not link a blank label printed for an agency outside the stocktake\'s subtree', async () => {

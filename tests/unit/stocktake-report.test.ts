@@ -14,7 +14,7 @@ const difference = (kind: DifferenceKind, code: string, over: Partial<Difference
 const detail = (): StocktakeDetail => ({
   id: 7, agencyCode: 'K', agencyName: '西湖分局', title: '年度盘点', status: 'closed', counter: '王盘点', supervisor: '赵监盘', responsible: null,
   startedBy: 'k', startedByName: '张管理', decidedByName: null, note: null, startedAt: '2026-12-30T02:00:00.000Z', closedAt: '2026-12-31T17:30:00.000Z', proposedBy: null, decidedBy: null, decidedAt: null,
-  expected: 4, found: 3,
+  expected: 4, found: 3, part: null,
   counts: [
     { agencyCode: 'K', agencyName: '西湖分局', itemCode: 'S09', itemName: '执法记录仪', expected: 3, found: 2 },
     { agencyCode: 'K', agencyName: '西湖分局', itemCode: 'S01', itemName: '执法车辆', expected: 1, found: 1 },
