@@ -128,7 +128,7 @@ function StocktakeView({ id, agencies, catalog, onBack }: { id: number; agencies
         {!d.part && (d.status === 'counting' || d.status === 'closed') && <CancelButton id={d.id} onDone={detail.reload} />}
       </Space>
       {detail.error && <Alert type="warning" showIcon title={t('st.stale')} description={detail.error.message} />}
-      {d.part && <Alert type="info" showIcon data-testid="st-part" title={t('st.part', { part: d.part.agencyName, agency: d.agencyName })} />}
+      {d.part && <Alert type="info" showIcon data-testid="st-part" title={t('st.part', { part: shortAgency(d.part.agencyName), agency: shortAgency(d.agencyName) })} />}
       <Descriptions size="small" column={{ xs: 1, md: 3, xl: 6 }} items={[
         { label: t('st.counter'), children: d.counter ?? '—' },
         { label: t('st.supervisor'), children: d.supervisor ?? '—' },

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../api/roles';
-import { hashPassword } from '../../server/auth/password';
-import { seedUser } from '../fixtures/db';
+import { seedAccounts } from '../fixtures/db';
 import { startApp } from './harness';
 import { screenshots, signIn, signOut, suiteBrowser } from './suite';
 
@@ -14,7 +12,7 @@ import { screenshots, signIn, signOut, suiteBrowser } from './suite';
  * comparison for its county only, and no import.
  */
 
-const { newPage, adminPage } = suiteBrowser();
+const { newPage, demoPage } = suiteBrowser();
 const PASSWORD = 'edition-pass-2026';
 const shot = screenshots('editions');
 
@@ -22,18 +20,13 @@ describe('editions of the standard in the window', () => {
   it('a bureau head imports a 2024 edition typed on the exported template and sees the compliance change against 2020; a county manager sees its own', { timeout: 300_000 }, async () => {
     const app = await startApp();
     try {
-      const page = await adminPage(app.url);
-      await page.getByTestId('open-demo').click();
-      await page.getByTestId('ov-assets').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
+      const page = await demoPage(app.url);
       const q = app.db.$client;
-      const hash = await hashPassword(PASSWORD);
-      const who = { actor: 'admin', at: app.clock.now().toISOString() };
       // A county whose staff is not a multiple of 4 or 5 apart: ceil(staff / 4) > ceil(staff / 5).
       const counties = q.prepare(`select code, name, staff from agencies where level = 'county' order by code`).all() as { code: string; name: string; staff: number }[];
       const county = counties.find((c) => Math.ceil(c.staff / 4) > Math.ceil(c.staff / 5))!;
       const vehicles = q.prepare(`select count(*) from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.item_code = 'S01' and s.status <> 'scrapped'`).pluck().get(county.code) as number;
-      const users: [string, string, Role, string | null][] = [['head', '赵局长', 'head', null], ['county-mgr', '张县管', 'manager', county.code]];
-      for (const [username, displayName, role, agencyCode] of users) await seedUser(app.db, who, { username, displayName, role, agencyCode }, hash);
+      await seedAccounts(app.db, { actor: 'admin', at: app.clock.now().toISOString() }, [['head', '赵局长', 'head', null], ['county-mgr', '张县管', 'manager', county.code]], PASSWORD);
       await signOut(page);
 
       await signIn(page, 'head', PASSWORD);

@@ -1,13 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedUser } from '../fixtures/db';
+import { seedAccounts } from '../fixtures/db';
 import * as XLSX from 'xlsx';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Input, OpName, Output } from '../../api/contract';
-import type { Role } from '../../api/roles';
 import type { Db } from '../../db/types';
 import { approveDisposal, requestDisposal } from '../../db/queries/disposals';
 import { sqliteStore } from '../../db/store';
-import { hashPassword } from '../../server/auth/password';
 import { screenshots, signIn as signInAs, signOut as signOutOf } from './suite';
 import { dispatch } from '../../server/dispatch';
 import { contextAs } from '../fixtures/context';
@@ -108,12 +106,10 @@ beforeAll(async () => {
   ).get() as Place;
   counties = db.$client.prepare(`select k.code, k.name from agencies k join agencies c on c.id = k.parent_id where c.code = ? order by k.code`).all(city.code) as Place[];
   county = counties[0];
-  const hash = await hashPassword(PASSWORD);
   const who = { actor: 'admin', at: new Date().toISOString() };
-  const users: [string, string, Role, string | null][] = [
+  await seedAccounts(db, who, [
     ['county-mgr', '张县管', 'manager', county.code], ['city-mgr', '李市管', 'manager', city.code], ['head', '赵局长', 'head', null], ['dsp', '钱调度', 'dispatcher', city.code],
-  ];
-  for (const [username, displayName, role, agencyCode] of users) await seedUser(db, who, { username, displayName, role, agencyCode }, hash);
+  ], PASSWORD);
 
   // One request waiting for approval and one approved, both in the county.
   const [a, b] = db.$client.prepare(

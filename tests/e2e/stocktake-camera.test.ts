@@ -4,14 +4,12 @@ import { join } from 'node:path';
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../api/roles';
 import type { StocktakeDetail } from '../../api/stocktakes';
 import { sqliteStore } from '../../db/store';
 import { labelSheet } from '../../print/labels';
-import { hashPassword } from '../../server/auth/password';
 import { loadDemo } from '../../server/handlers/demo';
 import { cameraView, greyOfPng, plain, y4m, type Grey } from '../fixtures/camera-clip';
-import { seedUser } from '../fixtures/db';
+import { seedAccounts } from '../fixtures/db';
 import { tempDir } from '../fixtures/factories';
 import { call } from '../fixtures/serve';
 import { buildRenderer, launchBrowser } from '../../scripts/browser';
@@ -92,9 +90,7 @@ describe.skipIf(!hasTools)('盘点 with the phone camera', () => {
         group by g.id having count(*) >= 3 order by count(*), g.code limit 1`).pluck().get() as string;
       const tags = q.prepare(`select s.asset_tag from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status = 'in_service' order by s.id limit 3`)
         .pluck().all(county) as string[];
-      const hash = await hashPassword(PASSWORD);
-      const users: [string, string, Role, string | null][] = [['admin', '王管理', 'admin', null], ['county-mgr', '张县管', 'manager', county]];
-      for (const [username, displayName, role, agencyCode] of users) await seedUser(app.db, who, { username, displayName, role, agencyCode }, hash);
+      await seedAccounts(app.db, who, [['admin', '王管理', 'admin', null], ['county-mgr', '张县管', 'manager', county]], PASSWORD);
 
       // Labels carry the server's address, as printed for phones: the scan reads the tag out of it.
       const base = app.url.replace(/\/$/, '');

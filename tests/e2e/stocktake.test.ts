@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
 import { RENDERER } from '../../scripts/browser';
 import type { Page } from 'playwright-core';
-import type { Role } from '../../api/roles';
-import { hashPassword } from '../../server/auth/password';
-import { seedUser } from '../fixtures/db';
+import { shortAgency } from '../../renderer/lib/format';
+import { seedAccounts } from '../fixtures/db';
 import { startApp } from './harness';
 import { screenshots, signIn as signInAs, signOut, suiteBrowser } from './suite';
 
@@ -18,7 +17,7 @@ import { screenshots, signIn as signInAs, signOut, suiteBrowser } from './suite'
  * once, when the connection returns.
  */
 
-const { newPage, adminPage } = suiteBrowser();
+const { newPage, demoPage } = suiteBrowser();
 const PASSWORD = 'stock-pass-2026';
 
 const shot = screenshots('stocktake');
@@ -59,9 +58,7 @@ describe('stocktake screens', () => {
   it('a county manager scans by scanner and by hand, links a blank label at its first scan, closes and proposes; the head returns it with a reason the manager reads, then approves and the ledger changes; the phone queues a scan while offline', { timeout: 300_000 }, async () => {
     const app = await startApp();
     try {
-      const page = await adminPage(app.url);
-      await page.getByTestId('open-demo').click();
-      await page.getByTestId('ov-assets').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
+      const page = await demoPage(app.url);
 
       const q = app.db.$client;
       // The county with the fewest assets in service (at least four), and an asset of another county.
@@ -72,11 +69,8 @@ describe('stocktake screens', () => {
       const elsewhere = q.prepare(`select s.asset_tag as tag from assets s join agencies g on g.id = s.agency_id where g.code <> ? and g.level = 'county' and s.status = 'in_service' order by s.id limit 1`)
         .get(county.code) as { tag: string };
       const expected = q.prepare(`select count(*) from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status <> 'scrapped'`).pluck().get(county.code) as number;
-      const hash = await hashPassword(PASSWORD);
-      const who = { actor: 'admin', at: app.clock.now().toISOString() };
       const city = q.prepare(`select p.code from agencies g join agencies p on p.id = g.parent_id where g.code = ?`).pluck().get(county.code) as string;
-      const users: [string, string, Role, string | null][] = [['county-mgr', '张县管', 'manager', county.code], ['head', '赵局长', 'head', null], ['city-mgr', '钱市管', 'manager', city]];
-      for (const [username, displayName, role, agencyCode] of users) await seedUser(app.db, who, { username, displayName, role, agencyCode }, hash);
+      await seedAccounts(app.db, { actor: 'admin', at: app.clock.now().toISOString() }, [['county-mgr', '张县管', 'manager', county.code], ['head', '赵局长', 'head', null], ['city-mgr', '钱市管', 'manager', city]], PASSWORD);
       await signOut(page);
 
       // The county manager starts a stocktake of the county: the agency is theirs already.
@@ -267,7 +261,7 @@ describe('stocktake screens', () => {
       await signIn(page, 'county-mgr');
       await page.getByRole('menuitem', { name: '盘点' }).click();
       await page.getByTestId(`st-open-${cityTake.id}`).click();
-      await page.getByTestId('st-part').filter({ hasText: county.name }).waitFor();
+      await page.getByTestId('st-part').filter({ hasText: `只列出${shortAgency(county.name)}及其下属机构` }).waitFor();
       const held = q.prepare(`select count(*) from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status <> 'scrapped'`).pluck().get(county.code) as number;
       expect(await figure(page, 'st-expected')).toBe(held);
       expect(await page.getByTestId('st-close').count()).toBe(0);

@@ -3,7 +3,11 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildRenderer, launchBrowser } from '../../scripts/browser';
 
 /** One Chromium for a test file: the renderer built and the browser started before its tests, closed after. */
-export function suiteBrowser(): { newPage: () => Promise<Page>; adminPage: (url: string) => Promise<Page & { errors: string[] }> } {
+export function suiteBrowser(): {
+  newPage: () => Promise<Page>;
+  adminPage: (url: string) => Promise<Page & { errors: string[] }>;
+  demoPage: (url: string) => Promise<Page & { errors: string[] }>;
+} {
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   beforeAll(async () => {
     await buildRenderer();
@@ -27,7 +31,14 @@ export function suiteBrowser(): { newPage: () => Promise<Page>; adminPage: (url:
     await page.getByTestId('sign-in').click();
     return Object.assign(page, { errors });
   };
-  return { newPage, adminPage };
+  /** The administrator's page with the demo province opened, on 总览. */
+  const demoPage = async (url: string) => {
+    const page = await adminPage(url);
+    await page.getByTestId('open-demo').click();
+    await page.getByTestId('ov-assets').locator('.ant-statistic-content').waitFor({ timeout: 60_000 });
+    return page;
+  };
+  return { newPage, adminPage, demoPage };
 }
 
 /** Signs in on the login page, and waits for what the signed-in user sees first (the desktop's user menu unless told). */
