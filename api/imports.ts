@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Problem } from '../lib/problems';
 import type { FileOut } from '../lib/domain/files';
-import { code } from '../lib/domain/values';
+import { code, itemCode } from '../lib/domain/values';
 import { LEDGER_FIELDS, IMPORT_STATUSES, type ColumnInfo, type ImportStatus, type LedgerField } from '../excel/fields';
 import { DELIMITERS, TEXT_ENCODINGS, type FileFormat, type TextReading } from '../excel/formats';
 import { op, UPLOAD } from './op';
@@ -23,7 +23,7 @@ export const LEDGER_MAPPING = z.object({
   columns: z.partialRecord(z.enum(LEDGER_FIELDS), z.string().max(200).nullable()).optional(),
   priceUnit: z.enum(['yuan', 'wan']).optional(),
   defaultAgency: code.nullable().optional(),
-  items: z.record(z.string().max(200), z.string().trim().toUpperCase().regex(/^[SO]\d{2}$/, '装备代码应为 S01–S28 或 O01–O28')).optional(),
+  items: z.record(z.string().max(200), itemCode).optional(),
   agencies: z.record(z.string().max(200), code).optional(),
   statuses: z.record(z.string().max(200), z.enum(IMPORT_STATUSES)).optional(),
 }).strict();

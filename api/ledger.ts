@@ -39,6 +39,8 @@ export interface RuleSetImported {
   name: string;
   /** Quotas stored, one per item and level. */
   rules: number;
+  /** Items the edition added to the catalog (or changed, where it added them before). */
+  items: number;
   /** An edition stored earlier under the same id was replaced. */
   replaced: boolean;
 }

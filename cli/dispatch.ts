@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { isoDate, type PlanDetail, type TaskFields, type TaskRow } from '../api/contract';
+import { itemCode } from '../lib/domain/values';
 import { UNMET_REASONS } from '../lib/domain/dispatch';
 import { UserError } from '../lib/problems';
 import type { Context } from '../server/context';
@@ -19,7 +20,7 @@ const TASK_FILE = z.array(
     start: isoDate,
     end: isoDate,
     priority: z.number().int().min(1).max(5).default(3),
-    demand: z.record(z.string().regex(/^[SO]\d{2}$/, '装备代码应为 S01–S28 或 O01–O28'), z.number().int().min(1).max(10_000)),
+    demand: z.record(itemCode, z.number().int().min(1).max(10_000)),
   }).strict(),
 ).min(1, '任务文件中没有任务').max(100);
 

@@ -330,7 +330,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
           if (!id) throw new UsageError('缺少 --id ID(导入后的配备标准编号,如 national-2024)');
           const upload = { fileName: basename(path), base64: readInput(path).toString('base64'), id, name: v.name, replace: v.replace };
           const r = await onLedger((ctx) => call(ctx, 'ruleSets/import', upload));
-          io.out(`已${r.replaced ? '替换' : '导入'}配备标准 ${r.id}「${r.name}」:${r.rules} 条配备数量;可用 eql shortfall --rules ${r.id} 测算`);
+          io.out(`已${r.replaced ? '替换' : '导入'}配备标准 ${r.id}「${r.name}」:${r.rules} 条配备数量${r.items ? `,新增品目 ${r.items} 个` : ''};可用 eql shortfall --rules ${r.id} 测算`);
           return 0;
         }
         if (sub === 'compare') {

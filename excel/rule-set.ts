@@ -1,16 +1,21 @@
 import type { ExportFormat, FileOut } from '../lib/domain/files';
 import type { Problem } from '../lib/problems';
 import type { IsoDate } from '../lib/dates';
+import { ITEM_CODE } from '../lib/domain/values';
 import { LEVELS, type Basis, type CatalogItem, type Level, type QuotaRule, type RuleSet } from '../quotas/types';
-import { cellText, isBlankWord, normalizeText, parseDate, truncate, type Cell, type Parsed } from './cells';
+import { cellText, isBlankWord, normalizeText, parseChoice, parseDate, truncate, type Cell, type Parsed } from './cells';
 import { exportFile } from './export';
 import { ProblemList } from './problems';
-import { dataRows, LEVEL_LABELS } from './template';
+import { dataRows, LEVEL_LABELS, type RowReader } from './template';
 import { readWorkbook, type Sheet } from './workbook';
 import type { OutSheet, OutValue } from './write';
 
 export const RULE_SET_SHEET = '配备标准';
 const TABLE_HEADERS = ['类别', '代码', '名称', '单位', '省级', '市级', '县级'] as const;
+/** Columns after the table's own, for the items an edition adds: read where present, written always. */
+const ITEM_HEADERS = ['计量器具', '技术参数', '替代品目'] as const;
+const MEASURING_WORDS = new Map<string, boolean>([['是', true], ['√', true], ['✓', true], ['Y', true], ['否', false], ['×', false], ['N', false]]);
+
 const LEVEL_HEADERS: Record<Level, string> = LEVEL_LABELS;
 
 /** The lines above the table: what each says, as the export writes it. */
@@ -59,10 +64,13 @@ export function parseQuota(cell: Cell | undefined, unit: string): Parsed<Omit<Qu
   return { ok: true, value: { basis: 'per_staff', quantity, per } };
 }
 
-/** A rule set as one sheet in the layout of the standard's table: its heading lines, then one row per item that has a quota. */
+/**
+ * A rule set as one sheet in the layout of the standard's table: its heading lines, then one row per item that has a
+ * quota or that the edition added, with whether it is a measuring instrument, its parameters and the item it succeeds.
+ */
 export function ruleSetSheet(set: RuleSet, catalog: readonly CatalogItem[]): OutSheet {
   const rules = new Map(set.rules.map((r) => [`${r.item}/${r.level}`, r]));
-  const items = catalog.filter((c) => LEVELS.some((l) => rules.has(`${c.code}/${l}`)));
+  const items = catalog.filter((c) => c.addedBy === set.id || LEVELS.some((l) => rules.has(`${c.code}/${l}`)));
   const head: OutValue[][] = [
     [HEAD_LABELS.name, set.name],
     [HEAD_LABELS.source, set.source],
@@ -73,8 +81,8 @@ export function ruleSetSheet(set: RuleSet, catalog: readonly CatalogItem[]): Out
   const body = items.map((c) => [c.category, c.code, c.name, c.unit, ...LEVELS.map((l) => {
     const r = rules.get(`${c.code}/${l}`);
     return r ? quotaText(r, c.unit) : null;
-  })]);
-  return { name: RULE_SET_SHEET, rows: [...head, [...TABLE_HEADERS], ...body], widths: [18, 8, 50, 6, 12, 12, 12], frozen: head.length + 1 };
+  }), c.needsCalibration ? '是' : '否', c.parameters ?? null, c.succeeds ?? null]);
+  return { name: RULE_SET_SHEET, rows: [...head, [...TABLE_HEADERS, ...ITEM_HEADERS], ...body], widths: [18, 8, 50, 6, 12, 12, 12, 8, 40, 8], frozen: head.length + 1 };
 }
 
 /** The rule set as a file named after its id. */
@@ -89,6 +97,8 @@ export interface EditionRead {
   effectiveDate: IsoDate | null;
   basedOn: string | null;
   rules: QuotaRule[];
+  /** Items the file adds to the catalog, or changes where the edition being replaced added them. */
+  items: CatalogItem[];
 }
 
 export type EditionResult = { ok: true; edition: EditionRead } | { ok: false; problems: Problem[] };
@@ -104,19 +114,21 @@ function tableHeader(sheet: Sheet): { row: number; cols: Map<string, number> } |
     const cols = new Map<string, number>();
     (sheet.rows[r] ?? []).forEach((cell, c) => {
       const h = headerName(cell);
-      if (h !== null && (TABLE_HEADERS as readonly string[]).includes(h) && !cols.has(h)) cols.set(h, c);
+      if (h !== null && ([...TABLE_HEADERS, ...ITEM_HEADERS] as readonly string[]).includes(h) && !cols.has(h)) cols.set(h, c);
     });
-    if (cols.size === TABLE_HEADERS.length) return { row: r, cols };
+    if (TABLE_HEADERS.every((h) => cols.has(h))) return { row: r, cols };
   }
   return null;
 }
 
 /**
  * Reads an edition of the standard from a workbook in the layout `ruleSetSheet` writes (or typed so by hand):
- * every quota cell must read as a quota and every code be a catalog item's, once. All or nothing: any bad
- * cell refuses the file, each problem named at its sheet, row and column.
+ * every quota cell must read as a quota, and every code be a catalog item's, once, or a new item's with its
+ * 类别, 名称 and 单位 (and, where it takes over from a retired item, that item in 替代品目). `id` is the edition's
+ * own: the items an earlier import of it added may be changed. All or nothing: any bad cell refuses the file,
+ * each problem named at its sheet, row and column.
  */
-export async function readRuleSet(buf: Uint8Array, file: string, catalog: readonly CatalogItem[], ruleSetIds: ReadonlySet<string>): Promise<EditionResult> {
+export async function readRuleSet(buf: Uint8Array, file: string, catalog: readonly CatalogItem[], ruleSetIds: ReadonlySet<string>, id: string): Promise<EditionResult> {
   const read = await readWorkbook(buf, file);
   if (!read.ok) return read;
   const problems = new ProblemList(file);
@@ -159,26 +171,59 @@ export async function readRuleSet(buf: Uint8Array, file: string, catalog: readon
   }
 
   const items = new Map(catalog.map((c) => [c.code, c]));
+  const names = new Map(catalog.map((c) => [c.name, c.code]));
   const seen = new Map<string, number>();
   const rules: QuotaRule[] = [];
+  const added: CatalogItem[] = [];
   for (const r of dataRows(sheet, header.row + 1, header.cols, problems)) {
     const code = r.code('代码', true);
-    const item = code === null ? undefined : items.get(code);
-    if (code !== null && !item) {
-      r.fail('代码', `品目代码「${truncate(code)}」不在装备目录中;本版只能使用目录中已有的品目(标配 S01–S28、选配 O01–O28),新增品目暂不支持导入`);
-    } else if (code !== null && seen.has(code)) {
-      r.fail('代码', `品目代码「${code}」与第 ${seen.get(code)! + 1} 行重复`);
-    } else if (code !== null) seen.set(code, r.row);
+    if (code !== null && seen.has(code)) r.fail('代码', `品目代码「${code}」与第 ${seen.get(code)! + 1} 行重复`);
+    else if (code !== null) seen.set(code, r.row);
+    const known = code === null ? undefined : items.get(code);
+    const item = code === null ? undefined : known && known.addedBy !== id ? known : newItem(r, code, id, known, items, names);
     if (!item) continue;
+    const succeeds = item === known ? r.code('替代品目') : null;
+    if (succeeds !== null && succeeds !== (known!.succeeds ?? null)) {
+      r.fail('替代品目', `「${item.code} ${truncate(item.name, 20)}」是目录中已有的品目${known!.succeeds ? `(替代 ${known!.succeeds})` : ''};只有本标准新增的品目可以填写或改变替代品目`);
+    }
     const own: QuotaRule[] = [];
     for (const level of LEVELS) {
       const q = r.take(LEVEL_HEADERS[level], parseQuota(r.cell(LEVEL_HEADERS[level]), item.unit), false);
       if (q) own.push({ item: item.code, level, ...q });
     }
-    if (own.length && item.kind === 'optional') r.fail(LEVEL_HEADERS[own[0].level], `「${item.code} ${truncate(item.name, 20)}」是选配品目(根据执法工作需要配备),不设配备数量;请清空该行的省级、市级、县级`);
-    if (!r.bad) rules.push(...own);
+    if (item === known && own.length && item.kind === 'optional') r.fail(LEVEL_HEADERS[own[0].level], `「${item.code} ${truncate(item.name, 20)}」是选配品目(根据执法工作需要配备),不设配备数量;请清空该行的省级、市级、县级`);
+    if (r.bad) continue;
+    rules.push(...own);
+    if (item !== known || known.addedBy === id) added.push({ ...item, kind: own.length ? 'basic' : 'optional' });
   }
   if (!problems.empty) return { ok: false, problems: problems.all() };
   if (rules.length === 0) return { ok: false, problems: [{ file, sheet: sheet.name, message: '表中没有任何配备数量' }] };
-  return { ok: true, edition: { name, source: source!, effectiveDate, basedOn, rules } };
+  return { ok: true, edition: { name, source: source!, effectiveDate, basedOn, rules, items: added } };
+}
+
+/**
+ * A row's item that the catalog does not hold (or that this edition added before): its code, 类别, 名称 and 单位, whether it
+ * is a measuring instrument, its parameters, and the catalog item it takes over from. Undefined where the row is bad.
+ */
+function newItem(r: RowReader, code: string, id: string, before: CatalogItem | undefined, items: ReadonlyMap<string, CatalogItem>, names: ReadonlyMap<string, string>): CatalogItem | undefined {
+  if (!ITEM_CODE.test(code)) {
+    r.fail('代码', `品目代码「${truncate(code)}」不在装备目录中;新增品目的代码应以字母开头,由 2–12 个字母、数字或「-」组成(如 N01)`);
+    return undefined;
+  }
+  const category = r.text('类别', true, 50);
+  const name = r.text('名称', true, MAX_NAME);
+  const unit = r.text('单位', true, 10);
+  const measuring = r.take('计量器具', parseChoice(r.cell('计量器具'), MEASURING_WORDS, ['是', '否']), false);
+  const parameters = r.text('技术参数', false, 1000);
+  const succeeds = r.code('替代品目');
+  const same = name === null ? undefined : names.get(name);
+  if (same !== undefined && same !== code) r.fail('名称', `新增品目「${code}」的名称与目录中的「${same} ${truncate(name!, 20)}」相同;同一名称只能对应一个品目`);
+  if (succeeds !== null && (succeeds === code || !items.has(succeeds) || items.get(succeeds)!.addedBy === id)) {
+    r.fail('替代品目', `「${truncate(succeeds)}」不是目录中已有的其他品目;替代品目应填写被本品目取代的原品目代码(如 S09),或留空`);
+  }
+  if (r.bad) return undefined;
+  return {
+    code, category: category!, name: name!, unit: unit!, kind: 'basic', needsCalibration: measuring ?? false, aliases: before?.aliases ?? [],
+    parameters, succeeds, addedBy: id,
+  };
 }

@@ -90,7 +90,7 @@ export function locateHeaders(sheet: Sheet, expected: readonly string[], problem
 }
 
 /** Reads one data row through per-field parsers, reporting each bad cell at its place. */
-class RowReader {
+export class RowReader {
   /** What is wrong with the row, one entry per bad cell. */
   readonly reasons: CellProblem[] = [];
   constructor(

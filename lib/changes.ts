@@ -35,6 +35,7 @@ const FIELDS: Record<string, string> = {
   reserveRatio: '留守比例', optionalReserve: '选配装备留守数量', safetyCopy: '恢复前的备份', agencies: '机构', assets: '装备', created: '新增', updated: '更新', unchanged: '未变',
   records: '装备记录', users: '用户', audit: '审计记录',
   category: '类别', unit: '计量单位', needsCalibration: '需检定', source: '依据', effectiveDate: '生效日期', basedOn: '基于', rules: '配备规则',
+  parameters: '技术参数', succeeds: '替代品目', addedBy: '新增于', foreignAssets: '外单位装备',
 };
 
 /** Field names that mean something else on one kind of object. */

@@ -62,26 +62,54 @@ export function indexRules(ruleSet: RuleSet): ReadonlyMap<string, QuotaRule> {
 }
 
 /**
+ * Where an edition retires an item for a successor: the index of each retired item's successor. An item is retired
+ * under a rule set that sets quotas for an item succeeding it and none for it; its units count as the successor's
+ * (the first, by catalog order, where it was split in two).
+ */
+export function carriedItems(catalog: readonly CatalogItem[], ruleSet: RuleSet): Map<number, number> {
+  const ruled = new Set(ruleSet.rules.map((r) => r.item));
+  const index = new Map(catalog.map((c, i) => [c.code, i]));
+  const out = new Map<number, number>();
+  catalog.forEach((c, i) => {
+    const from = c.succeeds ? index.get(c.succeeds) : undefined;
+    if (from !== undefined && ruled.has(c.code) && !ruled.has(c.succeeds!) && !out.has(from)) out.set(from, i);
+  });
+  return out;
+}
+
+/**
  * Measures every agency against the rule for its own level. Optional items have no quota:
  * required 0, never a shortfall. Instruments that need calibration are usable only while it is valid.
+ * A retired item's units are counted under its successor (`carriedItems`), and under it no more.
  */
 export function measure(agencies: readonly AgencyFacts[], catalog: readonly CatalogItem[], ruleSet: RuleSet, h: HoldingMatrix): QuotaMatrix {
   const rules = indexRules(ruleSet);
   const byLevel = new Map(LEVELS.map((level) => [level, catalog.map((item) => (item.kind === 'optional' ? undefined : rules.get(`${item.code}/${level}`)))]));
   const n = catalog.length;
+  const carried = carriedItems(catalog, ruleSet);
   const values = new Float64Array(agencies.length * n * WIDTH);
+  const held = new Float64Array(n);
+  const usable = new Float64Array(n);
   agencies.forEach((agency, a) => {
     const levelRules = byLevel.get(agency.level)!;
     for (let i = 0; i < n; i++) {
-      const cell = a * n + i;
+      held[i] = h.held[a * n + i];
+      usable[i] = catalog[i].needsCalibration ? h.activeCalibrated[a * n + i] : h.active[a * n + i];
+    }
+    for (const [from, to] of carried) {
+      held[to] += held[from];
+      // The units keep their own state: an instrument without a valid certificate stays unusable under its successor.
+      usable[to] += usable[from];
+      held[from] = usable[from] = 0;
+    }
+    for (let i = 0; i < n; i++) {
       const req = required(levelRules[i], agency);
-      const held = h.held[cell];
-      const b = cell * WIDTH;
+      const b = (a * n + i) * WIDTH;
       values[b] = req;
-      values[b + 1] = held;
-      values[b + 2] = catalog[i].needsCalibration ? h.activeCalibrated[cell] : h.active[cell];
-      values[b + 3] = Math.max(0, req - held);
-      values[b + 4] = Math.max(0, held - req);
+      values[b + 1] = held[i];
+      values[b + 2] = usable[i];
+      values[b + 3] = Math.max(0, req - held[i]);
+      values[b + 4] = Math.max(0, held[i] - req);
     }
   });
   return { agencies, catalog, values };

@@ -13,6 +13,12 @@ export interface CatalogItem {
   /** Measuring instruments count as usable only while their verification certificate is valid. */
   needsCalibration: boolean;
   aliases: string[];
+  /** The technical parameters an edition asks of it, as its table writes them. */
+  parameters?: string | null;
+  /** The item it takes over from: under an edition that sets quotas for this item and none for that one, that one's units count as this one's. */
+  succeeds?: string | null;
+  /** The edition whose import added it; absent for the standard's own items. */
+  addedBy?: string | null;
 }
 
 export type Basis = 'per_staff' | 'per_agency' | 'per_office';

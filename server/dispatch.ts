@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { api, refusal, type Envelope, type OpName } from '../api/contract';
 import { UserError, type Problem } from '../lib/problems';
 import type { Context } from './context';
+import { internalProblem } from './internal-error';
 import { handlers } from './handlers';
 import { loadScope } from './scope';
 
@@ -63,11 +63,4 @@ export async function dispatch(ctx: Context, name: string, raw: unknown): Promis
     if (storage) return { ok: false, problems: [storage] };
     return { ok: false, problems: [internalProblem(name, e)] };
   }
-}
-
-/** An unexpected error: its text (which may name tables, paths or data) stays in the server's log, under a reference the user can quote. */
-export function internalProblem(name: string, e: unknown): Problem {
-  const ref = randomUUID().slice(0, 8);
-  console.error(`[${name}] ${ref}`, e);
-  return { message: `内部错误(编号 ${ref}):请稍后重试;若一再出现,请把编号告诉管理员` };
 }

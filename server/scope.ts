@@ -84,10 +84,10 @@ export async function assetOfTag(ctx: Context, tx: Tx, tag: string, field = 'tag
   throw new UserError([{ field, message: `${NOT_IN_SCOPE}装备编号 ${tag}` }]);
 }
 
-/** Refuses a blank label printed for an agency outside the caller's scope (one that does not exist is left to the link to refuse). */
+/** Refuses a blank label the ledger lacks or printed for an agency outside the caller's scope, alike. */
 export async function requireLabel(ctx: Context, tx: Tx, code: string, field: string): Promise<void> {
   const label = await findBlankLabel(tx, code);
-  if (label && !inScope(ctx, label.agencyCode)) throw new UserError([{ field, message: `${NOT_IN_SCOPE}空白标签 ${code}` }]);
+  if (!label || !inScope(ctx, label.agencyCode)) throw new UserError([{ field, message: `${NOT_IN_SCOPE}空白标签 ${code}` }]);
 }
 
 export async function requireDisposal(ctx: Context, tx: Tx, id: number): Promise<void> {

@@ -63,7 +63,8 @@ const item = (r: StoredItem): CatalogItem => ({ ...r, needsCalibration: r.needsC
 
 /** Basic items (S..) first, then optional ones (O..), each in code order. */
 export async function loadCatalog(tx: Tx): Promise<CatalogItem[]> {
-  const rows = await tx.all<StoredItem>(sql`select code, category, name, unit, kind, needs_calibration as "needsCalibration", aliases
+  const rows = await tx.all<StoredItem>(sql`select code, category, name, unit, kind, needs_calibration as "needsCalibration", aliases,
+    parameters, succeeds, added_by as "addedBy"
     from catalog_items order by case when kind = 'optional' then 1 else 0 end, code`);
   return rows.map(item);
 }
@@ -96,6 +97,32 @@ export async function loadRuleSet(tx: Tx, id: string): Promise<RuleSet | null> {
 
 
 
+/**
+ * Adds an edition's new items to the catalog, or changes those it added before; an item of the catalog's own, or another
+ * edition's, is never changed (one added meanwhile by another import is refused by name).
+ */
+async function saveEditionItems(tx: Tx, who: Actor, edition: string, items: readonly CatalogItem[]): Promise<void> {
+  const stored = new Map((await loadCatalog(tx)).map((c) => [c.code, c]));
+  for (const i of items) {
+    const before = stored.get(i.code);
+    if (before && before.addedBy !== edition) {
+      throw new UserError([{ field: 'items', message: `品目代码「${i.code}」已是目录中的「${before.name}」(${before.addedBy ? `由配备标准「${before.addedBy}」新增` : '装备目录自带'}),不能再作为新增品目` }]);
+    }
+    const values = { category: i.category, name: i.name, unit: i.unit, kind: i.kind, needsCalibration: i.needsCalibration, parameters: i.parameters ?? null, succeeds: i.succeeds ?? null };
+    if (before && Object.entries(values).every(([k, v]) => before[k as keyof typeof values] === v)) continue;
+    if (before) {
+      await tx.run(sql`update catalog_items set category = ${values.category}, name = ${values.name}, unit = ${values.unit}, kind = ${values.kind},
+        needs_calibration = ${values.needsCalibration ? 1 : 0}, parameters = ${values.parameters}, succeeds = ${values.succeeds} where code = ${i.code}`);
+    } else {
+      await tx.run(sql`insert into catalog_items (code, category, name, unit, kind, needs_calibration, aliases, parameters, succeeds, added_by)
+        values (${i.code}, ${values.category}, ${values.name}, ${values.unit}, ${values.kind}, ${values.needsCalibration ? 1 : 0}, '[]', ${values.parameters}, ${values.succeeds}, ${edition})`);
+    }
+    await appendAudit(tx, who, [before
+      ? { action: 'update', entity: 'catalog_item', entityKey: i.code, before, after: { ...before, ...values }, agencies: [] }
+      : { action: 'create', entity: 'catalog_item', entityKey: i.code, after: { code: i.code, ...values, addedBy: edition }, agencies: [] }]);
+  }
+}
+
 /** The rule sets the app ships; a ledger keeps them as shipped. */
 export const SHIPPED_RULE_SET_IDS: ReadonlySet<string> = new Set(SHIPPED_RULE_SETS.map((s) => s.id));
 
@@ -103,7 +130,7 @@ export const SHIPPED_RULE_SET_IDS: ReadonlySet<string> = new Set(SHIPPED_RULE_SE
  * Stores a rule set under a new id, or in place of one the ledger's users stored when `replace` is asked;
  * the shipped ones are never replaced. One write with its audit entry: all of it, or nothing.
  */
-export async function saveRuleSet(tx: Tx, who: Actor, set: RuleSet, replace: boolean): Promise<{ replaced: boolean }> {
+export async function saveRuleSet(tx: Tx, who: Actor, set: RuleSet, replace: boolean, items: readonly CatalogItem[] = []): Promise<{ replaced: boolean }> {
   if (SHIPPED_RULE_SET_IDS.has(set.id)) {
     throw new UserError([{ field: 'id', message: `「${set.id}」是随软件提供的配备标准,不能替换;请为导入的版本另取编号` }]);
   }
@@ -117,6 +144,7 @@ export async function saveRuleSet(tx: Tx, who: Actor, set: RuleSet, replace: boo
   } else {
     await tx.run(sql`insert into rule_sets (id, name, source, effective_date, based_on) values (${set.id}, ${set.name}, ${set.source}, ${set.effectiveDate}, ${set.basedOn})`);
   }
+  await saveEditionItems(tx, who, set.id, items);
   if (set.rules.length) {
     await tx.run(sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per) values ${sql.join(set.rules.map((r) =>
       sql`(${set.id}, ${r.item}, ${r.level}, ${r.basis}, ${r.quantity}, ${r.per})`))}`);

@@ -11,7 +11,7 @@ import { appendAudit, type Actor } from './audit';
 import { subtreeOf } from './agencies';
 import { agencyId, assetState, createAsset, recordCustody } from './asset-writes';
 import { requestDisposal } from './disposals';
-import { findBlankLabel, linkBlankLabel } from './labels';
+import { BLANK_CODE_PATTERN, findBlankLabel, linkBlankLabel } from './labels';
 
 const DEFAULT_SETTLEMENT = (kind: DifferenceKind): Settlement => SETTLEMENTS_OF[kind][0];
 
@@ -116,15 +116,21 @@ const requireStatus = async (tx: Tx, id: number, ...statuses: StocktakeStatus[])
 
 const SCAN_SELECT = sql`select s.id, s.code, x.asset_tag as "assetTag", c.name as "itemName", a.code as "agencyCode", a.name as "agencyName",
     ea.code as "expectedAgencyCode", s.custodian, s.outcome, s.source, s.scanned_by as "scannedBy", coalesce(u.display_name, s.scanned_by) as "scannedByName",
-    s.scanned_at as "scannedAt",
-    case when s.asset_id is null and exists (select 1 from blank_labels b where b.code = s.code and b.asset_id is null) then 1 else 0 end as "unlinkedLabel"
+    s.scanned_at as "scannedAt", la.code as "labelAgency"
   from stocktake_scans s join agencies a on a.id = s.agency_id left join assets x on x.id = s.asset_id left join catalog_items c on c.code = x.item_code
   left join stocktake_expected e on e.stocktake_id = s.stocktake_id and e.asset_id = s.asset_id left join agencies ea on ea.id = e.agency_id
-  left join users u on u.username = s.scanned_by`;
+  left join users u on u.username = s.scanned_by
+  left join blank_labels b on s.asset_id is null and b.code = s.code and b.asset_id is null left join agencies la on la.id = b.agency_id`;
 
-const scanRow = (r: ScanRow): ScanRow => ({ ...r, id: Number(r.id), unlinkedLabel: Boolean(Number(r.unlinkedLabel)) });
-
-const scanRows = async (tx: Tx, where: RawBuilder<unknown>): Promise<ScanRow[]> => (await tx.all<ScanRow>(sql`${SCAN_SELECT} where ${where}`)).map(scanRow);
+/**
+ * The scans of stocktake `stocktake` that `where` picks. A blank label is shown as one (to be linked) only where it was
+ * printed for an agency the stocktake counts: another's reads as any unknown code, so that scans tell nobody which labels exist.
+ */
+async function scanRows(tx: Tx, stocktake: string, where: RawBuilder<unknown>): Promise<ScanRow[]> {
+  const rows = await tx.all<Omit<ScanRow, 'unlinkedLabel'> & { labelAgency: string | null }>(sql`${SCAN_SELECT} where ${where}`);
+  const own = rows.some((r) => r.labelAgency !== null) ? new Set(await subtreeOf(tx, stocktake)) : new Set<string>();
+  return rows.map(({ labelAgency, ...r }) => ({ ...r, id: Number(r.id), unlinkedLabel: labelAgency !== null && own.has(labelAgency) }));
+}
 
 export interface ScanInput {
   /** Normalised (lib/scan-code.ts). */
@@ -151,35 +157,46 @@ export async function recordScans(tx: Tx, who: Actor, id: number, place: ScanPla
   const at = await agencyId(tx, place.agencyCode, 'atAgency');
   const ids: number[] = [];
   const stored: ScanOutcome[] = [];
+  const others: number[] = [];
   for (const [i, scan] of scans.entries()) {
     const field = `scans.${i}.code`;
     if (!scan.code) throw new UserError([{ field, message: `第 ${i + 1} 条扫描内容为空(去除控制字符后)` }]);
     if (scan.code.length > 300) throw new UserError([{ field, message: `第 ${i + 1} 条扫描内容过长(最多 300 字)` }]);
     if (scan.clientId !== undefined) {
-      const again = await tx.get<{ id: number }>(sql`select id from stocktake_scans where stocktake_id = ${id} and client_id = ${scan.clientId}`);
+      const again = await tx.get<{ id: number; scannedBy: string }>(sql`select id, scanned_by as "scannedBy" from stocktake_scans
+        where stocktake_id = ${id} and client_id = ${scan.clientId}`);
+      // Sent again by whoever sent it first (a phone's queue): counted once. By anyone else: not theirs to read back.
+      if (again && again.scannedBy !== who.actor) throw new UserError([{ field: `scans.${i}.clientId`, message: `第 ${i + 1} 条扫描的客户端编号已被使用;请重新扫描` }]);
       if (again) {
         ids.push(again.id);
         continue;
       }
     }
-    const { assetId, outcome } = await judge(tx, id, at, place.custodian, scan.code);
+    const { assetId, outcome, unexpected } = await judge(tx, id, at, place.custodian, scan.code);
+    if (unexpected) others.push(assetId!);
     const row = (await tx.get<{ id: number }>(sql`insert into stocktake_scans (stocktake_id, code, asset_id, agency_id, custodian, outcome, source, client_id, scanned_by, scanned_at)
       values (${id}, ${scan.code}, ${assetId}, ${at}, ${place.custodian}, ${outcome}, ${place.source}, ${scan.clientId ?? null}, ${who.actor}, ${who.at}) returning id`))!;
     ids.push(row.id);
     stored.push(outcome);
   }
-  const rows = await scanRows(tx, inList(tx, sql.ref('s.id'), ids));
+  const rows = await scanRows(tx, stocktake.agencyCode, inList(tx, sql.ref('s.id'), ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   if (stored.length) {
     const tally: Partial<Record<ScanOutcome, number>> = {};
     for (const o of stored) tally[o] = (tally[o] ?? 0) + 1;
-    await appendAudit(tx, who, [{ action: 'create', entity: 'stocktake-scan', entityKey: `#${id}`, after: { at: place.agencyCode, custodian: place.custodian, ...tally },
-      agencies: [stocktake.agencyCode, place.agencyCode] }]);
+    // Another agency's assets scanned here are named, in an entry that agency sees too: found on someone else's
+    // premises, or typed to find out what a tag is, its owner learns who scanned it and when.
+    const owned = others.length ? await tx.all<{ tag: string; agency: string }>(sql`select s.asset_tag as tag, a.code as agency from assets s
+      join agencies a on a.id = s.agency_id where ${inList(tx, sql.ref('s.id'), others)} order by s.asset_tag`) : [];
+    await appendAudit(tx, who, [{ action: 'create', entity: 'stocktake-scan', entityKey: `#${id}`,
+      after: { at: place.agencyCode, custodian: place.custodian, ...tally, ...(owned.length ? { foreignAssets: owned.map((o) => o.tag) } : {}) },
+      agencies: [stocktake.agencyCode, place.agencyCode, ...new Set(owned.map((o) => o.agency))] }]);
   }
   return ids.map((i) => byId.get(i)!);
 }
 
-async function judge(tx: Tx, id: number, at: number, custodian: string | null, code: string): Promise<{ assetId: number | null; outcome: ScanOutcome }> {
+/** What a scan found; `unexpected`: an asset the stocktake's expected list lacks (held elsewhere, or scrapped). */
+async function judge(tx: Tx, id: number, at: number, custodian: string | null, code: string): Promise<{ assetId: number | null; outcome: ScanOutcome; unexpected?: true }> {
   const label = await findBlankLabel(tx, code);
   const ASSET = sql`select s.id, s.status, s.asset_tag as tag, b.code as label from assets s left join blank_labels b on b.asset_id = s.id`;
   type Found = { id: number; status: string; tag: string; label: string | null };
@@ -198,16 +215,20 @@ async function judge(tx: Tx, id: number, at: number, custodian: string | null, c
   }
   const expected = await tx.get<{ agencyId: number; custodian: string | null }>(sql`select agency_id as "agencyId", custodian from stocktake_expected
     where stocktake_id = ${id} and asset_id = ${asset.id}`);
-  if (!expected) return { assetId: asset.id, outcome: asset.status === 'scrapped' ? 'status_mismatch' : 'misplaced' };
+  if (!expected) return { assetId: asset.id, outcome: asset.status === 'scrapped' ? 'status_mismatch' : 'misplaced', unexpected: true };
   const sameHands = custodian === null || expected.custodian === null || custodian === expected.custodian;
   return { assetId: asset.id, outcome: Number(expected.agencyId) === at && sameHands ? 'matched' : 'misplaced' };
 }
 
-/** A scan's stocktake and code, for scope checks. */
-export async function scanOf(tx: Tx, scanId: number): Promise<{ stocktakeId: number; code: string }> {
-  const row = await tx.get<{ stocktakeId: number; code: string }>(sql`select stocktake_id as "stocktakeId", code from stocktake_scans where id = ${scanId}`);
-  if (!row) throw new UserError([{ field: 'id', message: `扫描记录 #${scanId} 不存在` }]);
-  return { stocktakeId: Number(row.stocktakeId), code: row.code };
+/**
+ * A scan's code and where it was made, for scope checks; one made outside `within` (the caller's scope; null: the whole
+ * ledger) is answered as one that does not exist.
+ */
+export async function scanOf(tx: Tx, scanId: number, within: ReadonlySet<string> | null): Promise<{ code: string; linked: boolean }> {
+  const row = await tx.get<{ code: string; agencyCode: string; assetId: number | null }>(sql`select s.code, a.code as "agencyCode", s.asset_id as "assetId"
+    from stocktake_scans s join agencies a on a.id = s.agency_id where s.id = ${scanId}`);
+  if (!row || (within !== null && !within.has(row.agencyCode))) throw new UserError([{ field: 'id', message: `扫描记录 #${scanId} 不存在` }]);
+  return { code: row.code, linked: row.assetId !== null };
 }
 
 /**
@@ -224,7 +245,7 @@ export async function linkScannedLabel(tx: Tx, who: Actor, scanId: number, asset
   await tx.run(sql`update stocktake_scans set asset_id = ${assetId}, outcome = ${outcome} where id = ${scanId}`);
   await tx.run(sql`update stocktake_scans set asset_id = ${assetId}, outcome = 'duplicate' where stocktake_id = ${stocktake.id} and code = ${scan.code}
     and asset_id is null and id <> ${scanId}`);
-  const [row] = await scanRows(tx, sql`s.id = ${scanId}`);
+  const [row] = await scanRows(tx, stocktake.agencyCode, sql`s.id = ${scanId}`);
   await appendAudit(tx, who, [{ action: 'update', entity: 'stocktake-scan', entityKey: `#${stocktake.id}/${scanId}`, before: { code: scan.code, outcome: 'surplus' },
     after: { code: scan.code, assetTag: row.assetTag, outcome }, agencies: [stocktake.agencyCode, row.agencyCode] }]);
   return row;
@@ -287,7 +308,7 @@ export async function stocktakeDifferences(tx: Tx, id: number, part: StocktakePa
 export async function stocktakeDetail(tx: Tx, id: number, part: StocktakePart | null = null): Promise<StocktakeDetail> {
   const counts = await stocktakeCounts(tx, id, part);
   const row = await stocktakeRow(tx, id);
-  const scans = await scanRows(tx, sql`s.stocktake_id = ${id} ${part ? sql`and ${eitherIn(tx, 'a.code', 'ea.code', part)}` : sql``} order by s.id desc limit 200`);
+  const scans = await scanRows(tx, row.agencyCode, sql`s.stocktake_id = ${id} ${part ? sql`and ${eitherIn(tx, 'a.code', 'ea.code', part)}` : sql``} order by s.id desc limit 200`);
   const differences = await stocktakeDifferences(tx, id, part);
   const names = await itemNames(tx, differences.filter((d) => d.itemName === null && d.itemCode).map((d) => d.itemCode!));
   return {
@@ -402,8 +423,9 @@ export async function settleDifference(tx: Tx, who: Actor, differenceId: number,
 /** A blank label registered as a 盘盈 must have been printed for an agency the stocktake counts: another agency's label is not this one's to take. */
 async function requireOwnBlankLabel(tx: Tx, stocktakeAgency: string, code: string) {
   const blank = await findBlankLabel(tx, code);
-  if (blank && !(await subtreeOf(tx, stocktakeAgency)).includes(blank.agencyCode)) {
-    throw new UserError([{ field: 'settlement', message: `空白标签 ${code} 由机构「${blank.agencyCode}」打印,不在本次盘点范围内,不能登记入账;请由该机构绑定` }]);
+  // Alike whether another agency printed it or nobody did, so that the answer tells nobody which labels exist.
+  if (blank ? !(await subtreeOf(tx, stocktakeAgency)).includes(blank.agencyCode) : BLANK_CODE_PATTERN.test(code)) {
+    throw new UserError([{ field: 'settlement', message: `「${code}」不是本次盘点范围内打印的空白标签,不能按其编码登记入账;请由打印该标签的机构绑定,或为装备另行登记` }]);
   }
   return blank;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { IsoDate } from '../dates';
 import type { AuditItem } from './audit';
 import type { CalibrationFields, DisposalRow, MaintenanceFields, VoidMark } from './records';
-import { code, countOf, dateOf, fenOf, isoDate } from './values';
+import { code, countOf, dateOf, fenOf, isoDate, ITEM_CODE } from './values';
 
 export const ASSET_STATUS = z.enum(['in_service', 'under_repair', 'idle', 'scrapped']);
 export type AssetStatus = z.infer<typeof ASSET_STATUS>;
@@ -81,7 +81,7 @@ export interface AssetRow {
 /** The fields a user edits; the asset tag is the asset's identity in every ledger it came from. */
 export const ASSET_FIELDS = z.object({
   assetTag: z.string().trim().min(1, '资产编号必填').max(64, '资产编号最多 64 字'),
-  itemCode: z.string().trim().regex(/^[SO]\d{2}$/, '请选择装备品目'),
+  itemCode: z.string().trim().regex(ITEM_CODE, '请选择装备品目'),
   agencyCode: code,
   model: z.string().trim().max(200).nullable(),
   serialNumber: z.string().trim().max(100).nullable(),

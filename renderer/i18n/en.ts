@@ -736,6 +736,7 @@ export const en: Messages = {
   "compare.namePlaceholder": "2024 edition",
   "compare.pickFile": "Choose file and import",
   "compare.imported": "Imported “{name}”: {n} quantities",
+  "compare.importedItems": "Imported “{name}”: {n} quantities and {items} new items (added to the catalog)",
   "compare.importFailed": "The edition was not imported; correct it and try again",
   "compliance.exportRuleSet": "Export this edition (template)",
   error: 'Something went wrong',

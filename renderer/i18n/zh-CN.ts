@@ -734,6 +734,7 @@ export const zhCN = {
   "compare.namePlaceholder": "2024 年版配备标准",
   "compare.pickFile": "选择文件并导入",
   "compare.imported": "已导入「{name}」:{n} 条配备数量",
+  "compare.importedItems": "已导入「{name}」:{n} 条配备数量,新增品目 {items} 个(已加入装备目录)",
   "compare.importFailed": "配备标准未导入,请改正后重试",
   "compliance.exportRuleSet": "导出本标准(模板)",
   error: '出错了',

@@ -95,7 +95,7 @@ export function RuleSetImport({ onImported }: { onImported: (id: string) => void
     setProblems([]);
     try {
       const r = await client.call('ruleSets/import', { fileName: f.name, base64: f.base64, id, name: name?.trim() || undefined });
-      message.success(t('compare.imported', { name: r.name, n: r.rules }));
+      message.success(t(r.items ? 'compare.importedItems' : 'compare.imported', { name: r.name, n: r.rules, items: r.items }));
       setOpen(false);
       form.resetFields();
       onImported(r.id);

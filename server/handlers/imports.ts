@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ImportAnalysis, ImportFileInfo, ImportPreview, LedgerImportOutcome, NameChoice, PreviewRow, StatusChoice } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
+import { internalProblem } from '../internal-error';
 import { UserError, type Problem } from '../../lib/problems';
 import { cellText, isBlankWord, normalizeText, truncate } from '../../excel/cells';
 import { ITEM_NAME_HEADER, LEDGER_FIELDS, type ImportStatus, type LedgerField } from '../../excel/fields';
@@ -129,7 +130,7 @@ export async function importTemplateWorkbook(store: Store, workbook: Workbook, o
   } catch (e) {
     if (e instanceof UserError) throw e;
     if (String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_')) throw e; // disk full, read-only: the dispatcher explains
-    throw new UserError([{ file: opts.file, message: `写入数据库失败,未导入任何数据:${(e as Error).message}` }]);
+    throw new UserError([{ file: opts.file, ...internalProblem('imports/commit', e, '写入数据库失败,未导入任何数据') }]);
   }
 }
 
@@ -418,6 +419,10 @@ async function readLedger(tx: Tx, file: string, workbook: Workbook, mapping: Led
   const m = await matchers(tx, who, nameClasses(sheet, fields['装备代码'] ?? fields[ITEM_NAME_HEADER], fields['资产分类'], guess.headerRow + guess.headerRows));
   if (mapping.defaultAgency && !m.agencyCodes.has(mapping.defaultAgency)) {
     throw new UserError([{ file, field: 'defaultAgency', message: `机构「${mapping.defaultAgency}」在台账中不存在` }]);
+  }
+  const unknownItems = Object.entries(mapping.items ?? {}).filter(([, code]) => !m.itemCodes.has(code));
+  if (unknownItems.length) {
+    throw new UserError(unknownItems.slice(0, 100).map(([name, code]) => ({ file, field: `items.${name}`, message: `「${name}」对应的装备代码「${code}」不在装备目录中` })));
   }
   const layout = layoutOf(resolved, mapping, m.auto);
   const problems = new ProblemList(file);

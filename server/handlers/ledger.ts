@@ -14,14 +14,14 @@ import { loadDemo } from './demo';
  */
 async function importRuleSet(ctx: Context, input: { fileName: string; base64: string; id: string; name?: string; replace?: boolean }) {
   const [catalog, ids] = await ctx.store.read(async (tx) => [await loadCatalog(tx), new Set((await listRuleSets(tx)).map((s) => s.id))] as const);
-  const read = await readRuleSet(Buffer.from(input.base64, 'base64'), input.fileName, catalog, ids);
+  const read = await readRuleSet(Buffer.from(input.base64, 'base64'), input.fileName, catalog, ids, input.id);
   if (!read.ok) throw new UserError(read.problems);
   const { edition } = read;
   const name = input.name ?? edition.name;
   if (!name) throw new UserError([{ file: input.fileName, field: 'name', message: '文件中没有「标准名称」一行,请给出名称(命令行用 --name)' }]);
   const set = { id: input.id, name, source: edition.source, effectiveDate: edition.effectiveDate, basedOn: edition.basedOn, rules: edition.rules };
-  const { replaced } = await ctx.store.write((tx) => saveRuleSet(tx, ctx.who(), set, input.replace === true));
-  return { id: set.id, name, rules: set.rules.length, replaced };
+  const { replaced } = await ctx.store.write((tx) => saveRuleSet(tx, ctx.who(), set, input.replace === true, edition.items));
+  return { id: set.id, name, rules: set.rules.length, items: edition.items.length, replaced };
 }
 
 /** The ledger as a whole, counted within the caller's scope. */

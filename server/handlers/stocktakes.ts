@@ -32,7 +32,8 @@ async function visibleCodes(ctx: Context, tx: Tx): Promise<Set<string> | null> {
 async function requireVisible(ctx: Context, tx: Tx, id: number): Promise<string> {
   const agency = await stocktakeAgency(tx, id);
   const visible = await visibleCodes(ctx, tx);
-  if (visible !== null && !visible.has(agency)) throw new UserError([{ field: 'id', message: `盘点 #${id} 属于机构「${agency}」,不在您的管辖范围内` }]);
+  // Answered as one that does not exist, so that nobody learns which agencies are counting.
+  if (visible !== null && !visible.has(agency)) throw new UserError([{ field: 'id', message: `盘点 #${id} 不存在` }]);
   return agency;
 }
 
@@ -72,10 +73,10 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
       scans.map((s) => ({ code: normaliseScanCode(s.code), clientId: s.clientId })));
   }, { brief: scans.length <= BRIEF_SCANS }),
   'stocktakes/linkScan': (ctx, { id, tag }) => ctx.store.write(async (tx) => {
-    const scan = await scanOf(tx, id);
-    await requireVisible(ctx, tx, scan.stocktakeId);
+    const scan = await scanOf(tx, id, scopeCodes(ctx));
     const assetId = await assetOfTag(ctx, tx, tag);
-    await requireLabel(ctx, tx, scan.code, 'id');
+    // A scan already of an asset is refused by the link, saying so.
+    if (!scan.linked) await requireLabel(ctx, tx, scan.code, 'id');
     return linkScannedLabel(tx, ctx.who(), id, assetId);
   }),
   'stocktakes/close': (ctx, { id }) => ctx.store.write(async (tx) => {

@@ -196,12 +196,17 @@ describe('eql', { timeout: 120_000 }, () => {
     const dir = tempDir();
     const db = ledgerWith(dir);
     const mapping = join(dir, 'm.json');
-    writeFileSync(mapping, JSON.stringify({ items: { 公务用车: 'car' } }));
+    writeFileSync(mapping, JSON.stringify({ items: { 公务用车: '小车' } }));
     const file = join(dir, 'x.xlsx');
     writeFileSync(file, xlsx([{ name: 'S', rows: [['资产编号', '名称', '单位'], ['X', '公务用车', '220102']] }]));
     const r = eql('import', file, '--db', db, '--mapping', mapping);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`文件「${mapping}」 字段「items.公务用车」:装备代码应为`);
+    // Written as a code, but one the catalog lacks.
+    writeFileSync(mapping, JSON.stringify({ items: { 公务用车: 'car' } }));
+    const unknown = eql('import', file, '--db', db, '--mapping', mapping);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('CAR');
     writeFileSync(mapping, '{ items: ');
     expect(eql('import', file, '--db', db, '--mapping', mapping).err).toContain('不是有效的 JSON');
   });

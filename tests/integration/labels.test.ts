@@ -190,7 +190,7 @@ describe.skipIf(!hasTools)('QR labels as a vector PDF', () => {
     expect(await refused(mgrK11, 'labels/link', { code, tag: 'K12-CAR' })).toBe('您管辖范围内没有装备编号 K12-CAR');
     expect(await refused(mgrK11, 'labels/link', { code, tag: 'NO-SUCH' })).toBe('您管辖范围内没有装备编号 NO-SUCH');
     expect(await refused(readK11, 'labels/link', { code, tag: 'K11-002' })).toMatch(/无权/);
-    expect(await refused(mgrK11, 'labels/link', { code: 'BL-K11-NOTPRINT', tag: 'K11-002' })).toMatch(/不存在/);
+    expect(await refused(mgrK11, 'labels/link', { code: 'BL-K11-NOTPRINT', tag: 'K11-002' })).toBe('您管辖范围内没有空白标签 BL-K11-NOTPRINT');
     await call(mgrK11, 'labels/link', { code, tag: 'K11-002' });
     expect(await rows(l, sql<{ tag: string }>`select s.asset_tag as tag from blank_labels b join assets s on s.id = b.asset_id where b.code = ${code}`)).toEqual([{ tag: 'K11-002' }]);
     // The label's address opens the ledger searching its code: it finds the linked asset, for those who may see it.

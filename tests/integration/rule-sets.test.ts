@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { FileOut } from '../../lib/domain/files';
 import { formatProblem, type Problem } from '../../lib/problems';
 import type { QuotaRow } from '../../quotas/engine';
+import { addDays } from '../../lib/dates';
 import { testClock } from '../fixtures/context';
 import { as, asUser, call, count, refused, rows, seededLedger } from '../fixtures/engine';
-import { agency, templateBuffer, units } from '../fixtures/factories';
+import { agency, asset, templateBuffer, units } from '../fixtures/factories';
 import type { EditionComparisonResult } from '../../api/quotas';
 
 const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
@@ -62,14 +63,15 @@ describe('editions of the standard in and out of Excel', () => {
     const wb = XLSX.read(Buffer.from(file.base64, 'base64'));
     const aoa = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[wb.SheetNames[0]], { header: 1 });
     const header = aoa.findIndex((r) => r[1] === '代码');
-    expect(aoa[header]).toEqual(HEADER);
-    expect(aoa[header + 1]).toEqual(['交通工具', 'S01', '执法执勤专用车(含设备)', '辆', '1辆/5人', '1辆/5人', '1辆/5人']);
-    expect(aoa.find((r) => r[1] === 'S06')!.slice(4)).toEqual(['2/机构', '2/机构', '3/机构']);
-    expect(aoa.find((r) => r[1] === 'S21')!.slice(4)).toEqual(['1/办公室', '1/办公室', '1/办公室']);
-    expect(aoa.find((r) => r[1] === 'S03')!.slice(4)).toEqual(['1台/人', '1台/人', '1台/人']);
+    expect(aoa[header]).toEqual([...HEADER, '计量器具', '技术参数', '替代品目']);
+    expect(aoa[header + 1]).toEqual(['交通工具', 'S01', '执法执勤专用车(含设备)', '辆', '1辆/5人', '1辆/5人', '1辆/5人', '否']);
+    expect(aoa.find((r) => r[1] === 'S06')![7]).toBe('是');
+    expect(aoa.find((r) => r[1] === 'S06')!.slice(4, 7)).toEqual(['2/机构', '2/机构', '3/机构']);
+    expect(aoa.find((r) => r[1] === 'S21')!.slice(4, 7)).toEqual(['1/办公室', '1/办公室', '1/办公室']);
+    expect(aoa.find((r) => r[1] === 'S03')!.slice(4, 7)).toEqual(['1台/人', '1台/人', '1台/人']);
 
     const imported = await call(admin, 'ruleSets/import', upload(file.fileName, Buffer.from(file.base64, 'base64'), 'copy-2020', { name: '2020 副本' }));
-    expect(imported).toEqual({ id: 'copy-2020', name: '2020 副本', rules: 84, replaced: false });
+    expect(imported).toEqual({ id: 'copy-2020', name: '2020 副本', rules: 84, items: 0, replaced: false });
     expect(await rulesOf(admin, 'copy-2020')).toEqual(await rulesOf(admin, 'national-2020'));
     const list = await call<{ id: string; source: string }[]>(admin, 'ruleSets/list', {});
     expect(list.find((s) => s.id === 'copy-2020')).toMatchObject({ source: list.find((s) => s.id === 'national-2020')!.source });
@@ -80,7 +82,7 @@ describe('editions of the standard in and out of Excel', () => {
   it('measures a county of 23 staff in 2 offices against a 2024 edition typed by hand: 6 vehicles, 8 kits, 3 cameras, 2 faxes', async () => {
     const { admin } = await ledger();
     expect(await call(admin, 'ruleSets/import', upload('2024版.xlsx', EDITION_2024, 'national-2024'))).toEqual({
-      id: 'national-2024', name: '2024 年版配备标准(试行录入)', rules: 13, replaced: false,
+      id: 'national-2024', name: '2024 年版配备标准(试行录入)', rules: 13, items: 0, replaced: false,
     });
     const head = (await call<{ id: string; effectiveDate: string | null; basedOn: string | null; source: string }[]>(admin, 'ruleSets/list', {}))
       .find((s) => s.id === 'national-2024');
@@ -107,7 +109,7 @@ describe('editions of the standard in and out of Excel', () => {
       ['个人移动执法设备', 'S03', '移动执法终端', '台', '1/人', '1/人', '1/人'],
       ['个人移动执法设备', 'S04', '现场执法记录仪', '套', '1/人', '1/人', '1/人'],
       ['现场执法辅助设备', 'S06', '测距仪', '部', '2/机构', '2/机构', '两辆/5人'],
-      ['现场执法辅助设备', 'S99', '噪声监测仪', '台', '1/机构', '1/机构', '1/机构'],
+      ['现场执法辅助设备', '噪声01', '噪声监测仪', '台', '1/机构', '1/机构', '1/机构'],
       ['现场执法辅助设备', 'S03', '移动执法终端', '台', '1/人', '1/人', '1/人'],
       ['现场执法辅助设备', 'S07', '流量计', '部', 2, '2/机构', '3/机构'],
       ['现场执法辅助设备', 'S08', '采样设备', '套', '1台/机构', '2/机构', '3/机构'],
@@ -119,7 +121,7 @@ describe('editions of the standard in and out of Excel', () => {
     expect(problems.every((p) => p.file === '2024版.xlsx')).toBe(true);
     expect(formatProblem(problems[0])).toBe(
       '文件「2024版.xlsx」 工作表「表1」 第 11 行 G 列(县级):「两辆/5人」不是配备数量;应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,不配请留空');
-    expect(problems[1].message).toMatch(/「S99」不在装备目录中.*新增品目暂不支持/);
+    expect(problems[1].message).toMatch(/「噪声01」不在装备目录中;新增品目的代码应以字母开头/);
     expect(problems[2].message).toBe('品目代码「S03」与第 9 行重复');
     expect(problems[3].message).toContain('只有数量,没有写明按人数、按机构还是按办公室配备');
     expect(problems[4].message).toBe('「1台/机构」的单位「台」与该品目的计量单位「套」不符');
@@ -148,7 +150,7 @@ describe('editions of the standard in and out of Excel', () => {
     expect(taken.message).toContain('已存在');
     const smaller = typed('表1', [['发布文件', '浙环〔2025〕1号'], HEADER, ['交通工具', 'S01', '车', '辆', '1辆/3人', '1辆/3人', '1辆/3人']]);
     expect(await call(admin, 'ruleSets/import', upload('2025.xlsx', smaller, 'p-2024', { name: '浙江 2025', replace: true })))
-      .toEqual({ id: 'p-2024', name: '浙江 2025', rules: 3, replaced: true });
+      .toEqual({ id: 'p-2024', name: '浙江 2025', rules: 3, items: 0, replaced: true });
     expect(await rulesOf(admin, 'p-2024')).toEqual(['city', 'county', 'province'].map((level) => ({ item: 'S01', level, basis: 'per_staff', quantity: 1, per: 3 })));
     const [unnamed] = await refused(admin, 'ruleSets/import', upload('2025.xlsx', smaller, 'p-2025'));
     expect(unnamed).toMatchObject({ field: 'name' });
@@ -211,5 +213,104 @@ describe('editions of the standard in and out of Excel', () => {
     expect(summary[1].slice(5)).toEqual([own.agencies[0].shortfallBase, own.agencies[0].shortfallOther, own.agencies[0].shortfallOther - own.agencies[0].shortfallBase, own.totals.budgetChangeFen / 100]);
     const detail = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['差异明细'], { header: 1 });
     expect(detail.find((x) => x[3] === 'S01')!.slice(6)).toEqual([5, 5, 6, 0, 1, 250_000]);
+  });
+});
+
+/**
+ * A 2024-style edition that adds a noise meter (a measuring instrument, with its parameters) and retires the large drone
+ * S09 for a new class N09 that takes over its units.
+ */
+const WITH_NEW_ITEMS = typed('表1', [
+  ...HEAD_LINES,
+  [...HEADER, '计量器具', '技术参数', '替代品目'],
+  ['交通工具', 'S01', '执法执勤专用车(含设备)', '辆', '1辆/5人', '1辆/5人', '1辆/4人'],
+  ['现场执法辅助设备', 'n09', '中型无人机(最大起飞重量 25kg 以下)', '架', '1/机构', '1/机构', '2/机构', '否', '续航≥40分钟', 'S09'],
+  ['现场执法辅助设备', 'N20', '噪声自动监测仪', '台', '', '1/机构', '1/机构', '是', '1级声级计,符合 GB/T 3785.1', ''],
+  ['现场执法辅助设备', 'N30', '热式风速仪', '部', '', '', '', '', '', ''],
+]);
+
+describe('an edition with items of its own', () => {
+  it('adds its new items to the catalog and counts a retired item\'s units under its successor, under that edition only', async () => {
+    // K1 holds one large drone (S09) and one noise meter; the city none.
+    const l = await seededLedger(templateBuffer([CITY, COUNTY], [asset({ agencyCode: 'K1', itemCode: 'S09' })]), clock);
+    const admin = as(l);
+    const head = await asUser(l, 'head', 'head', null);
+    expect(await call(head, 'ruleSets/import', upload('2024版.xlsx', WITH_NEW_ITEMS, 'national-2024'))).toMatchObject({ rules: 8, items: 3 });
+    const catalog = await call<{ code: string; name: string; kind: string; needsCalibration: boolean; parameters?: string | null; succeeds?: string | null; addedBy?: string | null }[]>(head, 'catalog/list', {});
+    expect(catalog.find((c) => c.code === 'N09')).toMatchObject({ name: '中型无人机(最大起飞重量 25kg 以下)', kind: 'basic', needsCalibration: false, parameters: '续航≥40分钟', succeeds: 'S09', addedBy: 'national-2024' });
+    expect(catalog.find((c) => c.code === 'N20')).toMatchObject({ kind: 'basic', needsCalibration: true, parameters: '1级声级计,符合 GB/T 3785.1', succeeds: null });
+    // No quota: an optional item, listed for the ledger but never short.
+    expect(catalog.find((c) => c.code === 'N30')).toMatchObject({ kind: 'optional', unit: '部' });
+    expect(await rows(admin, sql`select action from audit_log where entity = 'catalog_item' and entity_key = 'N20'`)).toEqual([{ action: 'create' }]);
+
+    // A unit of a new item is registered like any other.
+    const manager = await asUser(l, 'mgrK1', 'manager', 'K1');
+    await call(manager, 'assets/create', {
+      assetTag: 'K1-NOISE-1', itemCode: 'N20', agencyCode: 'K1', model: null, serialNumber: null, purchaseDate: null, priceFen: null, fundingSource: null,
+      status: 'in_service', custodian: null, location: null, plateNumber: null, odometerKm: null, calibrationValidUntil: addDays(clock.today(), 200), notes: null,
+    });
+
+    const measured = async (ruleSet: string) => (await call<{ rows: QuotaRow[] }>(head, 'quotas/shortfall', { ruleSet })).rows;
+    const row = (rs: QuotaRow[], agency: string, item: string) => {
+      const r = rs.find((x) => x.agency === agency && x.item === item);
+      return r ? [r.required, r.held, r.shortfall] : undefined;
+    };
+    const y2024 = await measured('national-2024');
+    // County: 2 drones of the new class required, the S09 it holds counted as one of them; 1 noise meter, held.
+    expect(row(y2024, 'K1', 'N09')).toEqual([2, 1, 1]);
+    // …and no longer as an S09: counted once.
+    expect(row(y2024, 'K1', 'S09') ?? [0, 0, 0]).toEqual([0, 0, 0]);
+    expect(y2024.filter((x) => x.agency === 'K1').reduce((n, x) => n + x.held, 0)).toBe(2);
+    expect(row(y2024, 'K1', 'N20')).toEqual([1, 1, 0]);
+    // City of 20: 1 drone and 1 noise meter required, none held; county vehicles 1 per 4 (ceil(23/4) = 6).
+    expect(row(y2024, 'C1', 'N09')).toEqual([1, 0, 1]);
+    expect(row(y2024, 'C1', 'N20')).toEqual([1, 0, 1]);
+    expect(row(y2024, 'K1', 'S01')).toEqual([6, 0, 6]);
+    // Under 2020 the drone is still S09, met; the new items are asked of no one.
+    const y2020 = await measured('national-2020');
+    expect(row(y2020, 'K1', 'S09')).toEqual([1, 1, 0]);
+    expect(row(y2020, 'K1', 'N09') ?? [0, 0, 0]).toEqual([0, 0, 0]);
+    expect(row(y2020, 'K1', 'N20') ?? [0, 1, 0]).toEqual([0, 1, 0]);
+
+    // Out and back in under another id: the same rules, the items already in the catalog.
+    const file = await call<FileOut>(head, 'ruleSets/export', { id: 'national-2024' });
+    const aoa = XLSX.utils.sheet_to_json<unknown[]>(XLSX.read(Buffer.from(file.base64, 'base64')).Sheets['配备标准'], { header: 1 });
+    expect(aoa.find((r) => r[1] === 'N09')).toEqual(['现场执法辅助设备', 'N09', '中型无人机(最大起飞重量 25kg 以下)', '架', '1/机构', '1/机构', '2/机构', '否', '续航≥40分钟', 'S09']);
+    expect(aoa.find((r) => r[1] === 'N30')).toEqual(['现场执法辅助设备', 'N30', '热式风速仪', '部', undefined, undefined, undefined, '否']);
+    expect(await call(head, 'ruleSets/import', upload(file.fileName, Buffer.from(file.base64, 'base64'), 'copy-2024', { name: '副本' }))).toMatchObject({ rules: 8, items: 0 });
+    expect(await rulesOf(admin, 'copy-2024')).toEqual(await rulesOf(admin, 'national-2024'));
+    expect(await measured('copy-2024')).toEqual(y2024);
+
+    // The edition replaced with a corrected name: the item it added changes; the catalog's own never does.
+    const fixed = typed('表1', [['发布文件', '环办执法〔2024〕27号'], [...HEADER, '替代品目'],
+      ['现场执法辅助设备', 'N09', '中型无人机', '架', '1/机构', '1/机构', '2/机构', 'S09']]);
+    expect(await call(head, 'ruleSets/import', upload('改.xlsx', fixed, 'national-2024', { name: '2024', replace: true }))).toMatchObject({ items: 1, replaced: true });
+    expect((await call<{ code: string; name: string }[]>(head, 'catalog/list', {})).find((c) => c.code === 'N09')!.name).toBe('中型无人机');
+  });
+
+  it('refuses a new item without its 类别, 名称 or 单位, one named as another, or succeeding an item the catalog lacks, at the cell', async () => {
+    const { admin } = await ledger();
+    const bad = typed('表1', [
+      ...HEAD_LINES,
+      [...HEADER, '计量器具', '替代品目'],
+      ['现场执法辅助设备', 'N01', '噪声监测仪', '', '1/机构', '', '', '', ''],
+      ['', 'N02', '噪声计', '台', '1/机构', '', '', '', ''],
+      ['现场执法辅助设备', 'N03', '测距仪', '部', '1/机构', '', '', '', ''],
+      ['现场执法辅助设备', 'N04', '声级计', '台', '1/机构', '', '', '也许', 'S99'],
+      ['现场执法辅助设备', 'S01', '执法车', '辆', '1辆/5人', '', '', '', 'S09'],
+      ['现场执法辅助设备', 'N05', '声级计二', '台', '1/机构', '', '', '', 'N05'],
+    ]);
+    const problems = await refused(admin, 'ruleSets/import', upload('2024版.xlsx', bad, 'national-2024'));
+    expect(problems.map((p) => `${p.column}${p.row} ${p.message}`)).toEqual([
+      'D7 必填,不能为空',
+      'A8 必填,不能为空',
+      'C9 新增品目「N03」的名称与目录中的「S06 测距仪」相同;同一名称只能对应一个品目',
+      'H10 「也许」不是有效取值(应为 是/否)',
+      'I10 「S99」不是目录中已有的其他品目;替代品目应填写被本品目取代的原品目代码(如 S09),或留空',
+      'I11 「S01 执法执勤专用车(含设备)」是目录中已有的品目;只有本标准新增的品目可以填写或改变替代品目',
+      'I12 「N05」不是目录中已有的其他品目;替代品目应填写被本品目取代的原品目代码(如 S09),或留空',
+    ]);
+    expect(await count(admin, 'catalog_items')).toBe(56);
+    expect(await count(admin, 'rule_sets')).toBe(2);
   });
 });

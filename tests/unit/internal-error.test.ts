@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { internalProblem } from '../../server/dispatch';
+import { internalProblem } from '../../server/internal-error';
 
 afterEach(() => vi.restoreAllMocks());
 

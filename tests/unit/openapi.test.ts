@@ -125,7 +125,7 @@ describe('the OpenAPI document generated from the contract', () => {
   it('accepts what the dispatcher’s schema accepts and refuses what it refuses, operation by operation', () => {
     const cases: [OpName, unknown, boolean][] = [
       ['assets/create', ASSET, true],
-      ['assets/create', { ...ASSET, itemCode: 'X01' }, false],
+      ['assets/create', { ...ASSET, itemCode: '01X' }, false],
       ['assets/create', { ...ASSET, assetTag: '' }, false],
       ['assets/create', { ...ASSET, priceFen: 1.5 }, false],
       ['assets/create', { ...ASSET, status: 'lost' }, false],
@@ -137,7 +137,7 @@ describe('the OpenAPI document generated from the contract', () => {
       ['tasks/save', { id: null, fields: TASK }, true],
       ['tasks/save', { id: null, fields: { ...TASK, priority: 6 } }, false],
       ['tasks/save', { id: 0, fields: TASK }, false],
-      ['tasks/save', { id: null, fields: { ...TASK, demand: [{ item: 'Z99', quantity: 1 }] } }, false],
+      ['tasks/save', { id: null, fields: { ...TASK, demand: [{ item: '9Z', quantity: 1 }] } }, false],
       ['imports/analyse', { token: 't', mapping: { headerRow: 2, items: { 执法车: 'S01' } } }, true],
       ['imports/analyse', { token: 't', mapping: { headerRow: 2, sheetName: '台账' } }, false],
       ['auth/status', {}, true],
