@@ -714,6 +714,8 @@ export const en: Messages = {
   "labels.blankOnly": "Print only blank labels (no assets)",
   "labels.download": "Make PDF",
   "labels.needAgency": "Choose an agency first, or tick assets in the grid",
+  "compliance.parameters": "Parameters: {p}",
+  "compliance.succeeds": "Succeeds {code}: under an edition with quotas for this item and none for {code}, units of {code} count as this item",
   "compliance.compare": "Compare editions",
   "compare.other": "Compare with",
   "compare.item": "Item",

@@ -712,6 +712,8 @@ export const zhCN = {
   "labels.blankOnly": "只打印空白标签(不含装备)",
   "labels.download": "生成 PDF",
   "labels.needAgency": "请先选择机构,或在表格中勾选装备",
+  "compliance.parameters": "技术参数:{p}",
+  "compliance.succeeds": "取代 {code}:按设有本品目、不再设 {code} 配备数量的标准测算时,{code} 的在册装备计入本品目",
   "compliance.compare": "标准对比",
   "compare.other": "对比标准",
   "compare.item": "品目",

@@ -84,7 +84,8 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
       colId: item.code,
       // The item's name without what its brackets list, the whole name on hover.
       headerName: `${item.code} ${shortItem(item.name)}`,
-      headerTooltip: `${item.code} ${item.name}`,
+      headerTooltip: [`${item.code} ${item.name}`, item.parameters && t('compliance.parameters', { p: item.parameters }), item.succeeds && t('compliance.succeeds', { code: item.succeeds })]
+        .filter(Boolean).join('\n'),
       wrapHeaderText: true,
       autoHeaderHeight: true,
       width: 96,
