@@ -40,7 +40,7 @@ describe('editions of the standard in the window', () => {
       const ws = wb.Sheets[wb.SheetNames[0]];
       const aoa = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1 });
       const s01 = aoa.findIndex((r) => r[1] === 'S01');
-      expect(aoa[s01].slice(4)).toEqual(['1辆/5人', '1辆/5人', '1辆/5人']);
+      expect(aoa[s01].slice(4, 8)).toEqual(['1辆/5人', '1辆/5人', '1辆/5人', '否']);
       ws[XLSX.utils.encode_cell({ r: s01, c: 6 })] = { t: 's', v: '1辆/4人' };
       const typed = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 
