@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, type FileOut, type ReportFormat } from '../lib/domain/files';
 import type { Right } from './roles';
 
+// A check without a message of its own still answers in Chinese (our users' language), wherever the contract is loaded.
+z.config(z.locales.zhCN());
+
 /** Declares an operation: its input schema, the right it needs, whether it writes, then (as a type) its output. */
 export function op<I extends z.ZodType>(input: I, right: Right, writes = false) {
   return { returns: <O>() => ({ input, right, writes, output: undefined as unknown as O }) };
