@@ -194,7 +194,10 @@ export async function readRuleSet(buf: Uint8Array, file: string, catalog: readon
     if (item === known && own.length && item.kind === 'optional') r.fail(LEVEL_HEADERS[own[0].level], `「${item.code} ${truncate(item.name, 20)}」是选配品目(根据执法工作需要配备),不设配备数量;请清空该行的省级、市级、县级`);
     if (r.bad) continue;
     rules.push(...own);
-    if (item !== known || known.addedBy === id) added.push({ ...item, kind: own.length ? 'basic' : 'optional' });
+    if (item !== known || known.addedBy === id) {
+      added.push({ ...item, kind: own.length ? 'basic' : 'optional' });
+      names.set(item.name, item.code);
+    }
   }
   if (!problems.empty) return { ok: false, problems: problems.all() };
   if (rules.length === 0) return { ok: false, problems: [{ file, sheet: sheet.name, message: '表中没有任何配备数量' }] };
@@ -217,7 +220,7 @@ function newItem(r: RowReader, code: string, id: string, before: CatalogItem | u
   const parameters = r.text('技术参数', false, 1000);
   const succeeds = r.code('替代品目');
   const same = name === null ? undefined : names.get(name);
-  if (same !== undefined && same !== code) r.fail('名称', `新增品目「${code}」的名称与目录中的「${same} ${truncate(name!, 20)}」相同;同一名称只能对应一个品目`);
+  if (same !== undefined && same !== code) r.fail('名称', `新增品目「${code}」的名称与「${same} ${truncate(name!, 20)}」相同;同一名称只能对应一个品目`);
   if (succeeds !== null && (succeeds === code || !items.has(succeeds) || items.get(succeeds)!.addedBy === id)) {
     r.fail('替代品目', `「${truncate(succeeds)}」不是目录中已有的其他品目;替代品目应填写被本品目取代的原品目代码(如 S09),或留空`);
   }

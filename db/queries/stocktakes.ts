@@ -55,7 +55,6 @@ export async function ancestorsOf(tx: Tx, code: string): Promise<string[]> {
   return rows.map((r) => r.code);
 }
 
-/** Stocktakes of agencies in a set (null: all), newest first. */
 /**
  * The stocktakes of the agencies in `visible`, newest first. One organised above `part` (a county's manager sees the city's)
  * carries the 应有 and 实有 of that part alone.
@@ -123,12 +122,12 @@ const SCAN_SELECT = sql`select s.id, s.code, x.asset_tag as "assetTag", c.name a
   left join blank_labels b on s.asset_id is null and b.code = s.code and b.asset_id is null left join agencies la on la.id = b.agency_id`;
 
 /**
- * The scans of stocktake `stocktake` that `where` picks. A blank label is shown as one (to be linked) only where it was
- * printed for an agency the stocktake counts: another's reads as any unknown code, so that scans tell nobody which labels exist.
+ * The scans `where` picks, of a stocktake of `stocktakeAgency`. A blank label is shown as one (to be linked) only where it
+ * was printed for an agency the stocktake counts: another's reads as any unknown code, so that scans tell nobody which labels exist.
  */
-async function scanRows(tx: Tx, stocktake: string, where: RawBuilder<unknown>): Promise<ScanRow[]> {
+async function scanRows(tx: Tx, stocktakeAgency: string, where: RawBuilder<unknown>): Promise<ScanRow[]> {
   const rows = await tx.all<Omit<ScanRow, 'unlinkedLabel'> & { labelAgency: string | null }>(sql`${SCAN_SELECT} where ${where}`);
-  const own = rows.some((r) => r.labelAgency !== null) ? new Set(await subtreeOf(tx, stocktake)) : new Set<string>();
+  const own = rows.some((r) => r.labelAgency !== null) ? new Set(await subtreeOf(tx, stocktakeAgency)) : new Set<string>();
   return rows.map(({ labelAgency, ...r }) => ({ ...r, id: Number(r.id), unlinkedLabel: labelAgency !== null && own.has(labelAgency) }));
 }
 

@@ -43,6 +43,7 @@ async function viewOf(ctx: Context, tx: Tx, id: number): Promise<StocktakePart |
   return partOf(ctx, agency);
 }
 
+/** The caller's subtree, as the part they see of a stocktake of `agency` (null: of one organised above them); null: all of it. */
 function partOf(ctx: Context, agency: string | null): StocktakePart | null {
   const codes = scopeCodes(ctx);
   const root = scopeRoot(ctx);
