@@ -175,6 +175,12 @@ export async function dispatchSettings(tx: Tx): Promise<DispatchSettings> {
 
 /** Call inside a write transaction. */
 export async function saveDispatchSettings(tx: Tx, who: Actor, next: DispatchSettings): Promise<DispatchSettings> {
+  const kinds = new Map((await tx.all<{ code: string; kind: string }>(sql`select code, kind from catalog_items`)).map((c) => [c.code, c.kind]));
+  const problems = Object.keys(next.optionalReserve).filter((code) => kinds.get(code) !== 'optional').map((code) => ({
+    field: `optionalReserve.${code}`,
+    message: kinds.has(code) ? `「${code}」是标配品目:标配装备的留守数量按留守比例计算,只能为选配品目设置留守数量` : `装备代码「${code}」不在装备目录中`,
+  }));
+  if (problems.length) throw new UserError(problems);
   const before = await dispatchSettings(tx);
   await tx.run(sql`insert into settings (key, value) values (${SETTINGS_KEY}, ${JSON.stringify(next)}) on conflict (key) do update set value = excluded.value`);
   await appendAudit(tx, who, [{ action: 'update', entity: 'settings', entityKey: SETTINGS_KEY, before, after: next, agencies: [] }]);

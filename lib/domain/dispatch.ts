@@ -49,7 +49,8 @@ export interface DispatchSettings {
 
 export const DISPATCH_SETTINGS = z.object({
   reserveRatio: z.number().min(0, '留守比例应在 0–1 之间').max(1, '留守比例应在 0–1 之间'),
-  optionalReserve: z.record(z.string().regex(/^O\d{2}$/, '只能为选配装备(O01–O28)设置留守数量'), countOf('留守数量', 1000)),
+  /** By the code of an optional item (the standard's O01–O28, or one an edition added); checked against the catalog where stored. */
+  optionalReserve: z.record(itemCode, countOf('留守数量', 1000)),
 });
 
 export interface PlanAssignmentRow {

@@ -92,6 +92,9 @@ describe('tasks and dispatch plans through the api', () => {
     const { dispatcher, head } = await province();
     const t = await call(dispatcher, 'tasks/save', { id: null, fields: task({ demand: [{ item: 'O06', quantity: 2 }] }) });
     expect((await call(dispatcher, 'plans/create', { taskIds: [t.id] })).units).toBe(2);
+    // Only an optional item's count is set by hand; a basic item's follows the ratio.
+    expect(await refused(head, 'dispatch/saveSettings', { reserveRatio: 0.5, optionalReserve: { S01: 1, Z99: 1 } })).toBe(
+      '「S01」是标配品目:标配装备的留守数量按留守比例计算,只能为选配品目设置留守数量; 装备代码「Z99」不在装备目录中');
     await call(head, 'dispatch/saveSettings', { reserveRatio: 0.5, optionalReserve: { O06: 1 } });
     const kept = await call(dispatcher, 'plans/create', { taskIds: [t.id] });
     expect(kept.units).toBe(1);
