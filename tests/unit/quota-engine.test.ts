@@ -197,3 +197,28 @@ describe('roll-up', () => {
     expect(new Set(quotaRows(measured(tree), 'M').map((r) => r.agency))).toEqual(new Set(['M']));
   });
 });
+
+describe('an item retired for a successor', () => {
+  const successor = (code: string, succeeds: string) => ({ ...CATALOG.find((c) => c.code === 'S09')!, code, name: `${code} 无人机`, succeeds });
+  const catalog = [...CATALOG, successor('N09', 'S09'), successor('N10', 'S09')];
+  const edition = (rules: { item: string; quantity: number }[]) => ({
+    ...national, id: 'e', rules: rules.map((r) => ({ item: r.item, level: 'county' as const, basis: 'per_agency' as const, quantity: r.quantity, per: 1 })),
+  });
+  const measuredUnder = (ruleSet: ReturnType<typeof edition>) => {
+    const a = [facts({ code: 'C1' })];
+    const m = measure(a, catalog, ruleSet, countHoldings(many(3, { agency: 'C1', item: 'S09' }), '2026-06-30', a, catalog));
+    return (item: string) => quotaRows(m).find((r) => r.item === item)!;
+  };
+
+  it('counts the retired item\'s units once, toward the first successor the edition sets a quota for', () => {
+    const r = measuredUnder(edition([{ item: 'N09', quantity: 2 }, { item: 'N10', quantity: 1 }]));
+    expect([r('N09').held, r('N09').surplus, r('N10').held, r('N10').shortfall, r('S09').held]).toEqual([3, 1, 0, 1, 0]);
+  });
+
+  it('leaves them where they are under an edition that still sets a quota for the retired item, or none for its successor', () => {
+    const kept = measuredUnder(edition([{ item: 'S09', quantity: 1 }, { item: 'N09', quantity: 2 }]));
+    expect([kept('S09').held, kept('N09').held, kept('N09').shortfall]).toEqual([3, 0, 2]);
+    const none = measuredUnder(edition([{ item: 'S01', quantity: 1 }]));
+    expect([none('S09').held, none('N09').held]).toEqual([3, 0]);
+  });
+});
