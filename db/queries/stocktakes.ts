@@ -88,10 +88,10 @@ export interface StartFields {
 export async function startStocktake(tx: Tx, who: Actor, agencyCode: string, f: StartFields): Promise<StocktakeRow> {
   const agency = await agencyId(tx, agencyCode);
   const overlapping = new Set([...(await subtreeOf(tx, agencyCode)), ...(await ancestorsOf(tx, agencyCode))]);
-  const open = await tx.get<{ id: number; title: string; code: string }>(sql`select t.id, t.title, a.code from stocktakes t join agencies a on a.id = t.agency_id
+  const open = await tx.get<{ id: number; title: string; code: string; name: string }>(sql`select t.id, t.title, a.code, a.name from stocktakes t join agencies a on a.id = t.agency_id
     where t.status in ('counting', 'closed', 'proposed') and ${inList(tx, sql.ref('a.code'), [...overlapping])} order by t.id limit 1`);
   if (open) {
-    throw new UserError([{ field: 'agencyCode', message: `机构「${open.code}」的盘点 #${open.id}「${open.title}」尚未办结,其范围与本次盘点重叠;请先完成或取消该盘点` }]);
+    throw new UserError([{ field: 'agencyCode', message: `${open.name}(${open.code})的盘点 #${open.id}「${open.title}」尚未办结,其范围与本次盘点重叠;请待其办结后再开始,或请该盘点的组织机构取消它` }]);
   }
   const { id } = (await tx.get<{ id: number }>(sql`insert into stocktakes (agency_id, title, status, counter, supervisor, responsible, started_by, started_at)
     values (${agency}, ${f.title}, 'counting', ${f.counter ?? null}, ${f.supervisor ?? null}, ${f.responsible ?? null}, ${who.actor}, ${who.at}) returning id`))!;

@@ -179,7 +179,8 @@ function ScanPanel({ detail, agencies, onScanned }: { detail: StocktakeDetail; a
   const mayScan = useMayStocktake('stocktakes/scan');
   const mayClose = useMayStocktake('stocktakes/close') && !detail.part;
   const subtree = useMemo(() => subtreeOf(agencies, detail.agencyCode), [agencies, detail.agencyCode]);
-  const [atAgency, setAtAgency] = useState<string | undefined>(undefined);
+  // Counting one's own part of a stocktake organised above: found at one's own agency unless said otherwise.
+  const [atAgency, setAtAgency] = useState<string | undefined>(detail.part?.agencyCode);
   const [custodian, setCustodian] = useState('');
   const [code, setCode] = useState('');
   const [last, setLast] = useState<{ rows: ScanRow[] } | { error: string } | null>(null);

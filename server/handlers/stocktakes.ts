@@ -68,7 +68,8 @@ export const stocktakeHandlers: HandlersFor<typeof stocktakeOps> = {
   }),
   'stocktakes/scan': (ctx, { id, scans, atAgency, custodian, source }) => ctx.store.write(async (tx) => {
     const agency = await requireVisible(ctx, tx, id);
-    const at = atAgency ?? agency;
+    // Where none is named: the stocktake's agency, or, for someone counting their part of one organised above them, their own.
+    const at = atAgency ?? (inScope(ctx, agency) ? agency : scopeRoot(ctx)!);
     requireAgency(ctx, at, 'atAgency');
     return recordScans(tx, ctx.who(), id, { agencyCode: at, custodian: custodian || null, source },
       scans.map((s) => ({ code: normaliseScanCode(s.code), clientId: s.clientId })));

@@ -265,6 +265,10 @@ describe('stocktake screens', () => {
       const held = q.prepare(`select count(*) from assets s join agencies g on g.id = s.agency_id where g.code = ? and s.status <> 'scrapped'`).pluck().get(county.code) as number;
       expect(await figure(page, 'st-expected')).toBe(held);
       expect(await page.getByTestId('st-close').count()).toBe(0);
+      // Scanning straight away, no place picked: found at the county itself.
+      await page.getByTestId('scan-box').fill(b.tag);
+      await page.getByTestId('scan-box').press('Enter');
+      await page.getByTestId('scan-outcome').filter({ hasText: '账实相符' }).filter({ hasText: b.tag }).waitFor();
       await shot(page, 'city-part');
 
       // Where the browser has no BarcodeDetector, the bundled decoder, its .wasm from our own server under the page's

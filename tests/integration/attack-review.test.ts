@@ -41,7 +41,10 @@ describe('attack review: stocktakes as a county account', () => {
     const { admin, k, j } = await ledger();
     const { id } = await call<StocktakeRow>(admin, 'stocktakes/start', { agencyCode: 'M', title: '市盘点' });
     await scan(j, id, ['J-1'], { atAgency: 'J', custodian: '周某' });
-    await scan(k, id, ['K-1'], { atAgency: 'K' });
+    // Sent without a place, as the phone page and a first scan on the desktop do: found at the county's own agency.
+    expect((await scan(k, id, ['K-1']))[0]).toMatchObject({ agencyCode: 'K', outcome: 'matched' });
+    // And the county's own stocktake waits for the city's, which the county is told it cannot end itself.
+    expect((await refused(k, 'stocktakes/start', { agencyCode: 'K', title: '县盘点' }))[0].message).toMatch(/^.+\(M\)的盘点 #\d+「市盘点」尚未办结.*请该盘点的组织机构取消它$/);
     const seen = await call<StocktakeDetail>(k, 'stocktakes/get', { id });
     expect(seen.scans.map((s) => s.agencyCode)).toEqual(['K']);
     expect(seen.counts.map((c) => c.agencyCode)).toEqual(['K']);

@@ -271,7 +271,9 @@ describe('who may see and change a stocktake', () => {
     const { id } = await call<StocktakeRow>(admin, 'stocktakes/start', { agencyCode: 'M', title: '市盘点' });
     expect((await call<StocktakeRow[]>(k, 'stocktakes/list', {})).map((s) => s.id)).toEqual([id]);
     expect((await scan(k, id, ['J-1'], { atAgency: 'K' }))[0].outcome).toBe('misplaced');
-    expect((await refused(k, 'stocktakes/scan', { id, scans: [{ code: 'K-1' }], source: 'typed' }))[0]).toMatchObject({ field: 'atAgency' });
+    // Without a place: at the county, the part it counts. At a place outside it: refused.
+    expect((await scan(k, id, ['K-1']))[0]).toMatchObject({ agencyCode: 'K', outcome: 'matched' });
+    expect((await refused(k, 'stocktakes/scan', { id, scans: [{ code: 'K-1' }], source: 'typed', atAgency: 'M' }))[0]).toMatchObject({ field: 'atAgency' });
     expect((await refused(k, 'stocktakes/close', { id }))[0]).toMatchObject({ field: 'id' });
   });
 });
