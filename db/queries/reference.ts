@@ -61,11 +61,11 @@ export function seedReferenceDataSync(db: Db, now: Date = new Date()): void {
 type StoredItem = Omit<CatalogItem, 'needsCalibration' | 'aliases'> & { needsCalibration: number; aliases: string };
 const item = (r: StoredItem): CatalogItem => ({ ...r, needsCalibration: r.needsCalibration === 1, aliases: JSON.parse(r.aliases) });
 
-/** Basic items (S..) first, then optional ones (O..), each in code order. */
+/** Basic items first, then optional ones; in each, the standard's own (S.., O..) before those editions added, each in code order. */
 export async function loadCatalog(tx: Tx): Promise<CatalogItem[]> {
   const rows = await tx.all<StoredItem>(sql`select code, category, name, unit, kind, needs_calibration as "needsCalibration", aliases,
     parameters, succeeds, added_by as "addedBy"
-    from catalog_items order by case when kind = 'optional' then 1 else 0 end, code`);
+    from catalog_items order by case when kind = 'optional' then 1 else 0 end, case when added_by is null then 0 else 1 end, code`);
   return rows.map(item);
 }
 

@@ -131,7 +131,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
         {view === 'compare' && (
           <>
             <ExportButton testId="rule-set-export" op="ruleSets/export" input={{ id: ruleSet }} label={t('compliance.exportRuleSet')} />
-            <RuleSetImport onImported={() => ruleSets.reload()} />
+            <RuleSetImport onImported={() => { ruleSets.reload(); catalog.reload(); }} />
           </>
         )}
       </Space>
