@@ -731,7 +731,7 @@ export const en: Messages = {
   "compare.none": "Both editions require the same of every agency in scope",
   "compare.onlyOne": "The ledger has one edition of the standard; import another to compare",
   "compare.import": "Import an edition",
-  "compare.importHelp": "An .xlsx in the standard’s own table (category, code, name, unit, province, city, county), quantities written as 1辆/5人, 2/机构, ≥1/机构, 1/办公室, blank for none; export an existing edition here as a template. An imported edition is shared by the whole ledger.",
+  "compare.importHelp": "An .xlsx in the standard’s own table (category, code, name, unit, province, city, county), quantities written as 1辆/5人, 2/机构, ≥1/机构, 1/办公室, blank for none; a code the catalog lacks adds an item, with its category, name and unit, and optionally 计量器具 (是/否), 技术参数 and 替代品目 (the item it retires); export an existing edition here as a template. An imported edition is shared by the whole ledger.",
   "compare.id": "Id",
   "compare.idRequired": "Enter an id, e.g. national-2024",
   "compare.name": "Name (blank: the 标准名称 in the file)",
