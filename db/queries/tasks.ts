@@ -4,6 +4,7 @@ import { UserError } from '../../lib/problems';
 import { inList, type Tx } from '../store';
 import { appendAudit, type Actor } from './audit';
 import { agencyId, checkItem } from './asset-writes';
+import { loadCatalog } from './reference';
 
 const TASK_SELECT = sql`select t.id, t.code, t.name, t.type, l.code as "leadAgency", l.name as "leadAgencyName", loc.code as "locationAgency",
     t.latitude, t.longitude, t.start_date as "startDate", t.end_date as "endDate", t.priority, t.team_size as "teamSize", t.notes,
@@ -175,7 +176,7 @@ export async function dispatchSettings(tx: Tx): Promise<DispatchSettings> {
 
 /** Call inside a write transaction. */
 export async function saveDispatchSettings(tx: Tx, who: Actor, next: DispatchSettings): Promise<DispatchSettings> {
-  const kinds = new Map((await tx.all<{ code: string; kind: string }>(sql`select code, kind from catalog_items`)).map((c) => [c.code, c.kind]));
+  const kinds = new Map((await loadCatalog(tx)).map((c) => [c.code, c.kind]));
   const problems = Object.keys(next.optionalReserve).filter((code) => kinds.get(code) !== 'optional').map((code) => ({
     field: `optionalReserve.${code}`,
     message: kinds.has(code) ? `「${code}」是标配品目:标配装备的留守数量按留守比例计算,只能为选配品目设置留守数量` : `装备代码「${code}」不在装备目录中`,
