@@ -3,7 +3,7 @@ import type { Problem } from '../lib/problems';
 
 /**
  * An unexpected error, as the caller is told of it: its text (which may name tables, paths or data) stays in the
- * server's log, under a reference the user can quote. `what` says what failed, for the user and the log.
+ * server's log, under a reference the user can quote. `what` names what failed, in the log; `said`, to the user.
  */
 export function internalProblem(what: string, e: unknown, said = '内部错误'): Problem {
   const ref = randomUUID().slice(0, 8);
