@@ -22,6 +22,7 @@ import { dispatchOps } from './dispatch';
 import { planOps } from './plans';
 import { stocktakeOps } from './stocktakes';
 import { labelOps } from './labels';
+import { contractOps } from './contracts';
 
 export * from './auth';
 export * from './audit';
@@ -43,6 +44,7 @@ export * from './dispatch';
 export * from './plans';
 export * from './stocktakes';
 export * from './labels';
+export * from './contracts';
 export * from '../lib/domain/files';
 export { dateOf, isoDate } from '../lib/domain/values';
 
@@ -68,6 +70,7 @@ export const api = {
   ...planOps,
   ...stocktakeOps,
   ...labelOps,
+  ...contractOps,
 } as const;
 
 export type Api = typeof api;

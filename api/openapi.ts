@@ -43,7 +43,7 @@ const FILE_OPS: Record<OpsReturning<FileOut>, true> = {
   'stocktakes/report': true,
   'labels/pdf': true, 'ruleSets/export': true,
 };
-const NULL_OPS: Record<OpsReturning<null>, true> = { 'auth/logout': true, 'auth/changePassword': true, 'tasks/delete': true };
+const NULL_OPS: Record<OpsReturning<null>, true> = { 'auth/logout': true, 'auth/changePassword': true, 'tasks/delete': true, 'contracts/delete': true };
 
 /** The operations whose answer starts or ends the caller's session (server/handlers/auth.ts). */
 const SESSION_OPS: ReadonlySet<OpName> = new Set<OpName>(['auth/setup', 'auth/login', 'auth/logout', 'auth/changePassword']);

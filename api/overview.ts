@@ -19,6 +19,8 @@ export interface Overview {
   vehicles: number;
   calibrationsExpiring: number;
   maintenanceDue: number;
+  /** Service contracts signed or covering in scope whose last day is within 30 days. */
+  contractsEnding: number;
   /** Where the shortfall is largest. */
   worst: { agency: string; name: string; shortfall: number }[];
 }

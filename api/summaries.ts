@@ -30,6 +30,7 @@ export const DOMAIN_NAMES: { [D in Domain]: string } = {
   plans: '调度方案',
   stocktakes: '盘点',
   labels: '资产标签',
+  contracts: '购买服务合同',
 };
 
 /** What each operation does, in one Chinese line: the summary integrators read beside its name. */
@@ -62,6 +63,9 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'agencies/list': '范围内的执法机构',
   'agencies/create': '新建执法机构',
   'agencies/update': '修改执法机构',
+  'contracts/list': '购买第三方服务的合同(范围内签订或受服务)',
+  'contracts/save': '登记或修改服务合同',
+  'contracts/delete': '删除误登的服务合同',
   'quotas/shortfall': '各机构各品目的应配、在册、可用与缺额',
   'quotas/compare': '两版配备标准对比:各机构各品目应配、缺额与购置金额的变化',
   'overview/summary': '总览指标',

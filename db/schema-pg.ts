@@ -79,6 +79,7 @@ export const schema = Object.fromEntries(
 // drizzle-kit finds tables among a module's own exports; a table missing here fails the schema-parity test.
 export const {
   agencies, assets, auditAgencies, auditLog, blankLabels, calibrations, catalogItems, custodyRecords, disposals, importFiles, importNames,
-  itemTerms, maintenanceRecords, planAssignments, planTasks, planUnmet, plans, quotaRules, ruleSets, scoreChecklists, sessions, settings,
+  itemTerms, maintenanceRecords, planAssignments, planTasks, planUnmet, plans, quotaRules, ruleSets, scoreChecklists, serviceContractAgencies,
+  serviceContractItems, serviceContracts, sessions, settings,
   stocktakeDifferences, stocktakeExpected, stocktakeScans, stocktakes, taskDemands, tasks, users,
 } = schema;

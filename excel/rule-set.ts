@@ -13,8 +13,8 @@ import type { OutSheet, OutValue } from './write';
 export const RULE_SET_SHEET = '配备标准';
 const TABLE_HEADERS = ['类别', '代码', '名称', '单位', '省级', '市级', '县级'] as const;
 /** Columns after the table's own, for the items an edition adds: read where present, written always. */
-const ITEM_HEADERS = ['计量器具', '技术参数', '替代品目'] as const;
-const MEASURING_WORDS = new Map<string, boolean>([['是', true], ['√', true], ['✓', true], ['Y', true], ['否', false], ['×', false], ['N', false]]);
+const ITEM_HEADERS = ['计量器具', '技术参数', '替代品目', '可购买服务'] as const;
+const YES_NO = new Map<string, boolean>([['是', true], ['√', true], ['✓', true], ['Y', true], ['否', false], ['×', false], ['N', false]]);
 
 const LEVEL_HEADERS: Record<Level, string> = LEVEL_LABELS;
 
@@ -30,38 +30,45 @@ const MAX_NAME = 100;
 
 const PER_WORD: Record<Exclude<Basis, 'per_staff'>, string> = { per_agency: '机构', per_office: '办公室' };
 
-/** A quota as the standard's table writes it: 1辆/5人, 1台/人, 2/机构, 1/办公室. */
-export function quotaText(rule: Pick<QuotaRule, 'basis' | 'quantity' | 'per'>, unit: string): string {
-  if (rule.basis === 'per_staff') return `${rule.quantity}${unit}/${rule.per === 1 ? '' : rule.per}人`;
-  return `${rule.quantity}/${PER_WORD[rule.basis]}`;
+/** What a level's cell says of an item: 选配, or a quota as the standard's table writes it: 1辆/5人, 1台/人, 2/机构, ≥1/机构, 1/办公室. */
+export function quotaText(rule: Pick<QuotaRule, 'basis' | 'quantity' | 'per' | 'atLeast' | 'optional'>, unit: string): string {
+  if (rule.optional) return OPTIONAL_WORD;
+  const min = rule.atLeast ? '≥' : '';
+  if (rule.basis === 'per_staff') return `${min}${rule.quantity}${unit}/${rule.per === 1 ? '' : rule.per}人`;
+  return `${min}${rule.quantity}/${PER_WORD[rule.basis]}`;
 }
 
-const EXAMPLES = '应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,不配请留空';
+const OPTIONAL_WORD = '选配';
+const EXAMPLES = `应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,该级选配写「${OPTIONAL_WORD}」,不配请留空`;
 /** After NFKC (full-width digits and ／ become ASCII) and with spaces taken out. */
-const QUOTA = /^(?:≥|≧|>=|至少)?(\d+)([^\d/]*)\/(\d*)(人|个?机构|个?办公室|个?办公点)$/;
+const QUOTA = /^(≥|≧|>=|至少)?(\d+)([^\d/]*)\/(\d*)(人|个?机构|个?办公室|个?办公点)$/;
 
 /**
- * A quota cell typed as the standard writes it, by hand too: full-width characters, spaces, ≥ or 至少 (every
- * quota is a minimum, so they change nothing), the unit after the number or not. `unit` is the item's own.
+ * A level's cell typed as the standard writes it, by hand too: full-width characters, spaces, ≥ or 至少 (a minimum
+ * a locality may raise: kept, measured the same), the unit after the number or not; or 选配, the item optional at
+ * that level. `unit` is the item's own.
  */
-export function parseQuota(cell: Cell | undefined, unit: string): Parsed<Omit<QuotaRule, 'item' | 'level'> | null> {
+export function parseQuota(cell: Cell | undefined, unit: string): Parsed<Omit<QuotaRule, 'item' | 'level' | 'service'> | null> {
   const text = cellText(cell);
   if (text === null || isBlankWord(text)) return { ok: true, value: null };
   const shown = truncate(text);
   if (cell!.t === 'n') return { ok: false, message: `「${shown}」只有数量,没有写明按人数、按机构还是按办公室配备;${EXAMPLES}` };
-  const m = QUOTA.exec(normalizeText(text).replace(/\s+/g, ''));
+  const typed = normalizeText(text).replace(/\s+/g, '');
+  if (typed === OPTIONAL_WORD) return { ok: true, value: { basis: 'per_agency', quantity: 0, per: 1, optional: true } };
+  const m = QUOTA.exec(typed);
   if (!m) return { ok: false, message: `「${shown}」不是配备数量;${EXAMPLES}` };
-  const [, q, writtenUnit, perText, base] = m;
+  const [, min, q, writtenUnit, perText, base] = m;
+  const atLeast = min ? { atLeast: true } : {};
   const quantity = Number(q);
   if (quantity < 1 || quantity > MAX_QUANTITY) return { ok: false, message: `「${shown}」的数量应为 1–${MAX_QUANTITY};不配请留空` };
   if (writtenUnit !== '' && writtenUnit !== unit) return { ok: false, message: `「${shown}」的单位「${writtenUnit}」与该品目的计量单位「${unit}」不符` };
   if (base !== '人') {
     if (perText !== '') return { ok: false, message: `「${shown}」:按机构或办公室配备时「/」后不写数字;${EXAMPLES}` };
-    return { ok: true, value: { basis: base.endsWith('机构') ? 'per_agency' : 'per_office', quantity, per: 1 } };
+    return { ok: true, value: { basis: base.endsWith('机构') ? 'per_agency' : 'per_office', quantity, per: 1, ...atLeast } };
   }
   const per = perText === '' ? 1 : Number(perText);
   if (per < 1 || per > MAX_PER) return { ok: false, message: `「${shown}」的人数应为 1–${MAX_PER}` };
-  return { ok: true, value: { basis: 'per_staff', quantity, per } };
+  return { ok: true, value: { basis: 'per_staff', quantity, per, ...atLeast } };
 }
 
 /**
@@ -81,8 +88,8 @@ export function ruleSetSheet(set: RuleSet, catalog: readonly CatalogItem[]): Out
   const body = items.map((c) => [c.category, c.code, c.name, c.unit, ...LEVELS.map((l) => {
     const r = rules.get(`${c.code}/${l}`);
     return r ? quotaText(r, c.unit) : null;
-  }), c.needsCalibration ? '是' : '否', c.parameters ?? null, c.succeeds ?? null]);
-  return { name: RULE_SET_SHEET, rows: [...head, [...TABLE_HEADERS, ...ITEM_HEADERS], ...body], widths: [18, 8, 50, 6, 12, 12, 12, 8, 40, 8], frozen: head.length + 1 };
+  }), c.needsCalibration ? '是' : '否', c.parameters ?? null, c.succeeds ?? null, LEVELS.some((l) => rules.get(`${c.code}/${l}`)?.service) ? '是' : null]);
+  return { name: RULE_SET_SHEET, rows: [...head, [...TABLE_HEADERS, ...ITEM_HEADERS], ...body], widths: [18, 8, 50, 6, 12, 12, 12, 8, 40, 8, 10], frozen: head.length + 1 };
 }
 
 /** The rule set as a file named after its id. */
@@ -186,21 +193,26 @@ export async function readRuleSet(buf: Uint8Array, file: string, catalog: readon
     if (succeeds !== null && succeeds !== (known!.succeeds ?? null)) {
       r.fail('替代品目', `「${item.code} ${truncate(item.name, 20)}」是目录中已有的品目${known!.succeeds ? `(替代 ${known!.succeeds})` : ''};只有本标准新增的品目可以填写或改变替代品目`);
     }
+    const service = r.take('可购买服务', parseChoice(r.cell('可购买服务'), YES_NO, ['是', '否']), false) === true;
     const own: QuotaRule[] = [];
     for (const level of LEVELS) {
       const q = r.take(LEVEL_HEADERS[level], parseQuota(r.cell(LEVEL_HEADERS[level]), item.unit), false);
-      if (q) own.push({ item: item.code, level, ...q });
+      if (q) own.push({ item: item.code, level, ...q, ...(service && !q.optional && { service: true }) });
     }
-    if (item === known && own.length && item.kind === 'optional') r.fail(LEVEL_HEADERS[own[0].level], `「${item.code} ${truncate(item.name, 20)}」是选配品目(根据执法工作需要配备),不设配备数量;请清空该行的省级、市级、县级`);
+    const counted = own.filter((q) => !q.optional);
+    if (item === known && counted.length && item.kind === 'optional') {
+      r.fail(LEVEL_HEADERS[counted[0].level], `「${item.code} ${truncate(item.name, 20)}」是选配品目(根据执法工作需要配备),不设配备数量;请清空该行的省级、市级、县级,或写「${OPTIONAL_WORD}」`);
+    }
+    if (service && !counted.length) r.fail('可购买服务', `「${item.code} ${truncate(item.name, 20)}」在本标准中没有配备数量;只有设了配备数量的品目才能以购买服务满足`);
     if (r.bad) continue;
     rules.push(...own);
     if (item !== known || known.addedBy === id) {
-      added.push({ ...item, kind: own.length ? 'basic' : 'optional' });
+      added.push({ ...item, kind: counted.length ? 'basic' : 'optional' });
       names.set(item.name, item.code);
     }
   }
   if (!problems.empty) return { ok: false, problems: problems.all() };
-  if (rules.length === 0) return { ok: false, problems: [{ file, sheet: sheet.name, message: '表中没有任何配备数量' }] };
+  if (rules.every((q) => q.optional)) return { ok: false, problems: [{ file, sheet: sheet.name, message: '表中没有任何配备数量' }] };
   return { ok: true, edition: { name, source: source!, effectiveDate, basedOn, rules, items: added } };
 }
 
@@ -216,7 +228,7 @@ function newItem(r: RowReader, code: string, id: string, before: CatalogItem | u
   const category = r.text('类别', true, 50);
   const name = r.text('名称', true, MAX_NAME);
   const unit = r.text('单位', true, 10);
-  const measuring = r.take('计量器具', parseChoice(r.cell('计量器具'), MEASURING_WORDS, ['是', '否']), false);
+  const measuring = r.take('计量器具', parseChoice(r.cell('计量器具'), YES_NO, ['是', '否']), false);
   const parameters = r.text('技术参数', false, 1000);
   const succeeds = r.code('替代品目');
   const same = name === null ? undefined : names.get(name);

@@ -55,12 +55,16 @@ export function needOf(kind: ItemKind, required: number, held: number, due: numb
   return { shortfall, replace: Math.max(0, required - held + due) - shortfall };
 }
 
-/** What agency `a` needs of item `i` by the end of each year from `fromYear` on: the shortfall, and the replacements due by then. */
+/**
+ * What agency `a` needs of item `i` by the end of each year from `fromYear` on: the shortfall, and the replacements due
+ * by then. Units a service contract supplies towards the quota stand with the units held.
+ */
 export function needsByYear(m: QuotaMatrix, due: DueYears, a: number, i: number, fromYear: number, years: number): { shortfall: number; replace: number }[] {
   const required = cellValue(m, a, i, 'required');
-  const held = cellValue(m, a, i, 'held');
+  const held = cellValue(m, a, i, 'held') + cellValue(m, a, i, 'contracted');
   const cell = a * m.catalog.length + i;
-  return Array.from({ length: years }, (_, k) => needOf(m.catalog[i].kind, required, held, dueCount(due, cell, fromYear + k)));
+  const kind = m.optional[cell] ? 'optional' : 'basic';
+  return Array.from({ length: years }, (_, k) => needOf(kind, required, held, dueCount(due, cell, fromYear + k)));
 }
 
 export interface BudgetLine {
@@ -71,6 +75,8 @@ export interface BudgetLine {
   quantity: number;
   unitPriceFen: Fen;
   amountFen: Fen;
+  /** The edition lets a service contract meet this quota (购买第三方服务): the request may propose one instead of buying. */
+  service: boolean;
 }
 
 const SPAN = 3;
@@ -100,7 +106,10 @@ export function budgetLines(m: QuotaMatrix, due: DueYears, terms: ReadonlyMap<st
       const b = (a * n + i) * SPAN;
       const quantity = v[b] + v[b + 1];
       if (quantity === 0) continue;
-      lines.push({ agency: m.agencies[a].code, item: m.catalog[i].code, shortfall: v[b], replace: v[b + 1], quantity, unitPriceFen: prices[i], amountFen: v[b + 2] });
+      lines.push({
+        agency: m.agencies[a].code, item: m.catalog[i].code, shortfall: v[b], replace: v[b + 1], quantity, unitPriceFen: prices[i], amountFen: v[b + 2],
+        service: m.service[a * n + i] === 1,
+      });
     }
   }
   return lines;
@@ -119,8 +128,23 @@ export interface BudgetResult {
   /** The agency whose subtree the request covers; null: the whole ledger. */
   agency: string | null;
   rows: BudgetRow[];
-  /** The scope's total (each agency's own lines once), and its two parts. */
+  /** Service contracts signed in the scope that end within the year: renewing one costs its year's fee. */
+  renewals: ContractRenewal[];
+  /** The scope's total (each agency's own lines once, and the renewals), and its parts. */
   totalFen: number;
   shortfallFen: number;
   replaceFen: number;
+  renewFen: number;
+}
+
+export interface ContractRenewal {
+  id: number;
+  agency: string;
+  agencyName: string;
+  provider: string;
+  reference: string | null;
+  validTo: IsoDate;
+  costPerYearFen: Fen;
+  /** What it supplies, as 「S09 无人机 ×1」 lines. */
+  items: string;
 }

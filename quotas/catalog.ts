@@ -10,7 +10,7 @@ interface RuleSetFile {
   source: string;
   effectiveDate: string | null;
   basedOn: string | null;
-  rules: { item: string; basis: string; per?: number; quantity: Partial<Record<Level, number>> }[];
+  rules: { item: string; basis: string; per?: number; atLeast?: boolean; quantity: Partial<Record<Level, number>> }[];
 }
 
 export const CATALOG: readonly CatalogItem[] = catalogData.items as CatalogItem[];
@@ -35,6 +35,7 @@ export function expandRuleSet(file: RuleSetFile, parents: ReadonlyMap<string, Ru
       basis: r.basis as Basis,
       quantity: r.quantity[level]!,
       per: r.per ?? 1,
+      ...(r.atLeast ? { atLeast: true } : {}),
     })),
   );
   let rules = own;

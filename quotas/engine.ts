@@ -17,36 +17,45 @@ export interface QuotaRow {
   usable: number;
   shortfall: number;
   surplus: number;
+  /** Units a valid service contract supplies, counted against the quota where the edition lets a service meet it; not held. */
+  contracted: number;
 }
 
 /**
  * Asset counts per agency x catalog item, cell `a * catalog.length + i` for the a-th agency and
  * i-th item: held = not scrapped; active = in service or idle; activeCalibrated = active with a
- * calibration valid on the reference date.
+ * calibration valid on the reference date; contracted = supplied by service contracts valid then.
  */
 export interface HoldingMatrix {
   held: Int32Array;
   active: Int32Array;
   activeCalibrated: Int32Array;
+  contracted: Int32Array;
 }
 
 export function emptyHoldings(agencies: number, items: number): HoldingMatrix {
   const n = agencies * items;
-  return { held: new Int32Array(n), active: new Int32Array(n), activeCalibrated: new Int32Array(n) };
+  return { held: new Int32Array(n), active: new Int32Array(n), activeCalibrated: new Int32Array(n), contracted: new Int32Array(n) };
 }
 
-const FIELDS = ['required', 'held', 'usable', 'shortfall', 'surplus'] as const;
+const FIELDS = ['required', 'held', 'usable', 'shortfall', 'surplus', 'contracted'] as const;
 const WIDTH = FIELDS.length;
 
-/** Quota figures per agency x item: `values[(a * catalog.length + i) * 5 + f]` for field f of FIELDS. */
+/**
+ * Quota figures per agency x item: `values[(a * catalog.length + i) * 6 + f]` for field f of FIELDS. Per cell
+ * `a * catalog.length + i`, `optional` marks those with no quota to meet (the item is optional in the catalog, or the
+ * edition makes it so at the agency's level), `service` those whose quota a service contract may meet.
+ */
 export interface QuotaMatrix {
   agencies: readonly AgencyFacts[];
   catalog: readonly CatalogItem[];
   values: Float64Array;
+  optional: Uint8Array;
+  service: Uint8Array;
 }
 
 export function required(rule: QuotaRule | undefined, agency: AgencyFacts): number {
-  if (!rule) return 0;
+  if (!rule || rule.optional) return 0;
   switch (rule.basis) {
     case 'per_staff':
       return Math.ceil((Math.max(0, agency.staff) * rule.quantity) / rule.per);
@@ -81,6 +90,7 @@ export function carriedItems(catalog: readonly CatalogItem[], ruleSet: RuleSet):
  * Measures every agency against the rule for its own level. Optional items have no quota:
  * required 0, never a shortfall. Instruments that need calibration are usable only while it is valid.
  * A retired item's units are counted under its successor (`carriedItems`), and under it no more.
+ * Units a service contract supplies meet the quota where the rule lets a service meet it, and are shown apart.
  */
 export function measure(agencies: readonly AgencyFacts[], catalog: readonly CatalogItem[], ruleSet: RuleSet, h: HoldingMatrix): QuotaMatrix {
   const rules = indexRules(ruleSet);
@@ -88,31 +98,41 @@ export function measure(agencies: readonly AgencyFacts[], catalog: readonly Cata
   const n = catalog.length;
   const carried = carriedItems(catalog, ruleSet);
   const values = new Float64Array(agencies.length * n * WIDTH);
+  const optional = new Uint8Array(agencies.length * n);
+  const service = new Uint8Array(agencies.length * n);
   const held = new Float64Array(n);
   const usable = new Float64Array(n);
+  const contracted = new Float64Array(n);
   agencies.forEach((agency, a) => {
     const levelRules = byLevel.get(agency.level)!;
     for (let i = 0; i < n; i++) {
       held[i] = h.held[a * n + i];
       usable[i] = catalog[i].needsCalibration ? h.activeCalibrated[a * n + i] : h.active[a * n + i];
+      contracted[i] = h.contracted[a * n + i];
     }
     for (const [from, to] of carried) {
       held[to] += held[from];
       // The units keep their own state: an instrument without a valid certificate stays unusable under its successor.
       usable[to] += usable[from];
-      held[from] = usable[from] = 0;
+      contracted[to] += contracted[from];
+      held[from] = usable[from] = contracted[from] = 0;
     }
     for (let i = 0; i < n; i++) {
-      const req = required(levelRules[i], agency);
+      const rule = levelRules[i];
+      const req = required(rule, agency);
+      const covered = rule?.service ? Math.min(contracted[i], Math.max(0, req - held[i])) : 0;
       const b = (a * n + i) * WIDTH;
       values[b] = req;
       values[b + 1] = held[i];
       values[b + 2] = usable[i];
-      values[b + 3] = Math.max(0, req - held[i]);
+      values[b + 3] = Math.max(0, req - held[i] - covered);
       values[b + 4] = Math.max(0, held[i] - req);
+      values[b + 5] = covered;
+      optional[a * n + i] = catalog[i].kind === 'optional' || rule?.optional ? 1 : 0;
+      service[a * n + i] = rule?.service ? 1 : 0;
     }
   });
-  return { agencies, catalog, values };
+  return { agencies, catalog, values, optional, service };
 }
 
 /** The codes of an agency and all its descendants. */
@@ -163,7 +183,7 @@ export function subtreeSums(agencies: readonly AgencyFacts[], values: Float64Arr
 
 /** Each agency measured at its own level, summed over its subtree. */
 export function rollUp(m: QuotaMatrix): QuotaMatrix {
-  return { agencies: m.agencies, catalog: m.catalog, values: subtreeSums(m.agencies, m.values, m.catalog.length * WIDTH) };
+  return { ...m, values: subtreeSums(m.agencies, m.values, m.catalog.length * WIDTH) };
 }
 
 /** Field `field` of the cell of agency `a`, catalog item `i`. */
@@ -180,7 +200,7 @@ export function quotaRows(m: QuotaMatrix, agencyCode?: string): QuotaRow[] {
     for (let i = 0; i < n; i++) {
       const b = (a * n + i) * WIDTH;
       const v = m.values;
-      rows.push({ agency: agency.code, item: m.catalog[i].code, required: v[b], held: v[b + 1], usable: v[b + 2], shortfall: v[b + 3], surplus: v[b + 4] });
+      rows.push({ agency: agency.code, item: m.catalog[i].code, required: v[b], held: v[b + 1], usable: v[b + 2], shortfall: v[b + 3], surplus: v[b + 4], contracted: v[b + 5] });
     }
   });
   return rows;

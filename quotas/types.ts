@@ -23,13 +23,21 @@ export interface CatalogItem {
 
 export type Basis = 'per_staff' | 'per_agency' | 'per_office';
 
-/** One quota: `quantity` units per `per` staff (per_staff), per agency, or per office. */
+/**
+ * One quota: `quantity` units per `per` staff (per_staff), per agency, or per office. Written as the standard
+ * writes it: `atLeast` for 「≥1/机构」 (a minimum a locality may raise; measured the same), `optional` for an item
+ * the edition makes 选配 at that level (no quantity: never a shortfall, replaced like for like), `service` where the
+ * edition lets the quota be met by buying a third-party service (购买第三方服务) instead of owning the units.
+ */
 export interface QuotaRule {
   item: string;
   level: Level;
   basis: Basis;
   quantity: number;
   per: number;
+  atLeast?: boolean;
+  optional?: boolean;
+  service?: boolean;
 }
 
 export interface RuleSet {

@@ -15,7 +15,7 @@ import { SignIn } from './screens/SignIn';
 import { Users } from './screens/Users';
 import { useI18n } from './i18n';
 import { useApi } from './lib/useApi';
-import { Compliance } from './screens/Compliance';
+import { Compliance, type ComplianceView } from './screens/Compliance';
 import { Agencies } from './screens/Agencies';
 import { Disposals } from './screens/Disposals';
 import { Dispatch } from './screens/Dispatch';
@@ -193,6 +193,8 @@ function Screens({ onSignOut }: { onSignOut: () => void }) {
   const agencies = useApi('agencies/list', {});
   const catalog = useApi('catalog/list', {});
   const [{ screen, filter }, setRoute] = useState(() => readHash(user, today));
+  // Which part of 配备达标 a card of the overview opens.
+  const [complianceView, setComplianceView] = useState<ComplianceView>('matrix');
   const [started, setStarted] = useState(() => localStorage.getItem(STARTED_KEY) === '1');
 
   useEffect(() => {
@@ -251,14 +253,15 @@ function Screens({ onSignOut }: { onSignOut: () => void }) {
               onAgency={(agency) => setRoute({ screen, filter: { agency } })}
               links={{
                 toLedger: (agency) => setRoute({ screen: 'ledger', filter: { agency } }),
-                toCompliance: () => setRoute({ screen: 'compliance', filter }),
+                toCompliance: () => (setComplianceView('matrix'), setRoute({ screen: 'compliance', filter })),
+                toContracts: () => (setComplianceView('contracts'), setRoute({ screen: 'compliance', filter })),
                 toDue: (kind, agency) => setRoute({ screen: 'maintenance', filter: { agency, due: { kind, until: kind === 'replacement' ? inDays(0) : inDays(30) } } }),
               }}
             />
           )}
           {screen === 'maintenance' && <Maintenance agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
           {screen === 'ledger' && <Ledger agencies={agencies.data} catalog={catalog.data} filter={filter} onFilter={(f) => setRoute({ screen, filter: f })} />}
-          {screen === 'compliance' && <Compliance agencies={agencies.data} onDrill={drill} />}
+          {screen === 'compliance' && <Compliance key={complianceView} agencies={agencies.data} onDrill={drill} initialView={complianceView} />}
           {screen === 'budget' && <Budget agencies={agencies.data} />}
           {screen === 'score' && <Score agencies={agencies.data} agency={filter.agency} />}
           {screen === 'disposals' && <Disposals />}

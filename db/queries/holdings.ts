@@ -14,7 +14,8 @@ interface HoldingCount {
 /**
  * The holdings matrix of `agencies` x `catalog` as of `date`, counted by the database in one GROUP BY
  * over agency and item (which the `assets_holdings` index covers): one row per agency and item held,
- * never the assets themselves. With `only` (agency ids), only those agencies' assets are counted.
+ * never the assets themselves; and the units service contracts valid on `date` supply each agency. With `only`
+ * (agency ids), only those agencies' are counted.
  */
 export async function holdingsAsOf(tx: Tx, date: string, agencies: readonly { id: number }[], catalog: readonly CatalogItem[], only: readonly number[] | null = null): Promise<HoldingMatrix> {
   const agencyIndex = new Map(agencies.map((a, i) => [a.id, i]));
@@ -33,6 +34,15 @@ export async function holdingsAsOf(tx: Tx, date: string, agencies: readonly { id
     h.held[cell] = Number(r.held);
     h.active[cell] = Number(r.active);
     h.activeCalibrated[cell] = Number(r.activeCalibrated);
+  }
+  const supplied = await tx.all<{ agencyId: number; item: string; quantity: number }>(sql`select a.agency_id as "agencyId", i.item_code as item, sum(i.quantity) as quantity
+    from service_contracts c join service_contract_agencies a on a.contract_id = c.id join service_contract_items i on i.contract_id = c.id
+    where c.valid_from <= ${date} and c.valid_to >= ${date}${only === null ? sql`` : sql` and ${inList(tx, sql.ref('a.agency_id'), only)}`}
+    group by a.agency_id, i.item_code`);
+  for (const r of supplied) {
+    const a = agencyIndex.get(Number(r.agencyId));
+    const i = itemIndex.get(r.item);
+    if (a !== undefined && i !== undefined) h.contracted[a * catalog.length + i] = Number(r.quantity);
   }
   return h;
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { CATALOG, RETIRED_ALIASES, SHIPPED_RULE_SETS } from '../../quotas/catalog';
-import type { CatalogItem, RuleSet } from '../../quotas/types';
+import type { CatalogItem, QuotaRule, RuleSet } from '../../quotas/types';
 import type { Db } from '../types';
 import { DEFAULT_TERMS } from '../../quotas/replacement';
 import { runSteps, runStepsSync, type Steps, type Tx } from '../store';
@@ -37,8 +37,7 @@ function* seedSteps(now: Date): Steps<void> {
   }
   for (const s of newSets) {
     yield sql`insert into rule_sets (id, name, source, effective_date, based_on) values (${s.id}, ${s.name}, ${s.source}, ${s.effectiveDate ?? null}, ${s.basedOn ?? null})`;
-    yield sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per) values ${sql.join(s.rules.map((r) =>
-      sql`(${s.id}, ${r.item}, ${r.level}, ${r.basis}, ${r.quantity}, ${r.per})`))}`;
+    yield insertRules(s);
   }
   yield* auditSteps({ actor: 'system', at }, [
     ...newItems.map((i) => ({ action: 'create' as const, entity: 'catalog_item', entityKey: i.code, after: i, agencies: [] })),
@@ -69,6 +68,17 @@ export async function loadCatalog(tx: Tx): Promise<CatalogItem[]> {
   return rows.map(item);
 }
 
+type StoredRule = Omit<QuotaRule, 'atLeast' | 'optional' | 'service'> & { atLeast: number; optional: number; service: number };
+/** A stored quota with its flags where they are set, as the edition's file reads it. */
+function rule({ atLeast, optional, service, ...r }: StoredRule): QuotaRule {
+  return { ...r, ...(atLeast === 1 && { atLeast: true }), ...(optional === 1 && { optional: true }), ...(service === 1 && { service: true }) };
+}
+
+function insertRules(set: RuleSet) {
+  return sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per, at_least, optional, service) values ${sql.join(set.rules.map((r) =>
+    sql`(${set.id}, ${r.item}, ${r.level}, ${r.basis}, ${r.quantity}, ${r.per}, ${r.atLeast ? 1 : 0}, ${r.optional ? 1 : 0}, ${r.service ? 1 : 0})`))}`;
+}
+
 export interface RuleSetHead {
   id: string;
   name: string;
@@ -91,8 +101,9 @@ export async function ruleSetName(tx: Tx, id: string): Promise<string> {
 export async function loadRuleSet(tx: Tx, id: string): Promise<RuleSet | null> {
   const head = await tx.get<RuleSetHead>(sql`${HEAD} where id = ${id}`);
   if (!head) return null;
-  const rules = await tx.all<RuleSet['rules'][number]>(sql`select item_code as item, level, basis, quantity, per from quota_rules where rule_set_id = ${id} order by item_code, level`);
-  return { ...head, rules };
+  const rows = await tx.all<StoredRule>(sql`select item_code as item, level, basis, quantity, per, at_least as "atLeast", optional, service
+    from quota_rules where rule_set_id = ${id} order by item_code, level`);
+  return { ...head, rules: rows.map(rule) };
 }
 
 
@@ -146,8 +157,7 @@ export async function saveRuleSet(tx: Tx, who: Actor, set: RuleSet, replace: boo
   }
   await saveEditionItems(tx, who, set.id, items);
   if (set.rules.length) {
-    await tx.run(sql`insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per) values ${sql.join(set.rules.map((r) =>
-      sql`(${set.id}, ${r.item}, ${r.level}, ${r.basis}, ${r.quantity}, ${r.per})`))}`);
+    await tx.run(insertRules(set));
   }
   await appendAudit(tx, who, [before
     ? { action: 'update', entity: 'rule_set', entityKey: set.id, before, after: set, agencies: [] }

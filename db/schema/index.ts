@@ -27,3 +27,6 @@ export * from './stocktake-expected';
 export * from './stocktake-scans';
 export * from './stocktake-differences';
 export * from './blank-labels';
+export * from './service-contracts';
+export * from './service-contract-items';
+export * from './service-contract-agencies';

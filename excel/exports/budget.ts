@@ -27,6 +27,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return out;
 }
 
+const SERVICE_NOTE = '可购买服务';
 const BUDGET_HEADERS = ['序号', '单位', '装备代码', '装备名称', '计量单位', '数量', '单价(元)', '金额(元)', '申请理由'];
 const BUDGET_FORMATS = [FORMAT.count, , , , , FORMAT.count, FORMAT.yuan, FORMAT.yuan];
 
@@ -49,7 +50,7 @@ export function budgetWorkbook(r: BudgetResult, scopeName: string, ruleName: str
     for (const l of lines) {
       for (const [quantity, reason] of [[l.shortfall, '缺额'], [l.replace, '更新']] as const) {
         if (quantity === 0) continue;
-        rows.push([++n, l.agencyName, l.item, l.itemName, l.unit, quantity, fenToYuan(l.unitPriceFen), fenToYuan(quantity * l.unitPriceFen), reason]);
+        rows.push([++n, l.agencyName, l.item, l.itemName, l.unit, quantity, fenToYuan(l.unitPriceFen), fenToYuan(quantity * l.unitPriceFen), l.service ? `${reason}(${SERVICE_NOTE})` : reason]);
         subtotal += quantity * l.unitPriceFen;
       }
     }
@@ -58,7 +59,13 @@ export function budgetWorkbook(r: BudgetResult, scopeName: string, ruleName: str
       subtotals.push(rows.length - 1);
     }
   }
-  rows.push([null, '合计', null, null, null, r.rows.reduce((s, l) => s + l.quantity, 0), null, fenToYuan(r.totalFen), `缺额 ${fenToYuan(r.shortfallFen).toLocaleString('zh-CN')} 元;更新 ${fenToYuan(r.replaceFen).toLocaleString('zh-CN')} 元`]);
+  for (const c of r.renewals) {
+    rows.push([++n, c.agencyName, null, `服务合同续签:${c.provider}${c.reference ? `(${c.reference})` : ''};${c.items}`, '年', 1, fenToYuan(c.costPerYearFen), fenToYuan(c.costPerYearFen),
+      `服务合同 ${c.validTo} 到期`]);
+  }
+  const parts = [`缺额 ${fenToYuan(r.shortfallFen).toLocaleString('zh-CN')} 元`, `更新 ${fenToYuan(r.replaceFen).toLocaleString('zh-CN')} 元`,
+    ...(r.renewals.length ? [`服务续签 ${fenToYuan(r.renewFen).toLocaleString('zh-CN')} 元`] : [])];
+  rows.push([null, '合计', null, null, null, r.rows.reduce((s, l) => s + l.quantity, 0), null, fenToYuan(r.totalFen), parts.join(';')]);
   rows.push([], ['编制人:', null, null, '审核人:', null, null, '单位负责人:']);
   const width = BUDGET_HEADERS.length - 1;
   const request: OutSheet = {
@@ -80,6 +87,8 @@ export function budgetWorkbook(r: BudgetResult, scopeName: string, ruleName: str
       ['缺额', `按配备标准 ${ruleName},各机构按本级标准测算的应配数减在册数(报废不计)。`],
       ['更新', `在册装备至 ${r.year} 年 12 月 31 日使用满更新年限,或车辆行驶里程达到(或按年均里程推算将达到)更新里程的;标配装备仅更新到标准所需数量,超配部分不再更新。`],
       ['单价', '取自「单价与更新年限」表,可在软件中修改;默认单价为估算值。'],
+      [SERVICE_NOTE, '该配备标准允许以购买第三方服务满足的品目:可签订服务合同代替购置,已有服务合同提供的数量已从缺额中扣除。'],
+      ['服务续签', `在 ${r.year} 年内到期的服务合同,按其年服务费列入。`],
       ['数据日期', today],
     ],
   };

@@ -1,5 +1,5 @@
 import { CalculatorOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Switch, Tabs, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, InputNumber, Row, Select, Space, Statistic, Switch, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import { useContext, useMemo, useState, type ReactNode } from 'react';
@@ -64,7 +64,10 @@ function BudgetRequest({ agencies }: { agencies: AgencyNode[] }) {
   const columns = useMemo<ColDef<BudgetRow>[]>(() => [
     { headerName: t('compliance.agency'), field: 'agencyName', width: 220, valueFormatter: (p) => shortAgency(p.value ?? '') },
     { headerName: t('budget.item'), field: 'item', width: 76 },
-    { headerName: t('budget.itemName'), field: 'itemName', flex: 1, minWidth: 200 },
+    {
+      headerName: t('budget.itemName'), field: 'itemName', flex: 1, minWidth: 200,
+      cellRenderer: (p: { data?: BudgetRow; value?: string }) => <>{p.value}{p.data?.service && <Tag color="blue" style={{ marginInlineStart: 6 }} title={t('budget.serviceHint')}>{t('budget.service')}</Tag>}</>,
+    },
     { headerName: t('budget.unit'), field: 'unit', width: 64 },
     { headerName: t('budget.shortfall'), field: 'shortfall', width: 80, type: 'numericColumn' },
     { headerName: t('budget.replace'), field: 'replace', width: 80, type: 'numericColumn' },
@@ -89,6 +92,11 @@ function BudgetRequest({ agencies }: { agencies: AgencyNode[] }) {
         <Col span={6}><Card size="small" loading={!d}><Statistic title={t('budget.lines')} value={d ? d.rows.length : ''} /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('budget.rule')}</Typography.Text></Card></Col>
       </Row>
       {r.error && <Typography.Text type="danger">{r.error.message}</Typography.Text>}
+      {!!d?.renewals.length && (
+        <Alert type="warning" showIcon data-testid="budget-renewals" title={`${t('budget.renewals')}:${wan(d.renewFen)} 万元`}
+          description={d.renewals.map((c) => `${shortAgency(c.agencyName)} · ${c.provider}${c.reference ? `(${c.reference})` : ''} · ${c.items} · ${c.validTo} 到期 · ${yuan(c.costPerYearFen)} 元/年`).join('\n')}
+          style={{ whiteSpace: 'pre-line' }} />
+      )}
       <div style={{ flex: 1, minHeight: 240 }} data-testid="budget-grid">
         <AgGridReact<BudgetRow>
           theme={gridTheme} localeText={gridLocale(lang)} loading={r.loading} rowData={d?.rows ?? []} columnDefs={columns}

@@ -12,6 +12,7 @@ import { gridLocale, gridTheme } from '../lib/grid';
 import { treeOrder } from '../lib/tree';
 import { shortAgency, shortItem } from '../lib/format';
 import { EditionCompare, RuleSetImport } from './EditionCompare';
+import { Contracts } from './Contracts';
 
 const COVERAGE: ChartSpec = { category: 'name', series: ['pct'], horizontal: true, colors: ['#52c41a'] };
 const PER_VEHICLE: ChartSpec = { category: 'name', series: ['ratio'], horizontal: true, colors: ['#1677ff'] };
@@ -41,12 +42,14 @@ interface MatrixRow {
 }
 
 /** 配备达标: agencies x catalog items against a rule set; a cell opens the assets behind it. */
-export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDrill: (agency: string, item: string, subtree: boolean) => void }) {
+export type ComplianceView = 'matrix' | 'charts' | 'compare' | 'contracts';
+
+export function Compliance({ agencies, onDrill, initialView = 'matrix' }: { agencies: AgencyNode[]; onDrill: (agency: string, item: string, subtree: boolean) => void; initialView?: ComplianceView }) {
   const { t, lang } = useI18n();
   const [ruleSet, setRuleSet] = useState('national-2020');
   const [rollup, setRollup] = useState(false);
   const [basicOnly, setBasicOnly] = useState(true);
-  const [view, setView] = useState<'matrix' | 'charts' | 'compare'>('matrix');
+  const [view, setView] = useState<ComplianceView>(initialView);
   const ruleSets = useApi('ruleSets/list', {});
   const catalog = useApi('catalog/list', {});
   const result = useApi('quotas/shortfall', { ruleSet, rollup });
@@ -96,8 +99,10 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
       cellRenderer: (p: { data?: MatrixRow }) => {
         const r = p.data?.cells[item.code];
         if (!r) return null;
-        const title = t('compliance.cellTitle', { r: r.required, h: r.held, u: r.usable, s: r.shortfall });
-        return <span title={title} data-testid={`cell-${p.data!.code}-${item.code}`}>{`${r.held}/${r.required}`}</span>;
+        const title = r.contracted
+          ? t('compliance.cellContracted', { r: r.required, h: r.held, c: r.contracted, u: r.usable, s: r.shortfall })
+          : t('compliance.cellTitle', { r: r.required, h: r.held, u: r.usable, s: r.shortfall });
+        return <span title={title} data-testid={`cell-${p.data!.code}-${item.code}`}>{r.contracted ? `${r.held}+${r.contracted}/${r.required}` : `${r.held}/${r.required}`}</span>;
       },
       cellStyle: (p): CellStyle => {
         const r = p.data?.cells[item.code];
@@ -111,11 +116,13 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%', gap: 12 }}>
       <Space wrap size={16}>
-        <Segmented data-testid="compliance-view" value={view} onChange={setView} options={[{ value: 'matrix', label: t('compliance.matrix') }, { value: 'charts', label: t('compliance.charts') }, { value: 'compare', label: t('compliance.compare') }]} />
-        <span>
-          {t('compliance.ruleSet')}:{' '}
-          <Select data-testid="rule-set" style={{ width: 260 }} value={ruleSet} onChange={setRuleSet} options={(ruleSets.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
-        </span>
+        <Segmented data-testid="compliance-view" value={view} onChange={setView} options={[{ value: 'matrix', label: t('compliance.matrix') }, { value: 'charts', label: t('compliance.charts') }, { value: 'compare', label: t('compliance.compare') }, { value: 'contracts', label: t('compliance.contracts') }]} />
+        {view !== 'contracts' && (
+          <span>
+            {t('compliance.ruleSet')}:{' '}
+            <Select data-testid="rule-set" style={{ width: 260 }} value={ruleSet} onChange={setRuleSet} options={(ruleSets.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
+          </span>
+        )}
         {view === 'matrix' && (
           <>
             <span>
@@ -127,7 +134,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
           </>
         )}
         <Typography.Text type="secondary">{result.data?.date}</Typography.Text>
-        {view !== 'compare' && <ExportButton testId="compliance-export" op="quotas/export" input={{ ruleSet }} />}
+        {(view === 'matrix' || view === 'charts') && <ExportButton testId="compliance-export" op="quotas/export" input={{ ruleSet }} />}
         {view === 'compare' && (
           <>
             <ExportButton testId="rule-set-export" op="ruleSets/export" input={{ id: ruleSet }} label={t('compliance.exportRuleSet')} />
@@ -136,6 +143,7 @@ export function Compliance({ agencies, onDrill }: { agencies: AgencyNode[]; onDr
         )}
       </Space>
       {view === 'charts' && <ComplianceCharts ruleSet={ruleSet} />}
+      {view === 'contracts' && <Contracts agencies={agencies} catalog={catalog.data ?? []} />}
       {view === 'compare' && <EditionCompare base={ruleSet} ruleSets={ruleSets.data ?? []} agencies={agencies} catalog={catalog.data ?? []} />}
       <div style={{ flex: 1, minHeight: 300, display: view === 'matrix' ? undefined : 'none' }}>
         <AgGridReact<MatrixRow>

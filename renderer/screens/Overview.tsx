@@ -14,6 +14,7 @@ export interface OverviewLinks {
   toLedger: (agency?: string) => void;
   toCompliance: () => void;
   toDue: (kind: DueKind, agency?: string) => void;
+  toContracts: () => void;
 }
 
 /** 总览: the figures that matter, each opening the list behind it. */
@@ -28,8 +29,10 @@ export function Overview({ agencies, agency, onAgency, links }: { agencies: Agen
   );
   const d = o.data;
   const held = d ? d.byStatus.in_service + d.byStatus.under_repair + d.byStatus.idle : 0;
+  // A seventh card, while contracts fall due, makes rows of four.
+  const span = d?.contractsEnding ? 6 : 8;
   const card = (testId: string, title: string, value: number | string, hint: string, onClick: () => void, danger = false) => (
-    <Col span={8}>
+    <Col span={span}>
       <Card hoverable onClick={onClick} data-testid={testId} loading={!d}>
         <Statistic title={title} value={value} styles={{ content: danger ? { color: '#cf1322' } : undefined }} />
         <Typography.Text type="secondary">{hint}</Typography.Text>
@@ -46,6 +49,7 @@ export function Overview({ agencies, agency, onAgency, links }: { agencies: Agen
         {card('ov-vehicles', t('ov.replacementDue'), d?.replacementDue ?? 0, t('ov.replacementDueHint', { v: d?.vehiclesDue ?? 0, n: d?.vehicles ?? 0 }), () => links.toDue('replacement', agency))}
         {card('ov-calibrations', t('ov.calibrations'), d?.calibrationsExpiring ?? 0, t('ov.calibrationsHint'), () => links.toDue('calibration', agency))}
         {card('ov-maintenance', t('ov.maintenance'), d?.maintenanceDue ?? 0, t('ov.maintenanceHint'), () => links.toDue('maintenance', agency))}
+        {!!d?.contractsEnding && card('ov-contracts', t('ov.contracts'), d.contractsEnding, t('ov.contractsHint'), links.toContracts, true)}
       </Row>
       <Row gutter={[16, 16]}>
         {chart('vehicleAge', AGE)}

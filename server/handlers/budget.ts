@@ -9,7 +9,8 @@ import type { Actor } from '../../db/queries/audit';
 import { agencyByCode } from '../../db/queries/agencies';
 import { liveUnits, loadTerms, saveTerms } from '../../db/queries/budget';
 import { loadCatalog, ruleSetName } from '../../db/queries/reference';
-import { budgetLines, dueYears, needsByYear, type BudgetLine } from '../../quotas/budget';
+import { budgetLines, dueYears, needsByYear, type BudgetLine, type ContractRenewal } from '../../quotas/budget';
+import { listContracts } from '../../db/queries/contracts';
 import { cellValue, indexRules, subtreeCodes } from '../../quotas/engine';
 import { decodePlan, planModel, type PlanNeed, type WeightGroup } from '../../quotas/plan';
 import { VEHICLE_ITEMS, type ItemTerms } from '../../quotas/replacement';
@@ -85,8 +86,21 @@ export async function budgetRequest(tx: Tx, input: BudgetInput & { within?: With
   const rows: BudgetRow[] = lines.map((l) => ({ ...l, agencyName: agencyNames.get(l.agency)!, itemName: items.get(l.item)!.name, unit: items.get(l.item)!.unit }));
   const shortfallFen = own.reduce((s, l) => s + l.shortfall * l.unitPriceFen, 0);
   const replaceFen = own.reduce((s, l) => s + l.replace * l.unitPriceFen, 0);
+  const renewals = await contractsEnding(tx, scope, input.year, today, items);
+  const renewFen = renewals.reduce((s, c) => s + c.costPerYearFen, 0);
   const agency = input.agency ?? input.within?.root ?? null;
-  return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency, rows, totalFen: shortfallFen + replaceFen, shortfallFen, replaceFen };
+  return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency, rows, renewals, totalFen: shortfallFen + replaceFen + renewFen, shortfallFen, replaceFen, renewFen };
+}
+
+/** The service contracts signed within `scope` (null: anywhere) whose last day falls in `year`: their renewal is the year's to pay. */
+async function contractsEnding(tx: Tx, scope: ReadonlySet<string> | null, year: number, today: IsoDate, items: ReadonlyMap<string, { name: string }>): Promise<ContractRenewal[]> {
+  return (await listContracts(tx, scope, today))
+    .filter((c) => c.validTo.startsWith(`${year}-`) && (scope === null || scope.has(c.agency)))
+    .sort((a, b) => a.validTo.localeCompare(b.validTo) || a.id - b.id)
+    .map((c) => ({
+      id: c.id, agency: c.agency, agencyName: c.agencyName, provider: c.provider, reference: c.reference, validTo: c.validTo, costPerYearFen: c.costPerYearFen,
+      items: c.items.map((i) => `${i.item} ${items.get(i.item)?.name ?? ''} ×${i.quantity}`).join(';'),
+    }));
 }
 
 export async function exportBudget(tx: Tx, input: BudgetInput & { within?: Within | null }, today: IsoDate, format?: ExportFormat): Promise<FileOut> {

@@ -19,6 +19,7 @@ import { dispatchHandlers } from './dispatch';
 import { planHandlers } from './plans';
 import { stocktakeHandlers } from './stocktakes';
 import { labelHandlers } from './labels';
+import { contractHandlers } from './contracts';
 
 /** Every operation of the contract, implemented once for every transport; the dispatcher has checked the right, these check the agency scope. */
 export const handlers: Handlers = {
@@ -42,4 +43,5 @@ export const handlers: Handlers = {
   ...planHandlers,
   ...stocktakeHandlers,
   ...labelHandlers,
+  ...contractHandlers,
 };

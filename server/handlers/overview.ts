@@ -11,8 +11,8 @@ import { ruleSetName } from '../../db/queries/reference';
 import type { overviewOps } from '../../api/overview';
 import type { HandlersFor } from './handler';
 import { scopedAgency } from '../scope';
-
-export const DUE_WINDOW_DAYS = 30;
+import { DUE_WINDOW_DAYS } from '../../lib/domain/contracts';
+import { listContracts } from '../../db/queries/contracts';
 
 /** The figures a bureau head looks at first, for the whole ledger or one agency's subtree; read on one snapshot. */
 export async function overview(tx: Tx, input: { agency?: string; ruleSet?: string }, today: IsoDate): Promise<Overview> {
@@ -44,6 +44,7 @@ export async function overview(tx: Tx, input: { agency?: string; ruleSet?: strin
     vehiclesDue,
     calibrationsExpiring: await countDue(tx, 'calibration', soon, { agency: input.agency }),
     maintenanceDue: await countDue(tx, 'maintenance', soon, { agency: input.agency }),
+    contractsEnding: (await listContracts(tx, input.agency === undefined ? null : scope, today)).filter((c) => c.state === 'ending').length,
     worst: [...byAgency].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([agency, n]) => ({ agency, name: names.get(agency)!, shortfall: n })),
   };
 }
