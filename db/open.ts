@@ -24,6 +24,11 @@ export interface OpenOptions {
   now?: Date;
   /** A temporary copy being readied for a restore: no backup of it before its migrations. */
   skipMigrationBackup?: boolean;
+  /**
+   * Seed the shipped catalog and rule sets (the default). Off only where a test makes a ledger as an earlier release
+   * left it: this release's seed writes this release's columns.
+   */
+  seed?: boolean;
 }
 
 export interface OpenResult {
@@ -121,7 +126,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
         { file, message: `数据库升级失败:${(e as Error).message}${backup ? `;升级前的备份完好:${backup}` : ''}` },
       ]);
     }
-    seedReferenceDataSync(db, options.now);
+    if (options.seed !== false) seedReferenceDataSync(db, options.now);
     // Keeps the planner's statistics current (SQLite's advice for long-lived connections).
     sqlite.pragma('optimize = 0x10002');
     return { db, backup };

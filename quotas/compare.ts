@@ -1,6 +1,6 @@
 import type { QuotaRow } from './engine';
 
-/** One agency × item whose requirement differs between two editions of the standard, on the same holdings. */
+/** One agency × item whose requirement or shortfall differs between two editions of the standard, on the same holdings. */
 export interface EditionChange {
   agency: string;
   item: string;
@@ -51,7 +51,8 @@ export function compareEditions(base: readonly QuotaRow[], other: readonly Quota
     if (o.required > 0) (s.itemsOther++, o.shortfall === 0 && s.metOther++);
     s.shortfallBase += b.shortfall;
     s.shortfallOther += o.shortfall;
-    if (b.required === o.required) continue;
+    // A change of requirement, or of what counts towards it (a service contract where only one edition admits it).
+    if (b.required === o.required && b.shortfall === o.shortfall) continue;
     const budgetChangeFen = (o.shortfall - b.shortfall) * unitPriceFen(b.item);
     s.budgetChangeFen += budgetChangeFen;
     changes.push({

@@ -19,9 +19,9 @@ export interface Compliance {
   catalog: readonly CatalogItem[];
 }
 
-const QUOTA_HEADERS = ['机构编码', '机构名称', '层级', '上级机构编码', '装备代码', '装备名称', '类别', '单位', '应配', '在册', '可用', '缺额', '超配'];
-const QUOTA_FORMATS = [, , , , , , , , FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.count];
-const QUOTA_WIDTHS = [10, 30, 6, 12, 8, 34, 6, 6, 8, 8, 8, 8, 8];
+const QUOTA_HEADERS = ['机构编码', '机构名称', '层级', '上级机构编码', '装备代码', '装备名称', '类别', '单位', '应配', '在册', '可用', '购买服务', '缺额', '超配'];
+const QUOTA_FORMATS = [, , , , , , , , FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.count, FORMAT.count];
+const QUOTA_WIDTHS = [10, 30, 6, 12, 8, 34, 6, 6, 8, 8, 8, 8, 8, 8];
 
 /**
  * 配备达标情况: a summary line per agency (its own holdings and its subtree's), then every agency × item
@@ -33,11 +33,11 @@ export function complianceWorkbook(c: Compliance, format: ExportFormat | undefin
   const items = new Map(c.catalog.map((i) => [i.code, i]));
   const detail = (rows: readonly QuotaRow[]) =>
     rows
-      .filter((r) => r.required > 0 || r.held > 0)
+      .filter((r) => r.required > 0 || r.held > 0 || r.contracted > 0)
       .map((r) => {
         const a = agencies.get(r.agency)!;
         const i = items.get(r.item)!;
-        return [a.code, a.name, LEVEL_LABELS[a.level], a.parentCode, i.code, i.name, i.kind === 'basic' ? '标配' : '选配', i.unit, r.required, r.held, r.usable, r.shortfall, r.surplus];
+        return [a.code, a.name, LEVEL_LABELS[a.level], a.parentCode, i.code, i.name, i.kind === 'basic' ? '标配' : '选配', i.unit, r.required, r.held, r.usable, r.contracted, r.shortfall, r.surplus];
       });
   const totals = (rows: readonly QuotaRow[]) => {
     const m = new Map<string, { required: number; shortfall: number; items: number; met: number }>();
@@ -65,7 +65,7 @@ export function complianceWorkbook(c: Compliance, format: ExportFormat | undefin
     },
     { name: '本级明细', rows: [QUOTA_HEADERS, ...detail(own)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
     { name: '含下级汇总', rows: [QUOTA_HEADERS, ...detail(rolled)], widths: QUOTA_WIDTHS, formats: QUOTA_FORMATS },
-    { name: '说明', rows: [['配备标准', c.ruleName], ['核定日期', { date: c.date }], ['可用', '在用或闲置、需检定的装备检定有效'], ['含下级汇总', '本机构及全部下级机构的应配与在册合计']], widths: [14, 60], frozen: 0 },
+    { name: '说明', rows: [['配备标准', c.ruleName], ['核定日期', { date: c.date }], ['可用', '在用或闲置、需检定的装备检定有效'], ['购买服务', '该配备标准允许以购买第三方服务满足的品目,有效服务合同提供并计入达标的数量(不计入在册)'], ['含下级汇总', '本机构及全部下级机构的应配与在册合计']], widths: [14, 60], frozen: 0 },
   ], format, csv);
 }
 

@@ -1,3 +1,4 @@
+import type { QuotaRow } from '../../quotas/engine';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import type { FileOut } from '../../api/contract';
@@ -72,9 +73,10 @@ describe('exports', () => {
     const f = await exportCompliance(store, {}, today);
     const own = (await shortfall(store, {}, today)).rows.filter((r) => r.required > 0 || r.held > 0);
     const rolled = (await shortfall(store, { rollup: true }, today)).rows.filter((r) => r.required > 0 || r.held > 0);
-    const figures = (rows: unknown[][]) => rows.slice(1).map((r) => [r[0], r[4], r[8], r[9], r[10], r[11], r[12]]);
-    expect(figures(rowsOf(f, '本级明细'))).toEqual(own.map((r) => [r.agency, r.item, r.required, r.held, r.usable, r.shortfall, r.surplus]));
-    expect(figures(rowsOf(f, '含下级汇总'))).toEqual(rolled.map((r) => [r.agency, r.item, r.required, r.held, r.usable, r.shortfall, r.surplus]));
+    const figures = (rows: unknown[][]) => rows.slice(1).map((r) => [r[0], r[4], r[8], r[9], r[10], r[11], r[12], r[13]]);
+    const engine = (r: QuotaRow) => [r.agency, r.item, r.required, r.held, r.usable, r.contracted, r.shortfall, r.surplus];
+    expect(figures(rowsOf(f, '本级明细'))).toEqual(own.map(engine));
+    expect(figures(rowsOf(f, '含下级汇总'))).toEqual(rolled.map(engine));
     const summary = rowsOf(f, '机构汇总');
     const city = summary.find((r) => r[0] === '3301')!;
     expect(city[10]).toBe(rolled.filter((r) => r.agency === '3301').reduce((s, r) => s + r.shortfall, 0));

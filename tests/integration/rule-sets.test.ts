@@ -21,9 +21,9 @@ const ledger = async () => {
   return { l, admin: as(l) };
 };
 
-type Rule = { item: string; level: string; basis: string; quantity: number; per: number };
+type Rule = { item: string; level: string; basis: string; quantity: number; per: number; atLeast: number; optional: number; service: number };
 const rulesOf = (ctx: ReturnType<typeof as>, id: string) =>
-  rows<Rule>(ctx, sql`select item_code as item, level, basis, quantity, per from quota_rules where rule_set_id = ${id} order by item_code, level`);
+  rows<Rule>(ctx, sql`select item_code as item, level, basis, quantity, per, at_least as "atLeast", optional, service from quota_rules where rule_set_id = ${id} order by item_code, level`);
 
 const upload = (fileName: string, buf: Uint8Array, id: string, extra: object = {}) => ({ fileName, base64: Buffer.from(buf).toString('base64'), id, ...extra });
 
@@ -63,7 +63,8 @@ describe('editions of the standard in and out of Excel', () => {
     const wb = XLSX.read(Buffer.from(file.base64, 'base64'));
     const aoa = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[wb.SheetNames[0]], { header: 1 });
     const header = aoa.findIndex((r) => r[1] === '代码');
-    expect(aoa[header]).toEqual([...HEADER, '计量器具', '技术参数', '替代品目']);
+    expect(aoa[header]).toEqual([...HEADER, '计量器具', '技术参数', '替代品目', '可购买服务']);
+    expect(aoa.find((r) => r[1] === 'S09')!.slice(4, 7)).toEqual(['≥1/机构', '≥1/机构', '≥1/机构']);
     expect(aoa[header + 1]).toEqual(['交通工具', 'S01', '执法执勤专用车(含设备)', '辆', '1辆/5人', '1辆/5人', '1辆/5人', '否']);
     expect(aoa.find((r) => r[1] === 'S06')![7]).toBe('是');
     expect(aoa.find((r) => r[1] === 'S06')!.slice(4, 7)).toEqual(['2/机构', '2/机构', '3/机构']);
@@ -120,7 +121,7 @@ describe('editions of the standard in and out of Excel', () => {
     expect(problems.map(at)).toEqual(['表1!G11', '表1!B12', '表1!B13', '表1!E14', '表1!E15', '表1!G16']);
     expect(problems.every((p) => p.file === '2024版.xlsx')).toBe(true);
     expect(formatProblem(problems[0])).toBe(
-      '文件「2024版.xlsx」 工作表「表1」 第 11 行 G 列(县级):「两辆/5人」不是配备数量;应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,不配请留空');
+      '文件「2024版.xlsx」 工作表「表1」 第 11 行 G 列(县级):「两辆/5人」不是配备数量;应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,该级选配写「选配」,不配请留空');
     expect(problems[1].message).toMatch(/「噪声01」不在装备目录中;新增品目的代码应以字母开头/);
     expect(problems[2].message).toBe('品目代码「S03」与第 9 行重复');
     expect(problems[3].message).toContain('只有数量,没有写明按人数、按机构还是按办公室配备');
@@ -151,7 +152,7 @@ describe('editions of the standard in and out of Excel', () => {
     const smaller = typed('表1', [['发布文件', '浙环〔2025〕1号'], HEADER, ['交通工具', 'S01', '车', '辆', '1辆/3人', '1辆/3人', '1辆/3人']]);
     expect(await call(admin, 'ruleSets/import', upload('2025.xlsx', smaller, 'p-2024', { name: '浙江 2025', replace: true })))
       .toEqual({ id: 'p-2024', name: '浙江 2025', rules: 3, items: 0, replaced: true });
-    expect(await rulesOf(admin, 'p-2024')).toEqual(['city', 'county', 'province'].map((level) => ({ item: 'S01', level, basis: 'per_staff', quantity: 1, per: 3 })));
+    expect(await rulesOf(admin, 'p-2024')).toEqual(['city', 'county', 'province'].map((level) => ({ item: 'S01', level, basis: 'per_staff', quantity: 1, per: 3, atLeast: 0, optional: 0, service: 0 })));
     const [unnamed] = await refused(admin, 'ruleSets/import', upload('2025.xlsx', smaller, 'p-2025'));
     expect(unnamed).toMatchObject({ field: 'name' });
     expect((await refused(admin, 'ruleSets/import', upload('2025.xlsx', smaller, '中文编号', { name: 'x' })))[0].message).toContain('编号应为');

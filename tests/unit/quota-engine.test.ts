@@ -222,3 +222,31 @@ describe('an item retired for a successor', () => {
     expect([none('S09').held, none('N09').held]).toEqual([3, 0]);
   });
 });
+
+describe('units a service contract supplies', () => {
+  const withService = { ...national, id: 'svc', rules: national.rules.map((r) => (r.item === 'S09' ? { ...r, service: true } : r.item === 'S10' && r.level === 'county' ? { ...r, quantity: 0, optional: true } : r)) };
+  const supplied = (agencies: AgencyFacts[], assets: AssetFacts[], contracted: number) => {
+    const h = countHoldings(assets, '2026-06-30', agencies, CATALOG);
+    h.contracted[CATALOG.findIndex((c) => c.code === 'S09')] = contracted;
+    return h;
+  };
+
+  it('meet a quota the edition lets a service meet, only as far as the units held fall short, and are shown apart from them', () => {
+    const a = [facts({ code: 'K1', level: 'county', staff: 10 })];
+    const m = measure(a, CATALOG, withService, supplied(a, [], 3));
+    expect(quotaRows(m).find((r) => r.item === 'S09')).toMatchObject({ required: 1, held: 0, contracted: 1, shortfall: 0, surplus: 0 });
+    expect(m.service[CATALOG.findIndex((c) => c.code === 'S09')]).toBe(1);
+    const owned = measure(a, CATALOG, withService, supplied(a, [assetFacts({ agency: 'K1', item: 'S09' })], 3));
+    expect(quotaRows(owned).find((r) => r.item === 'S09')).toMatchObject({ held: 1, contracted: 0, shortfall: 0 });
+    // The same units under an edition that admits no service.
+    expect(quotaRows(measure(a, CATALOG, national, supplied(a, [], 3))).find((r) => r.item === 'S09')).toMatchObject({ contracted: 0, shortfall: 1 });
+  });
+
+  it('an item the edition makes 选配 at county level has no quota there, and its cell is marked optional', () => {
+    const a = [facts({ code: 'K1', level: 'county', staff: 10 }), facts({ code: 'C1', level: 'city', staff: 10 })];
+    const m = measure(a, CATALOG, withService, supplied(a, [], 0));
+    const s10 = CATALOG.findIndex((c) => c.code === 'S10');
+    expect(quotaRows(m).filter((r) => r.item === 'S10').map((r) => [r.agency, r.required])).toEqual([['K1', 0], ['C1', 2]]);
+    expect([m.optional[s10], m.optional[CATALOG.length + s10]]).toEqual([1, 0]);
+  });
+});
