@@ -97,7 +97,7 @@ export const CSV_SHAPES = {
 } as const satisfies { [N in ExportOp]?: CsvShape };
 
 /** Operations on what every agency shares (prices and replacement rules, the dispatch reserve, the editions of the standard): only an account of the whole ledger calls them, whatever its role's rights. */
-const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings', 'ruleSets/import']);
+const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings', 'ruleSets/import', 'ruleSets/save']);
 
 /**
  * Why a user may not call an operation, or null when they may. The server refuses with it; the

@@ -45,6 +45,14 @@ export interface RuleSetImported {
   replaced: boolean;
 }
 
+/** An edition as the editor shows it: its heading and its table, in the columns of the standard's table (`columns`). */
+export interface EditionTable extends RuleSetHead {
+  columns: readonly string[];
+  rows: (string | null)[][];
+  /** Shipped with the app: kept as shipped, so an edit is saved as a new edition. */
+  shipped: boolean;
+}
+
 /** The id an imported edition is stored under: what `--rules` and the screens name it by. */
 const RULE_SET_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/, '编号应为 1–50 位字母、数字、点、下划线或连字符,以字母或数字开头,如 national-2024');
 
@@ -59,6 +67,16 @@ export const ledgerOps = {
   'ruleSets/import': op(UPLOAD.extend({
     id: RULE_SET_ID,
     name: z.string().trim().min(1, '名称不能为空').max(100, '名称最多 100 字').optional(),
+    replace: z.boolean().optional(),
+  }).strict(), 'budget', true).returns<RuleSetImported>(),
+  'ruleSets/table': op(z.object({ id: z.string().min(1).max(50) }).strict(), 'read').returns<EditionTable>(),
+  'ruleSets/save': op(z.object({
+    id: RULE_SET_ID,
+    name: z.string().trim().min(1, '名称不能为空').max(100, '名称最多 100 字'),
+    source: z.string().trim().max(500, '发布文件最多 500 字'),
+    effectiveDate: z.string().max(30).nullable(),
+    basedOn: z.string().max(50).nullable(),
+    rows: z.array(z.array(z.string().max(2000).nullable()).max(20)).max(1000, '一个配备标准最多 1000 行'),
     replace: z.boolean().optional(),
   }).strict(), 'budget', true).returns<RuleSetImported>(),
 } as const;

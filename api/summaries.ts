@@ -60,6 +60,8 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'ruleSets/list': '可用的配备标准',
   'ruleSets/export': '导出配备标准(按标准原表的格式)',
   'ruleSets/import': '导入配备标准的新版本(全台账共用)',
+  'ruleSets/table': '配备标准的表格(按标准原表的列),供编辑',
+  'ruleSets/save': '保存在软件中编辑的配备标准(全台账共用)',
   'agencies/list': '范围内的执法机构',
   'agencies/create': '新建执法机构',
   'agencies/update': '修改执法机构',

@@ -71,13 +71,24 @@ export function parseQuota(cell: Cell | undefined, unit: string): Parsed<Omit<Qu
   return { ok: true, value: { basis: 'per_staff', quantity, per, ...atLeast } };
 }
 
+/** The columns of an edition's table, as its file and the editor lay them out. */
+export const EDITION_COLUMNS: readonly string[] = [...TABLE_HEADERS, ...ITEM_HEADERS];
+
 /**
- * A rule set as one sheet in the layout of the standard's table: its heading lines, then one row per item that has a
- * quota or that the edition added, with whether it is a measuring instrument, its parameters and the item it succeeds.
+ * An edition's table: one row per item that has a quota or that the edition added, in `EDITION_COLUMNS` order, with
+ * whether it is a measuring instrument, its parameters, the item it succeeds and whether a service may meet it.
  */
-export function ruleSetSheet(set: RuleSet, catalog: readonly CatalogItem[]): OutSheet {
+export function editionRows(set: RuleSet, catalog: readonly CatalogItem[]): (string | null)[][] {
   const rules = new Map(set.rules.map((r) => [`${r.item}/${r.level}`, r]));
   const items = catalog.filter((c) => c.addedBy === set.id || LEVELS.some((l) => rules.has(`${c.code}/${l}`)));
+  return items.map((c) => [c.category, c.code, c.name, c.unit, ...LEVELS.map((l) => {
+    const r = rules.get(`${c.code}/${l}`);
+    return r ? quotaText(r, c.unit) : null;
+  }), c.needsCalibration ? '是' : '否', c.parameters ?? null, c.succeeds ?? null, LEVELS.some((l) => rules.get(`${c.code}/${l}`)?.service) ? '是' : null]);
+}
+
+/** A rule set as one sheet in the layout of the standard's table: its heading lines, then its table (`editionRows`). */
+export function ruleSetSheet(set: RuleSet, catalog: readonly CatalogItem[]): OutSheet {
   const head: OutValue[][] = [
     [HEAD_LABELS.name, set.name],
     [HEAD_LABELS.source, set.source],
@@ -85,11 +96,7 @@ export function ruleSetSheet(set: RuleSet, catalog: readonly CatalogItem[]): Out
     [HEAD_LABELS.basedOn, set.basedOn],
     [],
   ];
-  const body = items.map((c) => [c.category, c.code, c.name, c.unit, ...LEVELS.map((l) => {
-    const r = rules.get(`${c.code}/${l}`);
-    return r ? quotaText(r, c.unit) : null;
-  }), c.needsCalibration ? '是' : '否', c.parameters ?? null, c.succeeds ?? null, LEVELS.some((l) => rules.get(`${c.code}/${l}`)?.service) ? '是' : null]);
-  return { name: RULE_SET_SHEET, rows: [...head, [...TABLE_HEADERS, ...ITEM_HEADERS], ...body], widths: [18, 8, 50, 6, 12, 12, 12, 8, 40, 8, 10], frozen: head.length + 1 };
+  return { name: RULE_SET_SHEET, rows: [...head, [...EDITION_COLUMNS], ...editionRows(set, catalog)], widths: [18, 8, 50, 6, 12, 12, 12, 8, 40, 8, 10], frozen: head.length + 1 };
 }
 
 /** The rule set as a file named after its id. */
@@ -138,10 +145,42 @@ function tableHeader(sheet: Sheet): { row: number; cols: Map<string, number> } |
 export async function readRuleSet(buf: Uint8Array, file: string, catalog: readonly CatalogItem[], ruleSetIds: ReadonlySet<string>, id: string): Promise<EditionResult> {
   const read = await readWorkbook(buf, file);
   if (!read.ok) return read;
-  const problems = new ProblemList(file);
   const visible = read.workbook.sheets.filter((s) => !s.hidden);
   const sheet = visible.find((s) => s.name.trim() === RULE_SET_SHEET) ?? visible[0];
   if (!sheet) return { ok: false, problems: [{ file, message: '文件中没有可读的工作表' }] };
+  return readEditionSheet(sheet, file, read.workbook.date1904, catalog, ruleSetIds, id);
+}
+
+/** An edition as the editor sends it: its heading fields, and its table's rows in `EDITION_COLUMNS` order. */
+export interface EditionDraft {
+  name: string;
+  source: string;
+  effectiveDate: string | null;
+  basedOn: string | null;
+  rows: readonly (readonly (string | null)[])[];
+}
+
+/**
+ * Reads an edition typed in the editor exactly as one typed in Excel, by laying it out as the sheet `ruleSetSheet` writes.
+ * Problems name the table's row (1 for its first) and column by its header, or the heading field.
+ */
+export function readEditionDraft(d: EditionDraft, catalog: readonly CatalogItem[], ruleSetIds: ReadonlySet<string>, id: string): EditionResult {
+  const text = (v: string | null): Cell | undefined => (v === null || v.trim() === '' ? undefined : { t: 's', v });
+  const head = [[HEAD_LABELS.name, d.name], [HEAD_LABELS.source, d.source], [HEAD_LABELS.effectiveDate, d.effectiveDate], [HEAD_LABELS.basedOn, d.basedOn]];
+  const rows = [...head.map((r) => r.map(text)), [], EDITION_COLUMNS.map(text), ...d.rows.map((r) => r.map(text))];
+  const first = head.length + 2;
+  const read = readEditionSheet({ name: RULE_SET_SHEET, rows, merges: [], hidden: false }, '', false, catalog, ruleSetIds, id, (r) => r + 1 - first);
+  if (read.ok) return read;
+  return {
+    ok: false,
+    problems: read.problems.map(({ file: _f, sheet: _s, column: _c, row, ...p }) => (row !== undefined && row > first ? { ...p, row: row - first } : p)),
+  };
+}
+
+/** `rowNumber` gives a 0-based row of the sheet as messages name it (Excel's number unless the table is the editor's). */
+function readEditionSheet(sheet: Sheet, file: string, date1904: boolean, catalog: readonly CatalogItem[], ruleSetIds: ReadonlySet<string>, id: string,
+  rowNumber = (r: number) => r + 1): EditionResult {
+  const problems = new ProblemList(file);
   const header = tableHeader(sheet);
   if (!header) {
     return { ok: false, problems: [{ file, sheet: sheet.name, message: `找不到表头行;表头应为:${TABLE_HEADERS.join('、')}` }] };
@@ -168,7 +207,7 @@ export async function readRuleSet(buf: Uint8Array, file: string, catalog: readon
   if (!head.source) problems.add({ sheet: sheet.name, field: HEAD_LABELS.source, message: `表头之上缺少「${HEAD_LABELS.source}」一行(如「${HEAD_LABELS.source} | 环办执法〔2024〕27号」)` });
   let effectiveDate: IsoDate | null = null;
   if (head.effectiveDate) {
-    const d = parseDate(head.effectiveDate.cell, read.workbook.date1904);
+    const d = parseDate(head.effectiveDate.cell, date1904);
     if (d.ok) effectiveDate = d.value;
     else problems.at(sheet.name, head.effectiveDate.row, head.effectiveDate.col, HEAD_LABELS.effectiveDate, d.message);
   }
@@ -184,7 +223,7 @@ export async function readRuleSet(buf: Uint8Array, file: string, catalog: readon
   const added: CatalogItem[] = [];
   for (const r of dataRows(sheet, header.row + 1, header.cols, problems)) {
     const code = r.code('代码', true);
-    if (code !== null && seen.has(code)) r.fail('代码', `品目代码「${code}」与第 ${seen.get(code)! + 1} 行重复`);
+    if (code !== null && seen.has(code)) r.fail('代码', `品目代码「${code}」与第 ${rowNumber(seen.get(code)!)} 行重复`);
     else if (code !== null) seen.set(code, r.row);
     const known = code === null ? undefined : items.get(code);
     const item = code === null ? undefined : known && known.addedBy !== id ? known : newItem(r, code, id, known, items, names);

@@ -318,3 +318,55 @@ describe('an edition with items of its own', () => {
     expect(await count(admin, 'rule_sets')).toBe(2);
   });
 });
+
+describe('an edition entered in the editor', () => {
+  type Table = { id: string; name: string; source: string; effectiveDate: string | null; basedOn: string | null; columns: string[]; rows: (string | null)[][]; shipped: boolean };
+  const draft = (t: Table, over: object = {}) => ({ id: 'province-2025', name: '省 2025 年版', source: t.source, effectiveDate: '2025-01-01', basedOn: 'national-2020', rows: t.rows, ...over });
+  const col = (t: Table, name: string) => t.columns.indexOf(name);
+
+  it('a bureau head copies 2020, changes the county vehicle ratio, adds a noise meter and saves it: the county is measured by hand', async () => {
+    const { l, admin } = await ledger();
+    const head = await asUser(l, 'head', 'head', null);
+    const t = await call<Table>(head, 'ruleSets/table', { id: 'national-2020' });
+    expect(t.shipped).toBe(true);
+    expect(t.columns).toEqual([...HEADER, '计量器具', '技术参数', '替代品目', '可购买服务']);
+    const rows = t.rows.map((r) => [...r]);
+    rows.find((r) => r[1] === 'S01')![col(t, '县级')] = '1辆/4人';
+    rows.push(['现场执法辅助设备', 'N01', '声级计', '台', '1/机构', '1/机构', '2/机构', '是', '1 级', null, null]);
+    expect(await call(head, 'ruleSets/save', draft(t, { rows }))).toEqual({ id: 'province-2025', name: '省 2025 年版', rules: 87, items: 1, replaced: false });
+
+    const measured = await call<{ rows: QuotaRow[] }>(admin, 'quotas/shortfall', { ruleSet: 'province-2025' });
+    const k1 = (item: string) => measured.rows.find((r) => r.agency === 'K1' && r.item === item)!;
+    // 23 staff: ceil(23 / 4) = 6 vehicles; two noise meters at county level; the city keeps 1 per 5 (20 staff: 4).
+    expect([k1('S01').required, k1('N01').required]).toEqual([6, 2]);
+    expect(measured.rows.find((r) => r.agency === 'C1' && r.item === 'S01')!.required).toBe(4);
+    // Read back, it is the table that was saved.
+    const back = await call<Table>(head, 'ruleSets/table', { id: 'province-2025' });
+    expect(back).toMatchObject({ shipped: false, name: '省 2025 年版', effectiveDate: '2025-01-01', basedOn: 'national-2020' });
+    expect(back.rows).toEqual(rows.map((r) => r.map((v) => (v === '' ? null : v))));
+    // Saved again unchanged, with replace: the same rules.
+    const before = await rulesOf(admin, 'province-2025');
+    expect(await call(head, 'ruleSets/save', draft(back, { replace: true }))).toMatchObject({ replaced: true, items: 1 });
+    expect(await rulesOf(admin, 'province-2025')).toEqual(before);
+  });
+
+  it('names a bad cell by the table’s row and column, a missing heading by its field, and stores nothing; a county manager may not save', async () => {
+    const { l, admin } = await ledger();
+    const t = await call<Table>(admin, 'ruleSets/table', { id: 'national-2020' });
+    const rows = t.rows.map((r) => [...r]);
+    rows[2][col(t, '市级')] = '三台/人';
+    const s07 = rows.findIndex((r) => r[1] === 'S07');
+    rows[s07][col(t, '代码')] = 'S06';
+    const problems = await refused(admin, 'ruleSets/save', draft(t, { rows, source: '' }));
+    expect(problems.map((p) => [p.row ?? null, p.field])).toEqual([[null, '发布文件'], [3, '市级'], [s07 + 1, '代码']]);
+    expect(problems.every((p) => p.sheet === undefined && p.column === undefined && p.file === undefined)).toBe(true);
+    expect(formatProblem(problems[1])).toBe('第 3 行 字段「市级」:「三台/人」不是配备数量;应写作如「1辆/5人」「1/人」「2/机构」「≥1/机构」「1/办公室」,该级选配写「选配」,不配请留空');
+    expect(problems[2].message).toBe(`品目代码「S06」与第 ${s07} 行重复`);
+    expect(await count(admin, 'rule_sets')).toBe(2);
+    expect((await refused(admin, 'ruleSets/save', draft(t, { id: 'national-2020' })))[0].message).toContain('随软件提供的配备标准,不能替换');
+
+    const county = await asUser(l, 'mgrK1', 'manager', 'K1');
+    expect((await refused(county, 'ruleSets/save', draft(t)))[0]).toMatchObject({ code: 'forbidden', message: expect.stringContaining('全台账') });
+    expect((await call<Table>(county, 'ruleSets/table', { id: 'national-2020' })).rows.length).toBe(t.rows.length);
+  });
+});
