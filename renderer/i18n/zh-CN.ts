@@ -766,6 +766,17 @@ export const zhCN = {
   "budget.renewPart": "其中服务续签",
   "budget.service": "可购买服务",
   "budget.serviceHint": "该配备标准允许以购买第三方服务满足此项,可签订服务合同代替购置",
+  "edition.edit": "编辑标准",
+  "edition.copyOf": "以「{name}」为底稿新建配备标准",
+  "edition.editing": "编辑配备标准「{name}」",
+  "edition.source": "发布文件",
+  "edition.effective": "施行日期",
+  "edition.basedOn": "依据",
+  "edition.help": "按标准原表填写:省级、市级、县级写作「1辆/5人」「2/机构」「≥1/机构」「1/办公室」,该级选配写「选配」,不配留空;新增品目须填类别、名称、单位,取代原品目的在「替代品目」填原代码;「可购买服务」为「是」的品目可由服务合同满足。保存时按导入文件的同样规则逐格检查。",
+  "edition.failed": "配备标准未保存,请按下列位置修改",
+  "edition.addRow": "添加品目",
+  "edition.removeRow": "删除此行",
+  "edition.name": "名称",
   error: '出错了',
 };
 

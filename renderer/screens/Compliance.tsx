@@ -13,6 +13,7 @@ import { treeOrder } from '../lib/tree';
 import { shortAgency, shortItem } from '../lib/format';
 import { EditionCompare, RuleSetImport } from './EditionCompare';
 import { Contracts } from './Contracts';
+import { EditionEditButton } from './EditionEditor';
 
 const COVERAGE: ChartSpec = { category: 'name', series: ['pct'], horizontal: true, colors: ['#52c41a'] };
 const PER_VEHICLE: ChartSpec = { category: 'name', series: ['ratio'], horizontal: true, colors: ['#1677ff'] };
@@ -139,6 +140,7 @@ export function Compliance({ agencies, onDrill, initialView = 'matrix' }: { agen
           <>
             <ExportButton testId="rule-set-export" op="ruleSets/export" input={{ id: ruleSet }} label={t('compliance.exportRuleSet')} />
             <RuleSetImport onImported={() => { ruleSets.reload(); catalog.reload(); }} />
+            <EditionEditButton from={ruleSet} ruleSets={ruleSets.data ?? []} onSaved={() => { ruleSets.reload(); catalog.reload(); result.reload(); }} />
           </>
         )}
       </Space>

@@ -8,7 +8,7 @@ import { AgencyPicker } from '../components/AgencyPicker';
 import { DateRangeInput } from '../components/DateInput';
 import { useI18n } from '../i18n';
 import { fenField, inRange, showProblems } from '../lib/forms';
-import { yuan } from '../lib/format';
+import { shortAgency, yuan } from '../lib/format';
 import { useMay } from '../lib/session';
 import { agencyTree } from '../lib/tree';
 import { useApi } from '../lib/useApi';
@@ -126,12 +126,12 @@ export function Contracts({ agencies, catalog }: { agencies: AgencyNode[]; catal
         columns={[
           { title: t('contract.state'), dataIndex: 'state', width: 90, render: (s: ContractState) => <Tag color={STATE_COLORS[s]}>{CONTRACT_STATE_NAMES[s]}</Tag> },
           { title: t('contract.provider'), dataIndex: 'provider', render: (p: string, c) => <>{p}{c.reference && <div style={{ color: '#8c8c8c' }}>{c.reference}</div>}</> },
-          { title: t('contract.agency'), dataIndex: 'agencyName', width: 200 },
+          { title: t('contract.agency'), dataIndex: 'agencyName', width: 130, render: (n: string) => <span title={n}>{shortAgency(n)}</span> },
           {
-            title: t('contract.covered'), key: 'covered', width: 240,
-            render: (_, c) => <>{c.agencyNames.slice(0, 3).join('、')}{c.agencyNames.length > 3 ? ` 等 ${c.agencyNames.length} 个` : ''}{c.hiddenAgencies > 0 && <div style={{ color: '#8c8c8c' }}>{t('contract.hidden', { n: c.hiddenAgencies })}</div>}</>,
+            title: t('contract.covered'), key: 'covered', width: 220,
+            render: (_, c) => <>{c.agencyNames.slice(0, 3).map(shortAgency).join('、')}{c.agencyNames.length > 3 ? ` 等 ${c.agencyNames.length} 个` : ''}{c.hiddenAgencies > 0 && <div style={{ color: '#8c8c8c' }}>{t('contract.hidden', { n: c.hiddenAgencies })}</div>}</>,
           },
-          { title: t('contract.items'), key: 'items', render: (_, c) => c.items.map((i) => <div key={i.item}>{i.item} {names.get(i.item)} × {i.quantity}</div>) },
+          { title: t('contract.items'), key: 'items', width: 230, render: (_, c) => c.items.map((i) => <div key={i.item}>{i.item} {names.get(i.item)} × {i.quantity}</div>) },
           { title: t('contract.period'), key: 'period', width: 190, render: (_, c) => `${c.validFrom} 至 ${c.validTo}` },
           { title: t('contract.cost'), dataIndex: 'costPerYearFen', width: 120, align: 'right', render: (f: number) => yuan(f) },
           ...(maySave ? [{
