@@ -48,7 +48,7 @@ describe('eql', { timeout: 120_000 }, () => {
     expect(out.ruleSet).toBe('national-2020');
     expect(out.rows).toHaveLength(2 * 56);
     expect(out.rows.find((r: { agency: string; item: string }) => r.agency === '220102' && r.item === 'S01')).toEqual({
-      agency: '220102', item: 'S01', required: 5, held: 4, usable: 3, shortfall: 1, surplus: 0,
+      agency: '220102', item: 'S01', required: 5, held: 4, usable: 3, shortfall: 1, surplus: 0, contracted: 0,
     });
   });
 

@@ -49,10 +49,13 @@ beforeAll(async () => {
   journal.entries.pop();
   writeFileSync(journalPath, JSON.stringify(journal));
   older = join(dir, 'older.db');
-  const { db: old } = openDatabase(older, { migrationsFolder: folder });
-  // The older app's own rows: the base ledger's agencies and assets, whose tables the newest migration leaves as they were.
+  const { db: old } = openDatabase(older, { migrationsFolder: folder, seed: false });
+  // The older app's own rows: the base ledger's reference data, agencies and assets (the quotas without the flags the newest migration adds).
   old.$client.prepare('attach database ? as base').run(base);
-  old.$client.exec('insert into agencies select * from base.agencies; insert into assets select * from base.assets');
+  old.$client.exec(`insert into catalog_items select * from base.catalog_items; insert into item_terms select * from base.item_terms;
+    insert into rule_sets select * from base.rule_sets;
+    insert into quota_rules (rule_set_id, item_code, level, basis, quantity, per) select rule_set_id, item_code, level, basis, quantity, per from base.quota_rules;
+    insert into agencies select * from base.agencies; insert into assets select * from base.assets`);
   old.$client.exec('detach database base');
   olderAssets = old.$client.prepare('select count(*) from assets').pluck().get() as number;
   old.$client.close();

@@ -71,8 +71,8 @@ describe('the budget of a planning year', () => {
 
   it('counts the shortfall and the replacements due by 31 December, at unit price in integer fen', () => {
     const lines = budgetLines(m, due, price, 2026, false);
-    expect(s01(lines, 'C')).toEqual({ agency: 'C', item: 'S01', shortfall: 1, replace: 1, quantity: 2, unitPriceFen: 25_000_033, amountFen: 50_000_066 });
-    expect(s01(lines, 'K')).toEqual({ agency: 'K', item: 'S01', shortfall: 0, replace: 1, quantity: 1, unitPriceFen: 25_000_033, amountFen: 25_000_033 });
+    expect(s01(lines, 'C')).toEqual({ agency: 'C', item: 'S01', shortfall: 1, replace: 1, quantity: 2, unitPriceFen: 25_000_033, amountFen: 50_000_066, service: false });
+    expect(s01(lines, 'K')).toEqual({ agency: 'K', item: 'S01', shortfall: 0, replace: 1, quantity: 1, unitPriceFen: 25_000_033, amountFen: 25_000_033, service: false });
     expect(lines.every((l) => Number.isInteger(l.amountFen) && l.amountFen === l.quantity * l.unitPriceFen)).toBe(true);
     // 2027: the county's 2019 vehicle reaches 8 years too.
     expect(s01(budgetLines(m, due, price, 2027, false), 'K')).toMatchObject({ replace: 2, quantity: 2 });
@@ -82,7 +82,7 @@ describe('the budget of a planning year', () => {
   it('rolls each agency’s own lines up its subtree, one agency’s surplus never covering another’s need', () => {
     const own = budgetLines(m, due, price, 2026, false);
     const rolled = budgetLines(m, due, price, 2026, true);
-    expect(s01(rolled, 'C')).toEqual({ agency: 'C', item: 'S01', shortfall: 1, replace: 2, quantity: 3, unitPriceFen: 25_000_033, amountFen: 75_000_099 });
+    expect(s01(rolled, 'C')).toEqual({ agency: 'C', item: 'S01', shortfall: 1, replace: 2, quantity: 3, unitPriceFen: 25_000_033, amountFen: 75_000_099, service: false });
     const sum = (lines: typeof own, agency?: string) => lines.filter((l) => agency === undefined || l.agency === agency).reduce((s, l) => s + l.amountFen, 0);
     expect(sum(rolled, 'C')).toBe(sum(own));
     expect(s01(rolled, 'K')).toEqual(s01(own, 'K'));
