@@ -24,6 +24,8 @@ export interface EditionComparisonResult extends EditionComparison {
   base: { id: string; name: string };
   other: { id: string; name: string };
   date: string;
+  /** Items whose shortfall changes and that have no unit price yet: their change of cost counts nothing. */
+  unpriced: { item: string; name: string }[];
 }
 
 /** What each agency must hold against the standard, and its shortfall. */

@@ -128,6 +128,8 @@ export interface BudgetResult {
   /** The agency whose subtree the request covers; null: the whole ledger. */
   agency: string | null;
   rows: BudgetRow[];
+  /** Items with something to buy and no unit price (added by an edition, not yet priced): their lines count nothing. */
+  unpriced: { item: string; name: string }[];
   /** Service contracts signed in the scope that end within the year: renewing one costs its year's fee. */
   renewals: ContractRenewal[];
   /** The scope's total (each agency's own lines once, and the renewals), and its parts. */

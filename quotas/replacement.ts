@@ -23,6 +23,11 @@ export const VEHICLE_ITEMS: readonly string[] = data.vehicles;
 export const PRICE_SOURCE: string = data.priceSource;
 
 export const DEFAULT_PRICE_NOTE = '估算(默认值)';
+/** The note of an item an edition added, until someone prices it: its budget lines count nothing. */
+export const UNPRICED_NOTE = '配备标准新增品目,尚未定价';
+
+/** The terms an item an edition added starts with: no price, no replacement rule; the price list shows it for a price. */
+export const unpricedTerms = (item: string): ItemTerms => ({ item, unitPriceFen: 0, priceNote: UNPRICED_NOTE, serviceYears: null, serviceKm: null, lifeNote: null });
 
 /** The shipped defaults, one per catalog item; `quotas/data/replacement.json` says the source of each. */
 export const DEFAULT_TERMS: readonly ItemTerms[] = data.items.map((t) => ({

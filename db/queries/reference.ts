@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { CATALOG, RETIRED_ALIASES, SHIPPED_RULE_SETS } from '../../quotas/catalog';
 import type { CatalogItem, QuotaRule, RuleSet } from '../../quotas/types';
 import type { Db } from '../types';
-import { DEFAULT_TERMS } from '../../quotas/replacement';
+import { DEFAULT_TERMS, unpricedTerms, type ItemTerms } from '../../quotas/replacement';
 import { runSteps, runStepsSync, type Steps, type Tx } from '../store';
 import { appendAudit, auditSteps, type Actor } from './audit';
 import { UserError } from '../../lib/problems';
@@ -23,7 +23,9 @@ function* seedSteps(now: Date): Steps<void> {
   const haveTerms = new Set(((yield sql`select item_code as code from item_terms`) as { code: string }[]).map((r) => r.code));
   const newItems = CATALOG.filter((i) => !haveItems.has(i.code));
   const newSets = SHIPPED_RULE_SETS.filter((s) => !haveSets.has(s.id));
-  const newTerms = DEFAULT_TERMS.filter((t) => !haveTerms.has(t.item));
+  // Items an edition added before they were given terms on adding, priced by nobody yet.
+  const added = stored.filter((r) => !haveTerms.has(r.code) && !DEFAULT_TERMS.some((t) => t.item === r.code)).map((r) => unpricedTerms(r.code));
+  const newTerms = [...DEFAULT_TERMS.filter((t) => !haveTerms.has(t.item)), ...added];
   if (newItems.length === 0 && newSets.length === 0 && newTerms.length === 0 && retired.length === 0) return;
   const at = now.toISOString();
   for (const r of retired) yield sql`update catalog_items set aliases = ${JSON.stringify(r.after)} where code = ${r.code}`;
@@ -32,8 +34,7 @@ function* seedSteps(now: Date): Steps<void> {
       sql`(${i.code}, ${i.category}, ${i.name}, ${i.unit}, ${i.kind}, ${i.needsCalibration ? 1 : 0}, ${JSON.stringify(i.aliases)})`))}`;
   }
   if (newTerms.length) {
-    yield sql`insert into item_terms (item_code, unit_price_fen, price_note, service_years, service_km, life_note, updated_by, updated_at)
-      values ${sql.join(newTerms.map((t) => sql`(${t.item}, ${t.unitPriceFen}, ${t.priceNote}, ${t.serviceYears}, ${t.serviceKm}, ${t.lifeNote}, 'system', ${at})`))}`;
+    yield insertTerms(newTerms, 'system', at);
   }
   for (const s of newSets) {
     yield sql`insert into rule_sets (id, name, source, effective_date, based_on) values (${s.id}, ${s.name}, ${s.source}, ${s.effectiveDate ?? null}, ${s.basedOn ?? null})`;
@@ -66,6 +67,11 @@ export async function loadCatalog(tx: Tx): Promise<CatalogItem[]> {
     parameters, succeeds, added_by as "addedBy"
     from catalog_items order by case when kind = 'optional' then 1 else 0 end, case when added_by is null then 0 else 1 end, code`);
   return rows.map(item);
+}
+
+function insertTerms(terms: readonly ItemTerms[], by: string, at: string) {
+  return sql`insert into item_terms (item_code, unit_price_fen, price_note, service_years, service_km, life_note, updated_by, updated_at)
+    values ${sql.join(terms.map((t) => sql`(${t.item}, ${t.unitPriceFen}, ${t.priceNote}, ${t.serviceYears}, ${t.serviceKm}, ${t.lifeNote}, ${by}, ${at})`))}`;
 }
 
 type StoredRule = Omit<QuotaRule, 'atLeast' | 'optional' | 'service'> & { atLeast: number; optional: number; service: number };
@@ -127,10 +133,12 @@ async function saveEditionItems(tx: Tx, who: Actor, edition: string, items: read
     } else {
       await tx.run(sql`insert into catalog_items (code, category, name, unit, kind, needs_calibration, aliases, parameters, succeeds, added_by)
         values (${i.code}, ${values.category}, ${values.name}, ${values.unit}, ${values.kind}, ${values.needsCalibration ? 1 : 0}, '[]', ${values.parameters}, ${values.succeeds}, ${edition})`);
+      await tx.run(insertTerms([unpricedTerms(i.code)], who.actor, who.at));
     }
-    await appendAudit(tx, who, [before
-      ? { action: 'update', entity: 'catalog_item', entityKey: i.code, before, after: { ...before, ...values }, agencies: [] }
-      : { action: 'create', entity: 'catalog_item', entityKey: i.code, after: { code: i.code, ...values, addedBy: edition }, agencies: [] }]);
+    await appendAudit(tx, who, before
+      ? [{ action: 'update', entity: 'catalog_item', entityKey: i.code, before, after: { ...before, ...values }, agencies: [] }]
+      : [{ action: 'create', entity: 'catalog_item', entityKey: i.code, after: { code: i.code, ...values, addedBy: edition }, agencies: [] },
+        { action: 'create', entity: 'item_terms', entityKey: i.code, after: unpricedTerms(i.code), agencies: [] }]);
   }
 }
 

@@ -727,7 +727,7 @@ export const en: Messages = {
   "compare.shortfallChange": "Shortfall change",
   "compare.budgetChangeYuan": "Cost of meeting it, change (yuan)",
   "compare.agencies": "Agencies whose requirement changes",
-  "compare.help": "Both editions measured on the same holdings, each agency at its own level; only the agencies and items whose requirement differs are listed. Costs use the unit prices of the budget terms.",
+  "compare.help": "Both editions measured on the same holdings, each agency at its own level; only the agencies and items whose requirement or shortfall differs are listed (a service contract counts only where an edition admits a service). Costs use the unit prices of the budget terms.",
   "compare.none": "Both editions require the same of every agency in scope",
   "compare.onlyOne": "The ledger has one edition of the standard; import another to compare",
   "compare.import": "Import an edition",
@@ -779,5 +779,6 @@ export const en: Messages = {
   "edition.addRow": "Add item",
   "edition.removeRow": "Remove this row",
   "edition.name": "Name",
+  "budget.unpriced": "These items have no unit price yet and count as 0: {items}; set their price under Budget → Prices and service life",
   error: 'Something went wrong',
 };

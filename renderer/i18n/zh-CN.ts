@@ -725,7 +725,7 @@ export const zhCN = {
   "compare.shortfallChange": "缺额变化",
   "compare.budgetChangeYuan": "补足缺额的购置金额变化(元)",
   "compare.agencies": "应配有变化的机构",
-  "compare.help": "两版标准按同一时点的在册装备测算,各机构按本级标准;下表仅列应配数量不同的机构与品目。金额按「年度预算申请 → 单价与更新年限」的单价计算。",
+  "compare.help": "两版标准按同一时点的在册装备测算,各机构按本级标准;下表仅列应配数量或缺额不同的机构与品目(缺额不同:服务合同只在一版标准允许购买服务时计入)。金额按「年度预算申请 → 单价与更新年限」的单价计算。",
   "compare.none": "两版标准对范围内各机构的应配数量相同",
   "compare.onlyOne": "台账中只有一个配备标准;导入新版本后即可对比",
   "compare.import": "导入配备标准",
@@ -777,6 +777,7 @@ export const zhCN = {
   "edition.addRow": "添加品目",
   "edition.removeRow": "删除此行",
   "edition.name": "名称",
+  "budget.unpriced": "以下品目尚无单价,其金额按 0 计:{items};请在「预算与规划 → 单价与更新年限」中填写单价",
   error: '出错了',
 };
 

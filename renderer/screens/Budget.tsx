@@ -92,6 +92,9 @@ function BudgetRequest({ agencies }: { agencies: AgencyNode[] }) {
         <Col span={6}><Card size="small" loading={!d}><Statistic title={t('budget.lines')} value={d ? d.rows.length : ''} /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('budget.rule')}</Typography.Text></Card></Col>
       </Row>
       {r.error && <Typography.Text type="danger">{r.error.message}</Typography.Text>}
+      {!!d?.unpriced.length && (
+        <Alert type="warning" showIcon data-testid="budget-unpriced" title={t('budget.unpriced', { items: d.unpriced.map((i) => `${i.item} ${i.name}`).join('、') })} />
+      )}
       {!!d?.renewals.length && (
         <Alert type="warning" showIcon data-testid="budget-renewals" title={`${t('budget.renewals')}:${wan(d.renewFen)} 万元`}
           description={d.renewals.map((c) => `${shortAgency(c.agencyName)} · ${c.provider}${c.reference ? `(${c.reference})` : ''} · ${c.items} · ${c.validTo} 到期 · ${yuan(c.costPerYearFen)} 元/年`).join('\n')}

@@ -68,6 +68,7 @@ export function EditionCompare({ base, ruleSets, agencies, catalog }: { base: st
         <ExportButton testId="compare-export" op="quotas/exportCompare" input={input} />
       </Space>
       {result.error && <Alert type="error" showIcon title={result.error.message} />}
+      {!!r?.unpriced.length && <Alert type="warning" showIcon data-testid="compare-unpriced" title={t('budget.unpriced', { items: r.unpriced.map((i) => `${i.item} ${i.name}`).join('、') })} />}
       <Typography.Text type="secondary">{t('compare.help')}</Typography.Text>
       <div style={{ flex: 1, minHeight: 240 }} data-testid="compare-grid">
         <AgGridReact<ChangeRow> theme={gridTheme} localeText={gridLocale(lang)} loading={result.loading} rowData={rows} columnDefs={columns}

@@ -89,7 +89,8 @@ export async function budgetRequest(tx: Tx, input: BudgetInput & { within?: With
   const renewals = await contractsEnding(tx, scope, input.year, today, items);
   const renewFen = renewals.reduce((s, c) => s + c.costPerYearFen, 0);
   const agency = input.agency ?? input.within?.root ?? null;
-  return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency, rows, renewals, totalFen: shortfallFen + replaceFen + renewFen, shortfallFen, replaceFen, renewFen };
+  const unpriced = [...new Map(rows.filter((l) => l.unitPriceFen === 0).map((l) => [l.item, { item: l.item, name: l.itemName }])).values()];
+  return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency, rows, unpriced, renewals, totalFen: shortfallFen + replaceFen + renewFen, shortfallFen, replaceFen, renewFen };
 }
 
 /** The service contracts signed within `scope` (null: anywhere) whose last day falls in `year`: their renewal is the year's to pay. */

@@ -83,7 +83,10 @@ export async function compareRuleSets(tx: Tx, input: CompareInput & { within?: {
   const terms = await loadTerms(tx);
   const compared = compareEditions(rowsOf(m.matrix, input, false), rowsOf(measure(m.agencies, m.catalog, other, m.holdings), input, false),
     (item) => terms.get(item)?.unitPriceFen ?? 0);
-  return { base: { id: m.ruleSet.id, name: m.ruleSet.name }, other: { id: other.id, name: other.name }, date: m.date, ...compared };
+  const names = new Map(m.catalog.map((c) => [c.code, c.name]));
+  const unpriced = [...new Set(compared.changes.filter((c) => c.shortfallBase !== c.shortfallOther && !terms.get(c.item)?.unitPriceFen).map((c) => c.item))]
+    .map((item) => ({ item, name: names.get(item)! }));
+  return { base: { id: m.ruleSet.id, name: m.ruleSet.name }, other: { id: other.id, name: other.name }, date: m.date, unpriced, ...compared };
 }
 
 /** Shortfall within the caller's scope, read on one snapshot. */

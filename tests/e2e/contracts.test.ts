@@ -50,6 +50,8 @@ describe('an edition typed in the editor, and a service contract', () => {
       await page.getByTestId('edition-id').fill('province-2025');
       await page.getByTestId('edition-name').fill('省 2025 年版(购买服务)');
       await type('S09', '可购买服务', '是');
+      // Counties: a vehicle per 4 staff rather than 5.
+      await type('S01', '县级', '1辆/4人');
       // A typing slip first: 两架 is no quantity.
       await type('S09', '县级', '两架/机构');
       await page.getByTestId('edition-save').click();
@@ -59,6 +61,13 @@ describe('an edition typed in the editor, and a service contract', () => {
       await type('S09', '县级', '≥1/机构');
       await page.getByTestId('edition-save').click();
       await page.getByText('已导入「省 2025 年版(购买服务)」').waitFor();
+      // Compared with 2020 on the same holdings: every county whose vehicle quota grows is listed.
+      const counties = q.prepare(`select staff from agencies where level = 'county'`).pluck().all() as number[];
+      const changed = counties.filter((n) => Math.ceil(n / 4) !== Math.ceil(n / 5)).length;
+      await page.getByTestId('compare-with').click();
+      await page.locator('.ant-select-item-option', { hasText: '省 2025 年版' }).click();
+      await expect.poll(() => page.getByTestId('compare-agencies').innerText()).toContain(String(changed));
+      await shot(page, 'editor-compare');
       expect(page.errors).toEqual([]);
       await signOut(page);
 

@@ -9,6 +9,7 @@ import { testClock } from '../fixtures/context';
 import { as, asUser, call, count, refused, rows, seededLedger } from '../fixtures/engine';
 import { agency, asset, templateBuffer, units } from '../fixtures/factories';
 import type { EditionComparisonResult } from '../../api/quotas';
+import { seedReferenceData } from '../../db/queries/reference';
 
 const clock = testClock('2026-11-23T01:00:00Z', 'Asia/Shanghai');
 
@@ -368,5 +369,31 @@ describe('an edition entered in the editor', () => {
     const county = await asUser(l, 'mgrK1', 'manager', 'K1');
     expect((await refused(county, 'ruleSets/save', draft(t)))[0]).toMatchObject({ code: 'forbidden', message: expect.stringContaining('全台账') });
     expect((await call<Table>(county, 'ruleSets/table', { id: 'national-2020' })).rows.length).toBe(t.rows.length);
+  });
+});
+
+describe('the price of an item an edition adds', () => {
+  it('is asked for: listed in the price list at 0, named in the budget and the comparison until priced, then counted', async () => {
+    const { l, admin } = await ledger();
+    const t = await call<{ rows: (string | null)[][] }>(admin, 'ruleSets/table', { id: 'national-2020' });
+    const rows = [...t.rows, ['现场执法辅助设备', 'N01', '声级计', '台', '1/机构', '1/机构', '2/机构', '是', null, null, null]];
+    await call(admin, 'ruleSets/save', { id: 'p-2025', name: '省 2025', source: '文', effectiveDate: null, basedOn: null, rows });
+    const terms = await call<{ item: string; unitPriceFen: number; priceNote: string }[]>(admin, 'budget/terms', {});
+    expect(terms.find((x) => x.item === 'N01')).toMatchObject({ unitPriceFen: 0, priceNote: '配备标准新增品目,尚未定价' });
+    const year = Number(clock.today().slice(0, 4));
+    const before = await call<{ unpriced: { item: string }[]; rows: { agency: string; item: string; amountFen: number }[] }>(admin, 'budget/request', { year, ruleSet: 'p-2025' });
+    expect(before.unpriced).toEqual([{ item: 'N01', name: '声级计' }]);
+    const compared = await call<EditionComparisonResult>(admin, 'quotas/compare', { base: 'national-2020', other: 'p-2025' });
+    expect(compared.unpriced).toEqual([{ item: 'N01', name: '声级计' }]);
+
+    await call(admin, 'budget/saveTerms', { terms: [{ ...terms.find((x) => x.item === 'N01')!, unitPriceFen: 800_000, priceNote: null }] });
+    const after = await call<typeof before>(admin, 'budget/request', { year, ruleSet: 'p-2025' });
+    expect(after.unpriced).toEqual([]);
+    expect(after.rows.find((r) => r.agency === 'K1' && r.item === 'N01')!.amountFen).toBe(1_600_000);
+
+    // A ledger whose edition added an item before items got terms on adding gets them when it is next opened.
+    await l.store.write((tx) => tx.run(sql`delete from item_terms where item_code = 'N01'`));
+    await l.store.write((tx) => seedReferenceData(tx, clock.now()));
+    expect((await call<typeof terms>(admin, 'budget/terms', {})).find((x) => x.item === 'N01')).toMatchObject({ unitPriceFen: 0 });
   });
 });
