@@ -1,10 +1,9 @@
 import { UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Statistic, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Form, Input, Modal, Select, Space, Statistic, Typography } from 'antd';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
 import type { AgencyNode, CatalogItem, EditionChange, RuleSetHead } from '../../api/contract';
-import { ApiError } from '../../api/client';
 import type { Problem } from '../../lib/problems';
 import { client, pickFile } from '../api';
 import { ExportButton } from '../components/ExportButton';
@@ -13,6 +12,7 @@ import { useI18n } from '../i18n';
 import { integer, shortAgency, shortItem, yuan } from '../lib/format';
 import { gridLocale, gridTheme } from '../lib/grid';
 import { useMay } from '../lib/session';
+import { showProblems } from '../lib/forms';
 import { useApi } from '../lib/useApi';
 
 interface ChangeRow extends EditionChange {
@@ -86,22 +86,23 @@ export function RuleSetImport({ onImported }: { onImported: (id: string) => void
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<Problem[]>([]);
-  const [form] = Form.useForm<{ id: string; name?: string }>();
+  const [form] = Form.useForm<{ id: string; name?: string; replace?: boolean }>();
   if (!may) return null;
   const submit = async () => {
-    const { id, name } = await form.validateFields();
+    const { id, name, replace } = await form.validateFields();
     const f = await pickFile('xlsx');
     if (!f) return;
     setBusy(true);
     setProblems([]);
     try {
-      const r = await client.call('ruleSets/import', { fileName: f.name, base64: f.base64, id, name: name?.trim() || undefined });
+      const r = await client.call('ruleSets/import', { fileName: f.name, base64: f.base64, id, name: name?.trim() || undefined, replace: replace === true });
       message.success(t(r.items ? 'compare.importedItems' : 'compare.imported', { name: r.name, n: r.rules, items: r.items }));
       setOpen(false);
       form.resetFields();
       onImported(r.id);
     } catch (e) {
-      setProblems(e instanceof ApiError ? e.problems : [{ file: f.name, message: (e as Error).message }]);
+      // What names the form's own fields is shown at the field; the file's problems below.
+      setProblems(showProblems(form, e).map((p) => ({ file: f.name, ...p })));
     } finally {
       setBusy(false);
     }
@@ -117,6 +118,9 @@ export function RuleSetImport({ onImported }: { onImported: (id: string) => void
           </Form.Item>
           <Form.Item name="name" label={t('compare.name')}>
             <Input data-testid="rule-set-name" placeholder={t('compare.namePlaceholder')} maxLength={100} />
+          </Form.Item>
+          <Form.Item name="replace" valuePropName="checked" extra={t('compare.replaceHint')}>
+            <Checkbox data-testid="rule-set-replace">{t('compare.replace')}</Checkbox>
           </Form.Item>
         </Form>
         {problems.length > 0 && <Problems title={t('compare.importFailed')} problems={problems} />}

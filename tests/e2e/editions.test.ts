@@ -65,6 +65,19 @@ describe('editions of the standard in the window', () => {
       await expect.poll(() => page.getByTestId('compare-agencies').innerText()).toContain(String(changed));
       await expect.poll(() => page.getByTestId('compare-shortfall').innerText()).toMatch(/→/);
       await shot(page, 'compare');
+      // The same file again under the same id: refused at the 编号 field until the head asks to replace it.
+      await page.getByTestId('rule-set-import').click();
+      await page.getByTestId('rule-set-id').fill('national-2024');
+      await page.getByTestId('rule-set-name').fill('2024 年版配备标准(修订)');
+      const again = async () => {
+        const [c] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: '选择文件并导入' }).click()]);
+        await c.setFiles({ name: '2024版.xlsx', mimeType: 'application/octet-stream', buffer: typed });
+      };
+      await again();
+      await page.locator('.ant-form-item-explain-error', { hasText: '已存在' }).waitFor();
+      await page.getByTestId('rule-set-replace').check();
+      await again();
+      await page.getByText('已导入「2024 年版配备标准(修订)」').waitFor();
       expect(page.errors).toEqual([]);
       await signOut(page);
 
