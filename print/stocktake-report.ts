@@ -71,11 +71,12 @@ export function stocktakeReportPdf(report: StocktakeReport, font: Buffer): Promi
   });
   const pen = new Pen(doc);
   pen.newPage();
-  pen.heading(`盘点报告:${report.title}`, 16, 'center');
+  pen.heading(`盘点报告${report.interimNote ? '(中间结果)' : ''}:${report.title}`, 16, 'center');
   pen.gap(4);
   pen.fields([
     ['盘点单位', `${report.agencyName}(${report.agencyCode})`], ['盘点编号', `#${report.id}`], ['状态', report.statusWord],
     ['开始日期', report.startedOn], ['结束日期', report.closedOn ?? '—'], ...(report.partNote ? [['盘点范围', report.partNote] as [string, string]] : []),
+    ...(report.interimNote ? [['中间结果', report.interimNote] as [string, string]] : []),
   ]);
   const t = report.total;
   pen.paragraph(`应有 ${t.expected} 件,实有 ${t.found} 件,其中账实相符 ${t.matched} 件;位置不符 ${t.misplaced} 件,盘盈 ${t.surplus} 件,盘亏 ${t.missing} 件,状态不符 ${t.statusMismatch} 件。`);

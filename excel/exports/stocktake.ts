@@ -13,6 +13,7 @@ export function stocktakeReportWorkbook(r: StocktakeReport, format: ExportFormat
     ['盘点单位', `${r.agencyName}(${r.agencyCode})`, '状态', r.statusWord],
     ['开始日期', r.startedOn, '结束日期', r.closedOn],
     ...(r.partNote ? [['盘点范围', r.partNote]] : []),
+    ...(r.interimNote ? [['中间结果', r.interimNote]] : []),
     [],
     ['机构编码', '机构名称', '装备代码', '装备名称', '应有', '实有', '账实相符', '位置不符', '盘盈', '盘亏', '状态不符'],
     ...r.lines.map((l) => [l.agencyCode, l.agencyName, l.itemCode, l.itemName, l.expected, l.found, l.matched, l.misplaced, l.surplus, l.missing, l.statusMismatch]),

@@ -51,6 +51,8 @@ export interface StocktakeReportDifference {
   settledAssetTag: string | null;
 }
 
+export const INTERIM_NOTE = '盘点尚未结束,本报告为中间结果:尚未扫到的装备暂计为盘亏,差异在结束盘点后定案';
+
 /** The 盘点报告's figures, which the .xlsx, its CSV and the PDF all draw. */
 export interface StocktakeReport {
   id: number;
@@ -68,6 +70,8 @@ export interface StocktakeReport {
   responsible: string | null;
   /** Said where the report covers one part of the stocktake (a county's in the city's): which part. */
   partNote: string | null;
+  /** Said while counting goes on: the figures are not final. */
+  interimNote: string | null;
   /** By agency code, then item code. */
   lines: StocktakeReportLine[];
   total: StocktakeTally;
@@ -118,6 +122,7 @@ export function stocktakeReport(st: StocktakeDetail, timeZone: string): Stocktak
     startedOn: day(st.startedAt), closedOn: st.closedAt ? day(st.closedAt) : null, signedOn: day(st.decidedAt ?? st.closedAt ?? st.startedAt),
     counter: st.counter, supervisor: st.supervisor, responsible: st.responsible,
     partNote: st.part ? `本报告只含${st.part.agencyName}(${st.part.agencyCode})及其下属机构的部分` : null,
+    interimNote: st.status === 'counting' ? INTERIM_NOTE : null,
     lines: ordered, total,
     differences: st.differences.map((d, i) => ({
       no: i + 1, kind: d.kind, kindWord: KIND_WORDS[d.kind], code: d.code, assetTag: d.assetTag, itemCode: d.itemCode, itemName: d.itemName,

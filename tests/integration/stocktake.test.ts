@@ -341,6 +341,16 @@ describe('the 盘点报告', () => {
     expect(details.find((d) => d['资产编号'] === 'K-5')).toMatchObject({ 差异类型: '盘亏', 原因: '借出未还', 处置意见: '追回', 处置方式: '报损(盘亏)' });
     const csv = await call<FileOut>(k, 'stocktakes/report', { id, format: 'csv' });
     expect(csv.fileName).toBe(`盘点报告-${id}.zip`);
+    expect(summary.some((r) => r[0] === '中间结果')).toBe(false);
+  });
+
+  it('says, while counting goes on, that it is an interim result whose missing units are not yet final', async () => {
+    const { k } = await ledger();
+    const { id } = await call<StocktakeRow>(k, 'stocktakes/start', { agencyCode: 'K', title: '年度盘点' });
+    await scan(k, id, ['K-1']);
+    const wb = XLSX.read(Buffer.from((await call<FileOut>(k, 'stocktakes/report', { id })).base64, 'base64'));
+    const summary = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['汇总'], { header: 1, defval: null });
+    expect(summary.find((r) => r[0] === '中间结果')?.[1]).toBe('盘点尚未结束,本报告为中间结果:尚未扫到的装备暂计为盘亏,差异在结束盘点后定案');
   });
 
   it('is refused, in every format, to a county outside the stocktake\'s agency, as if it did not exist', async () => {
