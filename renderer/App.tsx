@@ -195,6 +195,7 @@ function Screens({ onSignOut }: { onSignOut: () => void }) {
   const [{ screen, filter }, setRoute] = useState(() => readHash(user, today));
   // Which part of 配备达标 a card of the overview opens.
   const [complianceView, setComplianceView] = useState<ComplianceView>('matrix');
+  const [visit, setVisit] = useState(0);
   const [started, setStarted] = useState(() => localStorage.getItem(STARTED_KEY) === '1');
 
   useEffect(() => {
@@ -241,11 +242,12 @@ function Screens({ onSignOut }: { onSignOut: () => void }) {
           <Menu
             mode="inline"
             selectedKeys={[screen]}
-            onClick={(e) => setRoute((r) => ({ screen: e.key as Screen, filter: { agency: r.filter.agency } }))}
+            onClick={(e) => (setVisit((v) => v + 1), setRoute((r) => ({ screen: e.key as Screen, filter: { agency: r.filter.agency } })))}
             items={MENU.filter(([key]) => may(user, SCREEN_OP[key])).map(([key, icon]) => ({ key, icon, label: t(`nav.${key}`) }))}
           />
         </Layout.Sider>
-        <Layout.Content style={{ padding: 16, overflow: 'hidden' }}>
+        {/* A menu item opens its screen afresh, as a click on 盘点 from a stocktake's page leads back to the list. */}
+        <Layout.Content key={visit} style={{ padding: 16, overflow: 'hidden' }}>
           {screen === 'overview' && (
             <Overview
               agencies={agencies.data}

@@ -196,6 +196,9 @@ describe('stocktake screens', () => {
       await page.getByTestId(`st-open-${detail.id}`).click();
       await page.getByTestId('st-returned').filter({ hasText: '盘盈登记的型号请核实' }).waitFor();
       await shot(page, 'returned');
+      // 盘点 in the menu leads from the stocktake's page back to the list.
+      await page.getByRole('menuitem', { name: '盘点' }).click();
+      await page.getByTestId(`st-open-${detail.id}`).click();
       await page.getByTestId('st-propose').click();
       await page.getByTestId('st-status').filter({ hasText: '待审批' }).waitFor();
       await signOut(page);
