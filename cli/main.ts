@@ -50,8 +50,9 @@ const USAGE = `eql — 执法装备台账命令行
                                          按标准原表的格式导出一版配备标准(类别、代码、名称、单位、省级、市级、县级)
   eql rules import FILE.xlsx --db FILE --id ID [--name NAME] [--replace]
                                          导入一版配备标准(如各省按原表格式录入的新版),存为编号 ID;
-                                         配备数量写作「1辆/5人」「2/机构」「≥1/机构」「1/办公室」,空白为不配;
-                                         只能使用装备目录中已有的品目代码;有错误则整份不导入;
+                                         配备数量写作「1辆/5人」「2/机构」「≥1/机构」「1/办公室」,该级选配写「选配」,空白为不配;
+                                         「可购买服务」列为「是」的品目可由服务合同满足;
+                                         目录中没有的代码为新增品目,须填类别、名称、单位;有错误则整份不导入;
                                          编号已存在时须加 --replace 才替换(随软件提供的 national-2020、zhejiang-2022 不能替换)
   eql rules compare BASE OTHER --db FILE [--agency CODE] [--json] [--out 差异表.xlsx|.zip]
                                          两版配备标准对比:按同一时点的在册装备,列出各机构应配不同的品目、
@@ -290,7 +291,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
           io.out(JSON.stringify({ year: r.year, rows, totalFen: r.totalFen }));
         } else if (!v.out) {
           const body = r.rows.map((x) => [x.agency, x.item, String(x.shortfall), String(x.replace), String(x.quantity), formatYuan(x.unitPriceFen), formatYuan(x.amountFen)]);
-          io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${formatYuan(r.totalFen)} 元(缺额 ${formatYuan(r.shortfallFen)},更新 ${formatYuan(r.replaceFen)})`);
+          const renew = r.renewals.length ? `,服务合同续签 ${formatYuan(r.renewFen)}(${r.renewals.length} 份)` : '';
+          io.out(`${formatTable(['机构', '品目', '缺额', '更新', '数量', '单价(元)', '金额(元)'], body)}\n合计 ${formatYuan(r.totalFen)} 元(缺额 ${formatYuan(r.shortfallFen)},更新 ${formatYuan(r.replaceFen)}${renew})`);
         }
         return 0;
       }
