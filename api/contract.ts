@@ -23,6 +23,7 @@ import { planOps } from './plans';
 import { stocktakeOps } from './stocktakes';
 import { labelOps } from './labels';
 import { contractOps } from './contracts';
+import { bookValueOps } from './book-value';
 
 export * from './auth';
 export * from './audit';
@@ -45,6 +46,7 @@ export * from './plans';
 export * from './stocktakes';
 export * from './labels';
 export * from './contracts';
+export * from './book-value';
 export * from '../lib/domain/files';
 export { dateOf, isoDate } from '../lib/domain/values';
 
@@ -71,6 +73,7 @@ export const api = {
   ...stocktakeOps,
   ...labelOps,
   ...contractOps,
+  ...bookValueOps,
 } as const;
 
 export type Api = typeof api;
@@ -97,7 +100,7 @@ export const CSV_SHAPES = {
 } as const satisfies { [N in ExportOp]?: CsvShape };
 
 /** Operations on what every agency shares (prices and replacement rules, the dispatch reserve, the editions of the standard): only an account of the whole ledger calls them, whatever its role's rights. */
-const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings', 'ruleSets/import', 'ruleSets/save']);
+const LEDGER_WIDE: ReadonlySet<OpName> = new Set<OpName>(['budget/saveTerms', 'budget/importTerms', 'dispatch/saveSettings', 'ruleSets/import', 'ruleSets/save', 'bookValue/saveLives']);
 
 /**
  * Why a user may not call an operation, or null when they may. The server refuses with it; the

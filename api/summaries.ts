@@ -31,6 +31,7 @@ export const DOMAIN_NAMES: { [D in Domain]: string } = {
   stocktakes: '盘点',
   labels: '资产标签',
   contracts: '购买服务合同',
+  bookValue: '账面价值与折旧',
 };
 
 /** What each operation does, in one Chinese line: the summary integrators read beside its name. */
@@ -68,6 +69,9 @@ export const OP_SUMMARIES: { [N in OpName]: string } = {
   'contracts/list': '购买第三方服务的合同(范围内签订或受服务)',
   'contracts/save': '登记或修改服务合同',
   'contracts/delete': '删除误登的服务合同',
+  'bookValue/list': '各装备的账面价值(政府会计准则第3号:按月直线法,不留残值)',
+  'bookValue/lives': '各资产类别的折旧年限(不低于财会〔2017〕4号表1)',
+  'bookValue/saveLives': '提高资产类别的折旧年限(全台账共用)',
   'quotas/shortfall': '各机构各品目的应配、在册、可用与缺额',
   'quotas/compare': '两版配备标准对比:各机构各品目应配、缺额与购置金额的变化',
   'overview/summary': '总览指标',

@@ -43,6 +43,9 @@ const USAGE = `eql — 执法装备台账命令行
   eql budget --db FILE --year YYYY [--agency CODE] [--rollup] [--rules ID]
                 [--json] [--out 预算申请表.xlsx|.zip]
                                          规划年度的购置预算:各机构各品目的缺额与年底前到期更新数,按单价计金额(分)
+  eql book-value --db FILE [--agency CODE] [--date YYYY-MM-DD] [--json]
+                                         各装备截至该日所在月末的累计折旧与账面价值(政府会计准则第3号:按月直线法、不留残值,
+                                         当月增加当月计提、当月减少当月不提;年限按财会〔2017〕4号表1,可调高)
   eql score --db FILE --agency CODE [--year YYYY] [--rules ID] [--json] [--out 评分表.xlsx|.csv]
                                          浙江省执法装备能力建设评分(100 分):逐项得分与依据、是否达标
   eql rules list --db FILE [--json]      列出台账中的配备标准(编号、名称、发布文件、施行日期)
@@ -281,6 +284,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case 'shortfall': {
         const result = await onLedger((ctx) => call(ctx, 'quotas/shortfall', { ruleSet: v.rules, agency: v.agency, rollup: v.rollup, date: v.date }));
         io.out(v.json ? JSON.stringify({ ruleSet: result.ruleSet, date: result.date, rows: result.rows }) : formatShortfallTable(result.rows));
+        return 0;
+      }
+      case 'book-value': {
+        const date = dateOption('date', v.date, today);
+        const r = await onLedger((ctx) => call(ctx, 'bookValue/list', { agency: v.agency, date }));
+        if (v.json) {
+          const rows = r.rows.map(({ tag, item, priceFen, months, depreciationFen, bookValueFen }) => ({ tag, item, priceFen, months, depreciationFen, bookValueFen }));
+          io.out(JSON.stringify({ date: r.date, rows, totalBookValueFen: r.totalBookValueFen }));
+        } else {
+          const body = r.rows.map((x) => [x.tag, x.item, formatYuan(x.priceFen), String(x.months), formatYuan(x.depreciationFen), formatYuan(x.bookValueFen)]);
+          const missing = r.missing ? `;另有 ${r.missing} 件缺少原值或购置日期,未计入` : '';
+          io.out(`${formatTable(['资产编号', '品目', '原值(元)', '已提月数', '累计折旧(元)', '账面价值(元)'], body)}\n${r.date} 账面价值合计 ${formatYuan(r.totalBookValueFen)} 元${missing}`);
+        }
         return 0;
       }
       case 'budget': {

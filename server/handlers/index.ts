@@ -20,6 +20,7 @@ import { planHandlers } from './plans';
 import { stocktakeHandlers } from './stocktakes';
 import { labelHandlers } from './labels';
 import { contractHandlers } from './contracts';
+import { bookValueHandlers } from './book-value';
 
 /** Every operation of the contract, implemented once for every transport; the dispatcher has checked the right, these check the agency scope. */
 export const handlers: Handlers = {
@@ -44,4 +45,5 @@ export const handlers: Handlers = {
   ...stocktakeHandlers,
   ...labelHandlers,
   ...contractHandlers,
+  ...bookValueHandlers,
 };

@@ -52,6 +52,29 @@ describe('eql', { timeout: 120_000 }, () => {
     });
   });
 
+  it('prints book values in the documented shape: a vehicle bought mid-month, a fully depreciated instrument, one without a price left out', () => {
+    const dir = tempDir();
+    const db = ledgerWith(dir, [
+      asset({ assetTag: 'V-1', itemCode: 'S01', agencyCode: '220102', priceFen: 24_000_000, purchaseDate: '2024-03-15' }),
+      asset({ assetTag: 'M-1', itemCode: 'S15', agencyCode: '220102', priceFen: 500_000, purchaseDate: '2019-01-10' }),
+      asset({ assetTag: 'C-1', itemCode: 'S22', agencyCode: '220100', priceFen: 720_000, purchaseDate: '2026-06-18' }),
+      asset({ assetTag: 'X-1', itemCode: 'S22', agencyCode: '220102', priceFen: null }),
+    ]);
+    expect(json('book-value', '--db', db, '--agency', '220102', '--date', '2026-11-20')).toEqual({
+      date: '2026-11-20',
+      rows: [
+        { tag: 'M-1', item: 'S15', priceFen: 500_000, months: 60, depreciationFen: 500_000, bookValueFen: 0 },
+        { tag: 'V-1', item: 'S01', priceFen: 24_000_000, months: 33, depreciationFen: 8_250_000, bookValueFen: 15_750_000 },
+      ],
+      totalBookValueFen: 15_750_000,
+    });
+    // The city's own computer, bought in June: 6 months of 72 by November.
+    expect(json('book-value', '--db', db, '--date', '2026-11-20').rows.find((r: { tag: string }) => r.tag === 'C-1')).toMatchObject({ months: 6, bookValueFen: 660_000 });
+    const table = eql('book-value', '--db', db, '--agency', '220102', '--date', '2026-11-20');
+    expect(table.out).toContain('账面价值合计 157,500.00 元;另有 1 件缺少原值或购置日期,未计入');
+    expect(eql('book-value', '--db', db, '--date', '2026-02-30').err).toContain('--date 应为 YYYY-MM-DD');
+  });
+
   it('filters to one agency, rolls up its subtree, and switches rule sets', () => {
     const dir = tempDir();
     const db = ledgerWith(dir, units(2, { itemCode: 'S10', agencyCode: '220102' }));
