@@ -124,8 +124,10 @@ describe('the maintenance form refuses what it cannot store and never submits by
 
       await page.getByTestId(`void-maintenance-${wrong}`).click();
       const voiding = page.getByTestId('void-form');
+      // The form is in place (its field shown) before its button is pressed empty: on a loaded machine the modal is still opening.
+      await voiding.getByLabel('作废原因').waitFor();
       await voiding.getByRole('button', { name: '作废' }).click();
-      await voiding.getByText('请输入作废原因').waitFor();
+      await voiding.getByText('请输入作废原因').waitFor({ timeout: 60_000 });
       await voiding.getByLabel('作废原因').fill('录错车辆');
       await voiding.getByRole('button', { name: '作废' }).click();
       await page.getByTestId(`voided-maintenance-${wrong}`).filter({ hasText: '已作废:录错车辆' }).waitFor();
