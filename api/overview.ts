@@ -21,6 +21,8 @@ export interface Overview {
   maintenanceDue: number;
   /** Service contracts signed or covering in scope whose last day is within 30 days. */
   contractsEnding: number;
+  /** The book value today of the units on the books (政府会计准则第3号), in fen. */
+  bookValueFen: number;
   /** Where the shortfall is largest. */
   worst: { agency: string; name: string; shortfall: number }[];
 }

@@ -22,6 +22,25 @@ export async function unitsOnBooks(tx: Tx, date: string, within: readonly string
   return { units: units.map((u) => ({ ...u, priceFen: Number(u.priceFen) })), missing: Number(missing?.n ?? 0) };
 }
 
+/**
+ * The total book value on `date` of the units `unitsOnBooks` gives, summed by the database in one pass (the same months
+ * and rounding as `bookValues`): what a province's overview needs of a million units without reading them.
+ * `lifeMonths` gives each catalog item's life.
+ */
+export async function bookValueTotal(tx: Tx, date: string, within: readonly string[] | null, lifeMonths: ReadonlyMap<string, number>): Promise<number> {
+  // Whole numbers the ledger computed, written into the statement so that PostgreSQL reads them as integers.
+  const life = sql`case a.item_code ${sql.join([...lifeMonths].map(([item, m]) => sql`when ${item} then ${sql.lit(m)}`), sql` `)} end`;
+  const month = sql.lit(Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1);
+  const bought = sql`(cast(substr(a.purchase_date, 1, 4) as integer) * 12 + cast(substr(a.purchase_date, 6, 2) as integer) - 1)`;
+  const months = sql`(case when ${month} - ${bought} + 1 >= ${life} then ${life} else ${month} - ${bought} + 1 end)`;
+  const scope = within === null ? sql`` : sql` and ${inList(tx, sql.ref('g.code'), within)}`;
+  const row = await tx.get<{ total: number | null }>(sql`select sum(a.price_fen - round(a.price_fen * ${months} * 1.0 / ${life})) as total
+    from assets a join agencies g on g.id = a.agency_id
+    where a.price_fen is not null and a.purchase_date is not null and a.purchase_date <= ${date}
+      and (a.status <> 'scrapped' or exists (select 1 from disposals d where d.asset_id = a.id and d.status = 'scrapped' and d.disposed_date > ${date}))${scope}`);
+  return Number(row?.total ?? 0);
+}
+
 const LIVES_KEY = 'depreciation-lives';
 
 /** The years the ledger raised for each class above the table's; a class not listed keeps the table's. */

@@ -782,5 +782,6 @@ export const en: Messages = {
   "budget.unpriced": "These items have no unit price yet and count as 0: {items}; set their price under Budget → Prices and service life",
   "compare.replace": "Replace the edition with this id",
   "compare.replaceHint": "Where the ledger already holds an edition under this id (imported or edited), this file replaces it; shipped editions are never replaced",
+  "ov.bookValue": "book value {v} yuan",
   error: 'Something went wrong',
 };

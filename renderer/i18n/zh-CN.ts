@@ -780,6 +780,7 @@ export const zhCN = {
   "budget.unpriced": "以下品目尚无单价,其金额按 0 计:{items};请在「预算与规划 → 单价与更新年限」中填写单价",
   "compare.replace": "替换同编号的配备标准",
   "compare.replaceHint": "台账中已有此编号(由导入或编辑保存)时,以本文件替换;随软件提供的标准不能替换",
+  "ov.bookValue": "账面价值 {v} 元",
   error: '出错了',
 };
 

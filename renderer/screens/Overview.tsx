@@ -4,6 +4,7 @@ import { AgencyPicker } from '../components/AgencyPicker';
 import { ChartCard, type ChartSpec } from '../components/Chart';
 import { useI18n } from '../i18n';
 import { useApi } from '../lib/useApi';
+import { yuan } from '../lib/format';
 
 const AGE: ChartSpec = { category: 'bin', series: ['count'] };
 const KM: ChartSpec = { category: 'bin', series: ['count'], colors: ['#13a8a8'] };
@@ -43,7 +44,7 @@ export function Overview({ agencies, agency, onAgency, links }: { agencies: Agen
     <div style={{ display: 'flex', flexDirection: 'column', gap: 16, height: '100%', overflow: 'auto' }}>
       <div>{t('ov.scope')}: <AgencyPicker agencies={agencies} value={agency} onChange={onAgency} /></div>
       <Row gutter={[16, 16]}>
-        {card('ov-assets', t('ov.assets'), held, d ? t('ov.assetsHint', { a: d.byStatus.in_service, b: d.byStatus.under_repair, c: d.byStatus.idle }) : '', () => links.toLedger(agency))}
+        {card('ov-assets', t('ov.assets'), held, d ? `${t('ov.assetsHint', { a: d.byStatus.in_service, b: d.byStatus.under_repair, c: d.byStatus.idle })} · ${t('ov.bookValue', { v: yuan(d.bookValueFen) })}` : '', () => links.toLedger(agency))}
         {card('ov-below', t('ov.below'), d?.agenciesBelowStandard ?? 0, t('ov.belowHint', { n: d?.agencies ?? 0 }), links.toCompliance, (d?.agenciesBelowStandard ?? 0) > 0)}
         {card('ov-shortfall', t('ov.shortfall'), d?.shortfallUnits ?? 0, t('ov.shortfallHint', { rules: d?.ruleSetName ?? '' }), links.toCompliance, (d?.shortfallUnits ?? 0) > 0)}
         {card('ov-vehicles', t('ov.replacementDue'), d?.replacementDue ?? 0, t('ov.replacementDueHint', { v: d?.vehiclesDue ?? 0, n: d?.vehicles ?? 0 }), () => links.toDue('replacement', agency))}

@@ -15,6 +15,12 @@ async function lives(tx: Tx): Promise<DepreciationLife[]> {
   return DEPRECIATION_CLASSES.map((c) => ({ ...c, years: years.get(c.id)!, items: catalog.filter((i) => classOf(i) === c.id).map((i) => i.code) }));
 }
 
+/** Each catalog item's life in months: its class's years as the ledger holds them. */
+export async function lifeMonthsOf(tx: Tx): Promise<Map<string, number>> {
+  const years = livesOf(await raisedLives(tx));
+  return new Map((await loadCatalog(tx)).map((i) => [i.code, years.get(classOf(i))! * 12]));
+}
+
 /** Book values within the caller's scope (or the subtree asked for), and the lives they are depreciated over. */
 export const bookValueHandlers: HandlersFor<typeof bookValueOps> = {
   'bookValue/list': (ctx, input) => {
@@ -23,8 +29,7 @@ export const bookValueHandlers: HandlersFor<typeof bookValueOps> = {
     const agency = scopedAgency(ctx, input.agency);
     return ctx.store.read(async (tx) => {
       const within = agency === undefined ? null : await subtreeOf(tx, agency);
-      const years = livesOf(await raisedLives(tx));
-      const life = new Map((await loadCatalog(tx)).map((i) => [i.code, years.get(classOf(i))! * 12]));
+      const life = await lifeMonthsOf(tx);
       const { units, missing } = await unitsOnBooks(tx, date, within);
       return { date, ...bookValues(units, date, (item) => life.get(item)!), missing };
     });

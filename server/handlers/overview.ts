@@ -13,6 +13,8 @@ import type { HandlersFor } from './handler';
 import { scopedAgency } from '../scope';
 import { DUE_WINDOW_DAYS } from '../../lib/domain/contracts';
 import { listContracts } from '../../db/queries/contracts';
+import { bookValueTotal } from '../../db/queries/book-value';
+import { lifeMonthsOf } from './book-value';
 
 /** The figures a bureau head looks at first, for the whole ledger or one agency's subtree; read on one snapshot. */
 export async function overview(tx: Tx, input: { agency?: string; ruleSet?: string }, today: IsoDate): Promise<Overview> {
@@ -45,6 +47,7 @@ export async function overview(tx: Tx, input: { agency?: string; ruleSet?: strin
     calibrationsExpiring: await countDue(tx, 'calibration', soon, { agency: input.agency }),
     maintenanceDue: await countDue(tx, 'maintenance', soon, { agency: input.agency }),
     contractsEnding: (await listContracts(tx, input.agency === undefined ? null : scope, today)).filter((c) => c.state === 'ending').length,
+    bookValueFen: await bookValueTotal(tx, today, input.agency === undefined ? null : [...scope], await lifeMonthsOf(tx)),
     worst: [...byAgency].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([agency, n]) => ({ agency, name: names.get(agency)!, shortfall: n })),
   };
 }

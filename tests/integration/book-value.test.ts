@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BookValueResult, DepreciationLife, DisposalRow } from '../../api/contract';
+import type { BookValueResult, DepreciationLife, DisposalRow, Overview } from '../../api/contract';
 import { formatProblem } from '../../lib/problems';
 import { testClock } from '../fixtures/context';
 import { as, call, refused, rows, seededLedger } from '../fixtures/engine';
@@ -29,6 +29,11 @@ describe('book value in the ledger', () => {
     expect((await list(city, { date: '2026-11-20' })).rows.map((x) => x.tag)).toEqual(['K1-CAR', 'K1-PRN', 'K2-PC']);
     expect((await list(city)).date).toBe(clock.today());
     expect(formatProblem((await refused(k1, 'bookValue/list', { agency: 'K2' }))[0])).toContain('机构「K2」不在您的管辖范围内');
+    // The overview's total is summed by the database, to the fen as the rows are.
+    const overview = async (ctx: ReturnType<typeof as>) => (await call<Overview>(ctx, 'overview/summary', {})).bookValueFen;
+    expect(await overview(k1)).toBe((await list(k1)).totalBookValueFen);
+    expect(await overview(city)).toBe((await list(city)).totalBookValueFen);
+    expect(await overview(city)).toBeGreaterThan(await overview(k1));
   });
 
   it('a printer scrapped on 15 July leaves the books then, depreciated for 18 months and not for July', async () => {
@@ -39,6 +44,7 @@ describe('book value in the ledger', () => {
     await call(k1, 'disposals/complete', { id: d.id, disposedDate: '2026-07-15', residualValueFen: null });
     expect(tags(await list(k1, { date: '2026-06-30' }))).toEqual([['K1-CAR', 28, 17_000_000], ['K1-PRN', 18, 75_000]]);
     expect(tags(await list(k1, { date: '2026-07-15' })).map(([tag]) => tag)).toEqual(['K1-CAR']);
+    expect((await call<Overview>(k1, 'overview/summary', {})).bookValueFen).toBe((await list(k1)).totalBookValueFen);
   });
 
   it('lives may be raised above the table by a whole-ledger account, never lowered, and the values follow', async () => {
@@ -53,5 +59,6 @@ describe('book value in the ledger', () => {
     expect(saved.find((c) => c.id === 'vehicle')!.years).toBe(10);
     // 33 of 120 months: 6,600,000 fen depreciated.
     expect(tags(await list(k1, { date: '2026-11-20' }))[0]).toEqual(['K1-CAR', 33, 17_400_000]);
+    expect((await call<Overview>(k1, 'overview/summary', {})).bookValueFen).toBe((await list(k1)).totalBookValueFen);
   });
 });
