@@ -122,7 +122,7 @@ function UserMenu({ onSignOut }: { onSignOut: () => void }) {
       <Dropdown menu={{
         items: [{ key: 'password', label: t('auth.changePassword') }, { key: 'logout', label: t('auth.logout'), danger: true }],
         onClick: async ({ key }) => {
-          if (key === 'password') (form.resetFields(), setChanging(true));
+          if (key === 'password') setChanging(true);
           else {
             await client.call('auth/logout', {});
             onSignOut();

@@ -67,7 +67,7 @@ function StocktakeList({ agencies, onOpen }: { agencies: AgencyNode[]; onOpen: (
           onChange={setStatus}
           options={[{ value: 'all', label: t('st.all') }, ...(['counting', 'closed', 'proposed', 'approved', 'cancelled'] as const).map((s) => ({ value: s, label: t(`st.status.${s}`) }))]}
         />
-        {mayStart && <Button type="primary" icon={<PlusOutlined />} data-testid="st-new" onClick={() => (form.resetFields(), setStarting(true))}>{t('st.new')}</Button>}
+        {mayStart && <Button type="primary" icon={<PlusOutlined />} data-testid="st-new" onClick={() => setStarting(true)}>{t('st.new')}</Button>}
       </Space>
       {list.error && <Alert type="error" showIcon title={t('st.loadFailed')} description={list.error.message} action={<Button onClick={list.reload}>{t('st.retry')}</Button>} />}
       <Table<StocktakeRow>

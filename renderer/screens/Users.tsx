@@ -23,11 +23,9 @@ export function Users({ agencies }: { agencies: AgencyNode[] }) {
   const [busy, setBusy] = useState(false);
   const names = new Map(agencies.map((a) => [a.code, a.name]));
 
-  const open = (e: Editing) => {
-    form.resetFields();
-    form.setFieldsValue(e.mode === 'edit' ? { ...e.user, password: '' } : { role: 'manager', agencyCode: null, active: true });
-    setEditing(e);
-  };
+  // The dialog's form mounts with what it starts from: calling the form before it mounts warns (and fails on a loaded machine).
+  const open = (e: Editing) => setEditing(e);
+  const initial = editing?.mode === 'edit' ? { ...editing.user, password: '' } : { role: 'manager', agencyCode: null, active: true };
   const save = async () => {
     const v = await form.validateFields();
     setBusy(true);
@@ -67,7 +65,7 @@ export function Users({ agencies }: { agencies: AgencyNode[] }) {
         ]}
       />
       <Modal open={editing !== null} title={t(editing?.mode === 'edit' ? 'users.edit' : 'users.new')} onCancel={() => setEditing(null)} onOk={save} confirmLoading={busy} okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden>
-        <Form form={form} layout="vertical" preserve={false}>
+        <Form form={form} layout="vertical" preserve={false} initialValues={initial}>
           <Form.Item name="username" label={t('auth.username')} rules={[{ required: true }]}>
             <Input disabled={editing?.mode === 'edit'} maxLength={50} />
           </Form.Item>
