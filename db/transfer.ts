@@ -44,7 +44,7 @@ interface Source {
   agencies: Row[]; assets: Row[]; maintenance: Row[]; calibrations: Row[]; disposals: Row[]; custody: Row[];
   users: Row[]; audit: Row[]; auditAgencies: Row[]; checklists: Row[]; importNames: Row[];
   blankLabels: Row[]; stocktakes: Row[]; stocktakeExpected: Row[]; stocktakeScans: Row[]; stocktakeDifferences: Row[];
-  tasks: number; plans: number;
+  tasks: number; plans: number; contracts: number;
 }
 
 async function readSource(from: Store): Promise<Source> {
@@ -77,6 +77,7 @@ async function readSource(from: Store): Promise<Source> {
       left join agencies fa on fa.id = d.found_agency_id left join assets sa on sa.id = d.settled_asset_id order by d.id`),
     tasks: Number((await tx.get<{ n: number }>(sql`select count(*) as n from tasks`))!.n),
     plans: Number((await tx.get<{ n: number }>(sql`select count(*) as n from plans`))!.n),
+    contracts: Number((await tx.get<{ n: number }>(sql`select count(*) as n from service_contracts`))!.n),
   }));
 }
 
@@ -265,6 +266,7 @@ export async function transferLedger(from: Store, to: Store, file: string, who: 
       ...src.users.filter((u) => !u.agency_code).map((u) => `本机的全台账账户 ${u.username}(${u.display_name})未迁移:省级台账有自己的管理员`),
       ...usersLeft.map((u) => `本机的账户 ${u.username}(${u.display_name})限于机构 ${u.agency_code},该机构在目标台账中已有,账户未迁移:请由目标台账的管理员建立`),
       ...(src.tasks || src.plans ? [`本机的 ${src.tasks} 项执法任务和 ${src.plans} 个调度方案未迁移,仍在原文件中`] : []),
+      ...(src.contracts ? [`本机的 ${src.contracts} 份服务合同未迁移,仍在原文件中:请在目标台账「配备达标 → 购买服务」中重新登记`] : []),
     ];
     const summary: TransferSummary = {
       agencies: { added: added.size, present: src.agencies.length - added.size },

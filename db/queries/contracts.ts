@@ -73,8 +73,12 @@ async function ownContract(tx: Tx, id: number, within: ReadonlySet<string> | nul
   return row;
 }
 
-/** What the audit log keeps of a contract. */
-const state = ({ agencyName: _n, agencyNames: _a, hiddenAgencies: _h, createdAt: _c, createdBy: _b, state: _s, mine: _m, ...rest }: ContractRow) => rest;
+/**
+ * What the audit log keeps of a contract: the covered agencies by number only. The entry is linked to each of them, and
+ * a county that reads it must not learn its siblings from it.
+ */
+const state = ({ agencyName: _n, agencyNames: _a, hiddenAgencies: _h, createdAt: _c, createdBy: _b, state: _s, mine: _m, agencies, ...rest }: ContractRow) =>
+  ({ ...rest, coveredAgencies: agencies.length });
 
 /**
  * Creates a contract (id null) or changes one the caller may change. The agencies covered must lie in the signing

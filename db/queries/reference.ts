@@ -127,6 +127,15 @@ async function saveEditionItems(tx: Tx, who: Actor, edition: string, items: read
     }
     const values = { category: i.category, name: i.name, unit: i.unit, kind: i.kind, needsCalibration: i.needsCalibration, parameters: i.parameters ?? null, succeeds: i.succeeds ?? null };
     if (before && Object.entries(values).every(([k, v]) => before[k as keyof typeof values] === v)) continue;
+    const measured = (['kind', 'unit', 'needsCalibration'] as const).filter((k) => before && before[k] !== values[k]);
+    if (measured.length) {
+      // Other editions count this item's units by what it is: a change of kind, unit or calibration would change their measurement too.
+      const others = (await tx.all<{ id: string }>(sql`select distinct rule_set_id as id from quota_rules where item_code = ${i.code} and rule_set_id <> ${edition}
+        order by rule_set_id`)).map((r) => r.id);
+      if (others.length) {
+        throw new UserError([{ field: 'items', message: `品目「${i.code} ${before!.name}」也用于配备标准「${others.join('、')}」,不能改变其${measured.map((k) => ITEM_FIELD_WORDS[k]).join('、')};如需不同的品目,请另立代码并以「替代品目」承接` }]);
+      }
+    }
     if (before) {
       await tx.run(sql`update catalog_items set category = ${values.category}, name = ${values.name}, unit = ${values.unit}, kind = ${values.kind},
         needs_calibration = ${values.needsCalibration ? 1 : 0}, parameters = ${values.parameters}, succeeds = ${values.succeeds} where code = ${i.code}`);
@@ -141,6 +150,8 @@ async function saveEditionItems(tx: Tx, who: Actor, edition: string, items: read
         { action: 'create', entity: 'item_terms', entityKey: i.code, after: unpricedTerms(i.code), agencies: [] }]);
   }
 }
+
+const ITEM_FIELD_WORDS = { kind: '标配或选配(是否设配备数量)', unit: '计量单位', needsCalibration: '是否计量器具' } as const;
 
 /** The rule sets the app ships; a ledger keeps them as shipped. */
 export const SHIPPED_RULE_SET_IDS: ReadonlySet<string> = new Set(SHIPPED_RULE_SETS.map((s) => s.id));

@@ -1,4 +1,4 @@
-import { CSV_SHAPES, type BudgetInput, type BudgetResult, type BudgetRow, type ExportFormat, type FileOut, type PlanInput, type PurchasePlanResult, type TermsRow } from '../../api/contract';
+import { CSV_SHAPES, type BudgetInput, type BudgetResult, type BudgetRow, type ContractRow, type ExportFormat, type FileOut, type PlanInput, type PurchasePlanResult, type TermsRow } from '../../api/contract';
 import type { IsoDate } from '../../lib/dates';
 import { UserError } from '../../lib/problems';
 import { solveLp } from '../../lib/solver';
@@ -86,17 +86,25 @@ export async function budgetRequest(tx: Tx, input: BudgetInput & { within?: With
   const rows: BudgetRow[] = lines.map((l) => ({ ...l, agencyName: agencyNames.get(l.agency)!, itemName: items.get(l.item)!.name, unit: items.get(l.item)!.unit }));
   const shortfallFen = own.reduce((s, l) => s + l.shortfall * l.unitPriceFen, 0);
   const replaceFen = own.reduce((s, l) => s + l.replace * l.unitPriceFen, 0);
-  const renewals = await contractsEnding(tx, scope, input.year, today, items);
+  const renewals = await contractsEnding(tx, scope, input.year, today, items, new Set(ruleSet.rules.filter((r) => r.service).map((r) => r.item)));
   const renewFen = renewals.reduce((s, c) => s + c.costPerYearFen, 0);
   const agency = input.agency ?? input.within?.root ?? null;
   const unpriced = [...new Map(rows.filter((l) => l.unitPriceFen === 0).map((l) => [l.item, { item: l.item, name: l.itemName }])).values()];
   return { year: input.year, ruleSet: ruleSet.id, rollup: !!input.rollup, agency, rows, unpriced, renewals, totalFen: shortfallFen + replaceFen + renewFen, shortfallFen, replaceFen, renewFen };
 }
 
-/** The service contracts signed within `scope` (null: anywhere) whose last day falls in `year`: their renewal is the year's to pay. */
-async function contractsEnding(tx: Tx, scope: ReadonlySet<string> | null, year: number, today: IsoDate, items: ReadonlyMap<string, { name: string }>): Promise<ContractRenewal[]> {
-  return (await listContracts(tx, scope, today))
-    .filter((c) => c.validTo.startsWith(`${year}-`) && (scope === null || scope.has(c.agency)))
+/**
+ * The service contracts signed within `scope` (null: anywhere) whose last day falls in `year`, for items the edition lets
+ * a service provide (`serviced`), and that no later contract of the same signer for one of their items follows: their
+ * renewal is the year's to pay. Where the edition admits no service, the units are budgeted as purchases instead.
+ */
+async function contractsEnding(tx: Tx, scope: ReadonlySet<string> | null, year: number, today: IsoDate, items: ReadonlyMap<string, { name: string }>,
+  serviced: ReadonlySet<string>): Promise<ContractRenewal[]> {
+  const all = await listContracts(tx, scope, today);
+  const followed = (c: ContractRow) => all.some((n) => n.id !== c.id && n.agency === c.agency && n.validTo > c.validTo && n.validFrom > c.validFrom
+    && n.items.some((i) => c.items.some((j) => j.item === i.item)));
+  return all
+    .filter((c) => c.validTo.startsWith(`${year}-`) && (scope === null || scope.has(c.agency)) && c.items.some((i) => serviced.has(i.item)) && !followed(c))
     .sort((a, b) => a.validTo.localeCompare(b.validTo) || a.id - b.id)
     .map((c) => ({
       id: c.id, agency: c.agency, agencyName: c.agencyName, provider: c.provider, reference: c.reference, validTo: c.validTo, costPerYearFen: c.costPerYearFen,

@@ -95,6 +95,11 @@ describe('service contracts (购买第三方服务) against editions of the stan
     // Next year, the second contract falls due.
     const next = await call<BudgetResult>(city, 'budget/request', { year: year + 1, ruleSet: 'p-2024' });
     expect(next.renewals.map((c) => c.provider)).toEqual(['另一服务商']);
+    // Under 2020, which admits no service, the drones are purchases and no contract is proposed.
+    expect((await call<BudgetResult>(city, 'budget/request', { year, ruleSet: 'national-2020' })).renewals).toEqual([]);
+    // A contract already followed by the next one for the same drones is not proposed again.
+    await call(city, 'contracts/save', { id: null, fields: droneService('C1', ['K1'], 400, { provider: '续签服务商', validFrom: addDays(today, 21) }) });
+    expect((await call<BudgetResult>(city, 'budget/request', { year, ruleSet: 'p-2024' })).renewals).toEqual([]);
   });
 
   it('a contract ending within 30 days falls due on the overview of every agency it concerns', async () => {
@@ -137,6 +142,10 @@ describe('service contracts (购买第三方服务) against editions of the stan
     const linked = await rows<{ code: string }>(l, sql`select distinct x.agency_code as code from audit_agencies x join audit_log g on g.id = x.audit_id
       where g.entity = 'service_contract' and g.action = 'update' order by x.agency_code`);
     expect(linked.map((r) => r.code)).toEqual(['C1', 'K1', 'K2']);
+    // The county's head reads the entries its county is linked to, and learns nothing of its sibling from them.
+    const read = await call<{ rows: object[] }>(as(l, 'head', { agencyCode: 'K1' }), 'audit/list', { query: { entity: 'service_contract' }, startRow: 0, endRow: 100 });
+    expect(read.rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(read.rows)).not.toContain('K2');
   });
 
   it('refuses a contract with a bad item, period, cost or duplicate line in Chinese, naming the field, and stores nothing', async () => {

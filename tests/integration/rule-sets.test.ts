@@ -372,6 +372,23 @@ describe('an edition entered in the editor', () => {
   });
 });
 
+describe('an item two editions use', () => {
+  it('keeps its unit, kind and calibration while another edition counts it: its own edition cannot change them alone', async () => {
+    const { admin } = await ledger();
+    const t = await call<{ rows: (string | null)[][] }>(admin, 'ruleSets/table', { id: 'national-2020' });
+    const n01 = (unit: string, county: string | null) => ['现场执法辅助设备', 'N01', '声级计', unit, '1/机构', '1/机构', county, '是', null, null, null];
+    const save = (id: string, rows: (string | null)[][], replace = false) => ({ id, name: id, source: '文', effectiveDate: null, basedOn: null, rows, replace });
+    await call(admin, 'ruleSets/save', save('p-a', [...t.rows, n01('台', '2/机构')]));
+    const copy = await call<{ rows: (string | null)[][] }>(admin, 'ruleSets/table', { id: 'p-a' });
+    await call(admin, 'ruleSets/save', save('p-c', copy.rows));
+    const blank = n01('只', null).map((v, i) => (i >= 4 && i <= 6 ? null : v));
+    const [p] = await refused(admin, 'ruleSets/save', save('p-a', [...t.rows, blank], true));
+    expect(p.message).toBe('品目「N01 声级计」也用于配备标准「p-c」,不能改变其标配或选配(是否设配备数量)、计量单位;如需不同的品目,请另立代码并以「替代品目」承接');
+    // Its quantities alone may change.
+    expect(await call(admin, 'ruleSets/save', save('p-a', [...t.rows, n01('台', '3/机构')], true))).toMatchObject({ replaced: true });
+  });
+});
+
 describe('the price of an item an edition adds', () => {
   it('is asked for: listed in the price list at 0, named in the budget and the comparison until priced, then counted', async () => {
     const { l, admin } = await ledger();
