@@ -127,6 +127,18 @@ describe.each(targets)('moving bureaus\' ledgers into one on $name', (target) =>
     expect(await counts()).toEqual(before);
   });
 
+  it('says that the county\'s service contracts stay in its file, to be entered again', async () => {
+    const to = await province(target);
+    const county = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
+    opened.push(county.store);
+    const r = await dispatch(county.ctx, 'contracts/save', { id: null, fields: {
+      agency: '330102', provider: '某服务商', reference: null, validFrom: '2026-01-01', validTo: '2026-12-31', costPerYearFen: 100, items: [{ item: 'S09', quantity: 1 }], agencies: ['330102'], note: null,
+    } });
+    expect(r.ok).toBe(true);
+    const summary = await transferLedger(county.store, to, county.file, who());
+    expect(summary.notCarried).toContainEqual('本机的 1 份服务合同未迁移,仍在原文件中:请在目标台账「配备达标 → 购买服务」中重新登记');
+  });
+
   it('refuses a file holding a tag another county already registered, naming both, and writes nothing of it', async () => {
     const to = await province(target);
     const first = await countyFile('330102', ['XC-001', 'XC-002', 'XC-GAS']);
